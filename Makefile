@@ -1,0 +1,65 @@
+# Everyday commands. `make run` serves the demo programme; `make test` runs the whole suite on
+# SQLite and then on a throwaway PostgreSQL cluster. Both work on a fresh Debian/Ubuntu machine.
+
+PYTHON ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+PYTEST_ARGS ?= -q
+
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+
+.PHONY: install install-dev db run dev test test-sqlite test-postgres lint clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime  ## build .venv with the pinned dependencies
+
+install-dev: $(VENV)/.dev
+
+db: install  ## apply migrations and the default content
+	$(FLASK) db upgrade
+	$(FLASK) seed-defaults
+
+# On loopback the browser reaches the app over plain HTTP, so the Secure cookie flag is relaxed
+# there unless set explicitly; anywhere else, serve behind HTTPS (see README).
+LOOPBACK := $(filter 127.0.0.1 localhost ::1,$(HOST))
+run: db  ## serve the app with gunicorn on HOST:PORT, loading the demo programme into an empty database
+	$(FLASK) demo-data --if-empty
+	$(if $(LOOPBACK),FLASK_SESSION_COOKIE_SECURE=$${FLASK_SESSION_COOKIE_SECURE:-false}) \
+	  $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
+
+dev: db  ## Flask's reloader and debugger (never in production)
+	$(FLASK) demo-data --if-empty
+	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+test: install-dev  ## the whole suite on SQLite, then on PostgreSQL 15
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install-dev
+	@echo "== tests on SQLite =="
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install-dev
+	@echo "== tests on PostgreSQL =="
+	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

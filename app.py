@@ -1,0 +1,39 @@
+"""Application factory: configuration, extensions, blueprints, CLI. Nothing else."""
+
+from pathlib import Path
+
+from flask import Flask
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(BASE_DIR / "instance"),
+        instance_relative_config=True,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from blueprints.core.config import configure
+
+    configure(app, config)
+
+    from blueprints.core import init_core
+
+    init_core(app)
+
+    from blueprints.auth.routes import bp as auth_bp
+    from blueprints.core.views import bp as core_bp
+    from blueprints.dashboard.routes import bp as dashboard_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+
+    from blueprints.core.cli import register_cli
+
+    register_cli(app)
+    return app

@@ -1,0 +1,100 @@
+"""Forms for signing in and managing accounts."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+
+from ..core.extensions import db
+from ..core.forms import optional_int
+from ..people.models import Hospital, Mentor
+from .models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN, User
+from .services import find_user
+
+MIN_PASSWORD_LENGTH = 12
+ROLE_LABELS = {
+    SYSADMIN: _l("System administrator"),
+    COORDINATOR: _l("Programme coordinator"),
+    HOSPITAL_ADMIN: _l("Hospital administrator"),
+    MENTOR: _l("Mentor"),
+}
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+def new_password_fields():
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        description=_l("At least %(n)s characters. A short sentence is easy to remember.", n=MIN_PASSWORD_LENGTH),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+    return password, confirm
+
+
+class SetPasswordForm(FlaskForm):
+    password, confirm = new_password_fields()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password, confirm = new_password_fields()
+
+
+class UserForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        validators=[
+            DataRequired(),
+            Length(min=3, max=80),
+            Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits, dots, dashes or underscores.")),
+        ],
+    )
+    display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), validators=[DataRequired()])
+    hospital_id = SelectField(
+        _l("Hospital"), coerce=optional_int, validators=[Optional()],
+        description=_l("Required for a hospital administrator."),
+    )
+    mentor_id = SelectField(
+        _l("Mentor record"), coerce=optional_int, validators=[Optional()],
+        description=_l("Required for a mentor: the mentor this account signs in as."),
+    )
+    active = BooleanField(_l("Active (can sign in)"), default=True)
+
+    def __init__(self, *args, editing: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+        hospitals = db.session.execute(select(Hospital.id, Hospital.name).order_by(Hospital.name)).all()
+        mentors = db.session.execute(select(Mentor.id, Mentor.full_name).order_by(Mentor.full_name)).all()
+        self.hospital_id.choices = [("", _l("— none —"))] + [(h.id, h.name) for h in hospitals]
+        self.mentor_id.choices = [("", _l("— none —"))] + [(m.id, m.full_name) for m in mentors]
+
+    def validate_username(self, field):
+        other = find_user(field.data)
+        if other is not None and (self.editing is None or other.id != self.editing.id):
+            raise ValidationError(_l("This username is taken."))
+
+    def validate_hospital_id(self, field):
+        if self.role.data == HOSPITAL_ADMIN and field.data is None:
+            raise ValidationError(_l("Choose the hospital this administrator manages."))
+
+    def validate_mentor_id(self, field):
+        if self.role.data != MENTOR:
+            return
+        if field.data is None:
+            raise ValidationError(_l("Choose the mentor this account belongs to."))
+        taken = db.session.scalar(select(User).where(User.mentor_id == field.data))
+        if taken is not None and (self.editing is None or taken.id != self.editing.id):
+            raise ValidationError(_l("This mentor already has an account (%(username)s).", username=taken.username))
+
+
+class NewUserForm(UserForm):
+    password, confirm = new_password_fields()

@@ -1,0 +1,62 @@
+"""Accounts. A user has exactly one role; hospital administrators belong to a hospital, mentors to a mentor."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..core.extensions import db
+from ..core.models import UTCDateTime, utcnow
+from ..people.models import Hospital, Mentor
+
+SYSADMIN = "sysadmin"
+COORDINATOR = "coordinator"
+HOSPITAL_ADMIN = "hospital_admin"
+MENTOR = "mentor"
+ROLES = (SYSADMIN, COORDINATOR, HOSPITAL_ADMIN, MENTOR)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+    __table_args__ = (
+        CheckConstraint("role IN ('sysadmin', 'coordinator', 'hospital_admin', 'mentor')", name="role"),
+        CheckConstraint("role != 'hospital_admin' OR hospital_id IS NOT NULL", name="hospital_admin_has_hospital"),
+        CheckConstraint("role != 'mentor' OR mentor_id IS NOT NULL", name="mentor_has_mentor"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    hospital_id: Mapped[int | None] = mapped_column(ForeignKey("hospital.id"), index=True)
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("mentor.id"), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped at logout and password change: the Flask-Login id carries it, so old cookies stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    hospital: Mapped[Hospital | None] = relationship()
+    mentor: Mapped[Mentor | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles

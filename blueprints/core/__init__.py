@@ -1,0 +1,70 @@
+"""Extensions, htmx helpers, permissions, audit, errors and CLI shared by every blueprint."""
+
+from flask import Flask, g, request
+
+from . import db as _sqlite_discipline  # noqa: F401 - registers the SQLite connection listeners
+from .errors import register_error_handlers
+from .extensions import babel, csrf, db, login_manager, migrate
+from .formatting import format_day, format_instant
+from .navigation import menu_items
+from .permissions import enforce_access
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+# Pages, CSV, PDFs and feeds may show personal data: never kept by a browser or proxy cache.
+PRIVATE_MIMETYPES = frozenset({"text/html", "text/csv", "application/pdf", "text/calendar", "application/json"})
+
+
+def init_core(app: Flask) -> None:
+    from ..auth.queries import load_user_by_session_id
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
+    csrf.init_app(app)
+    babel.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user_by_session_id)
+    _import_models()
+
+    app.before_request(enforce_access)
+    app.after_request(_response_headers)
+    register_error_handlers(app)
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["instant"] = format_instant
+    app.context_processor(lambda: {"menu_items": menu_items, "demo_banner": _demo_banner})
+
+
+def _import_models() -> None:
+    """Import every model module so metadata (and Alembic's autogenerate) sees all tables."""
+    from ..auth import models as _auth  # noqa: F401
+    from ..people import models as _people  # noqa: F401
+    from . import models as _core  # noqa: F401
+
+
+def _demo_banner() -> bool:
+    """True when the database holds the invented demo programme; asked once per page at most."""
+    if "demo_banner" not in g:
+        from .models import Setting
+
+        g.demo_banner = db.session.get(Setting, "demo_data") is not None
+    return g.demo_banner
+
+
+def _response_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.endpoint != "static" and response.mimetype in PRIVATE_MIMETYPES:
+        response.headers["Cache-Control"] = "no-store"
+    return response

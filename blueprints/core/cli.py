@@ -1,0 +1,63 @@
+"""Command-line tasks: `flask --app app create-user`, `seed-defaults`, `demo-data`."""
+
+from datetime import date
+
+import click
+from flask import Flask
+
+from .extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed-defaults")
+    def seed_defaults_command():
+        """Add the default departments and professions that are missing (safe to run again)."""
+        from .defaults import seed_defaults
+
+        seed_defaults()
+        db.session.commit()
+        click.echo("Default departments and professions are in place.")
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--role", default="sysadmin", show_default=True,
+                  type=click.Choice(["sysadmin", "coordinator"]),
+                  help="Hospital administrators and mentors are created in the web UI, where a hospital or mentor is chosen.")
+    @click.option("--display-name", default=None, help="Full name shown in the tool (defaults to the username).")
+    @click.password_option(help="At least 12 characters; asked for when not given.")
+    def create_user_command(username, role, display_name, password):
+        """Create an account, typically the first system administrator."""
+        from ..auth.forms import MIN_PASSWORD_LENGTH
+        from ..auth.services import create_user, find_user
+
+        if find_user(username) is not None:
+            raise click.ClickException(f"a user named {username!r} already exists")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise click.ClickException(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        user = create_user(username=username, display_name=display_name or username, role=role, password=password)
+        db.session.commit()
+        click.echo(f"Created {role} {user.username}.")
+
+    @app.cli.command("demo-data")
+    @click.option("--reset", is_flag=True, help="Delete everything in the database first.")
+    @click.option("--if-empty", is_flag=True, help="Load only into an empty database; otherwise do nothing (for make run).")
+    @click.option("--seed", default=None, type=int, help="Random seed (same seed and date, same data).")
+    @click.option("--today", default=None, type=click.DateTime(formats=["%Y-%m-%d"]),
+                  help="The date the demo programme is built around (default: today).")
+    def demo_data_command(reset, if_empty, seed, today):
+        """Build the invented demo programme of DOMAIN.md."""
+        from .demo import DEFAULT_SEED, DemoRefused, build_demo, database_is_empty
+
+        if if_empty and not database_is_empty():
+            click.echo("The database already has data; demo data not loaded.")
+            return
+        try:
+            counts = build_demo(
+                seed=DEFAULT_SEED if seed is None else seed,
+                today=today.date() if today else date.today(),
+                reset=reset,
+            )
+        except DemoRefused as refusal:
+            raise click.ClickException(str(refusal)) from None
+        db.session.commit()
+        click.echo("Demo programme loaded (invented data): " + ", ".join(f"{n} {k}" for k, n in counts.items()))

@@ -1,0 +1,46 @@
+"""SQLite connection discipline: WAL, foreign keys, busy timeout, and BEGIN IMMEDIATE for writes.
+
+pysqlite's own transaction handling is switched off so that SQLAlchemy's "begin" event decides
+how each transaction starts. Requests that may write (anything but GET/HEAD/OPTIONS) and all
+work outside a request (CLI, jobs) take the write lock up front with BEGIN IMMEDIATE, so two
+writers queue on the busy timeout instead of failing with "database is locked" on upgrade.
+"""
+
+import sqlite3
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+BUSY_TIMEOUT_MS = 15000
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _is_sqlite(dbapi_connection) -> bool:
+    return isinstance(dbapi_connection, sqlite3.Connection)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, _record):
+    if not _is_sqlite(dbapi_connection):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def begin_statement() -> str:
+    """BEGIN for read-only requests, BEGIN IMMEDIATE for everything that may write."""
+    if has_request_context() and request.method in READ_METHODS:
+        return "BEGIN"
+    return "BEGIN IMMEDIATE"
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(begin_statement())

@@ -1,0 +1,164 @@
+"""The demo programme of DOMAIN.md: invented people at ten real district hospitals.
+
+Deterministic: the same seed and the same anchor date give the same rows. Later issues extend
+`build_demo` so that every screen has something true to show.
+"""
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN, User
+from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Profession, Team
+from .defaults import seed_defaults
+from .extensions import db
+from .models import Setting
+
+DEMO_PASSWORD = "mentorship-demo"
+DEFAULT_SEED = 2021
+
+# (hospital, district, province), as in DOMAIN.md.
+HOSPITALS = (
+    ("Rutongo", "Rulindo", "Northern Province"),
+    ("Kinihira", "Rulindo", "Northern Province"),
+    ("Byumba", "Gicumbi", "Northern Province"),
+    ("Ruli", "Gakenke", "Northern Province"),
+    ("Nemba", "Gakenke", "Northern Province"),
+    ("Kabgayi", "Muhanga", "Southern Province"),
+    ("Kibilizi", "Gisagara", "Southern Province"),
+    ("Gakoma", "Gisagara", "Southern Province"),
+    ("Ruhango", "Ruhango", "Southern Province"),
+    ("Gitwe", "Ruhango", "Southern Province"),
+)
+
+MENTOR_PROFESSIONS = ("obgyn", "paediatrician", "anaesthetist", "midwife", "paediatric_nurse")
+
+# Which mentees each mentor profession takes, and where they work.
+MENTEE_PLAN = {
+    "obgyn": (("general_practitioner", "maternity"), ("general_practitioner", "theatre")),
+    "paediatrician": (("general_practitioner", "paediatrics"), ("general_practitioner", "neonatology")),
+    "anaesthetist": (("anaesthesia_technician", "theatre"),),
+    "midwife": (("midwife", "maternity"),),
+    "paediatric_nurse": (("nurse", "neonatology"), ("nurse", "paediatrics"), ("paediatric_nurse", "neonatology")),
+}
+
+HOME_INSTITUTIONS = {
+    "Northern Province": ("University Teaching Hospital of Kigali (demo)", "Rwanda Military Hospital (demo)"),
+    "Southern Province": ("University Teaching Hospital of Butare (demo)",),
+}
+
+GIVEN_NAMES = (
+    "Aline", "Jean Claude", "Claudine", "Eric", "Diane", "Patrick", "Josiane", "Emmanuel", "Chantal",
+    "Olivier", "Vestine", "Innocent", "Solange", "Théogène", "Angélique", "Fabrice", "Espérance",
+    "Jean Bosco", "Immaculée", "Didier", "Grace", "Alphonse", "Clarisse", "Gaspard", "Jeannette",
+    "Pacifique", "Béatrice", "Célestin", "Médiatrice", "Yves", "Odette", "Samuel", "Florence",
+    "Gilbert", "Marie Rose", "Thierry", "Denyse", "Valens", "Francine", "Jacques",
+)
+FAMILY_NAMES = (
+    "Uwimana", "Mukamana", "Niyonzima", "Habimana", "Ingabire", "Nshimiyimana", "Uwase", "Mugisha",
+    "Nyirahabimana", "Hakizimana", "Mukeshimana", "Bizimana", "Uwera", "Ndayisaba", "Iradukunda",
+    "Nsengimana", "Umutoni", "Kayitesi", "Manzi", "Tuyisenge", "Mutesi", "Niyitegeka", "Rukundo",
+    "Ishimwe", "Gatete", "Murekatete", "Byiringiro", "Mukandayisenga", "Twagirayezu", "Uwamahoro",
+)
+
+
+class DemoRefused(Exception):
+    """The database already holds data and no reset was asked for."""
+
+
+def database_is_empty() -> bool:
+    return not db.session.scalar(select(func.count(User.id))) and not db.session.scalar(select(func.count(Hospital.id)))
+
+
+def wipe() -> None:
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.flush()
+
+
+def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool = False) -> dict[str, int]:
+    """Create the demo programme; returns the row counts it made. Flushes, the caller commits."""
+    if not database_is_empty():
+        if not reset:
+            raise DemoRefused("the database already has data; use --reset to replace it with the demo programme")
+        wipe()
+    today = today or date.today()
+    rng = random.Random(seed)
+    names = _name_pool(rng)
+    seed_defaults()
+    professions = {p.code: p for p in db.session.scalars(select(Profession))}
+    departments = {d.code: d for d in db.session.scalars(select(Department))}
+    password_hash = generate_password_hash(DEMO_PASSWORD)  # hashed once: the same password for every account
+
+    hospitals, teams, mentors = [], [], []
+    for number, (name, district, province) in enumerate(HOSPITALS, start=1):
+        team = Team(name=f"Team {number:02d} ({name})")
+        hospital = Hospital(name=name, district=district, province=province, team=team)
+        teams.append(team)
+        hospitals.append(hospital)
+        for code in MENTOR_PROFESSIONS:
+            mentor_number = len(mentors) + 1
+            mentors.append(
+                Mentor(
+                    full_name=next(names),
+                    profession=professions[code],
+                    team=team,
+                    home_institution=rng.choice(HOME_INSTITUTIONS[province]),
+                    phone=f"+250 700 000 {mentor_number:03d}",
+                    email=f"mentor.{mentor_number:02d}@example.org",
+                )
+            )
+    db.session.add_all(hospitals + teams + mentors)
+
+    mentees, assignments = [], []
+    for mentor in mentors:
+        hospital = hospitals[teams.index(mentor.team)]
+        start = today - timedelta(days=720 - rng.randint(0, 60))
+        for _ in range(rng.choice((2, 3))):
+            profession_code, department_code = rng.choice(MENTEE_PLAN[mentor.profession.code])
+            mentee = Mentee(
+                full_name=next(names),
+                profession=professions[profession_code],
+                hospital=hospital,
+                department=departments[department_code],
+                status="active",
+            )
+            mentees.append(mentee)
+            assignments.append(Assignment(mentor=mentor, mentee=mentee, start_date=start))
+    db.session.add_all(mentees + assignments)
+    db.session.flush()
+
+    users = [
+        User(username="sysadmin", display_name="System Administrator (demo)", role=SYSADMIN),
+        User(username="coordinator", display_name="Programme Coordinator (demo)", role=COORDINATOR),
+    ]
+    users += [
+        User(username=f"admin.{h.name.lower()}", display_name=f"{h.name} Administrator (demo)", role=HOSPITAL_ADMIN, hospital=h)
+        for h in hospitals
+    ]
+    users += [
+        User(username=f"mentor.{n:02d}", display_name=m.full_name, role=MENTOR, mentor=m)
+        for n, m in enumerate(mentors, start=1)
+    ]
+    for user in users:
+        user.password_hash = password_hash
+    db.session.add_all(users)
+    db.session.add(Setting(key="demo_data", value=f"seed={seed}; anchor={today.isoformat()}"))
+    db.session.flush()
+    return {
+        "hospitals": len(hospitals),
+        "teams": len(teams),
+        "mentors": len(mentors),
+        "mentees": len(mentees),
+        "assignments": len(assignments),
+        "users": len(users),
+    }
+
+
+def _name_pool(rng: random.Random):
+    """Unique invented full names in a seeded order."""
+    pool = [f"{given} {family}" for family in FAMILY_NAMES for given in GIVEN_NAMES]
+    rng.shuffle(pool)
+    return iter(pool)

@@ -1,0 +1,48 @@
+"""Friendly error pages: a short message, a reference id for 500s, never a traceback."""
+
+import secrets
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .htmx import is_htmx
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    403: (_l("Not allowed"), _l("Your account does not give access to this page.")),
+    404: (_l("Not found"), _l("There is nothing here. The link may be old, or the record was removed.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Changed by someone else"), _l("Someone saved a change first. Reload to see it.")),
+    413: (_l("File too large"), _l("The file is larger than the tool accepts. Split it and try again.")),
+    422: (_l("Check the form"), _l("Some of what was sent is not valid. Go back and correct it.")),
+    429: (_l("Too many attempts"), _l("Wait a few minutes, then try again.")),
+    500: (_l("Something went wrong"), _l("The error has been logged. Try again in a moment.")),
+}
+
+
+def render_error(code: int, message=None, reference: str | None = None):
+    title, default_message = MESSAGES.get(code, MESSAGES[500])
+    template = "errors/_error.html" if is_htmx() else "errors/error.html"
+    body = render_template(template, code=code, title=title, message=message or default_message, reference=reference)
+    return body, code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, message=_l("The form had expired or was sent from elsewhere. Reload the page and send it again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error):
+        reference = secrets.token_hex(4)
+        original = getattr(error, "original_exception", None)
+        app.logger.error("error %s on %s %s", reference, request.method, request.path, exc_info=original)
+        return render_error(500, reference=reference)

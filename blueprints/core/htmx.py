@@ -1,0 +1,21 @@
+"""htmx helpers: one place decides whether a request wants a fragment or the whole page."""
+
+from flask import make_response, render_template, request
+
+
+def is_htmx() -> bool:
+    """A real htmx swap: not a boosted navigation and not a history-restore request (those want pages)."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render_page_or_fragment(page_template: str, fragment_template: str, /, status: int = 200, **context):
+    """Render the fragment alone for htmx, else the page (which includes it); vary the cache on it."""
+    template = fragment_template if is_htmx() else page_template
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response

@@ -1,0 +1,1 @@
+"""The coordinator's overview and each role's home page."""

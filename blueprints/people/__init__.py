@@ -1,0 +1,1 @@
+"""Hospitals, teams, mentors, mentees and assignments."""

@@ -1,0 +1,39 @@
+// Small behaviours on top of htmx; no inline scripts anywhere (the CSP forbids them).
+(function () {
+  "use strict";
+
+  function showError(message) {
+    var box = document.getElementById("htmx-error");
+    if (!box) return;
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  function hideError() {
+    var box = document.getElementById("htmx-error");
+    if (box) box.hidden = true;
+  }
+
+  document.addEventListener("htmx:sendError", function () {
+    showError("The connection was lost; nothing was sent. Check the network and try again.");
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 401) return; // HX-Redirect takes the user to the login page
+    if (status === 403) showError("Your account does not give access to this.");
+    else if (status === 404) showError("This record no longer exists. Reload the page.");
+    else showError("Something went wrong (error " + status + "). Try again in a moment.");
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) hideError();
+  });
+
+  // Buttons that ask before doing something hard to undo: <button data-confirm="Sure?">.
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    var message = (button && button.dataset.confirm) || event.target.dataset.confirm;
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+})();

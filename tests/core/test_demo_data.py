@@ -1,0 +1,75 @@
+"""The demo programme: the shape DOMAIN.md describes, refused over real data, same data for the same seed."""
+
+from sqlalchemy import func, select
+
+from blueprints.auth.models import User
+from blueprints.core.extensions import db
+from blueprints.people.models import Assignment, Hospital, Mentee, Mentor, Team
+from tests.factories import login
+
+MODELS = (Hospital, Team, Mentor, Mentee, Assignment, User)
+
+
+def counts() -> dict[str, int]:
+    db.session.expire_all()
+    return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in MODELS}
+
+
+def test_demo_data_has_the_programme_shape(runner):
+    result = runner.invoke(args=["demo-data", "--today", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert "invented" in result.output
+    shape = counts()
+    assert shape["Hospital"] == 10 and shape["Team"] == 10 and shape["Mentor"] == 50
+    assert 100 <= shape["Mentee"] <= 150
+    districts = db.session.scalars(select(func.count(func.distinct(Hospital.district)))).one()
+    provinces = db.session.scalars(select(func.count(func.distinct(Hospital.province)))).one()
+    assert (districts, provinces) == (6, 2)
+    per_mentor = db.session.execute(select(Assignment.mentor_id, func.count()).group_by(Assignment.mentor_id)).all()
+    assert len(per_mentor) == 50 and all(2 <= n <= 3 for _, n in per_mentor)
+    for team in db.session.scalars(select(Team)):
+        assert sorted(m.profession.code for m in team.mentors) == sorted(
+            ["obgyn", "paediatrician", "anaesthetist", "midwife", "paediatric_nurse"]
+        )
+
+
+def test_demo_accounts_sign_in(runner, client):
+    runner.invoke(args=["demo-data"])
+    for username in ("sysadmin", "coordinator", "admin.byumba", "admin.kabgayi", "mentor.01", "mentor.50"):
+        response = login(client, username, password="mentorship-demo")
+        assert response.status_code == 302, username
+        assert client.get("/").status_code == 200
+        client.post("/logout")
+
+
+def test_demo_data_refuses_a_database_with_data(runner):
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    before = counts()
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code != 0
+    assert "--reset" in result.output
+    assert counts() == before
+
+
+def test_demo_data_loads_twice_with_reset_and_gives_the_same_counts(runner):
+    assert runner.invoke(args=["demo-data", "--today", "2026-11-26"]).exit_code == 0
+    first = counts()
+    first_names = db.session.scalars(select(Mentee.full_name).order_by(Mentee.full_name)).all()
+    result = runner.invoke(args=["demo-data", "--reset", "--today", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert counts() == first
+    assert db.session.scalars(select(Mentee.full_name).order_by(Mentee.full_name)).all() == first_names
+
+
+def test_demo_data_if_empty_keeps_existing_data(runner):
+    runner.invoke(args=["demo-data"])
+    before = counts()
+    result = runner.invoke(args=["demo-data", "--if-empty"])
+    assert result.exit_code == 0
+    assert counts() == before
+
+
+def test_demo_banner_says_the_data_is_invented(runner, client):
+    runner.invoke(args=["demo-data"])
+    login(client, "coordinator", password="mentorship-demo")
+    assert b"every name and figure here is invented" in client.get("/").data

@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from ..core.extensions import db
 from ..core.forms import optional_int
@@ -29,7 +30,10 @@ class LoginForm(FlaskForm):
 def new_password_fields():
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        validators=[
+            DataRequired(),
+            Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)),
+        ],
         description=_l("At least %(n)s characters. A short sentence is easy to remember.", n=MIN_PASSWORD_LENGTH),
     )
     confirm = PasswordField(
@@ -58,13 +62,13 @@ class UserForm(FlaskForm):
         ],
     )
     display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=[SelectChoice(v, label) for v, label in ROLE_LABELS.items()], validators=[DataRequired()])
     hospital_id = SelectField(
-        _l("Hospital"), coerce=optional_int, validators=[Optional()],
+        _l("Hospital"), coerce=optional_int,
         description=_l("Required for a hospital administrator."),
     )
     mentor_id = SelectField(
-        _l("Mentor record"), coerce=optional_int, validators=[Optional()],
+        _l("Mentor record"), coerce=optional_int,
         description=_l("Required for a mentor: the mentor this account signs in as."),
     )
     active = BooleanField(_l("Active (can sign in)"), default=True)
@@ -74,8 +78,9 @@ class UserForm(FlaskForm):
         self.editing = editing
         hospitals = db.session.execute(select(Hospital.id, Hospital.name).order_by(Hospital.name)).all()
         mentors = db.session.execute(select(Mentor.id, Mentor.full_name).order_by(Mentor.full_name)).all()
-        self.hospital_id.choices = [("", _l("— none —"))] + [(h.id, h.name) for h in hospitals]
-        self.mentor_id.choices = [("", _l("— none —"))] + [(m.id, m.full_name) for m in mentors]
+        none = SelectChoice("", _l("— none —"))
+        self.hospital_id.choices = [none] + [SelectChoice(h.id, h.name) for h in hospitals]
+        self.mentor_id.choices = [none] + [SelectChoice(m.id, m.full_name) for m in mentors]
 
     def validate_username(self, field):
         other = find_user(field.data)

@@ -1,0 +1,49 @@
+"""Friendly error pages that never show a traceback."""
+
+import pytest
+
+from tests.factories import login, make_user
+
+
+def test_404_page_is_friendly(client):
+    response = client.get("/nothing/here")
+    assert response.status_code == 404
+    assert b"Not found" in response.data and b"Traceback" not in response.data
+
+
+def test_500_page_shows_a_reference_and_no_traceback(app):
+    from app import create_app
+    from tests.conftest import TEST_CONFIG
+
+    broken = create_app({**TEST_CONFIG, "TESTING": False, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+
+    def explode():
+        raise RuntimeError("secret internal detail")
+
+    explode.access = "public"
+    broken.add_url_rule("/explode", "explode", explode)
+    response = broken.test_client().get("/explode")
+    assert response.status_code == 500
+    assert b"Reference" in response.data
+    assert b"secret internal detail" not in response.data and b"Traceback" not in response.data
+
+
+def test_htmx_errors_get_a_fragment_not_a_page(client):
+    login(client, make_user("mentor"))
+    response = client.get("/users/", headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    assert b"<html" not in response.data and b"Not allowed" in response.data
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/healthz", "/nothing"])
+def test_security_headers_on_every_response(client, path):
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "object-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_with_personal_data_are_not_cached(client):
+    login(client, make_user("coordinator"))
+    assert client.get("/").headers["Cache-Control"] == "no-store"

@@ -46,3 +46,21 @@ def register_error_handlers(app: Flask) -> None:
         original = getattr(error, "original_exception", None)
         app.logger.error("error %s on %s %s", reference, request.method, request.path, exc_info=original)
         return render_error(500, reference=reference)
+
+
+class RuleBroken(Exception):
+    """A service refused a change; `field` names the form field the message belongs next to."""
+
+    def __init__(self, field: str, message):
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+def show_on_form(form, error: RuleBroken) -> None:
+    """Put a service's refusal next to its field (or at the top when the form has no such field)."""
+    field = getattr(form, error.field, None)
+    if field is not None:
+        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -1,6 +1,6 @@
 """htmx helpers: one place decides whether a request wants a fragment or the whole page."""
 
-from flask import make_response, render_template, request
+from flask import Response, make_response, redirect, render_template, request
 
 
 def is_htmx() -> bool:
@@ -19,3 +19,12 @@ def render_page_or_fragment(page_template: str, fragment_template: str, /, statu
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response
+
+
+def htmx_redirect(url: str) -> Response:
+    """After a successful htmx form post, load the next page whole; a plain post gets a 302."""
+    if is_htmx():
+        response = Response("", status=200)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url)

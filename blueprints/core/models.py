@@ -61,3 +61,18 @@ class Setting(db.Model):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class Notification(db.Model):
+    """A message for one user (a transfer that concerns them, a visit coming up); read or unread."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(40), default="")
+    message: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(255), default="")
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

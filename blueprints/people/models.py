@@ -1,14 +1,24 @@
 """The programme's people and places: hospitals, departments, professions, teams, mentors, mentees."""
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.extensions import db
+from ..core.models import UTCDateTime, utcnow
 
 MENTEE_STATUSES = ("active", "completed", "left")
 END_REASONS = ("transferred", "completed", "reassigned", "left_service", "other")
+TRANSFER_KINDS = ("department", "hospital", "out_of_programme", "left_service")
+ABSENCE_KINDS = ("annual_leave", "night_shift", "sick_leave", "training")
+
+hospital_department = Table(
+    "hospital_department",
+    db.metadata,
+    Column("hospital_id", ForeignKey("hospital.id", ondelete="CASCADE"), primary_key=True),
+    Column("department_id", ForeignKey("department.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class Hospital(db.Model):
@@ -21,6 +31,7 @@ class Hospital(db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"), index=True)
 
     team: Mapped["Team | None"] = relationship(back_populates="hospitals")
+    departments: Mapped[list["Department"]] = relationship(secondary=hospital_department, order_by="Department.name")
 
     def __str__(self) -> str:
         return self.name
@@ -80,6 +91,9 @@ class Mentor(db.Model):
 
     profession: Mapped[Profession] = relationship()
     team: Mapped[Team | None] = relationship(back_populates="mentors")
+    trainings: Mapped[list["TrainingRecord"]] = relationship(
+        back_populates="mentor", order_by="TrainingRecord.course_date.desc()", cascade="all, delete-orphan"
+    )
 
     def __str__(self) -> str:
         return self.full_name
@@ -138,3 +152,82 @@ class Assignment(db.Model):
     @property
     def is_active(self) -> bool:
         return self.end_date is None
+
+
+class Transfer(db.Model):
+    """A mentee moving to another department or hospital, or leaving, on an effective date.
+
+    The mentee's current hospital and department change when the date arrives (at once when it
+    has already come); a transfer logged for a future date waits, `applied_at` empty, until then.
+    """
+
+    __tablename__ = "transfer"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('department', 'hospital', 'out_of_programme', 'left_service')", name="kind"
+        ),
+        CheckConstraint("kind NOT IN ('department', 'hospital') OR to_hospital_id IS NOT NULL", name="move_has_destination"),
+        Index("ix_transfer_from_hospital_date", "from_hospital_id", "effective_date"),
+        Index("ix_transfer_to_hospital_date", "to_hospital_id", "effective_date"),
+        Index("ix_transfer_mentee_date", "mentee_id", "effective_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    effective_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    from_hospital_id: Mapped[int | None] = mapped_column(ForeignKey("hospital.id"))
+    from_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    to_hospital_id: Mapped[int | None] = mapped_column(ForeignKey("hospital.id"))
+    to_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    mentee: Mapped[Mentee] = relationship()
+    from_hospital: Mapped[Hospital | None] = relationship(foreign_keys=[from_hospital_id])
+    from_department: Mapped[Department | None] = relationship(foreign_keys=[from_department_id])
+    to_hospital: Mapped[Hospital | None] = relationship(foreign_keys=[to_hospital_id])
+    to_department: Mapped[Department | None] = relationship(foreign_keys=[to_department_id])
+
+    @property
+    def leaves_hospital(self) -> bool:
+        return self.kind != "department"
+
+
+class Absence(db.Model):
+    """A mentee away (leave, nights, sickness, training) for a date range; visits are planned around these."""
+
+    __tablename__ = "absence"
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="dates_in_order"),
+        CheckConstraint("kind IN ('annual_leave', 'night_shift', 'sick_leave', 'training')", name="kind"),
+        Index("ix_absence_mentee_dates", "mentee_id", "start_date", "end_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    mentee: Mapped[Mentee] = relationship()
+
+
+class TrainingRecord(db.Model):
+    """A course a mentor attended; refreshers are due every few months."""
+
+    __tablename__ = "training_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(160))
+    course_date: Mapped[date]
+    hours: Mapped[float] = mapped_column(default=0)
+    is_refresher: Mapped[bool] = mapped_column(default=True)
+
+    mentor: Mapped[Mentor] = relationship(back_populates="trainings")

@@ -1,0 +1,107 @@
+"""Forms for mentees, transfers, absences and assignments."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..core.forms import optional_int
+
+TRANSFER_KIND_LABELS = {
+    "department": _l("To another department of this hospital"),
+    "hospital": _l("To another programme hospital"),
+    "out_of_programme": _l("Out of the programme (another facility)"),
+    "left_service": _l("Leaving service"),
+}
+ABSENCE_KIND_LABELS = {
+    "annual_leave": _l("Annual leave"),
+    "night_shift": _l("Night shift"),
+    "sick_leave": _l("Sick leave"),
+    "training": _l("Training away"),
+}
+STATUS_LABELS = {"active": _l("Active"), "completed": _l("Completed mentoring"), "left": _l("Left")}
+WEEKDAY_LABELS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
+END_REASON_LABELS = {
+    "completed": _l("Competent: mentoring completed"),
+    "reassigned": _l("Reassigned to another mentor"),
+    "transferred": _l("Transferred"),
+    "left_service": _l("Left service"),
+    "other": _l("Other"),
+}
+
+
+def select_choices(pairs, blank=None) -> list[SelectChoice]:
+    options = [SelectChoice("", blank)] if blank is not None else []
+    return options + [SelectChoice(value, label) for value, label in pairs]
+
+
+class MenteeForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    profession_id = SelectField(_l("Profession"), coerce=optional_int, validators=[InputRequired()])
+    hospital_id = SelectField(_l("Hospital"), coerce=optional_int, validators=[InputRequired()])
+    department_id = SelectField(_l("Department"), coerce=optional_int, validators=[InputRequired()])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+
+    def validate_profession_id(self, field):
+        if field.data is None:
+            raise ValidationError(_l("Choose a profession."))
+
+    def validate_hospital_id(self, field):
+        if field.data is None:
+            raise ValidationError(_l("Choose a hospital."))
+
+    def validate_department_id(self, field):
+        if field.data is None:
+            raise ValidationError(_l("Choose a department."))
+
+
+class TransferForm(FlaskForm):
+    kind = RadioField(_l("Kind of move"), choices=list(TRANSFER_KIND_LABELS.items()), validators=[InputRequired(message=_l("Choose the kind of move."))])
+    effective_date = DateField(_l("Effective date"), validators=[InputRequired(message=_l("Enter the date of the move."))])
+    to_hospital_id = SelectField(_l("New hospital"), coerce=optional_int,
+                                 description=_l("For a move to another programme hospital."))
+    to_department_id = SelectField(_l("New department"), coerce=optional_int,
+                                   description=_l("For a move to another department, and at the new hospital."))
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)],
+                           description=_l("For example: staff shortage in neonatology."))
+
+
+class AbsenceForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=list(ABSENCE_KIND_LABELS.items()), validators=[InputRequired()])
+    start_date = DateField(_l("From"), validators=[InputRequired(message=_l("Enter the first day."))])
+    end_date = DateField(_l("To (inclusive)"), validators=[InputRequired(message=_l("Enter the last day."))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+
+    def validate_end_date(self, field):
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The end date cannot be before the start date."))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class NightRotaForm(FlaskForm):
+    start = DateField(_l("Starting"), validators=[InputRequired(message=_l("Enter the first day of the rota."))])
+    weeks = IntegerField(_l("For how many weeks"), default=4,
+                         validators=[InputRequired(), NumberRange(min=1, max=26, message=_l("A rota covers 1 to 26 weeks."))])
+    weekdays = MultiCheckboxField(_l("Nights on"), coerce=int, choices=list(enumerate(WEEKDAY_LABELS)),
+                                  validators=[DataRequired(message=_l("Choose at least one night of the week."))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+
+
+class AssignForm(FlaskForm):
+    mentor_id = SelectField(_l("Mentor"), coerce=optional_int, validators=[InputRequired()])
+    start_date = DateField(_l("Starting"), validators=[InputRequired(message=_l("Enter the start date."))])
+
+    def validate_mentor_id(self, field):
+        if field.data is None:
+            raise ValidationError(_l("Choose a mentor."))
+
+
+class EndAssignmentForm(FlaskForm):
+    end_date = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day."))])
+    end_reason = SelectField(_l("Why it ends"), choices=list(END_REASON_LABELS.items()), validators=[InputRequired()])

@@ -1,0 +1,320 @@
+"""Writes for people: each validates, changes, audits and flushes; the request commits once."""
+
+from datetime import date, timedelta
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..core import audit
+from ..core.clock import today as programme_today
+from ..core.errors import RuleBroken
+from ..core.extensions import db
+from ..core.formatting import format_day
+from ..core.models import utcnow
+from ..core.notify import notify
+from . import queries
+from .models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Transfer
+
+# Which mentee professions fit each mentor profession; another pairing is allowed with a warning.
+PROFESSION_FIT = {
+    "obgyn": {"general_practitioner", "midwife"},
+    "paediatrician": {"general_practitioner", "nurse", "paediatric_nurse"},
+    "anaesthetist": {"anaesthesia_technician", "general_practitioner"},
+    "midwife": {"midwife", "nurse"},
+    "paediatric_nurse": {"nurse", "paediatric_nurse"},
+}
+
+
+def mentee_snapshot(mentee: Mentee) -> dict:
+    return {
+        "full_name": mentee.full_name,
+        "profession_id": mentee.profession_id,
+        "hospital_id": mentee.hospital_id,
+        "department_id": mentee.department_id,
+        "status": mentee.status,
+        "phone": mentee.phone,
+    }
+
+
+def create_mentee(**values) -> Mentee:
+    mentee = Mentee(**values)
+    db.session.add(mentee)
+    db.session.flush()
+    audit.record("mentee.create", mentee, summary=f"added mentee {mentee.full_name}",
+                 after=mentee_snapshot(mentee), hospital_id=mentee.hospital_id)
+    return mentee
+
+
+def update_mentee(mentee: Mentee, **values) -> Mentee:
+    before = mentee_snapshot(mentee)
+    for key, value in values.items():
+        setattr(mentee, key, value)
+    db.session.flush()
+    changed_before, changed_after = audit.changes(before, mentee_snapshot(mentee))
+    if changed_after:
+        audit.record("mentee.update", mentee, summary=f"updated mentee {mentee.full_name}",
+                     before=changed_before, after=changed_after, hospital_id=mentee.hospital_id)
+    return mentee
+
+
+# --- assignments ---------------------------------------------------------------------------
+
+def profession_fits(mentor: Mentor, mentee: Mentee) -> bool:
+    return mentee.profession.code in PROFESSION_FIT.get(mentor.profession.code, set())
+
+
+def assign(mentor: Mentor, mentee: Mentee, start_date: date) -> tuple[Assignment, list[str]]:
+    """Pair a mentor with a mentee; refuses a mentor already at the limit. Returns warnings to show."""
+    limit = current_app.config["MAX_ACTIVE_MENTEES"]
+    if mentee.status != "active":
+        raise RuleBroken("mentee_id", _("%(name)s is no longer in the programme.", name=mentee.full_name))
+    if any(a.mentor_id == mentor.id for a in queries.active_assignments(mentee.id)):
+        raise RuleBroken("mentor_id", _("%(mentor)s already mentors %(mentee)s.", mentor=mentor.full_name, mentee=mentee.full_name))
+    if queries.active_mentee_count(mentor.id) >= limit:
+        raise RuleBroken("mentor_id", _("%(mentor)s already has %(n)s active mentees, the most allowed. End one of those assignments first.",
+                                        mentor=mentor.full_name, n=limit))
+    warnings = []
+    if not profession_fits(mentor, mentee):
+        warnings.append(_("%(mentor)s is a %(mp)s and %(mentee)s a %(tp)s: check this pairing is intended.",
+                          mentor=mentor.full_name, mp=mentor.profession.name.lower(),
+                          mentee=mentee.full_name, tp=mentee.profession.name.lower()))
+    assignment = Assignment(mentor=mentor, mentee=mentee, start_date=start_date)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record("assignment.create", assignment, summary=f"{mentor.full_name} now mentors {mentee.full_name}",
+                 after={"mentor_id": mentor.id, "mentee_id": mentee.id, "start_date": start_date.isoformat()},
+                 hospital_id=mentee.hospital_id)
+    return assignment, warnings
+
+
+def end_assignment(assignment: Assignment, end_date: date, reason: str) -> None:
+    if assignment.end_date is not None:
+        raise RuleBroken("end_date", _("This assignment has already ended."))
+    if end_date < assignment.start_date:
+        raise RuleBroken("end_date", _("The end date cannot be before the start (%(start)s).", start=format_day(assignment.start_date)))
+    assignment.end_date, assignment.end_reason = end_date, reason
+    db.session.flush()
+    audit.record("assignment.end", assignment, summary=f"{assignment.mentor.full_name} stopped mentoring {assignment.mentee.full_name}",
+                 before={"end_date": None}, after={"end_date": end_date.isoformat(), "end_reason": reason},
+                 hospital_id=assignment.mentee.hospital_id)
+
+
+# --- transfers -----------------------------------------------------------------------------
+
+def log_transfer(
+    mentee: Mentee,
+    *,
+    kind: str,
+    effective_date: date,
+    reason: str = "",
+    to_hospital: Hospital | None = None,
+    to_department: Department | None = None,
+    by=None,
+    today: date | None = None,
+) -> Transfer:
+    """Record a move; tell every mentor of the mentee and the receiving hospital at once.
+
+    The move itself (new hospital, ended assignments) happens now if the date has come, or on
+    that date otherwise (see `apply_due_transfers`).
+    """
+    today = today or programme_today()
+    previous = queries.last_transfer(mentee.id)
+    if previous is not None and effective_date < previous.effective_date:
+        raise RuleBroken("effective_date", _("%(name)s's previous move was on %(date)s; a transfer cannot be dated before it.",
+                                             name=mentee.full_name, date=format_day(previous.effective_date)))
+    if mentee.status != "active":
+        raise RuleBroken("kind", _("%(name)s is no longer in the programme.", name=mentee.full_name))
+    if kind == "department":
+        to_hospital = mentee.hospital
+        if to_department is None:
+            raise RuleBroken("to_department_id", _("Choose the department the mentee moves to."))
+        if to_department.id == mentee.department_id:
+            raise RuleBroken("to_department_id", _("The mentee already works in this department."))
+    elif kind == "hospital":
+        if to_hospital is None:
+            raise RuleBroken("to_hospital_id", _("Choose the hospital the mentee moves to."))
+        if to_hospital.id == mentee.hospital_id:
+            raise RuleBroken("to_hospital_id", _("This is the mentee's current hospital; log a department move instead."))
+    else:
+        to_hospital = to_department = None
+    if abs((effective_date - today).days) > 366:
+        raise RuleBroken("effective_date", _("The date must be within a year of today."))
+
+    transfer = Transfer(
+        mentee=mentee, kind=kind, effective_date=effective_date, reason=reason.strip(),
+        from_hospital_id=mentee.hospital_id, from_department_id=mentee.department_id,
+        to_hospital=to_hospital, to_department=to_department, logged_by_id=getattr(by, "id", None),
+    )
+    db.session.add(transfer)
+    db.session.flush()
+    audit.record("transfer.create", transfer, summary=transfer_sentence(transfer),
+                 after=transfer_snapshot(transfer), hospital_id=transfer.from_hospital_id)
+    _notify_transfer(transfer)
+    if effective_date <= today:
+        apply_transfer(transfer)
+    return transfer
+
+
+def transfer_snapshot(transfer: Transfer) -> dict:
+    return {
+        "mentee_id": transfer.mentee_id, "kind": transfer.kind, "effective_date": transfer.effective_date.isoformat(),
+        "from_hospital_id": transfer.from_hospital_id, "from_department_id": transfer.from_department_id,
+        "to_hospital_id": transfer.to_hospital_id, "to_department_id": transfer.to_department_id, "reason": transfer.reason,
+    }
+
+
+def transfer_sentence(transfer: Transfer) -> str:
+    """'Aline Uwase moves from Nemba (Maternity) to Byumba (Neonatology) on 12 Mar 2026.'"""
+    mentee = transfer.mentee
+    origin = _place(transfer.from_hospital_id, transfer.from_department_id)
+    when = format_day(transfer.effective_date)
+    if transfer.kind == "out_of_programme":
+        return _("%(name)s leaves the mentorship programme (%(origin)s) on %(date)s.", name=mentee.full_name, origin=origin, date=when)
+    if transfer.kind == "left_service":
+        return _("%(name)s leaves service at %(origin)s on %(date)s.", name=mentee.full_name, origin=origin, date=when)
+    destination = _place(transfer.to_hospital_id, transfer.to_department_id)
+    return _("%(name)s moves from %(origin)s to %(destination)s on %(date)s.", name=mentee.full_name, origin=origin,
+             destination=destination, date=when)
+
+
+def _place(hospital_id: int | None, department_id: int | None) -> str:
+    hospital = db.session.get(Hospital, hospital_id) if hospital_id else None
+    department = db.session.get(Department, department_id) if department_id else None
+    if hospital and department:
+        return f"{hospital.name} ({department.name})"
+    return hospital.name if hospital else (department.name if department else _("no hospital"))
+
+
+def _notify_transfer(transfer: Transfer) -> None:
+    """Each mentor of the mentee and the receiving hospital's administrators hear of it at once."""
+    mentee = transfer.mentee
+    link = url_for("people.mentee", mentee_id=mentee.id)
+    sentence = transfer_sentence(transfer)
+    mentor_ids = [a.mentor_id for a in queries.active_assignments(mentee.id)]
+    mentor_message = sentence
+    if transfer.leaves_hospital:
+        mentor_message += " " + _("Your mentorship ends then; the record of what was learned stays with the mentee.")
+    notify(queries.mentor_users(mentor_ids), mentor_message, link=link, kind="transfer")
+    if transfer.kind == "hospital" and transfer.to_hospital_id:
+        notify(queries.hospital_admins(transfer.to_hospital_id), _("Incoming mentee: %(sentence)s", sentence=sentence),
+               link=link, kind="transfer_in")
+
+
+def apply_transfer(transfer: Transfer) -> None:
+    """Move the mentee; a move out of the hospital ends their mentorships with a reason."""
+    mentee = transfer.mentee
+    before = mentee_snapshot(mentee)
+    if transfer.kind in ("department", "hospital"):
+        mentee.hospital_id = transfer.to_hospital_id
+        mentee.department_id = transfer.to_department_id
+    else:
+        mentee.status = "left"
+    if transfer.leaves_hospital:
+        reason = "left_service" if transfer.kind == "left_service" else "transferred"
+        for assignment in queries.active_assignments(mentee.id):
+            assignment.end_date = max(transfer.effective_date, assignment.start_date)
+            assignment.end_reason = reason
+    transfer.applied_at = utcnow()
+    db.session.flush()
+    changed_before, changed_after = audit.changes(before, mentee_snapshot(mentee))
+    audit.record("transfer.apply", transfer, summary=transfer_sentence(transfer), before=changed_before,
+                 after=changed_after, hospital_id=transfer.from_hospital_id)
+
+
+def apply_due_transfers(today: date | None = None) -> int:
+    """Apply every transfer whose date has come (for the daily job); safe to run any number of times."""
+    today = today or programme_today()
+    due = db.session.scalars(
+        select(Transfer)
+        .where(Transfer.applied_at.is_(None), Transfer.cancelled_at.is_(None), Transfer.effective_date <= today)
+        .order_by(Transfer.effective_date, Transfer.id)
+    ).all()
+    for transfer in due:
+        apply_transfer(transfer)
+    return len(due)
+
+
+def cancel_transfer(transfer: Transfer, by) -> None:
+    """Correct a mistaken transfer: undo its move and reopen the mentorships it ended; audited."""
+    if transfer.cancelled_at is not None:
+        raise RuleBroken("transfer", _("This transfer was already cancelled."))
+    if by.role != "coordinator" and transfer.logged_by_id != by.id:
+        raise RuleBroken("transfer", _("Only the person who logged this transfer or a coordinator can correct it."))
+    latest = queries.last_transfer(transfer.mentee_id)
+    if latest is None or latest.id != transfer.id:
+        raise RuleBroken("transfer", _("A later move was logged since; correct that one first."))
+    mentee = transfer.mentee
+    before = mentee_snapshot(mentee)
+    if transfer.applied_at is not None:
+        mentee.hospital_id = transfer.from_hospital_id
+        mentee.department_id = transfer.from_department_id
+        mentee.status = "active"
+        if transfer.leaves_hospital:
+            ended = db.session.scalars(
+                select(Assignment).where(
+                    Assignment.mentee_id == mentee.id,
+                    Assignment.end_reason.in_(("transferred", "left_service")),
+                    Assignment.end_date == max(transfer.effective_date, Assignment.start_date),
+                )
+            )
+            for assignment in ended:
+                assignment.end_date = assignment.end_reason = None
+    transfer.cancelled_at = utcnow()
+    db.session.flush()
+    changed_before, changed_after = audit.changes(before, mentee_snapshot(mentee))
+    audit.record("transfer.cancel", transfer, summary=_("Cancelled: %(sentence)s", sentence=transfer_sentence(transfer)),
+                 before=changed_before, after=changed_after, hospital_id=transfer.from_hospital_id)
+    mentor_ids = [a.mentor_id for a in queries.active_assignments(mentee.id)]
+    notify(queries.mentor_users(mentor_ids), _("Correction: the transfer of %(name)s was cancelled; nothing changes.",
+                                               name=mentee.full_name),
+           link=url_for("people.mentee", mentee_id=mentee.id), kind="transfer")
+
+
+# --- absences ------------------------------------------------------------------------------
+
+def add_absence(mentee: Mentee, *, kind: str, start_date: date, end_date: date, note: str = "", by=None) -> Absence:
+    if end_date < start_date:
+        raise RuleBroken("end_date", _("The end date cannot be before the start date."))
+    if (end_date - start_date).days > 366:
+        raise RuleBroken("end_date", _("An absence longer than a year is a transfer or leaving service; log that instead."))
+    absence = Absence(mentee=mentee, kind=kind, start_date=start_date, end_date=end_date, note=note.strip(),
+                      created_by_id=getattr(by, "id", None))
+    db.session.add(absence)
+    db.session.flush()
+    audit.record("absence.create", absence, summary=f"{kind} for {mentee.full_name}", after=absence_snapshot(absence),
+                 hospital_id=mentee.hospital_id)
+    return absence
+
+
+def absence_snapshot(absence: Absence) -> dict:
+    return {"mentee_id": absence.mentee_id, "kind": absence.kind, "start_date": absence.start_date.isoformat(),
+            "end_date": absence.end_date.isoformat(), "note": absence.note}
+
+
+def delete_absence(absence: Absence) -> None:
+    audit.record("absence.delete", absence, summary=f"removed {absence.kind} of {absence.mentee.full_name}",
+                 before=absence_snapshot(absence), hospital_id=absence.mentee.hospital_id)
+    db.session.delete(absence)
+    db.session.flush()
+
+
+def night_rota_ranges(start: date, weeks: int, weekdays: set[int]) -> list[tuple[date, date]]:
+    """Nights on the given weekdays (0 = Monday) for `weeks` weeks, as ranges of consecutive days."""
+    days = [start + timedelta(days=n) for n in range(weeks * 7) if (start + timedelta(days=n)).weekday() in weekdays]
+    ranges: list[tuple[date, date]] = []
+    for day in days:
+        if ranges and ranges[-1][1] + timedelta(days=1) == day:
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges
+
+
+def add_night_rota(mentee: Mentee, *, start: date, weeks: int, weekdays: set[int], note: str = "", by=None) -> list[Absence]:
+    if not weekdays:
+        raise RuleBroken("weekdays", _("Choose at least one night of the week."))
+    if not 1 <= weeks <= 26:
+        raise RuleBroken("weeks", _("A rota covers 1 to 26 weeks."))
+    return [add_absence(mentee, kind="night_shift", start_date=a, end_date=b, note=note, by=by)
+            for a, b in night_rota_ranges(start, weeks, weekdays)]

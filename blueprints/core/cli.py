@@ -38,6 +38,15 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Created {role} {user.username}.")
 
+    @app.cli.command("daily")
+    def daily_command():
+        """Daily housekeeping for cron (safe to run more than once a day): apply transfers whose date has come."""
+        from ..people.services import apply_due_transfers
+
+        applied = apply_due_transfers()
+        db.session.commit()
+        click.echo(f"Transfers applied: {applied}.")
+
     @app.cli.command("demo-data")
     @click.option("--reset", is_flag=True, help="Delete everything in the database first.")
     @click.option("--if-empty", is_flag=True, help="Load only into an empty database; otherwise do nothing (for make run).")

@@ -17,6 +17,11 @@ from .models import Notification
 OUTBOX = "notification_outbox"
 
 
+def link_to(endpoint: str, **values) -> str:
+    """A site-relative link for a notification, built with or without a request (CLI and daily jobs)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
 def notify(users, message: str, *, link: str = "", kind: str = "") -> list[Notification]:
     """Notify each distinct user once; returns the rows added to the session."""
     rows, seen = [], set()

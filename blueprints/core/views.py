@@ -1,10 +1,16 @@
-"""Core routes: the health check."""
+"""Core routes: the health check and notifications."""
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import text
 
+from ..auth.models import ROLES
+from . import queries, services
 from .extensions import db
-from .permissions import public
+from .forms import EmptyForm
+from .htmx import render_page_or_fragment
+from .pagination import paginate
+from .permissions import allow, public
 
 bp = Blueprint("core", __name__)
 
@@ -19,3 +25,39 @@ def healthz():
         db.session.rollback()
         return jsonify(status="error", database="unreachable", detail=type(error).__name__), 503
     return jsonify(status="ok", database="ok", dialect=db.engine.dialect.name)
+
+
+# --- notifications -------------------------------------------------------------------------
+
+@bp.get("/notifications/")
+@allow(*ROLES)
+def notifications():
+    page = paginate(queries.notifications_for(current_user.id))
+    return render_page_or_fragment("core/notifications.html", "core/_notifications_list.html", page=page, form=EmptyForm())
+
+
+@bp.get("/notifications/bell")
+@allow(*ROLES)
+def notifications_bell():
+    """The unread count under the bell; htmx asks on every page load and every minute."""
+    return render_template("core/_bell_count.html", unread=queries.unread_count(current_user.id))
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@allow(*ROLES)
+def notification_read(notification_id: int):
+    notification = queries.get_notification_or_404(notification_id, current_user.id)
+    if EmptyForm().validate_on_submit():
+        services.mark_read([notification])
+        db.session.commit()
+    target = notification.link if notification.link.startswith("/") and not notification.link.startswith("//") else None
+    return redirect(target or url_for("core.notifications"))
+
+
+@bp.post("/notifications/read-all")
+@allow(*ROLES)
+def notifications_read_all():
+    if EmptyForm().validate_on_submit():
+        services.mark_all_read(current_user.id)
+        db.session.commit()
+    return redirect(url_for("core.notifications"))

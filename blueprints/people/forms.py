@@ -39,9 +39,9 @@ def select_choices(pairs, blank=None) -> list[SelectChoice]:
 
 class MenteeForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
-    profession_id = SelectField(_l("Profession"), coerce=optional_int, validators=[InputRequired()])
-    hospital_id = SelectField(_l("Hospital"), coerce=optional_int, validators=[InputRequired()])
-    department_id = SelectField(_l("Department"), coerce=optional_int, validators=[InputRequired()])
+    profession_id = SelectField(_l("Profession"), coerce=optional_int)
+    hospital_id = SelectField(_l("Hospital"), coerce=optional_int)
+    department_id = SelectField(_l("Department"), coerce=optional_int)
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
 
     def validate_profession_id(self, field):
@@ -58,7 +58,7 @@ class MenteeForm(FlaskForm):
 
 
 class TransferForm(FlaskForm):
-    kind = RadioField(_l("Kind of move"), choices=list(TRANSFER_KIND_LABELS.items()), validators=[InputRequired(message=_l("Choose the kind of move."))])
+    kind = RadioField(_l("Kind of move"), choices=select_choices(TRANSFER_KIND_LABELS.items()), validators=[InputRequired(message=_l("Choose the kind of move."))])
     effective_date = DateField(_l("Effective date"), validators=[InputRequired(message=_l("Enter the date of the move."))])
     to_hospital_id = SelectField(_l("New hospital"), coerce=optional_int,
                                  description=_l("For a move to another programme hospital."))
@@ -69,7 +69,7 @@ class TransferForm(FlaskForm):
 
 
 class AbsenceForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=list(ABSENCE_KIND_LABELS.items()), validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), choices=select_choices(ABSENCE_KIND_LABELS.items()), validators=[InputRequired()])
     start_date = DateField(_l("From"), validators=[InputRequired(message=_l("Enter the first day."))])
     end_date = DateField(_l("To (inclusive)"), validators=[InputRequired(message=_l("Enter the last day."))])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
@@ -88,13 +88,13 @@ class NightRotaForm(FlaskForm):
     start = DateField(_l("Starting"), validators=[InputRequired(message=_l("Enter the first day of the rota."))])
     weeks = IntegerField(_l("For how many weeks"), default=4,
                          validators=[InputRequired(), NumberRange(min=1, max=26, message=_l("A rota covers 1 to 26 weeks."))])
-    weekdays = MultiCheckboxField(_l("Nights on"), coerce=int, choices=list(enumerate(WEEKDAY_LABELS)),
+    weekdays = MultiCheckboxField(_l("Nights on"), coerce=int, choices=select_choices(enumerate(WEEKDAY_LABELS)),
                                   validators=[DataRequired(message=_l("Choose at least one night of the week."))])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
 
 class AssignForm(FlaskForm):
-    mentor_id = SelectField(_l("Mentor"), coerce=optional_int, validators=[InputRequired()])
+    mentor_id = SelectField(_l("Mentor"), coerce=optional_int)
     start_date = DateField(_l("Starting"), validators=[InputRequired(message=_l("Enter the start date."))])
 
     def validate_mentor_id(self, field):
@@ -104,4 +104,4 @@ class AssignForm(FlaskForm):
 
 class EndAssignmentForm(FlaskForm):
     end_date = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day."))])
-    end_reason = SelectField(_l("Why it ends"), choices=list(END_REASON_LABELS.items()), validators=[InputRequired()])
+    end_reason = SelectField(_l("Why it ends"), choices=select_choices(END_REASON_LABELS.items()), validators=[InputRequired()])

@@ -56,7 +56,7 @@ def mentees():
     page = paginate(queries.mentees_query(user(), **filters))
     return render_page_or_fragment(
         "people/mentees.html", "people/_mentees_table.html",
-        page=page, filters=filters, status=status, status_labels=STATUS_LABELS,
+        page=page, filters=filters, selected_status=status, status_labels=STATUS_LABELS,
         departments=queries.departments(), professions=queries.professions(),
         hospitals=queries.hospitals_for_select() if current_user.role != HOSPITAL_ADMIN else [],
         can_add=current_user.role in MENTEE_EDITORS,

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from ..core.errors import RuleBroken
 from ..core.extensions import db
 from ..core.formatting import format_day
 from ..core.models import utcnow
-from ..core.notify import notify
+from ..core.notify import link_to, notify
 from . import queries
 from .models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Transfer
 
@@ -189,7 +189,7 @@ def _place(hospital_id: int | None, department_id: int | None) -> str:
 def _notify_transfer(transfer: Transfer) -> None:
     """Each mentor of the mentee and the receiving hospital's administrators hear of it at once."""
     mentee = transfer.mentee
-    link = url_for("people.mentee", mentee_id=mentee.id)
+    link = link_to("people.mentee", mentee_id=mentee.id)
     sentence = transfer_sentence(transfer)
     mentor_ids = [a.mentor_id for a in queries.active_assignments(mentee.id)]
     mentor_message = sentence
@@ -255,7 +255,7 @@ def cancel_transfer(transfer: Transfer, by) -> None:
                 select(Assignment).where(
                     Assignment.mentee_id == mentee.id,
                     Assignment.end_reason.in_(("transferred", "left_service")),
-                    Assignment.end_date == max(transfer.effective_date, Assignment.start_date),
+                    Assignment.end_date >= transfer.effective_date,  # this is the latest move: these ended with it
                 )
             )
             for assignment in ended:
@@ -268,7 +268,7 @@ def cancel_transfer(transfer: Transfer, by) -> None:
     mentor_ids = [a.mentor_id for a in queries.active_assignments(mentee.id)]
     notify(queries.mentor_users(mentor_ids), _("Correction: the transfer of %(name)s was cancelled; nothing changes.",
                                                name=mentee.full_name),
-           link=url_for("people.mentee", mentee_id=mentee.id), kind="transfer")
+           link=link_to("people.mentee", mentee_id=mentee.id), kind="transfer")
 
 
 # --- absences ------------------------------------------------------------------------------

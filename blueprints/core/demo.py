@@ -145,6 +145,7 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
     for user in users:
         user.password_hash = password_hash
     db.session.add_all(users)
+    movements = _demo_movements(rng, today, hospitals, mentees, departments)
     db.session.add(Setting(key="demo_data", value=f"seed={seed}; anchor={today.isoformat()}"))
     db.session.flush()
     return {
@@ -154,6 +155,7 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
         "mentees": len(mentees),
         "assignments": len(assignments),
         "users": len(users),
+        **movements,
     }
 
 
@@ -162,3 +164,47 @@ def _name_pool(rng: random.Random):
     pool = [f"{given} {family}" for family in FAMILY_NAMES for given in GIVEN_NAMES]
     rng.shuffle(pool)
     return iter(pool)
+
+
+def _demo_movements(rng: random.Random, today: date, hospitals, mentees, departments) -> dict[str, int]:
+    """Transfers (between departments, between demo hospitals, out of the programme, one still to
+    come) logged through the real service so mentors are notified; and leave and night shifts."""
+    from ..people.services import add_absence, add_night_rota, log_transfer
+
+    movers = rng.sample(mentees, 10)
+    plans = [
+        ("department", 200), ("department", 150), ("department", 40),
+        ("hospital", 300), ("hospital", 120), ("hospital", 20),
+        ("out_of_programme", 250), ("left_service", 90), ("out_of_programme", 10),
+        ("hospital", -21),  # logged now, takes effect in three weeks
+    ]
+    for mentee, (kind, days_ago) in zip(movers, plans, strict=True):
+        to_hospital = to_department = None
+        if kind == "department":
+            to_department = rng.choice([d for d in departments.values() if d.id != mentee.department_id])
+        elif kind == "hospital":
+            same_province = [h for h in hospitals if h.province == mentee.hospital.province and h.id != mentee.hospital_id]
+            to_hospital = rng.choice(same_province)
+            to_department = mentee.department
+        log_transfer(mentee, kind=kind, effective_date=today - timedelta(days=days_ago), to_hospital=to_hospital,
+                     to_department=to_department, reason=rng.choice(TRANSFER_REASONS[kind]), today=today)
+
+    absences = 0
+    for mentee in rng.sample([m for m in mentees if m.status == "active"], 30):
+        start = today + timedelta(days=rng.randint(-20, 90))
+        kind = rng.choice(("annual_leave", "annual_leave", "sick_leave", "training"))
+        length = {"annual_leave": 14, "sick_leave": 3, "training": 5}[kind]
+        add_absence(mentee, kind=kind, start_date=start, end_date=start + timedelta(days=rng.randint(1, length)))
+        absences += 1
+    for mentee in rng.sample([m for m in mentees if m.status == "active"], 12):
+        monday = today + timedelta(days=7 - today.weekday() + 7 * rng.randint(0, 4))
+        absences += len(add_night_rota(mentee, start=monday, weeks=4, weekdays={0, 1, 2}, note="Night rota (demo)"))
+    return {"transfers": len(plans), "absences": absences}
+
+
+TRANSFER_REASONS = {
+    "department": ("Staff shortage in the receiving department", "Rotation decided by the hospital director"),
+    "hospital": ("Posted by the district to cover a shortage", "Family reasons: asked to move closer to home"),
+    "out_of_programme": ("Posted to a health centre outside the programme",),
+    "left_service": ("Resigned to start further studies",),
+}

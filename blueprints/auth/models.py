@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped at logout and password change: the Flask-Login id carries it, so old cookies stop working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Secret part of the user's .ics feed URL; regenerating it kills the old URL.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

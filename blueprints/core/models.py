@@ -76,3 +76,12 @@ class Notification(db.Model):
     message: Mapped[str] = mapped_column(Text)
     link: Mapped[str] = mapped_column(String(255), default="")
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SentAlert(db.Model):
+    """A key per alert already sent (an overdue hospital, a visit reminder), so daily jobs send each once."""
+
+    __tablename__ = "sent_alert"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

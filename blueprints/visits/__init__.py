@@ -1,0 +1,1 @@
+"""Calendar, visits, cadence planning, clashes, attendance, .ics feeds."""

@@ -1,0 +1,92 @@
+"""Visits: a team at a hospital for a few consecutive days, and who came."""
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.extensions import db
+from ..core.models import UTCDateTime, utcnow
+from ..people.models import Hospital, Mentee, Mentor, Team
+
+VISIT_STATUSES = ("planned", "confirmed", "held", "postponed", "cancelled")
+
+
+class Visit(db.Model):
+    """`end_date` is kept with `start_date` and `days` so date-range queries need no arithmetic in SQL."""
+
+    __tablename__ = "visit"
+    __table_args__ = (
+        CheckConstraint("status IN ('planned', 'confirmed', 'held', 'postponed', 'cancelled')", name="status"),
+        CheckConstraint("days BETWEEN 1 AND 14", name="days"),
+        CheckConstraint("end_date >= start_date", name="dates_in_order"),
+        CheckConstraint("status NOT IN ('postponed', 'cancelled') OR status_reason != ''", name="reason_for_postponed_or_cancelled"),
+        Index("ix_visit_team_dates", "team_id", "start_date", "end_date"),
+        Index("ix_visit_hospital_dates", "hospital_id", "start_date"),
+        Index("ix_visit_dates", "start_date", "end_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hospital_id: Mapped[int] = mapped_column(ForeignKey("hospital.id"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    start_date: Mapped[date]
+    days: Mapped[int] = mapped_column(SmallInteger, default=3)
+    end_date: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    postponed_to_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id", ondelete="SET NULL"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    hospital: Mapped[Hospital] = relationship()
+    team: Mapped[Team] = relationship()
+    postponed_to: Mapped["Visit | None"] = relationship(remote_side=[id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def day_dates(self) -> list[date]:
+        return [self.start_date + timedelta(days=n) for n in range(self.days)]
+
+
+class MentorAttendance(db.Model):
+    """Whether a team mentor came to a visit; an absent mentor gives a reason (a missed visit)."""
+
+    __tablename__ = "mentor_attendance"
+    __table_args__ = (UniqueConstraint("visit_id", "mentor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id"), index=True)
+    present: Mapped[bool]
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    mentor: Mapped[Mentor] = relationship()
+
+
+class MenteeAttendance(db.Model):
+    """A mentee present on one day of a visit (one row per present day)."""
+
+    __tablename__ = "mentee_attendance"
+    __table_args__ = (UniqueConstraint("visit_id", "mentee_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"), index=True)
+    day: Mapped[date]
+
+    mentee: Mapped[Mentee] = relationship()
+
+
+class Holiday(db.Model):
+    """A public holiday: every year on month/day when `year` is empty, else once."""
+
+    __tablename__ = "holiday"
+    __table_args__ = (UniqueConstraint("month", "day", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[int] = mapped_column(SmallInteger)
+    day: Mapped[int] = mapped_column(SmallInteger)
+    year: Mapped[int | None] = mapped_column(SmallInteger)
+    name: Mapped[str] = mapped_column(String(120))

@@ -50,6 +50,6 @@ def seed_defaults() -> None:
     db.session.add_all(
         Profession(code=c, name=n, is_mentor_profession=m) for c, n, m in PROFESSIONS if c not in have
     )
-    have = set(db.session.execute(select(Holiday.month, Holiday.day).where(Holiday.year.is_(None))).tuples())
+    have = {(m, d) for m, d in db.session.execute(select(Holiday.month, Holiday.day).where(Holiday.year.is_(None)))}
     db.session.add_all(Holiday(month=m, day=d, name=n) for m, d, n in FIXED_HOLIDAYS if (m, d) not in have)
     db.session.flush()

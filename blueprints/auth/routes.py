@@ -14,7 +14,7 @@ from ..core.permissions import allow, public
 from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, NewUserForm, SetPasswordForm, UserForm
 from .models import ROLES, SYSADMIN, User
 from .queries import users_query
-from .services import authenticate, create_user, set_password, sign_in, sign_out, update_user
+from .services import LoginThrottled, authenticate, create_user, set_password, sign_in, sign_out, update_user
 
 bp = Blueprint("auth", __name__)
 
@@ -35,7 +35,12 @@ def login():
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
+        try:
+            user = authenticate(form.username.data, form.password.data)
+        except LoginThrottled:
+            db.session.commit()  # keep the audit row
+            form.password.errors.append(_("Too many failed attempts for this username. Wait 15 minutes, then try again."))
+            return render_template("auth/login.html", form=form), 429
         if user is not None:
             sign_in(user)
             db.session.commit()

@@ -1,14 +1,17 @@
 """Writes for accounts: sign-in, sign-out, creating and changing users. Each audits and flushes."""
 
-from flask import session
+from datetime import timedelta
+
+from flask import current_app, session
 from flask_login import login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core import audit
 from ..core.extensions import db
-from ..core.models import utcnow
+from ..core.models import AuditEvent, utcnow
 from .models import User
+from .sessions import start_session
 
 # Checked against when the username is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -22,8 +25,30 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.username) == normalise_username(username)))
 
 
+class LoginThrottled(Exception):
+    """Too many failed sign-ins for this username lately; the counter is in the database, so it
+    holds across gunicorn workers and app servers."""
+
+
+def recent_failures(username: str) -> int:
+    window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    return db.session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "login.failure",
+            AuditEvent.username == normalise_username(username)[:80],
+            AuditEvent.at > utcnow() - window,
+        )
+    )
+
+
 def authenticate(username: str, password: str) -> User | None:
-    """The user for these credentials, or None; unknown user, wrong password and inactive look alike."""
+    """The user for these credentials, or None; unknown user, wrong password and inactive look alike.
+
+    Raises LoginThrottled, without checking the password, after too many recent failures.
+    """
+    if recent_failures(username) >= current_app.config["LOGIN_MAX_FAILURES"]:
+        audit.record("login.throttled", summary="too many failed attempts", username=normalise_username(username)[:80])
+        raise LoginThrottled
     user = find_user(username)
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
@@ -41,6 +66,7 @@ def sign_in(user: User) -> None:
     session.clear()
     login_user(user)
     session.permanent = True
+    start_session()
     user.last_login_at = utcnow()
     audit.record("login.success", user, user=user)
     db.session.flush()

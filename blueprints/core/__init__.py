@@ -36,6 +36,9 @@ def init_core(app: Flask) -> None:
     login_manager.user_loader(load_user_by_session_id)
     _import_models()
 
+    from ..auth.sessions import expire_idle_sessions
+
+    app.before_request(expire_idle_sessions)
     app.before_request(enforce_access)
     app.after_request(_response_headers)
     register_error_handlers(app)

@@ -18,6 +18,11 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # Shared hospital computers: a session ends after 30 idle minutes and after 12 hours whatever.
+    SESSION_IDLE_MINUTES = 30
+    SESSION_MAX_HOURS = 12
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW_MINUTES = 15
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; long forms stay valid
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "en"

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from ..auth.models import ROLES
+from ..auth.sessions import passive
 from . import queries, services
 from .extensions import db
 from .forms import EmptyForm
@@ -38,6 +39,7 @@ def notifications():
 
 @bp.get("/notifications/bell")
 @allow(*ROLES)
+@passive
 def notifications_bell():
     """The unread count under the bell; htmx asks on every page load and every minute."""
     return render_template("core/_bell_count.html", unread=queries.unread_count(current_user.id))

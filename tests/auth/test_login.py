@@ -131,3 +131,86 @@ def test_password_change_needs_the_current_password(client):
     response = client.post("/account", data={"current_password": "wrong", "password": new, "confirm": new})
     assert response.status_code == 422
     assert b"This is not your current password." in response.data
+
+
+def test_five_failures_in_15_minutes_throttle_the_username_with_429(app, client):
+    user = make_user("coordinator")
+    db.session.commit()
+    for _ in range(5):
+        assert login(client, user, password="wrong guess").status_code == 422
+    throttled = login(client, user)  # even the right password is refused for now
+    assert throttled.status_code == 429
+    assert b"Too many failed attempts" in throttled.data
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login.throttled")) is not None
+    other_worker = app.test_client()  # the counter is in the database, not in one process
+    assert login(other_worker, user).status_code == 429
+    assert login(other_worker, make_user("mentor")).status_code == 302  # other usernames are unaffected
+
+
+def test_old_failures_do_not_count(client):
+    from datetime import timedelta
+
+    from blueprints.core.models import utcnow
+
+    user = make_user("coordinator")
+    for _ in range(5):
+        db.session.add(AuditEvent(action="login.failure", username=user.username, at=utcnow() - timedelta(minutes=16)))
+    db.session.commit()
+    assert login(client, user).status_code == 302
+
+
+def test_idle_session_ends_after_30_minutes(client, monkeypatch):
+    import time
+
+    user = make_user("coordinator")
+    db.session.commit()
+    login(client, user)
+    assert client.get("/").status_code == 200
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 31 * 60)
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_session_ends_after_12_hours_even_when_active(client, monkeypatch):
+    import time
+
+    user = make_user("coordinator")
+    db.session.commit()
+    login(client, user)
+    real = time.time
+    for hours in range(1, 12):
+        monkeypatch.setattr(time, "time", lambda h=hours: real() + h * 3600 - 60)
+        with client.session_transaction() as session:
+            session["_seen"] = int(time.time())
+        assert client.get("/").status_code == 200
+    monkeypatch.setattr(time, "time", lambda: real() + 12 * 3600 + 60)
+    with client.session_transaction() as session:
+        session["_seen"] = int(time.time())
+    assert client.get("/").status_code == 302
+
+
+def test_polling_the_bell_does_not_keep_a_session_alive(client, monkeypatch):
+    import time
+
+    user = make_user("coordinator")
+    db.session.commit()
+    login(client, user)
+    real = time.time
+    for minutes in (10, 20, 29):
+        monkeypatch.setattr(time, "time", lambda m=minutes: real() + m * 60)
+        assert client.get("/notifications/bell").status_code == 200
+    monkeypatch.setattr(time, "time", lambda: real() + 31 * 60)
+    assert client.get("/").status_code == 302
+
+
+def test_session_cookie_flags(app):
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    from flask import Flask
+
+    from blueprints.core.config import configure
+
+    production = Flask("production")
+    configure(production, {"SECRET_KEY": "x" * 40})
+    assert production.config["SESSION_COOKIE_SECURE"] is True

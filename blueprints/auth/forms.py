@@ -1,5 +1,8 @@
 """Forms for signing in and managing accounts."""
 
+from functools import cache
+from pathlib import Path
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -27,12 +30,34 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def is_common_password(password: str) -> bool:
+    """Common as typed, or a common stem with digits and symbols around it ('Password2026!')."""
+    lowered = password.lower()
+    stem = lowered.strip("0123456789!@#$%^&*()_-+=.,;:?/ ")
+    return lowered in common_passwords() or stem in common_passwords() or len(set(lowered)) <= 2
+
+
+def not_common(form, field):
+    if field.data and is_common_password(field.data):
+        raise ValidationError(_l("This password is too common and easy to guess. Choose another."))
+
+
 def new_password_fields():
     password = PasswordField(
         _l("New password"),
         validators=[
             DataRequired(),
             Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)),
+            not_common,
         ],
         description=_l("At least %(n)s characters. A short sentence is easy to remember.", n=MIN_PASSWORD_LENGTH),
     )

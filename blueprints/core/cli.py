@@ -27,13 +27,15 @@ def register_cli(app: Flask) -> None:
     @click.password_option(help="At least 12 characters; asked for when not given.")
     def create_user_command(username, role, display_name, password):
         """Create an account, typically the first system administrator."""
-        from ..auth.forms import MIN_PASSWORD_LENGTH
+        from ..auth.forms import MIN_PASSWORD_LENGTH, is_common_password
         from ..auth.services import create_user, find_user
 
         if find_user(username) is not None:
             raise click.ClickException(f"a user named {username!r} already exists")
         if len(password) < MIN_PASSWORD_LENGTH:
             raise click.ClickException(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        if is_common_password(password):
+            raise click.ClickException("this password is too common; choose another")
         user = create_user(username=username, display_name=display_name or username, role=role, password=password)
         db.session.commit()
         click.echo(f"Created {role} {user.username}.")

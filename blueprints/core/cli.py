@@ -49,6 +49,42 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Transfers applied: {applied}.")
 
+    @app.cli.command("backup")
+    @click.argument("destination", type=click.Path(dir_okay=False))
+    def backup_command(destination):
+        """Copy the database to DESTINATION, consistently, while the app keeps running."""
+        from .backup import backup
+
+        db.session.remove()
+        backup(app.config["SQLALCHEMY_DATABASE_URI"], destination)
+        click.echo(f"Backed up to {destination}.")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def restore_command(source, yes):
+        """Replace the database with the backup SOURCE (stop the app servers first)."""
+        from .backup import restore
+
+        if not yes:
+            click.confirm("This replaces everything in the database with the backup. Continue?", abort=True)
+        db.session.remove()
+        db.engine.dispose()
+        restore(app.config["SQLALCHEMY_DATABASE_URI"], source)
+        click.echo(f"Restored from {source}.")
+
+    @app.cli.command("check-deploy")
+    def check_deploy_command():
+        """Fail when the configuration is unsafe for production."""
+        from .deploy import deployment_problems
+
+        problems = deployment_problems(app)
+        for problem in problems:
+            click.echo(f"UNSAFE: {problem}", err=True)
+        if problems:
+            raise SystemExit(1)
+        click.echo("The configuration is safe for production.")
+
     @app.cli.command("demo-data")
     @click.option("--reset", is_flag=True, help="Delete everything in the database first.")
     @click.option("--if-empty", is_flag=True, help="Load only into an empty database; otherwise do nothing (for make run).")

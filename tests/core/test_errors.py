@@ -47,3 +47,14 @@ def test_security_headers_on_every_response(client, path):
 def test_pages_with_personal_data_are_not_cached(client):
     login(client, make_user("coordinator"))
     assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_signed_in_pages_are_kept_out_of_htmx_history(client):
+    login(client, make_user("coordinator"))
+    assert b'hx-history="false"' in client.get("/").data
+
+
+def test_htmx_is_configured_by_meta_tag_with_eval_off(client):
+    page = client.get("/login").data
+    assert b'name="htmx-config"' in page and b'"allowEval": false' in page
+    assert b"<script>" not in page  # no inline script anywhere (the CSP forbids it)

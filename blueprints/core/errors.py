@@ -64,3 +64,24 @@ def show_on_form(form, error: RuleBroken) -> None:
         field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
     else:
         form.form_errors.append(error.message)
+
+
+class EditConflict(Exception):
+    """Someone saved the record after this editor opened it; answered with 409 and their values."""
+
+
+def check_version(record, opened_version: int | None) -> None:
+    if opened_version is not None and opened_version != record.version:
+        raise EditConflict
+
+
+def flush_or_conflict() -> None:
+    """Flush; a concurrent save caught by the version column becomes an EditConflict."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from .extensions import db
+
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        raise EditConflict from error

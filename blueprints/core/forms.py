@@ -1,6 +1,7 @@
 """Form pieces shared by every blueprint."""
 
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
 
 
 class EmptyForm(FlaskForm):
@@ -12,3 +13,15 @@ def optional_int(value):
     if value in ("", None, "None"):
         return None
     return int(value)
+
+
+class VersionedForm(FlaskForm):
+    """A form for a record two people may edit at once: it carries the version it was opened at."""
+
+    version = HiddenField()
+
+    def opened_at(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import optional_int
+from ..core.forms import VersionedForm, optional_int
 
 TRANSFER_KIND_LABELS = {
     "department": _l("To another department of this hospital"),
@@ -37,7 +37,7 @@ def select_choices(pairs, blank=None) -> list[SelectChoice]:
     return options + [SelectChoice(value, label) for value, label in pairs]
 
 
-class MenteeForm(FlaskForm):
+class MenteeForm(VersionedForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     profession_id = SelectField(_l("Profession"), coerce=optional_int)
     hospital_id = SelectField(_l("Hospital"), coerce=optional_int)

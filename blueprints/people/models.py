@@ -115,10 +115,13 @@ class Mentee(db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="active")
     phone: Mapped[str] = mapped_column(String(40), default="")
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     profession: Mapped[Profession] = relationship()
     hospital: Mapped[Hospital | None] = relationship()
     department: Mapped[Department | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __str__(self) -> str:
         return self.full_name

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core.clock import today
-from ..core.errors import RuleBroken, show_on_form
+from ..core.errors import EditConflict, RuleBroken, show_on_form
 from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, render_page_or_fragment
@@ -111,11 +111,19 @@ def mentee_edit(mentee_id: int):
     form = _mentee_form(MenteeForm(obj=mentee))
     if current_user.role == COORDINATOR and request.method == "GET":
         form.hospital_id.data = mentee.hospital_id
+    if request.method == "GET":
+        form.version.data = mentee.version
     if form.validate_on_submit():
-        # Moving hospital is a transfer (it notifies and ends mentorships), never a silent edit.
-        services.update_mentee(mentee, full_name=form.full_name.data.strip(), profession_id=form.profession_id.data,
-                               phone=form.phone.data or "")
-        db.session.commit()
+        try:
+            # Moving hospital is a transfer (it notifies and ends mentorships), never a silent edit.
+            services.update_mentee(mentee, version=form.opened_at(), full_name=form.full_name.data.strip(),
+                                   profession_id=form.profession_id.data, phone=form.phone.data or "")
+            db.session.commit()
+        except EditConflict:
+            db.session.rollback()
+            mentee = queries.get_mentee_or_404(mentee_id, user(), action="edit")
+            form.version.data = mentee.version
+            return render_template("people/mentee_form.html", form=form, mentee=mentee, conflict=mentee), 409
         flash(_("Saved."), "success")
         return redirect(url_for("people.mentee", mentee_id=mentee.id))
     return render_template("people/mentee_form.html", form=form, mentee=mentee), 422 if form.errors else 200

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..core import audit
 from ..core.clock import today as programme_today
-from ..core.errors import RuleBroken
+from ..core.errors import RuleBroken, check_version, flush_or_conflict
 from ..core.extensions import db
 from ..core.formatting import format_day
 from ..core.models import utcnow
@@ -46,11 +46,13 @@ def create_mentee(**values) -> Mentee:
     return mentee
 
 
-def update_mentee(mentee: Mentee, **values) -> Mentee:
+def update_mentee(mentee: Mentee, version: int | None = None, **values) -> Mentee:
+    """Change a mentee; `version` is the one the editor opened, and a newer one means a conflict."""
+    check_version(mentee, version)
     before = mentee_snapshot(mentee)
     for key, value in values.items():
         setattr(mentee, key, value)
-    db.session.flush()
+    flush_or_conflict()
     changed_before, changed_after = audit.changes(before, mentee_snapshot(mentee))
     if changed_after:
         audit.record("mentee.update", mentee, summary=f"updated mentee {mentee.full_name}",

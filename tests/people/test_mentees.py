@@ -148,3 +148,27 @@ def test_mentee_profile_query_count_does_not_grow_with_history(client):
         response = client.get(f"/mentees/{mentee.id}")
     assert response.status_code == 200
     assert len(many) == len(few) <= 10
+
+
+def test_a_save_against_an_older_version_gets_409_with_the_other_change_shown(app, client):
+    from tests.factories import profession
+
+    hospital = make_hospital()
+    mentee = make_mentee(hospital, name="Original Name")
+    opened_version = mentee.version
+    login(client, make_user("coordinator"))
+    other = app.test_client()
+    login(other, make_user("hospital_admin", hospital=hospital))
+    first = other.post(f"/mentees/{mentee.id}/edit", data={
+        "full_name": "Their Change", "profession_id": profession("midwife").id, "version": opened_version})
+    assert first.status_code == 302
+
+    mine = client.post(f"/mentees/{mentee.id}/edit", data={
+        "full_name": "My Change", "profession_id": profession("midwife").id, "version": opened_version})
+    assert mine.status_code == 409
+    assert b"Someone else saved changes" in mine.data and b"Their Change" in mine.data
+    assert b'value="My Change"' in mine.data  # nothing typed is lost
+    from blueprints.core.extensions import db
+    from blueprints.people.models import Mentee
+
+    assert db.session.get(Mentee, mentee.id).full_name == "Their Change"

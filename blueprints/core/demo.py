@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN, User
-from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Profession, Team
+from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord
 from .defaults import seed_defaults
 from .extensions import db
 from .models import Setting
@@ -34,6 +34,18 @@ HOSPITALS = (
 )
 
 MENTOR_PROFESSIONS = ("obgyn", "paediatrician", "anaesthetist", "midwife", "paediatric_nurse")
+
+REFRESHER_TOPICS = (
+    "Helping Babies Breathe and neonatal resuscitation",
+    "Emergency obstetric care drills (PPH, eclampsia)",
+    "Bubble CPAP set-up and weaning",
+    "Mentoring skills: bedside teaching and feedback",
+    "ETAT triage and paediatric emergencies",
+    "Simulation teaching and debriefing",
+    "Maternal and perinatal death audit",
+    "Infection prevention and safe surgery checklist",
+)
+OVERDUE_MENTORS = 4  # a few mentors have missed their last refresher(s), so the flag has something to show
 
 # Which mentees each mentor profession takes, and where they work.
 MENTEE_PLAN = {
@@ -95,7 +107,8 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
     hospitals, teams, mentors = [], [], []
     for number, (name, district, province) in enumerate(HOSPITALS, start=1):
         team = Team(name=f"Team {number:02d} ({name})")
-        hospital = Hospital(name=name, district=district, province=province, team=team)
+        hospital = Hospital(name=name, district=district, province=province, team=team,
+                            departments=sorted(departments.values(), key=lambda d: d.name))
         teams.append(team)
         hospitals.append(hospital)
         for code in MENTOR_PROFESSIONS:
@@ -146,6 +159,8 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
         user.password_hash = password_hash
     db.session.add_all(users)
     movements = _demo_movements(rng, today, hospitals, mentees, departments)
+    trainings = _training_logs(rng, mentors, today)
+    db.session.add_all(trainings)
     db.session.add(Setting(key="demo_data", value=f"seed={seed}; anchor={today.isoformat()}"))
     db.session.flush()
     return {
@@ -156,7 +171,24 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
         "assignments": len(assignments),
         "users": len(users),
         **movements,
+        "training records": len(trainings),
     }
+
+
+def _training_logs(rng: random.Random, mentors: list[Mentor], today: date) -> list[TrainingRecord]:
+    """Each mentor's initial training two years ago and a refresher about every three months since;
+    a few mentors missed the latest one or two, so they are overdue."""
+    late = set(rng.sample(range(len(mentors)), OVERDUE_MENTORS))
+    records = []
+    for number, mentor in enumerate(mentors):
+        records.append(TrainingRecord(mentor=mentor, title="Clinical mentorship training (initial)",
+                                      course_date=today - timedelta(days=735), hours=40, is_refresher=False))
+        skipped = rng.choice((1, 2)) if number in late else 0
+        for quarter in range(skipped, 8):
+            course_date = today - timedelta(days=15 + 91 * quarter + rng.randint(0, 10))
+            records.append(TrainingRecord(mentor=mentor, title=f"Refresher: {REFRESHER_TOPICS[(quarter + number) % len(REFRESHER_TOPICS)]}",
+                                          course_date=course_date, hours=rng.choice((6, 8, 12, 16))))
+    return records
 
 
 def _name_pool(rng: random.Random):

@@ -14,6 +14,7 @@ MENU = (
     ("visits.calendar", _l("Calendar"), (COORDINATOR, HOSPITAL_ADMIN, MENTOR)),
     ("people.hospitals", _l("Hospitals"), (COORDINATOR,)),
     ("people.teams", _l("Teams"), (COORDINATOR,)),
+    ("people.mentors", _l("Mentors"), (COORDINATOR,)),
     ("people.mentees", _l("Mentees"), (COORDINATOR, HOSPITAL_ADMIN, MENTOR)),
     ("equipment.matrix", _l("Equipment"), (COORDINATOR, HOSPITAL_ADMIN)),
     ("auth.users", _l("Users"), (SYSADMIN,)),

@@ -1,10 +1,20 @@
-"""Forms for mentees, transfers, absences and assignments."""
+"""Forms for hospitals, teams, mentors and their training, mentees, transfers, absences and assignments."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.forms import VersionedForm, optional_int
@@ -105,3 +115,47 @@ class AssignForm(FlaskForm):
 class EndAssignmentForm(FlaskForm):
     end_date = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day."))])
     end_reason = SelectField(_l("Why it ends"), choices=select_choices(END_REASON_LABELS.items()), validators=[InputRequired()])
+
+
+class HospitalForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    district = StringField(_l("District"), validators=[DataRequired(), Length(max=80)])
+    province = StringField(_l("Province"), validators=[DataRequired(), Length(max=80)],
+                           render_kw={"list": "known-provinces", "autocomplete": "off"})
+    department_ids = MultiCheckboxField(_l("Departments"), coerce=int,
+                                        description=_l("The departments where mentees work and mentors teach."))
+    team_id = SelectField(_l("Team that visits it"), coerce=optional_int,
+                          description=_l("A hospital is visited by one team; a team may visit several hospitals."))
+
+
+class TeamForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    hospital_ids = MultiCheckboxField(_l("Hospitals it visits"), coerce=int,
+                                      description=_l("Ticking a hospital another team visits moves it to this team."))
+
+
+class MentorForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    profession_id = SelectField(_l("Profession"), coerce=optional_int, validate_choice=False)
+    team_id = SelectField(_l("Team"), coerce=optional_int)
+    home_institution = StringField(_l("Home institution"), validators=[Optional(), Length(max=120)],
+                                   description=_l("The referral or teaching hospital the mentor comes from."))
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=120), Email(message=_l("Enter an e-mail address like name@example.org."))],
+                        description=_l("Notifications are also e-mailed here when the server can send mail."))
+    active = BooleanField(_l("Active (takes part in visits)"), default=True)
+
+    def validate_profession_id(self, field):
+        if field.data is None or field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choose one of the mentor professions."))
+
+
+class TrainingForm(FlaskForm):
+    title = StringField(_l("Course"), validators=[DataRequired(message=_l("Enter the title of the course.")), Length(max=160)],
+                        description=_l("For example: Refresher: Helping Babies Breathe."))
+    course_date = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date of the course."))])
+    hours = DecimalField(_l("Hours"), places=1, validators=[
+        InputRequired(message=_l("Enter the number of hours.")),
+        NumberRange(min=0.5, max=200, message=_l("Enter between 0.5 and 200 hours.")),
+    ])
+    is_refresher = BooleanField(_l("A refresher course (resets the refresher reminder)"), default=True)

@@ -4,12 +4,13 @@ these selects, so none of them can show a mentee the page would not."""
 from datetime import date, timedelta
 
 from flask import abort, current_app
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
 from ..core.extensions import db
-from .models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, Transfer
+from .models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord, Transfer
 
 
 def team_hospital_ids(mentor_id: int) -> Select:
@@ -270,3 +271,253 @@ def mentors_for_select(hospital_id: int | None) -> list[tuple[int, str]]:
         .order_by(Hospital.id.is_(None), Mentor.full_name)
     ).all()
     return [(r[0], f"{r[1]} · {r[2]}" + (f" · {r[3]}" if r[3] else "")) for r in rows]
+
+
+# --- hospitals -----------------------------------------------------------------------------
+
+def hospital_scope(user: User) -> ColumnElement[bool]:
+    """Which hospitals a user may read: coordinators all; a hospital administrator their own; a
+    mentor those their team visits."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN:
+        return Hospital.id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        return Hospital.id.in_(team_hospital_ids(user.mentor_id))
+    return false()
+
+
+def get_hospital_or_404(hospital_id: int, user: User, action: str = "view") -> Hospital:
+    """The hospital with its team, mentors and departments, if this user may see it (404 otherwise);
+    403 to edit for anyone but a coordinator."""
+    hospital = db.session.scalar(
+        select(Hospital)
+        .where(Hospital.id == hospital_id, hospital_scope(user))
+        .options(
+            joinedload(Hospital.team).selectinload(Team.mentors).joinedload(Mentor.profession),
+            selectinload(Hospital.departments),
+        )
+    )
+    if hospital is None:
+        abort(404)
+    if action == "edit" and user.role != COORDINATOR:
+        abort(403)
+    return hospital
+
+
+def hospitals_query(user: User, search: str = "", province: str = "") -> Select:
+    """The hospital list as this user may see it; the row's team and departments load with the page."""
+    query = (
+        select(Hospital)
+        .where(hospital_scope(user))
+        .options(joinedload(Hospital.team), selectinload(Hospital.departments))
+        .order_by(Hospital.name, Hospital.id)
+    )
+    if search:
+        like = f"%{search.strip()}%"
+        query = query.where(or_(Hospital.name.ilike(like), Hospital.district.ilike(like)))
+    if province:
+        query = query.where(Hospital.province == province)
+    return query
+
+
+def provinces(user: User) -> list[str]:
+    return list(db.session.scalars(select(Hospital.province).where(hospital_scope(user)).distinct().order_by(Hospital.province)))
+
+
+def active_mentee_counts(hospital_ids) -> dict[int, int]:
+    """Active mentees per hospital, for a page of hospitals, in one query."""
+    rows = db.session.execute(
+        select(Mentee.hospital_id, func.count(Mentee.id))
+        .where(Mentee.hospital_id.in_(list(hospital_ids)), Mentee.status == "active")
+        .group_by(Mentee.hospital_id)
+    )
+    return {hospital_id: n for hospital_id, n in rows}
+
+
+def turnover(today: date, hospital_ids) -> dict[int, int]:
+    """Transfers out in the last 12 months per hospital, for a page of hospitals, in one query."""
+    rows = db.session.execute(transfers_out_last_12_months(today).where(Hospital.id.in_(list(hospital_ids))))
+    return {row.id: row.transfers_out for row in rows}
+
+
+def mentees_by_department(hospital: Hospital) -> list[dict]:
+    """The hospital's departments, each with its number of active mentees (departments holding mentees
+    but not listed for the hospital are shown too, so no mentee is hidden)."""
+    counts = dict(
+        db.session.execute(
+            select(Mentee.department_id, func.count(Mentee.id))
+            .where(Mentee.hospital_id == hospital.id, Mentee.status == "active")
+            .group_by(Mentee.department_id)
+        ).all()
+    )
+    rows = [{"department": d, "mentees": counts.pop(d.id, 0)} for d in hospital.departments]
+    if counts:
+        others = {d.id: d for d in departments()}
+        rows += [{"department": others.get(department_id), "mentees": n} for department_id, n in counts.items()]
+    return rows
+
+
+def readable_mentee_ids(user: User, mentee_ids) -> set[int]:
+    """Which of these mentees this user may open, so a page links only to what would not be a 404."""
+    ids = set(mentee_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Mentee.id).where(Mentee.id.in_(ids), mentee_scope(user))))
+
+
+def hospitals_with_teams() -> list[tuple[int, str, str | None]]:
+    """(id, name, current team name) for the team form's checkboxes."""
+    rows = db.session.execute(
+        select(Hospital.id, Hospital.name, Team.name).outerjoin(Team, Team.id == Hospital.team_id).order_by(Hospital.name)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+# --- teams ---------------------------------------------------------------------------------
+
+def teams_query() -> Select:
+    """Teams with their hospitals and mentors (and professions) loaded in two more queries per page."""
+    return (
+        select(Team)
+        .options(selectinload(Team.hospitals), selectinload(Team.mentors).joinedload(Mentor.profession))
+        .order_by(Team.name, Team.id)
+    )
+
+
+def get_team_or_404(team_id: int) -> Team:
+    """Teams are the coordinator's alone (the routes say so), so existence is the only check."""
+    team = db.session.scalar(teams_query().where(Team.id == team_id))
+    if team is None:
+        abort(404)
+    return team
+
+
+def mentor_professions() -> list[Profession]:
+    return list(db.session.scalars(select(Profession).where(Profession.is_mentor_profession).order_by(Profession.name)))
+
+
+def team_composition(mentors, professions) -> list[dict]:
+    """For each mentor profession, how many active mentors of the team have it (one is right)."""
+    counts = {p.id: 0 for p in professions}
+    for mentor in mentors:
+        if mentor.active and mentor.profession_id in counts:
+            counts[mentor.profession_id] += 1
+    return [{"profession": p, "count": counts[p.id]} for p in professions]
+
+
+NUMBER_WORDS = {2: "Two", 3: "Three", 4: "Four", 5: "Five"}
+
+
+def _plural(name: str) -> str:
+    if name.endswith("fe"):
+        return name[:-2] + "ves"
+    return name + ("es" if name.endswith(("s", "sh", "ch", "x")) else "s")
+
+
+def team_warnings(mentors, professions) -> list[str]:
+    """What is wrong with a team's make-up, in words: 'No anaesthetist', 'Two midwives'."""
+    warnings = []
+    for row in team_composition(mentors, professions):
+        name, count = row["profession"].name.lower(), row["count"]
+        if count == 0:
+            warnings.append(_("No %(profession)s", profession=name))
+        elif count > 1:
+            warnings.append(_("%(count)s %(professions)s", count=_(NUMBER_WORDS.get(count, str(count))), professions=_plural(name)))
+    return warnings
+
+
+# --- mentors -------------------------------------------------------------------------------
+
+def mentor_scope(user: User) -> ColumnElement[bool]:
+    """Coordinators read every mentor; a mentor reads their own record."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == MENTOR and user.mentor_id:
+        return Mentor.id == user.mentor_id
+    return false()
+
+
+def get_mentor_or_404(mentor_id: int, user: User, action: str = "view") -> Mentor:
+    mentor = db.session.scalar(
+        select(Mentor)
+        .where(Mentor.id == mentor_id, mentor_scope(user))
+        .options(
+            joinedload(Mentor.profession),
+            joinedload(Mentor.team).selectinload(Team.hospitals),
+            selectinload(Mentor.trainings),
+        )
+    )
+    if mentor is None:
+        abort(404)
+    if action == "edit" and user.role != COORDINATOR:
+        abort(403)
+    return mentor
+
+
+def last_refresher_column():
+    """The date of the mentor's latest refresher course, as a column correlated to Mentor."""
+    return (
+        select(func.max(TrainingRecord.course_date))
+        .where(TrainingRecord.mentor_id == Mentor.id, TrainingRecord.is_refresher)
+        .correlate(Mentor)
+        .scalar_subquery()
+    )
+
+
+def refresher_cutoff(today: date) -> date:
+    """A refresher before this date is too old (the same rule as `refresher_overdue`)."""
+    return today - timedelta(days=current_app.config["REFRESHER_INTERVAL_DAYS"])
+
+
+def mentors_query(
+    search: str = "",
+    profession_id: int | None = None,
+    team_id: int | None = None,
+    overdue_on: date | None = None,
+) -> Select:
+    """The mentor list; `overdue_on` keeps the active mentors whose last refresher is too old on that day."""
+    query = (
+        select(Mentor)
+        .options(joinedload(Mentor.profession), joinedload(Mentor.team))
+        .order_by(Mentor.full_name, Mentor.id)
+    )
+    if search:
+        query = query.where(Mentor.full_name.ilike(f"%{search.strip()}%"))
+    if profession_id:
+        query = query.where(Mentor.profession_id == profession_id)
+    if team_id:
+        query = query.where(Mentor.team_id == team_id)
+    if overdue_on is not None:
+        last = last_refresher_column()
+        query = query.where(Mentor.active, or_(last.is_(None), last < refresher_cutoff(overdue_on)))
+    return query
+
+
+def mentor_facts(mentor_ids) -> dict[int, dict]:
+    """Last refresher and number of active mentees for each of these mentors, in one query."""
+    ids = list(mentor_ids)
+    if not ids:
+        return {}
+    active = (
+        select(func.count(Assignment.id))
+        .where(Assignment.mentor_id == Mentor.id, Assignment.end_date.is_(None))
+        .correlate(Mentor)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(select(Mentor.id, last_refresher_column(), active).where(Mentor.id.in_(ids)))
+    return {mentor_id: {"last_refresher": last, "active_mentees": n} for mentor_id, last, n in rows}
+
+
+def mentor_assignments(mentor_id: int) -> Select:
+    """Every pairing of the mentor, current first, with where the mentee works now."""
+    return (
+        select(Assignment)
+        .where(Assignment.mentor_id == mentor_id)
+        .options(
+            joinedload(Assignment.mentee).joinedload(Mentee.hospital),
+            joinedload(Assignment.mentee).joinedload(Mentee.department),
+            joinedload(Assignment.mentee).joinedload(Mentee.profession),
+        )
+        .order_by(Assignment.end_date.is_not(None), Assignment.end_date.desc(), Assignment.start_date.desc(), Assignment.id.desc())
+    )

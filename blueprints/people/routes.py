@@ -1,7 +1,9 @@
-"""People pages: mentees (list, profile, transfers, absences, assignments)."""
+"""People pages: hospitals, teams, mentors and their training log; mentees (list, profile, transfers,
+absences, assignments)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
@@ -21,12 +23,16 @@ from .forms import (
     AbsenceForm,
     AssignForm,
     EndAssignmentForm,
+    HospitalForm,
     MenteeForm,
+    MentorForm,
     NightRotaForm,
+    TeamForm,
+    TrainingForm,
     TransferForm,
     select_choices,
 )
-from .models import Absence, Assignment, Department, Hospital, Mentor, Transfer
+from .models import Absence, Assignment, Department, Hospital, Mentor, Team, Transfer
 
 bp = Blueprint("people", __name__)
 
@@ -273,3 +279,295 @@ def assignment_end(assignment_id: int):
             flash(_("Assignment ended; the history is kept."), "success")
             return redirect(url_for("people.mentee", mentee_id=assignment.mentee_id))
     return render_template("people/assignment_end.html", form=form, assignment=assignment), 422 if form.errors else 200
+
+
+# --- hospitals -----------------------------------------------------------------------------
+
+HOSPITAL_READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
+
+
+@bp.get("/hospitals/")
+@allow(*HOSPITAL_READERS)
+def hospitals():
+    search = request.args.get("q", "").strip()
+    province = request.args.get("province", "").strip()
+    page = paginate(queries.hospitals_query(user(), search, province))
+    ids = [h.id for h in page.items]
+    return render_page_or_fragment(
+        "people/hospitals.html", "people/_hospitals_table.html",
+        page=page, q=search, province=province, provinces=queries.provinces(user()),
+        mentee_counts=queries.active_mentee_counts(ids), turnover=queries.turnover(today(), ids),
+        can_manage=current_user.role == COORDINATOR,
+    )
+
+
+@bp.get("/hospitals/<int:hospital_id>")
+@allow(*HOSPITAL_READERS)
+def hospital(hospital_id: int):
+    hospital = queries.get_hospital_or_404(hospital_id, user())
+    day = today()
+    transfers_in = db.session.scalars(queries.hospital_transfers(hospital.id, "in")).all()
+    transfers_out = db.session.scalars(queries.hospital_transfers(hospital.id, "out")).all()
+    absences = db.session.scalars(queries.upcoming_absences(hospital.id, day)).all()
+    shown = [t.mentee_id for t in (*transfers_in, *transfers_out)] + [a.mentee_id for a in absences]
+    return render_template(
+        "people/hospital.html", hospital=hospital, departments=queries.mentees_by_department(hospital),
+        mentors=[m for m in hospital.team.mentors if m.active] if hospital.team else [],
+        transfers_in=transfers_in, transfers_out=transfers_out, absences=absences,
+        turnover=queries.turnover(day, [hospital.id]).get(hospital.id, 0),
+        readable_mentees=queries.readable_mentee_ids(user(), shown),
+        can_manage=current_user.role == COORDINATOR, transfer_labels=TRANSFER_KIND_LABELS, absence_labels=ABSENCE_KIND_LABELS,
+    )
+
+
+def _hospital_form(form: HospitalForm) -> HospitalForm:
+    form.department_ids.choices = queries.choices(Department, Department.name)
+    form.team_id.choices = select_choices(queries.choices(Team, Team.name), blank=_("— no team yet —"))
+    return form
+
+
+def _hospital_values(form: HospitalForm) -> dict:
+    return {"name": form.name.data, "district": form.district.data, "province": form.province.data,
+            "department_ids": form.department_ids.data, "team_id": form.team_id.data}
+
+
+@bp.route("/hospitals/new", methods=["GET", "POST"])
+@allow(COORDINATOR)
+def hospital_new():
+    form = _hospital_form(HospitalForm())
+    if request.method == "GET":
+        form.department_ids.data = [value for value, _label in form.department_ids.choices]
+    if form.validate_on_submit():
+        try:
+            hospital = services.create_hospital(**_hospital_values(form))
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("%(name)s added.", name=hospital.name), "success")
+            return redirect(url_for("people.hospital", hospital_id=hospital.id))
+    return render_template("people/hospital_form.html", form=form, hospital=None,
+                           provinces=queries.provinces(user())), 422 if form.errors else 200
+
+
+@bp.route("/hospitals/<int:hospital_id>/edit", methods=["GET", "POST"])
+@allow(COORDINATOR)
+def hospital_edit(hospital_id: int):
+    hospital = queries.get_hospital_or_404(hospital_id, user(), action="edit")
+    form = _hospital_form(HospitalForm(obj=hospital))
+    if request.method == "GET":
+        form.department_ids.data = [d.id for d in hospital.departments]
+    if form.validate_on_submit():
+        try:
+            services.update_hospital(hospital, **_hospital_values(form))
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("people.hospital", hospital_id=hospital.id))
+    return render_template("people/hospital_form.html", form=form, hospital=hospital,
+                           provinces=queries.provinces(user())), 422 if form.errors else 200
+
+
+# --- teams ---------------------------------------------------------------------------------
+
+def _overdue_mentor_ids(mentors, facts: dict, day) -> set[int]:
+    """Active mentors whose last refresher is older than the interval (or who never had one)."""
+    return {m.id for m in mentors if m.active and queries.refresher_overdue(facts.get(m.id, {}).get("last_refresher"), day)}
+
+
+@bp.get("/teams/")
+@allow(COORDINATOR)
+def teams():
+    page = paginate(queries.teams_query())
+    professions = queries.mentor_professions()
+    mentors = [m for team in page.items for m in team.mentors]
+    return render_template(
+        "people/teams.html", page=page, professions=professions,
+        warnings={team.id: queries.team_warnings(team.mentors, professions) for team in page.items},
+        overdue=_overdue_mentor_ids(mentors, queries.mentor_facts(m.id for m in mentors), today()),
+    )
+
+
+@bp.get("/teams/<int:team_id>")
+@allow(COORDINATOR)
+def team(team_id: int):
+    team = queries.get_team_or_404(team_id)
+    professions = queries.mentor_professions()
+    facts = queries.mentor_facts(m.id for m in team.mentors)
+    return render_template(
+        "people/team.html", team=team, warnings=queries.team_warnings(team.mentors, professions),
+        facts=facts, overdue=_overdue_mentor_ids(team.mentors, facts, today()),
+    )
+
+
+def _team_form(form: TeamForm, team: Team | None) -> TeamForm:
+    form.hospital_ids.choices = [
+        (hospital_id, _("%(hospital)s (now visited by %(team)s)", hospital=name, team=team_name)
+         if team_name and (team is None or team_name != team.name) else name)
+        for hospital_id, name, team_name in queries.hospitals_with_teams()
+    ]
+    return form
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@allow(COORDINATOR)
+def team_new():
+    form = _team_form(TeamForm(), None)
+    if form.validate_on_submit():
+        try:
+            team = services.create_team(name=form.name.data, hospital_ids=form.hospital_ids.data)
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("%(name)s created. Now add its five mentors.", name=team.name), "success")
+            return redirect(url_for("people.team", team_id=team.id))
+    return render_template("people/team_form.html", form=form, team=None), 422 if form.errors else 200
+
+
+@bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
+@allow(COORDINATOR)
+def team_edit(team_id: int):
+    team = queries.get_team_or_404(team_id)
+    form = _team_form(TeamForm(obj=team), team)
+    if request.method == "GET":
+        form.hospital_ids.data = [h.id for h in team.hospitals]
+    if form.validate_on_submit():
+        try:
+            services.update_team(team, name=form.name.data, hospital_ids=form.hospital_ids.data)
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("people.team", team_id=team.id))
+    return render_template("people/team_form.html", form=form, team=team), 422 if form.errors else 200
+
+
+# --- mentors -------------------------------------------------------------------------------
+
+@bp.get("/mentors/")
+@allow(COORDINATOR)
+def mentors():
+    day = today()
+    filters = {
+        "search": request.args.get("q", "").strip(),
+        "profession_id": _int_arg("profession"),
+        "team_id": _int_arg("team"),
+        "overdue": request.args.get("overdue") == "1",
+    }
+    page = paginate(queries.mentors_query(filters["search"], filters["profession_id"], filters["team_id"],
+                                          overdue_on=day if filters["overdue"] else None))
+    facts = queries.mentor_facts(m.id for m in page.items)
+    return render_page_or_fragment(
+        "people/mentors.html", "people/_mentors_table.html",
+        page=page, filters=filters, facts=facts, overdue=_overdue_mentor_ids(page.items, facts, day),
+        professions=queries.mentor_professions(), teams=queries.choices(Team, Team.name),
+    )
+
+
+@bp.get("/mentors/<int:mentor_id>")
+@allow(COORDINATOR, MENTOR)
+def mentor(mentor_id: int):
+    mentor = queries.get_mentor_or_404(mentor_id, user())
+    day = today()
+    assignments = db.session.scalars(queries.mentor_assignments(mentor.id)).all()
+    last_refresher = max((t.course_date for t in mentor.trainings if t.is_refresher), default=None)
+    return render_template(
+        "people/mentor.html", mentor=mentor, last_refresher=last_refresher,
+        refresher_overdue=mentor.active and queries.refresher_overdue(last_refresher, day),
+        interval=current_app.config["REFRESHER_INTERVAL_DAYS"],
+        active=[a for a in assignments if a.is_active], past=[a for a in assignments if not a.is_active],
+        can_manage=current_user.role == COORDINATOR, end_reason_labels=END_REASON_LABELS,
+        form=TrainingForm(formdata=None, course_date=day),
+    )
+
+
+def _mentor_form(form: MentorForm) -> MentorForm:
+    form.profession_id.choices = select_choices([(p.id, p.name) for p in queries.mentor_professions()], blank=_("— choose —"))
+    form.team_id.choices = select_choices(queries.choices(Team, Team.name), blank=_("— no team yet —"))
+    return form
+
+
+def _mentor_values(form: MentorForm) -> dict:
+    return {"full_name": form.full_name.data, "profession_id": form.profession_id.data, "team_id": form.team_id.data,
+            "home_institution": form.home_institution.data or "", "phone": form.phone.data or "",
+            "email": form.email.data or "", "active": form.active.data}
+
+
+def _flash_mentor_warnings(mentor: Mentor) -> None:
+    """After a save: the team's make-up for this mentor's profession, and mentees left without a mentor."""
+    if mentor.team is not None:
+        for warning in queries.team_warnings(mentor.team.mentors, [mentor.profession]):
+            flash(f"{mentor.team.name}: {warning}", "warning")
+    if not mentor.active:
+        n = queries.active_mentee_count(mentor.id)
+        if n:
+            flash(ngettext("%(name)s still has %(num)d active mentee: assign them another mentor from their page.",
+                           "%(name)s still has %(num)d active mentees: assign them another mentor from their pages.",
+                           n, name=mentor.full_name), "warning")
+
+
+@bp.route("/mentors/new", methods=["GET", "POST"])
+@allow(COORDINATOR)
+def mentor_new():
+    form = _mentor_form(MentorForm())
+    if request.method == "GET":
+        form.team_id.data = _int_arg("team")
+    if form.validate_on_submit():
+        try:
+            mentor = services.create_mentor(**_mentor_values(form))
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("%(name)s added.", name=mentor.full_name), "success")
+            _flash_mentor_warnings(mentor)
+            return redirect(url_for("people.mentor", mentor_id=mentor.id))
+    return render_template("people/mentor_form.html", form=form, mentor=None), 422 if form.errors else 200
+
+
+@bp.route("/mentors/<int:mentor_id>/edit", methods=["GET", "POST"])
+@allow(COORDINATOR)
+def mentor_edit(mentor_id: int):
+    mentor = queries.get_mentor_or_404(mentor_id, user(), action="edit")
+    form = _mentor_form(MentorForm(obj=mentor))
+    if form.validate_on_submit():
+        try:
+            services.update_mentor(mentor, **_mentor_values(form))
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            _flash_mentor_warnings(mentor)
+            return redirect(url_for("people.mentor", mentor_id=mentor.id))
+    return render_template("people/mentor_form.html", form=form, mentor=mentor), 422 if form.errors else 200
+
+
+@bp.post("/mentors/<int:mentor_id>/trainings")
+@allow(COORDINATOR)
+def training_add(mentor_id: int):
+    mentor = queries.get_mentor_or_404(mentor_id, user(), action="edit")
+    form = TrainingForm()
+    if form.validate_on_submit():
+        try:
+            services.add_training(mentor, title=form.title.data, course_date=form.course_date.data,
+                                  hours=float(form.hours.data), is_refresher=form.is_refresher.data)
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Course recorded in %(name)s's training log.", name=mentor.full_name), "success")
+            return htmx_redirect(url_for("people.mentor", mentor_id=mentor.id, _anchor="training"))
+    return render_page_or_fragment("people/training_page.html", "people/_training_form.html", status=422,
+                                   form=form, mentor=mentor)

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from ..core import audit
 from ..core.clock import today as programme_today
@@ -14,7 +14,7 @@ from ..core.formatting import format_day
 from ..core.models import utcnow
 from ..core.notify import link_to, notify
 from . import queries
-from .models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Transfer
+from .models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord, Transfer
 
 # Which mentee professions fit each mentor profession; another pairing is allowed with a warning.
 PROFESSION_FIT = {
@@ -320,3 +320,188 @@ def add_night_rota(mentee: Mentee, *, start: date, weeks: int, weekdays: set[int
         raise RuleBroken("weeks", _("A rota covers 1 to 26 weeks."))
     return [add_absence(mentee, kind="night_shift", start_date=a, end_date=b, note=note, by=by)
             for a, b in night_rota_ranges(start, weeks, weekdays)]
+
+
+# --- hospitals -----------------------------------------------------------------------------
+
+def hospital_snapshot(hospital: Hospital) -> dict:
+    return {
+        "name": hospital.name,
+        "district": hospital.district,
+        "province": hospital.province,
+        "team_id": hospital.team_id,
+        "department_ids": sorted(d.id for d in hospital.departments),
+    }
+
+
+def _check_hospital_name(name: str, hospital: Hospital | None) -> None:
+    other = db.session.scalar(select(Hospital).where(func.lower(Hospital.name) == name.lower()))
+    if other is not None and other is not hospital:
+        raise RuleBroken("name", _("There is already a hospital called %(name)s.", name=other.name))
+
+
+def _hospital_values(name: str, district: str, province: str) -> tuple[str, str, str]:
+    name, district, province = name.strip(), district.strip(), province.strip()
+    for field, value in (("name", name), ("district", district), ("province", province)):
+        if not value:
+            raise RuleBroken(field, _("This field is required."))
+    return name, district, province
+
+
+def create_hospital(*, name: str, district: str, province: str, department_ids=(), team_id: int | None = None) -> Hospital:
+    name, district, province = _hospital_values(name, district, province)
+    _check_hospital_name(name, None)
+    hospital = Hospital(name=name, district=district, province=province, team_id=team_id,
+                        departments=_departments(department_ids))
+    db.session.add(hospital)
+    db.session.flush()
+    audit.record("hospital.create", hospital, summary=f"added hospital {hospital.name}",
+                 after=hospital_snapshot(hospital), hospital_id=hospital.id)
+    return hospital
+
+
+def update_hospital(hospital: Hospital, *, name: str, district: str, province: str, department_ids=(),
+                    team_id: int | None = None) -> Hospital:
+    name, district, province = _hospital_values(name, district, province)
+    _check_hospital_name(name, hospital)
+    departments = _departments(department_ids)
+    before = hospital_snapshot(hospital)
+    hospital.name, hospital.district, hospital.province, hospital.team_id = name, district, province, team_id
+    hospital.departments = departments
+    db.session.flush()
+    changed_before, changed_after = audit.changes(before, hospital_snapshot(hospital))
+    if changed_after:
+        audit.record("hospital.update", hospital, summary=f"updated hospital {hospital.name}",
+                     before=changed_before, after=changed_after, hospital_id=hospital.id)
+    return hospital
+
+
+def _departments(department_ids) -> list[Department]:
+    ids = set(department_ids or ())
+    if not ids:
+        return []
+    found = list(db.session.scalars(select(Department).where(Department.id.in_(ids)).order_by(Department.name)))
+    if len(found) != len(ids):
+        raise RuleBroken("department_ids", _("Choose departments from the list."))
+    return found
+
+
+# --- teams ---------------------------------------------------------------------------------
+
+def team_snapshot(team: Team) -> dict:
+    return {"name": team.name, "hospital_ids": sorted(h.id for h in team.hospitals)}
+
+
+def _team_name(name: str, team: Team | None) -> str:
+    name = name.strip()
+    if not name:
+        raise RuleBroken("name", _("This field is required."))
+    other = db.session.scalar(select(Team).where(func.lower(Team.name) == name.lower()))
+    if other is not None and other is not team:
+        raise RuleBroken("name", _("There is already a team called %(name)s.", name=other.name))
+    return name
+
+
+def _set_team_hospitals(team: Team, hospital_ids) -> None:
+    """The team visits exactly these hospitals; each hospital that changes team is audited on its own,
+    so the hospital's trail says which team it had."""
+    wanted = set(hospital_ids or ())
+    hospitals = list(db.session.scalars(select(Hospital).where(or_(Hospital.id.in_(wanted), Hospital.team_id == team.id))))
+    if len({h.id for h in hospitals} & wanted) != len(wanted):
+        raise RuleBroken("hospital_ids", _("Choose hospitals from the list."))
+    for hospital in hospitals:
+        new_team_id = team.id if hospital.id in wanted else None
+        if hospital.team_id != new_team_id:
+            old_team_id = hospital.team_id
+            hospital.team_id = new_team_id
+            audit.record("hospital.update", hospital, summary=f"{hospital.name}: team changed",
+                         before={"team_id": old_team_id}, after={"team_id": new_team_id}, hospital_id=hospital.id)
+    db.session.flush()
+    db.session.expire(team, ["hospitals"])
+
+
+def create_team(*, name: str, hospital_ids=()) -> Team:
+    team = Team(name=_team_name(name, None))
+    db.session.add(team)
+    db.session.flush()
+    _set_team_hospitals(team, hospital_ids)
+    audit.record("team.create", team, summary=f"added team {team.name}", after=team_snapshot(team))
+    return team
+
+
+def update_team(team: Team, *, name: str, hospital_ids=()) -> Team:
+    name = _team_name(name, team)
+    before = team_snapshot(team)
+    team.name = name
+    db.session.flush()
+    _set_team_hospitals(team, hospital_ids)
+    changed_before, changed_after = audit.changes(before, team_snapshot(team))
+    if changed_after:
+        audit.record("team.update", team, summary=f"updated team {team.name}", before=changed_before, after=changed_after)
+    return team
+
+
+# --- mentors -------------------------------------------------------------------------------
+
+def mentor_snapshot(mentor: Mentor) -> dict:
+    return {
+        "full_name": mentor.full_name,
+        "profession_id": mentor.profession_id,
+        "team_id": mentor.team_id,
+        "home_institution": mentor.home_institution,
+        "phone": mentor.phone,
+        "email": mentor.email,
+        "active": mentor.active,
+    }
+
+
+def _mentor_values(values: dict) -> dict:
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    if not values.get("full_name"):
+        raise RuleBroken("full_name", _("This field is required."))
+    profession = db.session.get(Profession, values.get("profession_id") or 0)
+    if profession is None or not profession.is_mentor_profession:
+        raise RuleBroken("profession_id", _("Choose one of the mentor professions."))
+    values["email"] = (values.get("email") or "").lower()
+    return values
+
+
+def create_mentor(**values) -> Mentor:
+    mentor = Mentor(**_mentor_values(values))
+    db.session.add(mentor)
+    db.session.flush()
+    audit.record("mentor.create", mentor, summary=f"added mentor {mentor.full_name}", after=mentor_snapshot(mentor))
+    return mentor
+
+
+def update_mentor(mentor: Mentor, **values) -> Mentor:
+    values = _mentor_values({**mentor_snapshot(mentor), **values})
+    before = mentor_snapshot(mentor)
+    for key, value in values.items():
+        setattr(mentor, key, value)
+    db.session.flush()
+    changed_before, changed_after = audit.changes(before, mentor_snapshot(mentor))
+    if changed_after:
+        audit.record("mentor.update", mentor, summary=f"updated mentor {mentor.full_name}",
+                     before=changed_before, after=changed_after)
+    return mentor
+
+
+def add_training(mentor: Mentor, *, title: str, course_date: date, hours: float, is_refresher: bool = True,
+                 today: date | None = None) -> TrainingRecord:
+    """Log a course the mentor attended; only courses that have happened are logged."""
+    today = today or programme_today()
+    title = title.strip()
+    if not title:
+        raise RuleBroken("title", _("Enter the title of the course."))
+    if course_date > today:
+        raise RuleBroken("course_date", _("This course has not happened yet; log it once it has."))
+    if not 0 < hours <= 200:
+        raise RuleBroken("hours", _("Enter between 0.5 and 200 hours."))
+    record = TrainingRecord(mentor=mentor, title=title, course_date=course_date, hours=float(hours), is_refresher=is_refresher)
+    db.session.add(record)
+    db.session.flush()
+    audit.record("training.create", record, summary=f"{mentor.full_name} attended {title}",
+                 after={"mentor_id": mentor.id, "title": title, "course_date": course_date.isoformat(),
+                        "hours": float(hours), "is_refresher": is_refresher})
+    return record

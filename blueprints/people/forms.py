@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -55,6 +56,26 @@ class MenteeForm(FlaskForm):
     def validate_department_id(self, field):
         if field.data is None:
             raise ValidationError(_l("Choose a department."))
+
+
+class RosterUploadForm(FlaskForm):
+    """A roster CSV to check; hospital administrators have no hospital field (theirs is used)."""
+
+    hospital_id = SelectField(_l("Hospital"), coerce=optional_int,
+                              validators=[InputRequired(message=_l("Choose the hospital the mentees work at."))])
+    file = FileField(_l("CSV file"), validators=[FileRequired(message=_l("Choose the CSV file to import."))],
+                     render_kw={"accept": ".csv,text/csv"})
+
+    def validate_hospital_id(self, field):
+        if field.data is None:
+            raise ValidationError(_l("Choose the hospital the mentees work at."))
+
+
+class RosterSaveForm(FlaskForm):
+    """The checked roster sent back by the preview's Save button; the server checks it all again."""
+
+    content = HiddenField(validators=[DataRequired()])
+    hospital_id = HiddenField()
 
 
 class TransferForm(FlaskForm):

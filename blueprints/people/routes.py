@@ -67,7 +67,7 @@ def mentees():
     can_edit = current_user.role in MENTEE_EDITORS
     return render_page_or_fragment(
         "people/mentees.html", "people/_mentees_table.html",
-        page=page, filters=filters, status=status, status_labels=STATUS_LABELS,
+        page=page, filters=filters, status_choice=status, status_labels=STATUS_LABELS,
         departments=queries.departments(), professions=queries.professions(),
         hospitals=queries.hospitals_for_select() if current_user.role != HOSPITAL_ADMIN else [],
         can_add=can_edit,

@@ -221,7 +221,7 @@ def save_roster(check: RosterCheck) -> list[Mentee]:
                                department_id=row.department.id, phone=row.phone)
         for row in check.rows
     ]
-    audit.record("roster.import", check.hospital, summary=f"imported {len(mentees)} mentees into {check.hospital.name}",
+    audit.record("roster.import", check.hospital, summary=f"imported {len(mentees)} mentee{'' if len(mentees) == 1 else 's'} into {check.hospital.name}",
                  after={"mentees": len(mentees)}, hospital_id=check.hospital.id)
     return mentees
 

@@ -411,8 +411,11 @@ def test_import_check_uses_the_same_number_of_queries_for_10_and_100_rows(client
 
 def test_mentee_list_links_to_import_and_export_for_those_allowed(client):
     admin, hospital = hospital_admin()
+    make_mentee(hospital, name="Aline Listed")
     login(client, admin)
-    page = client.get("/mentees/?department=2&q=al").data
+    response = client.get("/mentees/?department=2&q=al")
+    assert response.status_code == 200
+    page = response.data
     assert b'href="/mentees/import"' in page
     assert re.search(rb'href="/mentees/export\.csv\?[^"]*department=2', page)
 
@@ -425,7 +428,9 @@ def test_mentee_list_links_to_import_and_export_for_those_allowed(client):
 def test_htmx_filtering_keeps_the_export_link_in_step(client):
     admin, _hospital = hospital_admin()
     login(client, admin)
-    fragment = client.get("/mentees/?q=aline&status=left", headers={"HX-Request": "true"}).data
+    response = client.get("/mentees/?q=aline&status=left", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    fragment = response.data
     link = re.search(rb'<a[^>]*id="mentee-export"[^>]*>', fragment)
     assert link and b'hx-swap-oob="true"' in link.group(0)
     assert b"q=aline" in link.group(0) and b"status=left" in link.group(0)

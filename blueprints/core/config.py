@@ -34,6 +34,9 @@ class DefaultConfig:
     OVERDUE_AFTER_DAYS = 90
     MAX_ACTIVE_MENTEES = 3
     REFRESHER_INTERVAL_DAYS = 90
+    # Roster CSV import: a district hospital's staff list fits well within these.
+    ROSTER_MAX_BYTES = 200 * 1024
+    ROSTER_MAX_ROWS = 2000
 
 
 def sqlite_url(instance_path: str) -> str:

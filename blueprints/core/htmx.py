@@ -15,6 +15,8 @@ def is_htmx() -> bool:
 
 def render_page_or_fragment(page_template: str, fragment_template: str, /, status: int = 200, **context):
     """Render the fragment alone for htmx, else the page (which includes it); vary the cache on it."""
+    if not isinstance(status, int):  # a template variable named `status` would become the HTTP status
+        raise TypeError(f"status is the HTTP status code, not {status!r}: give the template variable another name")
     template = fragment_template if is_htmx() else page_template
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")

@@ -1,9 +1,67 @@
-"""Reads owned by core: a user's notifications."""
+"""Reads owned by core: the audit trail (newest first, filtered by person, hospital, kind of change and
+local day) and a user's notifications."""
 
-from sqlalchemy import Select, func, select
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, or_, select
+
+from ..people.models import Hospital
 from .extensions import db
-from .models import Notification
+from .models import AuditEvent, Notification
+
+# Kind of change (the select on the page) -> the action prefixes it covers.
+AUDIT_KINDS = {
+    "login": (_l("Sign-ins and sign-outs"), ("login", "logout")),
+    "user": (_l("Users"), ("user",)),
+    "mentee": (_l("Mentees"), ("mentee",)),
+    "assignment": (_l("Assignments"), ("assignment",)),
+    "transfer": (_l("Transfers"), ("transfer",)),
+    "absence": (_l("Absences"), ("absence",)),
+    "training": (_l("Mentor training"), ("training",)),
+    "hospital": (_l("Hospitals"), ("hospital",)),
+    "team": (_l("Teams"), ("team",)),
+    "mentor": (_l("Mentors"), ("mentor",)),
+    "roster": (_l("Roster imports"), ("roster",)),
+}
+
+
+def local_midnight(day: date) -> datetime:
+    """The UTC instant a programme day begins, so a date filter means the day people lived, not UTC's."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+
+
+def audit_query(
+    person: str = "",
+    hospital_id: int | None = None,
+    kind: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> Select:
+    """Audit rows with their hospital's name, newest first; `date_to` includes that whole day."""
+    query = (
+        select(AuditEvent, Hospital.name.label("hospital_name"))
+        .outerjoin(Hospital, Hospital.id == AuditEvent.hospital_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    if person:
+        query = query.where(AuditEvent.username.icontains(person.strip(), autoescape=True))
+    if hospital_id:
+        query = query.where(AuditEvent.hospital_id == hospital_id)
+    if kind in AUDIT_KINDS:
+        prefixes = AUDIT_KINDS[kind][1]
+        query = query.where(or_(*(
+            or_(AuditEvent.action == prefix, AuditEvent.action.startswith(prefix + ".", autoescape=True)) for prefix in prefixes
+        )))
+    if date_from:
+        query = query.where(AuditEvent.at >= local_midnight(date_from))
+    if date_to:
+        query = query.where(AuditEvent.at < local_midnight(date_to + timedelta(days=1)))
+    return query
+
 
 
 def notifications_for(user_id: int) -> Select:

@@ -1,11 +1,16 @@
-"""Core routes: the health check and notifications."""
+"""Core routes: the health check, notifications and the audit trail."""
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+import json
+from datetime import date
+
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
-from ..auth.models import ROLES
+from ..auth.models import COORDINATOR, ROLES, SYSADMIN
 from ..auth.sessions import passive
+from ..people.queries import hospitals_for_select
 from . import queries, services
 from .extensions import db
 from .forms import EmptyForm
@@ -63,3 +68,40 @@ def notifications_read_all():
         services.mark_all_read(current_user.id)
         db.session.commit()
     return redirect(url_for("core.notifications"))
+@bp.get("/audit/")
+@allow(COORDINATOR, SYSADMIN)
+def audit():
+    """Every change and sign-in, newest first; read only (no route edits or deletes audit rows)."""
+    kind = request.args.get("kind", "")
+    filters = {
+        "person": request.args.get("person", "").strip(),
+        "hospital_id": request.args.get("hospital", type=int) or None,
+        "kind": kind if kind in queries.AUDIT_KINDS else "",
+        "date_from": request.args.get("from", type=date.fromisoformat),
+        "date_to": request.args.get("to", type=date.fromisoformat),
+    }
+    page = paginate(queries.audit_query(**filters))
+    return render_page_or_fragment(
+        "core/audit.html", "core/_audit_table.html",
+        page=page, filters=filters, kinds=queries.AUDIT_KINDS, hospitals=hospitals_for_select(), changes=changes,
+    )
+
+
+def changes(before: dict | None, after: dict | None) -> list[tuple[str, str | None, str | None]]:
+    """(field, old, new) for each field an audit row mentions; old is None for a creation, new for a deletion."""
+    before, after = before or {}, after or {}
+    fields = list(after) + [k for k in before if k not in after]
+    return [
+        (field, _shown(before.get(field)) if before else None, _shown(after.get(field)) if after else None)
+        for field in fields
+    ]
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

@@ -2,10 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -65,6 +67,26 @@ class MenteeForm(VersionedForm):
     def validate_department_id(self, field):
         if field.data is None:
             raise ValidationError(_l("Choose a department."))
+
+
+class RosterUploadForm(FlaskForm):
+    """A roster CSV to check; hospital administrators have no hospital field (theirs is used)."""
+
+    hospital_id = SelectField(_l("Hospital"), coerce=optional_int,
+                              validators=[InputRequired(message=_l("Choose the hospital the mentees work at."))])
+    file = FileField(_l("CSV file"), validators=[FileRequired(message=_l("Choose the CSV file to import."))],
+                     render_kw={"accept": ".csv,text/csv"})
+
+    def validate_hospital_id(self, field):
+        if field.data is None:
+            raise ValidationError(_l("Choose the hospital the mentees work at."))
+
+
+class RosterSaveForm(FlaskForm):
+    """The checked roster sent back by the preview's Save button; the server checks it all again."""
+
+    content = HiddenField(validators=[DataRequired()])
+    hospital_id = HiddenField()
 
 
 class TransferForm(FlaskForm):

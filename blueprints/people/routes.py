@@ -1,7 +1,7 @@
-"""People pages: hospitals, teams, mentors and their training log; mentees (list, profile, transfers,
-absences, assignments)."""
+"""People pages: hospitals, teams, mentors and their training log; mentees (list, profile, roster CSV
+import and export, transfers, absences, assignments)."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -11,10 +11,10 @@ from ..core.clock import today
 from ..core.errors import EditConflict, RuleBroken, show_on_form
 from ..core.extensions import db
 from ..core.forms import EmptyForm
-from ..core.htmx import htmx_redirect, render_page_or_fragment
+from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from ..core.pagination import paginate
 from ..core.permissions import allow
-from . import queries, services
+from . import queries, roster, services
 from .forms import (
     ABSENCE_KIND_LABELS,
     END_REASON_LABELS,
@@ -27,6 +27,8 @@ from .forms import (
     MenteeForm,
     MentorForm,
     NightRotaForm,
+    RosterSaveForm,
+    RosterUploadForm,
     TeamForm,
     TrainingForm,
     TransferForm,
@@ -38,6 +40,7 @@ bp = Blueprint("people", __name__)
 
 MENTEE_READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 MENTEE_EDITORS = (COORDINATOR, HOSPITAL_ADMIN)
+MENTEE_LIST_ARGS = ("q", "hospital", "department", "profession", "status")
 
 
 def _int_arg(name: str) -> int | None:
@@ -48,9 +51,8 @@ def user():
     return current_user._get_current_object()
 
 
-@bp.get("/mentees/")
-@allow(*MENTEE_READERS)
-def mentees():
+def _mentee_filters() -> tuple[dict, str]:
+    """The list's filters from the query string, shared by the page, its fragment and the CSV export."""
     status = request.args.get("status", "active")
     filters = {
         "search": request.args.get("q", "").strip(),
@@ -59,14 +61,107 @@ def mentees():
         "status": status if status in STATUS_LABELS else None,
         "hospital_id": _int_arg("hospital") if current_user.role != HOSPITAL_ADMIN else None,
     }
+    return filters, status
+
+
+@bp.get("/mentees/")
+@allow(*MENTEE_READERS)
+def mentees():
+    filters, status = _mentee_filters()
     page = paginate(queries.mentees_query(user(), **filters))
+    can_edit = current_user.role in MENTEE_EDITORS
     return render_page_or_fragment(
         "people/mentees.html", "people/_mentees_table.html",
-        page=page, filters=filters, selected_status=status, status_labels=STATUS_LABELS,
+        page=page, filters=filters, status_choice=status, status_labels=STATUS_LABELS,
         departments=queries.departments(), professions=queries.professions(),
         hospitals=queries.hospitals_for_select() if current_user.role != HOSPITAL_ADMIN else [],
-        can_add=current_user.role in MENTEE_EDITORS,
+        can_add=can_edit,
+        export_url=url_for("people.mentees_export", **{k: v for k, v in request.args.items() if k in MENTEE_LIST_ARGS and v})
+        if can_edit else None,
+        swap_export_link=is_htmx(),
     )
+
+
+@bp.get("/mentees/export.csv")
+@allow(*MENTEE_EDITORS)
+def mentees_export():
+    """The mentee list as CSV, with the page's filters and scoping (the same query), in one query."""
+    filters, _status = _mentee_filters()
+    rows = db.session.execute(queries.mentees_query(user(), **filters)).all()
+    return Response(
+        roster.export_csv(rows, STATUS_LABELS), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="mentees-{today().isoformat()}.csv"'},
+    )
+
+
+@bp.route("/mentees/import", methods=["GET", "POST"])
+@allow(*MENTEE_EDITORS)
+def roster_import():
+    """Upload a roster CSV and see every row's problems. Saves nothing: the preview's button does."""
+    form = _roster_form(RosterUploadForm())
+    check = None
+    if form.validate_on_submit():
+        hospital = _roster_hospital(form.hospital_id.data if "hospital_id" in form else None)
+        try:
+            check = roster.check_roster(roster.read_upload(form.file.data.stream), hospital)
+        except roster.RosterRefused as refusal:
+            show_on_form(form, refusal)
+    return _roster_page(form, check)
+
+
+@bp.post("/mentees/import/save")
+@allow(*MENTEE_EDITORS)
+def roster_import_save():
+    """Save a previewed roster all or nothing; its text is checked again, nothing from the browser is trusted."""
+    save_form = RosterSaveForm()
+    if not save_form.validate_on_submit():
+        abort(400)
+    hospital_id = save_form.hospital_id.data
+    hospital = _roster_hospital(int(hospital_id) if hospital_id and hospital_id.isdigit() else None)
+    form = _roster_form(RosterUploadForm(formdata=None))
+    if "hospital_id" in form:
+        form.hospital_id.data = hospital.id
+    try:
+        check = roster.check_roster(save_form.content.data, hospital)
+    except roster.RosterRefused as refusal:
+        show_on_form(form, refusal)
+        return _roster_page(form, None)
+    if not check.ok:
+        return _roster_page(form, check)
+    added = roster.save_roster(check)
+    db.session.commit()
+    flash(ngettext("%(num)s mentee added to %(hospital)s.", "%(num)s mentees added to %(hospital)s.", len(added),
+                   hospital=hospital.name), "success")
+    if current_user.role == COORDINATOR:
+        return redirect(url_for("people.mentees", hospital=hospital.id))
+    return redirect(url_for("people.mentees"))
+
+
+def _roster_form(form: RosterUploadForm) -> RosterUploadForm:
+    if current_user.role == HOSPITAL_ADMIN:
+        del form.hospital_id
+    else:
+        form.hospital_id.choices = select_choices(queries.hospitals_for_select(), blank=_("— choose —"))
+    return form
+
+
+def _roster_hospital(hospital_id: int | None) -> Hospital:
+    """A hospital administrator always imports into their own hospital, whatever was posted."""
+    if current_user.role == HOSPITAL_ADMIN:
+        return current_user.hospital
+    if hospital_id is None:
+        abort(404)
+    return db.get_or_404(Hospital, hospital_id)
+
+
+def _roster_page(form: RosterUploadForm, check: "roster.RosterCheck | None"):
+    ready = check is not None and check.ok
+    save_form = RosterSaveForm(formdata=None, content=check.text, hospital_id=check.hospital.id) if ready else None
+    status = 200 if ready or (check is None and not form.errors) else 422
+    return render_template(
+        "people/roster_import.html", form=form, check=check, save_form=save_form, columns=roster.COLUMNS,
+        professions=queries.professions(), departments=queries.departments(),
+    ), status
 
 
 @bp.get("/mentees/<int:mentee_id>")
@@ -115,13 +210,12 @@ def mentee_new():
 def mentee_edit(mentee_id: int):
     mentee = queries.get_mentee_or_404(mentee_id, user(), action="edit")
     form = _mentee_form(MenteeForm(obj=mentee))
-    if current_user.role == COORDINATOR and request.method == "GET":
-        form.hospital_id.data = mentee.hospital_id
+    # Where a mentee works changes only by a transfer (it notifies and ends mentorships), never here.
+    del form.hospital_id, form.department_id
     if request.method == "GET":
         form.version.data = mentee.version
     if form.validate_on_submit():
         try:
-            # Moving hospital is a transfer (it notifies and ends mentorships), never a silent edit.
             services.update_mentee(mentee, version=form.opened_at(), full_name=form.full_name.data.strip(),
                                    profession_id=form.profession_id.data, phone=form.phone.data or "")
             db.session.commit()

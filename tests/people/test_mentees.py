@@ -172,3 +172,19 @@ def test_a_save_against_an_older_version_gets_409_with_the_other_change_shown(ap
     from blueprints.people.models import Mentee
 
     assert db.session.get(Mentee, mentee.id).full_name == "Their Change"
+
+
+@pytest.mark.parametrize("role", ["coordinator", "hospital_admin"])
+def test_editing_a_mentee_saves_name_profession_and_phone(client, role):
+    from blueprints.core.extensions import db
+    from blueprints.people.models import Mentee
+    from tests.factories import profession
+
+    hospital = make_hospital()
+    mentee = make_mentee(hospital, name="Before Edit")
+    login(client, make_user(role, hospital=hospital) if role == "hospital_admin" else make_user(role))
+    response = client.post(f"/mentees/{mentee.id}/edit", data={
+        "full_name": "After Edit", "profession_id": profession("nurse").id, "phone": "+250 700 111 222", "version": mentee.version})
+    assert response.status_code == 302
+    saved = db.session.get(Mentee, mentee.id)
+    assert (saved.full_name, saved.profession.code, saved.hospital_id) == ("After Edit", "nurse", hospital.id)

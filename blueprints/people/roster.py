@@ -1,0 +1,250 @@
+"""Roster CSV: check an import row by row before anything is saved, save it all or nothing, and
+write the mentee list as a CSV that spreadsheets open safely.
+
+The checked text travels back to the browser for the "Save" button and is checked again when it
+returns, so nothing the browser sends is trusted.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+
+from ..core import audit
+from ..core.errors import RuleBroken
+from ..core.extensions import db
+from . import services
+from .models import Department, Hospital, Mentee, Profession
+
+COLUMNS = ("full_name", "profession", "department", "phone")
+REQUIRED_COLUMNS = ("full_name", "profession", "department")
+EXPORT_COLUMNS = ("name", "profession", "hospital", "department", "status", "mentor")
+# A cell starting with one of these is read as a formula by Excel, LibreOffice and Google Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DELIMITERS = (",", ";", "\t")
+
+
+class RosterRefused(RuleBroken):
+    """The file as a whole cannot be read (size, encoding, header); the message says what to do."""
+
+    def __init__(self, message):
+        super().__init__("file", message)
+
+
+@dataclass
+class RosterRow:
+    number: int  # the row number a spreadsheet shows (the header is row 1)
+    full_name: str
+    profession_text: str
+    department_text: str
+    phone: str
+    profession: Profession | None = None
+    department: Department | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RosterCheck:
+    hospital: Hospital
+    text: str
+    rows: list[RosterRow]
+
+    @property
+    def rows_with_errors(self) -> int:
+        return sum(1 for row in self.rows if row.errors)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.rows_with_errors
+
+
+def size_limit() -> int:
+    return current_app.config["ROSTER_MAX_BYTES"]
+
+
+def too_large_message():
+    kilobytes = max(1, round(size_limit() / 1024))
+    return _("The file is larger than %(kb)s KB. Split it into smaller files and import them one after the other.", kb=kilobytes)
+
+
+def read_upload(stream) -> str:
+    """The uploaded file as text, refusing files over the size limit and files that are not UTF-8."""
+    raw = stream.read(size_limit() + 1)
+    if len(raw) > size_limit():
+        raise RosterRefused(too_large_message())
+    return decode(raw)
+
+
+def decode(raw: bytes) -> str:
+    save_as = _("In Excel choose File › Save As › “CSV UTF-8 (Comma delimited)” (LibreOffice: Save As › Text CSV, "
+                "character set Unicode (UTF-8)), then upload that file.")
+    if raw.startswith(b"PK\x03\x04"):
+        raise RosterRefused(_("This is a spreadsheet workbook, not a CSV file.") + " " + save_as)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RosterRefused(_("This file is not saved as CSV UTF-8, so names with accents would come out wrong.") + " " + save_as) from None
+    if "\x00" in text:
+        raise RosterRefused(_("This file is not saved as CSV UTF-8.") + " " + save_as)
+    return text
+
+
+def _normalise_header(cell: str) -> str:
+    return "_".join(cell.strip().lower().replace("-", " ").split())
+
+
+def _delimiter(first_line: str) -> str:
+    """Comma, or the semicolon a French-language Excel writes, or tab: whichever the header uses most."""
+    return max(DELIMITERS, key=first_line.count) if any(d in first_line for d in DELIMITERS) else ","
+
+
+def normalise(text: str) -> str:
+    """One newline convention: browsers send a form's text back with CRLF, so size and rows stay the same."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header's column names and the non-blank data rows (with their spreadsheet row numbers)."""
+    if len(text.encode("utf-8")) > size_limit():
+        raise RosterRefused(too_large_message())
+    if not text.strip():
+        raise RosterRefused(_("The file is empty. Put the column names on the first row and one mentee per row below."))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]))
+    max_rows = current_app.config["ROSTER_MAX_ROWS"]
+    try:
+        header = [_normalise_header(cell) for cell in next(reader)]
+        rows = []
+        for number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(rows) == max_rows:
+                raise RosterRefused(_("The file has more than %(n)s rows. Split it into smaller files and import them one "
+                                      "after the other.", n=max_rows))
+            rows.append((number, cells))
+    except csv.Error as error:
+        raise RosterRefused(_("The file could not be read as CSV (%(detail)s).", detail=str(error))) from None
+    _check_header(header)
+    if not rows:
+        raise RosterRefused(_("The file has no mentees: put one mentee per row under the header row."))
+    return header, rows
+
+
+def _check_header(header: list[str]) -> None:
+    problems = []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        problems.append(ngettext("Missing column: %(names)s.", "Missing columns: %(names)s.", len(missing), names=", ".join(missing)))
+    unknown = [c for c in header if c and c not in COLUMNS]
+    if unknown:
+        problems.append(ngettext("Unknown column: %(names)s.", "Unknown columns: %(names)s.", len(unknown), names=", ".join(unknown)))
+    doubled = sorted({c for c in header if c and header.count(c) > 1})
+    if doubled:
+        problems.append(_("Column given twice: %(names)s.", names=", ".join(doubled)))
+    if problems:
+        problems.append(_("The first row must name the columns %(columns)s (phone may be left out).", columns=", ".join(COLUMNS)))
+        raise RosterRefused(" ".join(problems))
+
+
+def _same_person_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _lookup(model) -> dict[str, object]:
+    """Professions or departments by code and by name, case-insensitively."""
+    table = {}
+    for item in db.session.scalars(select(model)):
+        table[item.name.casefold()] = item
+        table[item.code.casefold()] = item
+    return table
+
+
+def check_roster(text: str, hospital: Hospital) -> RosterCheck:
+    """Every row with its errors: missing or unknown values, duplicates in the file, and mentees
+    the hospital already has (same name and profession). Three queries, however long the file."""
+    text = normalise(text)
+    header, raw_rows = parse(text)
+    professions, departments = _lookup(Profession), _lookup(Department)
+    existing = {
+        (_same_person_key(name), profession_id)
+        for name, profession_id in db.session.execute(
+            select(Mentee.full_name, Mentee.profession_id).where(Mentee.hospital_id == hospital.id, Mentee.status == "active")
+        )
+    }
+    seen: dict[tuple[str, int], int] = {}
+    rows = []
+    for number, cells in raw_rows:
+        values = {column: (cells[i].strip() if i < len(cells) else "") for i, column in enumerate(header) if column}
+        row = RosterRow(number=number, full_name=" ".join(values.get("full_name", "").split()),
+                        profession_text=values.get("profession", ""), department_text=values.get("department", ""),
+                        phone=values.get("phone", ""))
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            row.errors.append(_("This row has more cells than there are columns."))
+        if not row.full_name:
+            row.errors.append(_("Name missing."))
+        elif len(row.full_name) > 120:
+            row.errors.append(_("Name longer than 120 characters."))
+        row.profession = professions.get(row.profession_text.casefold())
+        if not row.profession_text:
+            row.errors.append(_("Profession missing."))
+        elif row.profession is None:
+            row.errors.append(_("Unknown profession “%(value)s”.", value=row.profession_text))
+        row.department = departments.get(row.department_text.casefold())
+        if not row.department_text:
+            row.errors.append(_("Department missing."))
+        elif row.department is None:
+            row.errors.append(_("Unknown department “%(value)s”.", value=row.department_text))
+        if len(row.phone) > 40:
+            row.errors.append(_("Phone longer than 40 characters."))
+        if row.full_name and row.profession is not None:
+            key = (_same_person_key(row.full_name), row.profession.id)
+            if key in existing:
+                row.errors.append(_("Already a mentee at %(hospital)s: not added twice.", hospital=hospital.name))
+            elif key in seen:
+                row.errors.append(_("Same name and profession as row %(n)s.", n=seen[key]))
+            else:
+                seen[key] = number
+        rows.append(row)
+    return RosterCheck(hospital=hospital, text=text, rows=rows)
+
+
+def save_roster(check: RosterCheck) -> list[Mentee]:
+    """Add every mentee of a checked roster (each audited) and one audit row for the import.
+    All or nothing: refuses a check with errors; the caller commits once."""
+    if not check.ok:
+        raise ValueError("a roster with errors is never saved")
+    mentees = [
+        services.create_mentee(full_name=row.full_name, profession_id=row.profession.id, hospital_id=check.hospital.id,
+                               department_id=row.department.id, phone=row.phone)
+        for row in check.rows
+    ]
+    audit.record("roster.import", check.hospital, summary=f"imported {len(mentees)} mentee{'' if len(mentees) == 1 else 's'} into {check.hospital.name}",
+                 after={"mentees": len(mentees)}, hospital_id=check.hospital.id)
+    return mentees
+
+
+def safe_cell(value) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (OWASP's CSV injection advice)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def export_csv(rows, status_labels) -> str:
+    """The mentee list as CSV text with a BOM, so Excel reads the accents as UTF-8."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for mentee, mentor_name in rows:
+        writer.writerow([safe_cell(value) for value in (
+            mentee.full_name,
+            mentee.profession.name,
+            mentee.hospital.name if mentee.hospital else "",
+            mentee.department.name if mentee.department else "",
+            status_labels.get(mentee.status, mentee.status),
+            mentor_name or "",
+        )])
+    return out.getvalue()

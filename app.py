@@ -28,12 +28,14 @@ def create_app(config: dict | None = None) -> Flask:
     from blueprints.auth.routes import bp as auth_bp
     from blueprints.core.views import bp as core_bp
     from blueprints.dashboard.routes import bp as dashboard_bp
+    from blueprints.equipment.routes import bp as equipment_bp
     from blueprints.people.routes import bp as people_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(equipment_bp)
 
     from blueprints.core.cli import register_cli
 

@@ -50,6 +50,7 @@ def init_core(app: Flask) -> None:
 def _import_models() -> None:
     """Import every model module so metadata (and Alembic's autogenerate) sees all tables."""
     from ..auth import models as _auth  # noqa: F401
+    from ..equipment import models as _equipment  # noqa: F401
     from ..people import models as _people  # noqa: F401
     from ..visits import models as _visits  # noqa: F401
     from . import models as _core  # noqa: F401

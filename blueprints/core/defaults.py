@@ -41,7 +41,8 @@ FIXED_HOLIDAYS = (
 
 
 def seed_defaults() -> None:
-    """Insert the departments, professions and fixed holidays that are missing; never changes edited rows."""
+    """Insert the departments, professions, fixed holidays and equipment items that are missing; never changes edited rows."""
+    from ..equipment.catalogue import seed_catalogue
     from ..visits.models import Holiday
 
     have = set(db.session.scalars(select(Department.code)))
@@ -52,4 +53,5 @@ def seed_defaults() -> None:
     )
     have = {(m, d) for m, d in db.session.execute(select(Holiday.month, Holiday.day).where(Holiday.year.is_(None)))}
     db.session.add_all(Holiday(month=m, day=d, name=n) for m, d, n in FIXED_HOLIDAYS if (m, d) not in have)
+    seed_catalogue()
     db.session.flush()

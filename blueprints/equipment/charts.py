@@ -1,0 +1,42 @@
+"""Small trend lines drawn on the server as SVG coordinates (no JavaScript library)."""
+
+from datetime import date
+
+
+def trend_points(history, required: int, width: int = 160, height: int = 36, pad: int = 3) -> dict | None:
+    """(date, functional) pairs oldest first → SVG polyline points, plus the required line's height.
+
+    Returns None with fewer than two counts: one dot says nothing about a trend.
+    """
+    history = list(history)
+    if len(history) < 2:
+        return None
+    first, last = history[0][0], history[-1][0]
+    span = max((last - first).days, 1)
+    top = max(required, max(f for _d, f in history), 1)
+
+    def x(on: date) -> float:
+        return round(pad + (on - first).days / span * (width - 2 * pad), 1)
+
+    def y(value: int) -> float:
+        return round(height - pad - value / top * (height - 2 * pad), 1)
+
+    return {
+        "width": width, "height": height,
+        "points": " ".join(f"{x(on)},{y(value)}" for on, value in history),
+        "required_y": y(required),
+        "last": (x(last), y(history[-1][1])),
+        "first_date": first, "last_date": last, "top": top,
+    }
+
+
+def line_points(values: list[tuple[date, int]], width: int = 600, height: int = 140, pad: int = 20) -> dict | None:
+    """A bigger line (the programme's critical gaps by month) with y-axis labels at 0 and the maximum."""
+    if len(values) < 2:
+        return None
+    top = max(max(v for _d, v in values), 1)
+    step = (width - 2 * pad) / (len(values) - 1)
+    points = [(round(pad + i * step, 1), round(height - pad - v / top * (height - 2 * pad), 1)) for i, (_d, v) in enumerate(values)]
+    return {"width": width, "height": height, "pad": pad, "top": top,
+            "points": " ".join(f"{px},{py}" for px, py in points),
+            "dots": [(px, py, d, v) for (px, py), (d, v) in zip(points, values, strict=True)]}

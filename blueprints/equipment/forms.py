@@ -1,0 +1,63 @@
+"""Forms for the catalogue, norms, starting a check and saving one checklist row."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+WARD_LABELS = {
+    "labour": _l("Labour ward"),
+    "newborn_corner": _l("Newborn corner"),
+    "neonatal_unit": _l("Neonatal unit"),
+    "theatre": _l("Obstetric theatre"),
+    "paediatric": _l("Paediatric ward / triage"),
+}
+REASON_LABELS = {
+    "broken": _l("Broken"),
+    "no_spare_part": _l("No spare part"),
+    "no_consumables": _l("No consumables"),
+    "nobody_trained": _l("Nobody trained to use it"),
+}
+NOT_A_NUMBER = _l("Type a whole number, 0 or more.")
+
+
+class CountInput(IntegerField):
+    """A count typed by hand: anything but a whole number gets one plain message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(NOT_A_NUMBER) from None
+
+
+class CountForm(FlaskForm):
+    """One row of a checklist; every row has its own form (prefix `i<item id>`) and saves alone."""
+
+    available = CountInput(_l("Available"), validators=[InputRequired(NOT_A_NUMBER), NumberRange(min=0, max=9999, message=NOT_A_NUMBER)])
+    functional = CountInput(_l("Functional"), validators=[InputRequired(NOT_A_NUMBER), NumberRange(min=0, max=9999, message=NOT_A_NUMBER)])
+    reason = SelectField(_l("Why the others do not work"), choices=[SelectChoice("", "—"), *(SelectChoice(k, v) for k, v in REASON_LABELS.items())],
+                         validate_choice=False)
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class StartCheckForm(FlaskForm):
+    check_date = DateField(_l("Date of the check"), validators=[DataRequired()])
+
+
+class ItemForm(FlaskForm):
+    ward = SelectField(_l("Ward"), choices=[SelectChoice(k, v) for k, v in WARD_LABELS.items()])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)], description=_l("What one counts: machine, set, bed…"))
+    required_quantity = IntegerField(_l("Required per hospital"), validators=[InputRequired(), NumberRange(min=0, max=9999)])
+    critical = BooleanField(_l("Critical (life-saving: listed first in reports)"))
+
+
+class NormForm(FlaskForm):
+    hospital_id = SelectField(_l("Hospital"), coerce=int)
+    required_quantity = IntegerField(_l("Required at this hospital"), validators=[Optional(), NumberRange(min=0, max=9999)],
+                                     description=_l("Leave empty to use the default norm."))

@@ -1,0 +1,121 @@
+"""Equipment: catalogue items with a norm, per-hospital norm overrides, checks and their counted rows."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.extensions import db
+from ..core.models import UTCDateTime, utcnow
+from ..people.models import Hospital
+
+WARDS = ("labour", "newborn_corner", "neonatal_unit", "theatre", "paediatric")
+REASONS = ("broken", "no_spare_part", "no_consumables", "nobody_trained")
+
+
+class EquipmentItem(db.Model):
+    """A kind of device every hospital should have, `required_quantity` of them unless a norm overrides it.
+
+    Retired items leave the checklist and the matrix but keep their counted history.
+    """
+
+    __tablename__ = "equipment_item"
+    __table_args__ = (
+        CheckConstraint("ward IN ('labour', 'newborn_corner', 'neonatal_unit', 'theatre', 'paediatric')", name="ward"),
+        CheckConstraint("required_quantity >= 0", name="required_not_negative"),
+        UniqueConstraint("ward", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ward: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(160))
+    unit: Mapped[str] = mapped_column(String(40), default="unit")
+    required_quantity: Mapped[int] = mapped_column(default=1)
+    critical: Mapped[bool] = mapped_column(default=False)
+    retired: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EquipmentNorm(db.Model):
+    """A hospital's own required quantity for an item (a bigger maternity needs more labour monitors)."""
+
+    __tablename__ = "equipment_norm"
+    __table_args__ = (
+        UniqueConstraint("hospital_id", "item_id"),
+        CheckConstraint("required_quantity >= 0", name="required_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hospital_id: Mapped[int] = mapped_column(ForeignKey("hospital.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("equipment_item.id", ondelete="CASCADE"), index=True)
+    required_quantity: Mapped[int]
+
+    hospital: Mapped[Hospital] = relationship()
+    item: Mapped[EquipmentItem] = relationship()
+
+
+class EquipmentCheck(db.Model):
+    """The equipment counted at one hospital on one date, during a visit or by the hospital administrator."""
+
+    __tablename__ = "equipment_check"
+    __table_args__ = (
+        Index("ix_equipment_check_hospital_date", "hospital_id", "check_date"),
+        UniqueConstraint("visit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hospital_id: Mapped[int] = mapped_column(ForeignKey("hospital.id"))
+    check_date: Mapped[date]
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id", ondelete="SET NULL"))
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    hospital: Mapped[Hospital] = relationship()
+    visit = relationship("Visit")
+    checked_by = relationship("User", foreign_keys=[checked_by_id])
+    completed_by = relationship("User", foreign_keys=[completed_by_id])
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+
+class EquipmentCount(db.Model):
+    """One item in one check: how many there are, how many work, and why the others do not.
+
+    `version` lets two people saving the same row see a conflict instead of a silent overwrite.
+    """
+
+    __tablename__ = "equipment_count"
+    __table_args__ = (
+        UniqueConstraint("check_id", "item_id"),
+        CheckConstraint("available >= 0", name="available_not_negative"),
+        CheckConstraint("functional >= 0", name="functional_not_negative"),
+        CheckConstraint("functional <= available", name="functional_not_above_available"),
+        CheckConstraint(
+            "reason IS NULL OR reason IN ('broken', 'no_spare_part', 'no_consumables', 'nobody_trained')", name="reason"
+        ),
+        Index("ix_equipment_count_item", "item_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("equipment_check.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("equipment_item.id"))
+    available: Mapped[int]
+    functional: Mapped[int]
+    reason: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    check: Mapped[EquipmentCheck] = relationship()
+    item: Mapped[EquipmentItem] = relationship()
+    updated_by = relationship("User", foreign_keys=[updated_by_id])
+
+    __mapper_args__ = {"version_id_col": version}

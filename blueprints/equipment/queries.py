@@ -1,0 +1,350 @@
+"""Reads for equipment. Scoping lives here: the matrix, the hospital page, its fragments, the CSV and
+the PDF report all start from `hospital_scope`, so none of them can show a hospital the page would not."""
+
+from collections import defaultdict
+from datetime import date
+
+from flask import abort
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
+from sqlalchemy.orm import joinedload
+
+from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
+from ..core.extensions import db
+from ..people.models import Hospital, Mentor
+from ..people.queries import team_hospital_ids
+from ..visits.models import Visit
+from .gaps import Cell, gap_run
+from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm
+
+ACTIVE_VISIT_STATUSES = ("planned", "confirmed", "held")
+
+
+def visited_hospital_ids(mentor_id: int) -> Select:
+    """Hospitals the mentor's team has visits at (past or planned), whoever the hospital's team is now."""
+    return select(Visit.hospital_id).join(Mentor, Mentor.team_id == Visit.team_id).where(Mentor.id == mentor_id)
+
+
+def hospital_scope(user: User) -> ColumnElement[bool]:
+    """Whose equipment a user may see: coordinators every hospital, a hospital administrator their own,
+    a mentor the hospitals their team visits."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN:
+        return Hospital.id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        return or_(Hospital.id.in_(team_hospital_ids(user.mentor_id)), Hospital.id.in_(visited_hospital_ids(user.mentor_id)))
+    return false()
+
+
+def get_hospital_or_404(hospital_id: int, user: User) -> Hospital:
+    hospital = db.session.scalar(select(Hospital).where(Hospital.id == hospital_id, hospital_scope(user)))
+    if hospital is None:
+        abort(404)
+    return hospital
+
+
+def get_check_or_404(check_id: int, user: User) -> EquipmentCheck:
+    check = db.session.scalar(
+        select(EquipmentCheck)
+        .join(Hospital, Hospital.id == EquipmentCheck.hospital_id)
+        .where(EquipmentCheck.id == check_id, hospital_scope(user))
+        .options(joinedload(EquipmentCheck.hospital), joinedload(EquipmentCheck.visit), joinedload(EquipmentCheck.checked_by))
+    )
+    if check is None:
+        abort(404)
+    return check
+
+
+def get_visit_or_404(visit_id: int, user: User) -> Visit:
+    """A visit at a hospital this user may see (404 otherwise)."""
+    visit = db.session.scalar(
+        select(Visit).join(Hospital, Hospital.id == Visit.hospital_id)
+        .where(Visit.id == visit_id, hospital_scope(user))
+        .options(joinedload(Visit.hospital))
+    )
+    if visit is None:
+        abort(404)
+    return visit
+
+
+def mentor_team_id(user: User) -> int | None:
+    if user.role != MENTOR or not user.mentor_id:
+        return None
+    return db.session.scalar(select(Mentor.team_id).where(Mentor.id == user.mentor_id))
+
+
+def visit_in_progress(visit: Visit, today: date) -> bool:
+    return visit.status in ACTIVE_VISIT_STATUSES and visit.start_date <= today <= visit.end_date
+
+
+def can_edit_check(user: User, check: EquipmentCheck, today: date) -> bool:
+    """Coordinators any check; a hospital administrator their hospital's; a mentor the check of a visit
+    of their team while that visit is on."""
+    if user.role == COORDINATOR:
+        return True
+    if user.role == HOSPITAL_ADMIN:
+        return check.hospital_id == user.hospital_id
+    if user.role == MENTOR and check.visit is not None:
+        return check.visit.team_id == mentor_team_id(user) and visit_in_progress(check.visit, today)
+    return False
+
+
+def can_start_visit_check(user: User, visit: Visit, today: date) -> bool:
+    if user.role == COORDINATOR:
+        return True
+    if user.role == HOSPITAL_ADMIN:
+        return visit.hospital_id == user.hospital_id
+    return user.role == MENTOR and visit.team_id == mentor_team_id(user) and visit_in_progress(visit, today)
+
+
+def current_team_visit(user: User, hospital_id: int, today: date) -> Visit | None:
+    """The visit of the mentor's team going on at this hospital today, if any (to start its check)."""
+    if user.role != MENTOR or not user.mentor_id:
+        return None
+    return db.session.scalar(
+        select(Visit).join(Mentor, Mentor.team_id == Visit.team_id)
+        .where(Mentor.id == user.mentor_id, Visit.hospital_id == hospital_id, Visit.status.in_(ACTIVE_VISIT_STATUSES),
+               Visit.start_date <= today, Visit.end_date >= today)
+        .limit(1)
+    )
+
+
+def check_for_visit(visit_id: int) -> EquipmentCheck | None:
+    return db.session.scalar(select(EquipmentCheck).where(EquipmentCheck.visit_id == visit_id))
+
+
+def visit_check_status(visit_ids) -> dict[int, str]:
+    """For the visit pages: 'complete' or 'started' per visit that has a check (others have none)."""
+    rows = db.session.execute(
+        select(EquipmentCheck.visit_id, EquipmentCheck.completed_at).where(EquipmentCheck.visit_id.in_(list(visit_ids)))
+    )
+    return {visit_id: "complete" if completed else "started" for visit_id, completed in rows}
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+def catalogue_query(include_retired: bool = True) -> Select:
+    query = select(EquipmentItem).order_by(EquipmentItem.ward, EquipmentItem.position, EquipmentItem.name)
+    if not include_retired:
+        query = query.where(EquipmentItem.retired.is_(False))
+    return query
+
+
+def items_for(hospital_id: int | None = None, ward: str | None = None, critical_only: bool = False) -> list[tuple]:
+    """Active items in checklist order, each with the quantity required at `hospital_id` (default norm without one)."""
+    query = select(EquipmentItem, EquipmentItem.required_quantity).where(EquipmentItem.retired.is_(False))
+    if hospital_id is not None:
+        query = (
+            select(EquipmentItem, func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity))
+            .outerjoin(EquipmentNorm, and_(EquipmentNorm.item_id == EquipmentItem.id, EquipmentNorm.hospital_id == hospital_id))
+            .where(EquipmentItem.retired.is_(False))
+        )
+    if ward:
+        query = query.where(EquipmentItem.ward == ward)
+    if critical_only:
+        query = query.where(EquipmentItem.critical.is_(True))
+    return list(db.session.execute(query.order_by(EquipmentItem.ward, EquipmentItem.position, EquipmentItem.name)))
+
+
+def norms_for_item(item_id: int) -> dict[int, int]:
+    return dict(db.session.execute(
+        select(EquipmentNorm.hospital_id, EquipmentNorm.required_quantity).where(EquipmentNorm.item_id == item_id)).all())
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+def check_rows(check_id: int) -> dict[int, EquipmentCount]:
+    rows = db.session.scalars(
+        select(EquipmentCount).where(EquipmentCount.check_id == check_id).options(joinedload(EquipmentCount.updated_by)))
+    return {row.item_id: row for row in rows}
+
+
+def previous_counts(check: EquipmentCheck) -> dict[int, tuple[EquipmentCount, date]]:
+    """The last count of each item at this hospital before this check: the checklist starts from these."""
+    earlier = or_(
+        EquipmentCheck.check_date < check.check_date,
+        and_(EquipmentCheck.check_date == check.check_date, EquipmentCheck.id < check.id),
+    )
+    ranked = (
+        select(
+            EquipmentCount.id,
+            EquipmentCheck.check_date,
+            func.row_number().over(
+                partition_by=EquipmentCount.item_id, order_by=(EquipmentCheck.check_date.desc(), EquipmentCheck.id.desc())
+            ).label("rn"),
+        )
+        .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
+        .where(EquipmentCheck.hospital_id == check.hospital_id, earlier)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(EquipmentCount, ranked.c.check_date).join(ranked, ranked.c.id == EquipmentCount.id).where(ranked.c.rn == 1)
+    )
+    return {row.item_id: (row, checked_on) for row, checked_on in rows}
+
+
+def hospital_checks(hospital_id: int, limit: int = 12) -> Select:
+    return (
+        select(EquipmentCheck, func.count(EquipmentCount.id))
+        .outerjoin(EquipmentCount, EquipmentCount.check_id == EquipmentCheck.id)
+        .where(EquipmentCheck.hospital_id == hospital_id)
+        .group_by(EquipmentCheck.id)
+        .options(joinedload(EquipmentCheck.visit), joinedload(EquipmentCheck.checked_by))
+        .order_by(EquipmentCheck.check_date.desc(), EquipmentCheck.id.desc())
+        .limit(limit)
+    )
+
+
+def hospital_history(hospital_id: int, item_id: int | None = None) -> dict[int, list[tuple]]:
+    """Every count at a hospital, per item, newest first: (date, available, functional, reason, note, check id)."""
+    query = (
+        select(EquipmentCount.item_id, EquipmentCheck.check_date, EquipmentCount.available, EquipmentCount.functional,
+               EquipmentCount.reason, EquipmentCount.note, EquipmentCheck.id, EquipmentCheck.visit_id)
+        .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
+        .where(EquipmentCheck.hospital_id == hospital_id)
+        .order_by(EquipmentCheck.check_date.desc(), EquipmentCheck.id.desc())
+    )
+    if item_id is not None:
+        query = query.where(EquipmentCount.item_id == item_id)
+    history = defaultdict(list)
+    for row in db.session.execute(query):
+        history[row[0]].append(tuple(row[1:]))
+    return history
+
+
+def cells_from_history(items: list[tuple], history: dict[int, list[tuple]]) -> dict[int, Cell]:
+    """The current cell of each item from its history (newest first), with how long the gap has lasted."""
+    cells = {}
+    for item, required in items:
+        rows = history.get(item.id, [])
+        if not rows:
+            cells[item.id] = Cell(required=required)
+            continue
+        since, checks = gap_run(((r[0], r[2]) for r in rows), required)
+        cells[item.id] = Cell(required=required, available=rows[0][1], functional=rows[0][2], checked_on=rows[0][0],
+                              gap_since=since, gap_checks=checks)
+    return cells
+
+
+# --- the matrix --------------------------------------------------------------------------------
+
+def scoped_hospitals(user: User) -> list[Hospital]:
+    return list(db.session.scalars(select(Hospital).where(hospital_scope(user)).order_by(Hospital.name)))
+
+
+def matrix_cells(user: User, hospital_ids=None, item_ids=None) -> dict[tuple[int, int], Cell]:
+    """Every (hospital, item) cell the user may see, in one query whatever the number of checks:
+    the last count, the required quantity, and the first date and length of the current gap."""
+    required = func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity)
+    base = (
+        select(
+            EquipmentCheck.hospital_id.label("hospital_id"),
+            EquipmentCount.item_id.label("item_id"),
+            EquipmentCheck.check_date.label("check_date"),
+            EquipmentCount.available.label("available"),
+            EquipmentCount.functional.label("functional"),
+            required.label("required"),
+            func.row_number().over(
+                partition_by=(EquipmentCheck.hospital_id, EquipmentCount.item_id),
+                order_by=(EquipmentCheck.check_date.desc(), EquipmentCheck.id.desc()),
+            ).label("rn"),
+        )
+        .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
+        .join(EquipmentItem, EquipmentItem.id == EquipmentCount.item_id)
+        .join(Hospital, Hospital.id == EquipmentCheck.hospital_id)
+        .outerjoin(EquipmentNorm, and_(EquipmentNorm.item_id == EquipmentCount.item_id,
+                                       EquipmentNorm.hospital_id == EquipmentCheck.hospital_id))
+        .where(hospital_scope(user), EquipmentItem.retired.is_(False))
+    )
+    if hospital_ids is not None:
+        base = base.where(EquipmentCheck.hospital_id.in_(list(hospital_ids)))
+    if item_ids is not None:
+        base = base.where(EquipmentCount.item_id.in_(list(item_ids)))
+    base = base.cte("counted")
+    # Counting from the newest check (rn 1), the gap began just after the newest check without one.
+    runs = (
+        select(
+            base.c.hospital_id, base.c.item_id,
+            func.coalesce(func.min(case((base.c.functional >= base.c.required, base.c.rn))) - 1, func.count()).label("run"),
+        )
+        .group_by(base.c.hospital_id, base.c.item_id)
+        .cte("runs")
+    )
+    current, start = base.alias("cur"), base.alias("start")
+    query = (
+        select(current.c.hospital_id, current.c.item_id, current.c.required, current.c.available, current.c.functional,
+               current.c.check_date, runs.c.run, start.c.check_date)
+        .join(runs, and_(runs.c.hospital_id == current.c.hospital_id, runs.c.item_id == current.c.item_id))
+        .outerjoin(start, and_(start.c.hospital_id == current.c.hospital_id, start.c.item_id == current.c.item_id,
+                               start.c.rn == runs.c.run))
+        .where(current.c.rn == 1)
+    )
+    return {
+        (h, i): Cell(required=req, available=avail, functional=func_, checked_on=on, gap_since=since if run else None,
+                     gap_checks=run)
+        for h, i, req, avail, func_, on, run, since in db.session.execute(query)
+    }
+
+
+def matrix(user: User, province: str | None = None, ward: str | None = None, critical_only: bool = False,
+           sort: str = "gap") -> dict:
+    """The coordinator's matrix: hospitals × items grouped by ward, worst hospital first. Three queries."""
+    hospitals = scoped_hospitals(user)
+    provinces = sorted({h.province for h in hospitals})
+    if province:
+        hospitals = [h for h in hospitals if h.province == province]
+    items = [item for item, _required in items_for(ward=ward, critical_only=critical_only)]
+    cells = matrix_cells(user, [h.id for h in hospitals], [i.id for i in items]) if hospitals and items else {}
+    rows = []
+    for hospital in hospitals:
+        row_cells = [cells.get((hospital.id, item.id)) for item in items]
+        counted = [c for c in row_cells if c is not None]
+        rows.append({
+            "hospital": hospital,
+            "cells": row_cells,
+            "total_gap": sum(c.gap for c in counted),
+            "critical_gaps": sum(1 for c, item in zip(row_cells, items, strict=True) if c is not None and c.gap and item.critical),
+            "checked": bool(counted),
+        })
+    if sort == "name":
+        rows.sort(key=lambda r: r["hospital"].name)
+    else:
+        rows.sort(key=lambda r: (-r["total_gap"], -r["critical_gaps"], r["hospital"].name))
+    wards = []
+    for item in items:
+        if not wards or wards[-1][0] != item.ward:
+            wards.append((item.ward, []))
+        wards[-1][1].append(item)
+    return {"rows": rows, "items": items, "wards": wards, "provinces": provinces}
+
+
+# --- programme trend and report ----------------------------------------------------------------
+
+def critical_history(user: User) -> list[tuple]:
+    """(hospital id, item id, date, functional, required) of every count of a critical item the user may see."""
+    required = func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity)
+    return list(db.session.execute(
+        select(EquipmentCheck.hospital_id, EquipmentCount.item_id, EquipmentCheck.check_date, EquipmentCount.functional, required)
+        .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
+        .join(EquipmentItem, EquipmentItem.id == EquipmentCount.item_id)
+        .join(Hospital, Hospital.id == EquipmentCheck.hospital_id)
+        .outerjoin(EquipmentNorm, and_(EquipmentNorm.item_id == EquipmentCount.item_id,
+                                       EquipmentNorm.hospital_id == EquipmentCheck.hospital_id))
+        .where(hospital_scope(user), EquipmentItem.critical.is_(True), EquipmentItem.retired.is_(False))
+        .order_by(EquipmentCheck.check_date, EquipmentCheck.id)
+    ))
+
+
+def critical_gap_trend(rows: list[tuple], months: list[date]) -> list[tuple[date, int]]:
+    """How many (hospital, critical item) pairs had a gap at the end of each month, from their latest count then."""
+    from .gaps import gap
+
+    latest: dict[tuple[int, int], int] = {}
+    points, position = [], 0
+    for month_end in months:
+        while position < len(rows) and rows[position][2] <= month_end:
+            hospital_id, item_id, _on, functional, required = rows[position]
+            latest[(hospital_id, item_id)] = gap(required, functional)
+            position += 1
+        points.append((month_end, sum(1 for value in latest.values() if value)))
+    return points

@@ -1,0 +1,405 @@
+"""Equipment pages: the gap matrix, one hospital, an item's history, checklists, the catalogue, the report."""
+
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ..core.clock import today
+from ..core.errors import RuleBroken, show_on_form
+from ..core.extensions import db
+from ..core.formatting import format_day
+from ..core.forms import EmptyForm
+from ..core.htmx import htmx_redirect, render_page_or_fragment
+from ..core.permissions import allow
+from ..people.forms import select_choices
+from ..people.models import Hospital
+from . import queries, services
+from .charts import line_points, trend_points
+from .forms import REASON_LABELS, WARD_LABELS, CountForm, ItemForm, NormForm, StartCheckForm
+from .gaps import gap_run
+from .models import EquipmentItem
+from .pdf import render_pdf
+
+bp = Blueprint("equipment", __name__, url_prefix="/equipment")
+
+READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
+CHECKERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
+
+
+def user():
+    return current_user._get_current_object()
+
+
+def _matrix_filters() -> dict:
+    ward = request.args.get("ward", "")
+    return {
+        "province": request.args.get("province", "").strip() or None,
+        "ward": ward if ward in WARD_LABELS else None,
+        "critical_only": request.args.get("critical") == "1",
+        "sort": "name" if request.args.get("sort") == "name" else "gap",
+    }
+
+
+@bp.get("/")
+@allow(*READERS)
+def matrix():
+    filters = _matrix_filters()
+    data = queries.matrix(user(), **filters)
+    return render_page_or_fragment("equipment/matrix.html", "equipment/_matrix.html",
+                                   filters=filters, ward_labels=WARD_LABELS, **data)
+
+
+@bp.get("/matrix.csv")
+@allow(*READERS)
+def matrix_csv():
+    filters = _matrix_filters()
+    data = queries.matrix(user(), **filters)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Hospital"), _("Province"), _("Ward"), _("Item"), _("Critical"), _("Required"), _("Available"),
+                     _("Functional"), _("Gap"), _("Last checked"), _("Gap since"), _("Checks with the gap")])
+    for row in data["rows"]:
+        for item, cell in zip(data["items"], row["cells"], strict=True):
+            counted = cell is not None
+            writer.writerow([
+                row["hospital"].name, row["hospital"].province, WARD_LABELS[item.ward], item.name, "yes" if item.critical else "",
+                cell.required if counted else "", cell.available if counted else "", cell.functional if counted else "",
+                cell.gap if counted else "", cell.checked_on.isoformat() if counted else "",
+                cell.gap_since.isoformat() if counted and cell.gap_since else "", cell.gap_checks if counted else "",
+            ])
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="equipment-gaps-{today().isoformat()}.csv"'
+    return response
+
+
+@bp.get("/hospitals/<int:hospital_id>")
+@allow(*READERS)
+def hospital(hospital_id: int):
+    hospital = queries.get_hospital_or_404(hospital_id, user())
+    items = queries.items_for(hospital.id)
+    history = queries.hospital_history(hospital.id)
+    cells = queries.cells_from_history(items, history)
+    trends = {item.id: trend_points([(r[0], r[2]) for r in reversed(history.get(item.id, []))], required)
+              for item, required in items}
+    checks = [{"check": c, "rows": n} for c, n in db.session.execute(queries.hospital_checks(hospital.id))]
+    visit = queries.current_team_visit(user(), hospital.id, today())
+    can_start = current_user.role in (COORDINATOR, HOSPITAL_ADMIN)
+    return render_template(
+        "equipment/hospital.html", hospital=hospital, items=items, cells=cells, trends=trends, checks=checks,
+        ward_labels=WARD_LABELS, visit=visit, can_start=can_start,
+        start_form=StartCheckForm(formdata=None, check_date=today()), empty_form=EmptyForm(),
+        gaps=sorted(((item, cells[item.id]) for item, _r in items if cells[item.id].gap),
+                    key=lambda pair: (not pair[0].critical, pair[1].gap_since or date.max)),
+    )
+
+
+@bp.get("/hospitals/<int:hospital_id>/items/<int:item_id>")
+@allow(*READERS)
+def item_history(hospital_id: int, item_id: int):
+    hospital = queries.get_hospital_or_404(hospital_id, user())
+    item = db.get_or_404(EquipmentItem, item_id)
+    required = queries.norms_for_item(item.id).get(hospital.id, item.required_quantity)
+    rows = queries.hospital_history(hospital.id, item.id).get(item.id, [])
+    since, checks = gap_run(((r[0], r[2]) for r in rows), required)
+    return render_template("equipment/item_history.html", hospital=hospital, item=item, required=required, rows=rows,
+                           since=since, gap_checks=checks, reason_labels=REASON_LABELS, ward_labels=WARD_LABELS,
+                           trend=trend_points([(r[0], r[2]) for r in reversed(rows)], required, width=480, height=90))
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+@bp.post("/hospitals/<int:hospital_id>/checks")
+@allow(COORDINATOR, HOSPITAL_ADMIN)
+def check_start(hospital_id: int):
+    hospital = queries.get_hospital_or_404(hospital_id, user())
+    form = StartCheckForm()
+    if form.validate_on_submit():
+        try:
+            check = services.start_check(hospital, form.check_date.data, by=user())
+        except RuleBroken as refusal:
+            db.session.rollback()
+            flash(str(refusal.message), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("equipment.check", check_id=check.id))
+    else:
+        flash(_("Give the date of the check."), "error")
+    return redirect(url_for("equipment.hospital", hospital_id=hospital.id))
+
+
+@bp.route("/visits/<int:visit_id>/check", methods=["GET", "POST"])
+@allow(*CHECKERS)
+def visit_check(visit_id: int):
+    """The equipment check of a visit: opens it when it exists, else offers to start it (the visit page links here)."""
+    visit = queries.get_visit_or_404(visit_id, user())
+    existing = queries.check_for_visit(visit.id)
+    if existing is not None:
+        return redirect(url_for("equipment.check", check_id=existing.id))
+    can_start = queries.can_start_visit_check(user(), visit, today())
+    form = EmptyForm()
+    if request.method == "POST":
+        if not can_start:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                check = services.start_visit_check(visit, by=user())
+            except RuleBroken as refusal:
+                db.session.rollback()
+                flash(str(refusal.message), "error")
+            else:
+                db.session.commit()
+                return redirect(url_for("equipment.check", check_id=check.id))
+    return render_template("equipment/visit_check.html", visit=visit, can_start=can_start, form=form)
+
+
+def _checklist(check, override: dict | None = None) -> list[dict]:
+    """The rows of a checklist: saved numbers, else the last check's (prefilled), else empty."""
+    saved = queries.check_rows(check.id)
+    previous = queries.previous_counts(check)
+    rows = []
+    for item, required in queries.items_for(check.hospital_id):
+        if override and override["item"].id == item.id:
+            rows.append(override)
+            continue
+        rows.append(_row(check, item, required, saved.get(item.id), previous.get(item.id)))
+    return rows
+
+
+def _row(check, item, required, saved, previous, form=None, message=None, conflict=False) -> dict:
+    if form is None:
+        source = saved or (previous[0] if previous else None)
+        form = CountForm(formdata=None, prefix=f"i{item.id}", obj=source)
+        if source is not None:
+            form.reason.data = source.reason or ""
+        form.version.data = saved.version if saved else 0
+    return {"item": item, "required": required, "form": form, "saved": saved,
+            "previous_date": previous[1] if previous else None, "message": message, "conflict": conflict}
+
+
+@bp.get("/checks/<int:check_id>")
+@allow(*READERS)
+def check(check_id: int):
+    check = queries.get_check_or_404(check_id, user())
+    return render_template("equipment/check.html", check=check, rows=_checklist(check), ward_labels=WARD_LABELS,
+                           can_edit=queries.can_edit_check(user(), check, today()), empty_form=EmptyForm())
+
+
+@bp.post("/checks/<int:check_id>/items/<int:item_id>")
+@allow(*CHECKERS)
+def count_save(check_id: int, item_id: int):
+    check = queries.get_check_or_404(check_id, user())
+    if not queries.can_edit_check(user(), check, today()):
+        abort(403)
+    item = db.get_or_404(EquipmentItem, item_id)
+    required = queries.norms_for_item(item.id).get(check.hospital_id, item.required_quantity)
+    form = CountForm(prefix=f"i{item.id}")
+    status, message, saved = 422, None, None
+    if form.validate_on_submit():
+        try:
+            saved = services.save_count(check, item, available=form.available.data, functional=form.functional.data,
+                                        reason=form.reason.data, note=form.note.data, version=form.version.data, by=user())
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        except services.Conflict as conflict:
+            db.session.rollback()
+            theirs = conflict.row
+            status = 409
+            who = theirs.updated_by.display_name if theirs.updated_by else _("someone")
+            message = _("%(who)s saved this row meanwhile: %(f)s of %(a)s functional. Your numbers are below; save again to replace theirs.",
+                        who=who, f=theirs.functional, a=theirs.available)
+            form.version.raw_data = None
+            form.version.data = theirs.version
+            saved = theirs
+        else:
+            db.session.commit()
+            if not request.headers.get("HX-Request"):
+                flash(_("%(item)s saved.", item=item.name), "success")
+                return redirect(url_for("equipment.check", check_id=check.id, _anchor=f"row-{item.id}"))
+            status, message = 200, _("Saved.")
+            form = None
+    row = _row(check, item, required, saved, None, form=form, message=message, conflict=status == 409)
+    if form is None:
+        row["form"].version.data = saved.version
+    return render_page_or_fragment("equipment/check.html", "equipment/_count_row.html", status=status,
+                                   check=check, row=row, rows=_checklist(check, override=row) if status != 200 else [],
+                                   ward_labels=WARD_LABELS, can_edit=True, empty_form=EmptyForm())
+
+
+@bp.post("/checks/<int:check_id>/complete")
+@allow(*CHECKERS)
+def check_complete(check_id: int):
+    check = queries.get_check_or_404(check_id, user())
+    if not queries.can_edit_check(user(), check, today()):
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        try:
+            never = services.complete_check(check, by=user())
+        except RuleBroken as refusal:
+            db.session.rollback()
+            flash(str(refusal.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The check is complete."), "success")
+            if never:
+                flash(_("Never counted at this hospital, so not in this check: %(items)s.",
+                        items=", ".join(i.name for i in never)), "warning")
+    return htmx_redirect(url_for("equipment.check", check_id=check.id))
+
+
+# --- catalogue (coordinator) -------------------------------------------------------------------
+
+@bp.get("/catalogue")
+@allow(COORDINATOR)
+def catalogue():
+    items = db.session.scalars(queries.catalogue_query()).all()
+    return render_template("equipment/catalogue.html", items=items, ward_labels=WARD_LABELS, empty_form=EmptyForm())
+
+
+@bp.route("/catalogue/new", methods=["GET", "POST"])
+@allow(COORDINATOR)
+def item_new():
+    form = ItemForm()
+    if form.validate_on_submit():
+        try:
+            item = services.create_item(ward=form.ward.data, name=form.name.data, unit=form.unit.data or "",
+                                        required_quantity=form.required_quantity.data, critical=form.critical.data)
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("%(item)s added to the checklist.", item=item.name), "success")
+            return redirect(url_for("equipment.catalogue"))
+    return render_template("equipment/item_form.html", form=form, item=None), 422 if form.errors else 200
+
+
+@bp.route("/catalogue/<int:item_id>", methods=["GET", "POST"])
+@allow(COORDINATOR)
+def item_edit(item_id: int):
+    item = db.get_or_404(EquipmentItem, item_id)
+    form = ItemForm(obj=item)
+    norm_form = NormForm(formdata=None)
+    hospitals = queries.scoped_hospitals(user())
+    norm_form.hospital_id.choices = select_choices((h.id, h.name) for h in hospitals)
+    if form.validate_on_submit():
+        try:
+            services.update_item(item, ward=form.ward.data, name=form.name.data, unit=form.unit.data or "unit",
+                                 required_quantity=form.required_quantity.data, critical=form.critical.data)
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("equipment.catalogue"))
+    return render_template("equipment/item_form.html", form=form, item=item, norm_form=norm_form,
+                           norms=queries.norms_for_item(item.id), hospitals=hospitals, empty_form=EmptyForm()), 422 if form.errors else 200
+
+
+@bp.post("/catalogue/<int:item_id>/norms")
+@allow(COORDINATOR)
+def item_norm(item_id: int):
+    item = db.get_or_404(EquipmentItem, item_id)
+    form = NormForm()
+    form.hospital_id.choices = select_choices((h.id, h.name) for h in queries.scoped_hospitals(user()))
+    if form.validate_on_submit():
+        try:
+            services.set_norm(item, db.get_or_404(Hospital, form.hospital_id.data), form.required_quantity.data)
+        except RuleBroken as refusal:
+            db.session.rollback()
+            flash(str(refusal.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Norm saved."), "success")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("equipment.item_edit", item_id=item.id))
+
+
+@bp.post("/catalogue/<int:item_id>/retire")
+@allow(COORDINATOR)
+def item_retire(item_id: int):
+    item = db.get_or_404(EquipmentItem, item_id)
+    if EmptyForm().validate_on_submit():
+        services.update_item(item, retired=not item.retired)
+        db.session.commit()
+        flash(_("%(item)s retired: it leaves the checklist, its history stays.", item=item.name) if item.retired
+              else _("%(item)s is back on the checklist.", item=item.name), "info")
+    return redirect(url_for("equipment.catalogue"))
+
+
+# --- the advocacy report -----------------------------------------------------------------------
+
+def _report(hospital_id: int | None) -> dict:
+    u = user()
+    hospital = queries.get_hospital_or_404(hospital_id, u) if hospital_id is not None else None
+    data = queries.matrix(u)
+    rows = [r for r in data["rows"] if hospital is None or r["hospital"].id == hospital.id]
+    gaps = [
+        {"hospital": r["hospital"], "item": item, "cell": cell}
+        for r in rows for item, cell in zip(data["items"], r["cells"], strict=True) if cell is not None and cell.gap
+    ]
+    gaps.sort(key=lambda g: (not g["item"].critical, g["cell"].gap_since or date.max, g["hospital"].name, g["item"].name))
+    trend = None
+    if hospital is None:
+        history = queries.critical_history(u)
+        trend = line_points(queries.critical_gap_trend(history, _month_ends(history)))
+    return {"hospital": hospital, "gaps": gaps, "rows": rows, "trend": trend, "today": today(),
+            "ward_labels": WARD_LABELS, "unchecked": [r["hospital"] for r in rows if not r["checked"]]}
+
+
+def _month_ends(history) -> list[date]:
+    """Month ends from the first count to today (at most five years)."""
+    if not history:
+        return []
+    end = today()
+    start = max(history[0][2], date(end.year - 5, end.month, 1))
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        following = date(year + (month == 12), month % 12 + 1, 1)
+        months.append(min(date.fromordinal(following.toordinal() - 1), end))
+        year, month = following.year, following.month
+    return months
+
+
+@bp.get("/report")
+@allow(*READERS)
+def report():
+    return render_template("equipment/report.html", **_report(request.args.get("hospital", type=int)))
+
+
+@bp.get("/report.pdf")
+@allow(*READERS)
+def report_pdf():
+    return _pdf_response(_report(None), "equipment-gap-report")
+
+
+@bp.get("/hospitals/<int:hospital_id>/report.pdf")
+@allow(*READERS)
+def hospital_report_pdf(hospital_id: int):
+    context = _report(hospital_id)
+    return _pdf_response(context, f"equipment-gap-report-{context['hospital'].name.lower()}")
+
+
+def _pdf_response(context: dict, name: str) -> Response:
+    html = render_template("equipment/report_pdf.html", **context)
+    response = Response(render_pdf(html), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}-{today().isoformat()}.pdf"'
+    return response
+
+
+@bp.app_template_filter("gap_sentence")
+def gap_sentence(cell, item, hospital) -> str:
+    """'no functional Bubble CPAP at Nemba since 12 Mar 2025, 8 checks' (or the shortfall when some work)."""
+    if cell is None or not cell.gap:
+        return ""
+    what = _("no functional %(item)s", item=item.name) if cell.functional == 0 else _(
+        "%(gap)s %(item)s short", gap=cell.gap, item=item.name)
+    return _("%(what)s at %(hospital)s since %(date)s, %(n)s checks", what=what, hospital=hospital.name,
+             date=format_day(cell.gap_since), n=cell.gap_checks)

@@ -1,0 +1,207 @@
+"""Writes for equipment: each validates, changes, audits and flushes; the request commits once."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..core import audit
+from ..core.clock import today as programme_today
+from ..core.errors import RuleBroken
+from ..core.extensions import db
+from ..core.formatting import format_day
+from ..core.models import utcnow
+from ..people.models import Hospital
+from ..visits.models import Visit
+from . import queries
+from .models import REASONS, WARDS, EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm
+
+
+class Conflict(Exception):
+    """Someone else saved the same row since this form was loaded; `row` is what they saved."""
+
+    def __init__(self, row: EquipmentCount):
+        super().__init__("row changed")
+        self.row = row
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+def item_snapshot(item: EquipmentItem) -> dict:
+    return {"ward": item.ward, "name": item.name, "unit": item.unit, "required_quantity": item.required_quantity,
+            "critical": item.critical, "retired": item.retired}
+
+
+def _validate_item(ward: str, name: str, required_quantity: int | None, item_id: int | None = None) -> None:
+    from sqlalchemy import select
+
+    if ward not in WARDS:
+        raise RuleBroken("ward", _("Choose a ward."))
+    if required_quantity is None or required_quantity < 0:
+        raise RuleBroken("required_quantity", _("The required quantity is a whole number, 0 or more."))
+    same = db.session.scalar(select(EquipmentItem.id).where(EquipmentItem.ward == ward, EquipmentItem.name == name.strip()))
+    if same is not None and same != item_id:
+        raise RuleBroken("name", _("This ward already has an item with this name."))
+
+
+def create_item(*, ward: str, name: str, unit: str, required_quantity: int, critical: bool) -> EquipmentItem:
+    _validate_item(ward, name, required_quantity)
+    item = EquipmentItem(ward=ward, name=name.strip(), unit=unit.strip() or "unit", required_quantity=required_quantity,
+                         critical=critical, position=1000)
+    db.session.add(item)
+    db.session.flush()
+    audit.record("equipment_item.create", item, summary=f"added equipment item {item.name}", after=item_snapshot(item))
+    return item
+
+
+def update_item(item: EquipmentItem, **values) -> EquipmentItem:
+    _validate_item(values.get("ward", item.ward), values.get("name", item.name), values.get("required_quantity", item.required_quantity), item.id)
+    before = item_snapshot(item)
+    for key, value in values.items():
+        setattr(item, key, value.strip() if isinstance(value, str) else value)
+    db.session.flush()
+    changed_before, changed_after = audit.changes(before, item_snapshot(item))
+    if changed_after:
+        audit.record("equipment_item.update", item, summary=f"updated equipment item {item.name}",
+                     before=changed_before, after=changed_after)
+    return item
+
+
+def set_norm(item: EquipmentItem, hospital: Hospital, required_quantity: int | None) -> None:
+    """A hospital's own required quantity for an item; None goes back to the default norm."""
+    from sqlalchemy import select
+
+    if required_quantity is not None and required_quantity < 0:
+        raise RuleBroken("required_quantity", _("The required quantity is a whole number, 0 or more."))
+    norm = db.session.scalar(select(EquipmentNorm).where(EquipmentNorm.item_id == item.id, EquipmentNorm.hospital_id == hospital.id))
+    before = norm.required_quantity if norm else None
+    if required_quantity is None:
+        if norm is not None:
+            db.session.delete(norm)
+    elif norm is None:
+        db.session.add(EquipmentNorm(item=item, hospital=hospital, required_quantity=required_quantity))
+    else:
+        norm.required_quantity = required_quantity
+    db.session.flush()
+    if before != required_quantity:
+        audit.record("equipment_norm.set", item, summary=f"{hospital.name} needs {required_quantity} × {item.name}",
+                     before={"required_quantity": before}, after={"required_quantity": required_quantity}, hospital_id=hospital.id)
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+def start_check(hospital: Hospital, check_date: date, *, by, today: date | None = None) -> EquipmentCheck:
+    """A date-only check (hospital administrator or coordinator); the open check of that date is reused."""
+    from sqlalchemy import select
+
+    today = today or programme_today()
+    if check_date > today:
+        raise RuleBroken("check_date", _("A check counts what is there: its date cannot be in the future."))
+    existing = db.session.scalar(
+        select(EquipmentCheck).where(EquipmentCheck.hospital_id == hospital.id, EquipmentCheck.check_date == check_date,
+                                     EquipmentCheck.visit_id.is_(None), EquipmentCheck.completed_at.is_(None)))
+    if existing is not None:
+        return existing
+    check = EquipmentCheck(hospital=hospital, check_date=check_date, checked_by_id=getattr(by, "id", None))
+    db.session.add(check)
+    db.session.flush()
+    audit.record("equipment_check.start", check, summary=f"equipment check at {hospital.name} on {check_date.isoformat()}",
+                 hospital_id=hospital.id, user=by)
+    return check
+
+
+def start_visit_check(visit: Visit, *, by, today: date | None = None) -> EquipmentCheck:
+    """The check of a visit (one per visit), dated today when the visit is on, else its first day."""
+    today = today or programme_today()
+    existing = queries.check_for_visit(visit.id)
+    if existing is not None:
+        return existing
+    check_date = today if visit.start_date <= today <= visit.end_date else visit.start_date
+    if check_date > today:
+        raise RuleBroken("visit_id", _("The visit has not started yet; count the equipment when it does."))
+    check = EquipmentCheck(hospital_id=visit.hospital_id, visit_id=visit.id, check_date=check_date, checked_by_id=getattr(by, "id", None))
+    db.session.add(check)
+    db.session.flush()
+    audit.record("equipment_check.start", check, summary=f"equipment check for visit {visit.id}", hospital_id=visit.hospital_id, user=by)
+    return check
+
+
+def count_snapshot(row: EquipmentCount) -> dict:
+    return {"available": row.available, "functional": row.functional, "reason": row.reason, "note": row.note}
+
+
+def save_count(check: EquipmentCheck, item: EquipmentItem, *, available, functional, reason: str | None, note: str,
+               version: int | None, by) -> EquipmentCount:
+    """Save one row of a checklist. `version` is the row version the form was loaded with (0: no row yet);
+    a different one means someone saved it meanwhile, and `Conflict` carries their numbers."""
+    if check.is_complete:
+        raise RuleBroken("available", _("This check was marked complete on %(date)s; start a new check to record changes.",
+                                        date=format_day(check.completed_at)))
+    if item.retired:
+        raise RuleBroken("available", _("%(item)s has been retired from the catalogue.", item=item.name))
+    if available is None or available < 0:
+        raise RuleBroken("available", _("Available is a whole number, 0 or more."))
+    if functional is None or functional < 0:
+        raise RuleBroken("functional", _("Functional is a whole number, 0 or more."))
+    if functional > available:
+        raise RuleBroken("functional", _("Functional cannot be more than available (%(n)s).", n=available))
+    reason = reason or None
+    if reason is not None and reason not in REASONS:
+        raise RuleBroken("reason", _("Choose one of the reasons in the list."))
+    if functional < available and reason is None:
+        raise RuleBroken("reason", _("Say why %(n)s of them do not work.", n=available - functional))
+    if functional == available:
+        reason = None
+    values = {"available": available, "functional": functional, "reason": reason, "note": (note or "").strip()}
+
+    row = queries.check_rows(check.id).get(item.id)
+    if row is not None and (version or 0) != row.version:
+        raise Conflict(row)
+    if row is None and version:
+        raise RuleBroken("available", _("This row was removed; reload the checklist."))
+    before = count_snapshot(row) if row is not None else {}
+    try:
+        with db.session.begin_nested():
+            if row is None:
+                row = EquipmentCount(check_id=check.id, item_id=item.id, updated_by_id=getattr(by, "id", None), **values)
+                db.session.add(row)
+            else:
+                for key, value in values.items():
+                    setattr(row, key, value)
+                row.updated_by_id = getattr(by, "id", None)
+            db.session.flush()
+    except (IntegrityError, StaleDataError):
+        # Someone else saved this row between our read and our write.
+        db.session.expire_all()
+        raise Conflict(queries.check_rows(check.id)[item.id]) from None
+    changed_before, changed_after = audit.changes(before, count_snapshot(row))
+    if changed_after:
+        audit.record("equipment_count.save", row, summary=f"{item.name}: {functional} of {available} functional",
+                     before=changed_before or None, after=changed_after, hospital_id=check.hospital_id, user=by)
+    return row
+
+
+def complete_check(check: EquipmentCheck, *, by) -> list[EquipmentItem]:
+    """Mark the checklist complete. Items left as prefilled are recorded with the last check's numbers
+    (the person confirmed them unchanged); returns the items never counted anywhere, if any."""
+    if check.is_complete:
+        raise RuleBroken("check", _("This check is already complete."))
+    saved = queries.check_rows(check.id)
+    previous = queries.previous_counts(check)
+    never_counted = []
+    for item, _required in queries.items_for(check.hospital_id):
+        if item.id in saved:
+            continue
+        if item.id in previous:
+            last = previous[item.id][0]
+            db.session.add(EquipmentCount(check_id=check.id, item_id=item.id, available=last.available, functional=last.functional,
+                                          reason=last.reason, note=last.note, updated_by_id=getattr(by, "id", None)))
+        else:
+            never_counted.append(item)
+    check.completed_at = utcnow()
+    check.completed_by_id = getattr(by, "id", None)
+    db.session.flush()
+    audit.record("equipment_check.complete", check, summary=f"equipment check at {check.hospital.name} complete",
+                 after={"completed_at": check.completed_at.isoformat()}, hospital_id=check.hospital_id, user=by)
+    return never_counted

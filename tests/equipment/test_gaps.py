@@ -1,0 +1,165 @@
+"""Gaps: required minus functional, how long they last, the matrix, scoping everywhere, constant query counts."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from blueprints.core.clock import today
+from blueprints.core.extensions import db
+from blueprints.equipment.gaps import gap, gap_run
+from blueprints.equipment.models import EquipmentNorm
+from tests.conftest import count_queries
+from tests.equipment.helpers import item, make_check, world
+from tests.factories import login, make_hospital
+
+
+@pytest.fixture
+def w():
+    return world()
+
+
+def test_a_gap_is_required_minus_functional_never_below_zero():
+    assert gap(2, 0) == 2 and gap(2, 5) == 0 and gap(0, 0) == 0
+
+
+def test_a_gap_lasts_from_the_first_of_the_consecutive_checks_that_found_it():
+    history = [(date(2025, 9, 1), 0), (date(2025, 7, 1), 0), (date(2025, 5, 1), 1), (date(2025, 3, 1), 2)]
+    assert gap_run(history, 2) == (date(2025, 5, 1), 3)
+    assert gap_run(history, 0) == (None, 0)
+
+
+def test_the_matrix_says_how_long_the_gap_has_lasted_and_the_cell_opens_its_history(client, w):
+    start = date(2025, 3, 12)
+    make_check(w["nemba"], start - timedelta(days=60), {"Bubble CPAP": (2, 2)})
+    for n in range(8):
+        make_check(w["nemba"], start + timedelta(days=60 * n), {"Bubble CPAP": (1, 0)})
+    login(client, w["coordinator"])
+    page = client.get("/equipment/").data
+    assert b"no functional Bubble CPAP at Nemba since 12 Mar 2025, 8 checks" in page
+    cpap = item("Bubble CPAP")
+    history = client.get(f"/equipment/hospitals/{w['nemba'].id}/items/{cpap.id}").data
+    assert b"No functional Bubble CPAP at Nemba since 12 Mar 2025, 8 checks." in history
+    assert b"<svg" in history and b"<script" not in history.split(b"<main")[1]
+
+
+def test_a_hospital_norm_overrides_the_default_requirement(client, w):
+    monitor = item("CTG / fetal monitor (labour monitor)")
+    db.session.add(EquipmentNorm(hospital_id=w["nemba"].id, item_id=monitor.id, required_quantity=6))
+    make_check(w["nemba"], today(), {monitor.name: (1, 1)})
+    login(client, w["coordinator"])
+    assert b"! 1/6" in client.get("/equipment/").data
+
+
+def test_the_matrix_filters_by_province_ward_and_critical_and_sorts_worst_first(client, w):
+    make_check(w["nemba"], today(), {"Bubble CPAP": (0, 0), "MUAC tapes": (10, 10)})
+    make_check(w["byumba"], today(), {"Bubble CPAP": (2, 2), "Scales": (0, 0)})
+    login(client, w["coordinator"])
+    page = client.get("/equipment/").data.decode()
+    assert page.index(">Nemba<") < page.index(">Byumba<")  # total gap 2 before 2, critical first
+    assert ">Byumba<" not in client.get("/equipment/?province=Northern+Province").data.decode()
+    neonatal = client.get("/equipment/?ward=neonatal_unit", headers={"HX-Request": "true"}).data
+    assert b"Bubble CPAP" in neonatal and b"MUAC tapes" not in neonatal and b"<html" not in neonatal
+    critical = client.get("/equipment/?critical=1").data
+    assert b"Bubble CPAP" in critical and b"Scales" not in critical
+    by_name = client.get("/equipment/?sort=name").data.decode()
+    assert by_name.index(">Byumba<") < by_name.index(">Nemba<")
+
+
+def test_cells_carry_text_as_well_as_colour(client, w):
+    make_check(w["nemba"], today(), {"Bubble CPAP": (0, 0), "Oxygen source": (1, 1)})
+    login(client, w["coordinator"])
+    page = client.get("/equipment/").data.decode()
+    assert 'class="sev sev-none"' in page and "✗ 0/2" in page and "✓ 1/1" in page and "not checked" in page
+    assert 'class="table-wrap matrix-wrap"' in page
+
+
+def test_a_retired_item_leaves_the_matrix_and_keeps_its_history(client, w):
+    make_check(w["nemba"], today(), {"Bubble CPAP": (0, 0)})
+    cpap = item("Bubble CPAP")
+    login(client, w["coordinator"])
+    assert client.post(f"/equipment/catalogue/{cpap.id}/retire").status_code == 302
+    assert b"Bubble CPAP" not in client.get("/equipment/", headers={"HX-Request": "true"}).data
+    assert b"Never counted" not in client.get(f"/equipment/hospitals/{w['nemba'].id}/items/{cpap.id}").data
+
+
+def test_only_coordinators_edit_the_catalogue(client, w):
+    login(client, w["admin"])
+    assert client.get("/equipment/catalogue").status_code == 403
+    client.post("/logout")
+    login(client, w["coordinator"])
+    assert client.get("/equipment/catalogue").status_code == 200
+    response = client.post("/equipment/catalogue/new", data={"ward": "neonatal_unit", "name": "Bubble CPAP", "required_quantity": "1"})
+    assert response.status_code == 422 and b"already has an item with this name" in response.data
+    assert client.post("/equipment/catalogue/new", data={"ward": "neonatal_unit", "name": "Bilirubin meter", "unit": "device",
+                                                         "required_quantity": "1"}).status_code == 302
+
+
+def test_a_hospital_administrator_sees_only_their_hospital_in_pages_fragments_csv_and_pdf(client, w):
+    make_check(w["nemba"], today(), {"Bubble CPAP": (0, 0)})
+    make_check(w["byumba"], today(), {"Bubble CPAP": (0, 0)})
+    login(client, w["admin"])
+    for path in ("/equipment/", "/equipment/?ward=neonatal_unit", "/equipment/matrix.csv", "/equipment/report"):
+        body = client.get(path, headers={"HX-Request": "true"} if "ward" in path else {}).data
+        assert b"Nemba" in body and b"Byumba" not in body, path
+    byumba = w["byumba"].id
+    for path in (f"/equipment/hospitals/{byumba}", f"/equipment/hospitals/{byumba}/report.pdf",
+                 f"/equipment/hospitals/{byumba}/items/{item('Bubble CPAP').id}", f"/equipment/report?hospital={byumba}"):
+        assert client.get(path).status_code == 404, path
+    assert client.get(f"/equipment/hospitals/{w['nemba'].id}").status_code == 200
+
+
+def test_a_mentor_sees_only_the_hospitals_their_team_visits(client, w):
+    make_check(w["byumba"], today(), {"Bubble CPAP": (0, 0)})
+    login(client, w["mentor_a"])
+    body = client.get("/equipment/").data
+    assert b"Nemba" in body and b"Byumba" not in body
+    assert client.get(f"/equipment/hospitals/{w['byumba'].id}").status_code == 404
+    assert b"Byumba" not in client.get("/equipment/matrix.csv").data
+
+
+def test_the_hospital_page_shows_gaps_and_a_server_drawn_trend(client, w):
+    make_check(w["nemba"], today() - timedelta(days=120), {"Oxygen source": (1, 1)})
+    make_check(w["nemba"], today() - timedelta(days=60), {"Oxygen source": (1, 0)})
+    make_check(w["nemba"], today(), {"Oxygen source": (1, 0)})
+    login(client, w["admin"])
+    page = client.get(f"/equipment/hospitals/{w['nemba'].id}").data.decode()
+    assert "no functional Oxygen source at Nemba since" in page and "2 checks" in page
+    assert "<polyline" in page and "<script" not in page.split("<main")[1]
+
+
+def add_checks(hospitals, n, start):
+    names = ["Bubble CPAP", "Oxygen source", "Pulse oximeter", "Scales"]
+    for i in range(n):
+        make_check(hospitals[i % len(hospitals)], start + timedelta(days=i),
+                   {name: (2, (i + k) % 3) for k, name in enumerate(names)})
+
+
+@pytest.mark.parametrize("role", ["coordinator", "hospital_admin", "mentor"])
+def test_the_matrix_runs_at_most_5_queries_whatever_the_data(client, w, role):
+    hospitals = [w["nemba"], w["byumba"], make_hospital("Ruli"), make_hospital("Gitwe")]
+    add_checks(hospitals, 10, date(2024, 1, 1))
+    user = {"coordinator": w["coordinator"], "hospital_admin": w["admin"], "mentor": w["mentor_a"]}[role]
+    login(client, user)
+    with count_queries() as few:
+        client.get("/equipment/")
+    add_checks(hospitals, 90, date(2025, 1, 1))
+    with count_queries() as many:
+        response = client.get("/equipment/?critical=1")
+    assert response.status_code == 200
+    assert len(many) == len(few) <= 5
+
+
+def test_the_hospital_page_and_csv_run_a_constant_number_of_queries(client, w):
+    login(client, w["coordinator"])
+    add_checks([w["nemba"]], 10, date(2024, 1, 1))
+    with count_queries() as few_page:
+        client.get(f"/equipment/hospitals/{w['nemba'].id}")
+    with count_queries() as few_csv:
+        client.get("/equipment/matrix.csv")
+    add_checks([w["nemba"]], 90, date(2025, 1, 1))
+    with count_queries() as many_page:
+        assert client.get(f"/equipment/hospitals/{w['nemba'].id}").status_code == 200
+    with count_queries() as many_csv:
+        client.get("/equipment/matrix.csv")
+    assert len(many_page) == len(few_page) <= 8
+    assert len(many_csv) == len(few_csv) <= 5

@@ -71,7 +71,7 @@ def best_windows(
             found.append(Window(start, end, available, len(mentee_ids) * days, abs((start - (target or first)).days)))
         start += timedelta(days=1)
     found.sort(key=lambda w: (-w.available, w.distance, w.start))
-    return found[:limit]
+    return found if limit is None else found[:limit]
 
 
 # --- clashes for one visit -----------------------------------------------------------------
@@ -212,35 +212,29 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
                 break
             mentee_ids = mentees_at.get(h.id, [])
             first = max(target - radius, start_from)
-            windows = best_windows(first, target + radius, days, mentee_ids, absent, holidays, busy[h.team_id], target=target, limit=2)
+            windows = best_windows(first, target + radius, days, mentee_ids, absent, holidays, busy[h.team_id], target=target, limit=None)
             if not windows:
                 proposal.reasons.append(_("No free window of %(n)s working days within 14 days of the target; choose a date.", n=days))
                 anchor = target
                 continue
             best = windows[0]
+            nearest = min(windows, key=lambda w: (w.distance, w.start))
             proposal.start, proposal.end = best.start, best.end
             proposal.available, proposal.possible = best.available, best.possible
             proposal.reasons.append(_("%(a)s of %(p)s mentee-days available (%(m)s mentees).",
                                       a=best.available, p=best.possible, m=len(mentee_ids)))
-            at_target = _window_at(target, days, mentee_ids, absent, holidays, busy[h.team_id])
-            if best.start != target:
-                if at_target is not None and at_target.available < best.available:
-                    proposal.reasons.append(_("On the target dates %(lost)s mentee-days would be lost to leave, nights or other absences; here %(here)s.",
-                                              lost=at_target.missing, here=best.missing))
-                else:
-                    proposal.reasons.append(_("Moved %(n)s days from the target to avoid weekends, public holidays or the team's other visits.",
-                                              n=abs((best.start - target).days)))
+            if nearest.available < best.available:
+                proposal.reasons.append(_("The dates nearest the target (%(day)s) would lose %(lost)s mentee-days to leave, nights or other absences; these lose %(here)s.",
+                                          day=format_day(nearest.start), lost=nearest.missing, here=best.missing))
+            elif best.start != target:
+                proposal.reasons.append(_("Moved %(n)s days from the target to avoid weekends, public holidays or the team's other visits.",
+                                          n=abs((best.start - target).days)))
             skipped = [(d, holidays.name(d)) for d in _days(first, target + radius) if holidays.name(d)]
             for day, name in skipped:
                 proposal.reasons.append(_("Avoids %(name)s (%(day)s).", name=name, day=format_day(day)))
             busy[h.team_id].append((best.start, best.end))
             anchor = best.start
     return proposals
-
-
-def _window_at(start: date, days: int, mentee_ids, absent, holidays, busy) -> Window | None:
-    found = best_windows(start, start, days, mentee_ids, absent, holidays, busy, limit=1)
-    return found[0] if found else None
 
 
 def _days(first: date, last: date):

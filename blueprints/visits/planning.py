@@ -38,14 +38,26 @@ class Window:
 
 
 def absent_days(absences) -> dict[int, dict[date, str]]:
-    """mentee id → {day: kind of absence}."""
+    """mentee id → {day: kind of absence}, from Absence rows or (mentee_id, kind, start_date, end_date) tuples."""
     out: dict[int, dict[date, str]] = defaultdict(dict)
+    one = timedelta(days=1)
     for a in absences:
-        day = a.start_date
-        while day <= a.end_date:
-            out[a.mentee_id].setdefault(day, a.kind)
-            day += timedelta(days=1)
+        days = out[a.mentee_id]
+        day, end, kind = a.start_date, a.end_date, a.kind
+        while day <= end:
+            if day not in days:
+                days[day] = kind
+            day += one
     return out
+
+
+def absent_counts(absent: dict[int, dict[date, str]], mentee_ids) -> dict[date, int]:
+    """day → how many of these mentees are away that day."""
+    counts: dict[date, int] = defaultdict(int)
+    for mentee_id in mentee_ids:
+        for day in absent.get(mentee_id, ()):
+            counts[day] += 1
+    return counts
 
 
 def is_working_day(day: date, holidays: queries.Holidays) -> bool:
@@ -57,18 +69,20 @@ def overlaps(start: date, end: date, ranges) -> bool:
 
 
 def best_windows(
-    first: date, last: date, days: int, mentee_ids, absent, holidays, busy, target: date | None = None, limit: int = 3,
+    first: date, last: date, days: int, headcount: int, away: dict[date, int], holidays, busy,
+    target: date | None = None, limit: int | None = 3,
 ) -> list[Window]:
     """Windows starting between `first` and `last`: `days` consecutive working days, the team free,
-    ranked by mentee-days available, then closeness to the target, then date."""
+    ranked by mentee-days available (`headcount` less those `away` each day), then closeness to
+    the target, then date."""
     found = []
     start = first
     while start <= last:
         window_days = [start + timedelta(days=n) for n in range(days)]
         end = window_days[-1]
         if all(is_working_day(d, holidays) for d in window_days) and not overlaps(start, end, busy):
-            available = sum(1 for m in mentee_ids for d in window_days if d not in absent.get(m, ()))
-            found.append(Window(start, end, available, len(mentee_ids) * days, abs((start - (target or first)).days)))
+            available = sum(headcount - away.get(d, 0) for d in window_days)
+            found.append(Window(start, end, available, headcount * days, abs((start - (target or first)).days)))
         start += timedelta(days=1)
     found.sort(key=lambda w: (-w.available, w.distance, w.start))
     return found if limit is None else found[:limit]
@@ -126,7 +140,8 @@ def clashes(
                  and v.start_date - end < timedelta(days=close) and start - v.end_date < timedelta(days=close)]
     non_working = [(d, holidays.name(d) or _("weekend")) for d in visit_days if not is_working_day(d, holidays)]
     busy = [(v.start_date, v.end_date) for v in nearby if v.team_id == team_id]
-    alternatives = best_windows(search_from, search_to, days, mentee_ids, absent, holidays, busy, target=start)
+    alternatives = best_windows(search_from, search_to, days, len(mentee_ids), absent_counts(absent, mentee_ids), holidays, busy,
+                                target=start)
     available = sum(r["available"] for r in rows)
     return Clashes(visit_days, rows, team_visits, too_close, non_working, alternatives, available,
                    len(mentee_ids) * days, search_from, search_to)
@@ -178,8 +193,9 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
     mentees_at: dict[int, list[int]] = defaultdict(list)
     for mentee_id, at in mentee_rows:
         mentees_at[at].append(mentee_id)
-    absences = db.session.scalars(
-        select(Absence).join(Mentee, Mentee.id == Absence.mentee_id)
+    absences = db.session.execute(
+        select(Absence.mentee_id, Absence.kind, Absence.start_date, Absence.end_date)
+        .join(Mentee, Mentee.id == Absence.mentee_id)
         .where(Mentee.hospital_id.in_(hospital_ids), Absence.end_date >= start_from, Absence.start_date <= horizon)
     ).all() if hospital_ids else []
     absent = absent_days(absences)
@@ -191,50 +207,64 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
         busy[team_id].append((s, e))
     holidays = queries.holidays()
 
+    say = _messages()  # translated once: hundreds of proposals would otherwise look up the locale each time
     proposals = []
+    away_at: dict[int, dict[date, int]] = {}
     for h in hospitals:
         anchor = h.latest
         for _n in range(count):
             if anchor is None:
-                target = start_from
-                why = _("Never visited: as soon as possible.")
+                target, why = start_from, say["never"]
             else:
                 target = anchor + timedelta(days=cadence)
-                why = _("Target %(target)s: %(n)s days after the visit of %(anchor)s.",
-                        target=format_day(target), n=cadence, anchor=format_day(anchor))
+                why = say["target"] % {"target": format_day(target), "n": cadence, "anchor": format_day(anchor)}
                 if target < start_from:
-                    why = _("Overdue (last visit %(anchor)s): as soon as possible.", anchor=format_day(anchor))
-                    target = start_from
+                    target, why = start_from, say["overdue"] % {"anchor": format_day(anchor)}
             proposal = Proposal(h.id, h.name, h.team_id, h.team, target, None, None, reasons=[why])
             proposals.append(proposal)
             if h.team_id is None:
-                proposal.reasons.append(_("No team visits this hospital yet; assign one first."))
+                proposal.reasons.append(say["no_team"])
                 break
             mentee_ids = mentees_at.get(h.id, [])
+            if h.id not in away_at:
+                away_at[h.id] = absent_counts(absent, mentee_ids)
             first = max(target - radius, start_from)
-            windows = best_windows(first, target + radius, days, mentee_ids, absent, holidays, busy[h.team_id], target=target, limit=None)
+            windows = best_windows(first, target + radius, days, len(mentee_ids), away_at[h.id], holidays, busy[h.team_id],
+                                   target=target, limit=None)
             if not windows:
-                proposal.reasons.append(_("No free window of %(n)s working days within 14 days of the target; choose a date.", n=days))
+                proposal.reasons.append(say["no_window"] % {"n": days})
                 anchor = target
                 continue
             best = windows[0]
             nearest = min(windows, key=lambda w: (w.distance, w.start))
             proposal.start, proposal.end = best.start, best.end
             proposal.available, proposal.possible = best.available, best.possible
-            proposal.reasons.append(_("%(a)s of %(p)s mentee-days available (%(m)s mentees).",
-                                      a=best.available, p=best.possible, m=len(mentee_ids)))
+            proposal.reasons.append(say["available"] % {"a": best.available, "p": best.possible, "m": len(mentee_ids)})
             if nearest.available < best.available:
-                proposal.reasons.append(_("The dates nearest the target (%(day)s) would lose %(lost)s mentee-days to leave, nights or other absences; these lose %(here)s.",
-                                          day=format_day(nearest.start), lost=nearest.missing, here=best.missing))
+                proposal.reasons.append(say["absences"] % {"day": format_day(nearest.start), "lost": nearest.missing, "here": best.missing})
             elif best.start != target:
-                proposal.reasons.append(_("Moved %(n)s days from the target to avoid weekends, public holidays or the team's other visits.",
-                                          n=abs((best.start - target).days)))
-            skipped = [(d, holidays.name(d)) for d in _days(first, target + radius) if holidays.name(d)]
-            for day, name in skipped:
-                proposal.reasons.append(_("Avoids %(name)s (%(day)s).", name=name, day=format_day(day)))
+                proposal.reasons.append(say["moved"] % {"n": abs((best.start - target).days)})
+            for day in _days(first, target + radius):
+                name = holidays.name(day)
+                if name:
+                    proposal.reasons.append(say["holiday"] % {"name": name, "day": format_day(day)})
             busy[h.team_id].append((best.start, best.end))
             anchor = best.start
     return proposals
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "never": _("Never visited: as soon as possible."),
+        "target": _("Target %(target)s: %(n)s days after the visit of %(anchor)s."),
+        "overdue": _("Overdue (last visit %(anchor)s): as soon as possible."),
+        "no_team": _("No team visits this hospital yet; assign one first."),
+        "no_window": _("No free window of %(n)s working days within 14 days of the target; choose a date."),
+        "available": _("%(a)s of %(p)s mentee-days available (%(m)s mentees)."),
+        "absences": _("The dates nearest the target (%(day)s) would lose %(lost)s mentee-days to leave, nights or other absences; these lose %(here)s."),
+        "moved": _("Moved %(n)s days from the target to avoid weekends, public holidays or the team's other visits."),
+        "holiday": _("Avoids %(name)s (%(day)s)."),
+    }
 
 
 def _days(first: date, last: date):

@@ -140,8 +140,9 @@ def clashes(
                  and v.start_date - end < timedelta(days=close) and start - v.end_date < timedelta(days=close)]
     non_working = [(d, holidays.name(d) or _("weekend")) for d in visit_days if not is_working_day(d, holidays)]
     busy = [(v.start_date, v.end_date) for v in nearby if v.team_id == team_id]
-    alternatives = best_windows(search_from, search_to, days, len(mentee_ids), absent_counts(absent, mentee_ids), holidays, busy,
-                                target=start)
+    windows = best_windows(search_from, search_to, days, len(mentee_ids), absent_counts(absent, mentee_ids), holidays, busy,
+                           target=start, limit=None)
+    alternatives = [w for w in windows if w.start != start][:3]  # other windows than the one being looked at
     available = sum(r["available"] for r in rows)
     return Clashes(visit_days, rows, team_visits, too_close, non_working, alternatives, available,
                    len(mentee_ids) * days, search_from, search_to)

@@ -164,3 +164,11 @@ def test_visit_list_shows_cadence_and_pages_visits(client, programme):
     login(client, programme["coordinator"])
     page = body(client.get("/visits/"))
     assert "Cadence" in page and "never visited" in page and 'rel="next"' in page
+
+
+def test_the_filters_keep_the_month_shown_after_htmx_navigation(client, programme, month_visits):
+    login(client, programme["coordinator"])
+    fragment = client.get(f"/calendar/?month={month_visits['month']}", headers=HTMX).get_data(as_text=True)
+    assert f'name="month" value="{month_visits["month"]}" form="calendar-filters"' in fragment
+    page = client.get(f"/calendar/?month={month_visits['month']}").get_data(as_text=True)
+    assert 'id="calendar-filters"' in page

@@ -127,3 +127,30 @@ def test_a_reversed_search_range_is_refused_next_to_the_field(client, programme)
     login(client, programme["coordinator"])
     html = client.get(f"/visits/{visit.id}?search_from={monday(4).isoformat()}&search_to={monday(2).isoformat()}").get_data(as_text=True)
     assert 'id="search_to-error"' in html and "cannot be before its start" in html
+
+
+def test_done_when_overdue_seen_planned_around_leave_saved_and_in_the_mentors_feed(client, programme, no_holidays):
+    import re
+
+    from blueprints.auth.models import User
+
+    held_visit(programme["nemba"], programme["team_a"], today() - timedelta(days=100), mentors=(programme["mentor_a"],))
+    first = today() + timedelta(days=1)
+    add_absence(programme["mentee_1"], kind="annual_leave", start_date=first, end_date=first + timedelta(days=6))
+    login(client, programme["coordinator"])
+    calendar = client.get("/calendar/").get_data(as_text=True)
+    assert "overdue" in calendar.split("Cadence by hospital", 1)[1]
+    plan_page = client.get(f"/visits/planner?hospital={programme['nemba'].id}&count=1").get_data(as_text=True)
+    assert "Overdue" in plan_page and "would lose" in plan_page
+    proposed = re.search(r'name="rows-0-start_date"[^>]*value="([0-9-]+)"', plan_page) or re.search(
+        r'value="([0-9-]+)"[^>]*name="rows-0-start_date"', plan_page)
+    start = proposed.group(1)
+    assert start > (first + timedelta(days=6)).isoformat()  # after the leave
+    response = client.post("/visits/planner", data={"rows-0-hospital_id": programme["nemba"].id, "rows-0-team_id": programme["team_a"].id,
+                                                    "rows-0-include": "y", "rows-0-start_date": start})
+    assert response.status_code == 302
+    client.post("/logout")
+    login(client, programme["mentor_user"])
+    client.post("/account/calendar-token")
+    token = db.session.get(User, programme["mentor_user"].id).calendar_token
+    assert f"DTSTART;VALUE=DATE:{start.replace('-', '')}" in client.get(f"/calendar/{token}.ics").get_data(as_text=True)

@@ -30,12 +30,14 @@ def create_app(config: dict | None = None) -> Flask:
     from blueprints.dashboard.routes import bp as dashboard_bp
     from blueprints.equipment.routes import bp as equipment_bp
     from blueprints.people.routes import bp as people_bp
+    from blueprints.visits.routes import bp as visits_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(equipment_bp)
+    app.register_blueprint(visits_bp)
 
     from blueprints.core.cli import register_cli
 

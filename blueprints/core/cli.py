@@ -42,12 +42,18 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("daily")
     def daily_command():
-        """Daily housekeeping for cron (safe to run more than once a day): apply transfers whose date has come."""
+        """Daily housekeeping for cron (safe to run more than once a day): apply transfers whose date has come,
+        tell coordinators of hospitals that became overdue, remind mentors a week before their visit."""
         from ..people.services import apply_due_transfers
+        from ..visits.services import notify_overdue_hospitals, remind_mentors
 
         applied = apply_due_transfers()
         db.session.commit()
         click.echo(f"Transfers applied: {applied}.")
+        overdue = notify_overdue_hospitals()
+        reminders = remind_mentors()
+        db.session.commit()
+        click.echo(f"Overdue hospitals notified: {overdue}. Visit reminders: {reminders}.")
 
     @app.cli.command("backup")
     @click.argument("destination", type=click.Path(dir_okay=False))

@@ -6,7 +6,8 @@ from blueprints.core.extensions import db
 from blueprints.core.permissions import PUBLIC
 from tests.factories import login, make_user
 
-OPEN_ENDPOINTS = {"auth.login", "static", "core.healthz"}
+# The .ics feed answers calendar apps that cannot sign in: its secret token is the credential.
+OPEN_ENDPOINTS = {"auth.login", "static", "core.healthz", "visits.ics_feed"}
 
 
 def test_every_route_declares_who_may_use_it(app):

@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.core.notify import notify
+from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
+from blueprints.visits.models import Visit
 from blueprints.people.services import add_absence, log_transfer
 from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
 
@@ -30,11 +32,21 @@ def other_hospital_world() -> dict:
     transfer_b = log_transfer(mentee_b_moving, kind="department", effective_date=today(),
                               to_department=department("theatre"), reason=f"{MARKER} reason", by=admin_b)
     [notification_b] = notify([admin_b], f"{MARKER} notification")
+    visit_b = Visit(hospital=hospital_b, team=team_b, start_date=today() - timedelta(days=1), days=3,
+                    end_date=today() + timedelta(days=1), status="confirmed", notes=f"{MARKER} visit")
+    db.session.add(visit_b)
+    item = db.session.scalar(select(EquipmentItem).order_by(EquipmentItem.id))
+    check_b = EquipmentCheck(hospital=hospital_b, check_date=today(), visit=visit_b)
+    db.session.add(check_b)
+    db.session.flush()
+    db.session.add(EquipmentCount(check_id=check_b.id, item_id=item.id, available=1, functional=0, reason="broken",
+                                  note=f"{MARKER} count"))
     db.session.flush()
     ids = {
         "mentee_id": mentee_b.id, "assignment_id": assignment_b.id, "absence_id": absence_b.id,
         "transfer_id": transfer_b.id, "notification_id": notification_b.id, "user_id": admin_b.id,
         "hospital_id": hospital_b.id, "team_id": team_b.id, "mentor_id": mentor_b.id,
+        "visit_id": visit_b.id, "check_id": check_b.id, "item_id": item.id,
     }
     return {"ids": ids, "hospital_a": hospital_a, "mentor_a": mentor_a}
 

@@ -1,0 +1,98 @@
+"""Forms for visits: plan or move a visit, change its status, search windows, run the planner."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..core.forms import optional_int
+from ..people.forms import select_choices
+
+STATUS_LABELS = {
+    "planned": _l("Planned"),
+    "confirmed": _l("Confirmed"),
+    "held": _l("Held"),
+    "postponed": _l("Postponed"),
+    "cancelled": _l("Cancelled"),
+}
+CADENCE_LABELS = {
+    "on_track": _l("on track"),
+    "due": _l("due"),
+    "overdue": _l("overdue"),
+    "never": _l("never visited"),
+}
+CADENCE_BADGES = {"on_track": "ok", "due": "due", "overdue": "overdue", "never": "overdue"}
+
+
+class VisitForm(FlaskForm):
+    hospital_id = SelectField(_l("Hospital"), coerce=optional_int, validate_choice=False)
+    team_id = SelectField(_l("Team"), coerce=optional_int, validate_choice=False,
+                          description=_l("The team that visits the hospital is chosen for you."))
+    start_date = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day of the visit."))])
+    days = IntegerField(_l("Number of days"), validators=[
+        InputRequired(message=_l("Enter the number of days.")),
+        NumberRange(min=1, max=14, message=_l("A visit lasts 1 to 14 days."))])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    version = HiddenField()
+
+    def validate_hospital_id(self, field):
+        if field.data is None:
+            raise ValidationError(_l("Choose a hospital."))
+        if field.data not in {c.value for c in field.choices}:
+            raise ValidationError(_l("Unknown hospital: choose one from the list."))
+
+    def validate_team_id(self, field):
+        if field.data is None:
+            raise ValidationError(_l("Choose a team."))
+        if field.data not in {c.value for c in field.choices}:
+            raise ValidationError(_l("Unknown team: choose one from the list."))
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("New status"), choices=select_choices(STATUS_LABELS.items()),
+                         validators=[InputRequired(message=_l("Choose a status."))])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)],
+                           description=_l("Required to postpone or cancel; the team is told."))
+    new_start_date = DateField(_l("New first day (when postponing)"), validators=[Optional()])
+    version = HiddenField()
+
+
+class WindowSearchForm(FlaskForm):
+    """GET form: look for free windows between two dates."""
+
+    class Meta:
+        csrf = False
+
+    search_from = DateField(_l("From"), validators=[Optional()])
+    search_to = DateField(_l("To"), validators=[Optional()])
+
+    def validate_search_to(self, field):
+        if self.search_from.data and field.data:
+            if field.data < self.search_from.data:
+                raise ValidationError(_l("The end of the range cannot be before its start."))
+            if (field.data - self.search_from.data).days > 120:
+                raise ValidationError(_l("Search at most 120 days at a time."))
+
+
+class PlannerForm(FlaskForm):
+    """GET form: what to plan."""
+
+    class Meta:
+        csrf = False
+
+    hospital = SelectField(_l("Hospital"), coerce=optional_int, validate_choice=False)
+    count = IntegerField(_l("Visits to propose per hospital"), default=1,
+                         validators=[Optional(), NumberRange(min=1, max=12, message=_l("Propose 1 to 12 visits."))])
+    start = DateField(_l("Not before"), validators=[Optional()])
+
+
+class ProposalRow(Form):
+    hospital_id = HiddenField()
+    team_id = HiddenField()
+    include = SelectField(_l("Save"), choices=select_choices([("y", _l("yes")), ("n", _l("no"))]), default="y")
+    start_date = DateField(_l("First day"), validators=[Optional()])
+
+
+class PlanForm(FlaskForm):
+    rows = FieldList(FormField(ProposalRow))
+

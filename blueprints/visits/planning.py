@@ -1,0 +1,275 @@
+"""Choosing visit dates: windows of consecutive working days scored by the mentee-days available,
+clashes for one visit, and the cadence planner. Data is loaded in a few bulk queries; the scoring
+is plain Python over dates, so the planner for the whole programme stays fast."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from ..core.extensions import db
+from ..core.formatting import format_day
+from ..people.models import Absence, Assignment, Hospital, Mentee, Team
+from . import queries
+from .models import Visit
+
+WINDOW_RADIUS_DAYS = 14
+
+
+def too_close_days() -> int:
+    """Two visits to one hospital closer than half the cadence waste a visit."""
+    return current_app.config["VISIT_CADENCE_DAYS"] // 2
+
+
+@dataclass
+class Window:
+    start: date
+    end: date
+    available: int  # mentee-days available
+    possible: int  # mentees × days
+    distance: int = 0  # days from the target
+
+    @property
+    def missing(self) -> int:
+        return self.possible - self.available
+
+
+def absent_days(absences) -> dict[int, dict[date, str]]:
+    """mentee id → {day: kind of absence}, from Absence rows or (mentee_id, kind, start_date, end_date) tuples."""
+    out: dict[int, dict[date, str]] = defaultdict(dict)
+    one = timedelta(days=1)
+    for a in absences:
+        days = out[a.mentee_id]
+        day, end, kind = a.start_date, a.end_date, a.kind
+        while day <= end:
+            if day not in days:
+                days[day] = kind
+            day += one
+    return out
+
+
+def absent_counts(absent: dict[int, dict[date, str]], mentee_ids) -> dict[date, int]:
+    """day → how many of these mentees are away that day."""
+    counts: dict[date, int] = defaultdict(int)
+    for mentee_id in mentee_ids:
+        for day in absent.get(mentee_id, ()):
+            counts[day] += 1
+    return counts
+
+
+def is_working_day(day: date, holidays: queries.Holidays) -> bool:
+    return day.weekday() < 5 and holidays.name(day) is None
+
+
+def overlaps(start: date, end: date, ranges) -> bool:
+    return any(s <= end and e >= start for s, e in ranges)
+
+
+def best_windows(
+    first: date, last: date, days: int, headcount: int, away: dict[date, int], holidays, busy,
+    target: date | None = None, limit: int | None = 3,
+) -> list[Window]:
+    """Windows starting between `first` and `last`: `days` consecutive working days, the team free,
+    ranked by mentee-days available (`headcount` less those `away` each day), then closeness to
+    the target, then date."""
+    found = []
+    start = first
+    while start <= last:
+        window_days = [start + timedelta(days=n) for n in range(days)]
+        end = window_days[-1]
+        if all(is_working_day(d, holidays) for d in window_days) and not overlaps(start, end, busy):
+            available = sum(headcount - away.get(d, 0) for d in window_days)
+            found.append(Window(start, end, available, headcount * days, abs((start - (target or first)).days)))
+        start += timedelta(days=1)
+    found.sort(key=lambda w: (-w.available, w.distance, w.start))
+    return found if limit is None else found[:limit]
+
+
+# --- clashes for one visit -----------------------------------------------------------------
+
+@dataclass
+class Clashes:
+    days: list[date]
+    rows: list[dict]  # {"mentee", "cells": [kind or None per day], "available": n}
+    team_visits: list[Visit]
+    too_close: list[Visit]
+    non_working: list[tuple[date, str]]
+    alternatives: list[Window]
+    available: int
+    possible: int
+    search_from: date
+    search_to: date
+
+    @property
+    def any(self) -> bool:
+        return bool(self.team_visits or self.too_close or self.non_working or self.available < self.possible)
+
+
+def clashes(
+    hospital_id: int, team_id: int, start: date, days: int, *, exclude_id: int | None = None, mentees=None,
+    search_from: date | None = None, search_to: date | None = None, today: date | None = None,
+) -> Clashes:
+    """Who is away on each day of a (planned or proposed) visit, what else occupies the team or the
+    hospital around it, and the three best windows in the search range (±14 days by default)."""
+    end = start + timedelta(days=days - 1)
+    search_from = search_from or start - timedelta(days=WINDOW_RADIUS_DAYS)
+    search_to = search_to or start + timedelta(days=WINDOW_RADIUS_DAYS)
+    if today is not None:
+        search_from = max(search_from, today + timedelta(days=1))
+    close = too_close_days()
+    if mentees is None:
+        mentees = [m for m, _e, _p in db.session.execute(queries.assigned_mentees(hospital_id, start)).unique().all()]
+    mentee_ids = [m.id for m in mentees]
+    span_from = min(start, search_from)
+    span_to = max(end, search_to + timedelta(days=days - 1))
+    absent = absent_days(queries.absences_between(mentee_ids, span_from, span_to))
+    nearby = queries.nearby_visits(hospital_id, team_id, min(span_from, start - timedelta(days=close)),
+                                   max(span_to, end + timedelta(days=close)), exclude_id)
+    holidays = queries.holidays()
+
+    visit_days = [start + timedelta(days=n) for n in range(days)]
+    rows = []
+    for mentee in mentees:
+        cells = [absent.get(mentee.id, {}).get(d) for d in visit_days]
+        rows.append({"mentee": mentee, "cells": cells, "available": sum(1 for c in cells if c is None)})
+    team_visits = [v for v in nearby if v.team_id == team_id and v.start_date <= end and v.end_date >= start]
+    too_close = [v for v in nearby if v.hospital_id == hospital_id
+                 and v.start_date - end < timedelta(days=close) and start - v.end_date < timedelta(days=close)]
+    non_working = [(d, holidays.name(d) or _("weekend")) for d in visit_days if not is_working_day(d, holidays)]
+    busy = [(v.start_date, v.end_date) for v in nearby if v.team_id == team_id]
+    windows = best_windows(search_from, search_to, days, len(mentee_ids), absent_counts(absent, mentee_ids), holidays, busy,
+                           target=start, limit=None)
+    alternatives = [w for w in windows if w.start != start][:3]  # other windows than the one being looked at
+    available = sum(r["available"] for r in rows)
+    return Clashes(visit_days, rows, team_visits, too_close, non_working, alternatives, available,
+                   len(mentee_ids) * days, search_from, search_to)
+
+
+# --- the cadence planner -------------------------------------------------------------------
+
+@dataclass
+class Proposal:
+    hospital_id: int
+    hospital: str
+    team_id: int | None
+    team: str | None
+    target: date
+    start: date | None
+    end: date | None
+    available: int = 0
+    possible: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+def plan(start_from: date, count: int, hospital_id: int | None = None, days: int | None = None) -> list[Proposal]:
+    """Propose the next `count` visits for one hospital or all, at the cadence, each on the best window
+    within ±14 days of its target. Five queries whatever the size of the programme."""
+    days = days or current_app.config["VISIT_DAYS"]
+    cadence = current_app.config["VISIT_CADENCE_DAYS"]
+    radius = timedelta(days=WINDOW_RADIUS_DAYS)
+    horizon = start_from + timedelta(days=cadence * (count + 1) + WINDOW_RADIUS_DAYS + days)
+
+    latest = func.max(Visit.start_date)
+    hospitals_q = (
+        select(Hospital.id, Hospital.name, Hospital.team_id, Team.name.label("team"), latest.label("latest"))
+        .outerjoin(Team, Team.id == Hospital.team_id)
+        .outerjoin(Visit, (Visit.hospital_id == Hospital.id) & Visit.status.in_(queries.ACTIVE_STATUSES))
+        .group_by(Hospital.id, Hospital.name, Hospital.team_id, Team.name)
+        .order_by(Hospital.name)
+    )
+    if hospital_id is not None:
+        hospitals_q = hospitals_q.where(Hospital.id == hospital_id)
+    hospitals = db.session.execute(hospitals_q).all()
+    hospital_ids = [h.id for h in hospitals]
+
+    running = (Assignment.start_date <= start_from) & or_(Assignment.end_date.is_(None), Assignment.end_date >= start_from)
+    mentee_rows = db.session.execute(
+        select(Mentee.id, Mentee.hospital_id)
+        .where(Mentee.hospital_id.in_(hospital_ids), Mentee.status == "active",
+               select(Assignment.id).where(Assignment.mentee_id == Mentee.id, running).exists())
+    ).all()
+    mentees_at: dict[int, list[int]] = defaultdict(list)
+    for mentee_id, at in mentee_rows:
+        mentees_at[at].append(mentee_id)
+    absences = db.session.execute(
+        select(Absence.mentee_id, Absence.kind, Absence.start_date, Absence.end_date)
+        .join(Mentee, Mentee.id == Absence.mentee_id)
+        .where(Mentee.hospital_id.in_(hospital_ids), Absence.end_date >= start_from, Absence.start_date <= horizon)
+    ).all() if hospital_ids else []
+    absent = absent_days(absences)
+    busy: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for team_id, s, e in db.session.execute(
+        select(Visit.team_id, Visit.start_date, Visit.end_date)
+        .where(Visit.status.in_(queries.ACTIVE_STATUSES), Visit.end_date >= start_from, Visit.start_date <= horizon)
+    ):
+        busy[team_id].append((s, e))
+    holidays = queries.holidays()
+
+    say = _messages()  # translated once: hundreds of proposals would otherwise look up the locale each time
+    proposals = []
+    away_at: dict[int, dict[date, int]] = {}
+    for h in hospitals:
+        anchor = h.latest
+        for _n in range(count):
+            if anchor is None:
+                target, why = start_from, say["never"]
+            else:
+                target = anchor + timedelta(days=cadence)
+                why = say["target"] % {"target": format_day(target), "n": cadence, "anchor": format_day(anchor)}
+                if target < start_from:
+                    target, why = start_from, say["overdue"] % {"anchor": format_day(anchor)}
+            proposal = Proposal(h.id, h.name, h.team_id, h.team, target, None, None, reasons=[why])
+            proposals.append(proposal)
+            if h.team_id is None:
+                proposal.reasons.append(say["no_team"])
+                break
+            mentee_ids = mentees_at.get(h.id, [])
+            if h.id not in away_at:
+                away_at[h.id] = absent_counts(absent, mentee_ids)
+            first = max(target - radius, start_from)
+            windows = best_windows(first, target + radius, days, len(mentee_ids), away_at[h.id], holidays, busy[h.team_id],
+                                   target=target, limit=None)
+            if not windows:
+                proposal.reasons.append(say["no_window"] % {"n": days})
+                anchor = target
+                continue
+            best = windows[0]
+            nearest = min(windows, key=lambda w: (w.distance, w.start))
+            proposal.start, proposal.end = best.start, best.end
+            proposal.available, proposal.possible = best.available, best.possible
+            proposal.reasons.append(say["available"] % {"a": best.available, "p": best.possible, "m": len(mentee_ids)})
+            if nearest.available < best.available:
+                proposal.reasons.append(say["absences"] % {"day": format_day(nearest.start), "lost": nearest.missing, "here": best.missing})
+            elif best.start != target:
+                proposal.reasons.append(say["moved"] % {"n": abs((best.start - target).days)})
+            for day in _days(first, target + radius):
+                name = holidays.name(day)
+                if name:
+                    proposal.reasons.append(say["holiday"] % {"name": name, "day": format_day(day)})
+            busy[h.team_id].append((best.start, best.end))
+            anchor = best.start
+    return proposals
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "never": _("Never visited: as soon as possible."),
+        "target": _("Target %(target)s: %(n)s days after the visit of %(anchor)s."),
+        "overdue": _("Overdue (last visit %(anchor)s): as soon as possible."),
+        "no_team": _("No team visits this hospital yet; assign one first."),
+        "no_window": _("No free window of %(n)s working days within 14 days of the target; choose a date."),
+        "available": _("%(a)s of %(p)s mentee-days available (%(m)s mentees)."),
+        "absences": _("The dates nearest the target (%(day)s) would lose %(lost)s mentee-days to leave, nights or other absences; these lose %(here)s."),
+        "moved": _("Moved %(n)s days from the target to avoid weekends, public holidays or the team's other visits."),
+        "holiday": _("Avoids %(name)s (%(day)s)."),
+    }
+
+
+def _days(first: date, last: date):
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)

@@ -1,0 +1,437 @@
+"""Reads for visits. Scoping lives here: the calendar, the agenda, the visit list, fragments and the
+.ics feed all start from `visit_scope`, so none of them can show a visit the page would not."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import abort, current_app
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
+from sqlalchemy.orm import aliased, joinedload
+
+from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
+from ..core.extensions import db
+from ..people.models import Absence, Assignment, Hospital, Mentee, Mentor, Team
+from .models import Holiday, MenteeAttendance, MentorAttendance, Visit
+
+ACTIVE_STATUSES = ("planned", "confirmed", "held")  # a visit that occupies its team on its days
+UPCOMING_STATUSES = ("planned", "confirmed")
+
+
+def _mentor_team_id(mentor_id: int):
+    return select(Mentor.team_id).where(Mentor.id == mentor_id).scalar_subquery()
+
+
+def visit_scope(user: User) -> ColumnElement[bool]:
+    """Which visits a user may read: coordinators all; a hospital administrator their hospital's;
+    a mentor their team's, and any visit they were recorded at (history survives a team change)."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN and user.hospital_id:
+        return Visit.hospital_id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        attended = select(MentorAttendance.visit_id).where(MentorAttendance.mentor_id == user.mentor_id)
+        return or_(Visit.team_id == _mentor_team_id(user.mentor_id), Visit.id.in_(attended))
+    return false()
+
+
+def hospital_scope(user: User) -> ColumnElement[bool]:
+    """Hospitals whose cadence a user sees: all; their own; those their team visits."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN and user.hospital_id:
+        return Hospital.id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        return Hospital.team_id == _mentor_team_id(user.mentor_id)
+    return false()
+
+
+def can_edit_visit(user: User) -> bool:
+    return user.role == COORDINATOR
+
+
+def can_record_attendance(user: User, visit: Visit) -> bool:
+    """The coordinator, or a mentor of the visiting team (they know who came)."""
+    if user.role == COORDINATOR:
+        return True
+    return user.role == MENTOR and user.mentor is not None and user.mentor.team_id == visit.team_id
+
+
+def get_visit_or_404(visit_id: int, user: User, action: str = "view") -> Visit:
+    """The visit if this user may see it (404 otherwise, so ids reveal nothing); 403 to change it."""
+    earlier = aliased(Visit)
+    postponed_from = select(func.min(earlier.id)).where(earlier.postponed_to_id == Visit.id).correlate(Visit).scalar_subquery()
+    row = db.session.execute(
+        select(Visit, postponed_from.label("postponed_from_id"))
+        .where(Visit.id == visit_id, visit_scope(user))
+        .options(joinedload(Visit.hospital), joinedload(Visit.team), joinedload(Visit.postponed_to))
+    ).one_or_none()
+    if row is None:
+        abort(404)
+    visit, visit.postponed_from_id = row
+    if action == "edit" and not can_edit_visit(user):
+        abort(403)
+    if action == "attendance" and not can_record_attendance(user, visit):
+        abort(403)
+    return visit
+
+
+def visits_between(
+    user: User,
+    start: date,
+    end: date,
+    *,
+    province: str | None = None,
+    hospital_id: int | None = None,
+    team_id: int | None = None,
+    mine: bool = False,
+) -> Select:
+    """Visits on any day from `start` to `end`, as this user may see them, hospital and team loaded."""
+    query = (
+        select(Visit)
+        .join(Hospital, Hospital.id == Visit.hospital_id)
+        .where(Visit.start_date <= end, Visit.end_date >= start, visit_scope(user))
+        .options(joinedload(Visit.hospital), joinedload(Visit.team))
+        .order_by(Visit.start_date, Hospital.name, Visit.id)
+    )
+    if province:
+        query = query.where(Hospital.province == province)
+    if hospital_id:
+        query = query.where(Visit.hospital_id == hospital_id)
+    if team_id:
+        query = query.where(Visit.team_id == team_id)
+    if mine:
+        query = query.where(mine_condition(user))
+    return query
+
+
+def mine_condition(user: User) -> ColumnElement[bool]:
+    """"Mine": a mentor's own team's visits they are not recorded absent from; an administrator's hospital."""
+    if user.role == MENTOR and user.mentor_id:
+        absent = select(MentorAttendance.visit_id).where(MentorAttendance.mentor_id == user.mentor_id, MentorAttendance.present.is_(False))
+        return and_(Visit.team_id == _mentor_team_id(user.mentor_id), Visit.id.not_in(absent))
+    if user.role == HOSPITAL_ADMIN:
+        return Visit.hospital_id == user.hospital_id
+    return true()
+
+
+def visits_list(user: User, status: str | None = None, hospital_id: int | None = None) -> Select:
+    """The visit list, newest first."""
+    query = (
+        select(Visit)
+        .where(visit_scope(user))
+        .options(joinedload(Visit.hospital), joinedload(Visit.team))
+        .order_by(Visit.start_date.desc(), Visit.id.desc())
+    )
+    if status:
+        query = query.where(Visit.status == status)
+    if hospital_id:
+        query = query.where(Visit.hospital_id == hospital_id)
+    return query
+
+
+# --- cadence -------------------------------------------------------------------------------
+
+@dataclass
+class Cadence:
+    hospital_id: int
+    hospital: str
+    province: str
+    team: str | None
+    last_held: date | None
+    next_planned: date | None
+    days_since: int | None
+    status: str  # on_track, due, overdue, never
+
+
+def cadence_status(last_held: date | None, today: date) -> tuple[int | None, str]:
+    """Days since the last held visit and the status it gives, by the programme's settings."""
+    if last_held is None:
+        return None, "never"
+    days = (today - last_held).days
+    if days > current_app.config["OVERDUE_AFTER_DAYS"]:
+        return days, "overdue"
+    if days > current_app.config["VISIT_CADENCE_DAYS"]:
+        return days, "due"
+    return days, "on_track"
+
+
+def hospital_cadence_query(today: date, scope: ColumnElement[bool] | None = None, hospital_id: int | None = None) -> Select:
+    """Each hospital's last held visit (its last day) and next planned visit, in one grouped query."""
+    last_held = func.max(case((and_(Visit.status == "held", Visit.end_date <= today), Visit.end_date)))
+    next_planned = func.min(case((and_(Visit.status.in_(UPCOMING_STATUSES), Visit.end_date >= today), Visit.start_date)))
+    query = (
+        select(Hospital.id, Hospital.name, Hospital.province, Team.name.label("team"),
+               last_held.label("last_held"), next_planned.label("next_planned"))
+        .outerjoin(Team, Team.id == Hospital.team_id)
+        .outerjoin(Visit, Visit.hospital_id == Hospital.id)
+        .group_by(Hospital.id, Hospital.name, Hospital.province, Team.name)
+        .order_by(Hospital.province, Hospital.name)
+    )
+    if scope is not None:
+        query = query.where(scope)
+    if hospital_id is not None:
+        query = query.where(Hospital.id == hospital_id)
+    return query
+
+
+def hospital_cadence(today: date, user: User | None = None, hospital_id: int | None = None) -> list[Cadence]:
+    """Cadence rows (status on track, due, overdue or never visited) for the hospitals a user sees.
+
+    For the hospital page: `hospital_cadence(today(), current_user, hospital_id=h.id)` and include
+    `visits/_cadence.html` with `cadence=` those rows.
+    """
+    rows = db.session.execute(
+        hospital_cadence_query(today, hospital_scope(user) if user is not None else None, hospital_id)
+    ).all()
+    result = []
+    for row in rows:
+        days, status = cadence_status(row.last_held, today)
+        result.append(Cadence(row.id, row.name, row.province, row.team, row.last_held, row.next_planned, days, status))
+    return result
+
+
+# --- attendance ----------------------------------------------------------------------------
+
+def _mentor_counts(mentor_ids):
+    """Held visits each mentor has an attendance row for, and how many of them they missed."""
+    missed = func.sum(case((MentorAttendance.present.is_(False), 1), else_=0))
+    return (
+        select(MentorAttendance.mentor_id, func.count(MentorAttendance.id).label("recorded"), missed.label("missed"))
+        .join(Visit, Visit.id == MentorAttendance.visit_id)
+        .where(Visit.status == "held", MentorAttendance.mentor_id.in_(mentor_ids))
+        .group_by(MentorAttendance.mentor_id)
+    )
+
+
+def mentor_attendance_summary(mentor_id: int) -> dict:
+    """For the mentor page: held visits recorded, missed, attendance rate (or None), and the missed visits.
+
+    Include `visits/_mentor_attendance.html` with `summary=` this dict.
+    """
+    row = db.session.execute(_mentor_counts([mentor_id])).one_or_none()
+    recorded, missed = (row.recorded, row.missed or 0) if row else (0, 0)
+    missed_visits = db.session.execute(
+        select(Visit, MentorAttendance.reason)
+        .join(MentorAttendance, MentorAttendance.visit_id == Visit.id)
+        .where(MentorAttendance.mentor_id == mentor_id, MentorAttendance.present.is_(False), Visit.status == "held")
+        .options(joinedload(Visit.hospital))
+        .order_by(Visit.start_date.desc())
+    ).all()
+    return {"recorded": recorded, "missed": missed, "rate": rate(recorded - missed, recorded),
+            "missed_visits": [{"visit": v, "reason": reason} for v, reason in missed_visits]}
+
+
+def mentor_attendance_summaries(mentor_ids) -> dict[int, dict]:
+    """Attendance counts for several mentors in one query (the visit page's team list)."""
+    out = {mid: {"recorded": 0, "missed": 0, "rate": None} for mid in mentor_ids}
+    for row in db.session.execute(_mentor_counts(list(mentor_ids))):
+        missed = row.missed or 0
+        out[row.mentor_id] = {"recorded": row.recorded, "missed": missed, "rate": rate(row.recorded - missed, row.recorded)}
+    return out
+
+
+def rate(part: int, whole: int) -> float | None:
+    return None if not whole else round(100 * part / whole)
+
+
+def _expected_visits_for(mentee_column):
+    """Held visits a mentee was expected at: by a team that had one of their mentors while assigned."""
+    return (
+        select(Visit.id, Visit.days)
+        .join(Mentor, Mentor.team_id == Visit.team_id)
+        .join(Assignment, Assignment.mentor_id == Mentor.id)
+        .where(
+            Visit.status == "held",
+            Assignment.mentee_id == mentee_column,
+            Assignment.start_date <= Visit.end_date,
+            or_(Assignment.end_date.is_(None), Assignment.end_date >= Visit.start_date),
+        )
+        .distinct()
+    )
+
+
+def mentee_rate_columns():
+    """Correlated (expected days, present days) columns for a select of Mentee."""
+    expected_visits = _expected_visits_for(Mentee.id).correlate(Mentee).subquery()
+    expected = select(func.coalesce(func.sum(expected_visits.c.days), 0)).scalar_subquery()
+    present = (
+        select(func.count(MenteeAttendance.id))
+        .join(Visit, Visit.id == MenteeAttendance.visit_id)
+        .where(MenteeAttendance.mentee_id == Mentee.id, Visit.status == "held")
+        .correlate(Mentee)
+        .scalar_subquery()
+    )
+    return expected.label("expected_days"), present.label("present_days")
+
+
+def mentee_attendance_rate(mentee_id: int) -> dict:
+    """For the mentee page: days present out of the days of held visits they were expected at.
+
+    Include `visits/_mentee_attendance.html` with `attendance=` this dict.
+    """
+    expected, present = mentee_rate_columns()
+    row = db.session.execute(select(expected, present).select_from(Mentee).where(Mentee.id == mentee_id)).one_or_none()
+    expected_days, present_days = (row.expected_days, row.present_days) if row else (0, 0)
+    return {"expected_days": expected_days, "present_days": present_days, "rate": rate(present_days, expected_days)}
+
+
+def recent_missed_visits(since: date, user: User, limit: int = 10) -> list:
+    """Mentors recorded absent from a held visit since a date: shown to the coordinator unasked."""
+    return db.session.execute(
+        select(Visit, Mentor.id.label("mentor_id"), Mentor.full_name, MentorAttendance.reason)
+        .join(MentorAttendance, MentorAttendance.visit_id == Visit.id)
+        .join(Mentor, Mentor.id == MentorAttendance.mentor_id)
+        .where(MentorAttendance.present.is_(False), Visit.start_date >= since, Visit.status == "held", visit_scope(user))
+        .options(joinedload(Visit.hospital))
+        .order_by(Visit.start_date.desc())
+        .limit(limit)
+    ).all()
+
+
+# --- the visit page ------------------------------------------------------------------------
+
+def team_mentors(team_id: int) -> list[Mentor]:
+    return list(db.session.scalars(
+        select(Mentor).where(Mentor.team_id == team_id, Mentor.active).options(joinedload(Mentor.profession)).order_by(Mentor.full_name)
+    ))
+
+
+def visit_mentors(visit: Visit) -> list[dict]:
+    """The team's mentors (and anyone recorded at the visit), with this visit's attendance and their record."""
+    missed = func.sum(case((and_(MentorAttendance.present.is_(False), Visit.status == "held"), 1), else_=0))
+    recorded = func.sum(case((Visit.status == "held", 1), else_=0))
+    summaries = (
+        select(MentorAttendance.mentor_id, recorded.label("recorded"), missed.label("missed"))
+        .join(Visit, Visit.id == MentorAttendance.visit_id)
+        .group_by(MentorAttendance.mentor_id)
+        .subquery()
+    )
+    here = aliased(MentorAttendance)
+    rows = db.session.execute(
+        select(Mentor, here, summaries.c.recorded, summaries.c.missed)
+        .outerjoin(here, and_(here.mentor_id == Mentor.id, here.visit_id == visit.id))
+        .outerjoin(summaries, summaries.c.mentor_id == Mentor.id)
+        .where(or_(and_(Mentor.team_id == visit.team_id, Mentor.active), here.id.is_not(None)))
+        .options(joinedload(Mentor.profession))
+        .order_by(Mentor.full_name)
+    ).all()
+    return [
+        {"mentor": m, "attendance": att, "recorded": rec or 0, "missed": mis or 0, "rate": rate((rec or 0) - (mis or 0), rec or 0)}
+        for m, att, rec, mis in rows
+    ]
+
+
+def assigned_mentees(hospital_id: int, on: date) -> Select:
+    """Mentees at a hospital with a mentorship running on a date, with their attendance rate columns."""
+    running = (
+        select(Assignment.id)
+        .where(Assignment.mentee_id == Mentee.id, Assignment.start_date <= on,
+               or_(Assignment.end_date.is_(None), Assignment.end_date >= on))
+        .correlate(Mentee)
+        .exists()
+    )
+    expected, present = mentee_rate_columns()
+    return (
+        select(Mentee, expected, present)
+        .where(Mentee.hospital_id == hospital_id, Mentee.status == "active", running)
+        .options(joinedload(Mentee.profession), joinedload(Mentee.department))
+        .order_by(Mentee.full_name)
+    )
+
+
+def visit_mentees(visit: Visit) -> list[dict]:
+    """The mentees expected at a visit: those assigned now, plus anyone recorded present."""
+    rows = db.session.execute(assigned_mentees(visit.hospital_id, visit.start_date)).unique().all()
+    present = db.session.execute(
+        select(MenteeAttendance.mentee_id, MenteeAttendance.day).where(MenteeAttendance.visit_id == visit.id)
+    ).all()
+    days_present: dict[int, set[date]] = {}
+    for mentee_id, day in present:
+        days_present.setdefault(mentee_id, set()).add(day)
+    return [{"mentee": m, "days_present": days_present.get(m.id, set()), "expected_days": e, "present_days": p,
+             "rate": rate(p, e)} for m, e, p in rows]
+
+
+def absences_between(mentee_ids, start: date, end: date) -> list[Absence]:
+    if not mentee_ids:
+        return []
+    return list(db.session.scalars(
+        select(Absence).where(Absence.mentee_id.in_(list(mentee_ids)), Absence.start_date <= end, Absence.end_date >= start)
+    ))
+
+
+def nearby_visits(hospital_id: int, team_id: int, start: date, end: date, exclude_id: int | None = None) -> list[Visit]:
+    """Visits that occupy the team, or visit the hospital, between two dates (for clashes and windows)."""
+    query = (
+        select(Visit)
+        .where(or_(Visit.team_id == team_id, Visit.hospital_id == hospital_id), Visit.status.in_(ACTIVE_STATUSES),
+               Visit.start_date <= end, Visit.end_date >= start)
+        .options(joinedload(Visit.hospital), joinedload(Visit.team))
+        .order_by(Visit.start_date)
+    )
+    if exclude_id is not None:
+        query = query.where(Visit.id != exclude_id)
+    return list(db.session.scalars(query))
+
+
+def team_busy(team_id: int, start: date, end: date, exclude_id: int | None = None) -> Visit | None:
+    """The team's first other visit overlapping these days, if any."""
+    query = (
+        select(Visit)
+        .where(Visit.team_id == team_id, Visit.status.in_(ACTIVE_STATUSES), Visit.start_date <= end, Visit.end_date >= start)
+        .options(joinedload(Visit.hospital))
+        .order_by(Visit.start_date)
+        .limit(1)
+    )
+    if exclude_id is not None:
+        query = query.where(Visit.id != exclude_id)
+    return db.session.scalar(query)
+
+
+@dataclass
+class Holidays:
+    """Public holidays by date: fixed yearly ones and one-off ones."""
+
+    yearly: dict[tuple[int, int], str] = field(default_factory=dict)
+    once: dict[date, str] = field(default_factory=dict)
+
+    def name(self, day: date) -> str | None:
+        return self.once.get(day) or self.yearly.get((day.month, day.day))
+
+
+def holidays() -> Holidays:
+    result = Holidays()
+    for h in db.session.scalars(select(Holiday)):
+        if h.year is None:
+            result.yearly[(h.month, h.day)] = h.name
+        else:
+            try:
+                result.once[date(h.year, h.month, h.day)] = h.name
+            except ValueError:
+                continue
+    return result
+
+
+def hospitals_for_select(user: User) -> list[Hospital]:
+    return list(db.session.scalars(select(Hospital).where(hospital_scope(user)).order_by(Hospital.name)))
+
+
+def teams_for_select() -> list[tuple[int, str]]:
+    return [(t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
+
+
+def calendar_user(token: str) -> User | None:
+    """The active user whose secret feed token this is; an old (regenerated) token matches nobody."""
+    if not token or len(token) < 20:
+        return None
+    return db.session.scalar(select(User).where(User.calendar_token == token, User.active))
+
+
+def feed_visits(user: User, today: date) -> Select:
+    """The visits in a user's .ics feed: a year back and everything ahead, in their scope."""
+    return (
+        select(Visit)
+        .where(visit_scope(user), Visit.end_date >= today - timedelta(days=365))
+        .options(joinedload(Visit.hospital), joinedload(Visit.team))
+        .order_by(Visit.start_date, Visit.id)
+    )

@@ -11,7 +11,9 @@ PYTEST_ARGS ?= -q
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: install install-dev db run dev test test-sqlite test-postgres lint clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: install install-dev browser-deps db run dev test test-sqlite test-postgres lint clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -46,15 +48,30 @@ dev: db  ## Flask's reloader and debugger (never in production)
 	$(FLASK) demo-data --if-empty
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
-test: install-dev  ## the whole suite on SQLite, then on PostgreSQL 15
+# The browser tests (tests/browser) drive Debian's Chromium: Playwright's own browser download does
+# not work on these machines, so never `playwright install`.
+browser-deps:  ## Debian's chromium for the browser tests (apt-get installs it when run as root)
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "The browser tests need Debian's Chromium at $(CHROMIUM), and only root can install it:" >&2; \
+	    echo "  sudo apt-get update && sudo apt-get install -y chromium   (or: sudo make browser-deps)" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  { apt-get update && apt-get install -y chromium; } || { echo "apt-get could not install chromium" >&2; exit 1; }; \
+	  [ -x $(CHROMIUM) ] || { echo "the chromium package did not provide $(CHROMIUM)" >&2; exit 1; }; \
+	fi
+
+test: install-dev browser-deps  ## the whole suite on SQLite, then on PostgreSQL 15 (browser tests in both)
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: install-dev
+test-sqlite: install-dev browser-deps
 	@echo "== tests on SQLite =="
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: install-dev
+test-postgres: install-dev browser-deps
 	@echo "== tests on PostgreSQL =="
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 

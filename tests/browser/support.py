@@ -1,0 +1,91 @@
+"""What the journeys share: the demo accounts, screenshots, axe-core, page width."""
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from playwright.sync_api import Page
+from sqlalchemy import select
+
+from blueprints.auth.models import User
+from blueprints.core.extensions import db
+from blueprints.core.navigation import MENU
+
+HERE = Path(__file__).resolve().parent
+SCREENSHOTS = HERE / "screenshots"  # git-ignored; for a person to review after a run
+AXE_JS = HERE / "vendor" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+@dataclass(frozen=True)
+class Account:
+    """A demo account (README) and the heading of its home page."""
+
+    username: str
+    role: str
+    home_heading: str
+
+
+ACCOUNTS = (
+    Account("sysadmin", "sysadmin", "Administration"),
+    Account("coordinator", "coordinator", "Programme overview"),
+    Account("admin.byumba", "hospital_admin", "Byumba Hospital"),
+    Account("mentor.01", "mentor", "My mentoring"),
+)
+
+
+def expected_menu(app, role: str) -> list[str]:
+    """The menu labels this role should see in the live app: the navigation plan, for the pages that exist."""
+    with app.test_request_context():
+        return [str(label) for endpoint, label, roles in MENU if role in roles and endpoint in app.view_functions]
+
+
+def display_name(app, username: str) -> str:
+    """The name the app shows for a demo account, read from the live database."""
+    with app.app_context():
+        name = db.session.scalar(select(User.display_name).where(User.username == username))
+        db.session.remove()
+    return name
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """A full-page screenshot at the end of a journey, under tests/browser/screenshots/."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@cache
+def axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def axe_violations(page: Page, impacts: tuple[str, ...] = BLOCKING_IMPACTS) -> list[dict]:
+    """Run the vendored axe-core on the page for WCAG 2.1 A and AA; the violations of the given impacts.
+
+    The script goes in through the DevTools protocol (page.evaluate), which the page's CSP does not
+    govern, so the CSP stays strict and its console check stays meaningful.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_source())
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_21_AA,
+    )
+    return [v for v in results["violations"] if v["impact"] in impacts]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} -- {v['helpUrl']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {' '.join(node['target'])}: {node.get('failureSummary', '').splitlines()[-1].strip()}")
+    return "\n".join(lines)
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0 when it does not scroll sideways)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")

@@ -11,8 +11,8 @@ from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.core.notify import notify
 from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
-from blueprints.visits.models import Visit
 from blueprints.people.services import add_absence, log_transfer
+from blueprints.visits.models import Visit
 from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
 
 MARKER = "Zzmarker Otherhospital"

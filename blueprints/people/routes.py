@@ -14,6 +14,7 @@ from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from ..core.pagination import paginate
 from ..core.permissions import allow
+from ..visits import queries as visit_queries
 from . import queries, roster, services
 from .forms import (
     ABSENCE_KIND_LABELS,
@@ -175,6 +176,7 @@ def mentee(mentee_id: int):
         can_assign=current_user.role == COORDINATOR, absence_labels=ABSENCE_KIND_LABELS,
         end_reason_labels=END_REASON_LABELS, transfer_labels=TRANSFER_KIND_LABELS,
         absence_form=AbsenceForm(formdata=None), rota_form=NightRotaForm(formdata=None), empty_form=EmptyForm(),
+        attendance=visit_queries.mentee_attendance_rate(mentee.id),
         today=today(),
     )
 
@@ -410,6 +412,7 @@ def hospital(hospital_id: int):
         transfers_in=transfers_in, transfers_out=transfers_out, absences=absences,
         turnover=queries.turnover(day, [hospital.id]).get(hospital.id, 0),
         readable_mentees=queries.readable_mentee_ids(user(), shown),
+        cadence=visit_queries.hospital_cadence(day, user(), hospital_id=hospital.id),
         can_manage=current_user.role == COORDINATOR, transfer_labels=TRANSFER_KIND_LABELS, absence_labels=ABSENCE_KIND_LABELS,
     )
 
@@ -579,6 +582,7 @@ def mentor(mentor_id: int):
         interval=current_app.config["REFRESHER_INTERVAL_DAYS"],
         active=[a for a in assignments if a.is_active], past=[a for a in assignments if not a.is_active],
         can_manage=current_user.role == COORDINATOR, end_reason_labels=END_REASON_LABELS,
+        attendance=visit_queries.mentor_attendance_summary(mentor.id),
         form=TrainingForm(formdata=None, course_date=day),
     )
 

@@ -73,7 +73,7 @@ test-sqlite: install-dev browser-deps
 
 test-postgres: install-dev browser-deps
 	@echo "== tests on PostgreSQL =="
-	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -m "not sqlite_only"
 
 lint: install-dev
 	$(BIN)/ruff check .

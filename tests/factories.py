@@ -12,7 +12,9 @@ from blueprints.core.extensions import db
 from blueprints.people.models import Assignment, Department, Hospital, Mentee, Mentor, Profession, Team
 
 PASSWORD = "correct horse battery staple"
-_PASSWORD_HASH = generate_password_hash(PASSWORD)  # hashed once; scrypt is slow on purpose
+# Hashed once, with a small scrypt work factor: tests sign in hundreds of times. Production hashes
+# use Werkzeug's default cost (see tests/auth/test_passwords.py).
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
 _numbers = itertools.count(1)
 
 

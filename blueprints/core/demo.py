@@ -7,7 +7,7 @@ Deterministic: the same seed and the same anchor date give the same rows. Later 
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN, User
@@ -273,38 +273,39 @@ def _demo_equipment(rng: random.Random, today: date, hospitals) -> dict[str, int
     held = {}
     for visit in db.session.scalars(select(Visit).where(Visit.status == "held", Visit.start_date <= today).order_by(Visit.start_date)):
         held.setdefault(visit.hospital_id, []).append(visit)
-    checks = counts = 0
+    checks = []  # (check, its number at the hospital, hospital)
     for hospital in hospitals:
         visits = held.get(hospital.id, [])
         dates = [(v.start_date, v) for v in visits] or [
             (today - timedelta(days=720 - 60 * n + rng.randint(0, 10)), None) for n in range(12)]
-        problems = EQUIPMENT_PROBLEMS.get(hospital.name, {})
         for number, (on, visit) in enumerate(dates):
             last = number == len(dates) - 1
             check = EquipmentCheck(hospital_id=hospital.id, check_date=min(on, today), visit_id=visit.id if visit else None,
                                    checked_by_id=None if visit else admins.get(hospital.id),
                                    completed_at=None if last and hospital.name == "Gitwe" else utcnow())
             db.session.add(check)
-            db.session.flush()
-            checks += 1
-            rows = []
-            for item in items:
-                available = functional = item.required_quantity
-                reason = None
-                fixed_at = EQUIPMENT_FIXED.get((hospital.name, item.name))
-                if item.name in problems and (fixed_at is None or number < fixed_at):
-                    available, functional = problems[item.name]
-                    reason = "broken" if item.name == "Bubble CPAP" else "no_spare_part"
-                elif available and rng.random() < 0.05:  # ordinary wear, repaired by the next check or two
-                    functional = available - 1
-                    reason = rng.choice(("broken", "no_spare_part", "no_consumables", "nobody_trained"))
-                rows.append(EquipmentCount(check_id=check.id, item_id=item.id, available=available, functional=functional,
-                                           reason=reason if functional < available else None,
-                                           note="Demo: oxygen shared between two babies" if "Oxygen cylinders" in item.name and functional < 2 else ""))
-            db.session.add_all(rows)
-            counts += len(rows)
-    db.session.flush()
-    return {"equipment checks": checks, "equipment counts": counts}
+            checks.append((check, number, hospital))
+    db.session.flush()  # one flush gives every check its id; the counts then go in as one bulk insert
+    rows = []
+    for check, number, hospital in checks:
+        problems = EQUIPMENT_PROBLEMS.get(hospital.name, {})
+        for item in items:
+            available = functional = item.required_quantity
+            reason = None
+            fixed_at = EQUIPMENT_FIXED.get((hospital.name, item.name))
+            if item.name in problems and (fixed_at is None or number < fixed_at):
+                available, functional = problems[item.name]
+                reason = "broken" if item.name == "Bubble CPAP" else "no_spare_part"
+            elif available and rng.random() < 0.05:  # ordinary wear, repaired by the next check or two
+                functional = available - 1
+                reason = rng.choice(("broken", "no_spare_part", "no_consumables", "nobody_trained"))
+            rows.append({"check_id": check.id, "item_id": item.id, "available": available, "functional": functional,
+                         "reason": reason if functional < available else None,
+                         "note": "Demo: oxygen shared between two babies" if "Oxygen cylinders" in item.name and functional < 2 else ""})
+    db.session.execute(insert(EquipmentCount), rows)
+    return {"equipment checks": len(checks), "equipment counts": len(rows)}
+
+
 POSTPONE_REASONS = (
     "Team's obstetrician called to an emergency at the home hospital",
     "Hospital hosting a district health inspection that week",
@@ -337,6 +338,7 @@ def _demo_visits(rng: random.Random, today: date, hospitals, mentors) -> dict[st
         return visit
 
     held, postponed, missed, mentee_days, planned = [], 0, 0, 0, []
+    mentor_rows, mentee_rows = [], []  # attendance, inserted in bulk once the visits have ids
     for index, hospital in enumerate(hospitals):
         count = 15 if hospital.province == "Northern Province" else 13
         last_ago = {3: 100, 9: 70}.get(index, rng.randint(18, 50))  # Ruli overdue now, Gitwe due
@@ -360,17 +362,16 @@ def _demo_visits(rng: random.Random, today: date, hospitals, mentors) -> dict[st
             else:
                 visit = add(hospital, start, "held")
             held.append(visit)
-            db.session.flush()
             for mentor in team_mentors:
                 absent = rng.random() < 0.04
                 missed += absent
-                db.session.add(MentorAttendance(visit_id=visit.id, mentor_id=mentor.id, present=not absent,
-                                                reason=rng.choice(("Sick", "Called to the home hospital", "Annual leave")) if absent else ""))
+                mentor_rows.append((visit, {"mentor_id": mentor.id, "present": not absent,
+                                            "reason": rng.choice(("Sick", "Called to the home hospital", "Annual leave")) if absent else ""}))
             for assignment in assignments:
                 for visit_day in visit.day_dates:
                     on = assignment.start_date <= visit_day and (assignment.end_date is None or assignment.end_date >= visit_day)
                     if on and rng.random() < 0.8:
-                        db.session.add(MenteeAttendance(visit_id=visit.id, mentee_id=assignment.mentee_id, day=visit_day))
+                        mentee_rows.append((visit, {"mentee_id": assignment.mentee_id, "day": visit_day}))
                         mentee_days += 1
         if index == 3:
             continue  # overdue, nothing planned yet: the planner and the daily alert have something to say
@@ -380,6 +381,8 @@ def _demo_visits(rng: random.Random, today: date, hospitals, mentors) -> dict[st
             planned.append(add(hospital, next_start, status))
             next_start = working_start(next_start + timedelta(days=60))
     db.session.flush()
+    db.session.execute(insert(MentorAttendance), [{"visit_id": v.id, **row} for v, row in mentor_rows])
+    db.session.execute(insert(MenteeAttendance), [{"visit_id": v.id, **row} for v, row in mentee_rows])
 
     clash = planned[0]
     on_leave = db.session.scalar(

@@ -86,6 +86,7 @@ def sqlite_engine(tmp_path):
     return create_engine(f"sqlite:///{tmp_path}/pragmas.db")
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
     engine = sqlite_engine(tmp_path)
     with engine.connect() as connection:
@@ -95,6 +96,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
     engine.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_foreign_keys_are_enforced(tmp_path):
     engine = sqlite_engine(tmp_path)
     with engine.begin() as connection:
@@ -115,6 +117,7 @@ def test_writes_begin_immediate_and_reads_begin_deferred(app):
     assert begin_statement() == "BEGIN IMMEDIATE"  # CLI and jobs write
 
 
+@pytest.mark.sqlite_only
 def test_a_second_writer_waits_for_the_first_instead_of_failing(tmp_path):
     """BEGIN IMMEDIATE plus the busy timeout: a writer queues behind another one."""
     import threading

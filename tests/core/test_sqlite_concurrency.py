@@ -2,6 +2,8 @@
 
 import multiprocessing
 
+import pytest
+
 from sqlalchemy import create_engine, text
 
 WORKERS, TRANSACTIONS = 4, 150
@@ -24,6 +26,7 @@ def worker(url: str, worker_id: int, errors) -> None:
                 errors.append(f"{type(error).__name__}: {error}")
 
 
+@pytest.mark.sqlite_only
 def test_four_processes_writing_at_once_lose_nothing(tmp_path):
     url = f"sqlite:///{tmp_path}/concurrent.db"
     engine = create_engine(url)

@@ -3,7 +3,6 @@
 import multiprocessing
 
 import pytest
-
 from sqlalchemy import create_engine, text
 
 WORKERS, TRANSACTIONS = 4, 150

@@ -3,7 +3,6 @@
 its own box, never the page."""
 
 import pytest
-
 from playwright.sync_api import expect
 
 from tests.browser.support import demo_path, horizontal_overflow, screenshot

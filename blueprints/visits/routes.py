@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from icalendar import Calendar, Event
 
@@ -377,7 +378,7 @@ def planner():
                 _show_row_error(plan_form, refusal, rows)
             else:
                 db.session.commit()
-                flash(_("%(n)s visits planned.", n=len(created)), "success")
+                flash(ngettext("%(num)s visit planned.", "%(num)s visits planned.", len(created)), "success")
                 return redirect(url_for("visits.calendar", month=f"{created[0].start_date:%Y-%m}") if created else url_for("visits.planner"))
         proposals = _proposals_from_form(plan_form, hospitals)
         return render_template("visits/planner.html", choose=choose, plan_form=plan_form, proposals=proposals, **LABELS), 422

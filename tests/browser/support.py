@@ -1,13 +1,17 @@
 """What the journeys share: the demo accounts, screenshots, axe-core, page width."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from blueprints.auth.models import User
+from blueprints.core import clock
 from blueprints.core.extensions import db
 from blueprints.core.navigation import MENU
 
@@ -89,3 +93,70 @@ def describe_violations(violations: list[dict]) -> str:
 def horizontal_overflow(page: Page) -> int:
     """How many CSS pixels the page is wider than the viewport (0 when it does not scroll sideways)."""
     return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+DEMO_PASSWORD = "mentorship-demo"
+
+
+def sign_in(page: Page, username: str) -> None:
+    """Sign in through the login form (for the journeys that start with a person signing in)."""
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+@contextmanager
+def live_db(app) -> Iterator:
+    """The live app's database session, for a journey to find the demo rows it needs (or arrange one)."""
+    with app.app_context():
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+
+
+def programme_today(app) -> date:
+    """The app's 'today' (the programme's time zone), as the pages use it."""
+    with app.app_context():
+        return clock.today()
+
+
+def main_menu(page: Page, label: str) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True).click()
+
+
+def demo_path(app, kind: str) -> str:
+    """The path of a demo page whose id the database decides, for the page lists (accessibility, phones).
+
+    Byumba's rows (and Gitwe's open check): the journeys change other hospitals' mentees, visits and
+    equipment, never these.
+    """
+    from blueprints.equipment.models import EquipmentCheck
+    from blueprints.people.models import Hospital, Mentee
+    from blueprints.visits.models import Visit
+
+    with live_db(app) as session:
+        hospital_id = session.scalar(select(Hospital.id).where(Hospital.name == "Byumba"))
+        if kind in ("mentee", "transfer"):
+            mentee_id = session.scalar(select(Mentee.id).where(Mentee.hospital_id == hospital_id, Mentee.status == "active")
+                                       .order_by(Mentee.full_name).limit(1))
+            return f"/mentees/{mentee_id}" + ("/transfer" if kind == "transfer" else "")
+        if kind == "planned-visit":
+            visit_id = session.scalar(select(Visit.id).where(Visit.hospital_id == hospital_id, Visit.status.in_(("planned", "confirmed")))
+                                      .order_by(Visit.start_date).limit(1))
+            return f"/visits/{visit_id}"
+        if kind == "held-visit":
+            visit_id = session.scalar(select(Visit.id).where(Visit.hospital_id == hospital_id, Visit.status == "held")
+                                      .order_by(Visit.start_date.desc()).limit(1))
+            return f"/visits/{visit_id}"
+        if kind == "planner":
+            return f"/visits/planner?hospital={hospital_id}&count=2"
+        if kind == "equipment-hospital":
+            return f"/equipment/hospitals/{hospital_id}"
+        if kind == "equipment-check":  # Gitwe's last check, which the demo leaves in progress
+            check_id = session.scalar(select(EquipmentCheck.id).join(Hospital, Hospital.id == EquipmentCheck.hospital_id)
+                                      .where(Hospital.name == "Gitwe", EquipmentCheck.completed_at.is_(None)).limit(1))
+            return f"/equipment/checks/{check_id}"
+    raise ValueError(kind)

@@ -4,7 +4,7 @@ on the main pages, including a form showing its errors."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import axe_violations, describe_violations, screenshot
+from tests.browser.support import axe_violations, demo_path, describe_violations, screenshot
 
 
 def user_form_with_errors(page: Page) -> None:
@@ -12,7 +12,21 @@ def user_form_with_errors(page: Page) -> None:
     expect(page.get_by_role("alert")).to_be_visible()
 
 
-# name: (account or None for signed out, path, what to do there first)
+def transfer_form_with_errors(page: Page) -> None:
+    page.get_by_label("Effective date").fill("")
+    page.get_by_role("button", name="Log transfer").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
+def checklist_row_with_error(page: Page) -> None:
+    row = page.locator("tr.count-row").first
+    row.get_by_label("Available").fill("0")
+    row.get_by_label("Functional").fill("1")
+    row.get_by_role("button", name="Save").click()
+    expect(row.get_by_label("Functional")).to_have_attribute("aria-invalid", "true")
+
+
+# name: (account or None for signed out, path or a demo_path kind in <>, what to do there first)
 PAGES = {
     "login": (None, "/login", None),
     "home-sysadmin": ("sysadmin", "/", None),
@@ -22,12 +36,27 @@ PAGES = {
     "users-list": ("sysadmin", "/users/", None),
     "user-form-with-errors": ("sysadmin", "/users/new", user_form_with_errors),
     "account": ("mentor.01", "/account", None),
+    "notifications": ("mentor.01", "/notifications/", None),
+    "mentees-list": ("coordinator", "/mentees/", None),
+    "mentees-list-hospital-admin": ("admin.byumba", "/mentees/", None),
+    "mentee-profile": ("admin.byumba", "<mentee>", None),
+    "transfer-form-with-errors": ("admin.byumba", "<transfer>", transfer_form_with_errors),
+    "calendar": ("coordinator", "/calendar/", None),
+    "calendar-mentor": ("mentor.01", "/calendar/", None),
+    "visit-planned": ("coordinator", "<planned-visit>", None),
+    "visit-held": ("coordinator", "<held-visit>", None),
+    "planner": ("coordinator", "<planner>", None),
+    "equipment-matrix": ("coordinator", "/equipment/", None),
+    "equipment-hospital": ("coordinator", "<equipment-hospital>", None),
+    "equipment-checklist-with-error": ("admin.gitwe", "<equipment-check>", checklist_row_with_error),
 }
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_has_no_serious_or_critical_wcag_21_aa_violation(new_context, as_user, name):
+def test_page_has_no_serious_or_critical_wcag_21_aa_violation(new_context, as_user, live_server, name):
     username, path, action = PAGES[name]
+    if path.startswith("<"):
+        path = demo_path(live_server.app, path.strip("<>"))
     if username:
         page = as_user(username, path)
     else:

@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 PYTEST_ARGS ?= -q
+TEST_WORKERS ?= 2
 
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
@@ -63,17 +64,19 @@ browser-deps:  ## Debian's chromium for the browser tests (apt-get installs it w
 	  [ -x $(CHROMIUM) ] || { echo "the chromium package did not provide $(CHROMIUM)" >&2; exit 1; }; \
 	fi
 
-test: install-dev browser-deps  ## the whole suite on SQLite, then on PostgreSQL 15 (browser tests in both)
+test: install-dev browser-deps  ## the whole suite on SQLite (then the browser tests), then on PostgreSQL 15, two workers each
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: install-dev browser-deps
 	@echo "== tests on SQLite =="
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not browser"
+	@echo "== browser tests (Chromium, on SQLite) =="
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS) -m browser
 
 test-postgres: install-dev browser-deps
 	@echo "== tests on PostgreSQL =="
-	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -m "not sqlite_only"
+	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not sqlite_only and not browser"
 
 lint: install-dev
 	$(BIN)/ruff check .

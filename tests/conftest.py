@@ -1,16 +1,19 @@
 """Fixtures, one per concern. The suite runs on SQLite by default and on PostgreSQL when
-TEST_DATABASE_URL is set (make test does both). The schema is built once per run by the real
+TEST_DATABASE_URL is set (make test does both), in parallel with pytest-xdist: each worker has a
+database of its own. The schema is built once per run by the real
 migrations; each test starts from empty tables."""
 
 import contextvars
 import os
 from contextlib import contextmanager
 
+import psycopg
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from blueprints.core.extensions import db
@@ -25,8 +28,24 @@ TEST_CONFIG = {
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    return os.environ.get("TEST_DATABASE_URL") or "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+def database_url(tmp_path_factory, worker_id):
+    """SQLite in this worker's tmp dir, or on PostgreSQL a database of this xdist worker's own."""
+    suite_url = os.environ.get("TEST_DATABASE_URL")
+    if not suite_url:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+        return
+    if worker_id == "master":
+        yield suite_url
+        return
+    url = make_url(suite_url)
+    name = f"{url.database}_{worker_id}"
+    admin_dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

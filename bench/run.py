@@ -577,7 +577,7 @@ def table(headers: list[str], rows: list[list], right: set[int] | None = None) -
 def report(results: dict, checks: list[Check]) -> str:
     out = []
     gen = results["generate"]
-    out.append(f"Benchmark {results['date']} on {results['machine']['summary']}")
+    out.append(f"Benchmark {results['date']} on {results['machine']['summary']}, {results['machine']['loadavg_at_end'][0]:.2f} at the end")
     out.append("Data: " + "; ".join(f"scale {s}: {g['hospitals']} hospitals, {g['counts'].get('mentee', 0)} mentees, "
                                    f"{g['counts'].get('user', 0)} users, generated in {g['seconds']:.1f} s" for s, g in gen.items()))
     out.append("")
@@ -645,6 +645,15 @@ def machine() -> dict:
     }
 
 
+def wait_for_quiet(seconds: float, below: float = 1.0) -> None:
+    """Wait (at most `seconds`) for the 1-minute load average to drop below `below`: on a shared
+    machine other work would otherwise show up in every p95."""
+    deadline = time.monotonic() + seconds
+    while os.getloadavg()[0] >= below and time.monotonic() < deadline:
+        print(f"bench: waiting for a quieter machine (load average {os.getloadavg()[0]:.2f})", file=sys.stderr)
+        time.sleep(15)
+
+
 @dataclass
 class Options:
     requests: int = REQUESTS
@@ -653,9 +662,12 @@ class Options:
     users: int = LOAD["users"]
     keep: bool = False
     json_path: Path = RESULTS
+    wait_quiet: float = 0
 
 
 def run(options: Options) -> int:
+    if options.wait_quiet:
+        wait_for_quiet(options.wait_quiet)
     started = time.perf_counter()
     results: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), "budgets": BUDGETS,
                      "settings": {"scale": SCALE, "query_scale": QUERY_SCALE, "requests": options.requests, "warmup": WARMUP,
@@ -704,6 +716,7 @@ def run(options: Options) -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
+    results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     checks = evaluate(results)
     results["checks"] = [{**asdict(c), "status": c.status} for c in checks]
     results["seconds"] = time.perf_counter() - started
@@ -729,11 +742,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=LOAD["users"])
     parser.add_argument("--keep", action="store_true", help="keep the temporary databases and logs")
     parser.add_argument("--json", type=Path, default=RESULTS, help="where to write the figures")
+    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
+                        help="first wait up to SECONDS for the load average to drop below 1")
     args = parser.parse_args(argv)
     if args.requests < 30:
         parser.error("--requests must be at least 30")
     return run(Options(requests=args.requests, skip_load=args.skip_load, load_seconds=args.load_seconds, users=args.users,
-                       keep=args.keep, json_path=args.json.resolve()))
+                       keep=args.keep, json_path=args.json.resolve(), wait_quiet=args.wait_quiet))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ FLASK := $(BIN)/flask --app app
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install install-dev browser-deps db run dev test test-sqlite test-postgres lint clean
+.PHONY: install install-dev install-bench browser-deps db run dev test test-sqlite test-postgres bench bench-data lint clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -29,9 +29,15 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime
 
+$(VENV)/.bench: requirements-bench.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	@touch $@ $(VENV)/.runtime
+
 install: $(VENV)/.runtime  ## build .venv with the pinned dependencies
 
 install-dev: $(VENV)/.dev
+
+install-bench: $(VENV)/.bench
 
 db: install  ## apply migrations and the default content
 	$(FLASK) db upgrade
@@ -77,6 +83,14 @@ test-sqlite: install-dev browser-deps
 test-postgres: install-dev browser-deps
 	@echo "== tests on PostgreSQL =="
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not sqlite_only and not browser"
+
+# Not part of `make test` (it takes minutes and wants a quiet machine); see README, Benchmarks.
+bench: install-bench  ## benchmarks at national scale against the budgets of issue 9; figures in bench/results.json
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+BENCH_DATA_ARGS ?= --scale 1
+bench-data: install  ## national-scale data into bench/national.db (BENCH_DATA_ARGS="--scale 3 --reset")
+	$(BIN)/python -m bench.generate $(BENCH_DATA_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

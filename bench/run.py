@@ -1,0 +1,755 @@
+"""The benchmark of issue 9 (`make bench`): pages, SQL queries, load, page weight and cold start
+against fixed budgets, on national-scale data made by bench.generate.
+
+    .venv/bin/python -m bench.run                 # what `make bench` runs
+    .venv/bin/python -m bench.run --skip-load --requests 30
+
+It generates scale 1 (and scale 3, for query counts) into temporary SQLite files, measures, prints
+a table, writes the same figures to bench/results.json, and exits 1 naming every broken budget.
+To grow it: a page is one line in PAGES, a budget one line in BUDGETS (and its check in
+`evaluate`), a PDF one line in PDFS; a table of data is one step in bench/generate.py.
+"""
+
+import argparse
+import gzip
+import http.client
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from sqlalchemy import event
+
+from app import create_app
+from bench.generate import BENCH_PASSWORD, generate, hospitals_for
+from blueprints.core.extensions import db
+
+# ---------------------------------------------------------------------------------------------
+# Budgets (issue 9; this machine, scale 1 unless said). One place; `evaluate` checks each.
+# ---------------------------------------------------------------------------------------------
+BUDGETS = {
+    "page_p95_ms": 50.0,             # every main page and htmx fragment, server time p95
+    "queries_per_page": 12,          # and the same count at scale 3 as at scale 1
+    "fragment_gzip_kb": 10.0,        # each htmx fragment, gzipped
+    "first_load_gzip_kb": 100.0,     # coordinator's home page with all its assets, gzipped
+    "first_load_requests": 10,
+    "first_load_foreign_hosts": 0,   # nothing loaded from another host
+    "load_p95_ms": 200.0,            # gunicorn, 2 workers, 20 users, 30 s
+    "load_errors": 0,
+    "cold_start_s": 1.5,             # process start to first answered request (median of runs)
+    "pdf_feedback_ratio": 1.3,       # feedback sheet through the app / bare WeasyPrint
+    "pdf_feedback_median_ms": 150.0,  # feedback sheet, warm median
+    "pdf_visit_15_s": 2.0,           # visit PDF with 15 mentees
+}
+
+SCALE = 1              # the scale every figure is taken at
+QUERY_SCALE = 3        # the second scale for query counts (must equal those at SCALE)
+WARMUP = 5             # requests per page before timing
+REQUESTS = 50          # timed requests per page (>= 30)
+LOAD = {"users": 20, "spawn_rate": 10, "seconds": 30, "wait_s": (0.5, 1.5), "workers": 2}
+COLD_START_RUNS = 3    # after one untimed start that warms the bytecode and file caches
+GZIP_LEVEL = 6         # what a reverse proxy typically uses
+PRECOMPRESSED = ("image/png", "image/jpeg", "image/gif", "image/webp", "font/woff2", "font/woff")
+
+# The account each role signs in as for the in-process measurements (present at every scale).
+ACCOUNTS = {"sysadmin": "sysadmin", "coordinator": "coordinator", "hospital_admin": "admin.h001", "mentor": "mentor.0001"}
+# The load test's mix of roles (users of each role, relatively); each user picks pages by `load`.
+LOAD_ROLES = {"mentor": 10, "hospital_admin": 5, "coordinator": 3, "sysadmin": 2}
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page or htmx fragment as one role sees it. `path` may hold {names} from SAMPLES."""
+
+    name: str
+    role: str | None          # None: not signed in
+    path: str
+    htmx: bool = False        # sent with HX-Request: a fragment, with the fragment size budget
+    load: int = 0             # weight in the load test for that role (0: not in the load test)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} [{self.role or 'anonymous'}]"
+
+
+BASELINE = Page("baseline /healthz", None, "/healthz")
+PAGES = (
+    Page("login page", None, "/login"),
+    Page("home", "coordinator", "/", load=10),
+    Page("home", "sysadmin", "/", load=2),
+    Page("home", "hospital_admin", "/", load=10),
+    Page("home", "mentor", "/", load=10),
+    Page("account", "mentor", "/account", load=1),
+    Page("account", "hospital_admin", "/account", load=1),
+    Page("users list", "sysadmin", "/users/", load=4),
+    Page("users search (htmx)", "sysadmin", "/users/?q=uwi", htmx=True, load=6),
+    Page("users page 3 (htmx)", "sysadmin", "/users/?page=3", htmx=True, load=3),
+)
+
+# Ids that page paths refer to, looked up once per database, e.g. for a later issue:
+#   "visit_id": lambda: db.session.scalar(select(Visit.id).order_by(Visit.mentee_count.desc()).limit(1)),
+# and then Page("visit page", "mentor", "/visits/{visit_id}").
+SAMPLES: dict[str, Callable[[], object]] = {}
+
+
+@dataclass(frozen=True)
+class Pdf:
+    """A PDF budget row. `measure(app)` returns {budget name: value}; None means not built yet."""
+
+    name: str
+    budgets: tuple[str, ...]
+    measure: Callable | None = None
+
+
+PDFS = (
+    Pdf("feedback sheet: app vs bare WeasyPrint", ("pdf_feedback_ratio",)),
+    Pdf("feedback sheet: warm median", ("pdf_feedback_median_ms",)),
+    Pdf("visit PDF, 15 mentees", ("pdf_visit_15_s",)),
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
+IGNORED_STATEMENTS = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")
+
+
+# ---------------------------------------------------------------------------------------------
+# In-process measurements (Flask test client)
+# ---------------------------------------------------------------------------------------------
+
+def make_app(database_url: str):
+    return create_app({
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "bench-secret-key",
+        "SESSION_COOKIE_SECURE": False,   # the test client speaks plain HTTP
+        "REMEMBER_COOKIE_SECURE": False,
+    })
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+LOAD_USER_AGENT = "mentorship-bench-load"
+
+
+def sign_in(app, username: str, user_agent: str = "mentorship-bench"):
+    """A test client signed in as `username` through the real login form (CSRF on, as in production)."""
+    client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = user_agent
+    token = CSRF_FIELD.search(client.get("/login").get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"username": username, "password": BENCH_PASSWORD, "csrf_token": token})
+    if response.status_code != 302:
+        raise SystemExit(f"bench: {username} could not sign in ({response.status_code})")
+    return client
+
+
+def signed_in_clients(app) -> dict[str | None, object]:
+    """One test client per role (ACCOUNTS), and one not signed in."""
+    return {None: app.test_client(), **{role: sign_in(app, username) for role, username in ACCOUNTS.items()}}
+
+
+def sample_ids(app) -> dict:
+    with app.app_context():
+        return {name: lookup() for name, lookup in SAMPLES.items()}
+
+
+def fetch(client, page: Page, path: str):
+    headers = {"HX-Request": "true"} if page.htmx else {}
+    response = client.get(path, headers=headers)
+    body = response.get_data()
+    if response.status_code != 200:
+        raise SystemExit(f"bench: {page.label} {path} answered {response.status_code}, not 200")
+    if page.htmx and b"<html" in body:
+        raise SystemExit(f"bench: {page.label} returned a whole page to an htmx request")
+    return response, body
+
+
+def time_pages(app, pages: list[Page], requests: int) -> dict[Page, dict]:
+    """Median and p95 server time per page; rounds interleave the pages so machine noise hits all alike."""
+    clients, ids = signed_in_clients(app), sample_ids(app)
+    paths = {page: page.path.format(**ids) for page in pages}
+    samples: dict[Page, list[float]] = {page: [] for page in pages}
+    cpu: dict[Page, list[float]] = {page: [] for page in pages}
+    sizes: dict[Page, tuple[int, int]] = {}
+    for round_number in range(WARMUP + requests):
+        for page in pages:
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            _, body = fetch(clients[page.role], page, paths[page])
+            elapsed, elapsed_cpu = (time.perf_counter() - started) * 1000, (time.thread_time() - started_cpu) * 1000
+            if round_number >= WARMUP:
+                samples[page].append(elapsed)
+                cpu[page].append(elapsed_cpu)
+            sizes[page] = (len(body), len(gzip.compress(body, GZIP_LEVEL)))
+    results = {}
+    for page in pages:
+        times = sorted(samples[page])
+        results[page] = {
+            "path": paths[page],
+            "requests": len(times),
+            "cpu_median_ms": statistics.median(cpu[page]),
+            "median_ms": statistics.median(times),
+            "p95_ms": statistics.quantiles(times, n=100, method="inclusive")[94],
+            "max_ms": times[-1],
+            "bytes": sizes[page][0],
+            "gzip_bytes": sizes[page][1],
+        }
+    return results
+
+
+def count_queries(app, pages: list[Page]) -> dict[Page, dict]:
+    """SQL statements per request (warm app, transaction control left out), with the statements."""
+    clients, ids = signed_in_clients(app), sample_ids(app)
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(IGNORED_STATEMENTS):
+            statements.append(statement)
+
+    results = {}
+    for page in pages:
+        path = page.path.format(**ids)
+        fetch(clients[page.role], page, path)  # warm: first-request work is not the page's
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", on_execute)
+        try:
+            fetch(clients[page.role], page, path)
+        finally:
+            event.remove(engine, "before_cursor_execute", on_execute)
+        results[page] = {"queries": len(statements), "statements": [" ".join(s.split()) for s in statements]}
+    return results
+
+
+class AssetFinder(HTMLParser):
+    """Every URL a browser would fetch while loading the page: stylesheets, icons, scripts, images."""
+
+    LINK_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload", "manifest"}
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and self.LINK_RELS & set((attrs.get("rel") or "").lower().split()) and attrs.get("href"):
+            self.urls.append(attrs["href"])
+        elif tag in ("script", "img", "iframe", "source", "audio", "video", "embed") and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        elif tag == "input" and (attrs.get("type") or "").lower() == "image" and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if attrs.get("srcset"):
+            self.urls += [part.split()[0] for part in attrs["srcset"].split(",") if part.strip()]
+
+
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
+
+
+def page_weight(app, page: Page) -> dict:
+    """Bytes of a first load (empty cache): the HTML and every asset it and its CSS pull in."""
+    origin = "http://localhost"
+    client = signed_in_clients(app)[page.role]
+    _, html = fetch(client, page, page.path)
+    finder = AssetFinder()
+    finder.feed(html.decode())
+    queue = [urljoin(origin + page.path, url) for url in finder.urls]
+    loads = [{"url": page.path, "type": "text/html", "bytes": len(html), "gzip_bytes": len(gzip.compress(html, GZIP_LEVEL))}]
+    foreign, seen = [], set()
+    while queue:
+        url = queue.pop(0)
+        parts = urlsplit(url)
+        if url in seen or parts.scheme == "data":
+            continue
+        seen.add(url)
+        if parts.netloc != urlsplit(origin).netloc:
+            foreign.append(url)
+            continue
+        response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
+        data = response.get_data()
+        if response.status_code != 200:
+            raise SystemExit(f"bench: asset {url} answered {response.status_code}")
+        mimetype = response.mimetype
+        packed = len(data) if mimetype in PRECOMPRESSED else len(gzip.compress(data, GZIP_LEVEL))
+        loads.append({"url": parts.path, "type": mimetype, "bytes": len(data), "gzip_bytes": packed})
+        if mimetype == "text/css":
+            queue += [urljoin(url, a or b) for a, b in CSS_URL.findall(data.decode())]
+    return {
+        "page": page.label,
+        "requests": len(loads),
+        "bytes": sum(item["bytes"] for item in loads),
+        "gzip_bytes": sum(item["gzip_bytes"] for item in loads),
+        "foreign": foreign,
+        "loads": loads,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Out-of-process measurements: gunicorn on a free loopback port, locust, cold start
+# ---------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def child_env(database_url: str) -> dict:
+    """The server's environment: our database and key; plain-HTTP cookies on loopback (as `make run`);
+    bytecode caches allowed, as on a production server."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTHONDONTWRITEBYTECODE")}
+    env.update({
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench-secret-key",
+        "FLASK_SESSION_COOKIE_SECURE": "false",
+        "FLASK_REMEMBER_COOKIE_SECURE": "false",
+    })
+    return env
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminate a child we started (its own process group), escalating to SIGKILL after 10 s."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        except ProcessLookupError:
+            pass
+
+
+@contextmanager
+def gunicorn(database_url: str, workers: int, log: Path) -> Iterator[tuple[subprocess.Popen, str, float]]:
+    """gunicorn on 127.0.0.1:<free port>; yields (process, base URL, seconds to the first answer). Always stopped."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "app:create_app()"]
+    with open(log, "ab") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, env=child_env(database_url), stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        first_answer = wait_until_answering(process, port, started, log)
+        yield process, f"http://127.0.0.1:{port}", first_answer
+    finally:
+        stop(process)
+
+
+def wait_until_answering(process: subprocess.Popen, port: int, started: float, log: Path, timeout: float = 30) -> float:
+    while time.perf_counter() - started < timeout:
+        if process.poll() is not None:
+            raise SystemExit(f"bench: gunicorn exited ({process.returncode}); log {log}:\n{log.read_text()[-2000:]}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            status = connection.getresponse().status
+            connection.close()
+            if status == 200:
+                return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.005)
+    raise SystemExit(f"bench: gunicorn did not answer within {timeout} s; log {log}")
+
+
+def cold_start(database_url: str, workdir: Path) -> dict:
+    """Seconds from starting gunicorn (1 worker) to its first 200 on an already-migrated database,
+    and the CPU seconds its processes used by then (a figure a busy machine inflates less)."""
+    import psutil  # installed with locust (requirements-bench.txt)
+
+    times, cpu = [], []
+    for run in range(COLD_START_RUNS + 1):
+        with gunicorn(database_url, 1, workdir / "cold-start.log") as (process, _, first_answer):
+            if run:  # the first start only warms bytecode and file caches
+                master = psutil.Process(process.pid)
+                times.append(first_answer)
+                cpu.append(sum(sum(p.cpu_times()[:2]) for p in [master, *master.children(recursive=True)]))
+    return {"runs": len(times), "median_s": statistics.median(times), "max_s": max(times), "all_s": times,
+            "cpu_median_s": statistics.median(cpu)}
+
+
+def warm_up(base_url: str, seconds: float = 2.0) -> None:
+    """Requests from a few threads so every worker has booted and answered before the clock starts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    port = urlsplit(base_url).port
+    deadline = time.perf_counter() + seconds
+
+    def hammer():
+        while time.perf_counter() < deadline:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", "/login")
+            connection.getresponse().read()
+            connection.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        for future in [pool.submit(hammer) for _ in range(4)]:
+            future.result()
+
+
+def load_plan(app, pages: list[Page], ids: dict, hospitals: int, users: int) -> tuple[dict, dict]:
+    """What bench/locustfile.py drives: per role its weight, its pages, and signed-in sessions.
+
+    The load users are signed in here, through the real login form, before the clock starts:
+    a sign-in costs one scrypt check (hundreds of ms by design) and happens once per working day,
+    not 20 times in 30 s; its own time is measured and reported apart.
+    """
+    accounts = {
+        "sysadmin": ["sysadmin"],
+        "coordinator": ["coordinator"],
+        "hospital_admin": [f"admin.h{n:03d}" for n in range(1, hospitals + 1)],
+        "mentor": [f"mentor.{n:04d}" for n in range(1, hospitals * 5 + 1)],
+    }
+    role_pages = {role: [{"name": p.name, "path": p.path.format(**ids), "htmx": p.htmx, "weight": p.load}
+                         for p in pages if p.role == role and p.load] for role in LOAD_ROLES}
+    total = sum(weight for role, weight in LOAD_ROLES.items() if role_pages[role])
+    cookie_name, roles, sign_in_ms = app.config["SESSION_COOKIE_NAME"], {}, []
+    for role, weight in LOAD_ROLES.items():
+        if not role_pages[role]:
+            continue
+        sessions = []
+        for username in accounts[role][:math.ceil(users * weight / total)]:
+            started = time.perf_counter()
+            client = sign_in(app, username, LOAD_USER_AGENT)
+            sign_in_ms.append((time.perf_counter() - started) * 1000)
+            sessions.append({"username": username, "cookie": client.get_cookie(cookie_name).value})
+        roles[role] = {"weight": weight, "sessions": sessions, "pages": role_pages[role]}
+    plan = {"cookie_name": cookie_name, "user_agent": LOAD_USER_AGENT, "wait_s": list(LOAD["wait_s"]), "roles": roles}
+    return plan, {"sign_ins": len(sign_in_ms), "median_ms": statistics.median(sign_in_ms), "max_ms": max(sign_in_ms)}
+
+
+def load_test(database_url: str, plan: dict, workdir: Path, seconds: int, users: int) -> dict:
+    """Locust, headless, against gunicorn with LOAD['workers'] workers; bounded by --run-time and a timeout."""
+    csv_prefix = workdir / "locust"
+    with gunicorn(database_url, LOAD["workers"], workdir / "gunicorn-load.log") as (_, base_url, _):
+        warm_up(base_url)
+        command = [
+            sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+            "--users", str(users), "--spawn-rate", str(LOAD["spawn_rate"]), "--run-time", f"{seconds}s",
+            "--stop-timeout", "5", "--host", base_url, "--csv", str(csv_prefix), "--only-summary",
+            "--loglevel", "WARNING", "--exit-code-on-error", "0",
+        ]
+        env = {**os.environ, "BENCH_LOAD_PLAN": json.dumps(plan)}
+        with open(workdir / "locust.log", "wb") as out:
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL, start_new_session=True)
+            try:
+                process.wait(timeout=seconds + 60)
+            except subprocess.TimeoutExpired:
+                raise SystemExit(f"bench: locust did not stop by itself; log {workdir / 'locust.log'}") from None
+            finally:
+                stop(process)
+        if process.returncode != 0:
+            raise SystemExit(f"bench: locust failed ({process.returncode}):\n{(workdir / 'locust.log').read_text()[-3000:]}")
+    return parse_locust(csv_prefix)
+
+
+def parse_locust(csv_prefix: Path) -> dict:
+    import csv
+
+    with open(f"{csv_prefix}_stats.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+
+    def figures(row: dict) -> dict:
+        return {
+            "requests": int(row["Request Count"]),
+            "errors": int(row["Failure Count"]),
+            "rps": float(row["Requests/s"]),
+            "p50_ms": float(row["50%"]),
+            "p95_ms": float(row["95%"]),
+            "p99_ms": float(row["99%"]),
+            "max_ms": float(row["Max Response Time"]),
+        }
+
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    failures = []
+    failures_file = Path(f"{csv_prefix}_failures.csv")
+    if failures_file.exists():
+        with open(failures_file, newline="") as fh:
+            failures = [f"{r['Method']} {r['Name']}: {r['Error']} x{r['Occurrences']}" for r in csv.DictReader(fh)]
+    return {
+        **figures(total),
+        "by_name": {row["Name"]: figures(row) for row in rows if row["Name"] != "Aggregated"},
+        "failures": failures,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Budgets, report
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Check:
+    budget: str
+    what: str
+    value: float | None
+    limit: float
+    ok: bool | None          # None: not measurable yet
+    note: str = ""
+
+    @property
+    def status(self) -> str:
+        return {True: "pass", False: "FAIL", None: "n/a"}[self.ok]
+
+
+def evaluate(results: dict) -> list[Check]:
+    b = BUDGETS
+    checks = []
+    for row in results["pages"]:
+        checks.append(Check("page_p95_ms", f"p95 {row['page']}", row["p95_ms"], b["page_p95_ms"], row["p95_ms"] <= b["page_p95_ms"]))
+    for row in results["pages"]:
+        q1, q3 = row["queries"], row[f"queries_scale_{QUERY_SCALE}"]
+        checks.append(Check("queries_per_page", f"queries {row['page']} (scale {SCALE} / {QUERY_SCALE}: {q1} / {q3})", q1,
+                            b["queries_per_page"], q1 <= b["queries_per_page"] and q1 == q3,
+                            "" if q1 == q3 else f"differs at scale {QUERY_SCALE}: {q3}"))
+    for row in results["pages"]:
+        if row["htmx"]:
+            kb = row["gzip_bytes"] / 1024
+            checks.append(Check("fragment_gzip_kb", f"fragment {row['page']} KB gzipped", kb, b["fragment_gzip_kb"], kb <= b["fragment_gzip_kb"]))
+    weight = results["page_weight"]
+    checks += [
+        Check("first_load_gzip_kb", f"first load {weight['page']} KB gzipped", weight["gzip_bytes"] / 1024,
+              b["first_load_gzip_kb"], weight["gzip_bytes"] / 1024 <= b["first_load_gzip_kb"]),
+        Check("first_load_requests", f"first load {weight['page']} requests", weight["requests"],
+              b["first_load_requests"], weight["requests"] <= b["first_load_requests"]),
+        Check("first_load_foreign_hosts", "first load: URLs on another host", len(weight["foreign"]),
+              b["first_load_foreign_hosts"], len(weight["foreign"]) <= b["first_load_foreign_hosts"], " ".join(weight["foreign"])),
+    ]
+    load = results.get("load")
+    if load:
+        checks += [
+            Check("load_p95_ms", f"load test p95, all requests ({load['users']} users, {load['seconds']} s)", load["p95_ms"],
+                  b["load_p95_ms"], load["p95_ms"] <= b["load_p95_ms"]),
+            Check("load_errors", "load test errors", load["errors"], b["load_errors"], load["errors"] <= b["load_errors"],
+                  "; ".join(load["failures"])),
+        ]
+    else:
+        checks.append(Check("load_p95_ms", "load test", None, b["load_p95_ms"], None, "skipped (--skip-load)"))
+    cold = results.get("cold_start")
+    if cold:
+        checks.append(Check("cold_start_s", f"cold start, median of {cold['runs']}", cold["median_s"], b["cold_start_s"],
+                            cold["median_s"] <= b["cold_start_s"]))
+    else:
+        checks.append(Check("cold_start_s", "cold start", None, b["cold_start_s"], None, "skipped (--skip-load)"))
+    for pdf in results["pdfs"]:
+        for budget in pdf["budgets"]:
+            value = pdf.get(budget)
+            checks.append(Check(budget, pdf["name"], value, b[budget], None if value is None else value <= b[budget],
+                                "not built yet" if value is None else ""))
+    return checks
+
+
+def fmt(value, digits=1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.{digits}f}"
+
+
+def table(headers: list[str], rows: list[list], right: set[int] | None = None) -> str:
+    right = right if right is not None else set(range(1, len(headers)))
+    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append("  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def report(results: dict, checks: list[Check]) -> str:
+    out = []
+    gen = results["generate"]
+    out.append(f"Benchmark {results['date']} on {results['machine']['summary']}, {results['machine']['loadavg_at_end'][0]:.2f} at the end")
+    out.append("Data: " + "; ".join(f"scale {s}: {g['hospitals']} hospitals, {g['counts'].get('mentee', 0)} mentees, "
+                                   f"{g['counts'].get('user', 0)} users, generated in {g['seconds']:.1f} s" for s, g in gen.items()))
+    out.append("")
+    out.append(f"Pages and fragments (scale {SCALE}, Flask test client, signed in; {results['settings']['requests']} timed requests "
+               f"after {WARMUP} warm-up; CPU ms: the request's own CPU time, which a busy machine inflates less)")
+    base = results["baseline"]
+    rows = [[base["page"], fmt(base["median_ms"], 2), fmt(base["p95_ms"], 2), fmt(base["cpu_median_ms"], 2), "1.0", f"{base['queries']}/{base[f'queries_scale_{QUERY_SCALE}']}",
+             fmt(base["gzip_bytes"] / 1024, 1)]]
+    for row in results["pages"]:
+        rows.append([row["page"], fmt(row["median_ms"], 2), fmt(row["p95_ms"], 2), fmt(row["cpu_median_ms"], 2), fmt(row["ratio"], 1),
+                     f"{row['queries']}/{row[f'queries_scale_{QUERY_SCALE}']}", fmt(row["gzip_bytes"] / 1024, 1)])
+    out.append(table(["page [role]", "median ms", "p95 ms", "CPU ms", "x baseline", f"queries s{SCALE}/s{QUERY_SCALE}", "KB gz"], rows))
+    out.append("")
+    weight = results["page_weight"]
+    out.append(f"First load of {weight['page']} (empty cache): {weight['requests']} requests, "
+               f"{weight['bytes'] / 1024:.1f} KB raw, {weight['gzip_bytes'] / 1024:.1f} KB gzipped (level {GZIP_LEVEL}), "
+               f"{len(weight['foreign'])} from another host")
+    out.append(table(["url", "type", "KB", "KB gz"], [[x["url"], x["type"], fmt(x["bytes"] / 1024), fmt(x["gzip_bytes"] / 1024)]
+                                                   for x in weight["loads"]], right={2, 3}))
+    out.append("")
+    load = results.get("load")
+    if load:
+        out.append(f"Load test: gunicorn {LOAD['workers']} workers, locust {load['users']} users for {load['seconds']} s "
+                   f"(think time {LOAD['wait_s'][0]}-{LOAD['wait_s'][1]} s), scale {SCALE}")
+        rows = [[name, r["requests"], r["errors"], fmt(r["rps"]), fmt(r["p50_ms"], 0), fmt(r["p95_ms"], 0), fmt(r["p99_ms"], 0), fmt(r["max_ms"], 0)]
+                for name, r in sorted(load["by_name"].items())]
+        rows.append(["all requests", load["requests"], load["errors"], fmt(load["rps"]), fmt(load["p50_ms"], 0),
+                     fmt(load["p95_ms"], 0), fmt(load["p99_ms"], 0), fmt(load["max_ms"], 0)])
+        out.append(table(["request", "count", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms"], rows))
+        sign_in = results["sign_in"]
+        out.append(f"(The load users were signed in before the clock: {sign_in['sign_ins']} sign-ins through the login form in-process, "
+                   f"median {sign_in['median_ms']:.0f} ms, max {sign_in['max_ms']:.0f} ms each: one scrypt check.)")
+        out.append("")
+    cold = results.get("cold_start")
+    if cold:
+        out.append(f"Cold start (gunicorn, 1 worker, to the first 200 from /healthz): median {cold['median_s']:.2f} s, "
+                   f"max {cold['max_s']:.2f} s over {cold['runs']} runs; CPU used by then {cold['cpu_median_s']:.2f} s (median)")
+        out.append("")
+    out.append("PDFs: " + "; ".join(f"{p['name']}: {'not built yet' if p.get('built') is False else 'measured'}" for p in results["pdfs"]))
+    out.append("")
+    out.append("Budgets")
+    out.append(table(["", "what", "value", "budget", "note"],
+                     [[c.status, c.what, fmt(c.value, 2) if isinstance(c.value, float) else fmt(c.value), fmt(c.limit), c.note] for c in checks],
+                     right={2, 3}))
+    return "\n".join(out)
+
+
+def machine() -> dict:
+    mem_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    cores = os.cpu_count() or 0
+    load = os.getloadavg()
+    return {
+        "cores": cores,
+        "memory_gib": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "loadavg_at_start": [round(x, 2) for x in load],
+        "summary": f"{cores} cores, {mem_kb / 1024 / 1024:.0f} GiB, Python {platform.python_version()}, load average {load[0]:.2f} at start",
+    }
+
+
+def wait_for_quiet(seconds: float, below: float = 1.0) -> None:
+    """Wait (at most `seconds`) for the 1-minute load average to drop below `below`: on a shared
+    machine other work would otherwise show up in every p95."""
+    deadline = time.monotonic() + seconds
+    while os.getloadavg()[0] >= below and time.monotonic() < deadline:
+        print(f"bench: waiting for a quieter machine (load average {os.getloadavg()[0]:.2f})", file=sys.stderr)
+        time.sleep(15)
+
+
+@dataclass
+class Options:
+    requests: int = REQUESTS
+    skip_load: bool = False
+    load_seconds: int = LOAD["seconds"]
+    users: int = LOAD["users"]
+    keep: bool = False
+    json_path: Path = RESULTS
+    wait_quiet: float = 0
+
+
+def run(options: Options) -> int:
+    if options.wait_quiet:
+        wait_for_quiet(options.wait_quiet)
+    started = time.perf_counter()
+    results: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), "budgets": BUDGETS,
+                     "settings": {"scale": SCALE, "query_scale": QUERY_SCALE, "requests": options.requests, "warmup": WARMUP,
+                                  "load": {**LOAD, "users": options.users, "seconds": options.load_seconds}}}
+    if results["machine"]["loadavg_at_start"][0] > 1:
+        print(f"bench: note: the machine is busy (load average {results['machine']['loadavg_at_start'][0]}); timings will be noisy",
+              file=sys.stderr)
+    workdir = Path(tempfile.mkdtemp(prefix="mentorship-bench-"))
+    try:
+        urls, results["generate"] = {}, {}
+        for scale in (SCALE, QUERY_SCALE):
+            urls[scale] = f"sqlite:///{workdir / f'scale{scale}.db'}"
+            t = time.perf_counter()
+            hospitals = hospitals_for(scale)
+            counts = generate(urls[scale], hospitals=hospitals)
+            results["generate"][scale] = {"hospitals": hospitals, "counts": counts, "seconds": time.perf_counter() - t}
+            print(f"bench: generated scale {scale} in {results['generate'][scale]['seconds']:.1f} s", file=sys.stderr)
+
+        app = make_app(urls[SCALE])
+        every = [BASELINE, *PAGES]
+        print(f"bench: timing {len(every)} pages x {options.requests} requests", file=sys.stderr)
+        timings = time_pages(app, every, options.requests)
+        queries = count_queries(app, every)
+        queries_big = count_queries(make_app(urls[QUERY_SCALE]), every)
+        rows = []
+        for page in every:
+            rows.append({"page": page.label, "name": page.name, "role": page.role, "htmx": page.htmx, **timings[page],
+                         "ratio": timings[page]["median_ms"] / timings[BASELINE]["median_ms"],
+                         "queries": queries[page]["queries"], f"queries_scale_{QUERY_SCALE}": queries_big[page]["queries"],
+                         "statements": queries[page]["statements"]})
+        results["baseline"], results["pages"] = rows[0], rows[1:]
+        results["page_weight"] = page_weight(app, next(p for p in PAGES if p.role == "coordinator" and p.path == "/"))
+        results["pdfs"] = [{"name": pdf.name, "budgets": list(pdf.budgets), "built": pdf.measure is not None,
+                            **(pdf.measure(app) if pdf.measure else {})} for pdf in PDFS]
+
+        if not options.skip_load:
+            print(f"bench: cold start x{COLD_START_RUNS + 1}", file=sys.stderr)
+            results["cold_start"] = cold_start(urls[SCALE], workdir)
+            print(f"bench: load test, {options.users} users for {options.load_seconds} s", file=sys.stderr)
+            plan, results["sign_in"] = load_plan(app, list(PAGES), sample_ids(app), results["generate"][SCALE]["hospitals"], options.users)
+            results["load"] = {"users": options.users, "seconds": options.load_seconds,
+                               **load_test(urls[SCALE], plan, workdir, options.load_seconds, options.users)}
+    finally:
+        if options.keep:
+            print(f"bench: kept {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    checks = evaluate(results)
+    results["checks"] = [{**asdict(c), "status": c.status} for c in checks]
+    results["seconds"] = time.perf_counter() - started
+    options.json_path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(report(results, checks))
+    print(f"\nWhole run {results['seconds']:.0f} s; figures in {options.json_path.relative_to(ROOT) if options.json_path.is_relative_to(ROOT) else options.json_path}")
+    broken = [c for c in checks if c.ok is False]
+    if broken:
+        print(f"\n{len(broken)} budget(s) broken:", file=sys.stderr)
+        for c in broken:
+            print(f"  {c.budget}: {c.what} = {fmt(c.value, 2)} > {fmt(c.limit)} {c.note}".rstrip(), file=sys.stderr)
+        return 1
+    not_built = sum(c.ok is None for c in checks)
+    print(f"Every measured budget is met ({not_built} not measurable yet).")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=REQUESTS, help=f"timed requests per page (default {REQUESTS}, at least 30)")
+    parser.add_argument("--skip-load", action="store_true", help="skip the load test and the cold start (no gunicorn, no locust)")
+    parser.add_argument("--load-seconds", type=int, default=LOAD["seconds"])
+    parser.add_argument("--users", type=int, default=LOAD["users"])
+    parser.add_argument("--keep", action="store_true", help="keep the temporary databases and logs")
+    parser.add_argument("--json", type=Path, default=RESULTS, help="where to write the figures")
+    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
+                        help="first wait up to SECONDS for the load average to drop below 1")
+    args = parser.parse_args(argv)
+    if args.requests < 30:
+        parser.error("--requests must be at least 30")
+    return run(Options(requests=args.requests, skip_load=args.skip_load, load_seconds=args.load_seconds, users=args.users,
+                       keep=args.keep, json_path=args.json.resolve(), wait_quiet=args.wait_quiet))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

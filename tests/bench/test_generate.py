@@ -1,0 +1,104 @@
+"""The benchmark's data generator at a tiny scale, so `make test` keeps it working (the benchmark
+itself is `make bench`). It writes into its own SQLite files, and into the suite's database."""
+
+import re
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from bench.generate import GenerateRefused, build, generate, hospitals_for, main
+from bench.run import ACCOUNTS, BASELINE, PAGES
+from blueprints.auth.models import User
+from blueprints.core.extensions import db
+from blueprints.people.models import Assignment, Hospital, Mentee, Mentor, Team
+from tests.factories import make_hospital, make_mentee
+
+TODAY = date(2026, 11, 26)
+TABLES = ("hospital", "team", "mentor", "mentee", "assignment", '"user"')
+
+
+def fingerprint(path) -> dict:
+    """Row counts, names and histories of a generated database, to compare two runs."""
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        counts = {t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in TABLES}
+        mentees = connection.execute(text("SELECT id, full_name, status, hospital_id FROM mentee ORDER BY id")).all()
+        assignments = connection.execute(text("SELECT * FROM assignment ORDER BY id")).all()
+        users = connection.execute(text('SELECT username, display_name, role FROM "user" ORDER BY id')).all()
+    engine.dispose()
+    return {"counts": counts, "mentees": mentees, "assignments": assignments, "users": users}
+
+
+def test_scale_multiplies_the_42_hospitals():
+    assert (hospitals_for(1), hospitals_for(3), hospitals_for(10), hospitals_for(0.05)) == (42, 126, 420, 2)
+
+
+@pytest.mark.no_db
+def test_generator_makes_the_same_programme_from_the_same_seed(tmp_path, capsys):
+    first, second = tmp_path / "first.db", tmp_path / "second.db"
+    assert main(["--hospitals", "2", "--today", TODAY.isoformat(), "--database-url", f"sqlite:///{first}"]) == 0
+    assert "2 hospital" in capsys.readouterr().out
+    generate(f"sqlite:///{second}", hospitals=2, today=TODAY)
+
+    one = fingerprint(first)
+    assert one == fingerprint(second)
+    assert one["counts"]["hospital"] == one["counts"]["team"] == 2
+    assert one["counts"]["mentor"] == 10
+    assert one["counts"]['"user"'] == 2 + 2 + 10  # sysadmin, coordinator, one admin per hospital, one per mentor
+    assert 100 <= one["counts"]["mentee"] <= 200  # five years of mentees, about 70 per hospital
+    assert {status for _, _, status, _ in one["mentees"]} == {"active", "completed", "left"}
+    assert [u[0] for u in one["users"][:4]] == ["sysadmin", "coordinator", "admin.h001", "admin.h002"]
+    assert one["users"][-1][0] == "mentor.0010"
+
+    different = fingerprint_after(tmp_path / "other.db", seed=7)
+    assert different["mentees"] != one["mentees"]
+
+
+def fingerprint_after(path, **options) -> dict:
+    generate(f"sqlite:///{path}", hospitals=2, today=TODAY, **options)
+    return fingerprint(path)
+
+
+@pytest.mark.no_db
+def test_generator_refuses_a_database_with_data_unless_reset(tmp_path):
+    url = f"sqlite:///{tmp_path / 'bench.db'}"
+    generate(url, hospitals=1, today=TODAY)
+    with pytest.raises(GenerateRefused):
+        generate(url, hospitals=2, today=TODAY)
+    assert main(["--hospitals", "2", "--database-url", url]) == 2
+    assert generate(url, hospitals=2, today=TODAY, reset=True)["hospital"] == 2
+
+
+def test_generated_history_respects_the_domain_in_the_suites_database():
+    """On SQLite and PostgreSQL alike; afterwards the app adds rows as usual (sequences moved on)."""
+    counts = build(hospitals=3, today=TODAY, password_hash="not-used")
+    db.session.commit()
+    assert counts["hospital"] == db.session.scalar(select(func.count(Hospital.id))) == 3
+    assert db.session.scalar(select(func.count(Team.id))) == 3
+
+    open_pairings = select(Assignment.mentor_id, func.count().label("n")).where(Assignment.end_date.is_(None)).group_by(Assignment.mentor_id)
+    assert max(n for _, n in db.session.execute(open_pairings)) <= 3  # at most 3 mentees a mentor at a time
+    moved = select(Assignment.mentee_id).group_by(Assignment.mentee_id).having(func.count(func.distinct(Mentor.team_id)) > 1)
+    assert db.session.scalars(moved.join(Mentor, Mentor.id == Assignment.mentor_id)).first() is not None  # transfers
+    reasons = set(db.session.scalars(select(Assignment.end_reason).distinct()))
+    assert {"transferred", "completed", "left_service", None} <= reasons
+    active = db.session.scalar(select(func.count(Mentee.id)).where(Mentee.status == "active"))
+    active_with_open_pairing = db.session.scalar(
+        select(func.count(func.distinct(Assignment.mentee_id))).where(Assignment.end_date.is_(None))
+    )
+    assert active == active_with_open_pairing
+    assert db.session.scalar(select(func.count(User.id)).where(User.role == "mentor")) == 15
+
+    hospital = make_hospital()
+    make_mentee(hospital)
+    assert hospital.id == 4
+
+
+@pytest.mark.no_db
+def test_every_benchmarked_page_is_a_route_and_every_role_has_an_account(app):
+    adapter = app.url_map.bind("localhost")
+    for page in (BASELINE, *PAGES):
+        adapter.match(urlsplit(re.sub(r"\{\w+\}", "1", page.path)).path, method="GET")  # raises NotFound
+        assert page.role is None or page.role in ACCOUNTS

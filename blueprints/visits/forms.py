@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import DateField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..core.forms import optional_int
@@ -96,3 +96,21 @@ class ProposalRow(Form):
 class PlanForm(FlaskForm):
     rows = FieldList(FormField(ProposalRow))
 
+
+
+class HolidayForm(FlaskForm):
+    """A public holiday: every year on a day and month, or once when a year is given."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(message=_l("Name the holiday.")), Length(max=120)])
+    day = IntegerField(_l("Day"), validators=[InputRequired(message=_l("Enter the day of the month.")), NumberRange(min=1, max=31)])
+    month = IntegerField(_l("Month"), validators=[InputRequired(message=_l("Enter the month (1 to 12).")), NumberRange(min=1, max=12)])
+    year = IntegerField(_l("Year (only for a one-off holiday)"), validators=[Optional(), NumberRange(min=2000, max=2100)],
+                        description=_l("Leave empty for a holiday on the same date every year."))
+
+    def validate_day(self, field):
+        import calendar
+
+        if field.data and self.month.data and 1 <= self.month.data <= 12:
+            last = calendar.monthrange(self.year.data or 2024, self.month.data)[1]  # 2024: a leap year allows 29 Feb
+            if field.data > last:
+                raise ValidationError(_l("This month has no day %(day)s.", day=field.data))

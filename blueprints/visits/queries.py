@@ -435,3 +435,8 @@ def feed_visits(user: User, today: date) -> Select:
         .options(joinedload(Visit.hospital), joinedload(Visit.team))
         .order_by(Visit.start_date, Visit.id)
     )
+
+
+def holiday_list() -> Select:
+    """Yearly holidays first, by month and day, then one-off ones by date."""
+    return select(Holiday).order_by(Holiday.year.is_not(None), Holiday.year, Holiday.month, Holiday.day)

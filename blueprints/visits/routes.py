@@ -24,6 +24,7 @@ from .forms import (
     CADENCE_BADGES,
     CADENCE_LABELS,
     STATUS_LABELS,
+    HolidayForm,
     PlanForm,
     PlannerForm,
     StatusForm,
@@ -31,6 +32,7 @@ from .forms import (
     WindowSearchForm,
     select_choices,
 )
+from .models import Holiday
 
 bp = Blueprint("visits", __name__)
 
@@ -418,3 +420,33 @@ def _proposals_from_form(plan_form: PlanForm, hospitals: list[Hospital]) -> list
         start = row.form.start_date.data
         out.append(planning.Proposal(hid or 0, names.get(hid, "?"), _to_int(row.form.team_id.data), None, start or today(), start, None))
     return out
+
+
+@bp.route("/visits/holidays", methods=["GET", "POST"])
+@allow(COORDINATOR)
+def holidays():
+    """The public holidays the planner and the clash check avoid (a setting coordinators keep)."""
+    form = HolidayForm()
+    if form.validate_on_submit():
+        try:
+            services.add_holiday(name=form.name.data, month=form.month.data, day=form.day.data, year=form.year.data)
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Holiday added; the planner avoids it from now on."), "success")
+            return redirect(url_for("visits.holidays"))
+    rows = db.session.scalars(queries.holiday_list()).all()
+    return render_template("visits/holidays.html", form=form, holidays=rows, empty_form=EmptyForm()), 422 if form.errors else 200
+
+
+@bp.post("/visits/holidays/<int:holiday_id>/delete")
+@allow(COORDINATOR)
+def holiday_delete(holiday_id: int):
+    holiday = db.get_or_404(Holiday, holiday_id)
+    if EmptyForm().validate_on_submit():
+        services.delete_holiday(holiday)
+        db.session.commit()
+        flash(_("Holiday removed (kept in the audit trail)."), "info")
+    return redirect(url_for("visits.holidays"))

@@ -18,7 +18,7 @@ from ..core.models import SentAlert
 from ..core.notify import link_to, notify
 from ..people.models import Hospital, Mentee, Mentor, Team
 from . import queries
-from .models import MenteeAttendance, MentorAttendance, Visit
+from .models import Holiday, MenteeAttendance, MentorAttendance, Visit
 
 MAX_DAYS = 14
 # Where each status may go next; held, postponed and cancelled are final.
@@ -266,3 +266,26 @@ def remind_mentors(today: date | None = None, days_ahead: int = 7) -> int:
 
 def mentees_by_id(ids) -> dict[int, Mentee]:
     return {m.id: m for m in db.session.scalars(select(Mentee).where(Mentee.id.in_(list(ids))))} if ids else {}
+
+
+def holiday_snapshot(holiday: Holiday) -> dict:
+    return {"name": holiday.name, "month": holiday.month, "day": holiday.day, "year": holiday.year}
+
+
+def add_holiday(*, name: str, month: int, day: int, year: int | None) -> Holiday:
+    """A public holiday the planner avoids; one per date (yearly, or in one year)."""
+    taken = db.session.scalar(select(Holiday).where(Holiday.month == month, Holiday.day == day,
+                                                    Holiday.year.is_(None) if year is None else Holiday.year == year))
+    if taken is not None:
+        raise RuleBroken("day", _("%(name)s is already on this date.", name=taken.name))
+    holiday = Holiday(name=name.strip(), month=month, day=day, year=year)
+    db.session.add(holiday)
+    db.session.flush()
+    audit.record("holiday.create", holiday, summary=f"holiday {holiday.name}", after=holiday_snapshot(holiday))
+    return holiday
+
+
+def delete_holiday(holiday: Holiday) -> None:
+    audit.record("holiday.delete", holiday, summary=f"removed holiday {holiday.name}", before=holiday_snapshot(holiday))
+    db.session.delete(holiday)
+    db.session.flush()

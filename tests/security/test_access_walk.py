@@ -12,7 +12,7 @@ from blueprints.core.extensions import db
 from blueprints.core.notify import notify
 from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
 from blueprints.people.services import add_absence, log_transfer
-from blueprints.visits.models import Visit
+from blueprints.visits.models import Holiday, Visit
 from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
 
 MARKER = "Zzmarker Otherhospital"
@@ -47,6 +47,7 @@ def other_hospital_world() -> dict:
         "transfer_id": transfer_b.id, "notification_id": notification_b.id, "user_id": admin_b.id,
         "hospital_id": hospital_b.id, "team_id": team_b.id, "mentor_id": mentor_b.id,
         "visit_id": visit_b.id, "check_id": check_b.id, "item_id": item.id,
+        "holiday_id": db.session.scalar(select(Holiday.id).order_by(Holiday.id)),
     }
     return {"ids": ids, "hospital_a": hospital_a, "mentor_a": mentor_a}
 

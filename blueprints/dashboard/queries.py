@@ -1,9 +1,16 @@
-"""Reads for the home pages. Each is one grouped query, whatever the size of the programme."""
+"""Reads for the home pages. Each is one grouped query, whatever the size of the programme. The tiles
+reuse the features' own queries (visits, people, equipment, core); only what no feature reads lives here."""
 
-from sqlalchemy import Select, case, func, select
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, case, func, select
 
 from ..auth.models import User
-from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Team
+from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Team, Transfer
+from ..visits.models import Visit
+from ..visits.queries import visit_scope
+
+LEFT_KINDS = ("out_of_programme", "left_service")
 
 
 def programme_counts() -> Select:
@@ -43,7 +50,7 @@ def mentees_by_department(hospital_id: int) -> Select:
 def mentor_active_mentees(mentor_id: int) -> Select:
     """The mentor's current mentees with where they work now."""
     return (
-        select(Mentee.id, Mentee.full_name, Hospital.name.label("hospital"), Department.name.label("department"), Assignment.start_date)
+        select(Mentee.id, Mentee.full_name, Mentee.hospital_id, Hospital.name.label("hospital"), Department.name.label("department"), Assignment.start_date)
         .join(Assignment, Assignment.mentee_id == Mentee.id)
         .outerjoin(Hospital, Hospital.id == Mentee.hospital_id)
         .outerjoin(Department, Department.id == Mentee.department_id)
@@ -58,3 +65,41 @@ def users_by_role() -> Select:
         .group_by(User.role)
         .order_by(User.role)
     )
+
+
+def visits_in_range(user: User, start: date, end: date, province: str | None = None) -> Select:
+    """(hospital id, name, visit start, status) of every visit in the range the user may see, plus one
+    row per hospital without any (visit columns empty): the consistency chart in one query."""
+    query = (
+        select(Hospital.id, Hospital.name, Visit.start_date, Visit.end_date, Visit.status)
+        .outerjoin(Visit, (Visit.hospital_id == Hospital.id) & (Visit.start_date >= start) & (Visit.start_date <= end)
+                   & visit_scope(user))
+        .order_by(Hospital.name, Hospital.id, Visit.start_date)
+    )
+    if province:
+        query = query.where(Hospital.province == province)
+    return query
+
+
+def left_before_finishing(start: date, end: date, province: str | None = None,
+                          scope: ColumnElement[bool] | None = None) -> Select:
+    """Mentees who left the programme or the service (not a move) in the range, with where they were."""
+    query = (
+        select(Transfer.mentee_id, Mentee.full_name, Transfer.kind, Transfer.effective_date, Hospital.name.label("hospital"),
+               Hospital.id.label("hospital_id"))
+        .join(Mentee, Mentee.id == Transfer.mentee_id)
+        .outerjoin(Hospital, Hospital.id == Transfer.from_hospital_id)
+        .where(Transfer.kind.in_(LEFT_KINDS), Transfer.cancelled_at.is_(None),
+               Transfer.effective_date >= start, Transfer.effective_date <= end)
+        .order_by(Transfer.effective_date.desc(), Transfer.id.desc())
+    )
+    if province:
+        query = query.where(Hospital.province == province)
+    if scope is not None:
+        query = query.where(scope)
+    return query
+
+
+def mentors_in_province(province: str) -> ColumnElement[bool]:
+    """Mentors whose team visits a hospital in the province."""
+    return Mentor.team_id.in_(select(Hospital.team_id).where(Hospital.province == province))

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, Select, case, func, select
 from ..auth.models import User
 from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Team, Transfer
 from ..visits.models import Visit
-from ..visits.queries import visit_scope
+from ..visits.queries import hospital_scope, visit_scope
 
 LEFT_KINDS = ("out_of_programme", "left_service")
 
@@ -74,6 +74,7 @@ def visits_in_range(user: User, start: date, end: date, province: str | None = N
         select(Hospital.id, Hospital.name, Visit.start_date, Visit.end_date, Visit.status)
         .outerjoin(Visit, (Visit.hospital_id == Hospital.id) & (Visit.start_date >= start) & (Visit.start_date <= end)
                    & visit_scope(user))
+        .where(hospital_scope(user))
         .order_by(Hospital.name, Hospital.id, Visit.start_date)
     )
     if province:

@@ -19,7 +19,7 @@ from ..core.permissions import allow
 from ..people import queries as people_queries
 from ..people.roster import safe_cell
 from . import queries
-from .tiles import HOME_TILES, TILES, Filters, Tile, hospital_name
+from .tiles import HOME_TILES, TABLE_ROWS, TILES, Filters, Tile, hospital_name
 
 bp = Blueprint("dashboard", __name__)
 
@@ -53,7 +53,7 @@ def render_tile(tile: Tile) -> Response:
     try:
         data = tile.load(filters, me, today())
         body = Markup(render_template(f"dashboard/tiles/_{tile.name}.html", tile=tile, filters=filters, me=me, **data))
-        html = render_template("dashboard/_tile.html", tile=tile, filters=filters, me=me, body=body, **data)
+        html = render_template("dashboard/_tile.html", tile=tile, filters=filters, me=me, body=body, shown=TABLE_ROWS, **data)
     except Exception:
         current_app.logger.exception("dashboard tile %s failed", tile.name)
         db.session.rollback()

@@ -6,45 +6,11 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, case, func, select
 
 from ..auth.models import User
-from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Team, Transfer
+from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Transfer
 from ..visits.models import Visit
 from ..visits.queries import hospital_scope, visit_scope
 
 LEFT_KINDS = ("out_of_programme", "left_service")
-
-
-def programme_counts() -> Select:
-    """Hospitals, teams, active mentors and active mentees in one row."""
-    return select(
-        select(func.count(Hospital.id)).scalar_subquery().label("hospitals"),
-        select(func.count(Team.id)).scalar_subquery().label("teams"),
-        select(func.count(Mentor.id)).where(Mentor.active).scalar_subquery().label("mentors"),
-        select(func.count(Mentee.id)).where(Mentee.status == "active").scalar_subquery().label("mentees"),
-    )
-
-
-def hospitals_overview(hospital_id: int | None = None) -> Select:
-    """Each hospital with its team and its number of active mentees."""
-    active = func.count(Mentee.id)
-    query = (
-        select(Hospital.id, Hospital.name, Hospital.district, Hospital.province, Team.name.label("team"), active.label("mentees"))
-        .outerjoin(Team, Team.id == Hospital.team_id)
-        .outerjoin(Mentee, (Mentee.hospital_id == Hospital.id) & (Mentee.status == "active"))
-        .group_by(Hospital.id, Hospital.name, Hospital.district, Hospital.province, Team.name)
-        .order_by(Hospital.province, Hospital.name)
-    )
-    if hospital_id is not None:
-        query = query.where(Hospital.id == hospital_id)
-    return query
-
-
-def mentees_by_department(hospital_id: int) -> Select:
-    return (
-        select(Department.name, func.count(Mentee.id).label("mentees"))
-        .join(Mentee, (Mentee.department_id == Department.id) & (Mentee.hospital_id == hospital_id) & (Mentee.status == "active"))
-        .group_by(Department.name)
-        .order_by(Department.name)
-    )
 
 
 def mentor_active_mentees(mentor_id: int) -> Select:

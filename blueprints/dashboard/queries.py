@@ -1,49 +1,22 @@
-"""Reads for the home pages. Each is one grouped query, whatever the size of the programme."""
+"""Reads for the home pages. Each is one grouped query, whatever the size of the programme. The tiles
+reuse the features' own queries (visits, people, equipment, core); only what no feature reads lives here."""
 
-from sqlalchemy import Select, case, func, select
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, case, func, select
 
 from ..auth.models import User
-from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Team
+from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Transfer
+from ..visits.models import Visit
+from ..visits.queries import hospital_scope, visit_scope
 
-
-def programme_counts() -> Select:
-    """Hospitals, teams, active mentors and active mentees in one row."""
-    return select(
-        select(func.count(Hospital.id)).scalar_subquery().label("hospitals"),
-        select(func.count(Team.id)).scalar_subquery().label("teams"),
-        select(func.count(Mentor.id)).where(Mentor.active).scalar_subquery().label("mentors"),
-        select(func.count(Mentee.id)).where(Mentee.status == "active").scalar_subquery().label("mentees"),
-    )
-
-
-def hospitals_overview(hospital_id: int | None = None) -> Select:
-    """Each hospital with its team and its number of active mentees."""
-    active = func.count(Mentee.id)
-    query = (
-        select(Hospital.id, Hospital.name, Hospital.district, Hospital.province, Team.name.label("team"), active.label("mentees"))
-        .outerjoin(Team, Team.id == Hospital.team_id)
-        .outerjoin(Mentee, (Mentee.hospital_id == Hospital.id) & (Mentee.status == "active"))
-        .group_by(Hospital.id, Hospital.name, Hospital.district, Hospital.province, Team.name)
-        .order_by(Hospital.province, Hospital.name)
-    )
-    if hospital_id is not None:
-        query = query.where(Hospital.id == hospital_id)
-    return query
-
-
-def mentees_by_department(hospital_id: int) -> Select:
-    return (
-        select(Department.name, func.count(Mentee.id).label("mentees"))
-        .join(Mentee, (Mentee.department_id == Department.id) & (Mentee.hospital_id == hospital_id) & (Mentee.status == "active"))
-        .group_by(Department.name)
-        .order_by(Department.name)
-    )
+LEFT_KINDS = ("out_of_programme", "left_service")
 
 
 def mentor_active_mentees(mentor_id: int) -> Select:
     """The mentor's current mentees with where they work now."""
     return (
-        select(Mentee.id, Mentee.full_name, Hospital.name.label("hospital"), Department.name.label("department"), Assignment.start_date)
+        select(Mentee.id, Mentee.full_name, Mentee.hospital_id, Hospital.name.label("hospital"), Department.name.label("department"), Assignment.start_date)
         .join(Assignment, Assignment.mentee_id == Mentee.id)
         .outerjoin(Hospital, Hospital.id == Mentee.hospital_id)
         .outerjoin(Department, Department.id == Mentee.department_id)
@@ -58,3 +31,42 @@ def users_by_role() -> Select:
         .group_by(User.role)
         .order_by(User.role)
     )
+
+
+def visits_in_range(user: User, start: date, end: date, province: str | None = None) -> Select:
+    """(hospital id, name, visit start, status) of every visit in the range the user may see, plus one
+    row per hospital without any (visit columns empty): the consistency chart in one query."""
+    query = (
+        select(Hospital.id, Hospital.name, Visit.start_date, Visit.end_date, Visit.status)
+        .outerjoin(Visit, (Visit.hospital_id == Hospital.id) & (Visit.start_date >= start) & (Visit.start_date <= end)
+                   & visit_scope(user))
+        .where(hospital_scope(user))
+        .order_by(Hospital.name, Hospital.id, Visit.start_date)
+    )
+    if province:
+        query = query.where(Hospital.province == province)
+    return query
+
+
+def left_before_finishing(start: date, end: date, province: str | None = None,
+                          scope: ColumnElement[bool] | None = None) -> Select:
+    """Mentees who left the programme or the service (not a move) in the range, with where they were."""
+    query = (
+        select(Transfer.mentee_id, Mentee.full_name, Transfer.kind, Transfer.effective_date, Hospital.name.label("hospital"),
+               Hospital.id.label("hospital_id"))
+        .join(Mentee, Mentee.id == Transfer.mentee_id)
+        .outerjoin(Hospital, Hospital.id == Transfer.from_hospital_id)
+        .where(Transfer.kind.in_(LEFT_KINDS), Transfer.cancelled_at.is_(None),
+               Transfer.effective_date >= start, Transfer.effective_date <= end)
+        .order_by(Transfer.effective_date.desc(), Transfer.id.desc())
+    )
+    if province:
+        query = query.where(Hospital.province == province)
+    if scope is not None:
+        query = query.where(scope)
+    return query
+
+
+def mentors_in_province(province: str) -> ColumnElement[bool]:
+    """Mentors whose team visits a hospital in the province."""
+    return Mentor.team_id.in_(select(Hospital.team_id).where(Hospital.province == province))

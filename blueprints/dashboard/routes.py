@@ -1,41 +1,118 @@
-"""Each role's home page. The coordinator's dashboard grows here (see the dashboard issue)."""
+"""Each role's home page, and the dashboard tiles: each tile its own fragment and CSV route with its own
+access rule (registered from `tiles.TILES`), so a slow or failing tile never holds up or breaks the page."""
 
-from flask import Blueprint, render_template
+import csv
+import io
+from datetime import date, datetime
+
+from flask import Blueprint, Response, current_app, make_response, render_template, request
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from markupsafe import Markup
 
 from ..auth.forms import ROLE_LABELS
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, ROLES, SYSADMIN
+from ..core.clock import today
 from ..core.extensions import db
+from ..core.formatting import format_day, format_instant
+from ..core.htmx import is_htmx
 from ..core.permissions import allow
-from ..people.models import Mentor, Team
+from ..people import queries as people_queries
+from ..people.roster import safe_cell
 from . import queries
+from .tiles import HOME_TILES, TABLE_ROWS, TILES, Filters, Tile, hospital_name
 
 bp = Blueprint("dashboard", __name__)
+
+
+def user():
+    return current_user._get_current_object()
 
 
 @bp.get("/")
 @allow(*ROLES)
 def home():
     role = current_user.role
-    context: dict = {"role_labels": ROLE_LABELS}
+    if role == SYSADMIN:
+        return render_template("dashboard/home_sysadmin.html", role_labels=ROLE_LABELS,
+                               users_by_role=db.session.execute(queries.users_by_role()).all())
+    filters = Filters.from_args(request.args, today())
+    context = {"filters": filters, "tiles": [TILES[name] for name in HOME_TILES.get(role, ())]}
     if role == COORDINATOR:
-        context["counts"] = db.session.execute(queries.programme_counts()).one()
-        context["hospitals"] = db.session.execute(queries.hospitals_overview()).all()
+        context["provinces"] = people_queries.provinces(user())
     elif role == HOSPITAL_ADMIN:
-        context["hospital"] = db.session.execute(queries.hospitals_overview(current_user.hospital_id)).one_or_none()
-        context["departments"] = db.session.execute(queries.mentees_by_department(current_user.hospital_id)).all()
+        context["hospital"] = hospital_name(current_user.hospital_id)
     elif role == MENTOR:
-        context["mentor"] = db.session.scalar(
-            db.select(Mentor)
-            .where(Mentor.id == current_user.mentor_id)
-            .options(
-                joinedload(Mentor.profession),
-                joinedload(Mentor.team).selectinload(Team.hospitals),
-                joinedload(Mentor.team).selectinload(Team.mentors).joinedload(Mentor.profession),
-            )
-        )
-        context["mentees"] = db.session.execute(queries.mentor_active_mentees(current_user.mentor_id)).all()
-    elif role == SYSADMIN:
-        context["users_by_role"] = db.session.execute(queries.users_by_role()).all()
+        context["linked"] = current_user.mentor_id is not None
     return render_template(f"dashboard/home_{role}.html", **context)
+
+
+def render_tile(tile: Tile) -> Response:
+    """The tile's fragment (or, without htmx, a page holding it). A tile that fails says so in its box."""
+    filters = Filters.from_args(request.args, today())
+    me = user()
+    try:
+        data = tile.load(filters, me, today())
+        body = Markup(render_template(f"dashboard/tiles/_{tile.name}.html", tile=tile, filters=filters, me=me, **data))
+        html = render_template("dashboard/_tile.html", tile=tile, filters=filters, me=me, body=body, shown=TABLE_ROWS, **data)
+    except Exception:
+        current_app.logger.exception("dashboard tile %s failed", tile.name)
+        db.session.rollback()
+        html = render_template("dashboard/_tile_error.html", tile=tile, filters=filters, me=me)
+    if not is_htmx():
+        html = render_template("dashboard/tile_page.html", tile=tile, filters=filters, me=me, body=Markup(html))
+    response = make_response(html)
+    response.vary.add("HX-Request")
+    return response
+
+
+def csv_value(value) -> str:
+    if isinstance(value, datetime):
+        return format_instant(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return safe_cell(value)
+
+
+def render_tile_csv(tile: Tile) -> Response:
+    """The tile's table as CSV (a BOM so spreadsheets read accents; cells never run as formulas)."""
+    filters = Filters.from_args(request.args, today())
+    table = tile.load(filters, user(), today())["table"]
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(str(h)) for h in table.header])
+    for row in table.rows:
+        writer.writerow([csv_value(v) for v in row])
+    response = Response(out.getvalue(), mimetype="text/csv")
+    stamp = f"{filters.start.isoformat()}-{filters.end.isoformat()}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{tile.name}-{stamp}.csv"'
+    return response
+
+
+def _register(tile: Tile) -> None:
+    def fragment():
+        return render_tile(tile)
+
+    def table_csv():
+        return render_tile_csv(tile)
+
+    fragment.__doc__ = f"Dashboard tile: {tile.name}."
+    bp.add_url_rule(f"/dashboard/tiles/{tile.name}", f"tile_{tile.name}", allow(*tile.roles)(fragment), methods=["GET"])
+    bp.add_url_rule(f"/dashboard/tiles/{tile.name}.csv", f"tile_{tile.name}_csv", allow(*tile.roles)(table_csv), methods=["GET"])
+
+
+for _tile in TILES.values():
+    _register(_tile)
+
+
+@bp.app_template_filter("cell")
+def cell(value) -> str:
+    """A table cell as people read it: dates as 26 Nov 2026, nothing for missing values."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_instant(value)
+    if isinstance(value, date):
+        return format_day(value)
+    return str(value)
+

@@ -275,17 +275,24 @@ def mentee_attendance_rate(mentee_id: int) -> dict:
     return {"expected_days": expected_days, "present_days": present_days, "rate": rate(present_days, expected_days)}
 
 
-def recent_missed_visits(since: date, user: User, limit: int = 10) -> list:
-    """Mentors recorded absent from a held visit since a date: shown to the coordinator unasked."""
-    return db.session.execute(
+def recent_missed_visits(since: date, user: User, limit: int | None = 10, *, until: date | None = None,
+                         province: str | None = None) -> list:
+    """Mentors recorded absent from a held visit since a date (to `until`, in a province if given): shown to
+    the coordinator unasked; `limit=None` returns them all (the dashboard groups them by mentor)."""
+    query = (
         select(Visit, Mentor.id.label("mentor_id"), Mentor.full_name, MentorAttendance.reason)
         .join(MentorAttendance, MentorAttendance.visit_id == Visit.id)
         .join(Mentor, Mentor.id == MentorAttendance.mentor_id)
         .where(MentorAttendance.present.is_(False), Visit.start_date >= since, Visit.status == "held", visit_scope(user))
         .options(joinedload(Visit.hospital))
-        .order_by(Visit.start_date.desc())
+        .order_by(Visit.start_date.desc(), Visit.id.desc())
         .limit(limit)
-    ).all()
+    )
+    if until is not None:
+        query = query.where(Visit.start_date <= until)
+    if province:
+        query = query.where(Visit.hospital_id.in_(select(Hospital.id).where(Hospital.province == province)))
+    return db.session.execute(query).all()
 
 
 # --- the visit page ------------------------------------------------------------------------

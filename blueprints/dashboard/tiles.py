@@ -1,0 +1,369 @@
+"""Dashboard tiles. A tile is one `Tile` entry in `TILES`: who may see it, how it loads its data (from the
+features' own scoped queries), where its detail is and what to do when it is empty. The routes give each
+tile a fragment (/dashboard/tiles/<name>) and a CSV of its table (/dashboard/tiles/<name>.csv); the
+home pages list the tiles of the role. Every loader runs a fixed number of queries, whatever the rows."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
+from ..core import queries as core_queries
+from ..core.extensions import db
+from ..equipment import queries as equipment_queries
+from ..equipment.forms import WARD_LABELS
+from ..people import queries as people_queries
+from ..people.forms import ABSENCE_KIND_LABELS, TRANSFER_KIND_LABELS
+from ..people.models import Hospital
+from ..visits import queries as visit_queries
+from ..visits.forms import CADENCE_LABELS, STATUS_LABELS
+from ..visits.models import Visit
+from . import charts, queries
+
+TABLE_ROWS = 15  # rows of a tile's table shown on the page; the CSV has them all
+LIST_ROWS = 8    # rows of a tile's own list or chart
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's date range and province, read from the URL and carried in every tile's URL."""
+
+    start: date
+    end: date
+    province: str | None = None
+
+    @classmethod
+    def from_args(cls, args, today: date) -> "Filters":
+        def day(name: str) -> date | None:
+            try:
+                return date.fromisoformat(args.get(name, ""))
+            except ValueError:
+                return None
+
+        end = day("to") or today
+        start = day("from") or end - timedelta(days=365)
+        if start > end:
+            start, end = end, start
+        return cls(start, end, (args.get("province") or "").strip() or None)
+
+    def args(self) -> dict:
+        values = {"from": self.start.isoformat(), "to": self.end.isoformat()}
+        if self.province:
+            values["province"] = self.province
+        return values
+
+
+@dataclass
+class Table:
+    """A tile's numbers: shown under the picture (behind a toggle) and downloaded as CSV."""
+
+    header: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Tile:
+    name: str
+    title: str
+    roles: tuple[str, ...]
+    load: Callable[[Filters, User, date], dict]  # -> template context with at least "table" and "empty"
+    detail: Callable[[Filters, User], str]        # the page the tile summarises
+    empty: str                                    # what to do when there is nothing to show
+    empty_action: tuple[str, Callable[[Filters, User], str]] | None = None  # (label, url) of the next step
+    note: str = ""                                # what the filters do not change, said in the tile
+
+
+def _as_of(filters: Filters, today: date) -> date:
+    return min(filters.end, today)
+
+
+# --- coordinator -----------------------------------------------------------------------------------
+
+def load_cadence(filters: Filters, user: User, today: date) -> dict:
+    on = _as_of(filters, today)
+    rows = [c for c in visit_queries.hospital_cadence(on, user)
+            if c.status in ("overdue", "due", "never") and (not filters.province or c.province == filters.province)]
+    rows.sort(key=lambda c: (c.status != "never", -(c.days_since or 0), c.hospital))
+    table = Table([_("Hospital"), _("Province"), _("Team"), _("Last held visit"), _("Days since"), _("Next planned"), _("Status")],
+                  [[c.hospital, c.province, c.team or "", c.last_held, c.days_since, c.next_planned, CADENCE_LABELS.get(c.status, c.status)]
+                   for c in rows])
+    chart = charts.bars([(c.hospital, c.days_since) for c in rows if c.days_since is not None][:LIST_ROWS])
+    return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "chart": chart, "table": table, "empty": not rows,
+            "overdue": sum(1 for c in rows if c.status in ("overdue", "never")), "due": sum(1 for c in rows if c.status == "due"),
+            "labels": CADENCE_LABELS, "as_of": on}
+
+
+def load_visits(filters: Filters, user: User, today: date) -> dict:
+    first = filters.end.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    last = (following + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    visits = db.session.scalars(visit_queries.visits_between(user, first, last, province=filters.province)).all()
+    months = [(first, [v for v in visits if v.start_date < following]), (following, [v for v in visits if v.start_date >= following])]
+    table = Table([_("Start"), _("End"), _("Hospital"), _("Team"), _("Status")],
+                  [[v.start_date, v.end_date, v.hospital.name, v.team.name if v.team else "", STATUS_LABELS.get(v.status, v.status)]
+                   for v in visits])
+    return {"months": months, "table": table, "empty": not visits, "status_labels": STATUS_LABELS}
+
+
+def consistency_rows(raw, start: date, end: date) -> list[dict]:
+    """Per hospital: visits planned and held in the range, mean interval and longest gap between held visits
+    (the range's ends count as edges, so a hospital never visited has the whole range as its gap)."""
+    by_hospital: dict[int, dict] = {}
+    for hospital_id, name, visit_start, _visit_end, status in raw:
+        row = by_hospital.setdefault(hospital_id, {"id": hospital_id, "label": name, "planned": 0, "held": []})
+        if visit_start is None:
+            continue
+        row["planned"] += 1
+        if status == "held":
+            row["held"].append(visit_start)
+    months = _months(start, end)
+    for row in by_hospital.values():
+        held = sorted(row["held"])
+        edges = [start, *held, end]
+        gaps = [(a, b) for a, b in zip(edges, edges[1:], strict=False)]
+        row["longest"] = max(gaps, key=lambda g: (g[1] - g[0]).days) if gaps else None
+        row["longest_days"] = (row["longest"][1] - row["longest"][0]).days if row["longest"] else 0
+        intervals = [(b - a).days for a, b in zip(held, held[1:], strict=False)]
+        row["mean_interval"] = round(sum(intervals) / len(intervals)) if intervals else None
+        row["per_month"] = [sum(1 for d in held if (d.year, d.month) == m) for m in months]
+        row["spark"] = charts.sparkline(row["per_month"])
+    return sorted(by_hospital.values(), key=lambda r: (-r["longest_days"], r["label"]))
+
+
+def _months(start: date, end: date) -> list[tuple[int, int]]:
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month) and len(months) < 36:
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def load_consistency(filters: Filters, user: User, today: date) -> dict:
+    end = _as_of(filters, today)
+    start = min(filters.start, end)
+    rows = consistency_rows(db.session.execute(queries.visits_in_range(user, start, end, filters.province)).all(), start, end)
+    table = Table([_("Hospital"), _("Visits planned"), _("Visits held"), _("Mean interval (days)"), _("Longest gap (days)"),
+                   _("Longest gap from"), _("Longest gap to")],
+                  [[r["label"], r["planned"], len(r["held"]), r["mean_interval"], r["longest_days"],
+                    r["longest"][0] if r["longest"] else None, r["longest"][1] if r["longest"] else None] for r in rows])
+    shown = rows[:LIST_ROWS]
+    return {"rows": shown, "more": max(len(rows) - LIST_ROWS, 0), "gap_chart": charts.gap_timeline(shown, start, end),
+            "table": table, "empty": not rows, "start": start, "end": end}
+
+
+def load_missed(filters: Filters, user: User, today: date) -> dict:
+    missed = visit_queries.recent_missed_visits(filters.start, user, None, until=filters.end, province=filters.province)
+    mentors: dict[int, dict] = {}
+    for visit, mentor_id, name, reason in missed:  # newest first
+        row = mentors.setdefault(mentor_id, {"id": mentor_id, "name": name, "missed": 0, "last": visit, "reason": reason or ""})
+        row["missed"] += 1
+    rows = sorted(mentors.values(), key=lambda r: (-r["missed"], r["name"]))
+    table = Table([_("Mentor"), _("Held visits missed"), _("Last missed"), _("Hospital"), _("Reason")],
+                  [[r["name"], r["missed"], r["last"].start_date, r["last"].hospital.name, r["reason"]] for r in rows])
+    return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows,
+            "chart": charts.bars([(r["name"], r["missed"]) for r in rows[:LIST_ROWS]])}
+
+
+def load_turnover(filters: Filters, user: User, today: date) -> dict:
+    on = _as_of(filters, today)
+    query = people_queries.transfers_out_last_12_months(on)
+    if filters.province:
+        query = query.where(Hospital.province == filters.province)
+    hospitals = db.session.execute(query.where(people_queries.hospital_scope(user))).all()
+    left = db.session.execute(queries.left_before_finishing(filters.start, filters.end, filters.province,
+                                                            people_queries.mentee_scope(user))).all()
+    left_per_hospital: dict[int, int] = {}
+    for row in left:
+        left_per_hospital[row.hospital_id] = left_per_hospital.get(row.hospital_id, 0) + 1
+    rows = [{"id": h.id, "name": h.name, "out": h.transfers_out, "left": left_per_hospital.get(h.id, 0)} for h in hospitals]
+    rows.sort(key=lambda r: (-r["out"], -r["left"], r["name"]))
+    table = Table([_("Hospital"), _("Transfers out in the 12 months to %(day)s", day=on.isoformat()), _("Left before finishing")],
+                  [[r["name"], r["out"], r["left"]] for r in rows])
+    busy = [r for r in rows if r["out"]]
+    return {"rows": busy[:LIST_ROWS], "left": left[:5], "left_count": len(left), "table": table, "as_of": on,
+            "empty": not busy and not left, "chart": charts.bars([(r["name"], r["out"]) for r in busy[:LIST_ROWS]]),
+            "kind_labels": TRANSFER_KIND_LABELS}
+
+
+def load_equipment(filters: Filters, user: User, today: date) -> dict:
+    data = equipment_queries.matrix(user, province=filters.province, critical_only=True)
+    rows, table = [], Table([_("Hospital"), _("Province"), _("Critical item"), _("Required"), _("Functional"), _("Gap"), _("Gap since")])
+    for row in data["rows"]:
+        gaps = [(item, cell) for item, cell in zip(data["items"], row["cells"], strict=True) if cell is not None and cell.gap]
+        for item, cell in gaps:
+            table.rows.append([row["hospital"].name, row["hospital"].province, item.name, cell.required, cell.functional, cell.gap,
+                               cell.gap_since])
+        if gaps:
+            rows.append({"hospital": row["hospital"], "gaps": gaps})
+    unchecked = sum(1 for row in data["rows"] if not row["checked"])
+    return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows,
+            "unchecked": unchecked, "chart": charts.bars([(r["hospital"].name, len(r["gaps"])) for r in rows[:LIST_ROWS]])}
+
+
+def load_refresher(filters: Filters, user: User, today: date) -> dict:
+    on = _as_of(filters, today)
+    query = people_queries.mentors_query(overdue_on=on)
+    if filters.province:
+        query = query.where(queries.mentors_in_province(filters.province))
+    mentors = db.session.scalars(query).all()
+    facts = people_queries.mentor_facts(m.id for m in mentors)
+    rows = [{"mentor": m, "last": facts.get(m.id, {}).get("last_refresher")} for m in mentors]
+    rows.sort(key=lambda r: (r["last"] is not None, r["last"] or on, r["mentor"].full_name))
+    table = Table([_("Mentor"), _("Profession"), _("Team"), _("Last refresher"), _("Days since")],
+                  [[r["mentor"].full_name, r["mentor"].profession.name, r["mentor"].team.name if r["mentor"].team else "",
+                    r["last"], (on - r["last"]).days if r["last"] else None] for r in rows])
+    return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows, "as_of": on,
+            "interval": current_app.config["REFRESHER_INTERVAL_DAYS"]}
+
+
+# --- mentor and hospital administrator ---------------------------------------------------------------
+
+def next_visit(user: User, today: date) -> Visit | None:
+    query = visit_queries.visits_between(user, today, today + timedelta(days=366), mine=True)
+    return db.session.scalars(query.where(Visit.status.in_(visit_queries.UPCOMING_STATUSES)).limit(1)).first()
+
+
+def load_next_visit(filters: Filters, user: User, today: date) -> dict:
+    visit = next_visit(user, today)
+    days, table = [], Table([_("Day"), _("Mentee"), _("Absence")])
+    if visit is not None:
+        if user.role == MENTOR:
+            names = {m.id: m.full_name for m in db.session.execute(queries.mentor_active_mentees(user.mentor_id))
+                     if m.hospital_id == visit.hospital_id}
+        else:
+            names = {m.id: m.full_name for m, _mentor in db.session.execute(
+                people_queries.mentees_query(user, hospital_id=visit.hospital_id))}
+        absences = visit_queries.absences_between(names, visit.start_date, visit.end_date)
+        for day in visit.day_dates:
+            away = sorted(((names[a.mentee_id], a.mentee_id, ABSENCE_KIND_LABELS.get(a.kind, a.kind)) for a in absences
+                           if a.start_date <= day <= a.end_date), key=lambda t: t[0])
+            days.append({"day": day, "away": away})
+            table.rows += [[day, name, kind] for name, _id, kind in away]
+        expected = len(names)
+    else:
+        expected = 0
+    return {"visit": visit, "days": days, "table": table, "empty": visit is None, "expected": expected,
+            "clashes": len({mentee_id for d in days for _name, mentee_id, _kind in d["away"]})}
+
+
+def load_my_mentees(filters: Filters, user: User, today: date) -> dict:
+    rows = db.session.execute(queries.mentor_active_mentees(user.mentor_id)).all() if user.mentor_id else []
+    table = Table([_("Mentee"), _("Hospital"), _("Department"), _("Since")],
+                  [[m.full_name, m.hospital or "", m.department or "", m.start_date] for m in rows])
+    return {"rows": rows[:TABLE_ROWS], "more": max(len(rows) - TABLE_ROWS, 0), "table": table, "empty": not rows}
+
+
+def load_notifications(filters: Filters, user: User, today: date) -> dict:
+    rows = db.session.scalars(core_queries.notifications_for(user.id).limit(LIST_ROWS)).all()
+    unread = core_queries.unread_count(user.id)
+    table = Table([_("When"), _("Message"), _("Read")], [[n.created_at, n.message, "yes" if n.read_at else ""] for n in rows])
+    return {"rows": rows, "unread": unread, "table": table, "empty": not rows}
+
+
+def load_hospital_mentees(filters: Filters, user: User, today: date) -> dict:
+    rows = db.session.execute(people_queries.mentees_query(user, hospital_id=user.hospital_id)).all()
+    table = Table([_("Mentee"), _("Profession"), _("Department"), _("Mentor")],
+                  [[m.full_name, m.profession.name, m.department.name if m.department else "", mentor or ""] for m, mentor in rows])
+    return {"rows": rows[:TABLE_ROWS], "more": max(len(rows) - TABLE_ROWS, 0), "table": table, "empty": not rows}
+
+
+def load_transfers(filters: Filters, user: User, today: date) -> dict:
+    since = today - timedelta(days=365)
+    moves = []
+    for direction in ("in", "out"):
+        for t in db.session.scalars(people_queries.hospital_transfers(user.hospital_id, direction)):
+            if t.effective_date >= since:
+                moves.append((direction, t))
+    moves.sort(key=lambda pair: (pair[1].effective_date, pair[1].id), reverse=True)
+    readable = people_queries.readable_mentee_ids(user, [t.mentee_id for _d, t in moves])
+    labels = {"in": _("in"), "out": _("out")}
+    table = Table([_("Date"), _("Mentee"), _("In or out"), _("Kind"), _("From"), _("To")],
+                  [[t.effective_date, t.mentee.full_name, labels[d], TRANSFER_KIND_LABELS.get(t.kind, t.kind),
+                    t.from_hospital.name if t.from_hospital else "", t.to_hospital.name if t.to_hospital else ""] for d, t in moves])
+    return {"moves": moves[:TABLE_ROWS], "readable": readable, "table": table, "empty": not moves, "labels": labels,
+            "kind_labels": TRANSFER_KIND_LABELS,
+            "moved_in": sum(1 for d, _t in moves if d == "in"), "moved_out": sum(1 for d, _t in moves if d == "out")}
+
+
+def load_equipment_due(filters: Filters, user: User, today: date) -> dict:
+    data = equipment_queries.matrix(user)
+    row = next((r for r in data["rows"] if r["hospital"].id == user.hospital_id), None)
+    last = db.session.execute(equipment_queries.hospital_checks(user.hospital_id, limit=1)).first()
+    gaps = [(item, cell) for item, cell in zip(data["items"], row["cells"], strict=True) if cell is not None and cell.gap] if row else []
+    gaps.sort(key=lambda pair: (not pair[0].critical, pair[0].ward, pair[0].name))
+    last_date = last[0].check_date if last else None
+    due = last_date + timedelta(days=current_app.config["VISIT_CADENCE_DAYS"]) if last_date else today
+    table = Table([_("Item"), _("Ward"), _("Critical"), _("Required"), _("Functional"), _("Gap"), _("Gap since")],
+                  [[item.name, WARD_LABELS.get(item.ward, item.ward), "yes" if item.critical else "", cell.required, cell.functional,
+                    cell.gap, cell.gap_since] for item, cell in gaps])
+    return {"gaps": gaps[:LIST_ROWS], "more": max(len(gaps) - LIST_ROWS, 0), "table": table, "empty": last is None,
+            "last": last_date, "due": due, "overdue": due < today}
+
+
+# --- the registry: adding a tile is one entry here and one template, dashboard/tiles/_<name>.html -------
+
+def _url(endpoint: str, **fixed) -> Callable[[Filters, User], str]:
+    return lambda filters, user: url_for(endpoint, **fixed)
+
+
+def _province(endpoint: str, **fixed) -> Callable[[Filters, User], str]:
+    return lambda filters, user: url_for(endpoint, **fixed, **({"province": filters.province} if filters.province else {}))
+
+
+def _own_hospital(endpoint: str) -> Callable[[Filters, User], str]:
+    return lambda filters, user: url_for(endpoint, hospital_id=user.hospital_id)
+
+
+def _month(filters: Filters, user: User) -> str:
+    return url_for("visits.calendar", month=filters.end.strftime("%Y-%m"))
+
+
+TILES: dict[str, Tile] = {tile.name: tile for tile in (
+    Tile("cadence", _l("Hospitals overdue or due for a visit"), (COORDINATOR,), load_cadence, _province("people.hospitals"),
+         _l("Every hospital had a visit recently enough."), (_l("Open the planner"), _url("visits.planner")),
+         note=_l("As on the last day of the range.")),
+    Tile("visits", _l("Visits this month and next"), (COORDINATOR,), load_visits, _month,
+         _l("No visits planned these two months."), (_l("Open the planner"), _url("visits.planner")),
+         note=_l("The month of the range's last day and the next.")),
+    Tile("consistency", _l("Visit consistency per hospital"), (COORDINATOR,), load_consistency, _province("people.hospitals"),
+         _l("No hospitals in the programme yet."), (_l("Add a hospital"), _url("people.hospital_new"))),
+    Tile("missed", _l("Mentors' missed visits"), (COORDINATOR,), load_missed, _url("visits.visits", status="held"),
+         _l("No mentor missed a held visit in this range. Record attendance on every held visit so this stays true."),
+         (_l("Open the visit list"), _url("visits.visits", status="held"))),
+    Tile("turnover", _l("Mentee turnover per hospital"), (COORDINATOR,), load_turnover, _province("people.hospitals"),
+         _l("No mentee transferred out or left in this range."), (_l("Open the mentee list"), _url("people.mentees"))),
+    Tile("equipment", _l("Critical equipment gaps"), (COORDINATOR,), load_equipment, _province("equipment.matrix", critical="1"),
+         _l("No critical equipment gap in the latest counts. Hospitals check their equipment on each visit."),
+         (_l("Open the equipment matrix"), _province("equipment.matrix")), note=_l("Latest counts, whatever the date range.")),
+    Tile("refresher", _l("Mentors overdue for a refresher course"), (COORDINATOR,), load_refresher,
+         _url("people.mentors", overdue="1"), _l("Every active mentor's refresher course is up to date."),
+         (_l("Open the mentor list"), _url("people.mentors")), note=_l("As on the last day of the range.")),
+    Tile("next_visit", _l("Next visit"), (MENTOR, HOSPITAL_ADMIN), load_next_visit, _url("visits.agenda"),
+         _l("No visit planned yet. The programme coordinator plans visits."), (_l("Open the calendar"), _url("visits.calendar"))),
+    Tile("my_mentees", _l("My mentees"), (MENTOR,), load_my_mentees, lambda f, u: url_for("people.mentor", mentor_id=u.mentor_id),
+         _l("No mentees assigned to you yet. The programme coordinator assigns them."), None),
+    Tile("hospital_mentees", _l("The hospital's mentees"), (HOSPITAL_ADMIN,), load_hospital_mentees, _url("people.mentees"),
+         _l("No mentees at this hospital yet: import your roster."), (_l("Import the roster"), _url("people.roster_import"))),
+    Tile("transfers", _l("Transfers in and out in the last 12 months"), (HOSPITAL_ADMIN,), load_transfers,
+         _own_hospital("people.hospital"), _l("No mentee moved in or out in the last 12 months."), None),
+    Tile("equipment_due", _l("Equipment checklist"), (HOSPITAL_ADMIN,), load_equipment_due, _own_hospital("equipment.hospital"),
+         _l("No equipment check yet: start the checklist."), (_l("Open the checklist"), _own_hospital("equipment.hospital"))),
+    Tile("notifications", _l("Notifications"), (MENTOR, HOSPITAL_ADMIN), load_notifications, _url("core.notifications"),
+         _l("No notifications. Changes to your visits and mentees will appear here."), None),
+)}
+
+HOME_TILES = {
+    COORDINATOR: ("cadence", "visits", "consistency", "missed", "turnover", "equipment", "refresher"),
+    MENTOR: ("next_visit", "my_mentees", "notifications"),
+    HOSPITAL_ADMIN: ("next_visit", "hospital_mentees", "transfers", "equipment_due", "notifications"),
+}
+
+
+def hospital_name(hospital_id: int | None) -> str | None:
+    return db.session.scalar(select(Hospital.name).where(Hospital.id == hospital_id)) if hospital_id else None
+

@@ -93,3 +93,25 @@ class SkillForm(FlaskForm):
     name = StringField(_l("Skill"), validators=[InputRequired(message=_l("Give the skill a name.")), Length(max=160)])
     position = IntegerField(_l("Order in the list"), default=0,
                             validators=[Optional(), NumberRange(min=0, max=999, message=_l("From 0 to 999."))])
+
+
+class ReflectionForm(VersionedForm):
+    went_well = TextAreaField(_l("What went well"), validators=[Optional(), Length(max=5000)])
+    challenges = TextAreaField(_l("Challenges"), validators=[Optional(), Length(max=5000)])
+    mentees_absent = TextAreaField(_l("Mentees absent and why"), validators=[Optional(), Length(max=5000)])
+    equipment_problems = TextAreaField(_l("Equipment problems seen"), validators=[Optional(), Length(max=5000)])
+    support_needed = TextAreaField(_l("Support needed from the programme or the hospital"), validators=[Optional(), Length(max=5000)],
+                                   description=_l("Coordinators follow each of these up until it is resolved."))
+
+
+SUPPORT_LABELS = {"open": _l("open"), "in_progress": _l("in progress"), "resolved": _l("resolved")}
+
+
+class SupportForm(FlaskForm):
+    support_status = SelectField(_l("Status"), choices=select_choices(SUPPORT_LABELS.items()), validate_choice=False)
+    support_owner_id = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False)
+
+
+class SelfAssessmentForm(FlaskForm):
+    assessed_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date of the self-assessment."))])
+    learning_needs = TextAreaField(_l("Learning needs, in the mentee's words"), validators=[Optional(), Length(max=5000)])

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.extensions import db
 from ..core.models import UTCDateTime, utcnow
 from ..people.models import Mentee, Mentor, Profession
+from ..visits.models import Visit
 
 CONTACT_TYPES = ("on_site", "phone", "virtual")
 TEACHING_METHODS = (
@@ -67,6 +68,7 @@ class Feedback(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
+    visit: Mapped[Visit] = relationship()
     mentee: Mapped[Mentee] = relationship()
     mentor: Mapped[Mentor] = relationship()
     ratings: Mapped[list["SkillRating"]] = relationship(back_populates="feedback", cascade="all, delete-orphan")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
@@ -181,12 +181,91 @@ def mentee_open_items(mentee_id: int) -> list[ActionItem]:
     ))
 
 
-def cpd_by_year(mentee_id: int) -> list[tuple[int, float]]:
-    rows = db.session.execute(
-        select(Visit.start_date, Feedback.cpd_hours).join(Visit, Visit.id == Feedback.visit_id)
-        .where(Feedback.mentee_id == mentee_id, Feedback.cpd_hours.is_not(None), and_(Feedback.status == "signed"))
+
+# --- reflections, self-assessments, the mentee's record ------------------------------------
+
+def reflection_for(visit_id: int, mentor_id: int):
+    from .models import Reflection
+
+    return db.session.scalar(select(Reflection).where(Reflection.visit_id == visit_id, Reflection.mentor_id == mentor_id))
+
+
+def reflection_scope(user: User) -> ColumnElement[bool]:
+    """Coordinators read every reflection; a mentor their own; hospital administrators none (they are the mentors' notes)."""
+    from .models import Reflection
+
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == MENTOR and user.mentor_id:
+        return Reflection.mentor_id == user.mentor_id
+    return false()
+
+
+def get_reflection_or_404(reflection_id: int, user: User):
+    from .models import Reflection
+
+    return db.first_or_404(select(Reflection).where(Reflection.id == reflection_id, reflection_scope(user)))
+
+
+def support_requests(status: str | None = None) -> Select:
+    """Reflections that asked for support, oldest open first, with their visit and hospital."""
+    from ..people.models import Hospital
+    from .models import Reflection
+
+    query = (
+        select(Reflection, Visit, Hospital.name.label("hospital_name"))
+        .join(Visit, Visit.id == Reflection.visit_id).join(Hospital, Hospital.id == Visit.hospital_id)
+        .where(Reflection.support_needed != "")
+        .options(joinedload(Reflection.mentor))
+        .order_by(Reflection.support_status, Visit.start_date, Reflection.id)
+    )
+    if status:
+        query = query.where(Reflection.support_status == status)
+    return query
+
+
+def can_enter_self_assessment(user: User, mentee: Mentee) -> bool:
+    """The mentee's own mentor or their hospital's administrator enters it on their behalf."""
+    if user.role == HOSPITAL_ADMIN:
+        return mentee.hospital_id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        return db.session.scalar(select(exists().where(
+            Assignment.mentee_id == mentee.id, Assignment.mentor_id == user.mentor_id, Assignment.end_date.is_(None)))) or False
+    return False
+
+
+def mentee_record(mentee: Mentee, user: User) -> dict:
+    """The mentee page's mentoring section: baseline against latest self-assessment, ratings over time,
+    open action items, CPD hours per year, and the feedback this user may open (five queries whatever the history)."""
+    from .models import SelfAssessment
+
+    assessments = list(db.session.scalars(
+        select(SelfAssessment).where(SelfAssessment.mentee_id == mentee.id).order_by(SelfAssessment.assessed_on, SelfAssessment.id)))
+    skills = {s.id: s for s in skills_for(mentee.profession)}
+    over_time: dict[int, dict] = {}
+    days: list[date] = []
+    for day, skill_id, name, rating in progress(mentee.id):
+        if day not in days:
+            days.append(day)
+        over_time.setdefault(skill_id, {"name": name, "ratings": {}})["ratings"][day] = rating
+    feedbacks = db.session.execute(
+        select(Feedback.visit_id, Feedback.status, Visit.start_date, Feedback.cpd_hours)
+        .join(Visit, Visit.id == Feedback.visit_id).where(Feedback.mentee_id == mentee.id).order_by(Visit.start_date.desc())
     ).all()
-    years: dict[int, float] = {}
-    for day, hours in rows:
-        years[day.year] = years.get(day.year, 0) + hours
-    return sorted(years.items(), reverse=True)
+    cpd: dict[int, float] = {}
+    for _visit_id, status, day, hours in feedbacks:
+        if status == "signed" and hours:
+            cpd[day.year] = cpd.get(day.year, 0) + hours
+    return {
+        "baseline": assessments[0] if assessments else None,
+        "latest": assessments[-1] if len(assessments) > 1 else None,
+        "assessment_count": len(assessments),
+        "framework": list(skills.values()),
+        "over_time": over_time, "rating_days": days[-6:],
+        "open_items": mentee_open_items(mentee.id),
+        "cpd_by_year": sorted(cpd.items(), reverse=True),
+        "feedbacks": feedbacks,
+        "can_self_assess": can_enter_self_assessment(user, mentee),
+        "can_read_feedback": bool(feedbacks) and bool(db.session.scalar(
+            select(exists().where(Mentee.id == mentee.id, feedback_mentee_scope(user))))),
+    }

@@ -21,10 +21,14 @@ from .forms import (
     CONTACT_LABELS,
     FOLLOWUP_LABELS,
     METHOD_LABELS,
+    SUPPORT_LABELS,
     FeedbackForm,
+    ReflectionForm,
     ReopenForm,
+    SelfAssessmentForm,
     SignForm,
     SkillForm,
+    SupportForm,
     feedback_rows,
 )
 from .framework import NOT_OBSERVED, rating_scale
@@ -290,3 +294,128 @@ def skill_retire(skill_id: int):
             db.session.commit()
             flash(_("Skill retired; its ratings stay in the mentees' history."), "success")
     return htmx_redirect(url_for("mentoring.skills")) if is_htmx() else redirect(url_for("mentoring.skills"))
+
+
+# --- reflections ---------------------------------------------------------------------------
+
+@bp.route("/visits/<int:visit_id>/reflection", methods=["GET", "POST"])
+@allow(MENTOR)
+def reflection(visit_id: int):
+    """The signed-in mentor's own reflection on a visit they attended."""
+    from ..visits.queries import get_visit_or_404
+
+    visit = get_visit_or_404(visit_id, user())
+    if visit.team_id != current_user.mentor.team_id:
+        return render_template("errors/error.html", code=403, title=_("Not allowed"),
+                               message=_("Reflections are written by the visiting team's mentors.")), 403
+    record = queries.reflection_for(visit.id, current_user.mentor_id)
+    form = ReflectionForm(obj=record)
+    if request.method == "GET" and record is not None:
+        form.version.data = record.version
+    if request.method == "POST" and form.validate():
+        try:
+            services.save_reflection(visit, current_user.mentor_id, record, form.opened_at(),
+                                     {name: getattr(form, name).data for name in services.REFLECTION_FIELDS})
+        except EditConflict:
+            db.session.rollback()
+            record = queries.reflection_for(visit.id, current_user.mentor_id)
+            form.version.data = record.version if record else ""
+            return render_template("mentoring/reflection.html", form=form, visit=visit, conflict=True), 409
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Reflection saved."), "success")
+            return htmx_redirect(url_for("visits.visit", visit_id=visit.id))
+    return render_template("mentoring/reflection.html", form=form, visit=visit), 422 if form.errors or form.form_errors else 200
+
+
+@bp.get("/reflections/support")
+@allow(COORDINATOR)
+def support_list():
+    """What mentors asked of the programme or the hospital, tracked until resolved."""
+    status = request.args.get("status", "open")
+    page = paginate(queries.support_requests(status if status in SUPPORT_LABELS else None))
+    return render_page_or_fragment("mentoring/support.html", "mentoring/_support_table.html", page=page, status_filter=status,
+                                   support_labels=SUPPORT_LABELS, owners=_owners(), empty_form=EmptyForm())
+
+
+def _owners() -> list[tuple[int, str]]:
+    from sqlalchemy import select
+
+    from ..auth.models import User
+
+    return [(u.id, u.display_name) for u in db.session.scalars(
+        select(User).where(User.role == COORDINATOR, User.active).order_by(User.display_name))]
+
+
+@bp.post("/reflections/<int:reflection_id>/support")
+@allow(COORDINATOR)
+def support_update(reflection_id: int):
+    record = queries.get_reflection_or_404(reflection_id, user())
+    form = SupportForm()
+    form.support_owner_id.choices = select_choices(_owners(), blank=_("— nobody yet —"))
+    if form.validate():
+        try:
+            services.update_support(record, form.support_status.data, form.support_owner_id.data)
+        except RuleBroken as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+            return redirect(url_for("mentoring.support_list")), 303
+        db.session.commit()
+        flash(_("Support request updated."), "success")
+    return htmx_redirect(url_for("mentoring.support_list"))
+
+
+# --- self-assessments ----------------------------------------------------------------------
+
+@bp.route("/mentees/<int:mentee_id>/self-assessments/new", methods=["GET", "POST"])
+@allow(MENTOR, HOSPITAL_ADMIN)
+def self_assessment_new(mentee_id: int):
+    from ..people.queries import get_mentee_or_404
+
+    mentee = get_mentee_or_404(mentee_id, user())
+    if not queries.can_enter_self_assessment(user(), mentee):
+        return render_template("errors/error.html", code=403, title=_("Not allowed"),
+                               message=_("The mentee's mentor or their hospital's administrator enters self-assessments.")), 403
+    skills = queries.skills_for(mentee.profession)
+    scale = rating_scale()
+    form = SelfAssessmentForm()
+    if request.method == "GET":
+        form.assessed_on.data = today()
+    errors: dict[str, list] = {}
+    ratings = {}
+    if request.method == "POST":
+        form.validate()
+        for skill in skills:
+            raw = request.form.get(f"rating-{skill.id}", "")
+            try:
+                ratings[skill.id] = int(raw) if raw else None
+            except ValueError:
+                errors[f"rating-{skill.id}"] = [_("A rating is a number on the scale.")]
+        if not form.errors and not errors:
+            try:
+                services.add_self_assessment(mentee, assessed_on=form.assessed_on.data, learning_needs=form.learning_needs.data or "",
+                                             ratings=ratings, scale=scale, skill_ids={s.id for s in skills}, by=user())
+            except RuleBroken as refusal:
+                db.session.rollback()
+                errors[refusal.field] = [refusal.message]
+            else:
+                db.session.commit()
+                flash(_("Self-assessment saved."), "success")
+                return htmx_redirect(url_for("people.mentee", mentee_id=mentee.id))
+    status = 422 if (form.errors or errors) else 200
+    return render_template("mentoring/self_assessment_form.html", form=form, mentee=mentee, skills=skills, scale=scale,
+                           errors=errors, posted=request.form, not_observed=NOT_OBSERVED), status
+
+
+@bp.get("/mentees/<int:mentee_id>/mentoring")
+@allow(*READERS)
+def mentee_record(mentee_id: int):
+    """The mentee page's mentoring section (loaded into the page by htmx; a page of its own without JavaScript)."""
+    from ..people.queries import get_mentee_or_404
+
+    mentee = get_mentee_or_404(mentee_id, user())
+    return render_page_or_fragment("mentoring/mentee_record.html", "mentoring/_mentee_record.html", mentee=mentee,
+                                   record=queries.mentee_record(mentee, user()))

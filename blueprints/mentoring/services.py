@@ -181,3 +181,60 @@ def retire_skill(skill: Skill, on: date) -> None:
     skill.retired_on = on
     db.session.flush()
     audit.record("skill.retire", skill, summary=f"retired skill {skill.name}", after={"retired_on": on.isoformat()})
+
+
+# --- reflections and self-assessments ------------------------------------------------------
+
+REFLECTION_FIELDS = ("went_well", "challenges", "mentees_absent", "equipment_problems", "support_needed")
+
+
+def save_reflection(visit: Visit, mentor_id: int, reflection, opened_version: int | None, values: dict):
+    """A mentor's reflection on a held visit; a stale version (another tab) is a conflict."""
+    from .models import Reflection
+
+    if visit.status != "held":
+        raise RuleBroken("form", _("Reflections are written for a held visit."))
+    if reflection is not None and opened_version != reflection.version:
+        raise EditConflict
+    if reflection is None:
+        reflection = Reflection(visit_id=visit.id, mentor_id=mentor_id)
+        db.session.add(reflection)
+    for name in REFLECTION_FIELDS:
+        setattr(reflection, name, (values.get(name) or "").strip())
+    reflection.submitted_at = utcnow()
+    flush_or_conflict()
+    audit.record("reflection.save", reflection, summary="saved a visit reflection", hospital_id=visit.hospital_id)
+    return reflection
+
+
+def update_support(reflection, status: str, owner_id: int | None) -> None:
+    from .models import SUPPORT_STATUSES
+
+    if status not in SUPPORT_STATUSES:
+        raise RuleBroken("support_status", _("Choose open, in progress or resolved."))
+    before = {"status": reflection.support_status, "owner_id": reflection.support_owner_id}
+    reflection.support_status, reflection.support_owner_id = status, owner_id
+    flush_or_conflict()
+    changed_before, changed_after = audit.changes(before, {"status": status, "owner_id": owner_id})
+    if changed_after:
+        audit.record("reflection.support", reflection, summary="support request followed up", before=changed_before, after=changed_after)
+
+
+def add_self_assessment(mentee: Mentee, *, assessed_on: date, learning_needs: str, ratings: dict[int, int | None],
+                        scale: dict[int, str], skill_ids: set[int], by):
+    """The mentee's own ratings, entered on their behalf; every skill rated on the scale or left blank."""
+    from .models import SelfAssessment
+
+    for skill_id, rating in ratings.items():
+        if skill_id not in skill_ids:
+            raise RuleBroken(f"rating-{skill_id}", _("This skill is not in the mentee's framework."))
+        if rating is not None and rating not in scale:
+            raise RuleBroken(f"rating-{skill_id}", _("A rating is from %(low)s to %(high)s, or not observed.", low=min(scale), high=max(scale)))
+    if not any(r is not None for r in ratings.values()) and not learning_needs.strip():
+        raise RuleBroken("form", _("Rate at least one skill or write the learning needs."))
+    assessment = SelfAssessment(mentee_id=mentee.id, assessed_on=assessed_on, learning_needs=learning_needs.strip(),
+                                ratings={str(k): v for k, v in ratings.items() if v is not None}, entered_by_id=by.id)
+    db.session.add(assessment)
+    db.session.flush()
+    audit.record("self_assessment.create", assessment, summary=f"self-assessment for {mentee.full_name}", hospital_id=mentee.hospital_id)
+    return assessment

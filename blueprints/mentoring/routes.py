@@ -118,10 +118,7 @@ def _form_response(context: dict, form: FeedbackForm, errors: dict, status: int,
             field = getattr(form, name, None)
             if field is not None and hasattr(field, "errors") and name != "form":
                 field.errors = list(messages)
-    context.update(form=form, errors=errors, rows=_rows(context, formdata), sign_form=SignForm(formdata=None),
-                   reopen_form=ReopenForm(formdata=None))
-    if context["feedback"] is not None:
-        context["sign_form"].version.data = context["feedback"].version
+    context.update(form=form, errors=errors, rows=_rows(context, formdata), reopen_form=ReopenForm(formdata=None))
     return render_page_or_fragment("mentoring/feedback.html", "mentoring/_feedback_form.html", status=status, **context)
 
 
@@ -190,11 +187,21 @@ def feedback_autosave(visit_id: int, mentee_id: int):
 def feedback_sign(visit_id: int, mentee_id: int):
     place = queries.feedback_or_404(visit_id, mentee_id, user())
     back = url_for("mentoring.feedback", visit_id=visit_id, mentee_id=mentee_id)
-    if not place.can_write or place.feedback is None:
+    if not place.can_write or (place.feedback is None and "contact_type" not in request.form):
         return render_template("errors/error.html", code=403, title=_("Not allowed"),
-                               message=_("Only the mentee's assigned mentor signs off saved feedback.")), 403
+                               message=_("Only the mentee's assigned mentor signs off feedback.")), 403
     form = SignForm()
     try:
+        if "contact_type" in request.form:  # the whole form: save what was typed since the last autosave first
+            context = _feedback_context(place)
+            full = _feedback_form(place, request.form)
+            full.validate()
+            errors, saved_feedback = _save(place, context, full)
+            if errors:
+                db.session.rollback()
+                return _form_response(context, full, errors, 422, request.form)
+            place.feedback = saved_feedback
+            form.version.data = saved_feedback.version
         services.sign_feedback(place.feedback, form.opened_at(), user())
     except EditConflict:
         db.session.rollback()
@@ -202,8 +209,9 @@ def feedback_sign(visit_id: int, mentee_id: int):
         return redirect(back), 303
     except RuleBroken as refusal:
         db.session.rollback()
-        context = _feedback_context(place)
-        return _form_response(context, _feedback_form(place), {"form": [refusal.message]}, 422)
+        place = queries.feedback_or_404(visit_id, mentee_id, user())
+        posted = request.form if "contact_type" in request.form else None
+        return _form_response(_feedback_context(place), _feedback_form(place, posted), {"form": [refusal.message]}, 422, posted)
     db.session.commit()
     flash(_("Feedback signed off."), "success")
     return htmx_redirect(back)

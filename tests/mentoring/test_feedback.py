@@ -231,3 +231,23 @@ def test_feedback_form_queries_do_not_grow_with_skills_and_action_items(client, 
         assert client.get(path).status_code == 200
     print("feedback form queries", len(many))
     assert len(many) == len(few) <= 12
+
+
+def test_save_and_sign_off_keeps_what_was_typed_since_the_last_autosave(client, world):
+    login(client, world["mentor_user"])
+    client.post(url(world, suffix="/autosave"), data=form_data(world, strengths="Autosaved"), headers=HTMX)
+    version = saved(world).version
+    response = client.post(url(world, suffix="/sign"), data=form_data(world, strengths="Typed after autosave", version=str(version)))
+    assert response.status_code == 302
+    feedback = saved(world)
+    assert feedback.signed and feedback.strengths == "Typed after autosave"
+
+
+def test_signing_off_empty_feedback_is_refused_and_keeps_the_form(client, world):
+    login(client, world["mentor_user"])
+    skills = midwife_skills()
+    empty = form_data(world, strengths="", areas_to_improve="", mentee_comment="Mentee words",
+                      **{f"rating-{skills[0].id}": "", f"rating-{skills[1].id}": "", "action-text": [""], "action-due": [""]})
+    response = client.post(url(world, suffix="/sign"), data=empty)
+    assert response.status_code == 422 and b"before signing off" in response.data and b"Mentee words" in response.data
+    assert saved(world) is None

@@ -29,7 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
     from blueprints.core.views import bp as core_bp
     from blueprints.dashboard.routes import bp as dashboard_bp
     from blueprints.equipment.routes import bp as equipment_bp
+    from blueprints.mentoring.routes import bp as mentoring_bp
     from blueprints.people.routes import bp as people_bp
+    from blueprints.reports.routes import bp as reports_bp
     from blueprints.visits.routes import bp as visits_bp
 
     app.register_blueprint(core_bp)
@@ -38,6 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(people_bp)
     app.register_blueprint(equipment_bp)
     app.register_blueprint(visits_bp)
+    app.register_blueprint(mentoring_bp)
+    app.register_blueprint(reports_bp)
 
     from blueprints.core.cli import register_cli
 

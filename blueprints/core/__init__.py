@@ -51,6 +51,7 @@ def _import_models() -> None:
     """Import every model module so metadata (and Alembic's autogenerate) sees all tables."""
     from ..auth import models as _auth  # noqa: F401
     from ..equipment import models as _equipment  # noqa: F401
+    from ..mentoring import models as _mentoring  # noqa: F401
     from ..people import models as _people  # noqa: F401
     from ..visits import models as _visits  # noqa: F401
     from . import models as _core  # noqa: F401

@@ -41,8 +41,10 @@ FIXED_HOLIDAYS = (
 
 
 def seed_defaults() -> None:
-    """Insert the departments, professions, fixed holidays and equipment items that are missing; never changes edited rows."""
+    """Insert the departments, professions, fixed holidays, equipment items, skills and rating scale that are missing;
+    never changes edited rows."""
     from ..equipment.catalogue import seed_catalogue
+    from ..mentoring.framework import seed_skills
     from ..visits.models import Holiday
 
     have = set(db.session.scalars(select(Department.code)))
@@ -53,5 +55,7 @@ def seed_defaults() -> None:
     )
     have = {(m, d) for m, d in db.session.execute(select(Holiday.month, Holiday.day).where(Holiday.year.is_(None)))}
     db.session.add_all(Holiday(month=m, day=d, name=n) for m, d, n in FIXED_HOLIDAYS if (m, d) not in have)
+    db.session.flush()
     seed_catalogue()
+    seed_skills()
     db.session.flush()

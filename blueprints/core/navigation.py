@@ -16,6 +16,8 @@ MENU = (
     ("people.teams", _l("Teams"), (COORDINATOR,)),
     ("people.mentors", _l("Mentors"), (COORDINATOR,)),
     ("people.mentees", _l("Mentees"), (COORDINATOR, HOSPITAL_ADMIN, MENTOR)),
+    ("mentoring.skills", _l("Skills"), (COORDINATOR,)),
+    ("mentoring.support_list", _l("Support"), (COORDINATOR,)),
     ("equipment.matrix", _l("Equipment"), (COORDINATOR, HOSPITAL_ADMIN)),
     ("auth.users", _l("Users"), (SYSADMIN,)),
     ("core.audit", _l("Audit"), (SYSADMIN, COORDINATOR)),

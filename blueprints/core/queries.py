@@ -25,6 +25,8 @@ AUDIT_KINDS = {
     "team": (_l("Teams"), ("team",)),
     "mentor": (_l("Mentors"), ("mentor",)),
     "roster": (_l("Roster imports"), ("roster",)),
+    "feedback": (_l("Feedback"), ("feedback",)),
+    "mentoring": (_l("Skills, self-assessments, reflections"), ("skill", "self_assessment", "reflection")),
 }
 
 

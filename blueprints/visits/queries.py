@@ -313,9 +313,12 @@ def visit_mentors(visit: Visit) -> list[dict]:
         .group_by(MentorAttendance.mentor_id)
         .subquery()
     )
+    from ..mentoring.models import Reflection
+
+    reflected = select(Reflection.id).where(Reflection.visit_id == visit.id, Reflection.mentor_id == Mentor.id).correlate(Mentor).exists()
     here = aliased(MentorAttendance)
     rows = db.session.execute(
-        select(Mentor, here, summaries.c.recorded, summaries.c.missed)
+        select(Mentor, here, summaries.c.recorded, summaries.c.missed, reflected.label("reflected"))
         .outerjoin(here, and_(here.mentor_id == Mentor.id, here.visit_id == visit.id))
         .outerjoin(summaries, summaries.c.mentor_id == Mentor.id)
         .where(or_(and_(Mentor.team_id == visit.team_id, Mentor.active), here.id.is_not(None)))
@@ -323,8 +326,9 @@ def visit_mentors(visit: Visit) -> list[dict]:
         .order_by(Mentor.full_name)
     ).all()
     return [
-        {"mentor": m, "attendance": att, "recorded": rec or 0, "missed": mis or 0, "rate": rate((rec or 0) - (mis or 0), rec or 0)}
-        for m, att, rec, mis in rows
+        {"mentor": m, "attendance": att, "recorded": rec or 0, "missed": mis or 0, "rate": rate((rec or 0) - (mis or 0), rec or 0),
+         "reflection_status": "written" if reflected else None}
+        for m, att, rec, mis, reflected in rows
     ]
 
 
@@ -347,8 +351,12 @@ def assigned_mentees(hospital_id: int, on: date) -> Select:
 
 
 def visit_mentees(visit: Visit) -> list[dict]:
-    """The mentees expected at a visit: those assigned now, plus anyone recorded present."""
-    rows = db.session.execute(assigned_mentees(visit.hospital_id, visit.start_date)).unique().all()
+    """The mentees expected at a visit: those assigned now, plus anyone recorded present, with their feedback's status."""
+    from ..mentoring.models import Feedback
+
+    feedback_status = (select(Feedback.status).where(Feedback.visit_id == visit.id, Feedback.mentee_id == Mentee.id)
+                       .correlate(Mentee).scalar_subquery())
+    rows = db.session.execute(assigned_mentees(visit.hospital_id, visit.start_date).add_columns(feedback_status)).unique().all()
     present = db.session.execute(
         select(MenteeAttendance.mentee_id, MenteeAttendance.day).where(MenteeAttendance.visit_id == visit.id)
     ).all()
@@ -356,7 +364,7 @@ def visit_mentees(visit: Visit) -> list[dict]:
     for mentee_id, day in present:
         days_present.setdefault(mentee_id, set()).add(day)
     return [{"mentee": m, "days_present": days_present.get(m.id, set()), "expected_days": e, "present_days": p,
-             "rate": rate(p, e)} for m, e, p in rows]
+             "rate": rate(p, e), "feedback_status": status} for m, e, p, status in rows]
 
 
 def absences_between(mentee_ids, start: date, end: date) -> list[Absence]:

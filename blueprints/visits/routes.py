@@ -18,6 +18,7 @@ from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from ..core.pagination import paginate
 from ..core.permissions import allow, public
+from ..mentoring.forms import STATUS_LABELS as FEEDBACK_STATUS_LABELS
 from ..people.models import Hospital
 from . import planning, queries, services
 from .forms import (
@@ -254,7 +255,7 @@ def visit(visit_id: int):
     return render_template(
         "visits/visit.html", visit=visit, mentors=mentors, mentees=mentees, clashes=clashes, search=search,
         status_form=status_form, can_edit=queries.can_edit_visit(user()),
-        can_attend=queries.can_record_attendance(user(), visit), today=today(), **LABELS,
+        can_attend=queries.can_record_attendance(user(), visit), today=today(), feedback_labels=FEEDBACK_STATUS_LABELS, **LABELS,
     )
 
 

@@ -11,6 +11,7 @@ from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.core.notify import notify
 from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
+from blueprints.mentoring.models import ActionItem, Feedback, Reflection, Skill, SkillRating
 from blueprints.people.services import add_absence, log_transfer
 from blueprints.visits.models import Holiday, Visit
 from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
@@ -41,6 +42,14 @@ def other_hospital_world() -> dict:
     db.session.flush()
     db.session.add(EquipmentCount(check_id=check_b.id, item_id=item.id, available=1, functional=0, reason="broken",
                                   note=f"{MARKER} count"))
+    skill = db.session.scalar(select(Skill).order_by(Skill.id))
+    feedback_b = Feedback(visit_id=visit_b.id, mentee_id=mentee_b.id, mentor_id=mentor_b.id, strengths=f"{MARKER} strengths",
+                          ratings=[SkillRating(skill_id=skill.id, rating=2, comment=f"{MARKER} rating")])
+    db.session.add(feedback_b)
+    db.session.flush()
+    db.session.add(ActionItem(feedback_id=feedback_b.id, mentee_id=mentee_b.id, text=f"{MARKER} action", due_date=today()))
+    reflection_b = Reflection(visit_id=visit_b.id, mentor_id=mentor_b.id, support_needed=f"{MARKER} support")
+    db.session.add(reflection_b)
     db.session.flush()
     ids = {
         "mentee_id": mentee_b.id, "assignment_id": assignment_b.id, "absence_id": absence_b.id,
@@ -48,6 +57,7 @@ def other_hospital_world() -> dict:
         "hospital_id": hospital_b.id, "team_id": team_b.id, "mentor_id": mentor_b.id,
         "visit_id": visit_b.id, "check_id": check_b.id, "item_id": item.id,
         "holiday_id": db.session.scalar(select(Holiday.id).order_by(Holiday.id)),
+        "skill_id": skill.id, "reflection_id": reflection_b.id,
     }
     return {"ids": ids, "hospital_a": hospital_a, "mentor_a": mentor_a}
 

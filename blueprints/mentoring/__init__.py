@@ -1,0 +1,1 @@
+"""Skills, self-assessments, feedback, action items, reflections and CPD."""

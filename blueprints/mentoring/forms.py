@@ -1,0 +1,117 @@
+"""Forms for the mentoring record: feedback (fixed fields; ratings, action items and follow-ups are rows
+parsed in `feedback_rows`), sign-off, reopening, and the skills framework."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from ..core.forms import VersionedForm, optional_int
+from ..people.forms import MultiCheckboxField, select_choices
+
+CONTACT_LABELS = {"on_site": _l("On site"), "phone": _l("Phone"), "virtual": _l("Virtual")}
+METHOD_LABELS = {
+    "bedside_teaching": _l("Bedside teaching"),
+    "case_scenario": _l("Case scenario discussion"),
+    "simulation": _l("Simulation"),
+    "case_presentation": _l("Case presentation"),
+    "ward_round": _l("Ward round"),
+    "mm_audit": _l("Mortality & morbidity audit"),
+    "debriefing": _l("Debriefing"),
+    "emergency_management": _l("Emergency management"),
+}
+FOLLOWUP_LABELS = {"done": _l("done"), "partly": _l("partly"), "not_done": _l("not done")}
+STATUS_LABELS = {"missing": _l("missing"), "draft": _l("draft"), "signed": _l("signed off")}
+ACTION_ROWS_BLANK = 2
+
+
+class FeedbackForm(VersionedForm):
+    contact_type = SelectField(_l("Contact type"), choices=select_choices(CONTACT_LABELS.items()), validate_choice=False)
+    teaching_methods = MultiCheckboxField(_l("Teaching methods used"), choices=select_choices(METHOD_LABELS.items()),
+                                          validate_choice=False)
+    strengths = TextAreaField(_l("Strengths"), validators=[Optional(), Length(max=5000)])
+    areas_to_improve = TextAreaField(_l("Areas to improve"), validators=[Optional(), Length(max=5000)])
+    mentee_comment = TextAreaField(_l("Mentee's own comment"), validators=[Optional(), Length(max=5000)])
+    cpd_hours = FloatField(_l("CPD hours"), validators=[
+        Optional(), NumberRange(min=0, max=100, message=_l("CPD hours are between 0 and 100."))])
+    next_visit_date = DateField(_l("Next visit"), validators=[Optional()],
+                                description=_l("Filled from the calendar; change it if the mentee will be seen another day."))
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def feedback_rows(formdata, skill_ids, item_ids) -> tuple[dict, list, dict, dict[str, str]]:
+    """Ratings, action items and follow-ups from the posted rows, and the raw-value errors (a rating that
+    is not a number, a date that is not a date), keyed by field name."""
+    errors: dict[str, str] = {}
+    ratings = {}
+    for skill_id in skill_ids:
+        raw = formdata.get(f"rating-{skill_id}", "")
+        comment = formdata.get(f"comment-{skill_id}", "")
+        if raw not in ("", None) and _int(raw) is None:
+            errors[f"rating-{skill_id}"] = str(_l("A rating is a number on the scale, or not observed."))
+        ratings[skill_id] = (_int(raw), comment)
+    actions = []
+    texts, dues = formdata.getlist("action-text"), formdata.getlist("action-due")
+    for text, due in zip(texts, dues, strict=False):
+        if not text.strip() and not due:
+            continue
+        if due and _day(due) is None:
+            errors[f"action-{len(actions)}"] = str(_l("The date is not a date."))
+        actions.append((text, _day(due)))
+    followups = {item_id: formdata.get(f"followup-{item_id}", "") for item_id in item_ids}
+    return ratings, actions, followups, errors
+
+
+class SignForm(VersionedForm):
+    """Carries CSRF and the version the signer saw."""
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(_l("Why reopen"), validators=[InputRequired(message=_l("Say why the feedback is reopened.")),
+                                                         Length(max=500)])
+
+
+class SkillForm(FlaskForm):
+    profession_id = SelectField(_l("Profession"), coerce=optional_int, validate_choice=False,
+                                validators=[InputRequired(message=_l("Choose a profession."))])
+    area = StringField(_l("Area"), validators=[Optional(), Length(max=80)])
+    name = StringField(_l("Skill"), validators=[InputRequired(message=_l("Give the skill a name.")), Length(max=160)])
+    position = IntegerField(_l("Order in the list"), default=0,
+                            validators=[Optional(), NumberRange(min=0, max=999, message=_l("From 0 to 999."))])
+
+
+class ReflectionForm(VersionedForm):
+    went_well = TextAreaField(_l("What went well"), validators=[Optional(), Length(max=5000)])
+    challenges = TextAreaField(_l("Challenges"), validators=[Optional(), Length(max=5000)])
+    mentees_absent = TextAreaField(_l("Mentees absent and why"), validators=[Optional(), Length(max=5000)])
+    equipment_problems = TextAreaField(_l("Equipment problems seen"), validators=[Optional(), Length(max=5000)])
+    support_needed = TextAreaField(_l("Support needed from the programme or the hospital"), validators=[Optional(), Length(max=5000)],
+                                   description=_l("Coordinators follow each of these up until it is resolved."))
+
+
+SUPPORT_LABELS = {"open": _l("open"), "in_progress": _l("in progress"), "resolved": _l("resolved")}
+
+
+class SupportForm(FlaskForm):
+    support_status = SelectField(_l("Status"), choices=select_choices(SUPPORT_LABELS.items()), validate_choice=False)
+    support_owner_id = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False)
+
+
+class SelfAssessmentForm(FlaskForm):
+    assessed_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date of the self-assessment."))])
+    learning_needs = TextAreaField(_l("Learning needs, in the mentee's words"), validators=[Optional(), Length(max=5000)])

@@ -1,0 +1,158 @@
+"""The mentoring record: the skills framework, feedback per visit with ratings and action items,
+reflections, and self-assessments."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.extensions import db
+from ..core.models import UTCDateTime, utcnow
+from ..people.models import Mentee, Mentor, Profession
+from ..visits.models import Visit
+
+CONTACT_TYPES = ("on_site", "phone", "virtual")
+TEACHING_METHODS = (
+    "bedside_teaching", "case_scenario", "simulation", "case_presentation", "ward_round", "mm_audit",
+    "debriefing", "emergency_management",
+)
+FOLLOWUP_STATUSES = ("done", "partly", "not_done")
+SUPPORT_STATUSES = ("open", "in_progress", "resolved")
+
+
+class Skill(db.Model):
+    """A competency of one profession's framework; retired skills keep their ratings and history."""
+
+    __tablename__ = "skill"
+    __table_args__ = (UniqueConstraint("profession_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profession_id: Mapped[int] = mapped_column(ForeignKey("profession.id"), index=True)
+    area: Mapped[str] = mapped_column(String(80), default="")
+    name: Mapped[str] = mapped_column(String(160))
+    position: Mapped[int] = mapped_column(default=0)
+    retired_on: Mapped[date | None]
+
+    profession: Mapped[Profession] = relationship()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Feedback(db.Model):
+    """One mentor's written assessment of one mentee for one held visit; a draft until signed off."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        UniqueConstraint("visit_id", "mentee_id"),
+        CheckConstraint("status IN ('draft', 'signed')", name="status"),
+        CheckConstraint("cpd_hours IS NULL OR (cpd_hours >= 0 AND cpd_hours <= 100)", name="cpd_hours"),
+        Index("ix_feedback_mentee", "mentee_id"),
+        Index("ix_feedback_mentor", "mentor_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id"))
+    contact_type: Mapped[str] = mapped_column(String(20), default="on_site")
+    teaching_methods: Mapped[list] = mapped_column(JSON, default=list)
+    strengths: Mapped[str] = mapped_column(Text, default="")
+    areas_to_improve: Mapped[str] = mapped_column(Text, default="")
+    mentee_comment: Mapped[str] = mapped_column(Text, default="")
+    cpd_hours: Mapped[float | None]
+    next_visit_date: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    visit: Mapped[Visit] = relationship()
+    mentee: Mapped[Mentee] = relationship()
+    mentor: Mapped[Mentor] = relationship()
+    ratings: Mapped[list["SkillRating"]] = relationship(back_populates="feedback", cascade="all, delete-orphan")
+    action_items: Mapped[list["ActionItem"]] = relationship(
+        back_populates="feedback", cascade="all, delete-orphan", foreign_keys="ActionItem.feedback_id",
+        order_by="ActionItem.id",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def signed(self) -> bool:
+        return self.status == "signed"
+
+
+class SkillRating(db.Model):
+    """A skill observed at a visit: a rating on the programme's scale (empty: not observed) and a comment."""
+
+    __tablename__ = "skill_rating"
+    __table_args__ = (UniqueConstraint("feedback_id", "skill_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), index=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id"), index=True)
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    feedback: Mapped[Feedback] = relationship(back_populates="ratings")
+    skill: Mapped[Skill] = relationship()
+
+
+class ActionItem(db.Model):
+    """A goal set in feedback with a due date, followed up (done, partly, not done) at a later visit."""
+
+    __tablename__ = "action_item"
+    __table_args__ = (
+        CheckConstraint("followup IS NULL OR followup IN ('done', 'partly', 'not_done')", name="followup"),
+        Index("ix_action_item_mentee_open", "mentee_id", "followup"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), index=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"))
+    text: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date]
+    followup: Mapped[str | None] = mapped_column(String(10))
+    followed_up_in_id: Mapped[int | None] = mapped_column(ForeignKey("feedback.id", ondelete="SET NULL"), index=True)
+
+    feedback: Mapped[Feedback] = relationship(back_populates="action_items", foreign_keys=[feedback_id])
+
+
+class Reflection(db.Model):
+    """One mentor's reflection form for one visit."""
+
+    __tablename__ = "reflection"
+    __table_args__ = (UniqueConstraint("visit_id", "mentor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id"), index=True)
+    went_well: Mapped[str] = mapped_column(Text, default="")
+    challenges: Mapped[str] = mapped_column(Text, default="")
+    mentees_absent: Mapped[str] = mapped_column(Text, default="")
+    equipment_problems: Mapped[str] = mapped_column(Text, default="")
+    support_needed: Mapped[str] = mapped_column(Text, default="")
+    support_status: Mapped[str] = mapped_column(String(12), default="open")
+    support_owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    mentor: Mapped[Mentor] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class SelfAssessment(db.Model):
+    """A mentee's own ratings of their profession's skills, entered on their behalf; can be repeated."""
+
+    __tablename__ = "self_assessment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"), index=True)
+    assessed_on: Mapped[date]
+    learning_needs: Mapped[str] = mapped_column(Text, default="")
+    ratings: Mapped[dict] = mapped_column(JSON, default=dict)  # skill id (as text) -> rating
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,271 @@
+"""Reads for the mentoring record. Scoping lives here: the feedback page, its autosave, the PDFs and the
+mentee page all start from `feedback_mentee_scope`, so none of them can show feedback the page would not."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select, true
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
+from ..core.extensions import db
+from ..people.models import Assignment, Mentee, Profession
+from ..visits.models import Visit
+from ..visits.queries import get_visit_or_404
+from .framework import FRAMEWORK_OF
+from .models import ActionItem, Feedback, Skill, SkillRating
+
+
+def feedback_mentee_scope(user: User) -> ColumnElement[bool]:
+    """Whose feedback a user may read: coordinators all; a hospital administrator their hospital's
+    mentees; a mentor their own mentees, present or past (the next mentor sees the old feedback)."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN and user.hospital_id:
+        return Mentee.hospital_id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        return exists().where(Assignment.mentee_id == Mentee.id, Assignment.mentor_id == user.mentor_id)
+    return false()
+
+
+def assignment_covers(mentor_id: int, mentee_id: int, visit: Visit) -> bool:
+    """True when the mentor was the mentee's assigned mentor on some day of the visit."""
+    return db.session.scalar(select(exists().where(
+        Assignment.mentor_id == mentor_id, Assignment.mentee_id == mentee_id, Assignment.start_date <= visit.end_date,
+        or_(Assignment.end_date.is_(None), Assignment.end_date >= visit.start_date),
+    ))) or False
+
+
+@dataclass
+class FeedbackPlace:
+    visit: Visit
+    mentee: Mentee
+    feedback: Feedback | None
+    can_write: bool
+    can_reopen: bool
+
+
+def feedback_or_404(visit_id: int, mentee_id: int, user: User) -> FeedbackPlace:
+    """The visit, the mentee and their feedback if this user may read them (404 otherwise, so ids reveal nothing)."""
+    visit = get_visit_or_404(visit_id, user)
+    mentee = db.session.scalar(
+        select(Mentee).where(Mentee.id == mentee_id, feedback_mentee_scope(user))
+        .options(joinedload(Mentee.profession), joinedload(Mentee.hospital), joinedload(Mentee.department))
+    )
+    if mentee is None:
+        abort(404)
+    feedback = db.session.scalar(
+        select(Feedback).where(Feedback.visit_id == visit.id, Feedback.mentee_id == mentee.id)
+        .options(joinedload(Feedback.mentor), selectinload(Feedback.ratings), selectinload(Feedback.action_items))
+    )
+    if feedback is None and user.role == HOSPITAL_ADMIN and mentee.hospital_id != visit.hospital_id:
+        abort(404)
+    can_write = False
+    if user.role == MENTOR and user.mentor_id:
+        if feedback is not None:
+            can_write = feedback.mentor_id == user.mentor_id
+        else:
+            can_write = assignment_covers(user.mentor_id, mentee.id, visit)
+    return FeedbackPlace(visit, mentee, feedback, can_write, user.role == COORDINATOR)
+
+
+def framework_profession_code(profession: Profession) -> str:
+    return FRAMEWORK_OF.get(profession.code, profession.code)
+
+
+def skills_for(profession: Profession, keep_ids=()) -> list[Skill]:
+    """The skills a mentee of this profession is rated on: current ones, plus retired ones already rated."""
+    code = framework_profession_code(profession)
+    live = Skill.retired_on.is_(None)
+    if keep_ids:
+        live = or_(live, Skill.id.in_(list(keep_ids)))
+    return list(db.session.scalars(
+        select(Skill).join(Profession, Profession.id == Skill.profession_id)
+        .where(Profession.code == code, live).order_by(Skill.position, Skill.name)
+    ))
+
+
+def last_ratings(mentee_id: int, before: date) -> dict[int, int]:
+    """Each skill's most recent rating of a mentee at visits before a date (one query)."""
+    rows = db.session.execute(
+        select(SkillRating.skill_id, SkillRating.rating)
+        .join(Feedback, Feedback.id == SkillRating.feedback_id).join(Visit, Visit.id == Feedback.visit_id)
+        .where(Feedback.mentee_id == mentee_id, Visit.start_date < before, SkillRating.rating.is_not(None))
+        .order_by(Visit.start_date, Visit.id)
+    ).all()
+    return {skill_id: rating for skill_id, rating in rows}
+
+
+def weakest_first(skills: list[Skill], last: dict[int, int]) -> list[Skill]:
+    """Skills rated lowest last time first; never-rated skills after them, in framework order."""
+    return sorted(skills, key=lambda s: (last.get(s.id, 99), s.position, s.name))
+
+
+def open_action_items(mentee_id: int, visit: Visit, feedback_id: int | None) -> list[ActionItem]:
+    """Earlier visits' action items still to follow up, and those this feedback already followed up."""
+    followed_here = ActionItem.followed_up_in_id == feedback_id if feedback_id else false()
+    return list(db.session.scalars(
+        select(ActionItem).join(Feedback, Feedback.id == ActionItem.feedback_id).join(Visit, Visit.id == Feedback.visit_id)
+        .where(ActionItem.mentee_id == mentee_id, Visit.start_date < visit.start_date,
+               or_(ActionItem.followup.is_(None), followed_here))
+        .order_by(ActionItem.due_date, ActionItem.id)
+    ))
+
+
+def next_visit_date(visit: Visit) -> date | None:
+    """The next planned or confirmed visit to the same hospital, from the calendar."""
+    return db.session.scalar(
+        select(func.min(Visit.start_date)).where(
+            Visit.hospital_id == visit.hospital_id, Visit.start_date > visit.end_date,
+            Visit.status.in_(("planned", "confirmed")))
+    )
+
+
+def progress(mentee_id: int, until: date | None = None) -> list[tuple[date, int, str, int]]:
+    """Every rating of a mentee over time: (visit start, skill id, skill name, rating), oldest first."""
+    query = (
+        select(Visit.start_date, Skill.id, Skill.name, SkillRating.rating)
+        .join(Feedback, Feedback.id == SkillRating.feedback_id).join(Visit, Visit.id == Feedback.visit_id)
+        .join(Skill, Skill.id == SkillRating.skill_id)
+        .where(Feedback.mentee_id == mentee_id, SkillRating.rating.is_not(None))
+        .order_by(Visit.start_date, Skill.position)
+    )
+    if until is not None:
+        query = query.where(Visit.start_date <= until)
+    return [tuple(row) for row in db.session.execute(query).all()]
+
+
+def visit_feedback_status(visit_id: int) -> dict[int, str]:
+    """Mentee id -> 'draft' or 'signed' for one visit's feedback."""
+    return dict(db.session.execute(select(Feedback.mentee_id, Feedback.status).where(Feedback.visit_id == visit_id)).all())
+
+
+def visit_feedbacks(visit: Visit, user: User) -> Select:
+    """A visit's feedback this user may read, mentee by mentee."""
+    return (
+        select(Feedback).join(Mentee, Mentee.id == Feedback.mentee_id)
+        .where(Feedback.visit_id == visit.id, feedback_mentee_scope(user))
+        .order_by(Mentee.full_name)
+    )
+
+
+# --- skills framework ----------------------------------------------------------------------
+
+def skills_query(profession_id: int | None = None, show_retired: bool = False) -> Select:
+    query = (
+        select(Skill).join(Profession, Profession.id == Skill.profession_id).options(joinedload(Skill.profession))
+        .order_by(Profession.name, Skill.position, Skill.name)
+    )
+    if profession_id:
+        query = query.where(Skill.profession_id == profession_id)
+    if not show_retired:
+        query = query.where(Skill.retired_on.is_(None))
+    return query
+
+
+def get_skill_or_404(skill_id: int) -> Skill:
+    return db.get_or_404(Skill, skill_id)
+
+
+def skill_name_taken(profession_id: int, name: str, exclude_id: int | None = None) -> bool:
+    query = select(Skill.id).where(Skill.profession_id == profession_id, func.lower(Skill.name) == name.lower())
+    if exclude_id:
+        query = query.where(Skill.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+def mentee_open_items(mentee_id: int) -> list[ActionItem]:
+    return list(db.session.scalars(
+        select(ActionItem).where(ActionItem.mentee_id == mentee_id, ActionItem.followup.is_(None)).order_by(ActionItem.due_date)
+    ))
+
+
+
+# --- reflections, self-assessments, the mentee's record ------------------------------------
+
+def reflection_for(visit_id: int, mentor_id: int):
+    from .models import Reflection
+
+    return db.session.scalar(select(Reflection).where(Reflection.visit_id == visit_id, Reflection.mentor_id == mentor_id))
+
+
+def reflection_scope(user: User) -> ColumnElement[bool]:
+    """Coordinators read every reflection; a mentor their own; hospital administrators none (they are the mentors' notes)."""
+    from .models import Reflection
+
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == MENTOR and user.mentor_id:
+        return Reflection.mentor_id == user.mentor_id
+    return false()
+
+
+def get_reflection_or_404(reflection_id: int, user: User):
+    from .models import Reflection
+
+    return db.first_or_404(select(Reflection).where(Reflection.id == reflection_id, reflection_scope(user)))
+
+
+def support_requests(status: str | None = None) -> Select:
+    """Reflections that asked for support, oldest open first, with their visit and hospital."""
+    from ..people.models import Hospital
+    from .models import Reflection
+
+    query = (
+        select(Reflection, Visit, Hospital.name.label("hospital_name"))
+        .join(Visit, Visit.id == Reflection.visit_id).join(Hospital, Hospital.id == Visit.hospital_id)
+        .where(Reflection.support_needed != "")
+        .options(joinedload(Reflection.mentor))
+        .order_by(Reflection.support_status, Visit.start_date, Reflection.id)
+    )
+    if status:
+        query = query.where(Reflection.support_status == status)
+    return query
+
+
+def can_enter_self_assessment(user: User, mentee: Mentee) -> bool:
+    """The mentee's own mentor or their hospital's administrator enters it on their behalf."""
+    if user.role == HOSPITAL_ADMIN:
+        return mentee.hospital_id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        return db.session.scalar(select(exists().where(
+            Assignment.mentee_id == mentee.id, Assignment.mentor_id == user.mentor_id, Assignment.end_date.is_(None)))) or False
+    return False
+
+
+def mentee_record(mentee: Mentee, user: User) -> dict:
+    """The mentee page's mentoring section: baseline against latest self-assessment, ratings over time,
+    open action items, CPD hours per year, and the feedback this user may open (five queries whatever the history)."""
+    from .models import SelfAssessment
+
+    assessments = list(db.session.scalars(
+        select(SelfAssessment).where(SelfAssessment.mentee_id == mentee.id).order_by(SelfAssessment.assessed_on, SelfAssessment.id)))
+    skills = {s.id: s for s in skills_for(mentee.profession)}
+    over_time: dict[int, dict] = {}
+    days: list[date] = []
+    for day, skill_id, name, rating in progress(mentee.id):
+        if day not in days:
+            days.append(day)
+        over_time.setdefault(skill_id, {"name": name, "ratings": {}})["ratings"][day] = rating
+    feedbacks = db.session.execute(
+        select(Feedback.visit_id, Feedback.status, Visit.start_date, Feedback.cpd_hours)
+        .join(Visit, Visit.id == Feedback.visit_id).where(Feedback.mentee_id == mentee.id).order_by(Visit.start_date.desc())
+    ).all()
+    cpd: dict[int, float] = {}
+    for _visit_id, status, day, hours in feedbacks:
+        if status == "signed" and hours:
+            cpd[day.year] = cpd.get(day.year, 0) + hours
+    return {
+        "baseline": assessments[0] if assessments else None,
+        "latest": assessments[-1] if len(assessments) > 1 else None,
+        "assessment_count": len(assessments),
+        "framework": list(skills.values()),
+        "over_time": over_time, "rating_days": days[-6:],
+        "open_items": mentee_open_items(mentee.id),
+        "cpd_by_year": sorted(cpd.items(), reverse=True),
+        "feedbacks": feedbacks,
+        "can_self_assess": can_enter_self_assessment(user, mentee),
+        "can_read_feedback": bool(feedbacks) and bool(db.session.scalar(
+            select(exists().where(Mentee.id == mentee.id, feedback_mentee_scope(user))))),
+    }

@@ -1,0 +1,429 @@
+"""Mentoring pages: the feedback form with its autosave, sign-off and reopening, and the skills framework."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ..core.clock import today
+from ..core.errors import EditConflict, RuleBroken, show_on_form
+from ..core.extensions import db
+from ..core.formatting import to_local
+from ..core.forms import EmptyForm
+from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
+from ..core.pagination import paginate
+from ..core.permissions import allow
+from ..people.forms import select_choices
+from ..people.queries import professions
+from . import queries, services
+from .forms import (
+    ACTION_ROWS_BLANK,
+    CONTACT_LABELS,
+    FOLLOWUP_LABELS,
+    METHOD_LABELS,
+    SUPPORT_LABELS,
+    FeedbackForm,
+    ReflectionForm,
+    ReopenForm,
+    SelfAssessmentForm,
+    SignForm,
+    SkillForm,
+    SupportForm,
+    feedback_rows,
+)
+from .framework import NOT_OBSERVED, rating_scale
+from .services import FeedbackInput, FeedbackRefused
+
+bp = Blueprint("mentoring", __name__)
+
+READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
+LABELS = {"contact_labels": CONTACT_LABELS, "method_labels": METHOD_LABELS, "followup_labels": FOLLOWUP_LABELS,
+          "not_observed": NOT_OBSERVED}
+
+
+def user():
+    return current_user._get_current_object()
+
+
+def _feedback_context(place: queries.FeedbackPlace) -> dict:
+    """What the feedback form shows: skills weakest first, last ratings, open action items, the scale."""
+    feedback = place.feedback
+    rated_ids = [r.skill_id for r in feedback.ratings] if feedback else []
+    last = queries.last_ratings(place.mentee.id, place.visit.start_date)
+    skills = queries.weakest_first(queries.skills_for(place.mentee.profession, rated_ids), last)
+    open_items = queries.open_action_items(place.mentee.id, place.visit, feedback.id if feedback else None)
+    return {"place": place, "visit": place.visit, "mentee": place.mentee, "feedback": feedback, "skills": skills,
+            "last": last, "open_items": open_items, "scale": rating_scale(), **LABELS}
+
+
+def _feedback_form(place: queries.FeedbackPlace, formdata=None) -> FeedbackForm:
+    feedback = place.feedback
+    if formdata is not None:
+        return FeedbackForm(formdata=formdata)
+    form = FeedbackForm(formdata=None, obj=feedback)
+    if feedback is None:
+        form.next_visit_date.data = queries.next_visit_date(place.visit)
+        form.contact_type.data = "on_site"
+    else:
+        form.version.data = feedback.version
+    return form
+
+
+def _rows(context: dict, formdata=None) -> dict:
+    """The rows as the form shows them: posted values when re-showing a refused form, else the saved ones."""
+    feedback = context["feedback"]
+    if formdata is not None:
+        ratings, actions, followups, _errors = feedback_rows(formdata, [s.id for s in context["skills"]],
+                                                            [i.id for i in context["open_items"]])
+        actions = [(text, formdata.getlist("action-due")[n] if n < len(formdata.getlist("action-due")) else "")
+                   for n, (text, _due) in enumerate(actions)]
+    else:
+        ratings = {r.skill_id: (r.rating, r.comment) for r in feedback.ratings} if feedback else {}
+        actions = [(a.text, a.due_date.isoformat()) for a in feedback.action_items] if feedback else []
+        followups = {i.id: i.followup or "" for i in context["open_items"]}
+    return {"ratings": ratings, "actions": actions + [("", "")] * ACTION_ROWS_BLANK, "followups": followups}
+
+
+def _save(place: queries.FeedbackPlace, context: dict, form: FeedbackForm) -> tuple[dict, object]:
+    """Validate and save the posted form; returns the errors by field (empty when saved)."""
+    errors: dict[str, list] = {name: list(f.errors) for name, f in form._fields.items() if f.errors}
+    ratings, actions, followups, raw_errors = feedback_rows(request.form, [s.id for s in context["skills"]],
+                                                            [i.id for i in context["open_items"]])
+    for name, message in raw_errors.items():
+        errors.setdefault(name, []).append(message)
+    if errors:
+        return errors, None
+    values = FeedbackInput(
+        contact_type=form.contact_type.data or "", teaching_methods=form.teaching_methods.data or [],
+        strengths=form.strengths.data or "", areas_to_improve=form.areas_to_improve.data or "",
+        mentee_comment=form.mentee_comment.data or "", cpd_hours=form.cpd_hours.data,
+        next_visit_date=form.next_visit_date.data, ratings=ratings, actions=actions, followups=followups,
+    )
+    try:
+        feedback = services.save_feedback(
+            place.visit, place.mentee, current_user.mentor_id, place.feedback, form.opened_at(), values,
+            scale=context["scale"], skills=context["skills"], open_items=context["open_items"])
+    except FeedbackRefused as refusal:
+        for problem in refusal.problems:
+            errors.setdefault(problem.field, []).append(problem.message)
+        return errors, None
+    except RuleBroken as refusal:
+        return {refusal.field: [refusal.message]}, None
+    return {}, feedback
+
+
+def _form_response(context: dict, form: FeedbackForm, errors: dict, status: int, formdata=None):
+    if errors:
+        for name, messages in errors.items():
+            field = getattr(form, name, None)
+            if field is not None and hasattr(field, "errors") and name != "form":
+                field.errors = list(messages)
+    context.update(form=form, errors=errors, rows=_rows(context, formdata), reopen_form=ReopenForm(formdata=None))
+    return render_page_or_fragment("mentoring/feedback.html", "mentoring/_feedback_form.html", status=status, **context)
+
+
+@bp.route("/visits/<int:visit_id>/feedback/<int:mentee_id>", methods=["GET", "POST"])
+@allow(*READERS)
+def feedback(visit_id: int, mentee_id: int):
+    place = queries.feedback_or_404(visit_id, mentee_id, user())
+    if request.method == "GET":
+        context = _feedback_context(place)
+        return _form_response(context, _feedback_form(place), {}, 200)
+    if not place.can_write:
+        return render_template("errors/error.html", code=403, title=_("Not allowed"),
+                               message=_("Only the mentee's assigned mentor writes this feedback.")), 403
+    context = _feedback_context(place)
+    form = _feedback_form(place, request.form)
+    form.validate()
+    try:
+        errors, saved = _save(place, context, form)
+    except EditConflict:
+        db.session.rollback()
+        return _conflict(visit_id, mentee_id, form)
+    if errors:
+        db.session.rollback()
+        return _form_response(context, form, errors, 422, request.form)
+    db.session.commit()
+    flash(_("Feedback saved as a draft."), "success")
+    return htmx_redirect(url_for("mentoring.feedback", visit_id=visit_id, mentee_id=mentee_id))
+
+
+def _conflict(visit_id: int, mentee_id: int, form: FeedbackForm, autosave: bool = False):
+    """Someone saved this feedback after this tab loaded it: keep this tab's text and show theirs is newer."""
+    place = queries.feedback_or_404(visit_id, mentee_id, user())
+    if autosave:
+        return render_template("mentoring/_save_status.html", conflict=True, feedback=place.feedback), 409
+    context = _feedback_context(place)
+    context["conflict"] = place.feedback
+    form.version.data = place.feedback.version if place.feedback else ""
+    return _form_response(context, form, {}, 409, request.form)
+
+
+@bp.post("/visits/<int:visit_id>/feedback/<int:mentee_id>/autosave")
+@allow(MENTOR)
+def feedback_autosave(visit_id: int, mentee_id: int):
+    """The draft saving itself as the mentor types: a small status fragment with the new version."""
+    place = queries.feedback_or_404(visit_id, mentee_id, user())
+    if not place.can_write:
+        return render_template("mentoring/_save_status.html", refused=_("Only the mentee's assigned mentor writes this feedback.")), 403
+    context = _feedback_context(place)
+    form = _feedback_form(place, request.form)
+    form.validate()
+    try:
+        errors, saved = _save(place, context, form)
+    except EditConflict:
+        db.session.rollback()
+        return _conflict(visit_id, mentee_id, form, autosave=True)
+    if errors:
+        db.session.rollback()
+        messages = [m for ms in errors.values() for m in ms]
+        return render_template("mentoring/_save_status.html", refused=" ".join(str(m) for m in messages)), 422
+    db.session.commit()
+    return render_template("mentoring/_save_status.html", feedback=saved, saved_at=to_local(saved.updated_at).strftime("%H:%M"))
+
+
+@bp.post("/visits/<int:visit_id>/feedback/<int:mentee_id>/sign")
+@allow(MENTOR)
+def feedback_sign(visit_id: int, mentee_id: int):
+    place = queries.feedback_or_404(visit_id, mentee_id, user())
+    back = url_for("mentoring.feedback", visit_id=visit_id, mentee_id=mentee_id)
+    if not place.can_write or (place.feedback is None and "contact_type" not in request.form):
+        return render_template("errors/error.html", code=403, title=_("Not allowed"),
+                               message=_("Only the mentee's assigned mentor signs off feedback.")), 403
+    form = SignForm()
+    try:
+        if "contact_type" in request.form:  # the whole form: save what was typed since the last autosave first
+            context = _feedback_context(place)
+            full = _feedback_form(place, request.form)
+            full.validate()
+            errors, saved_feedback = _save(place, context, full)
+            if errors:
+                db.session.rollback()
+                return _form_response(context, full, errors, 422, request.form)
+            place.feedback = saved_feedback
+            form.version.data = saved_feedback.version
+        services.sign_feedback(place.feedback, form.opened_at(), user())
+    except EditConflict:
+        db.session.rollback()
+        flash(_("The draft changed since this page was loaded; check it and sign again."), "error")
+        return redirect(back), 303
+    except RuleBroken as refusal:
+        db.session.rollback()
+        place = queries.feedback_or_404(visit_id, mentee_id, user())
+        posted = request.form if "contact_type" in request.form else None
+        return _form_response(_feedback_context(place), _feedback_form(place, posted), {"form": [refusal.message]}, 422, posted)
+    db.session.commit()
+    flash(_("Feedback signed off."), "success")
+    return htmx_redirect(back)
+
+
+@bp.post("/visits/<int:visit_id>/feedback/<int:mentee_id>/reopen")
+@allow(COORDINATOR)
+def feedback_reopen(visit_id: int, mentee_id: int):
+    place = queries.feedback_or_404(visit_id, mentee_id, user())
+    if place.feedback is None:
+        return render_template("errors/error.html", code=404, title=_("Not found"), message=_("No feedback to reopen.")), 404
+    form = ReopenForm()
+    if form.validate():
+        try:
+            services.reopen_feedback(place.feedback, form.reason.data)
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Feedback reopened; the mentor can change it and sign it off again."), "success")
+            return htmx_redirect(url_for("mentoring.feedback", visit_id=visit_id, mentee_id=mentee_id))
+    context = _feedback_context(place)
+    context_form = _feedback_form(place)
+    context["reopen_errors"] = form.reason.errors or form.form_errors
+    return _form_response(context, context_form, {"reason": form.reason.errors or form.form_errors}, 422)
+
+
+# --- skills framework ----------------------------------------------------------------------
+
+@bp.get("/skills/")
+@allow(COORDINATOR)
+def skills():
+    profession_id = request.args.get("profession", type=int) or None
+    show_retired = request.args.get("retired") == "1"
+    page = paginate(queries.skills_query(profession_id, show_retired), per_page=100)
+    return render_page_or_fragment(
+        "mentoring/skills.html", "mentoring/_skills_table.html", page=page, professions=professions(),
+        profession_id=profession_id, show_retired=show_retired, scale=rating_scale(), empty_form=EmptyForm(),
+    )
+
+
+def _skill_form(form: SkillForm) -> SkillForm:
+    form.profession_id.choices = select_choices([(p.id, p.name) for p in professions()], blank=_("— choose —"))
+    return form
+
+
+@bp.route("/skills/new", methods=["GET", "POST"])
+@allow(COORDINATOR)
+def skill_new():
+    return _skill_edit(None)
+
+
+@bp.route("/skills/<int:skill_id>/edit", methods=["GET", "POST"])
+@allow(COORDINATOR)
+def skill_edit(skill_id: int):
+    return _skill_edit(queries.get_skill_or_404(skill_id))
+
+
+def _skill_edit(skill):
+    form = _skill_form(SkillForm(obj=skill))
+    if form.validate_on_submit():
+        try:
+            services.save_skill(skill, profession_id=form.profession_id.data, area=form.area.data or "",
+                                name=form.name.data, position=form.position.data or 0)
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Skill saved."), "success")
+            return htmx_redirect(url_for("mentoring.skills"))
+    return render_template("mentoring/skill_form.html", form=form, skill=skill), 422 if form.errors else 200
+
+
+@bp.post("/skills/<int:skill_id>/retire")
+@allow(COORDINATOR)
+def skill_retire(skill_id: int):
+    skill = queries.get_skill_or_404(skill_id)
+    form = EmptyForm()
+    if form.validate():
+        try:
+            services.retire_skill(skill, today())
+        except RuleBroken as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Skill retired; its ratings stay in the mentees' history."), "success")
+    return htmx_redirect(url_for("mentoring.skills")) if is_htmx() else redirect(url_for("mentoring.skills"))
+
+
+# --- reflections ---------------------------------------------------------------------------
+
+@bp.route("/visits/<int:visit_id>/reflection", methods=["GET", "POST"])
+@allow(MENTOR)
+def reflection(visit_id: int):
+    """The signed-in mentor's own reflection on a visit they attended."""
+    from ..visits.queries import get_visit_or_404
+
+    visit = get_visit_or_404(visit_id, user())
+    if visit.team_id != current_user.mentor.team_id:
+        return render_template("errors/error.html", code=403, title=_("Not allowed"),
+                               message=_("Reflections are written by the visiting team's mentors.")), 403
+    record = queries.reflection_for(visit.id, current_user.mentor_id)
+    form = ReflectionForm(obj=record)
+    if request.method == "GET" and record is not None:
+        form.version.data = record.version
+    if request.method == "POST" and form.validate():
+        try:
+            services.save_reflection(visit, current_user.mentor_id, record, form.opened_at(),
+                                     {name: getattr(form, name).data for name in services.REFLECTION_FIELDS})
+        except EditConflict:
+            db.session.rollback()
+            record = queries.reflection_for(visit.id, current_user.mentor_id)
+            form.version.data = record.version if record else ""
+            return render_template("mentoring/reflection.html", form=form, visit=visit, conflict=True), 409
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Reflection saved."), "success")
+            return htmx_redirect(url_for("visits.visit", visit_id=visit.id))
+    return render_template("mentoring/reflection.html", form=form, visit=visit), 422 if form.errors or form.form_errors else 200
+
+
+@bp.get("/reflections/support")
+@allow(COORDINATOR)
+def support_list():
+    """What mentors asked of the programme or the hospital, tracked until resolved."""
+    status = request.args.get("status", "open")
+    page = paginate(queries.support_requests(status if status in SUPPORT_LABELS else None))
+    return render_page_or_fragment("mentoring/support.html", "mentoring/_support_table.html", page=page, status_filter=status,
+                                   support_labels=SUPPORT_LABELS, owners=_owners(), empty_form=EmptyForm())
+
+
+def _owners() -> list[tuple[int, str]]:
+    from sqlalchemy import select
+
+    from ..auth.models import User
+
+    return [(u.id, u.display_name) for u in db.session.scalars(
+        select(User).where(User.role == COORDINATOR, User.active).order_by(User.display_name))]
+
+
+@bp.post("/reflections/<int:reflection_id>/support")
+@allow(COORDINATOR)
+def support_update(reflection_id: int):
+    record = queries.get_reflection_or_404(reflection_id, user())
+    form = SupportForm()
+    form.support_owner_id.choices = select_choices(_owners(), blank=_("— nobody yet —"))
+    if form.validate():
+        try:
+            services.update_support(record, form.support_status.data, form.support_owner_id.data)
+        except RuleBroken as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+            return redirect(url_for("mentoring.support_list")), 303
+        db.session.commit()
+        flash(_("Support request updated."), "success")
+    return htmx_redirect(url_for("mentoring.support_list"))
+
+
+# --- self-assessments ----------------------------------------------------------------------
+
+@bp.route("/mentees/<int:mentee_id>/self-assessments/new", methods=["GET", "POST"])
+@allow(MENTOR, HOSPITAL_ADMIN)
+def self_assessment_new(mentee_id: int):
+    from ..people.queries import get_mentee_or_404
+
+    mentee = get_mentee_or_404(mentee_id, user())
+    if not queries.can_enter_self_assessment(user(), mentee):
+        return render_template("errors/error.html", code=403, title=_("Not allowed"),
+                               message=_("The mentee's mentor or their hospital's administrator enters self-assessments.")), 403
+    skills = queries.skills_for(mentee.profession)
+    scale = rating_scale()
+    form = SelfAssessmentForm()
+    if request.method == "GET":
+        form.assessed_on.data = today()
+    errors: dict[str, list] = {}
+    ratings = {}
+    if request.method == "POST":
+        form.validate()
+        for skill in skills:
+            raw = request.form.get(f"rating-{skill.id}", "")
+            try:
+                ratings[skill.id] = int(raw) if raw else None
+            except ValueError:
+                errors[f"rating-{skill.id}"] = [_("A rating is a number on the scale.")]
+        if not form.errors and not errors:
+            try:
+                services.add_self_assessment(mentee, assessed_on=form.assessed_on.data, learning_needs=form.learning_needs.data or "",
+                                             ratings=ratings, scale=scale, skill_ids={s.id for s in skills}, by=user())
+            except RuleBroken as refusal:
+                db.session.rollback()
+                errors[refusal.field] = [refusal.message]
+            else:
+                db.session.commit()
+                flash(_("Self-assessment saved."), "success")
+                return htmx_redirect(url_for("people.mentee", mentee_id=mentee.id))
+    status = 422 if (form.errors or errors) else 200
+    return render_template("mentoring/self_assessment_form.html", form=form, mentee=mentee, skills=skills, scale=scale,
+                           errors=errors, posted=request.form, not_observed=NOT_OBSERVED), status
+
+
+@bp.get("/mentees/<int:mentee_id>/mentoring")
+@allow(*READERS)
+def mentee_record(mentee_id: int):
+    """The mentee page's mentoring section (loaded into the page by htmx; a page of its own without JavaScript)."""
+    from ..people.queries import get_mentee_or_404
+
+    mentee = get_mentee_or_404(mentee_id, user())
+    return render_page_or_fragment("mentoring/mentee_record.html", "mentoring/_mentee_record.html", mentee=mentee,
+                                   record=queries.mentee_record(mentee, user()))

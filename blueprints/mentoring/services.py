@@ -1,0 +1,240 @@
+"""Writes for the mentoring record: each validates, changes, audits and flushes; the request commits once."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+
+from ..core import audit
+from ..core.errors import EditConflict, RuleBroken, flush_or_conflict
+from ..core.extensions import db
+from ..core.models import utcnow
+from ..people.models import Mentee
+from ..visits.models import Visit
+from .models import CONTACT_TYPES, FOLLOWUP_STATUSES, TEACHING_METHODS, ActionItem, Feedback, Skill, SkillRating
+from .queries import skill_name_taken
+
+
+@dataclass
+class FeedbackInput:
+    """What the feedback form sends, already parsed; the service decides whether it is acceptable."""
+
+    contact_type: str = "on_site"
+    teaching_methods: list[str] = field(default_factory=list)
+    strengths: str = ""
+    areas_to_improve: str = ""
+    mentee_comment: str = ""
+    cpd_hours: float | None = None
+    next_visit_date: date | None = None
+    ratings: dict[int, tuple[int | None, str]] = field(default_factory=dict)  # skill id -> (rating, comment)
+    actions: list[tuple[str, date | None]] = field(default_factory=list)  # row by row, blank rows dropped
+    followups: dict[int, str] = field(default_factory=dict)  # action item id -> done/partly/not_done ('' = not yet)
+
+
+def validate_feedback(visit: Visit, values: FeedbackInput, scale: dict[int, str], skill_ids: set[int],
+                      open_item_ids: set[int]) -> list[RuleBroken]:
+    """Every refusal at once, each naming its field, so the form shows them all next to their fields."""
+    problems = []
+    if visit.status != "held":
+        problems.append(RuleBroken("form", _("Feedback is written for a held visit; this visit is %(status)s.", status=visit.status)))
+    if values.contact_type not in CONTACT_TYPES:
+        problems.append(RuleBroken("contact_type", _("Choose a contact type.")))
+    if any(m not in TEACHING_METHODS for m in values.teaching_methods):
+        problems.append(RuleBroken("teaching_methods", _("Choose teaching methods from the list.")))
+    if values.cpd_hours is not None and not 0 <= values.cpd_hours <= 100:
+        problems.append(RuleBroken("cpd_hours", _("CPD hours are between 0 and 100.")))
+    for skill_id, (rating, _comment) in values.ratings.items():
+        if skill_id not in skill_ids:
+            problems.append(RuleBroken(f"rating-{skill_id}", _("This skill is not in the mentee's framework.")))
+        elif rating is not None and rating not in scale:
+            problems.append(RuleBroken(f"rating-{skill_id}", _("A rating is from %(low)s to %(high)s, or not observed.",
+                                                               low=min(scale), high=max(scale))))
+    for index, (text, due) in enumerate(values.actions):
+        if not text.strip():
+            problems.append(RuleBroken(f"action-{index}", _("Say what the action item is.")))
+        elif due is None:
+            problems.append(RuleBroken(f"action-{index}", _("Give the action item a date to be done by.")))
+    for item_id, status in values.followups.items():
+        if item_id not in open_item_ids:
+            problems.append(RuleBroken(f"followup-{item_id}", _("This action item is not open for this mentee.")))
+        elif status and status not in FOLLOWUP_STATUSES:
+            problems.append(RuleBroken(f"followup-{item_id}", _("Choose done, partly or not done.")))
+    return problems
+
+
+def save_feedback(visit: Visit, mentee: Mentee, mentor_id: int, feedback: Feedback | None, opened_version: int | None,
+                  values: FeedbackInput, *, scale: dict[int, str], skills: list[Skill], open_items: list[ActionItem]) -> Feedback:
+    """Create or update the draft. A version other than the one saved (another tab, another save) is a conflict."""
+    if feedback is not None and feedback.signed:
+        raise RuleBroken("form", _("This feedback is signed off and locked; a coordinator can reopen it."))
+    if feedback is not None and opened_version != feedback.version:
+        raise EditConflict
+    problems = validate_feedback(visit, values, scale, {s.id for s in skills}, {i.id for i in open_items})
+    if problems:
+        raise problems[0] if len(problems) == 1 else FeedbackRefused(problems)
+    created = feedback is None
+    if created:
+        feedback = Feedback(visit_id=visit.id, mentee_id=mentee.id, mentor_id=mentor_id)
+        db.session.add(feedback)
+    feedback.contact_type = values.contact_type
+    feedback.teaching_methods = [m for m in TEACHING_METHODS if m in values.teaching_methods]
+    feedback.strengths = values.strengths.strip()
+    feedback.areas_to_improve = values.areas_to_improve.strip()
+    feedback.mentee_comment = values.mentee_comment.strip()
+    feedback.cpd_hours = values.cpd_hours
+    feedback.next_visit_date = values.next_visit_date
+    feedback.updated_at = utcnow()
+    existing = {r.skill_id: r for r in feedback.ratings}
+    for skill_id, (rating, comment) in values.ratings.items():
+        row = existing.get(skill_id)
+        if rating is None and not comment.strip():
+            if row is not None:
+                feedback.ratings.remove(row)
+            continue
+        if row is None:
+            row = SkillRating(skill_id=skill_id)
+            feedback.ratings.append(row)
+        row.rating, row.comment = rating, comment.strip()
+    kept = feedback.action_items[: len(values.actions)]
+    for row in feedback.action_items[len(values.actions):]:
+        feedback.action_items.remove(row)
+    for index, (text, due) in enumerate(values.actions):
+        if index < len(kept):
+            kept[index].text, kept[index].due_date = text.strip(), due
+        else:
+            feedback.action_items.append(ActionItem(mentee_id=mentee.id, text=text.strip(), due_date=due))
+    flush_or_conflict()
+    by_id = {i.id: i for i in open_items}
+    for item_id, status in values.followups.items():
+        item = by_id[item_id]
+        item.followup = status or None
+        item.followed_up_in_id = feedback.id if status else None
+    flush_or_conflict()
+    if created:
+        audit.record("feedback.create", feedback, summary=f"started feedback for {mentee.full_name}", hospital_id=visit.hospital_id)
+    return feedback
+
+
+class FeedbackRefused(RuleBroken):
+    """Several refusals at once; `problems` holds each one with its field."""
+
+    def __init__(self, problems: list[RuleBroken]):
+        super().__init__(problems[0].field, problems[0].message)
+        self.problems = problems
+
+
+def sign_feedback(feedback: Feedback, opened_version: int | None, user) -> None:
+    """Sign off: the feedback is locked from now on (only a coordinator reopens it)."""
+    if feedback.signed:
+        raise RuleBroken("form", _("This feedback is already signed off."))
+    if opened_version != feedback.version:
+        raise EditConflict
+    if not any(r.rating is not None for r in feedback.ratings) and not feedback.strengths and not feedback.areas_to_improve:
+        raise RuleBroken("form", _("Rate a skill or write strengths or areas to improve before signing off."))
+    feedback.status, feedback.signed_at, feedback.signed_by_id = "signed", utcnow(), user.id
+    flush_or_conflict()
+    audit.record("feedback.sign", feedback, summary=f"signed off feedback for {feedback.mentee.full_name}",
+                 after={"status": "signed"}, hospital_id=feedback.mentee.hospital_id)
+
+
+def reopen_feedback(feedback: Feedback, reason: str) -> None:
+    """A coordinator reopens signed feedback for correction; audited with the reason."""
+    if not feedback.signed:
+        raise RuleBroken("form", _("This feedback is not signed off."))
+    if not reason.strip():
+        raise RuleBroken("reason", _("Say why the feedback is reopened."))
+    feedback.status, feedback.signed_at, feedback.signed_by_id = "draft", None, None
+    flush_or_conflict()
+    audit.record("feedback.reopen", feedback, summary=f"reopened feedback for {feedback.mentee.full_name}: {reason.strip()}",
+                 before={"status": "signed"}, after={"status": "draft"}, hospital_id=feedback.mentee.hospital_id)
+
+
+# --- skills framework ----------------------------------------------------------------------
+
+def _skill_snapshot(skill: Skill) -> dict:
+    return {"profession_id": skill.profession_id, "area": skill.area, "name": skill.name, "position": skill.position,
+            "retired_on": skill.retired_on.isoformat() if skill.retired_on else None}
+
+
+def save_skill(skill: Skill | None, *, profession_id: int, area: str, name: str, position: int) -> Skill:
+    name = " ".join(name.split())
+    if not name:
+        raise RuleBroken("name", _("Give the skill a name."))
+    if skill_name_taken(profession_id, name, skill.id if skill else None):
+        raise RuleBroken("name", _("This profession already has a skill with that name."))
+    before = _skill_snapshot(skill) if skill else {}
+    if skill is None:
+        skill = Skill(profession_id=profession_id)
+        db.session.add(skill)
+    skill.profession_id, skill.area, skill.name, skill.position = profession_id, area.strip(), name, position
+    db.session.flush()
+    changed_before, changed_after = audit.changes(before, _skill_snapshot(skill))
+    audit.record("skill.update" if before else "skill.create", skill, summary=f"skill {skill.name}",
+                 before=changed_before or None, after=changed_after)
+    return skill
+
+
+def retire_skill(skill: Skill, on: date) -> None:
+    """Retired skills leave new forms; ratings already given keep showing in history and PDFs."""
+    if skill.retired_on is not None:
+        raise RuleBroken("form", _("This skill is already retired."))
+    skill.retired_on = on
+    db.session.flush()
+    audit.record("skill.retire", skill, summary=f"retired skill {skill.name}", after={"retired_on": on.isoformat()})
+
+
+# --- reflections and self-assessments ------------------------------------------------------
+
+REFLECTION_FIELDS = ("went_well", "challenges", "mentees_absent", "equipment_problems", "support_needed")
+
+
+def save_reflection(visit: Visit, mentor_id: int, reflection, opened_version: int | None, values: dict):
+    """A mentor's reflection on a held visit; a stale version (another tab) is a conflict."""
+    from .models import Reflection
+
+    if visit.status != "held":
+        raise RuleBroken("form", _("Reflections are written for a held visit."))
+    if reflection is not None and opened_version != reflection.version:
+        raise EditConflict
+    if reflection is None:
+        reflection = Reflection(visit_id=visit.id, mentor_id=mentor_id)
+        db.session.add(reflection)
+    for name in REFLECTION_FIELDS:
+        setattr(reflection, name, (values.get(name) or "").strip())
+    reflection.submitted_at = utcnow()
+    flush_or_conflict()
+    audit.record("reflection.save", reflection, summary="saved a visit reflection", hospital_id=visit.hospital_id)
+    return reflection
+
+
+def update_support(reflection, status: str, owner_id: int | None) -> None:
+    from .models import SUPPORT_STATUSES
+
+    if status not in SUPPORT_STATUSES:
+        raise RuleBroken("support_status", _("Choose open, in progress or resolved."))
+    before = {"status": reflection.support_status, "owner_id": reflection.support_owner_id}
+    reflection.support_status, reflection.support_owner_id = status, owner_id
+    flush_or_conflict()
+    changed_before, changed_after = audit.changes(before, {"status": status, "owner_id": owner_id})
+    if changed_after:
+        audit.record("reflection.support", reflection, summary="support request followed up", before=changed_before, after=changed_after)
+
+
+def add_self_assessment(mentee: Mentee, *, assessed_on: date, learning_needs: str, ratings: dict[int, int | None],
+                        scale: dict[int, str], skill_ids: set[int], by):
+    """The mentee's own ratings, entered on their behalf; every skill rated on the scale or left blank."""
+    from .models import SelfAssessment
+
+    for skill_id, rating in ratings.items():
+        if skill_id not in skill_ids:
+            raise RuleBroken(f"rating-{skill_id}", _("This skill is not in the mentee's framework."))
+        if rating is not None and rating not in scale:
+            raise RuleBroken(f"rating-{skill_id}", _("A rating is from %(low)s to %(high)s, or not observed.", low=min(scale), high=max(scale)))
+    if not any(r is not None for r in ratings.values()) and not learning_needs.strip():
+        raise RuleBroken("form", _("Rate at least one skill or write the learning needs."))
+    assessment = SelfAssessment(mentee_id=mentee.id, assessed_on=assessed_on, learning_needs=learning_needs.strip(),
+                                ratings={str(k): v for k, v in ratings.items() if v is not None}, entered_by_id=by.id)
+    db.session.add(assessment)
+    db.session.flush()
+    audit.record("self_assessment.create", assessment, summary=f"self-assessment for {mentee.full_name}", hospital_id=mentee.hospital_id)
+    return assessment

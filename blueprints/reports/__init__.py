@@ -1,0 +1,1 @@
+"""PDF rendering (pure: data in, PDF bytes out)."""

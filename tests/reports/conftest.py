@@ -1,0 +1,3 @@
+"""The mentoring world serves the report tests too."""
+
+from tests.mentoring.conftest import world  # noqa: F401

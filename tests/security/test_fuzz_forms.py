@@ -137,7 +137,7 @@ USERS = {"coordinator": "coord.world", "hospital_admin": "admin.world"}
 
 
 def fuzz_one_route(client, role: str, path: str, fields: dict[str, set[str]]):
-    @settings(max_examples=4, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=3, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
     @given(data=form_data(fields), hx=st.booleans())
     def post(data, hx):
         if client.get("/account").status_code != 200:  # a post may end the session (e.g. a password change)

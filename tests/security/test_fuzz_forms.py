@@ -168,3 +168,35 @@ def test_hostile_posts_never_500_and_a_refusal_changes_nothing(app, client, role
         fuzz_one_route(client, role, path, fields)()
     # The crawl found most forms (a route whose form is on no page still gets junk posted to it).
     assert reached >= (25 if role == "coordinator" else 10), f"only {reached} of {len(routes)} forms found"
+
+
+SWEEP = ["a\x00b", "x" * 70000, "9999-12-31", "0001-01-01", "-99999999999999999999", "\u202eRTL\u202c"]
+
+
+def plausible(fields: dict[str, set[str]], value: str) -> dict:
+    """A post that gets past the choices: each select gets an offered value, every other field `value`."""
+    data = {}
+    for name, offered in fields.items():
+        options = sorted(v for v in offered if v)
+        data[name] = options[-1] if len(offered) > 1 and options else value
+    return data
+
+
+def test_each_hostile_value_in_every_free_field_of_every_form(app, client):
+    """Deterministic sweep, as a coordinator (who reaches most forms): NUL, huge, far dates, huge numbers, RTL."""
+    world = build_world("Sweep")
+    assert client.post("/login", data={"username": "coord.world", "password": PASSWORD}).status_code == 302
+    forms = discover_forms(app, client, world["ids"])
+    for _endpoint, path in post_routes(app, world["ids"]):
+        fields = forms.get(path)
+        if not fields:
+            continue
+        for value in SWEEP:
+            if client.get("/account").status_code != 200:
+                client.post("/login", data={"username": "coord.world", "password": PASSWORD})
+            before = row_counts()
+            response = client.post(path, data=plausible(fields, value))
+            assert response.status_code < 500, f"POST {path} with {value[:20]!r} -> {response.status_code}"
+            if 400 <= response.status_code < 500:
+                assert row_counts() == before, f"POST {path} was refused but changed rows"
+            assert_integrity()

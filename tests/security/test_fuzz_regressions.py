@@ -21,3 +21,18 @@ def test_a_visit_dated_at_the_ends_of_the_calendar_is_refused_not_a_500(client, 
     response = client.get("/visits/clashes", query_string={k: v for k, v in data.items() if k != "version"},
                           headers={"HX-Request": "true"})
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("where", ["form", "query"])
+def test_a_nul_character_anywhere_is_a_400_not_a_500(client, where):
+    """PostgreSQL refuses NUL in text (psycopg raised DataError: a 500); now refused at the door on both databases."""
+    world = build_world("Nul")
+    assert client.post("/login", data={"username": "coord.world", "password": PASSWORD}).status_code == 302
+    hospital = world["hospital"]
+    data = {"name": "a\x00b", "district": "d", "province": "p", "team_id": ""}
+    if where == "form":
+        response = client.post(f"/hospitals/{hospital.id}/edit", data=data)
+    else:
+        response = client.get("/mentees/", query_string={"q": "a\x00b"})
+    assert response.status_code == 400 and b"Traceback" not in response.data
+    assert client.post("/login", data={"username": "coord\x00.world", "password": PASSWORD}).status_code == 400

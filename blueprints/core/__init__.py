@@ -1,6 +1,6 @@
 """Extensions, htmx helpers, permissions, audit, errors and CLI shared by every blueprint."""
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 
 from . import db as _sqlite_discipline  # noqa: F401 - registers the SQLite connection listeners
 from .errors import register_error_handlers
@@ -38,6 +38,7 @@ def init_core(app: Flask) -> None:
 
     from ..auth.sessions import expire_idle_sessions
 
+    app.before_request(refuse_nul_bytes)
     app.before_request(expire_idle_sessions)
     app.before_request(enforce_access)
     app.after_request(_response_headers)
@@ -45,6 +46,14 @@ def init_core(app: Flask) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["instant"] = format_instant
     app.context_processor(lambda: {"menu_items": menu_items, "demo_banner": _demo_banner})
+
+
+def refuse_nul_bytes():
+    """400 for a NUL character in any query or form value: no one types one, PostgreSQL cannot store
+    one (a 500 otherwise), and SQLite would keep a name that compares unlike what it shows."""
+    for values in (request.args, request.form):
+        if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+            abort(400)
 
 
 def _import_models() -> None:

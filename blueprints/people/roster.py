@@ -165,6 +165,8 @@ def _lookup(model) -> dict[str, object]:
 def check_roster(text: str, hospital: Hospital) -> RosterCheck:
     """Every row with its errors: missing or unknown values, duplicates in the file, and mentees
     the hospital already has (same name and profession). Three queries, however long the file."""
+    if "\x00" in text:  # the save form's text comes from the browser: the same rule as an uploaded file
+        raise RosterRefused(_("This file is not saved as CSV UTF-8."))
     text = normalise(text)
     header, raw_rows = parse(text)
     professions, departments = _lookup(Profession), _lookup(Department)

@@ -191,7 +191,9 @@ def _visit_form(form: VisitForm) -> VisitForm:
 
 def _form_clashes(form: VisitForm, visit_id: int | None = None):
     """Clashes for what the form holds, when it holds enough to check."""
-    if form.hospital_id.data and form.team_id.data and form.start_date.data and form.days.data and 1 <= form.days.data <= 14:
+    start = form.start_date.data
+    if (form.hospital_id.data and form.team_id.data and start and form.days.data and 1 <= form.days.data <= 14
+            and abs((start - today()).days) <= 3 * 366):  # the date rule of services._check_schedule: no date overflow
         return planning.clashes(form.hospital_id.data, form.team_id.data, form.start_date.data, form.days.data,
                                 exclude_id=visit_id, today=today())
     return None

@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request
 from flask_login import current_user
-from markupsafe import Markup
 
 from ..auth.forms import ROLE_LABELS
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, ROLES, SYSADMIN
@@ -49,17 +48,16 @@ def home():
 def render_tile(tile: Tile) -> Response:
     """The tile's fragment (or, without htmx, a page holding it). A tile that fails says so in its box."""
     filters = Filters.from_args(request.args, today())
-    me = user()
+    context = {"tile": tile, "filters": filters, "me": user(), "shown": TABLE_ROWS, "failed": False}
+    fragment = is_htmx()
     try:
-        data = tile.load(filters, me, today())
-        body = Markup(render_template(f"dashboard/tiles/_{tile.name}.html", tile=tile, filters=filters, me=me, **data))
-        html = render_template("dashboard/_tile.html", tile=tile, filters=filters, me=me, body=body, shown=TABLE_ROWS, **data)
+        context.update(tile.load(filters, context["me"], today()))
+        html = render_template("dashboard/_tile.html" if fragment else "dashboard/tile_page.html", **context)
     except Exception:
         current_app.logger.exception("dashboard tile %s failed", tile.name)
         db.session.rollback()
-        html = render_template("dashboard/_tile_error.html", tile=tile, filters=filters, me=me)
-    if not is_htmx():
-        html = render_template("dashboard/tile_page.html", tile=tile, filters=filters, me=me, body=Markup(html))
+        context["failed"] = True
+        html = render_template("dashboard/_tile_error.html" if fragment else "dashboard/tile_page.html", **context)
     response = make_response(html)
     response.vary.add("HX-Request")
     return response

@@ -13,6 +13,7 @@ from blueprints.core.extensions import db
 from blueprints.core.notify import notify
 from blueprints.equipment.models import EquipmentItem
 from blueprints.equipment.services import create_item, save_count, start_visit_check
+from blueprints.mentoring.models import Reflection, Skill
 from blueprints.people.services import (
     add_absence,
     add_training,
@@ -23,6 +24,7 @@ from blueprints.people.services import (
     create_team,
     log_transfer,
 )
+from blueprints.visits.models import Holiday
 from blueprints.visits.services import change_status, create_visit
 from tests.factories import _PASSWORD_HASH, department, profession
 
@@ -69,6 +71,9 @@ def build_world(text: str) -> dict:
     save_count(check, item, available=2, functional=1, reason="broken", note=f"{text} count note", version=0, by=admin)
     other_item = db.session.scalar(select(EquipmentItem).where(EquipmentItem.id != item.id).order_by(EquipmentItem.id))
     [notification] = notify([admin], f"{text} notification")
+    reflection = Reflection(visit_id=visit.id, mentor_id=mentor.id, went_well=text, challenges=text, mentees_absent=text,
+                            equipment_problems=text, support_needed=text)
+    db.session.add(reflection)
     db.session.flush()
     return {
         "team": team, "hospital": hospital, "other": other, "mentor": mentor, "mentee": mentee, "mover": mover,
@@ -78,6 +83,8 @@ def build_world(text: str) -> dict:
             "mentee_id": mentee.id, "assignment_id": assignment.id, "absence_id": absence.id,
             "transfer_id": transfer.id, "notification_id": notification.id, "user_id": other_admin.id,
             "hospital_id": hospital.id, "team_id": team.id, "mentor_id": mentor.id, "visit_id": visit.id,
-            "check_id": check.id, "item_id": item.id,
+            "check_id": check.id, "item_id": item.id, "reflection_id": reflection.id,
+            "skill_id": db.session.scalar(select(Skill.id).order_by(Skill.id)),
+            "holiday_id": db.session.scalar(select(Holiday.id).order_by(Holiday.id)),
         },
     }

@@ -24,6 +24,7 @@ TEST_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "SESSION_COOKIE_SECURE": False,
     "REMEMBER_COOKIE_SECURE": False,
+    "EXPORT_IN_BACKGROUND": False,  # tests run bulk exports themselves (tests/reports/test_bulk_export.py)
 }
 
 
@@ -49,8 +50,9 @@ def database_url(tmp_path_factory, worker_id):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
+def app(database_url, tmp_path_factory):
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "EXPORT_DIR": str(tmp_path_factory.mktemp("exports"))})
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
@@ -115,9 +117,10 @@ def runner(app):
 
 
 @pytest.fixture
-def csrf_app(database_url):
+def csrf_app(database_url, app):
     """The same app with CSRF protection on, as in production."""
-    app = create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "EXPORT_DIR": app.config["EXPORT_DIR"]})
     app.test_client_class = IsolatedClient
     return app
 

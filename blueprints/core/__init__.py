@@ -62,6 +62,7 @@ def _import_models() -> None:
     from ..equipment import models as _equipment  # noqa: F401
     from ..mentoring import models as _mentoring  # noqa: F401
     from ..people import models as _people  # noqa: F401
+    from ..reports import models as _reports  # noqa: F401
     from ..visits import models as _visits  # noqa: F401
     from . import models as _core  # noqa: F401
 

@@ -43,7 +43,8 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("daily")
     def daily_command():
         """Daily housekeeping for cron (safe to run more than once a day): apply transfers whose date has come,
-        tell coordinators of hospitals that became overdue, remind mentors a week before their visit."""
+        tell coordinators of hospitals that became overdue, remind mentors a week before their visit, delete
+        bulk exports older than a day."""
         from ..people.services import apply_due_transfers
         from ..visits.services import notify_overdue_hospitals, remind_mentors
 
@@ -54,6 +55,35 @@ def register_cli(app: Flask) -> None:
         reminders = remind_mentors()
         db.session.commit()
         click.echo(f"Overdue hospitals notified: {overdue}. Visit reminders: {reminders}.")
+        from ..reports.services import purge_expired_exports
+
+        purged = purge_expired_exports()
+        db.session.commit()
+        click.echo(f"Expired exports deleted: {purged}.")
+
+    @app.cli.command("run-export")
+    @click.argument("job_id", type=int)
+    def run_export_command(job_id):
+        """Build a bulk export's zip here and now (a failed export is queued again first)."""
+        from ..reports.exports import run_export
+        from ..reports.models import ExportJob
+        from ..reports.services import reap_dead_exports, retry_export
+
+        reap_dead_exports()
+        job = db.session.get(ExportJob, job_id)
+        if job is None:
+            raise click.ClickException(f"there is no export {job_id}")
+        if job.status == "failed":
+            retry_export(job, None)
+            db.session.commit()
+        elif job.status != "queued":
+            raise click.ClickException(f"export {job_id} is {job.status}: only a queued or failed export is run")
+        status = run_export(job_id)
+        job = db.session.get(ExportJob, job_id)
+        db.session.refresh(job)
+        if status != "done":
+            raise click.ClickException(f"export {job_id} {status or 'was taken by another runner'}: {job.error}")
+        click.echo(f"Export {job_id} done: {job.done} sheets in {job.file_name}.")
 
     @app.cli.command("backup")
     @click.argument("destination", type=click.Path(dir_okay=False))

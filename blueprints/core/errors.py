@@ -15,6 +15,7 @@ MESSAGES = {
     404: (_l("Not found"), _l("There is nothing here. The link may be old, or the record was removed.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
     409: (_l("Changed by someone else"), _l("Someone saved a change first. Reload to see it.")),
+    410: (_l("No longer available"), _l("This file was kept for a day and has been deleted. Ask for it again.")),
     413: (_l("File too large"), _l("The file is larger than the tool accepts. Split it and try again.")),
     422: (_l("Check the form"), _l("Some of what was sent is not valid. Go back and correct it.")),
     429: (_l("Too many attempts"), _l("Wait a few minutes, then try again.")),

@@ -18,6 +18,7 @@ MENU = (
     ("people.mentees", _l("Mentees"), (COORDINATOR, HOSPITAL_ADMIN, MENTOR)),
     ("mentoring.skills", _l("Skills"), (COORDINATOR,)),
     ("mentoring.support_list", _l("Support"), (COORDINATOR,)),
+    ("reports.exports", _l("Exports"), (COORDINATOR,)),
     ("equipment.matrix", _l("Equipment"), (COORDINATOR, HOSPITAL_ADMIN)),
     ("auth.users", _l("Users"), (SYSADMIN,)),
     ("core.audit", _l("Audit"), (SYSADMIN, COORDINATOR)),

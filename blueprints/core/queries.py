@@ -27,6 +27,7 @@ AUDIT_KINDS = {
     "roster": (_l("Roster imports"), ("roster",)),
     "feedback": (_l("Feedback"), ("feedback",)),
     "mentoring": (_l("Skills, self-assessments, reflections"), ("skill", "self_assessment", "reflection")),
+    "export": (_l("Bulk exports"), ("export",)),
 }
 
 

@@ -1,33 +1,39 @@
-"""PDF feedback sheets: one mentee's sheet for a visit, and every sheet of a visit in one PDF. Same access
-rules as the pages; the data is read first, the transaction ended, and only then the PDF rendered."""
+"""PDF feedback sheets: one mentee's sheet for a visit, every sheet of a visit in one PDF, and bulk exports of
+every sheet of a date range as a zip built in the background. Same access rules as the pages; the data is read
+first, the transaction ended, and only then the PDF rendered."""
 
-import re
+from datetime import timedelta
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, flash, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ..auth.sessions import passive
 from ..core.clock import today
+from ..core.errors import RuleBroken, show_on_form
 from ..core.extensions import db
+from ..core.forms import EmptyForm
+from ..core.htmx import htmx_redirect, render_page_or_fragment
+from ..core.models import utcnow
+from ..core.pagination import paginate
 from ..core.permissions import allow
 from ..mentoring import queries as mentoring
+from ..people.queries import hospitals_for_select
 from ..visits.queries import get_visit_or_404
+from . import exports as runner
+from . import queries, services
+from .forms import ExportForm
 from .pdf import render_pdf
-from .sheets import chart_points, sheet_for
+from .sheets import safe_name, sheet_for, sheets_html
 
 bp = Blueprint("reports", __name__)
 
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 
 
-def safe_name(text: str) -> str:
-    """A file name with letters, digits and dashes only (nothing a header or a file system could misread)."""
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:80] or "sheet"
-
-
 def _pdf(sheets, name: str) -> Response:
-    html = render_template("reports/pdf/feedback_sheets.html", sheets=sheets, chart_points=chart_points,
-                           generated=today(), programme=current_app.config.get("PROGRAMME_NAME", "Clinical mentorship programme"))
+    html = sheets_html(sheets)
     db.session.rollback()  # every value is read; nothing below holds a transaction open while rendering
     response = Response(render_pdf(html), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{safe_name(name)}.pdf"'
@@ -55,3 +61,90 @@ def visit_feedback_pdf(visit_id: int):
         abort(404)
     sheets = [sheet_for(f, visit) for f in feedbacks]
     return _pdf(sheets, f"feedback-{visit.hospital.name}-{visit.start_date.isoformat()}")
+
+
+# --- bulk export (coordinators) ------------------------------------------------------------
+
+@bp.route("/reports/exports", methods=["GET", "POST"])
+@allow(COORDINATOR)
+def exports():
+    """Ask for every feedback sheet of a date range and hospitals as a zip; the exports asked for so far."""
+    form = ExportForm()
+    form.hospital_ids.choices = hospitals_for_select()
+    if not form.is_submitted():
+        form.date_to.data = today()
+        form.date_from.data = today() - timedelta(days=90)
+    if form.validate_on_submit():
+        try:
+            job = services.request_export(date_from=form.date_from.data, date_to=form.date_to.data,
+                                          hospital_ids=form.hospital_ids.data or [], signed_only=form.signed_only.data,
+                                          user=current_user._get_current_object())
+        except RuleBroken as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            runner.start_in_background(job.id)
+            flash(_("Export asked for: the zip is being built. This page shows its progress."), "success")
+            return htmx_redirect(url_for("reports.export", job_id=job.id))
+    elif request.method == "GET":
+        services.reap_dead_exports()
+    page = paginate(queries.export_jobs())
+    return render_page_or_fragment("reports/exports.html", "reports/_exports_table.html", 422 if form.errors else 200,
+                                   form=form, page=page, now=utcnow())
+
+
+def _job_context(job_id: int) -> dict:
+    services.reap_dead_exports()
+    job = queries.get_export_or_404(job_id)
+    return {"job": job, "hospitals": queries.hospital_names(job.hospital_ids), "form": EmptyForm(), "now": utcnow()}
+
+
+@bp.get("/reports/exports/<int:job_id>")
+@allow(COORDINATOR)
+def export(job_id: int):
+    return render_template("reports/export.html", **_job_context(job_id))
+
+
+@bp.get("/reports/exports/<int:job_id>/progress")
+@allow(COORDINATOR)
+@passive
+def export_progress(job_id: int):
+    """The progress bar alone, polled by htmx every two seconds until the job is done or failed."""
+    return render_template("reports/_export_progress.html", **_job_context(job_id))
+
+
+@bp.post("/reports/exports/<int:job_id>/retry")
+@allow(COORDINATOR)
+def export_retry(job_id: int):
+    services.reap_dead_exports()
+    job = queries.get_export_or_404(job_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.retry_export(job, current_user._get_current_object())
+        except RuleBroken as refusal:
+            db.session.rollback()
+            flash(str(refusal.message), "error")
+        else:
+            db.session.commit()
+            runner.start_in_background(job.id)
+            flash(_("Export queued again."), "success")
+    return htmx_redirect(url_for("reports.export", job_id=job.id))
+
+
+@bp.get("/reports/exports/<int:job_id>/download")
+@allow(COORDINATOR)
+def export_download(job_id: int):
+    """The finished zip, for a day; never cached, under a plain attachment name."""
+    job = queries.get_export_or_404(job_id)
+    if job.status != "done":
+        abort(404)
+    path = services.export_dir() / job.file_name if job.file_name else None
+    if job.expired() or path is None or not path.is_file():
+        abort(410)
+    name = runner.download_name(job)
+    db.session.rollback()
+    response = send_file(path, mimetype="application/zip", conditional=False, etag=False, max_age=0)
+    response.headers["Content-Disposition"] = f'attachment; filename="{safe_name(name.removesuffix(".zip"))}.zip"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,10 +1,13 @@
 """The feedback sheet's data: read from the database into plain values, so the PDF renders with no session open."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app, render_template
 from sqlalchemy import select
 
+from ..core.clock import today
 from ..core.extensions import db
 from ..mentoring import queries as mentoring
 from ..mentoring.forms import CONTACT_LABELS, FOLLOWUP_LABELS, METHOD_LABELS
@@ -79,3 +82,14 @@ def chart_points(chart: list[tuple[date, float]], width: int = 440, height: int 
     step = (width - 40) / max(len(chart) - 1, 1)
     return [{"x": round(30 + n * step, 1), "y": round(height - 15 - (value - 1) / max(top - 1, 1) * (height - 30), 1),
              "value": round(value, 1), "day": day} for n, (day, value) in enumerate(chart)]
+
+
+def sheets_html(sheets: list[Sheet]) -> str:
+    """The HTML WeasyPrint turns into the sheets' PDF: the one template for a sheet, a visit and a bulk export."""
+    return render_template("reports/pdf/feedback_sheets.html", sheets=sheets, chart_points=chart_points, generated=today(),
+                           programme=current_app.config.get("PROGRAMME_NAME", "Clinical mentorship programme"))
+
+
+def safe_name(text: str) -> str:
+    """A file name with letters, digits and dashes only (nothing a header or a file system could misread)."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:80] or "sheet"

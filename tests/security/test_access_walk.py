@@ -13,6 +13,7 @@ from blueprints.core.notify import notify
 from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
 from blueprints.mentoring.models import ActionItem, Feedback, Reflection, Skill, SkillRating
 from blueprints.people.services import add_absence, log_transfer
+from blueprints.reports.models import ExportJob
 from blueprints.visits.models import Holiday, Visit
 from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
 
@@ -50,6 +51,10 @@ def other_hospital_world() -> dict:
     db.session.add(ActionItem(feedback_id=feedback_b.id, mentee_id=mentee_b.id, text=f"{MARKER} action", due_date=today()))
     reflection_b = Reflection(visit_id=visit_b.id, mentor_id=mentor_b.id, support_needed=f"{MARKER} support")
     db.session.add(reflection_b)
+    coordinator = make_user("coordinator", username="coord.beta")
+    export_b = ExportJob(requested_by_id=coordinator.id, date_from=today() - timedelta(days=30), date_to=today(),
+                         hospital_ids=[hospital_b.id], status="failed", total=1, error=f"{MARKER} export")
+    db.session.add(export_b)
     db.session.flush()
     ids = {
         "mentee_id": mentee_b.id, "assignment_id": assignment_b.id, "absence_id": absence_b.id,
@@ -57,7 +62,7 @@ def other_hospital_world() -> dict:
         "hospital_id": hospital_b.id, "team_id": team_b.id, "mentor_id": mentor_b.id,
         "visit_id": visit_b.id, "check_id": check_b.id, "item_id": item.id,
         "holiday_id": db.session.scalar(select(Holiday.id).order_by(Holiday.id)),
-        "skill_id": skill.id, "reflection_id": reflection_b.id,
+        "skill_id": skill.id, "reflection_id": reflection_b.id, "job_id": export_b.id,
     }
     return {"ids": ids, "hospital_a": hospital_a, "mentor_a": mentor_a}
 

@@ -24,6 +24,7 @@ from blueprints.people.services import (
     create_team,
     log_transfer,
 )
+from blueprints.reports.models import ExportJob
 from blueprints.visits.models import Holiday
 from blueprints.visits.services import change_status, create_visit
 from tests.factories import _PASSWORD_HASH, department, profession
@@ -74,6 +75,9 @@ def build_world(text: str) -> dict:
     reflection = Reflection(visit_id=visit.id, mentor_id=mentor.id, went_well=text, challenges=text, mentees_absent=text,
                             equipment_problems=text, support_needed=text)
     db.session.add(reflection)
+    export = ExportJob(requested_by_id=coordinator.id, date_from=today() - timedelta(days=30), date_to=today(),
+                       hospital_ids=[hospital.id], status="failed", total=3, done=1, error=f"{text} export error")
+    db.session.add(export)
     db.session.flush()
     return {
         "team": team, "hospital": hospital, "other": other, "mentor": mentor, "mentee": mentee, "mover": mover,
@@ -86,5 +90,6 @@ def build_world(text: str) -> dict:
             "check_id": check.id, "item_id": item.id, "reflection_id": reflection.id,
             "skill_id": db.session.scalar(select(Skill.id).order_by(Skill.id)),
             "holiday_id": db.session.scalar(select(Holiday.id).order_by(Holiday.id)),
+            "job_id": export.id,
         },
     }

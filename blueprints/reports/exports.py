@@ -1,0 +1,109 @@
+"""The bulk export runner: every feedback sheet of a job as one PDF each, in one zip.
+
+Each sheet is read, the read transaction ended, and only then rendered (WeasyPrint takes far longer than the
+reads, and no transaction may stay open that long). After every sheet the runner records its progress and a
+heartbeat in the job's row; a runner that dies stops beating and the job is marked failed when next read.
+The zip is written to a `.part` file and renamed when complete, so a half-written zip is never served.
+
+Runs in a daemon thread of the worker that took the request (`start_in_background`) or from the command
+line (`flask run-export JOB_ID`).
+"""
+
+import logging
+import os
+import threading
+import zipfile
+
+from flask import Flask, current_app
+from flask_babel import gettext as _
+
+from ..auth.models import COORDINATOR
+from ..core.extensions import db
+from . import queries, services
+from .models import ExportJob
+from .pdf import render_pdf
+from .sheets import safe_name, sheet_for, sheets_html
+
+log = logging.getLogger(__name__)
+
+
+class Superseded(Exception):
+    """The job was taken from this runner (marked dead and retried elsewhere): stop quietly."""
+
+
+def entry_name(sheet, signed: bool, feedback_id: int, taken: set[str]) -> str:
+    """hospital/visit-date/mentee.pdf, with -draft for unsigned sheets; unique within the zip."""
+    stem = f"{safe_name(sheet.hospital)}/{sheet.visit_start.isoformat()}/{safe_name(sheet.mentee)}"
+    if not signed:
+        stem += "-draft"
+    name = f"{stem}.pdf"
+    if name in taken:
+        name = f"{stem}-{feedback_id}.pdf"
+    taken.add(name)
+    return name
+
+
+def download_name(job: ExportJob) -> str:
+    return f"feedback-sheets-{job.date_from.isoformat()}-to-{job.date_to.isoformat()}.zip"
+
+
+def run_export(job_id: int) -> str | None:
+    """Build a queued job's zip; returns the job's final status, or None when another runner has it."""
+    attempt = services.claim(job_id)
+    if attempt is None:
+        return None
+    folder = services.export_dir()
+    part = folder / f"export-{job_id}-{attempt}.zip.part"
+    try:
+        job = db.session.get(ExportJob, job_id)
+        user = job.requested_by
+        if user is None or user.role != COORDINATOR or not user.active:
+            raise PermissionError(_("The coordinator who asked for this export no longer has access to the whole programme."))
+        ids = list(db.session.scalars(queries.job_feedback(job, user)))
+        if not services.beat(job_id, attempt, 0, total=len(ids)):
+            raise Superseded
+        taken: set[str] = set()
+        with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for done, feedback_id in enumerate(ids, start=1):
+                feedback = queries.feedback_for_sheet(feedback_id)
+                if feedback is not None:  # removed since the count: left out
+                    sheet = sheet_for(feedback, feedback.visit)
+                    html = sheets_html([sheet])
+                    name = entry_name(sheet, feedback.signed, feedback_id, taken)
+                    db.session.rollback()  # every value is read: no transaction stays open while rendering
+                    archive.writestr(name, render_pdf(html))
+                if not services.beat(job_id, attempt, done):
+                    raise Superseded
+        final = f"export-{job_id}.zip"
+        os.replace(part, folder / final)
+        if not services.finish(job_id, attempt, final, (folder / final).stat().st_size):
+            raise Superseded
+        return "done"
+    except Superseded:
+        db.session.rollback()
+        part.unlink(missing_ok=True)
+        return None
+    except Exception as error:  # noqa: BLE001 - any failure ends the job as failed, with a message to show
+        log.exception("export %s failed", job_id)
+        part.unlink(missing_ok=True)
+        message = str(error) if isinstance(error, PermissionError) else _(
+            "The export failed (%(kind)s). Retry it; if it fails again, tell the system administrator.", kind=type(error).__name__)
+        services.fail(job_id, attempt, message)
+        return "failed"
+
+
+def start_in_background(job_id: int) -> None:
+    """Run the job in a daemon thread of this worker, with its own app context and database session.
+    Off in tests and where operators run `flask run-export` themselves (EXPORT_IN_BACKGROUND)."""
+    if not current_app.config["EXPORT_IN_BACKGROUND"]:
+        return
+    app = current_app._get_current_object()
+    threading.Thread(target=_run_in_thread, args=(app, job_id), name=f"export-{job_id}", daemon=True).start()
+
+
+def _run_in_thread(app: Flask, job_id: int) -> None:
+    with app.app_context():
+        try:
+            run_export(job_id)
+        finally:
+            db.session.remove()

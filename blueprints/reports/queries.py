@@ -1,0 +1,61 @@
+"""Reads for bulk exports: which feedback a job exports, and the jobs themselves."""
+
+from flask import abort
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from ..auth.models import User
+from ..core.extensions import db
+from ..mentoring.models import Feedback
+from ..mentoring.queries import feedback_mentee_scope
+from ..people.models import Hospital, Mentee
+from ..visits.models import Visit
+from .models import ExportJob
+
+
+def export_feedback(date_from, date_to, hospital_ids, signed_only: bool, user: User) -> Select:
+    """Feedback ids for the visits that started in the range at those hospitals (none: all), hospital by
+    hospital, visit by visit, mentee by mentee; scoped like every other read of feedback."""
+    query = (
+        select(Feedback.id)
+        .join(Visit, Visit.id == Feedback.visit_id).join(Hospital, Hospital.id == Visit.hospital_id)
+        .join(Mentee, Mentee.id == Feedback.mentee_id)
+        .where(Visit.start_date >= date_from, Visit.start_date <= date_to, feedback_mentee_scope(user))
+        .order_by(Hospital.name, Visit.start_date, Visit.id, Mentee.full_name, Feedback.id)
+    )
+    if hospital_ids:
+        query = query.where(Visit.hospital_id.in_(list(hospital_ids)))
+    if signed_only:
+        query = query.where(Feedback.status == "signed")
+    return query
+
+
+def job_feedback(job: ExportJob, user: User) -> Select:
+    return export_feedback(job.date_from, job.date_to, job.hospital_ids, job.signed_only, user)
+
+
+def feedback_for_sheet(feedback_id: int) -> Feedback | None:
+    return db.session.scalar(
+        select(Feedback).where(Feedback.id == feedback_id)
+        .options(joinedload(Feedback.visit).joinedload(Visit.hospital), joinedload(Feedback.mentor),
+                 joinedload(Feedback.mentee).joinedload(Mentee.profession),
+                 joinedload(Feedback.mentee).joinedload(Mentee.department))
+    )
+
+
+def export_jobs() -> Select:
+    """Every export, newest first (coordinators all see the whole programme, so they share the list)."""
+    return select(ExportJob).options(joinedload(ExportJob.requested_by)).order_by(ExportJob.created_at.desc(), ExportJob.id.desc())
+
+
+def get_export_or_404(job_id: int) -> ExportJob:
+    job = db.session.scalar(select(ExportJob).where(ExportJob.id == job_id).options(joinedload(ExportJob.requested_by)))
+    if job is None:
+        abort(404)
+    return job
+
+
+def hospital_names(ids) -> list[str]:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Hospital.name).where(Hospital.id.in_(list(ids))).order_by(Hospital.name)))

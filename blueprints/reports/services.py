@@ -1,0 +1,176 @@
+"""Writes for bulk exports. Requests, retries and housekeeping follow the house rule (change, audit, flush;
+the caller commits). The runner's own steps (claim, heartbeat, finish, fail) are short conditional updates
+that commit at once, so progress is visible to every worker and a runner that lost its job notices."""
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select, update
+
+from ..auth.models import User
+from ..core import audit
+from ..core.errors import RuleBroken
+from ..core.extensions import db
+from ..core.models import utcnow
+from . import queries
+from .models import ExportJob
+
+PART_FILE = re.compile(r"export-(\d+)-(\d+)\.zip\.part")
+
+
+def export_dir() -> Path:
+    """Where finished zips live (instance/exports unless EXPORT_DIR says otherwise); readable by the app only."""
+    path = Path(current_app.config.get("EXPORT_DIR") or Path(current_app.instance_path) / "exports")
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def dead_message() -> str:
+    return _("The export stopped before it finished: the server process building it ended (a restart or a crash). "
+             "Nothing was lost; retry it.")
+
+
+def request_export(*, date_from, date_to, hospital_ids, signed_only: bool, user: User) -> ExportJob:
+    """Queue an export of every sheet in the range; refused while the user's previous export is still
+    being built, when no sheet matches, and above the size limit."""
+    reap_dead_exports()
+    busy = db.session.scalar(select(func.count()).select_from(ExportJob).where(
+        ExportJob.requested_by_id == user.id, ExportJob.status.in_(("queued", "running"))))
+    if busy:
+        raise RuleBroken("form", _("Your previous export is still being built. Wait for it to finish, then ask for the next."))
+    sheets = db.session.scalar(select(func.count()).select_from(
+        queries.export_feedback(date_from, date_to, hospital_ids, signed_only, user).subquery()))
+    if not sheets:
+        raise RuleBroken("date_from", _("No feedback sheet matches: no visit to these hospitals started in these dates "
+                                        "has feedback yet."))
+    limit = current_app.config["EXPORT_MAX_SHEETS"]
+    if sheets > limit:
+        raise RuleBroken("date_from", _("%(n)s sheets match, more than the %(limit)s one export holds. Choose fewer "
+                                        "hospitals or a shorter range.", n=sheets, limit=limit))
+    job = ExportJob(requested_by_id=user.id, date_from=date_from, date_to=date_to, hospital_ids=sorted(set(hospital_ids)),
+                    signed_only=signed_only, total=sheets)
+    db.session.add(job)
+    db.session.flush()
+    names = queries.hospital_names(job.hospital_ids)
+    audit.record("export.request", job, summary=f"asked for the feedback sheets of {date_from.isoformat()} to "
+                 f"{date_to.isoformat()} ({', '.join(names) if names else 'every hospital'})",
+                 after={"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), "hospitals": names,
+                        "signed_only": signed_only, "sheets": sheets}, user=user)
+    return job
+
+
+def retry_export(job: ExportJob, user: User | None) -> ExportJob:
+    """Queue a failed export again, from the start (user None: an operator's `flask run-export`)."""
+    if job.status != "failed":
+        raise RuleBroken("form", _("Only a failed export can be retried."))
+    remove_files(job)
+    job.status, job.done, job.error, job.started_at, job.finished_at, job.heartbeat_at = "queued", 0, "", None, None, None
+    db.session.flush()
+    audit.record("export.retry", job, summary=f"retried export {job.id}", user=user,
+                 username=None if user is not None else "command line")
+    return job
+
+
+# --- dead runners and old files ------------------------------------------------------------
+
+def _dead_condition(now: datetime):
+    stale = now - timedelta(seconds=current_app.config["EXPORT_STALE_SECONDS"])
+    running_dead = (ExportJob.status == "running") & (ExportJob.heartbeat_at < stale)
+    if not current_app.config["EXPORT_IN_BACKGROUND"]:
+        return running_dead  # queued jobs wait for an operator's `flask run-export`
+    return or_(running_dead, (ExportJob.status == "queued") & (ExportJob.created_at < stale)
+               & ExportJob.heartbeat_at.is_(None))
+
+
+def reap_dead_exports(now: datetime | None = None) -> int:
+    """Mark failed every export whose runner stopped beating (killed worker, restart). Reads first and writes
+    only when there is something to mark, in a transaction of its own that starts with the write, so a page
+    that polls never holds SQLite's write lock and never upgrades a read snapshot into a write."""
+    now = now or utcnow()
+    condition = _dead_condition(now)
+    if not db.session.scalar(select(func.count()).select_from(ExportJob).where(condition)):
+        return 0
+    db.session.commit()  # end the read transaction: the update below begins a fresh one
+    result = db.session.execute(
+        update(ExportJob).where(condition).values(status="failed", error=dead_message(), finished_at=now)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount
+
+
+def remove_files(job: ExportJob) -> None:
+    folder = export_dir()
+    if job.file_name:
+        (folder / job.file_name).unlink(missing_ok=True)
+        job.file_name = ""
+    for part in folder.glob(f"export-{job.id}-*.zip.part"):
+        part.unlink(missing_ok=True)
+
+
+def purge_expired_exports(now: datetime | None = None) -> int:
+    """Delete the files of exports past their day, and pieces left by runners that died; the rows stay, shown
+    as expired or failed."""
+    now = now or utcnow()
+    reap_dead_exports(now)
+    expired = db.session.scalars(select(ExportJob).where(
+        ExportJob.status == "done", ExportJob.file_name != "", ExportJob.expires_at <= now)).all()
+    for job in expired:
+        remove_files(job)
+    running = set(db.session.execute(select(ExportJob.id, ExportJob.attempt).where(ExportJob.status == "running")).all())
+    for part in export_dir().glob("export-*.zip.part"):
+        match = PART_FILE.fullmatch(part.name)
+        if match and (int(match[1]), int(match[2])) not in running:
+            part.unlink(missing_ok=True)
+    return len(expired)
+
+
+# --- the runner's steps: each commits at once ----------------------------------------------
+
+def claim(job_id: int) -> int | None:
+    """Take a queued job for this runner; returns the attempt number, or None when another runner has it."""
+    now = utcnow()
+    result = db.session.execute(
+        update(ExportJob).where(ExportJob.id == job_id, ExportJob.status == "queued")
+        .values(status="running", attempt=ExportJob.attempt + 1, done=0, error="", started_at=now, heartbeat_at=now,
+                finished_at=None)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        return None
+    attempt = db.session.scalar(select(ExportJob.attempt).where(ExportJob.id == job_id))
+    db.session.commit()
+    return attempt
+
+
+def _mine(job_id: int, attempt: int):
+    return update(ExportJob).where(ExportJob.id == job_id, ExportJob.attempt == attempt, ExportJob.status == "running")
+
+
+def beat(job_id: int, attempt: int, done: int, total: int | None = None) -> bool:
+    """Record progress and that the runner lives; False when the job is no longer this runner's."""
+    values = {"done": done, "heartbeat_at": utcnow()}
+    if total is not None:
+        values["total"] = total
+    result = db.session.execute(_mine(job_id, attempt).values(**values).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def finish(job_id: int, attempt: int, file_name: str, size: int) -> bool:
+    now = utcnow()
+    result = db.session.execute(_mine(job_id, attempt).values(
+        status="done", done=ExportJob.total, file_name=file_name, file_size=size, finished_at=now, heartbeat_at=now,
+        expires_at=now + timedelta(hours=current_app.config["EXPORT_KEEP_HOURS"]),
+    ).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def fail(job_id: int, attempt: int, message: str) -> None:
+    db.session.rollback()
+    db.session.execute(_mine(job_id, attempt).values(status="failed", error=message[:2000], finished_at=utcnow())
+                       .execution_options(synchronize_session=False))
+    db.session.commit()

@@ -216,9 +216,10 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(live_database_url) -> Iterator[LiveServer]:
+def live_server(live_database_url, tmp_path_factory) -> Iterator[LiveServer]:
     """The app with real CSRF on a free loopback port, migrated and loaded with the demo programme."""
-    app = create_app({**LIVE_CONFIG, "SQLALCHEMY_DATABASE_URI": live_database_url})
+    app = create_app({**LIVE_CONFIG, "SQLALCHEMY_DATABASE_URI": live_database_url,
+                      "EXPORT_DIR": str(tmp_path_factory.mktemp("exports"))})
     with app.app_context():
         upgrade()
         build_demo()

@@ -47,6 +47,7 @@ PAGES = {
     "visit-held": ("coordinator", "<held-visit>", None),
     "planner": ("coordinator", "<planner>", None),
     "equipment-matrix": ("coordinator", "/equipment/", None),
+    "exports": ("coordinator", "/reports/exports", None),
     "equipment-hospital": ("coordinator", "<equipment-hospital>", None),
     "equipment-checklist-with-error": ("admin.gitwe", "<equipment-check>", checklist_row_with_error),
 }

@@ -148,6 +148,7 @@ def test_each_change_leaves_exactly_its_audit_rows_and_no_secret(app, client, ca
     trail.expect(client.post(f"/equipment/checks/{check.id}/items/{item.id}", data={
         f"i{item.id}-available": "3", f"i{item.id}-functional": "3", f"i{item.id}-reason": "", f"i{item.id}-note": "ok",
         f"i{item.id}-version": "0"}), "equipment_count.save")
+    trail.expect(client.post(f"/reports/exports/{world['ids']['job_id']}/retry"), "export.retry")
 
     # --- roster import (a hospital administrator) ---
     trail.expect(client.post("/logout"), "logout")

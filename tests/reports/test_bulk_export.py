@@ -291,3 +291,20 @@ def test_in_production_the_request_starts_the_zip_in_a_background_thread(app, cl
     thread.join(timeout=60)
     assert only_job().status == "done" and only_job().done == 2
     assert len(zip_of(client, only_job()).namelist()) == 2
+
+
+def test_each_sheet_renders_with_no_database_transaction_open(client, sheets, monkeypatch):
+    from blueprints.reports import exports
+
+    open_while_rendering = []
+    real_render = exports.render_pdf
+
+    def render(html):
+        open_while_rendering.append(db.session().in_transaction())
+        return real_render(html)
+
+    monkeypatch.setattr(exports, "render_pdf", render)
+    login(client, sheets["coordinator"])
+    ask(client, sheets)
+    assert run_export(only_job().id) == "done", only_job().error
+    assert open_while_rendering == [False, False]

@@ -18,8 +18,8 @@ from ..core.extensions import db
 from ..equipment import queries as equipment_queries
 from ..equipment.forms import WARD_LABELS
 from ..mentoring import queries as mentoring_queries
-from ..mentoring.forms import SUPPORT_LABELS
 from ..mentoring.forms import STATUS_LABELS as FEEDBACK_LABELS
+from ..mentoring.forms import SUPPORT_LABELS
 from ..mentoring.framework import rating_scale
 from ..people import queries as people_queries
 from ..people.forms import ABSENCE_KIND_LABELS, TRANSFER_KIND_LABELS

@@ -11,8 +11,8 @@ never started) so that it always starts from an empty form.
 import io
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs
 from datetime import timedelta
+from urllib.parse import parse_qs
 
 from playwright.sync_api import expect
 from pypdf import PdfReader

@@ -223,3 +223,37 @@ def test_demo_coordinator_and_mentor_01_have_writing_and_follow_up_to_see(client
     assert re.search(r'<a href="/visits/\d+/feedback/\d+">Feedback for ', to_write) and "Your reflection" in to_write
     mentees = tile(client, "my_mentees")
     assert "Last ratings (" in mentees and "open action item" in mentees
+
+
+# --- performance ---------------------------------------------------------------------------------
+
+def test_the_mentors_writing_tiles_run_a_constant_number_of_queries_for_10_or_100_mentees(client):
+    from tests.conftest import count_queries
+
+    team = make_team()
+    hospital = make_hospital(team=team)
+    me = make_mentor(team)
+    visits = [held(hospital, team, days_ago, present=[me]) for days_ago in (30, 90)]
+
+    def add(n: int, offset: int) -> None:
+        for i in range(n):
+            mentee = make_mentee(hospital, name=f"Mentee {offset + i:03d}")
+            assign(me, mentee, start=today() - timedelta(days=200))
+            write_feedback(visits[0], me, mentee, rating=1 + i % 5, action=f"Action {offset + i}", status="signed" if i % 2 else "draft")
+        db.session.commit()
+
+    def counts() -> dict[str, int]:
+        out = {}
+        for name in ("to_write", "my_mentees"):
+            with count_queries() as statements:
+                body = tile(client, name)
+            assert "could not be loaded" not in body and 'class="empty"' not in body, name
+            out[name] = len(statements)
+        return out
+
+    login(client, make_user("mentor", mentor=me))
+    add(10, 0)
+    small = counts()
+    add(90, 10)
+    assert counts() == small
+    print("mentor writing tile queries:", small)

@@ -7,7 +7,7 @@ Deterministic: the same seed and the same anchor date give the same rows. Later 
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from werkzeug.security import generate_password_hash
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN, User
@@ -407,9 +407,11 @@ SUPPORT = ("A second CPAP machine for the neonatal unit", "Oxygen cylinders are 
 
 
 def _demo_mentoring(rng: random.Random, today: date, visits_per_hospital: int = 4) -> dict[str, int]:
-    """Feedback for each hospital's last held visits: ratings that mostly improve (some stall), action
-    items followed up at the next visit, the latest visit's feedback partly still in draft; a baseline
-    self-assessment per mentee; reflections with a few support-needed items."""
+    """Feedback for each hospital's held visits of the last 13 months (at least the last four): ratings that
+    mostly improve (some stall), action items followed up at the next visit, the latest visit's feedback partly
+    still in draft or not started and some of its reflections not written (the dashboards' "still to write"),
+    always so for mentor.01 at Rutongo; a baseline self-assessment per mentee; reflections with a few
+    support-needed items, some in progress or resolved by the coordinator (the follow-up list)."""
     from ..mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, SkillRating
     from ..mentoring.queries import skills_for
     from ..visits.models import MenteeAttendance, MentorAttendance, Visit
@@ -419,12 +421,23 @@ def _demo_mentoring(rng: random.Random, today: date, visits_per_hospital: int = 
     by_hospital: dict[int, list] = {}
     for visit in held:
         by_hospital.setdefault(visit.hospital_id, []).append(visit)
-    chosen = [v for visits in by_hospital.values() for v in visits[-visits_per_hospital:]]
+    chosen = [v for visits in by_hospital.values()
+              for v in visits[-max(visits_per_hospital, sum(1 for v in visits if (today - v.start_date).days <= 400)):]]
     chosen_ids = [v.id for v in chosen]
+    # mentor.01 came to Rutongo's latest visit and has its writing still to do (the mentor home's demo).
+    first_mentor_id = db.session.scalar(select(User.mentor_id).where(User.username == "mentor.01"))
+    first_hospital_id = db.session.scalar(select(Hospital.id).join(Mentor, Mentor.team_id == Hospital.team_id)
+                                          .where(Mentor.id == first_mentor_id))
+    first_visit = by_hospital[first_hospital_id][-1] if first_hospital_id in by_hospital else None
+    if first_visit is not None and first_mentor_id is not None:
+        db.session.execute(update(MentorAttendance).where(MentorAttendance.visit_id == first_visit.id,
+                                                          MentorAttendance.mentor_id == first_mentor_id).values(present=True, reason=""))
     present = set(db.session.execute(select(MenteeAttendance.visit_id, MenteeAttendance.mentee_id)
                                      .where(MenteeAttendance.visit_id.in_(chosen_ids))).all())
     mentors_there = set(db.session.execute(select(MentorAttendance.visit_id, MentorAttendance.mentor_id)
                                            .where(MentorAttendance.visit_id.in_(chosen_ids), MentorAttendance.present)).all())
+    coordinator_id = db.session.scalar(select(User.id).where(User.username == "coordinator"))
+    first_mentor_drafted = False
     assignments = db.session.scalars(select(Assignment)).all()
     mentees = {m.id: m for m in db.session.scalars(select(Mentee))}
     frameworks: dict[int, list] = {}
@@ -437,6 +450,12 @@ def _demo_mentoring(rng: random.Random, today: date, visits_per_hospital: int = 
         for assignment in assignments:
             if (visit.id, assignment.mentee_id) not in present or (visit.id, assignment.mentor_id) not in mentors_there:
                 continue
+            if visit is first_visit and assignment.mentor_id == first_mentor_id:
+                if first_mentor_drafted:
+                    continue  # not started
+                first_mentor_drafted = True
+            elif latest and rng.random() < 0.15:
+                continue  # not started
             if assignment.start_date > visit.end_date or (assignment.end_date and assignment.end_date < visit.start_date):
                 continue
             mentee = mentees[assignment.mentee_id]
@@ -457,7 +476,7 @@ def _demo_mentoring(rng: random.Random, today: date, visits_per_hospital: int = 
                 if rng.random() < (0.0 if mentee.id in stalled else 0.6):  # most improve; a few mentees stall
                     level[key] = min(5, level[key] + 1)
                 ratings.append(SkillRating(skill_id=skill.id, rating=level[key], comment=""))
-            draft = latest and rng.random() < 0.35
+            draft = (latest and rng.random() < 0.35) or (visit is first_visit and assignment.mentor_id == first_mentor_id)
             feedback = Feedback(
                 visit_id=visit.id, mentee_id=mentee.id, mentor_id=assignment.mentor_id, contact_type="on_site",
                 teaching_methods=rng.sample(["bedside_teaching", "case_scenario", "simulation", "ward_round", "debriefing"], 2),
@@ -475,11 +494,16 @@ def _demo_mentoring(rng: random.Random, today: date, visits_per_hospital: int = 
             open_items[mentee.id] = list(feedback.action_items)
             feedbacks += 1
         for visit_id, mentor_id in sorted(mentors_there):
+            if visit_id == visit.id and visit is first_visit and mentor_id == first_mentor_id:
+                continue
             if visit_id == visit.id and not (latest and rng.random() < 0.3):
                 support = rng.choice(SUPPORT) if rng.random() < 0.12 else ""
+                status = rng.choice(("open", "open", "in_progress", "resolved")) if support else "open"
                 db.session.add(Reflection(visit_id=visit.id, mentor_id=mentor_id, went_well="Simulation sessions were well attended (demo)",
                                           challenges="Mentees on night shift missed a day" if rng.random() < 0.3 else "",
-                                          support_needed=support, submitted_at=datetime.combine(visit.end_date, time(16), tzinfo=UTC)))
+                                          support_needed=support, support_status=status,
+                                          support_owner_id=coordinator_id if status != "open" else None,
+                                          submitted_at=datetime.combine(visit.end_date, time(16), tzinfo=UTC)))
                 reflections += 1
     db.session.flush()
     return {"feedback": feedbacks, "self-assessments": assessments, "reflections": reflections}

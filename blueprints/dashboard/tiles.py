@@ -17,6 +17,10 @@ from ..core import queries as core_queries
 from ..core.extensions import db
 from ..equipment import queries as equipment_queries
 from ..equipment.forms import WARD_LABELS
+from ..mentoring import queries as mentoring_queries
+from ..mentoring.forms import STATUS_LABELS as FEEDBACK_LABELS
+from ..mentoring.forms import SUPPORT_LABELS
+from ..mentoring.framework import rating_scale
 from ..people import queries as people_queries
 from ..people.forms import ABSENCE_KIND_LABELS, TRANSFER_KIND_LABELS
 from ..people.models import Hospital
@@ -252,10 +256,29 @@ def load_next_visit(filters: Filters, user: User, today: date) -> dict:
 
 
 def load_my_mentees(filters: Filters, user: User, today: date) -> dict:
+    """My current mentees, each with their latest feedback's ratings (lowest first) and their open action items."""
     rows = db.session.execute(queries.mentor_active_mentees(user.mentor_id)).all() if user.mentor_id else []
-    table = Table([_("Mentee"), _("Hospital"), _("Department"), _("Since")],
-                  [[m.full_name, m.hospital or "", m.department or "", m.start_date] for m in rows])
-    return {"rows": rows[:TABLE_ROWS], "more": max(len(rows) - TABLE_ROWS, 0), "table": table, "empty": not rows}
+    ids = [m.id for m in rows]
+    last: dict[int, dict] = {}
+    items: dict[int, list] = {}
+    scale: dict[int, str] = {}
+    if ids:
+        for mentee_id, day, status, skill, rating in db.session.execute(mentoring_queries.latest_ratings(ids)):
+            last.setdefault(mentee_id, {"day": day, "draft": status == "draft", "ratings": []})["ratings"].append((skill, rating))
+        for item in db.session.scalars(mentoring_queries.open_items_of(ids)):
+            items.setdefault(item.mentee_id, []).append(item)
+        scale = rating_scale()
+
+    def said(ratings) -> str:
+        return "; ".join(f"{skill}: {rating} {scale.get(rating, '')}".rstrip() for skill, rating in ratings)
+
+    table = Table([_("Mentee"), _("Hospital"), _("Department"), _("Since"), _("Last feedback"), _("Last ratings"),
+                   _("Open action items"), _("Next due")],
+                  [[m.full_name, m.hospital or "", m.department or "", m.start_date, last.get(m.id, {}).get("day"),
+                    said(last.get(m.id, {}).get("ratings", [])), len(items.get(m.id, [])),
+                    items[m.id][0].due_date if items.get(m.id) else None] for m in rows])
+    return {"rows": rows[:TABLE_ROWS], "more": max(len(rows) - TABLE_ROWS, 0), "table": table, "empty": not rows,
+            "last": last, "items": items, "scale": scale, "today": today}
 
 
 def load_notifications(filters: Filters, user: User, today: date) -> dict:
@@ -305,6 +328,71 @@ def load_equipment_due(filters: Filters, user: User, today: date) -> dict:
             "last": last_date, "due": due, "overdue": due < today}
 
 
+# --- feedback, reflections and their follow-up (each loader: a fixed number of statements) --------------
+
+def load_writing(filters: Filters, user: User, today: date) -> dict:
+    """Held visits in the range with feedback not signed off or reflections not written, oldest first."""
+    end = _as_of(filters, today)
+    start = min(filters.start, end)
+    rows = []
+    for visit, expected, signed, drafted, reflections_expected, written in db.session.execute(
+            mentoring_queries.visits_with_writing_missing(user, start, end, filters.province)):
+        rows.append({"visit": visit, "expected": expected, "signed": signed, "drafted": drafted,
+                     "missing": max(expected - signed - drafted, 0), "reflections": reflections_expected,
+                     "written": written, "reflections_missing": max(reflections_expected - written, 0)})
+    table = Table([_("Visit start"), _("Hospital"), _("Team"), _("Feedback expected"), _("Feedback signed off"),
+                   _("Feedback drafted"), _("Feedback not started"), _("Reflections expected"), _("Reflections missing")],
+                  [[r["visit"].start_date, r["visit"].hospital.name, r["visit"].team.name if r["visit"].team else "", r["expected"],
+                    r["signed"], r["drafted"], r["missing"], r["reflections"], r["reflections_missing"]] for r in rows])
+    per_hospital: dict[str, int] = {}
+    for r in rows:
+        name = r["visit"].hospital.name
+        per_hospital[name] = per_hospital.get(name, 0) + r["drafted"] + r["missing"] + r["reflections_missing"]
+    busiest = sorted(per_hospital.items(), key=lambda pair: (-pair[1], pair[0]))[:LIST_ROWS]
+    return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows,
+            "drafted": sum(r["drafted"] for r in rows), "missing": sum(r["missing"] for r in rows),
+            "reflections_missing": sum(r["reflections_missing"] for r in rows), "chart": charts.bars(busiest)}
+
+
+def load_support(filters: Filters, user: User, today: date) -> dict:
+    """Support asked for in reflections: how many open, in progress and resolved, and the oldest still open."""
+    on = _as_of(filters, today)
+    counts = dict(db.session.execute(mentoring_queries.support_counts(user, on, filters.province)).all())
+    rows = db.session.execute(mentoring_queries.support_followup(user, on, filters.province)).all()
+    table = Table([_("Visit start"), _("Hospital"), _("Mentor"), _("Support needed"), _("Status"), _("Owner"), _("Days since the visit")],
+                  [[visit.start_date, hospital, reflection.mentor.full_name, reflection.support_needed,
+                    SUPPORT_LABELS.get(reflection.support_status, reflection.support_status), owner or "",
+                    max((on - visit.end_date).days, 0)] for reflection, visit, hospital, owner in rows])
+    return {"rows": rows[:5], "more": max(len(rows) - 5, 0), "table": table, "empty": not counts, "as_of": on,
+            "open": counts.get("open", 0), "in_progress": counts.get("in_progress", 0), "resolved": counts.get("resolved", 0),
+            "labels": SUPPORT_LABELS}
+
+
+def load_to_write(filters: Filters, user: User, today: date) -> dict:
+    """The signed-in mentor's held visits with their mentees' feedback not signed off or their reflection not written."""
+    table = Table([_("Visit start"), _("Hospital"), _("To write"), _("Mentee"), _("Status")])
+    end = _as_of(filters, today)
+    start = min(filters.start, end)
+    visits: dict[int, dict] = {}
+    if user.mentor_id:
+        for visit, mentee_id, name, status in db.session.execute(mentoring_queries.my_feedback_to_write(user, start, end)):
+            row = visits.setdefault(visit.id, {"visit": visit, "feedback": [], "reflection": False})
+            row["feedback"].append((mentee_id, name, status or "missing"))
+        for visit in db.session.scalars(mentoring_queries.my_reflections_to_write(user, start, end)):
+            visits.setdefault(visit.id, {"visit": visit, "feedback": [], "reflection": False})["reflection"] = True
+    rows = sorted(visits.values(), key=lambda r: (r["visit"].start_date, r["visit"].id))
+    labels = {"feedback": _("Feedback"), "reflection": _("Reflection")}
+    for r in rows:
+        v = r["visit"]
+        table.rows += [[v.start_date, v.hospital.name, labels["feedback"], name, FEEDBACK_LABELS.get(status, status)]
+                       for _id, name, status in r["feedback"]]
+        if r["reflection"]:
+            table.rows.append([v.start_date, v.hospital.name, labels["reflection"], "", FEEDBACK_LABELS["missing"]])
+    return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows,
+            "status_labels": FEEDBACK_LABELS,
+            "feedback_count": sum(len(r["feedback"]) for r in rows), "reflection_count": sum(1 for r in rows if r["reflection"])}
+
+
 # --- the registry: adding a tile is one entry here and one template, dashboard/tiles/_<name>.html -------
 
 def _url(endpoint: str, **fixed) -> Callable[[Filters, User], str]:
@@ -337,6 +425,15 @@ TILES: dict[str, Tile] = {tile.name: tile for tile in (
          (_l("Open the visit list"), _url("visits.visits", status="held"))),
     Tile("turnover", _l("Mentee turnover per hospital"), (COORDINATOR,), load_turnover, _province("people.hospitals"),
          _l("No mentee transferred out or left in this range."), (_l("Open the mentee list"), _url("people.mentees"))),
+    Tile("writing", _l("Visits with feedback or reflections still missing"), (COORDINATOR,), load_writing,
+         _url("visits.visits", status="held"),
+         _l("Every held visit in this range has its feedback signed off and its reflections written. Mark visits held so their "
+            "mentors are asked for them."), (_l("Open the visit list"), _url("visits.visits", status="held")),
+         note=_l("Held visits that started in the range.")),
+    Tile("support", _l("Reflection follow-up list"), (COORDINATOR,), load_support, _url("mentoring.support_list"),
+         _l("No mentor asked for support in a reflection. When one does, follow it up here until it is resolved."),
+         (_l("Open the follow-up list"), _url("mentoring.support_list", status="all")),
+         note=_l("Requests from visits up to the last day of the range, however old.")),
     Tile("equipment", _l("Critical equipment gaps"), (COORDINATOR,), load_equipment, _province("equipment.matrix", critical="1"),
          _l("No critical equipment gap in the latest counts. Hospitals check their equipment on each visit."),
          (_l("Open the equipment matrix"), _province("equipment.matrix")), note=_l("Latest counts, whatever the date range.")),
@@ -345,6 +442,10 @@ TILES: dict[str, Tile] = {tile.name: tile for tile in (
          (_l("Open the mentor list"), _url("people.mentors")), note=_l("As on the last day of the range.")),
     Tile("next_visit", _l("Next visit"), (MENTOR, HOSPITAL_ADMIN), load_next_visit, _url("visits.agenda"),
          _l("No visit planned yet. The programme coordinator plans visits."), (_l("Open the calendar"), _url("visits.calendar"))),
+    Tile("to_write", _l("Feedback and reflections to write"), (MENTOR,), load_to_write, _url("visits.visits", status="held"),
+         _l("Nothing to write: every held visit of yours has its feedback signed off and your reflection written. "
+            "After your next visit, write them from its page."), (_l("Open the calendar"), _url("visits.calendar")),
+         note=_l("Your held visits of the last 12 months.")),
     Tile("my_mentees", _l("My mentees"), (MENTOR,), load_my_mentees, lambda f, u: url_for("people.mentor", mentor_id=u.mentor_id),
          _l("No mentees assigned to you yet. The programme coordinator assigns them."), None),
     Tile("hospital_mentees", _l("The hospital's mentees"), (HOSPITAL_ADMIN,), load_hospital_mentees, _url("people.mentees"),
@@ -358,8 +459,8 @@ TILES: dict[str, Tile] = {tile.name: tile for tile in (
 )}
 
 HOME_TILES = {
-    COORDINATOR: ("cadence", "visits", "consistency", "missed", "turnover", "equipment", "refresher"),
-    MENTOR: ("next_visit", "my_mentees", "notifications"),
+    COORDINATOR: ("cadence", "visits", "consistency", "missed", "turnover", "writing", "support", "equipment", "refresher"),
+    MENTOR: ("next_visit", "to_write", "my_mentees", "notifications"),
     HOSPITAL_ADMIN: ("next_visit", "hospital_mentees", "transfers", "equipment_due", "notifications"),
 }
 

@@ -2,17 +2,20 @@
 rules as the pages; the data is read first, the transaction ended, and only then the PDF rendered."""
 
 import re
+from itertools import groupby
 
 from flask import Blueprint, Response, abort, current_app, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core.clock import today
 from ..core.extensions import db
+from ..core.i18n import current_language, in_language
 from ..core.permissions import allow
 from ..mentoring import queries as mentoring
 from ..visits.queries import get_visit_or_404
-from .pdf import render_pdf
+from .pdf import render_pdf_parts
 from .sheets import chart_points, sheet_for
 
 bp = Blueprint("reports", __name__)
@@ -25,11 +28,19 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:80] or "sheet"
 
 
-def _pdf(sheets, name: str) -> Response:
-    html = render_template("reports/pdf/feedback_sheets.html", sheets=sheets, chart_points=chart_points,
-                           generated=today(), programme=current_app.config.get("PROGRAMME_NAME", "Clinical mentorship programme"))
+def _pdf(feedbacks, visit, name: str) -> Response:
+    """Each mentee's sheet in the mentee's preferred language, whatever the reader's own: labels, dates, rating
+    words, skill names. Consecutive sheets in one language are one HTML document; the documents become one PDF."""
+    htmls = []
+    for language, group in groupby(feedbacks, key=lambda f: f.mentee.preferred_language):
+        with in_language(language):
+            sheets = [sheet_for(f, visit) for f in group]
+            htmls.append(render_template(
+                "reports/pdf/feedback_sheets.html", sheets=sheets, chart_points=chart_points, generated=today(),
+                language=current_language(),
+                programme=current_app.config.get("PROGRAMME_NAME") or _("Clinical mentorship programme")))
     db.session.rollback()  # every value is read; nothing below holds a transaction open while rendering
-    response = Response(render_pdf(html), mimetype="application/pdf")
+    response = Response(render_pdf_parts(htmls), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{safe_name(name)}.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -41,8 +52,7 @@ def feedback_pdf(visit_id: int, mentee_id: int):
     place = mentoring.feedback_or_404(visit_id, mentee_id, current_user._get_current_object())
     if place.feedback is None:
         abort(404)
-    sheet = sheet_for(place.feedback, place.visit)
-    return _pdf([sheet], f"feedback-{place.mentee.full_name}-{place.visit.start_date.isoformat()}")
+    return _pdf([place.feedback], place.visit, f"feedback-{place.mentee.full_name}-{place.visit.start_date.isoformat()}")
 
 
 @bp.get("/visits/<int:visit_id>/feedback.pdf")
@@ -53,5 +63,4 @@ def visit_feedback_pdf(visit_id: int):
     feedbacks = db.session.scalars(mentoring.visit_feedbacks(visit, user)).all()
     if not feedbacks:
         abort(404)
-    sheets = [sheet_for(f, visit) for f in feedbacks]
-    return _pdf(sheets, f"feedback-{visit.hospital.name}-{visit.start_date.isoformat()}")
+    return _pdf(feedbacks, visit, f"feedback-{visit.hospital.name}-{visit.start_date.isoformat()}")

@@ -48,7 +48,7 @@ def sheet_for(feedback: Feedback, visit: Visit) -> Sheet:
         skill = skills.get(rating.skill_id)
         before = last.get(rating.skill_id)
         change = rating.rating - before if rating.rating is not None and before is not None else None
-        rows.append({"skill": skill.name if skill else "", "rating": rating.rating,
+        rows.append({"skill": skill.display_name if skill else "", "rating": rating.rating,
                      "label": scale.get(rating.rating, "") if rating.rating else "", "before": before,
                      "change": change, "comment": rating.comment})
     followed = db.session.scalars(

@@ -14,8 +14,8 @@ from ..people.queries import hospitals_for_select
 from . import queries, services
 from .extensions import db
 from .forms import EmptyForm
-from .i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE, known_language, safe_next
 from .htmx import render_page_or_fragment
+from .i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE, known_language, safe_next
 from .pagination import paginate
 from .permissions import allow, public
 

@@ -34,6 +34,7 @@ def mentee_snapshot(mentee: Mentee) -> dict:
         "department_id": mentee.department_id,
         "status": mentee.status,
         "phone": mentee.phone,
+        "preferred_language": mentee.preferred_language,
     }
 
 

@@ -31,7 +31,7 @@ class EquipmentItem(db.Model):
     ward: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(160))
     # The name in the other languages, {"fr": "…", "rw": "…"}; English is `name`.
-    name_translations: Mapped[dict | None] = mapped_column(JSON)
+    name_translations: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     unit: Mapped[str] = mapped_column(String(40), default="unit")
     required_quantity: Mapped[int] = mapped_column(default=1)
     critical: Mapped[bool] = mapped_column(default=False)

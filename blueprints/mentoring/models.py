@@ -32,7 +32,7 @@ class Skill(db.Model):
     area: Mapped[str] = mapped_column(String(80), default="")
     name: Mapped[str] = mapped_column(String(160))
     # The name in the other languages, {"fr": "…", "rw": "…"}; English is `name`.
-    name_translations: Mapped[dict | None] = mapped_column(JSON)
+    name_translations: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     position: Mapped[int] = mapped_column(default=0)
     retired_on: Mapped[date | None]
 

@@ -50,7 +50,7 @@ def init_core(app: Flask) -> None:
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["dateformat"] = format_month  # |dateformat("EEE"): any CLDR pattern, in the language
     app.context_processor(lambda: {"menu_items": menu_items, "demo_banner": _demo_banner,
-                                   "languages": LANGUAGES, "current_language": current_language})
+                                   "languages": LANGUAGES, "current_language": current_language, "role_label": _role_label})
 
 
 def refuse_nul_bytes():
@@ -69,6 +69,12 @@ def _import_models() -> None:
     from ..people import models as _people  # noqa: F401
     from ..visits import models as _visits  # noqa: F401
     from . import models as _core  # noqa: F401
+
+
+def _role_label(role: str) -> str:
+    from ..auth.forms import ROLE_LABELS
+
+    return str(ROLE_LABELS.get(role, role))
 
 
 def _demo_banner() -> bool:

@@ -272,3 +272,12 @@ def test_the_roster_csv_refuses_an_unknown_language(client):
     response = upload(client, "full_name,profession,department,language\nAline Uwase,midwife,maternity,Swahili\n")
     assert response.status_code == 422
     assert "Unknown language “Swahili”" in response.get_data(as_text=True)
+
+
+def test_the_account_page_lets_a_user_go_back_to_the_browsers_language(client):
+    user = make_user("mentor", language="rw")
+    login(client, user)
+    page = client.get("/account").get_data(as_text=True)
+    assert '<option value="rw" lang="rw" selected>Ikinyarwanda</option>' in page
+    assert client.post("/language", data={"language": "", "next": "/account"}).headers["Location"] == "/account"
+    assert db.session.get(User, user.id).language is None

@@ -35,10 +35,10 @@ CATALOGUES := $(foreach lang,$(LANGUAGES),translations/$(lang)/LC_MESSAGES/messa
 COMPILED := $(CATALOGUES:.po=.mo)
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.runtime
-	$(PYBABEL) compile --quiet -d translations -l $*
+	$(PYBABEL) --quiet compile -d translations -l $*
 
 extract: $(VENV)/.runtime  ## the message template translations/messages.pot from the sources
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k N_ --add-location=file --sort-output \
+	$(PYBABEL) --quiet extract -F babel.cfg -k _l -k lazy_gettext -k N_ --add-location=file --sort-output \
 	  --project "Clinical mentorship" -o translations/messages.pot .
 
 update-translations: extract  ## merge the template into the fr and rw catalogues (new messages come in empty)

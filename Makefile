@@ -14,7 +14,8 @@ FLASK := $(BIN)/flask --app app
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install install-dev install-bench browser-deps db run dev test test-sqlite test-postgres bench bench-data lint clean
+.PHONY: install install-dev install-bench browser-deps db run dev test test-sqlite test-postgres bench bench-data lint clean \
+	extract update-translations compile-translations
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -25,6 +26,27 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	@touch $@
 
+# Message catalogues (issue 11): English is the source; French and Kinyarwanda are translated in
+# translations/<lang>/LC_MESSAGES/messages.po (terms: translations/GLOSSARY.md). The compiled .mo files
+# are built here and never committed.
+LANGUAGES := fr rw
+PYBABEL := $(BIN)/pybabel
+CATALOGUES := $(foreach lang,$(LANGUAGES),translations/$(lang)/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.runtime
+	$(PYBABEL) --quiet compile -d translations -l $*
+
+extract: $(VENV)/.runtime  ## the message template translations/messages.pot from the sources
+	$(PYBABEL) --quiet extract -F babel.cfg -k _l -k lazy_gettext -k N_ --add-location=file --sort-output \
+	  --project "Clinical mentorship" -o translations/messages.pot .
+
+update-translations: extract  ## merge the template into the fr and rw catalogues (new messages come in empty)
+	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+compile-translations: $(VENV)/.runtime  ## the .mo files the app reads
+	$(PYBABEL) compile --statistics -d translations
+
 $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime
@@ -33,9 +55,9 @@ $(VENV)/.bench: requirements-bench.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	@touch $@ $(VENV)/.runtime
 
-install: $(VENV)/.runtime  ## build .venv with the pinned dependencies
+install: $(VENV)/.runtime $(COMPILED)  ## build .venv with the pinned dependencies and compile the catalogues
 
-install-dev: $(VENV)/.dev
+install-dev: $(VENV)/.dev install
 
 install-bench: $(VENV)/.bench
 

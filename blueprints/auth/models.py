@@ -24,6 +24,7 @@ class User(UserMixin, db.Model):
         CheckConstraint("role IN ('sysadmin', 'coordinator', 'hospital_admin', 'mentor')", name="role"),
         CheckConstraint("role != 'hospital_admin' OR hospital_id IS NOT NULL", name="hospital_admin_has_hospital"),
         CheckConstraint("role != 'mentor' OR mentor_id IS NOT NULL", name="mentor_has_mentor"),
+        CheckConstraint("language IS NULL OR language IN ('en', 'fr', 'rw')", name="language"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +41,8 @@ class User(UserMixin, db.Model):
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The interface language the user chose ('en', 'fr', 'rw'); None follows the browser's Accept-Language.
+    language: Mapped[str | None] = mapped_column(String(5))
 
     hospital: Mapped[Hospital | None] = relationship()
     mentor: Mapped[Mentor | None] = relationship()

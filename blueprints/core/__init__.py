@@ -5,7 +5,8 @@ from flask import Flask, abort, g, request
 from . import db as _sqlite_discipline  # noqa: F401 - registers the SQLite connection listeners
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, login_manager, migrate
-from .formatting import format_day, format_instant
+from .formatting import format_day, format_instant, format_month, format_number
+from .i18n import LANGUAGES, current_language, select_locale
 from .navigation import menu_items
 from .permissions import enforce_access
 
@@ -29,7 +30,7 @@ def init_core(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
     csrf.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
@@ -45,7 +46,11 @@ def init_core(app: Flask) -> None:
     register_error_handlers(app)
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["instant"] = format_instant
-    app.context_processor(lambda: {"menu_items": menu_items, "demo_banner": _demo_banner})
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["month"] = format_month
+    app.jinja_env.filters["dateformat"] = format_month  # |dateformat("EEE"): any CLDR pattern, in the language
+    app.context_processor(lambda: {"menu_items": menu_items, "demo_banner": _demo_banner,
+                                   "languages": LANGUAGES, "current_language": current_language, "role_label": _role_label})
 
 
 def refuse_nul_bytes():
@@ -65,6 +70,12 @@ def _import_models() -> None:
     from ..reports import models as _reports  # noqa: F401
     from ..visits import models as _visits  # noqa: F401
     from . import models as _core  # noqa: F401
+
+
+def _role_label(role: str) -> str:
+    from ..auth.forms import ROLE_LABELS
+
+    return str(ROLE_LABELS.get(role, role))
 
 
 def _demo_banner() -> bool:

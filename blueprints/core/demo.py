@@ -75,6 +75,8 @@ FAMILY_NAMES = (
     "Ishimwe", "Gatete", "Murekatete", "Byiringiro", "Mukandayisenga", "Twagirayezu", "Uwamahoro",
 )
 
+DEMO_MENTEE_LANGUAGES = ("rw", "en", "rw", "fr", "rw", "en")
+
 
 class DemoRefused(Exception):
     """The database already holds data and no reset was asked for."""
@@ -137,6 +139,8 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
                 hospital=hospital,
                 department=departments[department_code],
                 status="active",
+                # Most read Kinyarwanda, some English or French (a fixed cycle: the random draws stay as they were).
+                preferred_language=DEMO_MENTEE_LANGUAGES[len(mentees) % len(DEMO_MENTEE_LANGUAGES)],
             )
             mentees.append(mentee)
             assignments.append(Assignment(mentor=mentor, mentee=mentee, start_date=start))

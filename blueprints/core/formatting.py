@@ -1,9 +1,20 @@
-"""How dates and instants are shown: `26 Nov 2026` for days, local time for instants."""
+"""How dates, instants and numbers are shown, in the current language with Babel: `26 Nov 2026` for days
+(`26 nov. 2026` in French), local time for instants, decimal marks as the language writes them."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
 from flask import current_app
+from flask_babel import get_locale
+
+DAY_PATTERN = "d MMM y"
+MONTH_PATTERN = "MMMM y"
+
+
+def _locale():
+    return get_locale() or "en"
 
 
 def format_day(value: date | datetime | None) -> str:
@@ -11,7 +22,14 @@ def format_day(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = to_local(value).date()
-    return f"{value.day} {value:%b %Y}"
+    return babel_format_date(value, DAY_PATTERN, locale=_locale())
+
+
+def format_month(value: date | None, pattern: str = MONTH_PATTERN) -> str:
+    """A month in the current language ('November 2026', 'novembre 2026'); `pattern` is a CLDR pattern."""
+    if value is None:
+        return ""
+    return babel_format_date(value, pattern, locale=_locale())
 
 
 def to_local(value: datetime) -> datetime:
@@ -23,3 +41,11 @@ def format_instant(value: datetime | None) -> str:
         return ""
     local = to_local(value)
     return f"{format_day(local.date())} {local:%H:%M}"
+
+
+def format_number(value: float | int | None, digits: int = 1) -> str:
+    """A number as the current language writes it (1,234.5 in English, 1 234,5 in French), at most `digits`
+    decimals."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0." + "#" * digits if digits else "#,##0", locale=_locale())

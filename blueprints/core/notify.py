@@ -5,6 +5,7 @@ change never sends mail and no network I/O happens inside a transaction.
 """
 
 import smtplib
+from collections.abc import Callable
 from email.message import EmailMessage
 
 from flask import current_app
@@ -12,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .extensions import db
+from .i18n import DEFAULT_LANGUAGE, in_language
 from .models import Notification
 
 OUTBOX = "notification_outbox"
@@ -22,17 +24,24 @@ def link_to(endpoint: str, **values) -> str:
     return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
-def notify(users, message: str, *, link: str = "", kind: str = "") -> list[Notification]:
-    """Notify each distinct user once; returns the rows added to the session."""
-    rows, seen = [], set()
+def notify(users, message: "str | Callable[[], str]", *, link: str = "", kind: str = "") -> list[Notification]:
+    """Notify each distinct user once; returns the rows added to the session.
+
+    `message` is text, or a function making the text (with `_()` inside), called in each recipient's own language
+    (English for those who follow their browser) so the bell and the e-mail speak it whoever caused them."""
+    rows, seen, texts = [], set(), {}
     for user in users:
         if user is None or user.id in seen or not user.active:
             continue
         seen.add(user.id)
-        rows.append(Notification(user_id=user.id, message=message, link=link, kind=kind))
+        language = getattr(user, "language", None) or DEFAULT_LANGUAGE
+        if language not in texts:
+            with in_language(language):
+                texts[language] = message() if callable(message) else str(message)
+        rows.append(Notification(user_id=user.id, message=texts[language], link=link, kind=kind))
         email = getattr(getattr(user, "mentor", None), "email", "") or ""
         if email and current_app.config.get("MAIL_SERVER"):
-            db.session.info.setdefault(OUTBOX, []).append((email, message, link))
+            db.session.info.setdefault(OUTBOX, []).append((email, texts[language], link))
     db.session.add_all(rows)
     return rows
 

@@ -1,9 +1,9 @@
-"""Core routes: the health check, notifications and the audit trail."""
+"""Core routes: the health check, the language switcher, notifications and the audit trail."""
 
 import json
 from datetime import date
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
@@ -15,6 +15,7 @@ from . import queries, services
 from .extensions import db
 from .forms import EmptyForm
 from .htmx import render_page_or_fragment
+from .i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE, known_language, safe_next
 from .pagination import paginate
 from .permissions import allow, public
 
@@ -31,6 +32,27 @@ def healthz():
         db.session.rollback()
         return jsonify(status="error", database="unreachable", detail=type(error).__name__), 503
     return jsonify(status="ok", database="ok", dialect=db.engine.dialect.name)
+
+
+@bp.post("/language")
+@public
+def language():
+    """The switcher in the navigation bar: remember the language (on the account when signed in, and in a
+    cookie for the login page) and go back to the page it was chosen on, on this site only."""
+    form = EmptyForm()
+    chosen = request.form.get("language", "")
+    if not form.validate_on_submit() or (chosen and not known_language(chosen)):
+        abort(400)
+    if current_user.is_authenticated:
+        current_user.language = chosen or None  # empty: follow the browser again
+        db.session.commit()
+    response = redirect(safe_next(request.form.get("next"), url_for("dashboard.home")))
+    if chosen:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+    else:
+        response.delete_cookie(LANGUAGE_COOKIE)
+    return response
 
 
 # --- notifications -------------------------------------------------------------------------

@@ -200,7 +200,7 @@ def load_equipment(filters: Filters, user: User, today: date) -> dict:
     for row in data["rows"]:
         gaps = [(item, cell) for item, cell in zip(data["items"], row["cells"], strict=True) if cell is not None and cell.gap]
         for item, cell in gaps:
-            table.rows.append([row["hospital"].name, row["hospital"].province, item.name, cell.required, cell.functional, cell.gap,
+            table.rows.append([row["hospital"].name, row["hospital"].province, item.display_name, cell.required, cell.functional, cell.gap,
                                cell.gap_since])
         if gaps:
             rows.append({"hospital": row["hospital"], "gaps": gaps})
@@ -284,7 +284,7 @@ def load_my_mentees(filters: Filters, user: User, today: date) -> dict:
 def load_notifications(filters: Filters, user: User, today: date) -> dict:
     rows = db.session.scalars(core_queries.notifications_for(user.id).limit(LIST_ROWS)).all()
     unread = core_queries.unread_count(user.id)
-    table = Table([_("When"), _("Message"), _("Read")], [[n.created_at, n.message, "yes" if n.read_at else ""] for n in rows])
+    table = Table([_("When"), _("Message"), _("Read")], [[n.created_at, n.message, _("yes") if n.read_at else ""] for n in rows])
     return {"rows": rows, "unread": unread, "table": table, "empty": not rows}
 
 
@@ -322,7 +322,7 @@ def load_equipment_due(filters: Filters, user: User, today: date) -> dict:
     last_date = last[0].check_date if last else None
     due = last_date + timedelta(days=current_app.config["VISIT_CADENCE_DAYS"]) if last_date else today
     table = Table([_("Item"), _("Ward"), _("Critical"), _("Required"), _("Functional"), _("Gap"), _("Gap since")],
-                  [[item.name, WARD_LABELS.get(item.ward, item.ward), "yes" if item.critical else "", cell.required, cell.functional,
+                  [[item.display_name, WARD_LABELS.get(item.ward, item.ward), _("yes") if item.critical else "", cell.required, cell.functional,
                     cell.gap, cell.gap_since] for item, cell in gaps])
     return {"gaps": gaps[:LIST_ROWS], "more": max(len(gaps) - LIST_ROWS, 0), "table": table, "empty": last is None,
             "last": last_date, "due": due, "overdue": due < today}

@@ -52,6 +52,10 @@ class StartCheckForm(FlaskForm):
 class ItemForm(FlaskForm):
     ward = SelectField(_l("Ward"), choices=[SelectChoice(k, v) for k, v in WARD_LABELS.items()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    name_fr = StringField(_l("Name in French"), validators=[Optional(), Length(max=160)],
+                          description=_l("Shown to French readers; left empty, they see the English name."))
+    name_rw = StringField(_l("Name in Kinyarwanda"), validators=[Optional(), Length(max=160)],
+                          description=_l("Shown to Kinyarwanda readers; left empty, they see the English name."))
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)], description=_l("What one counts: machine, set, bed…"))
     required_quantity = IntegerField(_l("Required per hospital"), validators=[InputRequired(), NumberRange(min=0, max=9999)])
     critical = BooleanField(_l("Critical (life-saving: listed first in reports)"))

@@ -2,10 +2,11 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.extensions import db
+from ..core.i18n import localized_name
 from ..core.models import UTCDateTime, utcnow
 from ..people.models import Hospital
 
@@ -29,6 +30,8 @@ class EquipmentItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     ward: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(160))
+    # The name in the other languages, {"fr": "…", "rw": "…"}; English is `name`.
+    name_translations: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     unit: Mapped[str] = mapped_column(String(40), default="unit")
     required_quantity: Mapped[int] = mapped_column(default=1)
     critical: Mapped[bool] = mapped_column(default=False)
@@ -37,6 +40,11 @@ class EquipmentItem(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the current language (English when it has no translation)."""
+        return localized_name(self.name, self.name_translations)
 
 
 class EquipmentNorm(db.Model):

@@ -67,7 +67,7 @@ def matrix_csv():
         for item, cell in zip(data["items"], row["cells"], strict=True):
             counted = cell is not None
             writer.writerow([
-                row["hospital"].name, row["hospital"].province, WARD_LABELS[item.ward], item.name, "yes" if item.critical else "",
+                row["hospital"].name, row["hospital"].province, WARD_LABELS[item.ward], item.display_name, _("yes") if item.critical else "",
                 cell.required if counted else "", cell.available if counted else "", cell.functional if counted else "",
                 cell.gap if counted else "", cell.checked_on.isoformat() if counted else "",
                 cell.gap_since.isoformat() if counted and cell.gap_since else "", cell.gap_checks if counted else "",
@@ -219,7 +219,7 @@ def count_save(check_id: int, item_id: int):
         else:
             db.session.commit()
             if not request.headers.get("HX-Request"):
-                flash(_("%(item)s saved.", item=item.name), "success")
+                flash(_("%(item)s saved.", item=item.display_name), "success")
                 return redirect(url_for("equipment.check", check_id=check.id, _anchor=f"row-{item.id}"))
             status, message = 200, _("Saved.")
             form = None
@@ -248,7 +248,7 @@ def check_complete(check_id: int):
             flash(_("The check is complete."), "success")
             if never:
                 flash(_("Never counted at this hospital, so not in this check: %(items)s.",
-                        items=", ".join(i.name for i in never)), "warning")
+                        items=", ".join(i.display_name for i in never)), "warning")
     return htmx_redirect(url_for("equipment.check", check_id=check.id))
 
 
@@ -268,13 +268,14 @@ def item_new():
     if form.validate_on_submit():
         try:
             item = services.create_item(ward=form.ward.data, name=form.name.data, unit=form.unit.data or "",
-                                        required_quantity=form.required_quantity.data, critical=form.critical.data)
+                                        required_quantity=form.required_quantity.data, critical=form.critical.data,
+                                        name_translations={"fr": form.name_fr.data or "", "rw": form.name_rw.data or ""})
         except RuleBroken as refusal:
             db.session.rollback()
             show_on_form(form, refusal)
         else:
             db.session.commit()
-            flash(_("%(item)s added to the checklist.", item=item.name), "success")
+            flash(_("%(item)s added to the checklist.", item=item.display_name), "success")
             return redirect(url_for("equipment.catalogue"))
     return render_template("equipment/item_form.html", form=form, item=None), 422 if form.errors else 200
 
@@ -287,10 +288,13 @@ def item_edit(item_id: int):
     norm_form = NormForm(formdata=None)
     hospitals = queries.scoped_hospitals(user())
     norm_form.hospital_id.choices = select_choices((h.id, h.name) for h in hospitals)
+    if not form.is_submitted():
+        form.name_fr.data, form.name_rw.data = (item.name_translations or {}).get("fr"), (item.name_translations or {}).get("rw")
     if form.validate_on_submit():
         try:
             services.update_item(item, ward=form.ward.data, name=form.name.data, unit=form.unit.data or "unit",
-                                 required_quantity=form.required_quantity.data, critical=form.critical.data)
+                                 required_quantity=form.required_quantity.data, critical=form.critical.data,
+                                 name_translations={"fr": form.name_fr.data or "", "rw": form.name_rw.data or ""})
         except RuleBroken as refusal:
             db.session.rollback()
             show_on_form(form, refusal)
@@ -329,8 +333,8 @@ def item_retire(item_id: int):
     if EmptyForm().validate_on_submit():
         services.update_item(item, retired=not item.retired)
         db.session.commit()
-        flash(_("%(item)s retired: it leaves the checklist, its history stays.", item=item.name) if item.retired
-              else _("%(item)s is back on the checklist.", item=item.name), "info")
+        flash(_("%(item)s retired: it leaves the checklist, its history stays.", item=item.display_name) if item.retired
+              else _("%(item)s is back on the checklist.", item=item.display_name), "info")
     return redirect(url_for("equipment.catalogue"))
 
 
@@ -399,7 +403,7 @@ def gap_sentence(cell, item, hospital) -> str:
     """'no functional Bubble CPAP at Nemba since 12 Mar 2025, 8 checks' (or the shortfall when some work)."""
     if cell is None or not cell.gap:
         return ""
-    what = _("no functional %(item)s", item=item.name) if cell.functional == 0 else _(
-        "%(gap)s %(item)s short", gap=cell.gap, item=item.name)
+    what = _("no functional %(item)s", item=item.display_name) if cell.functional == 0 else _(
+        "%(gap)s %(item)s short", gap=cell.gap, item=item.display_name)
     return _("%(what)s at %(hospital)s since %(date)s, %(n)s checks", what=what, hospital=hospital.name,
              date=format_day(cell.gap_since), n=cell.gap_checks)

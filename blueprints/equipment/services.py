@@ -11,6 +11,7 @@ from ..core.clock import today as programme_today
 from ..core.errors import RuleBroken
 from ..core.extensions import db
 from ..core.formatting import format_day
+from ..core.i18n import clean_translations
 from ..core.models import utcnow
 from ..people.models import Hospital
 from ..visits.models import Visit
@@ -30,7 +31,7 @@ class Conflict(Exception):
 
 def item_snapshot(item: EquipmentItem) -> dict:
     return {"ward": item.ward, "name": item.name, "unit": item.unit, "required_quantity": item.required_quantity,
-            "critical": item.critical, "retired": item.retired}
+            "critical": item.critical, "retired": item.retired, "name_translations": item.name_translations}
 
 
 def _validate_item(ward: str, name: str, required_quantity: int | None, item_id: int | None = None) -> None:
@@ -45,10 +46,11 @@ def _validate_item(ward: str, name: str, required_quantity: int | None, item_id:
         raise RuleBroken("name", _("This ward already has an item with this name."))
 
 
-def create_item(*, ward: str, name: str, unit: str, required_quantity: int, critical: bool) -> EquipmentItem:
+def create_item(*, ward: str, name: str, unit: str, required_quantity: int, critical: bool,
+                name_translations: dict | None = None) -> EquipmentItem:
     _validate_item(ward, name, required_quantity)
     item = EquipmentItem(ward=ward, name=name.strip(), unit=unit.strip() or "unit", required_quantity=required_quantity,
-                         critical=critical, position=1000)
+                         critical=critical, position=1000, name_translations=clean_translations(name_translations or {}))
     db.session.add(item)
     db.session.flush()
     audit.record("equipment_item.create", item, summary=f"added equipment item {item.name}", after=item_snapshot(item))
@@ -58,6 +60,8 @@ def create_item(*, ward: str, name: str, unit: str, required_quantity: int, crit
 def update_item(item: EquipmentItem, **values) -> EquipmentItem:
     _validate_item(values.get("ward", item.ward), values.get("name", item.name), values.get("required_quantity", item.required_quantity), item.id)
     before = item_snapshot(item)
+    if "name_translations" in values:
+        values["name_translations"] = clean_translations(values["name_translations"] or {})
     for key, value in values.items():
         setattr(item, key, value.strip() if isinstance(value, str) else value)
     db.session.flush()

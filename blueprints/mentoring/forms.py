@@ -91,6 +91,10 @@ class SkillForm(FlaskForm):
                                 validators=[InputRequired(message=_l("Choose a profession."))])
     area = StringField(_l("Area"), validators=[Optional(), Length(max=80)])
     name = StringField(_l("Skill"), validators=[InputRequired(message=_l("Give the skill a name.")), Length(max=160)])
+    name_fr = StringField(_l("Name in French"), validators=[Optional(), Length(max=160)],
+                          description=_l("Shown to French readers; left empty, they see the English name."))
+    name_rw = StringField(_l("Name in Kinyarwanda"), validators=[Optional(), Length(max=160)],
+                          description=_l("Shown to Kinyarwanda readers and on their feedback sheets; left empty, they see the English name."))
     position = IntegerField(_l("Order in the list"), default=0,
                             validators=[Optional(), NumberRange(min=0, max=999, message=_l("From 0 to 999."))])
 

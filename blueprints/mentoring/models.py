@@ -7,6 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, S
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.extensions import db
+from ..core.i18n import localized_name
 from ..core.models import UTCDateTime, utcnow
 from ..people.models import Mentee, Mentor, Profession
 from ..visits.models import Visit
@@ -30,6 +31,8 @@ class Skill(db.Model):
     profession_id: Mapped[int] = mapped_column(ForeignKey("profession.id"), index=True)
     area: Mapped[str] = mapped_column(String(80), default="")
     name: Mapped[str] = mapped_column(String(160))
+    # The name in the other languages, {"fr": "…", "rw": "…"}; English is `name`.
+    name_translations: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     position: Mapped[int] = mapped_column(default=0)
     retired_on: Mapped[date | None]
 
@@ -37,6 +40,11 @@ class Skill(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the current language (English when it has no translation)."""
+        return localized_name(self.name, self.name_translations)
 
 
 class Feedback(db.Model):

@@ -247,7 +247,8 @@ def mentee_record(mentee: Mentee, user: User) -> dict:
     for day, skill_id, name, rating in progress(mentee.id):
         if day not in days:
             days.append(day)
-        over_time.setdefault(skill_id, {"name": name, "ratings": {}})["ratings"][day] = rating
+        shown = skills[skill_id].display_name if skill_id in skills else name
+        over_time.setdefault(skill_id, {"name": shown, "ratings": {}})["ratings"][day] = rating
     feedbacks = db.session.execute(
         select(Feedback.visit_id, Feedback.status, Visit.start_date, Feedback.cpd_hours)
         .join(Visit, Visit.id == Feedback.visit_id).where(Feedback.mentee_id == mentee.id).order_by(Visit.start_date.desc())

@@ -273,10 +273,13 @@ def skill_edit(skill_id: int):
 
 def _skill_edit(skill):
     form = _skill_form(SkillForm(obj=skill))
+    if skill is not None and not form.is_submitted():
+        form.name_fr.data, form.name_rw.data = (skill.name_translations or {}).get("fr"), (skill.name_translations or {}).get("rw")
     if form.validate_on_submit():
         try:
             services.save_skill(skill, profession_id=form.profession_id.data, area=form.area.data or "",
-                                name=form.name.data, position=form.position.data or 0)
+                                name=form.name.data, position=form.position.data or 0,
+                                translations={"fr": form.name_fr.data or "", "rw": form.name_rw.data or ""})
         except RuleBroken as refusal:
             db.session.rollback()
             show_on_form(form, refusal)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from ..core import audit
 from ..core.errors import EditConflict, RuleBroken, flush_or_conflict
 from ..core.extensions import db
+from ..core.i18n import clean_translations
 from ..core.models import utcnow
 from ..people.models import Mentee
 from ..visits.models import Visit
@@ -153,10 +154,14 @@ def reopen_feedback(feedback: Feedback, reason: str) -> None:
 
 def _skill_snapshot(skill: Skill) -> dict:
     return {"profession_id": skill.profession_id, "area": skill.area, "name": skill.name, "position": skill.position,
-            "retired_on": skill.retired_on.isoformat() if skill.retired_on else None}
+            "retired_on": skill.retired_on.isoformat() if skill.retired_on else None,
+            "name_translations": skill.name_translations}
 
 
-def save_skill(skill: Skill | None, *, profession_id: int, area: str, name: str, position: int) -> Skill:
+def save_skill(skill: Skill | None, *, profession_id: int, area: str, name: str, position: int,
+               translations: dict | None = None) -> Skill:
+    """Add or change a skill; `translations` ({"fr": …, "rw": …}, empty values dropped) replaces the translated
+    names when given."""
     name = " ".join(name.split())
     if not name:
         raise RuleBroken("name", _("Give the skill a name."))
@@ -167,6 +172,8 @@ def save_skill(skill: Skill | None, *, profession_id: int, area: str, name: str,
         skill = Skill(profession_id=profession_id)
         db.session.add(skill)
     skill.profession_id, skill.area, skill.name, skill.position = profession_id, area.strip(), name, position
+    if translations is not None:
+        skill.name_translations = clean_translations(translations)
     db.session.flush()
     changed_before, changed_after = audit.changes(before, _skill_snapshot(skill))
     audit.record("skill.update" if before else "skill.create", skill, summary=f"skill {skill.name}",

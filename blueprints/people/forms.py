@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.forms import VersionedForm, optional_int
+from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 TRANSFER_KIND_LABELS = {
     "department": _l("To another department of this hospital"),
@@ -55,6 +56,8 @@ class MenteeForm(VersionedForm):
     hospital_id = SelectField(_l("Hospital"), coerce=optional_int)
     department_id = SelectField(_l("Department"), coerce=optional_int)
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    preferred_language = SelectField(_l("Preferred language"), choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()], default=DEFAULT_LANGUAGE,
+                                     description=_l("Their feedback sheets and certificates are printed in it."))
 
     def validate_profession_id(self, field):
         if field.data is None:

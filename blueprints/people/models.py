@@ -105,6 +105,7 @@ class Mentee(db.Model):
     __tablename__ = "mentee"
     __table_args__ = (
         CheckConstraint("status IN ('active', 'completed', 'left')", name="status"),
+        CheckConstraint("preferred_language IN ('en', 'fr', 'rw')", name="preferred_language"),
         Index("ix_mentee_hospital_status", "hospital_id", "status"),
     )
 
@@ -115,6 +116,8 @@ class Mentee(db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="active")
     phone: Mapped[str] = mapped_column(String(40), default="")
+    # The language their feedback sheets and certificates are printed in, whoever prints them.
+    preferred_language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     profession: Mapped[Profession] = relationship()

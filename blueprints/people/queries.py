@@ -5,11 +5,13 @@ from datetime import date, timedelta
 
 from flask import abort, current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
 from ..core.extensions import db
+from ..core.i18n import DEFAULT_LANGUAGE, current_language
 from .models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord, Transfer
 
 
@@ -406,10 +408,13 @@ def team_composition(mentors, professions) -> list[dict]:
     return [{"profession": p, "count": counts[p.id]} for p in professions]
 
 
-NUMBER_WORDS = {2: "Two", 3: "Three", 4: "Four", 5: "Five"}
+NUMBER_WORDS = {2: _l("Two"), 3: _l("Three"), 4: _l("Four"), 5: _l("Five")}
 
 
 def _plural(name: str) -> str:
+    """An English profession name in the plural (the names are data, typed in English)."""
+    if current_language() != DEFAULT_LANGUAGE:
+        return name
     if name.endswith("fe"):
         return name[:-2] + "ves"
     return name + ("es" if name.endswith(("s", "sh", "ch", "x")) else "s")
@@ -423,7 +428,7 @@ def team_warnings(mentors, professions) -> list[str]:
         if count == 0:
             warnings.append(_("No %(profession)s", profession=name))
         elif count > 1:
-            warnings.append(_("%(count)s %(professions)s", count=_(NUMBER_WORDS.get(count, str(count))), professions=_plural(name)))
+            warnings.append(_("%(count)s %(professions)s", count=NUMBER_WORDS.get(count, str(count)), professions=_plural(name)))
     return warnings
 
 

@@ -17,12 +17,13 @@ from sqlalchemy import select
 from ..core import audit
 from ..core.errors import RuleBroken
 from ..core.extensions import db
+from ..core.i18n import DEFAULT_LANGUAGE
 from . import services
 from .models import Department, Hospital, Mentee, Profession
 
-COLUMNS = ("full_name", "profession", "department", "phone")
+COLUMNS = ("full_name", "profession", "department", "phone", "language")
 REQUIRED_COLUMNS = ("full_name", "profession", "department")
-EXPORT_COLUMNS = ("name", "profession", "hospital", "department", "status", "mentor")
+EXPORT_COLUMNS = ("name", "profession", "hospital", "department", "status", "mentor", "language")
 # A cell starting with one of these is read as a formula by Excel, LibreOffice and Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DELIMITERS = (",", ";", "\t")
@@ -42,6 +43,8 @@ class RosterRow:
     profession_text: str
     department_text: str
     phone: str
+    language_text: str = ""
+    language: str | None = None  # the code, once the cell is understood
     profession: Profession | None = None
     department: Department | None = None
     errors: list[str] = field(default_factory=list)
@@ -145,7 +148,7 @@ def _check_header(header: list[str]) -> None:
     if doubled:
         problems.append(_("Column given twice: %(names)s.", names=", ".join(doubled)))
     if problems:
-        problems.append(_("The first row must name the columns %(columns)s (phone may be left out).", columns=", ".join(COLUMNS)))
+        problems.append(_("The first row must name the columns %(columns)s (phone and language may be left out).", columns=", ".join(COLUMNS)))
         raise RosterRefused(" ".join(problems))
 
 
@@ -182,7 +185,7 @@ def check_roster(text: str, hospital: Hospital) -> RosterCheck:
         values = {column: (cells[i].strip() if i < len(cells) else "") for i, column in enumerate(header) if column}
         row = RosterRow(number=number, full_name=" ".join(values.get("full_name", "").split()),
                         profession_text=values.get("profession", ""), department_text=values.get("department", ""),
-                        phone=values.get("phone", ""))
+                        phone=values.get("phone", ""), language_text=values.get("language", ""))
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             row.errors.append(_("This row has more cells than there are columns."))
         if not row.full_name:
@@ -201,6 +204,10 @@ def check_roster(text: str, hospital: Hospital) -> RosterCheck:
             row.errors.append(_("Unknown department “%(value)s”.", value=row.department_text))
         if len(row.phone) > 40:
             row.errors.append(_("Phone longer than 40 characters."))
+        row.language = _language_of(row.language_text)
+        if row.language is None:
+            row.errors.append(_("Unknown language “%(value)s”: write en, fr or rw, or leave it empty for English.",
+                                value=row.language_text))
         if row.full_name and row.profession is not None:
             key = (_same_person_key(row.full_name), row.profession.id)
             if key in existing:
@@ -213,6 +220,18 @@ def check_roster(text: str, hospital: Hospital) -> RosterCheck:
     return RosterCheck(hospital=hospital, text=text, rows=rows)
 
 
+# A roster's language cell: the code, or the language's name in English, French or itself; empty is English.
+LANGUAGE_NAMES = {
+    "": DEFAULT_LANGUAGE, "en": "en", "english": "en", "anglais": "en", "icyongereza": "en",
+    "fr": "fr", "french": "fr", "français": "fr", "francais": "fr", "igifaransa": "fr",
+    "rw": "rw", "kinyarwanda": "rw", "ikinyarwanda": "rw", "kin": "rw",
+}
+
+
+def _language_of(text: str) -> str | None:
+    return LANGUAGE_NAMES.get(text.strip().casefold())
+
+
 def save_roster(check: RosterCheck) -> list[Mentee]:
     """Add every mentee of a checked roster (each audited) and one audit row for the import.
     All or nothing: refuses a check with errors; the caller commits once."""
@@ -220,7 +239,7 @@ def save_roster(check: RosterCheck) -> list[Mentee]:
         raise ValueError("a roster with errors is never saved")
     mentees = [
         services.create_mentee(full_name=row.full_name, profession_id=row.profession.id, hospital_id=check.hospital.id,
-                               department_id=row.department.id, phone=row.phone)
+                               department_id=row.department.id, phone=row.phone, preferred_language=row.language)
         for row in check.rows
     ]
     audit.record("roster.import", check.hospital, summary=f"imported {len(mentees)} mentee{'' if len(mentees) == 1 else 's'} into {check.hospital.name}",
@@ -248,5 +267,6 @@ def export_csv(rows, status_labels) -> str:
             mentee.department.name if mentee.department else "",
             status_labels.get(mentee.status, mentee.status),
             mentor_name or "",
+            mentee.preferred_language,
         )])
     return out.getvalue()

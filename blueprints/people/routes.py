@@ -200,6 +200,7 @@ def mentee_new():
         mentee = services.create_mentee(
             full_name=form.full_name.data.strip(), profession_id=form.profession_id.data,
             hospital_id=form.hospital_id.data, department_id=form.department_id.data, phone=form.phone.data or "",
+            preferred_language=form.preferred_language.data,
         )
         db.session.commit()
         flash(_("%(name)s added.", name=mentee.full_name), "success")
@@ -219,7 +220,8 @@ def mentee_edit(mentee_id: int):
     if form.validate_on_submit():
         try:
             services.update_mentee(mentee, version=form.opened_at(), full_name=form.full_name.data.strip(),
-                                   profession_id=form.profession_id.data, phone=form.phone.data or "")
+                                   profession_id=form.profession_id.data, phone=form.phone.data or "",
+                                   preferred_language=form.preferred_language.data)
             db.session.commit()
         except EditConflict:
             db.session.rollback()

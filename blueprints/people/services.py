@@ -34,6 +34,7 @@ def mentee_snapshot(mentee: Mentee) -> dict:
         "department_id": mentee.department_id,
         "status": mentee.status,
         "phone": mentee.phone,
+        "preferred_language": mentee.preferred_language,
     }
 
 
@@ -192,15 +193,18 @@ def _notify_transfer(transfer: Transfer) -> None:
     """Each mentor of the mentee and the receiving hospital's administrators hear of it at once."""
     mentee = transfer.mentee
     link = link_to("people.mentee", mentee_id=mentee.id)
-    sentence = transfer_sentence(transfer)
     mentor_ids = [a.mentor_id for a in queries.active_assignments(mentee.id)]
-    mentor_message = sentence
-    if transfer.leaves_hospital:
-        mentor_message += " " + _("Your mentorship ends then; the record of what was learned stays with the mentee.")
+
+    def mentor_message() -> str:  # each message is made in its recipient's language
+        text = transfer_sentence(transfer)
+        if transfer.leaves_hospital:
+            text += " " + _("Your mentorship ends then; the record of what was learned stays with the mentee.")
+        return text
+
     notify(queries.mentor_users(mentor_ids), mentor_message, link=link, kind="transfer")
     if transfer.kind == "hospital" and transfer.to_hospital_id:
-        notify(queries.hospital_admins(transfer.to_hospital_id), _("Incoming mentee: %(sentence)s", sentence=sentence),
-               link=link, kind="transfer_in")
+        notify(queries.hospital_admins(transfer.to_hospital_id),
+               lambda: _("Incoming mentee: %(sentence)s", sentence=transfer_sentence(transfer)), link=link, kind="transfer_in")
 
 
 def apply_transfer(transfer: Transfer) -> None:
@@ -268,8 +272,8 @@ def cancel_transfer(transfer: Transfer, by) -> None:
     audit.record("transfer.cancel", transfer, summary=_("Cancelled: %(sentence)s", sentence=transfer_sentence(transfer)),
                  before=changed_before, after=changed_after, hospital_id=transfer.from_hospital_id)
     mentor_ids = [a.mentor_id for a in queries.active_assignments(mentee.id)]
-    notify(queries.mentor_users(mentor_ids), _("Correction: the transfer of %(name)s was cancelled; nothing changes.",
-                                               name=mentee.full_name),
+    notify(queries.mentor_users(mentor_ids), lambda: _("Correction: the transfer of %(name)s was cancelled; nothing changes.",
+                                                       name=mentee.full_name),
            link=link_to("people.mentee", mentee_id=mentee.id), kind="transfer")
 
 

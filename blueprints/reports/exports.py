@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from ..auth.models import COORDINATOR
 from ..core.extensions import db
+from ..core.i18n import in_language
 from . import queries, services
 from .models import ExportJob
 from .pdf import render_pdf
@@ -67,8 +68,9 @@ def run_export(job_id: int) -> str | None:
             for done, feedback_id in enumerate(ids, start=1):
                 feedback = queries.feedback_for_sheet(feedback_id)
                 if feedback is not None:  # removed since the count: left out
-                    sheet = sheet_for(feedback, feedback.visit)
-                    html = sheets_html([sheet])
+                    with in_language(feedback.mentee.preferred_language):
+                        sheet = sheet_for(feedback, feedback.visit)
+                        html = sheets_html([sheet])
                     name = entry_name(sheet, feedback.signed, feedback_id, taken)
                     db.session.rollback()  # every value is read: no transaction stays open while rendering
                     archive.writestr(name, render_pdf(html))

@@ -50,3 +50,14 @@ def render_pdf(html: str) -> bytes:
     stylesheet, fonts = _stylesheet()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
     return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+
+
+def render_pdf_parts(htmls: list[str]) -> bytes:
+    """Several HTML documents (each rendered in its own language, say) as one PDF, their pages in order."""
+    if len(htmls) == 1:
+        return render_pdf(htmls[0])
+    stylesheet, fonts = _stylesheet()
+    documents = [HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
+                 .render(stylesheets=[stylesheet], font_config=fonts) for html in htmls]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

@@ -24,18 +24,18 @@ from ..visits.queries import get_visit_or_404
 from . import exports as runner
 from . import queries, services
 from .forms import ExportForm
-from .pdf import render_pdf
-from .sheets import safe_name, sheet_for, sheets_html
+from .pdf import render_pdf_parts
+from .sheets import safe_name, sheets_documents
 
 bp = Blueprint("reports", __name__)
 
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 
 
-def _pdf(sheets, name: str) -> Response:
-    html = sheets_html(sheets)
+def _pdf(feedbacks, visit, name: str) -> Response:
+    htmls = sheets_documents(feedbacks, visit)
     db.session.rollback()  # every value is read; nothing below holds a transaction open while rendering
-    response = Response(render_pdf(html), mimetype="application/pdf")
+    response = Response(render_pdf_parts(htmls), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{safe_name(name)}.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -47,8 +47,7 @@ def feedback_pdf(visit_id: int, mentee_id: int):
     place = mentoring.feedback_or_404(visit_id, mentee_id, current_user._get_current_object())
     if place.feedback is None:
         abort(404)
-    sheet = sheet_for(place.feedback, place.visit)
-    return _pdf([sheet], f"feedback-{place.mentee.full_name}-{place.visit.start_date.isoformat()}")
+    return _pdf([place.feedback], place.visit, f"feedback-{place.mentee.full_name}-{place.visit.start_date.isoformat()}")
 
 
 @bp.get("/visits/<int:visit_id>/feedback.pdf")
@@ -59,8 +58,7 @@ def visit_feedback_pdf(visit_id: int):
     feedbacks = db.session.scalars(mentoring.visit_feedbacks(visit, user)).all()
     if not feedbacks:
         abort(404)
-    sheets = [sheet_for(f, visit) for f in feedbacks]
-    return _pdf(sheets, f"feedback-{visit.hospital.name}-{visit.start_date.isoformat()}")
+    return _pdf(feedbacks, visit, f"feedback-{visit.hospital.name}-{visit.start_date.isoformat()}")
 
 
 # --- bulk export (coordinators) ------------------------------------------------------------

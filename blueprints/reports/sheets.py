@@ -3,12 +3,15 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..core.clock import today
 from ..core.extensions import db
+from ..core.i18n import current_language, in_language
 from ..mentoring import queries as mentoring
 from ..mentoring.forms import CONTACT_LABELS, FOLLOWUP_LABELS, METHOD_LABELS
 from ..mentoring.framework import rating_scale
@@ -51,7 +54,7 @@ def sheet_for(feedback: Feedback, visit: Visit) -> Sheet:
         skill = skills.get(rating.skill_id)
         before = last.get(rating.skill_id)
         change = rating.rating - before if rating.rating is not None and before is not None else None
-        rows.append({"skill": skill.name if skill else "", "rating": rating.rating,
+        rows.append({"skill": skill.display_name if skill else "", "rating": rating.rating,
                      "label": scale.get(rating.rating, "") if rating.rating else "", "before": before,
                      "change": change, "comment": rating.comment})
     followed = db.session.scalars(
@@ -85,9 +88,21 @@ def chart_points(chart: list[tuple[date, float]], width: int = 440, height: int 
 
 
 def sheets_html(sheets: list[Sheet]) -> str:
-    """The HTML WeasyPrint turns into the sheets' PDF: the one template for a sheet, a visit and a bulk export."""
+    """The HTML WeasyPrint turns into the sheets' PDF, in the current language: the one template for a sheet, a
+    visit and a bulk export."""
     return render_template("reports/pdf/feedback_sheets.html", sheets=sheets, chart_points=chart_points, generated=today(),
-                           programme=current_app.config.get("PROGRAMME_NAME", "Clinical mentorship programme"))
+                           language=current_language(),
+                           programme=current_app.config.get("PROGRAMME_NAME") or _("Clinical mentorship programme"))
+
+
+def sheets_documents(feedbacks: list[Feedback], visit: Visit | None = None) -> list[str]:
+    """Each mentee's sheet in the mentee's preferred language, whatever the reader's own: labels, dates, rating
+    words, skill names. Consecutive sheets in one language are one HTML document; the documents become one PDF."""
+    htmls = []
+    for language, group in groupby(feedbacks, key=lambda f: f.mentee.preferred_language):
+        with in_language(language):
+            htmls.append(sheets_html([sheet_for(f, visit or f.visit) for f in group]))
+    return htmls
 
 
 def safe_name(text: str) -> str:

@@ -146,10 +146,13 @@ def change_status(visit: Visit, status: str, *, reason: str = "", new_start_date
     audit.record(f"visit.{status}", visit, summary=f"visit to {visit.hospital.name} of {visit.start_date.isoformat()} {status}",
                  before=changed_before, after=changed_after, hospital_id=visit.hospital_id)
     if status in ("postponed", "cancelled"):
-        message = _("The visit to %(hospital)s on %(day)s is %(status)s: %(reason)s", hospital=visit.hospital.name,
-                    day=format_day(visit.start_date), status=_(status), reason=reason)
-        if new_visit is not None:
-            message += " " + _("New date: %(day)s.", day=format_day(new_visit.start_date))
+        def message() -> str:  # in each mentor's language
+            text = _("The visit to %(hospital)s on %(day)s is %(status)s: %(reason)s", hospital=visit.hospital.name,
+                     day=format_day(visit.start_date), status=_(status), reason=reason)
+            if new_visit is not None:
+                text += " " + _("New date: %(day)s.", day=format_day(new_visit.start_date))
+            return text
+
         notify(_team_users(visit.team_id), message, link=link_to("visits.visit", visit_id=(new_visit or visit).id), kind="visit")
     return new_visit
 
@@ -239,8 +242,8 @@ def notify_overdue_hospitals(today: date | None = None) -> int:
     for row in queries.hospital_cadence(today):
         if row.status != "overdue" or not _once(f"overdue:{row.hospital_id}:{row.last_held.isoformat()}"):
             continue
-        notify(coordinators, _("%(hospital)s is overdue: its last visit ended %(days)s days ago (%(day)s).",
-                               hospital=row.hospital, days=row.days_since, day=format_day(row.last_held)),
+        notify(coordinators, lambda row=row: _("%(hospital)s is overdue: its last visit ended %(days)s days ago (%(day)s).",
+                                               hospital=row.hospital, days=row.days_since, day=format_day(row.last_held)),
                link=link_to("visits.visits", hospital=row.hospital_id), kind="overdue")
         sent += 1
     return sent
@@ -257,8 +260,9 @@ def remind_mentors(today: date | None = None, days_ahead: int = 7) -> int:
     for visit in visits:
         if not _once(f"visit-reminder:{visit.id}:{visit.start_date.isoformat()}"):
             continue
-        notify(_team_users(visit.team_id), _("Reminder: your team visits %(hospital)s from %(start)s to %(end)s.",
-                                             hospital=visit.hospital.name, start=format_day(visit.start_date), end=format_day(visit.end_date)),
+        notify(_team_users(visit.team_id), lambda visit=visit: _(
+                   "Reminder: your team visits %(hospital)s from %(start)s to %(end)s.",
+                   hospital=visit.hospital.name, start=format_day(visit.start_date), end=format_day(visit.end_date)),
                link=link_to("visits.visit", visit_id=visit.id), kind="visit_reminder")
         sent += 1
     return sent

@@ -7,6 +7,9 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.support import ACCOUNTS, display_name, expected_menu, screenshot
 
+ROLE_NAMES = {"sysadmin": "System administrator", "coordinator": "Programme coordinator",
+              "hospital_admin": "Hospital administrator", "mentor": "Mentor"}
+
 
 @pytest.mark.parametrize("account", ACCOUNTS, ids=lambda a: a.role)
 def test_each_role_signs_in_to_its_own_home_page_and_menu_then_signs_out(page: Page, live_server, base_url, account):
@@ -30,7 +33,7 @@ def test_each_role_signs_in_to_its_own_home_page_and_menu_then_signs_out(page: P
         expect(menu.filter(has_text="Users")).to_have_count(0)
     header = page.get_by_role("banner")
     expect(header.get_by_role("link", name=display_name(live_server.app, account.username))).to_be_visible()
-    expect(header).to_contain_text(account.role.replace("_", " "))
+    expect(header).to_contain_text(ROLE_NAMES[account.role])
     screenshot(page, f"sign-in-{account.role}")
 
     page.get_by_role("button", name="Sign out").click()

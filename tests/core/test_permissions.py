@@ -7,7 +7,8 @@ from blueprints.core.permissions import PUBLIC
 from tests.factories import login, make_user
 
 # The .ics feed answers calendar apps that cannot sign in: its secret token is the credential.
-OPEN_ENDPOINTS = {"auth.login", "static", "core.healthz", "visits.ics_feed"}
+# The language switcher is on the login page too (it changes nothing but the visitor's cookie there).
+OPEN_ENDPOINTS = {"auth.login", "static", "core.healthz", "visits.ics_feed", "core.language"}
 
 
 def test_every_route_declares_who_may_use_it(app):

@@ -326,8 +326,8 @@ def test_export_has_the_columns_a_bom_and_a_dated_attachment_name(client):
     assert re.fullmatch(r'attachment; filename="mentees-\d{4}-\d{2}-\d{2}\.csv"', response.headers["Content-Disposition"])
     assert response.headers["Cache-Control"] == "no-store"
     assert read_export(response) == [
-        ["name", "profession", "hospital", "department", "status", "mentor"],
-        ["Angélique Uwera", "Midwife", "Nemba", "Maternity", "Active", "Dr Mentor"],
+        ["name", "profession", "hospital", "department", "status", "mentor", "language"],
+        ["Angélique Uwera", "Midwife", "Nemba", "Maternity", "Active", "Dr Mentor", "en"],
     ]
 
 

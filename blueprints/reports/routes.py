@@ -13,7 +13,7 @@ from ..core.permissions import allow
 from ..mentoring import queries as mentoring
 from ..visits.queries import get_visit_or_404
 from .pdf import render_pdf
-from .sheets import chart_points, sheet_for
+from .sheets import chart_points, sheet_for, sheets_for
 
 bp = Blueprint("reports", __name__)
 
@@ -53,5 +53,5 @@ def visit_feedback_pdf(visit_id: int):
     feedbacks = db.session.scalars(mentoring.visit_feedbacks(visit, user)).all()
     if not feedbacks:
         abort(404)
-    sheets = [sheet_for(f, visit) for f in feedbacks]
+    sheets = sheets_for(feedbacks, visit)
     return _pdf(sheets, f"feedback-{visit.hospital.name}-{visit.start_date.isoformat()}")

@@ -11,8 +11,8 @@ from ..core.errors import EditConflict, RuleBroken, show_on_form
 from ..core.extensions import db
 from ..core.formatting import to_local
 from ..core.forms import EmptyForm
-from ..core.models import Setting
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
+from ..core.models import Setting
 from ..core.pagination import paginate
 from ..core.permissions import allow
 from ..people.forms import select_choices

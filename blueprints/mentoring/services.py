@@ -14,9 +14,8 @@ from ..core.extensions import db
 from ..core.models import Setting, utcnow
 from ..people.models import Mentee
 from ..visits.models import Visit
-from .models import CONTACT_TYPES, FOLLOWUP_STATUSES, TEACHING_METHODS, ActionItem, Feedback, Skill, SkillRating
 from .framework import LANGUAGES, MAX_LEVELS, RATING_SCALE_KEY, dump_scale, rating_scale_labels
-from .models import SelfAssessment
+from .models import CONTACT_TYPES, FOLLOWUP_STATUSES, TEACHING_METHODS, ActionItem, Feedback, SelfAssessment, Skill, SkillRating
 from .queries import skill_name_taken
 
 

@@ -202,3 +202,16 @@ def test_the_visit_pdf_reads_every_mentees_data_in_a_constant_number_of_queries(
         assert client.get(path).status_code == 200
     print("visit PDF queries", len(one), len(seven))
     assert len(seven) == len(one) <= 12
+
+
+def test_every_pdf_is_rendered_one_way_through_the_static_only_fetcher():
+    """Only blueprints/reports/pdf.py talks to WeasyPrint; the equipment report renders through it too."""
+    from pathlib import Path
+
+    import blueprints.equipment.routes as equipment_routes
+    import blueprints.reports.pdf as pdf
+
+    assert equipment_routes.render_pdf is pdf.render_pdf
+    root = Path(pdf.__file__).resolve().parents[1]
+    users = sorted(str(p.relative_to(root)) for p in root.rglob("*.py") if "weasyprint" in p.read_text())
+    assert users == ["reports/pdf.py"]

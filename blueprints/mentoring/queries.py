@@ -269,3 +269,33 @@ def mentee_record(mentee: Mentee, user: User) -> dict:
         "can_read_feedback": bool(feedbacks) and bool(db.session.scalar(
             select(exists().where(Mentee.id == mentee.id, feedback_mentee_scope(user))))),
     }
+
+
+# --- CPD ------------------------------------------------------------------------------------
+
+def readable_mentee_or_404(mentee_id: int, user: User) -> Mentee:
+    """A mentee whose feedback (and so whose CPD record) this user may read, with profession, hospital and
+    department; 404 otherwise, the same rule as the feedback sheets."""
+    mentee = db.session.scalar(
+        select(Mentee).where(Mentee.id == mentee_id, feedback_mentee_scope(user))
+        .options(joinedload(Mentee.profession), joinedload(Mentee.hospital), joinedload(Mentee.department))
+    )
+    if mentee is None:
+        abort(404)
+    return mentee
+
+
+def cpd_visits(mentee_id: int, year: int) -> Select:
+    """A mentee's signed-off feedback in a calendar year (by the visit's first day), oldest first, as logbook
+    rows: visit dates, hospital, mentor, contact type, CPD hours."""
+    from ..people.models import Hospital, Mentor
+
+    return (
+        select(Visit.start_date, Visit.end_date, Hospital.name.label("hospital"), Mentor.full_name.label("mentor"),
+               Feedback.contact_type, Feedback.cpd_hours)
+        .join(Visit, Visit.id == Feedback.visit_id).join(Hospital, Hospital.id == Visit.hospital_id)
+        .join(Mentor, Mentor.id == Feedback.mentor_id)
+        .where(Feedback.mentee_id == mentee_id, Feedback.status == "signed",
+               Visit.start_date >= date(year, 1, 1), Visit.start_date <= date(year, 12, 31))
+        .order_by(Visit.start_date, Visit.id)
+    )

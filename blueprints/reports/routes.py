@@ -12,6 +12,7 @@ from ..core.extensions import db
 from ..core.permissions import allow
 from ..mentoring import queries as mentoring
 from ..visits.queries import get_visit_or_404
+from .cpd import cpd_certificate_pdf
 from .pdf import render_pdf
 from .sheets import chart_points, sheet_for, sheets_for
 
@@ -55,3 +56,20 @@ def visit_feedback_pdf(visit_id: int):
         abort(404)
     sheets = sheets_for(feedbacks, visit)
     return _pdf(sheets, f"feedback-{visit.hospital.name}-{visit.start_date.isoformat()}")
+
+
+@bp.get("/mentees/<int:mentee_id>/cpd/<int:year>.pdf")
+@allow(*READERS)
+def cpd_certificate(mentee_id: int, year: int):
+    """A mentee's CPD certificate for one year: who may read their feedback sheets may print it."""
+    mentee = mentoring.readable_mentee_or_404(mentee_id, current_user._get_current_object())
+    if not 2000 <= year <= 2100:
+        abort(404)
+    name = f"cpd-{mentee.full_name}-{year}"
+    pdf = cpd_certificate_pdf(mentee, year)
+    if pdf is None:
+        abort(404)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{safe_name(name)}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

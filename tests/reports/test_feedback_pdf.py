@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
+from blueprints.core.formatting import format_day
 from blueprints.mentoring.models import ActionItem, Feedback, SkillRating
 from blueprints.reports.pdf import StaticOnlyFetcher, render_pdf
 from blueprints.reports.routes import safe_name
@@ -53,7 +54,7 @@ def test_done_when_a_mentor_signs_off_and_the_pdf_holds_name_ratings_action_item
     assert "3 · needs some help" in text and "+1" in text  # rated 2 last visit, 3 now
     assert "Plot ten partographs" in text
     assert "Read the PPH protocol" in text and "done" in text
-    assert "Page 1 of" in text and "DRAFT" not in text
+    assert "Page 1 of" in text and f"Generated {format_day(today())}" in text and "DRAFT" not in text
 
 
 def test_pdf_is_never_cached_and_has_a_safe_attachment_name(client, world):

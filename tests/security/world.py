@@ -86,5 +86,6 @@ def build_world(text: str) -> dict:
             "check_id": check.id, "item_id": item.id, "reflection_id": reflection.id,
             "skill_id": db.session.scalar(select(Skill.id).order_by(Skill.id)),
             "holiday_id": db.session.scalar(select(Holiday.id).order_by(Holiday.id)),
+            "year": visit.start_date.year,  # /mentees/<id>/cpd/<year>.pdf
         },
     }

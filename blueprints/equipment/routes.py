@@ -18,12 +18,13 @@ from ..core.htmx import htmx_redirect, render_page_or_fragment
 from ..core.permissions import allow
 from ..people.forms import select_choices
 from ..people.models import Hospital
+from ..reports.pdf import render_pdf
+from ..reports.routes import safe_name
 from . import queries, services
 from .charts import line_points, trend_points
 from .forms import REASON_LABELS, WARD_LABELS, CountForm, ItemForm, NormForm, StartCheckForm
 from .gaps import gap_run
 from .models import EquipmentItem
-from .pdf import render_pdf
 
 bp = Blueprint("equipment", __name__, url_prefix="/equipment")
 
@@ -393,8 +394,10 @@ def hospital_report_pdf(hospital_id: int):
 
 def _pdf_response(context: dict, name: str) -> Response:
     html = render_template("equipment/report_pdf.html", **context)
-    response = Response(render_pdf(html), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{name}-{today().isoformat()}.pdf"'
+    db.session.rollback()  # every value is read; nothing below holds a transaction open while rendering
+    response = Response(render_pdf(html, stylesheet=None), mimetype="application/pdf")  # its CSS is inline
+    response.headers["Content-Disposition"] = f'inline; filename="{safe_name(name)}-{today().isoformat()}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -11,13 +11,15 @@ from ..people.models import Profession
 from .models import Skill
 
 RATING_SCALE_KEY = "rating_scale"
-DEFAULT_RATING_SCALE = (
-    (1, "not yet able"),
-    (2, "needs much help"),
-    (3, "needs some help"),
-    (4, "competent"),
-    (5, "can teach others"),
-)
+LANGUAGES = ("en", "fr", "rw")  # every level's label is kept in each of these; English is the fallback
+MAX_LEVELS = 10
+DEFAULT_RATING_SCALE = {
+    1: {"en": "not yet able", "fr": "pas encore capable", "rw": "Ntarabishobora"},
+    2: {"en": "needs much help", "fr": "a besoin de beaucoup d'aide", "rw": "Akeneye ubufasha bwinshi"},
+    3: {"en": "needs some help", "fr": "a besoin d'un peu d'aide", "rw": "Akeneye ubufasha buke"},
+    4: {"en": "competent", "fr": "compétent", "rw": "Arabishoboye"},
+    5: {"en": "can teach others", "fr": "peut enseigner aux autres", "rw": "Ashobora kwigisha abandi"},
+}
 NOT_OBSERVED = _l("not observed")
 
 # profession code -> (area, skills)
@@ -62,15 +64,72 @@ def seed_skills() -> None:
             continue
         db.session.add_all(Skill(profession_id=profession.id, area=area, name=name, position=position)
                            for position, name in enumerate(names, start=1))
-    if db.session.get(Setting, RATING_SCALE_KEY) is None:
-        db.session.add(Setting(key=RATING_SCALE_KEY, value=json.dumps(DEFAULT_RATING_SCALE)))
-
-
-def rating_scale() -> dict[int, str]:
-    """The programme's rating scale, value -> label (the setting, else the default)."""
     setting = db.session.get(Setting, RATING_SCALE_KEY)
+    if setting is None:
+        db.session.add(Setting(key=RATING_SCALE_KEY, value=dump_scale(DEFAULT_RATING_SCALE)))
+    elif _english_only(setting.value) == {n: labels["en"] for n, labels in DEFAULT_RATING_SCALE.items()}:
+        setting.value = dump_scale(DEFAULT_RATING_SCALE)  # the old English-only default gains its translations
+
+
+def dump_scale(scale: dict[int, dict[str, str]]) -> str:
+    """The stored form: {"1": {"en": "...", "fr": "...", "rw": "..."}, ...}."""
+    return json.dumps({str(n): {lang: labels.get(lang, "") for lang in LANGUAGES} for n, labels in sorted(scale.items())},
+                      ensure_ascii=False)
+
+
+def parse_scale(value: str) -> dict[int, dict[str, str]]:
+    """Read either the stored form or the old plain ones ([[1, "label"], ...] or {"1": "label"}); a plain label
+    is English. Raises ValueError or TypeError on anything else."""
+    data = json.loads(value)
+    items = data.items() if isinstance(data, dict) else data
+    scale = {}
+    for n, labels in items:
+        if isinstance(labels, dict):
+            scale[int(n)] = {lang: str(labels.get(lang) or "") for lang in LANGUAGES}
+        else:
+            scale[int(n)] = {"en": str(labels), **{lang: "" for lang in LANGUAGES if lang != "en"}}
+    if not scale:
+        raise ValueError("an empty rating scale")
+    return dict(sorted(scale.items()))
+
+
+def _english_only(value: str) -> dict[int, str] | None:
+    """The labels of a scale stored in the old plain format, else None."""
     try:
-        pairs = json.loads(setting.value) if setting else DEFAULT_RATING_SCALE
-        return {int(value): str(label) for value, label in pairs}
+        data = json.loads(value)
+        items = data.items() if isinstance(data, dict) else data
+        if any(isinstance(labels, dict) for _n, labels in items):
+            return None
+        return {int(n): str(label) for n, label in items}
     except (ValueError, TypeError):
-        return dict(DEFAULT_RATING_SCALE)
+        return None
+
+
+def rating_scale_labels() -> dict[int, dict[str, str]]:
+    """The programme's rating scale in every language, level -> {language: label} (the setting, else the default)."""
+    setting = db.session.get(Setting, RATING_SCALE_KEY)
+    if setting is None:
+        return {n: dict(labels) for n, labels in DEFAULT_RATING_SCALE.items()}
+    try:
+        return parse_scale(setting.value)
+    except (ValueError, TypeError, AttributeError):
+        return {n: dict(labels) for n, labels in DEFAULT_RATING_SCALE.items()}
+
+
+def current_language() -> str:
+    """The language of the current flask-babel locale ('en' outside a request or when none is set)."""
+    try:
+        from flask_babel import get_locale
+
+        locale = get_locale()
+    except (RuntimeError, KeyError, AttributeError):
+        return "en"
+    return locale.language if locale is not None else "en"
+
+
+def rating_scale(language: str | None = None) -> dict[int, str]:
+    """The programme's rating scale, level -> label in a language (default: the current locale's), falling
+    back to English where a label is missing in that language."""
+    language = (language or current_language()).split("_")[0].split("-")[0].lower()
+    return {n: labels.get(language) or labels.get("en") or next((v for v in labels.values() if v), str(n))
+            for n, labels in rating_scale_labels().items()}

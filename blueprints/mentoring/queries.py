@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import abort
 from sqlalchemy import ColumnElement, Select, case, exists, false, func, or_, select, true
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
 from ..core.extensions import db
@@ -146,6 +146,7 @@ def visit_feedbacks(visit: Visit, user: User) -> Select:
     return (
         select(Feedback).join(Mentee, Mentee.id == Feedback.mentee_id)
         .where(Feedback.visit_id == visit.id, feedback_mentee_scope(user))
+        .options(contains_eager(Feedback.mentee))
         .order_by(Mentee.full_name)
     )
 
@@ -442,3 +443,32 @@ def open_items_of(mentee_ids: list[int]) -> Select:
     """Action items not followed up yet, of several mentees, soonest due first."""
     return (select(ActionItem).where(ActionItem.mentee_id.in_(mentee_ids), ActionItem.followup.is_(None))
             .order_by(ActionItem.mentee_id, ActionItem.due_date, ActionItem.id))
+
+# --- CPD ------------------------------------------------------------------------------------
+
+def readable_mentee_or_404(mentee_id: int, user: User) -> Mentee:
+    """A mentee whose feedback (and so whose CPD record) this user may read, with profession, hospital and
+    department; 404 otherwise, the same rule as the feedback sheets."""
+    mentee = db.session.scalar(
+        select(Mentee).where(Mentee.id == mentee_id, feedback_mentee_scope(user))
+        .options(joinedload(Mentee.profession), joinedload(Mentee.hospital), joinedload(Mentee.department))
+    )
+    if mentee is None:
+        abort(404)
+    return mentee
+
+
+def cpd_visits(mentee_id: int, year: int) -> Select:
+    """A mentee's signed-off feedback in a calendar year (by the visit's first day), oldest first, as logbook
+    rows: visit dates, hospital, mentor, contact type, CPD hours."""
+    from ..people.models import Hospital, Mentor
+
+    return (
+        select(Visit.start_date, Visit.end_date, Hospital.name.label("hospital"), Mentor.full_name.label("mentor"),
+               Feedback.contact_type, Feedback.cpd_hours)
+        .join(Visit, Visit.id == Feedback.visit_id).join(Hospital, Hospital.id == Visit.hospital_id)
+        .join(Mentor, Mentor.id == Feedback.mentor_id)
+        .where(Feedback.mentee_id == mentee_id, Feedback.status == "signed",
+               Visit.start_date >= date(year, 1, 1), Visit.start_date <= date(year, 12, 31))
+        .order_by(Visit.start_date, Visit.id)
+    )

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
@@ -11,6 +12,7 @@ from ..core.extensions import db
 from ..core.formatting import to_local
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
+from ..core.models import Setting
 from ..core.pagination import paginate
 from ..core.permissions import allow
 from ..people.forms import select_choices
@@ -31,7 +33,7 @@ from .forms import (
     SupportForm,
     feedback_rows,
 )
-from .framework import NOT_OBSERVED, rating_scale
+from .framework import LANGUAGES, MAX_LEVELS, NOT_OBSERVED, RATING_SCALE_KEY, rating_scale, rating_scale_labels
 from .services import FeedbackInput, FeedbackRefused
 
 bp = Blueprint("mentoring", __name__)
@@ -305,6 +307,68 @@ def skill_retire(skill_id: int):
             db.session.commit()
             flash(_("Skill retired; its ratings stay in the mentees' history."), "success")
     return htmx_redirect(url_for("mentoring.skills")) if is_htmx() else redirect(url_for("mentoring.skills"))
+
+
+# --- the rating scale ----------------------------------------------------------------------
+
+LANGUAGE_NAMES = {"en": _l("English"), "fr": _l("French"), "rw": _l("Kinyarwanda")}
+
+
+def _posted_levels(formdata) -> tuple[list[dict[str, str]], str | None]:
+    """The levels a coordinator kept, lowest first, and a refusal when they removed a level below one they kept
+    (levels are only removed from the top, so each rating keeps its meaning). The last row is a blank one for
+    adding a level: left blank, it adds nothing."""
+    rows = []
+    for n in range(1, MAX_LEVELS + 2):
+        labels = {lang: formdata.get(f"label-{n}-{lang}", "") for lang in LANGUAGES}
+        if not any(f"label-{n}-{lang}" in formdata for lang in LANGUAGES):
+            break
+        removed = formdata.get(f"remove-{n}") == "1"
+        blank = not any(v.strip() for v in labels.values())
+        rows.append((labels, removed, blank))
+    while rows and (rows[-1][1] or rows[-1][2]):  # removed or blank levels at the top go
+        rows.pop()
+    if any(removed for _labels, removed, _blank in rows):
+        return [labels for labels, _removed, _blank in rows], str(
+            _("Only the highest levels can be removed, so every existing rating keeps its meaning."))
+    return [labels for labels, _removed, _blank in rows], None
+
+
+@bp.route("/skills/scale", methods=["GET", "POST"])
+@allow(COORDINATOR)
+def rating_scale_edit():
+    """The rating scale: levels 1..N, each labelled in English, French and Kinyarwanda; "not observed" is
+    always there besides them."""
+    form = EmptyForm()
+    errors: dict[str, str] = {}
+    status = 200
+    levels = [labels for _n, labels in sorted(rating_scale_labels().items())]
+    if request.method == "POST" and form.validate():
+        levels, refusal = _posted_levels(request.form)
+        if refusal:
+            errors["form"], status = refusal, 422
+        else:
+            try:
+                services.save_rating_scale(levels, request.form.get("version") or None)
+            except RuleBroken as broken:
+                db.session.rollback()
+                errors[broken.field], status = str(broken.message), 422
+            except EditConflict:
+                db.session.rollback()
+                errors["form"], status = str(_("Someone changed the rating scale after you opened it. "
+                                               "Your labels are still in the form; the scale now saved is shown below.")), 409
+            else:
+                db.session.commit()
+                flash(_("Rating scale saved."), "success")
+                return htmx_redirect(url_for("mentoring.rating_scale_edit"))
+    elif request.method == "POST":
+        errors["form"], status = " ".join(form.csrf_token.errors) or str(_("The form could not be read.")), 400
+    setting = db.session.get(Setting, RATING_SCALE_KEY)
+    return render_template(
+        "mentoring/rating_scale.html", form=form, levels=levels, errors=errors, languages=LANGUAGE_NAMES,
+        saved=rating_scale(), version=services.scale_version(setting.value) if setting else "",
+        in_use=services.ratings_in_use_above(0), max_levels=MAX_LEVELS,
+    ), status
 
 
 # --- reflections ---------------------------------------------------------------------------

@@ -1,18 +1,22 @@
 """Writes for the mentoring record: each validates, changes, audits and flushes; the request commits once."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, select
 
 from ..core import audit
 from ..core.errors import EditConflict, RuleBroken, flush_or_conflict
 from ..core.extensions import db
 from ..core.i18n import clean_translations
-from ..core.models import utcnow
+from ..core.models import Setting, utcnow
 from ..people.models import Mentee
 from ..visits.models import Visit
-from .models import CONTACT_TYPES, FOLLOWUP_STATUSES, TEACHING_METHODS, ActionItem, Feedback, Skill, SkillRating
+from .framework import LANGUAGES, MAX_LEVELS, RATING_SCALE_KEY, dump_scale, rating_scale_labels
+from .models import CONTACT_TYPES, FOLLOWUP_STATUSES, TEACHING_METHODS, ActionItem, Feedback, SelfAssessment, Skill, SkillRating
 from .queries import skill_name_taken
 
 
@@ -245,3 +249,67 @@ def add_self_assessment(mentee: Mentee, *, assessed_on: date, learning_needs: st
     db.session.flush()
     audit.record("self_assessment.create", assessment, summary=f"self-assessment for {mentee.full_name}", hospital_id=mentee.hospital_id)
     return assessment
+
+
+# --- the rating scale ----------------------------------------------------------------------
+
+LABEL_MAX = 80
+
+
+def scale_version(value: str) -> str:
+    """A short fingerprint of the stored scale, carried by the form so a save over a newer change is caught."""
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
+
+
+def ratings_in_use_above(top: int) -> dict[int, int]:
+    """How many feedback ratings and self-assessment ratings use each level above `top` (level -> count)."""
+    used = dict(db.session.execute(
+        select(SkillRating.rating, func.count()).where(SkillRating.rating > top).group_by(SkillRating.rating)).all())
+    for ratings in db.session.scalars(select(SelfAssessment.ratings)):
+        for value in (ratings or {}).values():
+            if isinstance(value, int) and value > top:
+                used[value] = used.get(value, 0) + 1
+    return used
+
+
+def save_rating_scale(levels: list[dict[str, str]], opened_version: str | None) -> dict[int, dict[str, str]]:
+    """The rating scale becomes levels 1..N with these labels (one dict of language -> label per level,
+    lowest first). Every level needs an English label; a missing French or Kinyarwanda label falls back to
+    English. A level some rating uses cannot be removed: existing ratings must stay on the scale."""
+    setting = db.session.get(Setting, RATING_SCALE_KEY)
+    if opened_version is not None and setting is not None and opened_version != scale_version(setting.value):
+        raise EditConflict
+    before = rating_scale_labels()
+    if len(levels) < 2:
+        raise RuleBroken("form", _("A rating scale has at least 2 levels."))
+    if len(levels) > MAX_LEVELS:
+        raise RuleBroken("form", _("A rating scale has at most %(n)s levels.", n=MAX_LEVELS))
+    scale: dict[int, dict[str, str]] = {}
+    for n, labels in enumerate(levels, start=1):
+        clean = {lang: " ".join((labels.get(lang) or "").split()) for lang in LANGUAGES}
+        if not clean["en"]:
+            raise RuleBroken(f"label-{n}-en", _("Level %(n)s needs an English label.", n=n))
+        for lang, label in clean.items():
+            if len(label) > LABEL_MAX:
+                raise RuleBroken(f"label-{n}-{lang}", _("A label has at most %(max)s characters.", max=LABEL_MAX))
+        scale[n] = clean
+    english = [labels["en"].lower() for labels in scale.values()]
+    if len(set(english)) != len(english):
+        raise RuleBroken("form", _("Two levels have the same English label; give each level its own."))
+    used = ratings_in_use_above(len(scale))
+    if used:
+        raise RuleBroken("form", ngettext(
+            "Level %(levels)s cannot be removed: %(num)d rating uses it. Existing ratings must stay on the scale.",
+            "Level %(levels)s cannot be removed: %(num)d ratings use it. Existing ratings must stay on the scale.",
+            sum(used.values()), levels=", ".join(str(n) for n in sorted(used))))
+    if scale == before:
+        return scale
+    value = dump_scale(scale)
+    if setting is None:
+        db.session.add(Setting(key=RATING_SCALE_KEY, value=value))
+    else:
+        setting.value = value
+    db.session.flush()
+    audit.record("rating_scale.update", None, summary=f"rating scale: {len(before)} → {len(scale)} levels",
+                 before={str(n): v for n, v in before.items()}, after={str(n): v for n, v in scale.items()})
+    return scale

@@ -40,16 +40,25 @@ class StaticOnlyFetcher(URLFetcher):
 
 
 @cache
-def _stylesheet() -> tuple[CSS, FontConfiguration]:
-    """The print stylesheet, parsed once per worker."""
-    fonts = FontConfiguration()
-    return CSS(filename=str(PRINT_CSS), font_config=fonts, url_fetcher=StaticOnlyFetcher()), fonts
+def _fonts() -> FontConfiguration:
+    """One font configuration per worker, shared by every stylesheet and every PDF."""
+    return FontConfiguration()
 
 
-def render_pdf(html: str) -> bytes:
-    stylesheet, fonts = _stylesheet()
+@cache
+def _stylesheet(path: Path = PRINT_CSS) -> tuple[CSS, FontConfiguration]:
+    """A print stylesheet, parsed once per worker."""
+    fonts = _fonts()
+    return CSS(filename=str(path), font_config=fonts, url_fetcher=StaticOnlyFetcher()), fonts
+
+
+def render_pdf(html: str, *, stylesheet: Path | None = PRINT_CSS) -> bytes:
+    """The one way the app renders a PDF: the HTML (with the given print stylesheet, parsed once per worker, or
+    none when the HTML carries its own <style>) through WeasyPrint with `StaticOnlyFetcher`."""
+    fonts = _fonts()
+    stylesheets = [_stylesheet(stylesheet)[0]] if stylesheet is not None else []
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    return document.write_pdf(stylesheets=stylesheets, font_config=fonts)
 
 
 def render_pdf_parts(htmls: list[str]) -> bytes:

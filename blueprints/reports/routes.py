@@ -15,6 +15,7 @@ from ..core.errors import RuleBroken, show_on_form
 from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, render_page_or_fragment
+from ..core.i18n import in_language
 from ..core.models import utcnow
 from ..core.pagination import paginate
 from ..core.permissions import allow
@@ -23,6 +24,7 @@ from ..people.queries import hospitals_for_select
 from ..visits.queries import get_visit_or_404
 from . import exports as runner
 from . import queries, services
+from .cpd import cpd_certificate_pdf
 from .forms import ExportForm
 from .pdf import render_pdf_parts
 from .sheets import safe_name, sheets_documents
@@ -144,5 +146,24 @@ def export_download(job_id: int):
     db.session.rollback()
     response = send_file(path, mimetype="application/zip", conditional=False, etag=False, max_age=0)
     response.headers["Content-Disposition"] = f'attachment; filename="{safe_name(name.removesuffix(".zip"))}.zip"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+
+@bp.get("/mentees/<int:mentee_id>/cpd/<int:year>.pdf")
+@allow(*READERS)
+def cpd_certificate(mentee_id: int, year: int):
+    """A mentee's CPD certificate for one year: who may read their feedback sheets may print it."""
+    mentee = mentoring.readable_mentee_or_404(mentee_id, current_user._get_current_object())
+    if not 2000 <= year <= 2100:
+        abort(404)
+    name = f"cpd-{mentee.full_name}-{year}"
+    with in_language(mentee.preferred_language):
+        pdf = cpd_certificate_pdf(mentee, year)
+    if pdf is None:
+        abort(404)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{safe_name(name)}.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response

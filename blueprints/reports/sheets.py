@@ -8,14 +8,15 @@ from itertools import groupby
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.clock import today
 from ..core.extensions import db
 from ..core.i18n import current_language, in_language
-from ..mentoring import queries as mentoring
 from ..mentoring.forms import CONTACT_LABELS, FOLLOWUP_LABELS, METHOD_LABELS
 from ..mentoring.framework import rating_scale
-from ..mentoring.models import ActionItem, Feedback
+from ..mentoring.models import ActionItem, Feedback, Skill, SkillRating
+from ..people.models import Mentee
 from ..visits.models import Visit
 
 
@@ -45,11 +46,53 @@ class Sheet:
 
 def sheet_for(feedback: Feedback, visit: Visit) -> Sheet:
     """One mentee's sheet: ratings with the change since their last visit, and their progress so far."""
-    mentee = feedback.mentee
+    return sheets_for([feedback], visit)[0]
+
+
+def sheets_for(feedbacks: list[Feedback], visit: Visit) -> list[Sheet]:
+    """The sheets of some of a visit's feedback, read in a constant number of queries however many mentees:
+    the feedback with its mentee, mentor, ratings and action items; the skills rated; every rating of these
+    mentees up to this visit (for the change since last time and the chart); the follow-ups; the scale."""
+    if not feedbacks:
+        return []
+    ids = [f.id for f in feedbacks]
+    feedbacks = list(db.session.scalars(
+        select(Feedback).where(Feedback.id.in_(ids))
+        .options(joinedload(Feedback.mentee).joinedload(Mentee.profession),
+                 joinedload(Feedback.mentee).joinedload(Mentee.department),
+                 joinedload(Feedback.mentor), selectinload(Feedback.ratings), selectinload(Feedback.action_items))
+    ).unique())
+    order = {feedback_id: n for n, feedback_id in enumerate(ids)}
+    feedbacks.sort(key=lambda f: order[f.id])
+    mentee_ids = [f.mentee_id for f in feedbacks]
     scale = rating_scale()
-    last = mentoring.last_ratings(mentee.id, visit.start_date)
+    hospital = visit.hospital.name
+    history = db.session.execute(
+        select(Feedback.mentee_id, Visit.start_date, SkillRating.skill_id, SkillRating.rating)
+        .join(Feedback, Feedback.id == SkillRating.feedback_id).join(Visit, Visit.id == Feedback.visit_id)
+        .where(Feedback.mentee_id.in_(mentee_ids), Visit.start_date <= visit.start_date, SkillRating.rating.is_not(None))
+        .order_by(Visit.start_date, Visit.id)
+    ).all()
+    last: dict[int, dict[int, int]] = {}  # mentee -> skill -> rating at their visits before this one
+    chart: dict[int, dict[date, list[int]]] = {}  # mentee -> visit day -> ratings
+    for mentee_id, day, skill_id, rating in history:
+        if day < visit.start_date:
+            last.setdefault(mentee_id, {})[skill_id] = rating
+        chart.setdefault(mentee_id, {}).setdefault(day, []).append(rating)
+    skill_ids = {r.skill_id for f in feedbacks for r in f.ratings}
+    skills = {s.id: s for s in db.session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))} if skill_ids else {}
+    followed: dict[int, list[ActionItem]] = {}
+    for item in db.session.scalars(select(ActionItem).where(ActionItem.followed_up_in_id.in_(ids))
+                                   .order_by(ActionItem.due_date, ActionItem.id)):
+        followed.setdefault(item.followed_up_in_id, []).append(item)
+    return [_sheet(f, visit, hospital, scale, skills, last.get(f.mentee_id, {}), chart.get(f.mentee_id, {}),
+                   followed.get(f.id, [])) for f in feedbacks]
+
+
+def _sheet(feedback: Feedback, visit: Visit, hospital: str, scale: dict[int, str], skills: dict[int, Skill],
+           last: dict[int, int], by_visit: dict[date, list[int]], followed: list[ActionItem]) -> Sheet:
+    mentee = feedback.mentee
     rows = []
-    skills = {s.id: s for s in mentoring.skills_for(mentee.profession, [r.skill_id for r in feedback.ratings])}
     for rating in sorted(feedback.ratings, key=lambda r: (skills[r.skill_id].position if r.skill_id in skills else 0)):
         skill = skills.get(rating.skill_id)
         before = last.get(rating.skill_id)
@@ -57,15 +100,9 @@ def sheet_for(feedback: Feedback, visit: Visit) -> Sheet:
         rows.append({"skill": skill.display_name if skill else "", "rating": rating.rating,
                      "label": scale.get(rating.rating, "") if rating.rating else "", "before": before,
                      "change": change, "comment": rating.comment})
-    followed = db.session.scalars(
-        select(ActionItem).where(ActionItem.followed_up_in_id == feedback.id).order_by(ActionItem.due_date)
-    ).all()
-    by_visit: dict[date, list[int]] = {}
-    for day, _skill_id, _name, value in mentoring.progress(mentee.id, until=visit.start_date):
-        by_visit.setdefault(day, []).append(value)
     return Sheet(
         mentee=mentee.full_name, profession=mentee.profession.name,
-        hospital=visit.hospital.name, department=mentee.department.name if mentee.department else "",
+        hospital=hospital, department=mentee.department.name if mentee.department else "",
         mentor=feedback.mentor.full_name, visit_start=visit.start_date, visit_end=visit.end_date,
         signed=feedback.signed, signed_at=feedback.signed_at,
         contact=str(CONTACT_LABELS.get(feedback.contact_type, feedback.contact_type)),
@@ -95,13 +132,14 @@ def sheets_html(sheets: list[Sheet]) -> str:
                            programme=current_app.config.get("PROGRAMME_NAME") or _("Clinical mentorship programme"))
 
 
-def sheets_documents(feedbacks: list[Feedback], visit: Visit | None = None) -> list[str]:
-    """Each mentee's sheet in the mentee's preferred language, whatever the reader's own: labels, dates, rating
-    words, skill names. Consecutive sheets in one language are one HTML document; the documents become one PDF."""
+def sheets_documents(feedbacks: list[Feedback], visit: Visit) -> list[str]:
+    """Each mentee's sheet of a visit in the mentee's preferred language, whatever the reader's own: labels, dates,
+    rating words, skill names. Consecutive sheets in one language are one HTML document (read in a constant number
+    of queries); the documents become one PDF."""
     htmls = []
     for language, group in groupby(feedbacks, key=lambda f: f.mentee.preferred_language):
         with in_language(language):
-            htmls.append(sheets_html([sheet_for(f, visit or f.visit) for f in group]))
+            htmls.append(sheets_html(sheets_for(list(group), visit)))
     return htmls
 
 

@@ -12,9 +12,11 @@ from sqlalchemy import select
 
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
+from blueprints.core.formatting import format_day
 from blueprints.mentoring.models import ActionItem, Feedback, SkillRating
 from blueprints.reports.pdf import StaticOnlyFetcher, render_pdf
 from blueprints.reports.routes import safe_name
+from tests.conftest import count_queries
 from tests.factories import login
 from tests.mentoring.conftest import form_data, midwife_skills, url
 
@@ -52,7 +54,7 @@ def test_done_when_a_mentor_signs_off_and_the_pdf_holds_name_ratings_action_item
     assert "3 · needs some help" in text and "+1" in text  # rated 2 last visit, 3 now
     assert "Plot ten partographs" in text
     assert "Read the PPH protocol" in text and "done" in text
-    assert "Page 1 of" in text and "DRAFT" not in text
+    assert "Page 1 of" in text and f"Generated {format_day(today())}" in text and "DRAFT" not in text
 
 
 def test_pdf_is_never_cached_and_has_a_safe_attachment_name(client, world):
@@ -163,3 +165,54 @@ def test_a_sheet_shows_progress_across_visits_as_an_inline_chart(client, world):
     points = chart_points(sheet.chart)
     assert points[1]["y"] < points[0]["y"]  # higher rating, higher on the chart
     assert sheet.visit_start == today() - timedelta(days=10)
+
+
+def _feedback_with_history(world, mentee, mentor, skills) -> None:
+    """An earlier visit's signed feedback with an action item, and this visit's feedback following it up."""
+    earlier = Feedback(visit_id=world["earlier"].id, mentee_id=mentee.id, mentor_id=mentor.id, status="signed",
+                       ratings=[SkillRating(skill_id=s.id, rating=2) for s in skills[:4]])
+    db.session.add(earlier)
+    db.session.flush()
+    item = ActionItem(feedback_id=earlier.id, mentee_id=mentee.id, text="Earlier item", due_date=today())
+    db.session.add(item)
+    now = Feedback(visit_id=world["visit"].id, mentee_id=mentee.id, mentor_id=mentor.id, strengths="Good",
+                   ratings=[SkillRating(skill_id=s.id, rating=3, comment="ok") for s in skills[:4]])
+    now.action_items = [ActionItem(mentee_id=mentee.id, text="Next item", due_date=today())]
+    db.session.add(now)
+    db.session.flush()
+    item.followup, item.followed_up_in_id = "done", now.id
+
+
+def test_the_visit_pdf_reads_every_mentees_data_in_a_constant_number_of_queries(client, world, monkeypatch):
+    from tests.factories import assign, make_mentee
+
+    monkeypatch.setattr("blueprints.reports.routes.render_pdf", lambda html: b"%PDF-1.7")
+    skills = midwife_skills()
+    _feedback_with_history(world, world["mentee"], world["mentor"], skills)
+    db.session.commit()
+    login(client, world["coordinator"])
+    path = f"/visits/{world['visit'].id}/feedback.pdf"
+    with count_queries() as one:
+        assert client.get(path).status_code == 200
+    for n in range(6):
+        mentee = make_mentee(world["nemba"], name=f"Extra Mentee {n}")
+        assign(world["mentor"], mentee, start=today() - timedelta(days=400))
+        _feedback_with_history(world, mentee, world["mentor"], skills)
+    db.session.commit()
+    with count_queries() as seven:
+        assert client.get(path).status_code == 200
+    print("visit PDF queries", len(one), len(seven))
+    assert len(seven) == len(one) <= 12
+
+
+def test_every_pdf_is_rendered_one_way_through_the_static_only_fetcher():
+    """Only blueprints/reports/pdf.py talks to WeasyPrint; the equipment report renders through it too."""
+    from pathlib import Path
+
+    import blueprints.equipment.routes as equipment_routes
+    import blueprints.reports.pdf as pdf
+
+    assert equipment_routes.render_pdf is pdf.render_pdf
+    root = Path(pdf.__file__).resolve().parents[1]
+    users = sorted(str(p.relative_to(root)) for p in root.rglob("*.py") if "weasyprint" in p.read_text())
+    assert users == ["reports/pdf.py"]

@@ -45,6 +45,7 @@ def other_hospital_world() -> dict:
                                   note=f"{MARKER} count"))
     skill = db.session.scalar(select(Skill).order_by(Skill.id))
     feedback_b = Feedback(visit_id=visit_b.id, mentee_id=mentee_b.id, mentor_id=mentor_b.id, strengths=f"{MARKER} strengths",
+                          status="signed", cpd_hours=4,  # so their CPD certificate exists, and must still be refused
                           ratings=[SkillRating(skill_id=skill.id, rating=2, comment=f"{MARKER} rating")])
     db.session.add(feedback_b)
     db.session.flush()
@@ -63,6 +64,7 @@ def other_hospital_world() -> dict:
         "visit_id": visit_b.id, "check_id": check_b.id, "item_id": item.id,
         "holiday_id": db.session.scalar(select(Holiday.id).order_by(Holiday.id)),
         "skill_id": skill.id, "reflection_id": reflection_b.id, "job_id": export_b.id,
+        "year": visit_b.start_date.year,  # /mentees/<id>/cpd/<year>.pdf
     }
     return {"ids": ids, "hospital_a": hospital_a, "mentor_a": mentor_a}
 

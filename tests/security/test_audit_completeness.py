@@ -123,6 +123,8 @@ def test_each_change_leaves_exactly_its_audit_rows_and_no_secret(app, client, ca
     trail.expect(client.post("/teams/new", data={"name": "Team West"}), "team.create")
     new_team = db.session.scalar(select(Team).where(Team.name == "Team West"))
     trail.expect(client.post(f"/teams/{new_team.id}/edit", data={"name": "Team West Two"}), "team.update")
+    scale = {f"label-{n}-{lang}": f"level {n} {lang}" for n in range(1, 6) for lang in ("en", "fr", "rw")}
+    trail.expect(client.post("/skills/scale", data=scale), "rating_scale.update")
     trail.expect(client.post("/mentors/new", data={
         "full_name": "Jeanne Mukamana", "profession_id": profession("midwife").id, "team_id": team.id,
         "home_institution": "CHUK", "phone": "", "email": "", "active": "y"}), "mentor.create")

@@ -62,7 +62,7 @@ def test_payloads_in_every_free_text_field_come_back_escaped(app, client, monkey
     world = build_world(payload)
     ids = world["ids"]
     sent_to_weasyprint = []
-    monkeypatch.setattr("blueprints.equipment.routes.render_pdf", lambda html: sent_to_weasyprint.append(html) or b"%PDF-1.7")
+    monkeypatch.setattr("blueprints.equipment.routes.render_pdf", lambda html, **_: sent_to_weasyprint.append(html) or b"%PDF-1.7")
     shown = set()
     for username in ("coord.world", "admin.world", "mentor.world", "sys.world"):
         sign_in(client, username)
@@ -93,7 +93,7 @@ def test_the_pdf_template_escapes_a_payload_item_name_and_count_note(app, client
     """The report PDF's HTML, rendered from the template through the real route, for one hospital."""
     world = build_world(PAYLOADS["htmx"])
     captured = []
-    monkeypatch.setattr("blueprints.equipment.routes.render_pdf", lambda html: captured.append(html) or b"%PDF-1.7")
+    monkeypatch.setattr("blueprints.equipment.routes.render_pdf", lambda html, **_: captured.append(html) or b"%PDF-1.7")
     sign_in(client, "coord.world")
     response = client.get(f"/equipment/hospitals/{world['hospital'].id}/report.pdf")
     assert response.status_code == 200 and captured
@@ -121,6 +121,109 @@ def test_payloads_typed_into_forms_are_stored_as_typed_and_shown_escaped(client)
         for headers in ({}, {"HX-Request": "true"}):
             body = client.get(path, headers=headers).data
             assert b"<script>alert(1)" not in body and b"&lt;script&gt;alert(1)" in body, path
+
+
+# --- feedback and reflections: hostile HTML and local/loopback URLs in every free-text field ------------
+
+HOSTILE = {
+    "strengths": '<img src="file:///etc/passwd"> strengths <script>alert(1)</script>',
+    "areas_to_improve": '<link rel="stylesheet" href="http://127.0.0.1:1/x"> areas',
+    "mentee_comment": '<iframe src="http://127.0.0.1:1/x"></iframe> comment file:///etc/passwd',
+    "rating_comment": '<object data="file:///etc/passwd"></object> rating',
+    "action": '<a href="http://127.0.0.1:1/x">act</a><style>@import url("http://127.0.0.1:1/x");</style>',
+    "went_well": '<img src="http://127.0.0.1:1/x"> went well',
+    "challenges": '<script src="file:///etc/passwd"></script> challenges',
+    "mentees_absent": '<svg onload="x"><image href="file:///etc/passwd"/></svg> absent',
+    "equipment_problems": '<div hx-get="http://127.0.0.1:1/x" hx-trigger="load"> equipment',
+    "support_needed": '<base href="http://127.0.0.1:1/x"> support',
+}
+# A raw tag of each value must never come back; its escaped opening must (proof it was shown, not dropped).
+FEEDBACK_FIELDS = ("strengths", "areas_to_improve", "mentee_comment", "rating_comment", "action")
+REFLECTION_FIELDS = ("went_well", "challenges", "mentees_absent", "equipment_problems", "support_needed")
+
+
+def _hostile_feedback(world):
+    from blueprints.core.clock import today
+    from blueprints.mentoring.models import ActionItem, Feedback, Reflection, Skill, SkillRating
+    from blueprints.people.models import Profession
+
+    visit = world["visit"]
+    visit.status = "held"
+    skill = db.session.scalar(db.select(Skill).join(Profession).where(Profession.code == "midwife").order_by(Skill.position))
+    feedback = Feedback(visit_id=visit.id, mentee_id=world["mentee"].id, mentor_id=world["mentor"].id, status="signed",
+                        strengths=HOSTILE["strengths"], areas_to_improve=HOSTILE["areas_to_improve"],
+                        mentee_comment=HOSTILE["mentee_comment"], cpd_hours=6,
+                        ratings=[SkillRating(skill_id=skill.id, rating=3, comment=HOSTILE["rating_comment"])])
+    feedback.action_items = [ActionItem(mentee_id=world["mentee"].id, text=HOSTILE["action"], due_date=today())]
+    db.session.add(feedback)
+    reflection = db.session.scalar(db.select(Reflection).where(Reflection.visit_id == visit.id))
+    for name in REFLECTION_FIELDS:
+        setattr(reflection, name, HOSTILE[name])
+    db.session.commit()
+    return visit, world["mentee"]
+
+
+def _raw_tag(value: str) -> str:
+    return value[:value.index(">") + 1] if ">" in value else value
+
+
+def test_hostile_feedback_and_reflection_text_is_escaped_on_pages_and_literal_in_pdfs(app, client, monkeypatch):
+    """Feedback (strengths, areas to improve, comment per skill, action items, mentee comment) and reflection
+    fields hold hostile HTML with file:// and http://127.0.0.1 references: every page shows them escaped, and
+    each PDF shows the literal text while its URL fetcher is never asked for any of those URLs."""
+    import html
+    import io
+
+    from pypdf import PdfReader
+
+    from blueprints.reports.pdf import StaticOnlyFetcher, render_pdf
+
+    world = build_world("Plain")
+    visit, mentee = _hostile_feedback(world)
+    asked = []
+    fetch = StaticOnlyFetcher.fetch
+
+    def spy(self, url, headers=None):
+        asked.append(url)
+        return fetch(self, url, headers)
+
+    monkeypatch.setattr(StaticOnlyFetcher, "fetch", spy)
+    pages = {
+        "mentor.world": [f"/visits/{visit.id}/feedback/{mentee.id}", f"/mentees/{mentee.id}/mentoring",
+                         f"/visits/{visit.id}/reflection", f"/visits/{visit.id}"],
+        "coord.world": [f"/visits/{visit.id}/feedback/{mentee.id}", f"/mentees/{mentee.id}/mentoring", "/reflections/support"],
+    }
+    seen = set()
+    for username, paths in pages.items():
+        sign_in(client, username)
+        for path in paths:
+            for headers in ({}, {"HX-Request": "true"}):
+                response = client.get(path, headers=headers)
+                assert response.status_code == 200, f"{username} GET {path} -> {response.status_code}"
+                body = response.text
+                for name, value in HOSTILE.items():
+                    tag = _raw_tag(value)
+                    assert tag not in body, f"{username} GET {path}: the {name} text comes back as markup"
+                    escaped = html.escape(tag)
+                    if escaped in body or escaped.replace("&quot;", "&#34;") in body:
+                        seen.add(name)
+    assert seen >= set(FEEDBACK_FIELDS) | {"support_needed", "went_well", "challenges"}, f"shown escaped: {sorted(seen)}"
+
+    sign_in(client, "mentor.world")
+    texts = {}
+    for path in (f"/visits/{visit.id}/feedback/{mentee.id}.pdf", f"/visits/{visit.id}/feedback.pdf",
+                 f"/mentees/{mentee.id}/cpd/{visit.start_date.year}.pdf"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.data.startswith(b"%PDF"), path
+        texts[path] = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    sheet = "".join(texts[f"/visits/{visit.id}/feedback/{mentee.id}.pdf"].split())
+    for name in FEEDBACK_FIELDS:  # the literal text, as typed (pypdf may break lines: compare without spaces)
+        assert "".join(HOSTILE[name].split()) in sheet, f"the PDF does not show the {name} text literally"
+    assert "file:///etc/passwd" in sheet and "http://127.0.0.1:1/x" in sheet
+    assert not [url for url in asked if "passwd" in url or "127.0.0.1" in url], asked
+    # the spy is wired: raw markup handed straight to the renderer does ask it, and is refused
+    render_pdf('<img src="file:///etc/passwd"><img src="http://127.0.0.1:1/x">')
+    assert "file:///etc/passwd" in asked and "http://127.0.0.1:1/x" in asked
 
 
 # --- no |safe and no Markup() on user data -------------------------------------------------------

@@ -91,5 +91,6 @@ def build_world(text: str) -> dict:
             "skill_id": db.session.scalar(select(Skill.id).order_by(Skill.id)),
             "holiday_id": db.session.scalar(select(Holiday.id).order_by(Holiday.id)),
             "job_id": export.id,
+            "year": visit.start_date.year,  # /mentees/<id>/cpd/<year>.pdf
         },
     }

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
 from ..core import queries as core_queries
 from ..core.extensions import db
+from ..core.i18n import localized_name
 from ..equipment import queries as equipment_queries
 from ..equipment.forms import WARD_LABELS
 from ..mentoring import queries as mentoring_queries
@@ -263,8 +264,9 @@ def load_my_mentees(filters: Filters, user: User, today: date) -> dict:
     items: dict[int, list] = {}
     scale: dict[int, str] = {}
     if ids:
-        for mentee_id, day, status, skill, rating in db.session.execute(mentoring_queries.latest_ratings(ids)):
-            last.setdefault(mentee_id, {"day": day, "draft": status == "draft", "ratings": []})["ratings"].append((skill, rating))
+        for mentee_id, day, status, skill, translations, rating in db.session.execute(mentoring_queries.latest_ratings(ids)):
+            last.setdefault(mentee_id, {"day": day, "draft": status == "draft", "ratings": []})["ratings"].append(
+                (localized_name(skill, translations), rating))
         for item in db.session.scalars(mentoring_queries.open_items_of(ids)):
             items.setdefault(item.mentee_id, []).append(item)
         scale = rating_scale()

@@ -416,10 +416,11 @@ def _support_ids(user: User, until: date, province: str | None) -> Select:
 
 
 def latest_ratings(mentee_ids: list[int]) -> Select:
-    """Each mentee's ratings at their latest feedback (by visit date): (mentee id, visit start, status, skill, rating)."""
+    """Each mentee's ratings at their latest feedback (by visit date): (mentee id, visit start, status, skill name,
+    its translations, rating)."""
     latest = aliased_latest_feedback()
     return (
-        select(Feedback.mentee_id, Visit.start_date, Feedback.status, Skill.name, SkillRating.rating)
+        select(Feedback.mentee_id, Visit.start_date, Feedback.status, Skill.name, Skill.name_translations, SkillRating.rating)
         .join(Visit, Visit.id == Feedback.visit_id)
         .join(SkillRating, SkillRating.feedback_id == Feedback.id)
         .join(Skill, Skill.id == SkillRating.skill_id)

@@ -12,7 +12,6 @@ from ..core.extensions import db
 from ..core.permissions import allow
 from ..mentoring import queries as mentoring
 from ..visits.queries import get_visit_or_404
-from .pdf import render_pdf
 from .sheets import chart_points, sheet_for
 
 bp = Blueprint("reports", __name__)
@@ -29,6 +28,7 @@ def _pdf(sheets, name: str) -> Response:
     html = render_template("reports/pdf/feedback_sheets.html", sheets=sheets, chart_points=chart_points,
                            generated=today(), programme=current_app.config.get("PROGRAMME_NAME", "Clinical mentorship programme"))
     db.session.rollback()  # every value is read; nothing below holds a transaction open while rendering
+    from .pdf import render_pdf  # WeasyPrint (about 1 s of imports) loads with a worker's first PDF, not at every start
     response = Response(render_pdf(html), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{safe_name(name)}.pdf"'
     response.headers["Cache-Control"] = "no-store"

@@ -37,6 +37,7 @@ from blueprints.core.demo import FAMILY_NAMES, GIVEN_NAMES, MENTEE_PLAN, databas
 from blueprints.core.extensions import db
 from blueprints.core.models import Setting
 from blueprints.equipment.models import WARDS, EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm
+from blueprints.equipment.services import refresh_status
 from blueprints.mentoring.framework import FRAMEWORK_OF
 from blueprints.mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, Skill, SkillRating
 from blueprints.people.models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, Transfer
@@ -610,6 +611,8 @@ def equipment(p: Programme) -> None:
                            "updated_at": check["created_at"], "updated_by_id": by, "version": 1})
     p.insert(EquipmentCheck, checks)
     p.insert(EquipmentCount, counts)
+    refresh_status()  # the status row of each hospital and item, which bulk inserts do not keep by themselves
+    p.counts["equipment_status"] = len(required)
 
 
 def _working_start(day: date) -> date:

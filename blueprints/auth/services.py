@@ -14,6 +14,7 @@ from ..core.models import AuditEvent, utcnow
 from .models import User
 from .sessions import start_session
 
+
 @cache
 def _dummy_hash() -> str:
     """Checked against when the username is unknown, so both failures take the same time; made on first use

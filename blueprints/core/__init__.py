@@ -5,8 +5,8 @@ from flask import Flask, abort, g, request
 from . import db as _sqlite_discipline  # noqa: F401 - registers the SQLite connection listeners
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, login_manager
-from .migrate import init_migrate
 from .formatting import format_day, format_instant
+from .migrate import init_migrate
 from .navigation import menu_items
 from .permissions import enforce_access
 

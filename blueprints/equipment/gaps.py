@@ -1,6 +1,7 @@
 """Gap arithmetic shared by the matrix, the hospital page, the history, the CSV and the PDF report."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 
@@ -29,11 +30,11 @@ class Cell:
     gap_since: date | None = None
     gap_checks: int = 0
 
-    @property
+    @cached_property  # read several times per cell by the matrix (totals, severity, sentence): 2,520 cells nationally
     def gap(self) -> int:
         return 0 if self.functional is None else gap(self.required, self.functional)
 
-    @property
+    @cached_property
     def severity(self) -> str:
         return severity(self.required, self.functional)
 

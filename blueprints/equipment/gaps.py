@@ -1,8 +1,8 @@
 """Gap arithmetic shared by the matrix, the hospital page, the history, the CSV and the PDF report."""
 
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 
 def gap(required: int, functional: int) -> int:

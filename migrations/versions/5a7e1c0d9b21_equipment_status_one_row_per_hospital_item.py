@@ -30,7 +30,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['hospital_id'], ['hospital.id'], name=op.f('fk_equipment_status_hospital_id_hospital'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['item_id'], ['equipment_item.id'], name=op.f('fk_equipment_status_item_id_equipment_item'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_equipment_status')),
-    sa.UniqueConstraint('hospital_id', 'item_id', name=op.f('uq_equipment_status_hospital_id'))
+    sa.UniqueConstraint('hospital_id', 'item_id', name=op.f('uq_equipment_status_hospital_id_item_id'))
     )
     with op.batch_alter_table('equipment_status', schema=None) as batch_op:
         batch_op.create_index('ix_equipment_status_item', ['item_id'], unique=False)

@@ -571,6 +571,9 @@ def warm_up(base_url: str, seconds: float = 2.0) -> None:
             future.result()
 
 
+OWN_SAMPLE = re.compile(r"\{(?!month\}|next_month\})\w+\}")  # a sample row's id in a page's path
+
+
 def load_plan(app, pages: list[Page], ids: dict, hospitals: int, users: int) -> tuple[dict, dict]:
     """What bench/locustfile.py drives: per role its weight, its pages, and signed-in sessions.
 
@@ -584,7 +587,8 @@ def load_plan(app, pages: list[Page], ids: dict, hospitals: int, users: int) -> 
         "hospital_admin": [f"admin.h{n:03d}" for n in range(1, hospitals + 1)],
         "mentor": [f"mentor.{n:04d}" for n in range(1, hospitals * 5 + 1)],
     }
-    role_pages = {role: [{"name": p.name, "path": p.path.format(**ids), "htmx": p.htmx, "weight": p.load}
+    role_pages = {role: [{"name": p.name, "path": p.path.format(**ids), "htmx": p.htmx, "weight": p.load,
+                          "owner_only": bool(OWN_SAMPLE.search(p.path))}
                          for p in pages if p.role == role and p.load] for role in LOAD_ROLES}
     total = sum(weight for role, weight in LOAD_ROLES.items() if role_pages[role])
     cookie_name, roles, sign_in_ms = app.config["SESSION_COOKIE_NAME"], {}, []
@@ -596,7 +600,10 @@ def load_plan(app, pages: list[Page], ids: dict, hospitals: int, users: int) -> 
             started = time.perf_counter()
             client = sign_in(app, username, LOAD_USER_AGENT)
             sign_in_ms.append((time.perf_counter() - started) * 1000)
-            sessions.append({"username": username, "cookie": client.get_cookie(cookie_name).value})
+            # Pages of sample rows (a visit, a mentee, a hospital) only for the account they were sampled for:
+            # another mentor or administrator would rightly get a 404.
+            own = [page for page in role_pages[role] if not page["owner_only"] or username == ACCOUNTS[role]]
+            sessions.append({"username": username, "cookie": client.get_cookie(cookie_name).value, "pages": own})
         roles[role] = {"weight": weight, "sessions": sessions, "pages": role_pages[role]}
     plan = {"cookie_name": cookie_name, "user_agent": LOAD_USER_AGENT, "wait_s": list(LOAD["wait_s"]), "roles": roles}
     return plan, {"sign_ins": len(sign_in_ms), "median_ms": statistics.median(sign_in_ms), "max_ms": max(sign_in_ms)}

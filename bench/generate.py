@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import Integer, insert, select, text
+from sqlalchemy import Integer, func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 import blueprints.core  # noqa: F401 - first, as the app imports it: core's package imports auth.models itself
@@ -36,7 +36,12 @@ from blueprints.core.defaults import seed_defaults
 from blueprints.core.demo import FAMILY_NAMES, GIVEN_NAMES, MENTEE_PLAN, database_is_empty, wipe
 from blueprints.core.extensions import db
 from blueprints.core.models import Setting
-from blueprints.people.models import Assignment, Department, Hospital, Mentee, Mentor, Profession, Team
+from blueprints.equipment.models import WARDS, EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm
+from blueprints.equipment.services import refresh_status
+from blueprints.mentoring.framework import FRAMEWORK_OF
+from blueprints.mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, Skill, SkillRating
+from blueprints.people.models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, Transfer
+from blueprints.visits.models import MenteeAttendance, MentorAttendance, Visit
 
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_DATABASE_URL = "sqlite:///" + str(BENCH_DIR / "national.db")
@@ -62,6 +67,7 @@ GAP_DAYS = (7, 45)                # before the mentor takes the next mentee in a
 END_REASONS = {"completed": 55, "transferred": 25, "left_service": 15, "other": 5}
 TRANSFER_FOLLOWED = 0.6           # share of transferred mentees who reappear at another programme hospital
 TRANSFER_WINDOW = (14, 120)       # days between leaving one hospital and starting at the next
+FULL_TEAM = 1                     # its mentors have 3 mentees each, so its visits have up to 15 (the visit PDF's case)
 
 
 @dataclass
@@ -80,7 +86,13 @@ class Programme:
     mentors: list[dict] = field(default_factory=list)
     mentees: list[dict] = field(default_factory=list)
     assignments: list[dict] = field(default_factory=list)
+    stays: dict[int, dict] = field(default_factory=dict)         # assignment id -> hospital, department, mentor
     users: list[dict] = field(default_factory=list)
+    visits: list[dict] = field(default_factory=list)
+    held: list[dict] = field(default_factory=list)               # held visits, by start date
+    absent_days: set[tuple[int, date]] = field(default_factory=set)  # (mentee id, day) away on leave or nights
+    mentors_present: set[tuple[int, int]] = field(default_factory=set)  # (visit id, mentor id)
+    mentees_present: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # visit id -> [(mentee, mentor)]
 
     @property
     def history_start(self) -> date:
@@ -157,7 +169,10 @@ def mentees_and_assignments(p: Programme) -> None:
     stays = []  # one mentor-mentee pairing each; a mentee is a chain of stays linked by transfers
     for mentor in p.mentors:
         plan = MENTEE_PLAN[code_of[mentor["profession_id"]]]
-        for _ in range(rng.choice(SLOTS_PER_MENTOR)):
+        slots = rng.choice(SLOTS_PER_MENTOR)
+        if mentor["team_id"] == FULL_TEAM:
+            slots = max(SLOTS_PER_MENTOR)
+        for _ in range(slots):
             start = p.history_start + timedelta(days=rng.randint(0, 90))
             while start < p.today:
                 end = start + timedelta(days=rng.randint(*MENTORED_DAYS))
@@ -197,6 +212,8 @@ def mentees_and_assignments(p: Programme) -> None:
         mentee_id = len(p.mentees) + 1
         last = stay
         while True:
+            p.stays[len(p.assignments) + 1] = {"hospital_id": last["hospital_id"], "department": last["department"],
+                                               "profession": last["profession"]}
             p.assignments.append({
                 "id": len(p.assignments) + 1,
                 "mentor_id": last["mentor"]["id"],
@@ -244,6 +261,365 @@ def users(p: Programme) -> None:
     p.insert(User, p.users)
 
 
+# --- visits and what happened at them ---------------------------------------------------------
+
+VISIT_EVERY = (50, 70)            # days from one visit to the next at a hospital (the 60-day cadence, give or take)
+LONG_GAP = (0.06, (95, 130))      # share of intervals that run over three months, and their length
+NOT_HELD = (("postponed", 0.05), ("cancelled", 0.03))
+POSTPONED_BY = (10, 21)           # days a postponed visit moves
+PLANNED_AHEAD = 2                 # planned or confirmed visits after today at each hospital
+OVERDUE_EVERY = 7                 # every 7th hospital has had no visit for over three months, and none planned
+MENTOR_MISSES = 0.05              # share of mentors absent from a held visit (a missed visit)
+MENTEE_PRESENT_DAY = 0.85         # chance a mentee not on leave or nights is present on a visit day
+NOT_HELD_REASONS = ("Team's obstetrician called to an emergency at the home hospital (bench)",
+                    "Vehicle broke down; no transport available (bench)", "Heavy rains closed the road (bench)")
+MISSED_REASONS = ("Sick", "Called to the home hospital", "Annual leave")
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=hour)
+
+
+def visits(p: Programme) -> None:
+    """Five years of visits per hospital at about the 60-day cadence: most held, some postponed (with the
+    visit they moved to) or cancelled, a few gaps over three months, and the next visits planned; every
+    7th hospital is overdue now, with nothing planned."""
+    rng = p.rng("visits")
+
+    def visit(hospital: dict, start: date, status: str, reason: str = "", postponed_to: int | None = None) -> dict:
+        row = {"id": len(p.visits) + 1, "hospital_id": hospital["id"], "team_id": hospital["team_id"], "start_date": start,
+               "days": 3, "end_date": start + timedelta(days=2), "status": status, "status_reason": reason,
+               "postponed_to_id": postponed_to, "notes": "", "created_at": _at(start - timedelta(days=45), 9), "version": 1}
+        p.visits.append(row)
+        return row
+
+    for hospital in p.hospitals:
+        overdue = hospital["id"] % OVERDUE_EVERY == 0
+        last_past = p.today - timedelta(days=rng.randint(100, 140) if overdue else 3)
+        day = p.history_start + timedelta(days=rng.randint(0, 40))
+        while True:
+            start = _working_start(day)
+            if start + timedelta(days=2) >= last_past:
+                break
+            roll, status = rng.random(), "held"
+            for kind, share in NOT_HELD:
+                if roll < share:
+                    status = kind
+                    break
+                roll -= share
+            if status == "postponed":  # the visit it moved to gets its id first, so the reference points back
+                moved = _working_start(start + timedelta(days=rng.randint(*POSTPONED_BY)))
+                if moved + timedelta(days=2) < p.today:
+                    held = visit(hospital, moved, "held")
+                    visit(hospital, start, "postponed", rng.choice(NOT_HELD_REASONS), held["id"])
+                    start = moved
+                else:
+                    visit(hospital, start, "cancelled", rng.choice(NOT_HELD_REASONS))
+            else:
+                visit(hospital, start, status, rng.choice(NOT_HELD_REASONS) if status != "held" else "")
+            long_gap = rng.random() < LONG_GAP[0]
+            day = start + timedelta(days=rng.randint(*(LONG_GAP[1] if long_gap else VISIT_EVERY)))
+        if overdue:
+            continue
+        start = max(day, p.today + timedelta(days=rng.randint(5, 30)))
+        for _ in range(PLANNED_AHEAD):
+            start = _working_start(start)
+            visit(hospital, start, "confirmed" if (start - p.today).days <= 30 else "planned")
+            start += timedelta(days=rng.randint(*VISIT_EVERY))
+    p.visits.sort(key=lambda v: v["id"])
+    p.insert(Visit, p.visits)
+    p.held = sorted((v for v in p.visits if v["status"] == "held"), key=lambda v: (v["start_date"], v["id"]))
+
+
+def absences(p: Programme) -> None:
+    """What keeps mentees away from visits: a yearly annual leave, night-shift weeks every few months,
+    some sick leave and training, logged by the hospital's administrator during each stay."""
+    rng = p.rng("absences")
+    admins = {u["hospital_id"]: u["id"] for u in p.users if u["role"] == HOSPITAL_ADMIN}
+    rows = []
+    for assignment in p.assignments:
+        stay = p.stays[assignment["id"]]
+        begin, end = assignment["start_date"], assignment["end_date"] or p.today + timedelta(days=90)
+        day = begin + timedelta(days=rng.randint(0, 60))
+        while day < end:
+            kind = rng.choices(ABSENCE_KINDS, ABSENCE_WEIGHTS)[0]
+            length = rng.randint(*ABSENCE_DAYS[kind])
+            rows.append({"id": len(rows) + 1, "mentee_id": assignment["mentee_id"], "kind": kind, "start_date": day,
+                         "end_date": day + timedelta(days=length - 1), "note": "", "created_by_id": admins.get(stay["hospital_id"])})
+            p.absent_days.update((assignment["mentee_id"], day + timedelta(days=n)) for n in range(length))
+            day += timedelta(days=length + rng.randint(*ABSENCE_EVERY))
+    p.insert(Absence, rows)
+
+
+ABSENCE_KINDS = ("annual_leave", "night_shift", "sick_leave", "training")
+ABSENCE_WEIGHTS = (20, 55, 15, 10)
+ABSENCE_DAYS = {"annual_leave": (10, 21), "night_shift": (5, 7), "sick_leave": (1, 5), "training": (3, 10)}
+ABSENCE_EVERY = (40, 110)         # days between one absence and the next
+
+
+def transfers(p: Programme) -> None:
+    """The transfer log behind the assignment history: a move to another programme hospital where the
+    mentee reappears, a posting out of the programme, or leaving service; applied on their date."""
+    rng = p.rng("transfers")
+    admins = {u["hospital_id"]: u["id"] for u in p.users if u["role"] == HOSPITAL_ADMIN}
+    following = {}  # assignment id -> the next assignment of the same mentee (a transfer's destination)
+    for before, after in zip(p.assignments, p.assignments[1:], strict=False):
+        if before["mentee_id"] == after["mentee_id"]:
+            following[before["id"]] = after
+    rows = []
+    for assignment in p.assignments:
+        if assignment["end_reason"] not in ("transferred", "left_service"):
+            continue
+        stay, on = p.stays[assignment["id"]], assignment["end_date"]
+        after = following.get(assignment["id"])
+        kind = "left_service" if assignment["end_reason"] == "left_service" else ("hospital" if after else "out_of_programme")
+        to = p.stays[after["id"]] if after else None
+        rows.append({
+            "id": len(rows) + 1, "mentee_id": assignment["mentee_id"], "kind": kind, "effective_date": on,
+            "reason": rng.choice(TRANSFER_REASONS[kind]),
+            "from_hospital_id": stay["hospital_id"], "from_department_id": p.departments[stay["department"]],
+            "to_hospital_id": to["hospital_id"] if to else None, "to_department_id": p.departments[to["department"]] if to else None,
+            "logged_by_id": admins.get(stay["hospital_id"]), "logged_at": _at(on - timedelta(days=rng.randint(0, 20)), 10),
+            "applied_at": _at(on, 6), "cancelled_at": None,
+        })
+    p.insert(Transfer, rows)
+
+
+TRANSFER_REASONS = {
+    "hospital": ("Posted by the district to cover a shortage (bench)", "Family reasons (bench)"),
+    "out_of_programme": ("Posted to a health centre outside the programme (bench)",),
+    "left_service": ("Resigned to start further studies (bench)", "Retired (bench)"),
+}
+
+
+def attendance(p: Programme) -> None:
+    """Who came to each held visit: the team's mentors (a few miss it, with a reason) and, day by day,
+    the mentees paired with them then, unless on leave or nights."""
+    rng = p.rng("attendance")
+    team_mentors: dict[int, list[dict]] = {}
+    for mentor in p.mentors:
+        team_mentors.setdefault(mentor["team_id"], []).append(mentor)
+    pairings: dict[int, list[dict]] = {}
+    for assignment in p.assignments:
+        pairings.setdefault(assignment["mentor_id"], []).append(assignment)
+    mentor_rows, mentee_rows = [], []
+    for visit in p.held:
+        days = [visit["start_date"] + timedelta(days=n) for n in range(visit["days"])]
+        present = p.mentees_present.setdefault(visit["id"], [])
+        for mentor in team_mentors[visit["team_id"]]:
+            missed = rng.random() < MENTOR_MISSES
+            mentor_rows.append({"id": len(mentor_rows) + 1, "visit_id": visit["id"], "mentor_id": mentor["id"], "present": not missed,
+                                "reason": rng.choice(MISSED_REASONS) if missed else ""})
+            if not missed:
+                p.mentors_present.add((visit["id"], mentor["id"]))
+            for assignment in pairings.get(mentor["id"], ()):
+                if assignment["start_date"] > visit["start_date"] or (assignment["end_date"] and assignment["end_date"] < visit["end_date"]):
+                    continue
+                came = False
+                for day in days:
+                    if (assignment["mentee_id"], day) not in p.absent_days and rng.random() < MENTEE_PRESENT_DAY:
+                        mentee_rows.append({"id": len(mentee_rows) + 1, "visit_id": visit["id"], "mentee_id": assignment["mentee_id"], "day": day})
+                        came = True
+                if came:
+                    present.append((assignment["mentee_id"], mentor["id"]))
+    p.insert(MentorAttendance, mentor_rows)
+    p.insert(MenteeAttendance, mentee_rows)
+
+
+# --- the mentoring record ----------------------------------------------------------------------
+
+SKILLS_PER_FRAMEWORK = 20         # the framework topped up to ~20 skills, so each feedback rates about 20
+NOT_OBSERVED = 0.1
+IMPROVES = 0.35                   # chance a skill's level goes up from one visit to the next
+DRAFT_AT_LATEST = 0.35            # feedback of each hospital's latest held visit still in draft
+MISSING_AT_LATEST = 0.1           # ... or not written yet
+STRENGTHS = ("Calm and organised in emergencies", "Good rapport with mothers", "Careful documentation",
+             "Quick to call for help", "Teaches colleagues on the ward")
+AREAS = ("Plotting the partograph on time", "Escalating early when vital signs change", "Drug dose calculation",
+         "Thermal care of small babies", "Structured handover")
+ACTIONS = ("Plot every labour on the partograph this month", "Lead a ward drill on PPH", "Review five charts with the ward in-charge",
+           "Practise the HBB golden minute weekly", "Audit ten neonatal admissions", "Present one case at the morning meeting")
+METHODS = ("bedside_teaching", "case_scenario", "simulation", "case_presentation", "ward_round", "mm_audit", "debriefing")
+SUPPORT = ("A second CPAP machine for the neonatal unit", "Oxygen cylinders are shared between babies",
+           "Night-shift rota keeps mentees away during visits", "Printing of partograph forms")
+SUPPORT_NEEDED = 0.12
+
+
+def skills(p: Programme) -> dict[str, list[int]]:
+    """Each framework topped up to SKILLS_PER_FRAMEWORK with bench skills; framework profession code -> skill ids."""
+    have: dict[int, list[int]] = {}
+    for skill_id, profession_id in db.session.execute(select(Skill.id, Skill.profession_id).order_by(Skill.position, Skill.id)):
+        have.setdefault(profession_id, []).append(skill_id)
+    next_id = (db.session.scalar(select(func.max(Skill.id))) or 0) + 1
+    rows = []
+    for code in MENTOR_PROFESSIONS:
+        profession_id = p.professions[code]
+        ids = have.setdefault(profession_id, [])
+        for n in range(len(ids) + 1, SKILLS_PER_FRAMEWORK + 1):
+            rows.append({"id": next_id, "profession_id": profession_id, "area": "Bench", "name": f"Bench skill {n:02d}",
+                         "position": 100 + n, "retired_on": None})
+            ids.append(next_id)
+            next_id += 1
+    p.insert(Skill, rows)
+    return {code: have[p.professions[code]] for code in MENTOR_PROFESSIONS}
+
+
+def mentoring(p: Programme) -> None:
+    """After every held visit: feedback from each present mentor to each present mentee with ~20 skill
+    ratings (mostly improving), 1-2 action items followed up at the mentee's next feedback, a baseline
+    self-assessment at the first one; a reflection from each present mentor, some asking for support.
+    The latest visit at each hospital still has drafts and missing forms."""
+    rng = p.rng("mentoring")
+    framework = skills(p)
+    code_of = {pid: code for code, pid in p.professions.items()}
+    profession_of = {m["id"]: code_of[m["profession_id"]] for m in p.mentees}
+    mentor_user = {u["mentor_id"]: u["id"] for u in p.users if u["mentor_id"]}
+    team_mentors: dict[int, list[dict]] = {}
+    for mentor in p.mentors:
+        team_mentors.setdefault(mentor["team_id"], []).append(mentor)
+    latest = {}
+    for visit in p.held:
+        latest[visit["hospital_id"]] = visit["id"]
+    feedback, ratings, items, assessments, reflections = [], [], [], [], []
+    level: dict[int, dict[int, int]] = {}
+    open_items: dict[int, list[dict]] = {}
+    for visit in p.held:
+        is_latest = latest[visit["hospital_id"]] == visit["id"]
+        signed_on = visit["end_date"] + timedelta(days=rng.randint(0, 10))
+        for mentee_id, mentor_id in p.mentees_present.get(visit["id"], ()):
+            if (visit["id"], mentor_id) not in p.mentors_present or (is_latest and rng.random() < MISSING_AT_LATEST):
+                continue
+            skill_ids = framework[FRAMEWORK_OF.get(profession_of[mentee_id], profession_of[mentee_id])]
+            levels = level.get(mentee_id)
+            if levels is None:
+                levels = level[mentee_id] = {s: rng.randint(1, 3) for s in skill_ids}
+                assessments.append({"id": len(assessments) + 1, "mentee_id": mentee_id, "assessed_on": visit["start_date"],
+                                    "learning_needs": rng.choice(AREAS), "ratings": {str(s): r for s, r in levels.items()},
+                                    "entered_by_id": mentor_user[mentor_id], "created_at": _at(visit["start_date"], 9)})
+            draft = is_latest and rng.random() < DRAFT_AT_LATEST
+            row = {"id": len(feedback) + 1, "visit_id": visit["id"], "mentee_id": mentee_id, "mentor_id": mentor_id,
+                   "contact_type": "on_site", "teaching_methods": rng.sample(METHODS, 2), "strengths": rng.choice(STRENGTHS),
+                   "areas_to_improve": rng.choice(AREAS), "mentee_comment": "", "cpd_hours": rng.choice((6.0, 8.0, 12.0)),
+                   "next_visit_date": None, "status": "draft" if draft else "signed",
+                   "signed_at": None if draft else _at(signed_on, 15), "signed_by_id": None if draft else mentor_user[mentor_id],
+                   "updated_at": _at(signed_on, 15), "version": 1}
+            feedback.append(row)
+            for skill_id in skill_ids:
+                if rng.random() < IMPROVES:
+                    levels[skill_id] = min(5, levels.get(skill_id, 1) + 1)
+                ratings.append({"id": len(ratings) + 1, "feedback_id": row["id"], "skill_id": skill_id,
+                                "rating": None if rng.random() < NOT_OBSERVED else levels.get(skill_id, 1), "comment": ""})
+            for item in open_items.pop(mentee_id, ()):
+                item["followup"], item["followed_up_in_id"] = rng.choice(("done", "done", "partly", "not_done")), row["id"]
+            new = [{"id": len(items) + n + 1, "feedback_id": row["id"], "mentee_id": mentee_id, "text": text,
+                    "due_date": visit["end_date"] + timedelta(days=45), "followup": None, "followed_up_in_id": None}
+                   for n, text in enumerate(rng.sample(ACTIONS, rng.choice((1, 2))))]
+            items += new
+            open_items[mentee_id] = new
+        for mentor_id in (m["id"] for m in team_mentors[visit["team_id"]] if (visit["id"], m["id"]) in p.mentors_present):
+            if is_latest and rng.random() < 0.3:
+                continue
+            support = rng.choice(SUPPORT) if rng.random() < SUPPORT_NEEDED else ""
+            age = (p.today - visit["end_date"]).days
+            status = "open" if not support else ("resolved" if age > 180 and rng.random() < 0.8 else rng.choice(("open", "in_progress")))
+            reflections.append({
+                "id": len(reflections) + 1, "visit_id": visit["id"], "mentor_id": mentor_id,
+                "went_well": "Simulation sessions were well attended (bench)",
+                "challenges": "Mentees on night shift missed a day (bench)" if rng.random() < 0.3 else "",
+                "mentees_absent": "", "equipment_problems": "", "support_needed": support, "support_status": status,
+                "support_owner_id": None, "submitted_at": _at(signed_on, 16), "version": 1,
+            })
+    p.insert(Feedback, feedback)
+    p.insert(SkillRating, ratings)
+    p.insert(ActionItem, items)
+    p.insert(SelfAssessment, assessments)
+    p.insert(Reflection, reflections)
+
+
+# --- equipment -----------------------------------------------------------------------------------
+
+ITEMS_IN_CATALOGUE = 60           # the default catalogue topped up with bench items
+GAP_AT_START = 0.12               # share of (hospital, item) pairs short at the first check
+CRITICAL_ABSENT = 0.2             # share of hospitals with none of a critical item at first
+FIXED_PER_CHECK = 0.08            # chance a gap is fixed by the next check
+BREAKS_PER_CHECK = 0.03           # chance a working item breaks before the next check
+BIGGER_NORM = 0.1                 # share of hospitals needing more of an item than the default
+UNFINISHED_LAST_CHECK = 0.2       # share of hospitals whose latest check is still open
+REASONS = ("broken", "no_spare_part", "no_consumables", "nobody_trained")
+
+
+def equipment(p: Programme) -> None:
+    """A check of the whole catalogue (~60 items) at every held visit, by a mentor of the team: gaps that
+    persist for months (no CPAP, too few oxygen cylinders), some fixed, ordinary wear coming and going;
+    a few hospitals need more than the default norm."""
+    rng = p.rng("equipment")
+    have = db.session.execute(select(EquipmentItem.id, EquipmentItem.ward).where(EquipmentItem.retired.is_(False))).all()
+    next_id = (db.session.scalar(select(func.max(EquipmentItem.id))) or 0) + 1
+    extra = [{"id": next_id + n, "ward": WARDS[n % len(WARDS)], "name": f"Bench item {n + 1:02d}", "unit": "unit",
+              "required_quantity": 1 + n % 3, "critical": False, "retired": False, "position": 100 + n}
+             for n in range(max(0, ITEMS_IN_CATALOGUE - len(have)))]
+    p.insert(EquipmentItem, extra)
+    items = db.session.execute(select(EquipmentItem.id, EquipmentItem.required_quantity, EquipmentItem.critical)
+                               .where(EquipmentItem.retired.is_(False)).order_by(EquipmentItem.id)).all()
+    norms, required = [], {}
+    for hospital in p.hospitals:
+        for item_id, default, _critical in items:
+            need = default
+            if default and rng.random() < BIGGER_NORM:
+                need = default + rng.randint(1, 3)
+                norms.append({"id": len(norms) + 1, "hospital_id": hospital["id"], "item_id": item_id, "required_quantity": need})
+            required[(hospital["id"], item_id)] = need
+    p.insert(EquipmentNorm, norms)
+
+    mentor_users: dict[int, list[int]] = {}
+    for u in p.users:
+        if u["mentor_id"]:
+            mentor_users.setdefault(p.mentors[u["mentor_id"] - 1]["team_id"], []).append(u["id"])
+    latest = {}
+    for visit in p.held:
+        latest[visit["hospital_id"]] = visit["id"]
+    state: dict[tuple[int, int], tuple[int, int, str | None]] = {}
+    checks, counts = [], []
+    for visit in p.held:
+        hospital_id = visit["hospital_id"]
+        by = rng.choice(mentor_users[visit["team_id"]])
+        done = not (latest[hospital_id] == visit["id"] and rng.random() < UNFINISHED_LAST_CHECK)
+        check = {"id": len(checks) + 1, "hospital_id": hospital_id, "check_date": visit["start_date"], "visit_id": visit["id"],
+                 "checked_by_id": by, "created_at": _at(visit["start_date"], 10),
+                 "completed_at": _at(visit["end_date"], 14) if done else None, "completed_by_id": by if done else None}
+        checks.append(check)
+        for item_id, _default, critical in items:
+            need = required[(hospital_id, item_id)]
+            key = (hospital_id, item_id)
+            if key not in state:
+                if critical and rng.random() < CRITICAL_ABSENT:
+                    state[key] = (0, 0, None)
+                elif need and rng.random() < GAP_AT_START:
+                    available = rng.randint(0, need)
+                    state[key] = (available, rng.randint(0, max(0, min(available, need - 1))), rng.choice(REASONS))
+                else:
+                    state[key] = (need, need, None)
+            else:
+                available, functional, reason = state[key]
+                if functional < need and rng.random() < FIXED_PER_CHECK:
+                    state[key] = (need, need, None)
+                elif functional and functional >= need and rng.random() < BREAKS_PER_CHECK:
+                    state[key] = (available, functional - 1, rng.choice(REASONS))
+            available, functional, reason = state[key]
+            counts.append({"id": len(counts) + 1, "check_id": check["id"], "item_id": item_id, "available": available,
+                           "functional": functional, "reason": reason if functional < available else None, "note": "",
+                           "updated_at": check["created_at"], "updated_by_id": by, "version": 1})
+    p.insert(EquipmentCheck, checks)
+    p.insert(EquipmentCount, counts)
+    refresh_status()  # the status row of each hospital and item, which bulk inserts do not keep by themselves
+    p.counts["equipment_status"] = len(required)
+
+
+def _working_start(day: date) -> date:
+    """Monday to Wednesday, so the three visit days are working days."""
+    return day - timedelta(days=max(day.weekday() - 2, 0))
+
+
 def marker(p: Programme) -> None:
     """A setting saying what made this database (the demo banner's `demo_data` stays unset)."""
     p.insert(Setting, [{"key": "bench_data", "value": f"hospitals={p.hospital_count}; seed={p.seed}; anchor={p.today.isoformat()}"}])
@@ -255,6 +631,12 @@ STEPS: tuple[Callable[[Programme], None], ...] = (
     mentors,
     mentees_and_assignments,
     users,
+    visits,
+    absences,
+    transfers,
+    attendance,
+    mentoring,
+    equipment,
     marker,
 )
 

@@ -1,6 +1,7 @@
 """Writes for accounts: sign-in, sign-out, creating and changing users. Each audits and flushes."""
 
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, session
 from flask_login import login_user, logout_user
@@ -13,8 +14,12 @@ from ..core.models import AuditEvent, utcnow
 from .models import User
 from .sessions import start_session
 
-# Checked against when the username is unknown, so both failures take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the username is unknown, so both failures take the same time; made on first use
+    (a scrypt hash costs a few hundred ms of CPU, which every worker's start would otherwise pay)."""
+    return generate_password_hash("not-a-real-password")
 
 
 def normalise_username(username: str) -> str:
@@ -51,7 +56,7 @@ def authenticate(username: str, password: str) -> User | None:
         raise LoginThrottled
     user = find_user(username)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         audit.record("login.failure", summary="unknown user", username=normalise_username(username)[:80])
         return None
     if not user.check_password(password or "") or not user.active:

@@ -4,9 +4,10 @@ from flask import Flask, abort, g, request
 
 from . import db as _sqlite_discipline  # noqa: F401 - registers the SQLite connection listeners
 from .errors import register_error_handlers
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, login_manager
 from .formatting import format_day, format_instant, format_month, format_number
 from .i18n import LANGUAGES, current_language, select_locale
+from .migrate import init_migrate
 from .navigation import menu_items
 from .permissions import enforce_access
 
@@ -28,7 +29,7 @@ def init_core(app: Flask) -> None:
     from ..auth.queries import load_user_by_session_id
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
+    init_migrate(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 
 def gap(required: int, functional: int) -> int:
@@ -29,11 +30,11 @@ class Cell:
     gap_since: date | None = None
     gap_checks: int = 0
 
-    @property
+    @cached_property  # read several times per cell by the matrix (totals, severity, sentence): 2,520 cells nationally
     def gap(self) -> int:
         return 0 if self.functional is None else gap(self.required, self.functional)
 
-    @property
+    @cached_property
     def severity(self) -> str:
         return severity(self.required, self.functional)
 

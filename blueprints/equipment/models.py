@@ -127,3 +127,26 @@ class EquipmentCount(db.Model):
     updated_by = relationship("User", foreign_keys=[updated_by_id])
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class EquipmentStatus(db.Model):
+    """The current state of one item at one hospital, kept by `services.refresh_status` whenever a count, a
+    check, a norm or an item's required quantity changes: the last count, the quantity required now, and
+    since when and over how many checks any gap has lasted. The matrix, its CSV and the dashboard read this
+    one row per cell instead of five years of counts; it is always derivable from the counts."""
+
+    __tablename__ = "equipment_status"
+    __table_args__ = (
+        UniqueConstraint("hospital_id", "item_id"),
+        Index("ix_equipment_status_item", "item_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hospital_id: Mapped[int] = mapped_column(ForeignKey("hospital.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("equipment_item.id", ondelete="CASCADE"))
+    required: Mapped[int]
+    available: Mapped[int]
+    functional: Mapped[int]
+    checked_on: Mapped[date]
+    gap_since: Mapped[date | None]
+    gap_checks: Mapped[int] = mapped_column(default=0)

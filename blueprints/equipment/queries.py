@@ -14,7 +14,7 @@ from ..people.models import Hospital, Mentor
 from ..people.queries import team_hospital_ids
 from ..visits.models import Visit
 from .gaps import Cell, gap_run
-from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm
+from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus
 
 ACTIVE_VISIT_STATUSES = ("planned", "confirmed", "held")
 
@@ -233,8 +233,29 @@ def scoped_hospitals(user: User) -> list[Hospital]:
 
 
 def matrix_cells(user: User, hospital_ids=None, item_ids=None) -> dict[tuple[int, int], Cell]:
-    """Every (hospital, item) cell the user may see, in one query whatever the number of checks:
-    the last count, the required quantity, and the first date and length of the current gap."""
+    """Every (hospital, item) cell the user may see, in one query over the maintained status rows (one per
+    cell, whatever the number of checks): the last count, the required quantity, and the gap's start and length."""
+    status = EquipmentStatus
+    query = (
+        select(status.hospital_id, status.item_id, status.required, status.available, status.functional, status.checked_on,
+               status.gap_since, status.gap_checks)
+        .join(Hospital, Hospital.id == status.hospital_id)
+        .join(EquipmentItem, EquipmentItem.id == status.item_id)
+        .where(hospital_scope(user), EquipmentItem.retired.is_(False))
+    )
+    if hospital_ids is not None:
+        query = query.where(status.hospital_id.in_(list(hospital_ids)))
+    if item_ids is not None:
+        query = query.where(status.item_id.in_(list(item_ids)))
+    return {
+        (h, i): Cell(required=req, available=avail, functional=func_, checked_on=on, gap_since=since, gap_checks=run)
+        for h, i, req, avail, func_, on, since, run in db.session.execute(query)
+    }
+
+
+def cells_from_counts(hospital_ids=None, item_ids=None) -> dict[tuple[int, int], Cell]:
+    """The same cells computed from every count (retired items included), in one query: what the status rows
+    are refreshed from, and what tests compare them with."""
     required = func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity)
     base = (
         select(
@@ -251,10 +272,8 @@ def matrix_cells(user: User, hospital_ids=None, item_ids=None) -> dict[tuple[int
         )
         .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
         .join(EquipmentItem, EquipmentItem.id == EquipmentCount.item_id)
-        .join(Hospital, Hospital.id == EquipmentCheck.hospital_id)
         .outerjoin(EquipmentNorm, and_(EquipmentNorm.item_id == EquipmentCount.item_id,
                                        EquipmentNorm.hospital_id == EquipmentCheck.hospital_id))
-        .where(hospital_scope(user), EquipmentItem.retired.is_(False))
     )
     if hospital_ids is not None:
         base = base.where(EquipmentCheck.hospital_id.in_(list(hospital_ids)))

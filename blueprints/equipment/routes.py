@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date
+from typing import NamedTuple
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -46,11 +47,45 @@ def _matrix_filters() -> dict:
     }
 
 
+class CellView(NamedTuple):
+    """What one matrix cell shows, worked out in Python once per cell: the template only writes it out."""
+
+    severity: str
+    href: str
+    title: str
+    label: str       # "✗ 0/2": the severity mark, functional / required
+    sentence: str
+
+
+MARKS = {"none": "✗", "short": "!"}
+
+
+def matrix_views(rows: list[dict], items: list) -> None:
+    """Adds `views` (a CellView or None per cell) to each matrix row. A national matrix is 42 hospitals x 60
+    items: translated templates are looked up once and each hospital's URL built once, not once per cell."""
+    working = _("%(f)s of %(r)s required working")
+    sentence_parts = _gap_sentence_parts()
+    for row in rows:
+        hospital = row["hospital"]
+        base = url_for("equipment.item_history", hospital_id=hospital.id, item_id=0)[:-1]
+        views = []
+        for item, cell in zip(items, row["cells"], strict=True):
+            if cell is None:
+                views.append(None)
+                continue
+            sentence = _gap_sentence(cell, item, hospital, sentence_parts)
+            severity = cell.severity
+            views.append(CellView(severity, f"{base}{item.id}", sentence or working % {"f": cell.functional, "r": cell.required},
+                                  f"{MARKS.get(severity, '✓')} {cell.functional}/{cell.required}", sentence))
+        row["views"] = views
+
+
 @bp.get("/")
 @allow(*READERS)
 def matrix():
     filters = _matrix_filters()
     data = queries.matrix(user(), **filters)
+    matrix_views(data["rows"], data["items"])
     return render_page_or_fragment("equipment/matrix.html", "equipment/_matrix.html",
                                    filters=filters, ward_labels=WARD_LABELS, **data)
 
@@ -64,11 +99,12 @@ def matrix_csv():
     writer = csv.writer(out)
     writer.writerow([_("Hospital"), _("Province"), _("Ward"), _("Item"), _("Critical"), _("Required"), _("Available"),
                      _("Functional"), _("Gap"), _("Last checked"), _("Gap since"), _("Checks with the gap")])
+    wards = {ward: str(label) for ward, label in WARD_LABELS.items()}  # translated once, not once per row
     for row in data["rows"]:
         for item, cell in zip(data["items"], row["cells"], strict=True):
             counted = cell is not None
             writer.writerow([
-                row["hospital"].name, row["hospital"].province, WARD_LABELS[item.ward], item.display_name, _("yes") if item.critical else "",
+                row["hospital"].name, row["hospital"].province, wards[item.ward], item.display_name, _("yes") if item.critical else "",
                 cell.required if counted else "", cell.available if counted else "", cell.functional if counted else "",
                 cell.gap if counted else "", cell.checked_on.isoformat() if counted else "",
                 cell.gap_since.isoformat() if counted and cell.gap_since else "", cell.gap_checks if counted else "",
@@ -404,9 +440,17 @@ def _pdf_response(context: dict, name: str) -> Response:
 @bp.app_template_filter("gap_sentence")
 def gap_sentence(cell, item, hospital) -> str:
     """'no functional Bubble CPAP at Nemba since 12 Mar 2025, 8 checks' (or the shortfall when some work)."""
+    return _gap_sentence(cell, item, hospital, _gap_sentence_parts())
+
+
+def _gap_sentence_parts() -> tuple[str, str, str]:
+    """The sentence's translated templates, unformatted (gettext without variables), to fill in many times."""
+    return (_("no functional %(item)s"), _("%(gap)s %(item)s short"), _("%(what)s at %(hospital)s since %(date)s, %(n)s checks"))
+
+
+def _gap_sentence(cell, item, hospital, parts: tuple[str, str, str]) -> str:
     if cell is None or not cell.gap:
         return ""
-    what = _("no functional %(item)s", item=item.display_name) if cell.functional == 0 else _(
-        "%(gap)s %(item)s short", gap=cell.gap, item=item.display_name)
-    return _("%(what)s at %(hospital)s since %(date)s, %(n)s checks", what=what, hospital=hospital.name,
-             date=format_day(cell.gap_since), n=cell.gap_checks)
+    none, short, sentence = parts
+    what = none % {"item": item.display_name} if cell.functional == 0 else short % {"gap": cell.gap, "item": item.display_name}
+    return sentence % {"what": what, "hospital": hospital.name, "date": format_day(cell.gap_since), "n": cell.gap_checks}

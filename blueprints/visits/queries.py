@@ -307,9 +307,15 @@ def visit_mentors(visit: Visit) -> list[dict]:
     """The team's mentors (and anyone recorded at the visit), with this visit's attendance and their record."""
     missed = func.sum(case((and_(MentorAttendance.present.is_(False), Visit.status == "held"), 1), else_=0))
     recorded = func.sum(case((Visit.status == "held", 1), else_=0))
+    at_visit = aliased(MentorAttendance)
+    shown = or_(  # only the mentors this page lists: the sums then read their rows, not the whole programme's
+        MentorAttendance.mentor_id.in_(select(Mentor.id).where(Mentor.team_id == visit.team_id)),
+        MentorAttendance.mentor_id.in_(select(at_visit.mentor_id).where(at_visit.visit_id == visit.id)),
+    )
     summaries = (
         select(MentorAttendance.mentor_id, recorded.label("recorded"), missed.label("missed"))
         .join(Visit, Visit.id == MentorAttendance.visit_id)
+        .where(shown)
         .group_by(MentorAttendance.mentor_id)
         .subquery()
     )

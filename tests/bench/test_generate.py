@@ -102,3 +102,54 @@ def test_every_benchmarked_page_is_a_route_and_every_role_has_an_account(app):
     for page in (BASELINE, *PAGES):
         adapter.match(urlsplit(re.sub(r"\{\w+\}", "1", page.path)).path, method="GET")  # raises NotFound
         assert page.role is None or page.role in ACCOUNTS
+
+
+def test_generated_visits_and_mentoring_record_respect_the_domain():
+    """Visits at the cadence with attendance; feedback only from present mentors to present mentees, ~20
+    ratings each; action items followed up later; reflections; absences, transfers; a check of every item at
+    every held visit. On SQLite and PostgreSQL alike."""
+    from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
+    from blueprints.mentoring.models import ActionItem, Feedback, Reflection, SkillRating
+    from blueprints.people.models import Absence, Transfer
+    from blueprints.visits.models import MenteeAttendance, MentorAttendance, Visit
+
+    counts = build(hospitals=3, today=TODAY, password_hash="not-used")
+    db.session.commit()
+    statuses = set(db.session.scalars(select(Visit.status).distinct()))
+    assert {"held", "planned"} <= statuses and statuses & {"postponed", "cancelled"}
+    held = db.session.scalar(select(func.count(Visit.id)).where(Visit.status == "held"))
+    assert 3 * 25 <= held <= 3 * 32  # five years at about 60 days
+    assert db.session.scalar(select(func.count(Visit.id)).where(Visit.status == "held", Visit.end_date >= TODAY)) == 0
+    assert db.session.scalar(select(func.count(MentorAttendance.id))) == held * 5
+    assert db.session.scalar(select(func.count(MentorAttendance.id)).where(MentorAttendance.present.is_(False))) > 0
+
+    not_present = (
+        select(func.count(Feedback.id))
+        .outerjoin(MenteeAttendance, (MenteeAttendance.visit_id == Feedback.visit_id) & (MenteeAttendance.mentee_id == Feedback.mentee_id))
+        .where(MenteeAttendance.id.is_(None))
+    )
+    assert db.session.scalar(not_present) == 0
+    absent_mentor = (
+        select(func.count(Feedback.id))
+        .join(MentorAttendance, (MentorAttendance.visit_id == Feedback.visit_id) & (MentorAttendance.mentor_id == Feedback.mentor_id))
+        .where(MentorAttendance.present.is_(False))
+    )
+    assert db.session.scalar(absent_mentor) == 0
+    feedbacks = counts["feedback"]
+    assert feedbacks > held * 5
+    assert counts["skill_rating"] == db.session.scalar(select(func.count(SkillRating.id))) == 20 * feedbacks
+    assert db.session.scalar(select(func.count(Feedback.id)).where(Feedback.status == "draft")) > 0
+    assert db.session.scalar(select(func.count(ActionItem.id)).where(ActionItem.followed_up_in_id.is_not(None))) > 0
+    assert db.session.scalar(select(func.count(Reflection.id)).where(Reflection.support_needed != "")) > 0
+    assert {"annual_leave", "night_shift"} <= set(db.session.scalars(select(Absence.kind).distinct()))
+    assert {"hospital", "left_service"} <= set(db.session.scalars(select(Transfer.kind).distinct()))
+
+    items = db.session.scalar(select(func.count(EquipmentItem.id)).where(EquipmentItem.retired.is_(False)))
+    assert items == 60
+    assert db.session.scalar(select(func.count(EquipmentCheck.id))) == held
+    assert db.session.scalar(select(func.count(EquipmentCount.id))) == held * items
+    assert db.session.scalar(select(func.count(EquipmentCount.id)).where(EquipmentCount.functional < EquipmentCount.available)) > 0
+    from blueprints.equipment.models import EquipmentStatus
+    from blueprints.equipment.queries import cells_from_counts
+
+    assert db.session.scalar(select(func.count(EquipmentStatus.id))) == len(cells_from_counts()) == 3 * items

@@ -104,7 +104,7 @@ test-sqlite: install-dev browser-deps
 
 test-postgres: install-dev browser-deps
 	@echo "== tests on PostgreSQL =="
-	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not sqlite_only and not browser"
+	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not sqlite_only and not browser and not no_db"
 
 # Not part of `make test` (it takes minutes and wants a quiet machine); see README, Benchmarks.
 bench: install-bench  ## benchmarks at national scale against the budgets of issue 9; figures in bench/results.json

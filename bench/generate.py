@@ -33,7 +33,17 @@ import blueprints.core  # noqa: F401 - first, as the app imports it: core's pack
 from app import create_app
 from blueprints.auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN, User
 from blueprints.core.defaults import seed_defaults
-from blueprints.core.demo import FAMILY_NAMES, GIVEN_NAMES, MENTEE_PLAN, database_is_empty, wipe
+from blueprints.core.demo import (
+    ACTIONS,
+    AREAS,
+    FAMILY_NAMES,
+    GIVEN_NAMES,
+    MENTEE_PLAN,
+    STRENGTHS,
+    SUPPORT,
+    database_is_empty,
+    wipe,
+)
 from blueprints.core.extensions import db
 from blueprints.core.models import Setting
 from blueprints.equipment.models import WARDS, EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm
@@ -433,15 +443,7 @@ NOT_OBSERVED = 0.1
 IMPROVES = 0.35                   # chance a skill's level goes up from one visit to the next
 DRAFT_AT_LATEST = 0.35            # feedback of each hospital's latest held visit still in draft
 MISSING_AT_LATEST = 0.1           # ... or not written yet
-STRENGTHS = ("Calm and organised in emergencies", "Good rapport with mothers", "Careful documentation",
-             "Quick to call for help", "Teaches colleagues on the ward")
-AREAS = ("Plotting the partograph on time", "Escalating early when vital signs change", "Drug dose calculation",
-         "Thermal care of small babies", "Structured handover")
-ACTIONS = ("Plot every labour on the partograph this month", "Lead a ward drill on PPH", "Review five charts with the ward in-charge",
-           "Practise the HBB golden minute weekly", "Audit ten neonatal admissions", "Present one case at the morning meeting")
 METHODS = ("bedside_teaching", "case_scenario", "simulation", "case_presentation", "ward_round", "mm_audit", "debriefing")
-SUPPORT = ("A second CPAP machine for the neonatal unit", "Oxygen cylinders are shared between babies",
-           "Night-shift rota keeps mentees away during visits", "Printing of partograph forms")
 SUPPORT_NEEDED = 0.12
 
 

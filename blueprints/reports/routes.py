@@ -34,13 +34,17 @@ bp = Blueprint("reports", __name__)
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 
 
+def _attachment(response: Response, name: str, extension: str) -> Response:
+    """A download under a plain file name (nothing a header or a file system could misread), never cached."""
+    response.headers["Content-Disposition"] = f'attachment; filename="{safe_name(name)}.{extension}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _pdf(feedbacks, visit, name: str) -> Response:
     htmls = sheets_documents(feedbacks, visit)
     db.session.rollback()  # every value is read; nothing below holds a transaction open while rendering
-    response = Response(render_pdf_parts(htmls), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{safe_name(name)}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _attachment(Response(render_pdf_parts(htmls), mimetype="application/pdf"), name, "pdf")
 
 
 @bp.get("/visits/<int:visit_id>/feedback/<int:mentee_id>.pdf")
@@ -145,9 +149,7 @@ def export_download(job_id: int):
     name = runner.download_name(job)
     db.session.rollback()
     response = send_file(path, mimetype="application/zip", conditional=False, etag=False, max_age=0)
-    response.headers["Content-Disposition"] = f'attachment; filename="{safe_name(name.removesuffix(".zip"))}.zip"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _attachment(response, name.removesuffix(".zip"), "zip")
 
 
 
@@ -163,7 +165,4 @@ def cpd_certificate(mentee_id: int, year: int):
         pdf = cpd_certificate_pdf(mentee, year)
     if pdf is None:
         abort(404)
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{safe_name(name)}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _attachment(Response(pdf, mimetype="application/pdf"), name, "pdf")

@@ -3,7 +3,6 @@
 import csv
 import io
 from datetime import date
-from typing import NamedTuple
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +12,6 @@ from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core.clock import today
 from ..core.errors import RuleBroken, show_on_form
 from ..core.extensions import db
-from ..core.formatting import format_day
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, render_page_or_fragment
 from ..core.permissions import allow
@@ -25,6 +23,8 @@ from . import queries, services
 from .charts import line_points, trend_points
 from .forms import REASON_LABELS, WARD_LABELS, CountForm, ItemForm, NormForm, StartCheckForm
 from .gaps import gap_run
+from .matrix_html import gap_sentence as _gap_sentence
+from .matrix_html import gap_sentence_parts, matrix_body
 from .models import EquipmentItem
 
 bp = Blueprint("equipment", __name__, url_prefix="/equipment")
@@ -47,47 +47,13 @@ def _matrix_filters() -> dict:
     }
 
 
-class CellView(NamedTuple):
-    """What one matrix cell shows, worked out in Python once per cell: the template only writes it out."""
-
-    severity: str
-    href: str
-    title: str
-    label: str       # "✗ 0/2": the severity mark, functional / required
-    sentence: str
-
-
-MARKS = {"none": "✗", "short": "!"}
-
-
-def matrix_views(rows: list[dict], items: list) -> None:
-    """Adds `views` (a CellView or None per cell) to each matrix row. A national matrix is 42 hospitals x 60
-    items: translated templates are looked up once and each hospital's URL built once, not once per cell."""
-    working = _("%(f)s of %(r)s required working")
-    sentence_parts = _gap_sentence_parts()
-    for row in rows:
-        hospital = row["hospital"]
-        base = url_for("equipment.item_history", hospital_id=hospital.id, item_id=0)[:-1]
-        views = []
-        for item, cell in zip(items, row["cells"], strict=True):
-            if cell is None:
-                views.append(None)
-                continue
-            sentence = _gap_sentence(cell, item, hospital, sentence_parts)
-            severity = cell.severity
-            views.append(CellView(severity, f"{base}{item.id}", sentence or working % {"f": cell.functional, "r": cell.required},
-                                  f"{MARKS.get(severity, '✓')} {cell.functional}/{cell.required}", sentence))
-        row["views"] = views
-
-
 @bp.get("/")
 @allow(*READERS)
 def matrix():
     filters = _matrix_filters()
     data = queries.matrix(user(), **filters)
-    matrix_views(data["rows"], data["items"])
-    return render_page_or_fragment("equipment/matrix.html", "equipment/_matrix.html",
-                                   filters=filters, ward_labels=WARD_LABELS, **data)
+    return render_page_or_fragment("equipment/matrix.html", "equipment/_matrix.html", filters=filters, ward_labels=WARD_LABELS,
+                                   body=matrix_body(data["rows"], data["items"]), **data)
 
 
 @bp.get("/matrix.csv")
@@ -440,17 +406,4 @@ def _pdf_response(context: dict, name: str) -> Response:
 @bp.app_template_filter("gap_sentence")
 def gap_sentence(cell, item, hospital) -> str:
     """'no functional Bubble CPAP at Nemba since 12 Mar 2025, 8 checks' (or the shortfall when some work)."""
-    return _gap_sentence(cell, item, hospital, _gap_sentence_parts())
-
-
-def _gap_sentence_parts() -> tuple[str, str, str]:
-    """The sentence's translated templates, unformatted (gettext without variables), to fill in many times."""
-    return (_("no functional %(item)s"), _("%(gap)s %(item)s short"), _("%(what)s at %(hospital)s since %(date)s, %(n)s checks"))
-
-
-def _gap_sentence(cell, item, hospital, parts: tuple[str, str, str]) -> str:
-    if cell is None or not cell.gap:
-        return ""
-    none, short, sentence = parts
-    what = none % {"item": item.display_name} if cell.functional == 0 else short % {"gap": cell.gap, "item": item.display_name}
-    return sentence % {"what": what, "hospital": hospital.name, "date": format_day(cell.gap_since), "n": cell.gap_checks}
+    return _gap_sentence(cell, item.display_name, hospital.name, gap_sentence_parts())

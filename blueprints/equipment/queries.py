@@ -207,8 +207,8 @@ def hospital_history(hospital_id: int, item_id: int | None = None) -> dict[int, 
     if item_id is not None:
         query = query.where(EquipmentCount.item_id == item_id)
     history = defaultdict(list)
-    for row in db.session.execute(query):
-        history[row[0]].append(tuple(row[1:]))
+    for item, *rest in db.session.connection().execute(query).all():  # plain rows, no ORM processing (~1,700 nationally)
+        history[item].append(tuple(rest))
     return history
 
 
@@ -251,7 +251,7 @@ def matrix_cells(user: User, hospital_ids=None, item_ids=None) -> dict[tuple[int
     # (2,520 rows nationally); the same transaction and the same scoping.
     return {
         (h, i): Cell(req, avail, func_, on, since, run)
-        for h, i, req, avail, func_, on, since, run in db.session.connection().execute(query)
+        for h, i, req, avail, func_, on, since, run in db.session.connection().execute(query).all()
     }
 
 

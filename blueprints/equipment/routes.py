@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date
+from typing import NamedTuple
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,7 +21,7 @@ from ..people.models import Hospital
 from ..reports.pdf import render_pdf
 from ..reports.routes import safe_name
 from . import queries, services
-from .charts import line_points, trend_points
+from .charts import line_points, trend_points, trend_svg
 from .forms import REASON_LABELS, WARD_LABELS, CountForm, ItemForm, NormForm, StartCheckForm
 from .gaps import gap_run
 from .matrix_html import gap_sentence as _gap_sentence
@@ -80,6 +81,17 @@ def matrix_csv():
     return response
 
 
+class ChecklistRow(NamedTuple):
+    """One item on a hospital's page, worked out in the route (a tuple: attribute lookups in Jinja are direct)."""
+
+    item: EquipmentItem
+    name: str            # in the reader's language
+    required: int
+    cell: object         # gaps.Cell
+    href: str            # the item's history at this hospital
+    trend: object        # Markup of the SVG trend line, or None with fewer than two counts
+
+
 @bp.get("/hospitals/<int:hospital_id>")
 @allow(*READERS)
 def hospital(hospital_id: int):
@@ -87,17 +99,26 @@ def hospital(hospital_id: int):
     items = queries.items_for(hospital.id)
     history = queries.hospital_history(hospital.id)
     cells = queries.cells_from_history(items, history)
-    trends = {item.id: trend_points([(r[0], r[2]) for r in reversed(history.get(item.id, []))], required)
-              for item, required in items}
+    # Worked out once per row here rather than in the template (60 rows nationally): the item's name in the
+    # reader's language, its history link, and its trend line as SVG markup.
+    label, parts = _("%(item)s: functional count at each check"), gap_sentence_parts()
+    working = _("%(f)s of %(r)s required working")
+    history_url = url_for("equipment.item_history", hospital_id=hospital.id, item_id=0)[:-1]
+    names = {item.id: item.display_name for item, _r in items}
+    rows = [ChecklistRow(item, names[item.id], required, cells[item.id], f"{history_url}{item.id}",
+                         trend_svg(trend_points([(r[0], r[2]) for r in reversed(history.get(item.id, []))], required),
+                                   label % {"item": names[item.id]}))
+            for item, required in items]
     checks = [{"check": c, "rows": n} for c, n in db.session.execute(queries.hospital_checks(hospital.id))]
     visit = queries.current_team_visit(user(), hospital.id, today())
     can_start = current_user.role in (COORDINATOR, HOSPITAL_ADMIN)
     return render_template(
-        "equipment/hospital.html", hospital=hospital, items=items, cells=cells, trends=trends, checks=checks,
+        "equipment/hospital.html", hospital=hospital, rows=rows, checks=checks,
         ward_labels=WARD_LABELS, visit=visit, can_start=can_start,
         start_form=StartCheckForm(formdata=None, check_date=today()), empty_form=EmptyForm(),
-        gaps=sorted(((item, cells[item.id]) for item, _r in items if cells[item.id].gap),
-                    key=lambda pair: (not pair[0].critical, pair[1].gap_since or date.max)),
+        gaps=sorted(((row, _gap_sentence(row.cell, row.name, hospital.name, parts),
+                      working % {"f": row.cell.functional, "r": row.cell.required}) for row in rows if row.cell.gap),
+                    key=lambda gap: (not gap[0].item.critical, gap[0].cell.gap_since or date.max)),
     )
 
 

@@ -212,6 +212,21 @@ def hospital_history(hospital_id: int, item_id: int | None = None) -> dict[int, 
     return history
 
 
+def hospital_counts(hospital_id: int) -> dict[int, list[tuple]]:
+    """What one hospital's page needs of its history, per item, newest first: (date, available, functional).
+    Fewer columns than `hospital_history` (no reason, note or ids): 1,700 rows nationally, each converted."""
+    query = (
+        select(EquipmentCount.item_id, EquipmentCheck.check_date, EquipmentCount.available, EquipmentCount.functional)
+        .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
+        .where(EquipmentCheck.hospital_id == hospital_id)
+        .order_by(EquipmentCheck.check_date.desc(), EquipmentCheck.id.desc())
+    )
+    history = defaultdict(list)
+    for item, on, available, functional in db.session.connection().execute(query).all():
+        history[item].append((on, available, functional))
+    return history
+
+
 def cells_from_history(items: list[tuple], history: dict[int, list[tuple]]) -> dict[int, Cell]:
     """The current cell of each item from its history (newest first), with how long the gap has lasted."""
     cells = {}

@@ -97,7 +97,7 @@ class ChecklistRow(NamedTuple):
 def hospital(hospital_id: int):
     hospital = queries.get_hospital_or_404(hospital_id, user())
     items = queries.items_for(hospital.id)
-    history = queries.hospital_history(hospital.id)
+    history = queries.hospital_counts(hospital.id)
     cells = queries.cells_from_history(items, history)
     # Worked out once per row here rather than in the template (60 rows nationally): the item's name in the
     # reader's language, its history link, and its trend line as SVG markup.

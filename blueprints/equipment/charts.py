@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from markupsafe import Markup, escape
+
 
 def trend_points(history, required: int, width: int = 160, height: int = 36, pad: int = 3) -> dict | None:
     """(date, functional) pairs oldest first → SVG polyline points, plus the required line's height.
@@ -15,19 +17,35 @@ def trend_points(history, required: int, width: int = 160, height: int = 36, pad
     span = max((last - first).days, 1)
     top = max(required, max(f for _d, f in history), 1)
 
+    x_scale, y_scale, bottom = (width - 2 * pad) / span, (height - 2 * pad) / top, height - pad
+
     def x(on: date) -> float:
-        return round(pad + (on - first).days / span * (width - 2 * pad), 1)
+        return round(pad + (on - first).days * x_scale, 1)
 
     def y(value: int) -> float:
-        return round(height - pad - value / top * (height - 2 * pad), 1)
+        return round(bottom - value * y_scale, 1)
 
     return {
         "width": width, "height": height,
-        "points": " ".join(f"{x(on)},{y(value)}" for on, value in history),
+        # inlined x() and y(): one hospital's page draws 60 lines of ~30 points
+        "points": " ".join([f"{round(pad + (on - first).days * x_scale, 1)},{round(bottom - value * y_scale, 1)}" for on, value in history]),
         "required_y": y(required),
         "last": (x(last), y(history[-1][1])),
         "first_date": first, "last_date": last, "top": top,
     }
+
+
+def trend_svg(t: dict | None, label: str) -> Markup | None:
+    """The small trend line of `trend_points` as SVG markup (what equipment/_trend.html draws), written in Python:
+    one hospital's page draws 60 of them, and an include per row cost more than the rest of the row."""
+    if t is None:
+        return None
+    width, height = t["width"], t["height"]
+    return Markup(
+        f'<svg class="trend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
+        f'<line x1="0" x2="{width}" y1="{t["required_y"]}" y2="{t["required_y"]}" class="trend-required"/>'
+        f'<polyline points="{t["points"]}" class="trend-line"/>'
+        f'<circle cx="{t["last"][0]}" cy="{t["last"][1]}" r="2.5" class="trend-dot"/></svg>')
 
 
 def line_points(values: list[tuple[date, int]], width: int = 600, height: int = 140, pad: int = 20) -> dict | None:

@@ -1,8 +1,7 @@
 """Gap arithmetic shared by the matrix, the hospital page, the history, the CSV and the PDF report."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 
 def gap(required: int, functional: int) -> int:
@@ -19,9 +18,13 @@ def severity(required: int, functional: int | None) -> str:
     return "none" if functional == 0 else "short"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Cell:
-    """The current state of one item at one hospital: its last count and how long any gap has lasted."""
+    """The current state of one item at one hospital: its last count and how long any gap has lasted.
+
+    `gap` and `severity` are worked out once when the cell is made (the matrix makes 2,520 cells nationally and
+    reads both several times each); a plain slotted dataclass, as a frozen one costs twice as much to build.
+    Treat it as read-only."""
 
     required: int
     available: int | None = None
@@ -29,14 +32,17 @@ class Cell:
     checked_on: date | None = None
     gap_since: date | None = None
     gap_checks: int = 0
+    gap: int = field(init=False, repr=False, compare=False)
+    severity: str = field(init=False, repr=False, compare=False)
 
-    @cached_property  # read several times per cell by the matrix (totals, severity, sentence): 2,520 cells nationally
-    def gap(self) -> int:
-        return 0 if self.functional is None else gap(self.required, self.functional)
-
-    @cached_property
-    def severity(self) -> str:
-        return severity(self.required, self.functional)
+    def __post_init__(self) -> None:  # gap() and severity() inlined: this runs for every cell of the matrix
+        functional, required = self.functional, self.required
+        if functional is None:
+            self.gap, self.severity = 0, "unknown"
+        elif functional >= required:
+            self.gap, self.severity = 0, "ok"
+        else:
+            self.gap, self.severity = required - functional, "none" if functional == 0 else "short"
 
 
 def gap_run(history, required: int) -> tuple[date | None, int]:

@@ -13,7 +13,6 @@ from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core.clock import today
 from ..core.errors import RuleBroken, show_on_form
 from ..core.extensions import db
-from ..core.formatting import format_day
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, render_page_or_fragment
 from ..core.permissions import allow
@@ -22,9 +21,11 @@ from ..people.models import Hospital
 from ..reports.pdf import render_pdf
 from ..reports.routes import safe_name
 from . import queries, services
-from .charts import line_points, trend_points
+from .charts import line_points, trend_points, trend_svg
 from .forms import REASON_LABELS, WARD_LABELS, CountForm, ItemForm, NormForm, StartCheckForm
 from .gaps import gap_run
+from .matrix_html import gap_sentence as _gap_sentence
+from .matrix_html import gap_sentence_parts, matrix_body
 from .models import EquipmentItem
 
 bp = Blueprint("equipment", __name__, url_prefix="/equipment")
@@ -47,47 +48,13 @@ def _matrix_filters() -> dict:
     }
 
 
-class CellView(NamedTuple):
-    """What one matrix cell shows, worked out in Python once per cell: the template only writes it out."""
-
-    severity: str
-    href: str
-    title: str
-    label: str       # "✗ 0/2": the severity mark, functional / required
-    sentence: str
-
-
-MARKS = {"none": "✗", "short": "!"}
-
-
-def matrix_views(rows: list[dict], items: list) -> None:
-    """Adds `views` (a CellView or None per cell) to each matrix row. A national matrix is 42 hospitals x 60
-    items: translated templates are looked up once and each hospital's URL built once, not once per cell."""
-    working = _("%(f)s of %(r)s required working")
-    sentence_parts = _gap_sentence_parts()
-    for row in rows:
-        hospital = row["hospital"]
-        base = url_for("equipment.item_history", hospital_id=hospital.id, item_id=0)[:-1]
-        views = []
-        for item, cell in zip(items, row["cells"], strict=True):
-            if cell is None:
-                views.append(None)
-                continue
-            sentence = _gap_sentence(cell, item, hospital, sentence_parts)
-            severity = cell.severity
-            views.append(CellView(severity, f"{base}{item.id}", sentence or working % {"f": cell.functional, "r": cell.required},
-                                  f"{MARKS.get(severity, '✓')} {cell.functional}/{cell.required}", sentence))
-        row["views"] = views
-
-
 @bp.get("/")
 @allow(*READERS)
 def matrix():
     filters = _matrix_filters()
     data = queries.matrix(user(), **filters)
-    matrix_views(data["rows"], data["items"])
-    return render_page_or_fragment("equipment/matrix.html", "equipment/_matrix.html",
-                                   filters=filters, ward_labels=WARD_LABELS, **data)
+    return render_page_or_fragment("equipment/matrix.html", "equipment/_matrix.html", filters=filters, ward_labels=WARD_LABELS,
+                                   body=matrix_body(data["rows"], data["items"]), **data)
 
 
 @bp.get("/matrix.csv")
@@ -114,24 +81,44 @@ def matrix_csv():
     return response
 
 
+class ChecklistRow(NamedTuple):
+    """One item on a hospital's page, worked out in the route (a tuple: attribute lookups in Jinja are direct)."""
+
+    item: EquipmentItem
+    name: str            # in the reader's language
+    required: int
+    cell: object         # gaps.Cell
+    href: str            # the item's history at this hospital
+    trend: object        # Markup of the SVG trend line, or None with fewer than two counts
+
+
 @bp.get("/hospitals/<int:hospital_id>")
 @allow(*READERS)
 def hospital(hospital_id: int):
     hospital = queries.get_hospital_or_404(hospital_id, user())
     items = queries.items_for(hospital.id)
-    history = queries.hospital_history(hospital.id)
+    history = queries.hospital_counts(hospital.id)
     cells = queries.cells_from_history(items, history)
-    trends = {item.id: trend_points([(r[0], r[2]) for r in reversed(history.get(item.id, []))], required)
-              for item, required in items}
+    # Worked out once per row here rather than in the template (60 rows nationally): the item's name in the
+    # reader's language, its history link, and its trend line as SVG markup.
+    label, parts = _("%(item)s: functional count at each check"), gap_sentence_parts()
+    working = _("%(f)s of %(r)s required working")
+    history_url = url_for("equipment.item_history", hospital_id=hospital.id, item_id=0)[:-1]
+    names = {item.id: item.display_name for item, _r in items}
+    rows = [ChecklistRow(item, names[item.id], required, cells[item.id], f"{history_url}{item.id}",
+                         trend_svg(trend_points([(r[0], r[2]) for r in reversed(history.get(item.id, []))], required),
+                                   label % {"item": names[item.id]}))
+            for item, required in items]
     checks = [{"check": c, "rows": n} for c, n in db.session.execute(queries.hospital_checks(hospital.id))]
     visit = queries.current_team_visit(user(), hospital.id, today())
     can_start = current_user.role in (COORDINATOR, HOSPITAL_ADMIN)
     return render_template(
-        "equipment/hospital.html", hospital=hospital, items=items, cells=cells, trends=trends, checks=checks,
+        "equipment/hospital.html", hospital=hospital, rows=rows, checks=checks,
         ward_labels=WARD_LABELS, visit=visit, can_start=can_start,
         start_form=StartCheckForm(formdata=None, check_date=today()), empty_form=EmptyForm(),
-        gaps=sorted(((item, cells[item.id]) for item, _r in items if cells[item.id].gap),
-                    key=lambda pair: (not pair[0].critical, pair[1].gap_since or date.max)),
+        gaps=sorted(((row, _gap_sentence(row.cell, row.name, hospital.name, parts),
+                      working % {"f": row.cell.functional, "r": row.cell.required}) for row in rows if row.cell.gap),
+                    key=lambda gap: (not gap[0].item.critical, gap[0].cell.gap_since or date.max)),
     )
 
 
@@ -440,17 +427,4 @@ def _pdf_response(context: dict, name: str) -> Response:
 @bp.app_template_filter("gap_sentence")
 def gap_sentence(cell, item, hospital) -> str:
     """'no functional Bubble CPAP at Nemba since 12 Mar 2025, 8 checks' (or the shortfall when some work)."""
-    return _gap_sentence(cell, item, hospital, _gap_sentence_parts())
-
-
-def _gap_sentence_parts() -> tuple[str, str, str]:
-    """The sentence's translated templates, unformatted (gettext without variables), to fill in many times."""
-    return (_("no functional %(item)s"), _("%(gap)s %(item)s short"), _("%(what)s at %(hospital)s since %(date)s, %(n)s checks"))
-
-
-def _gap_sentence(cell, item, hospital, parts: tuple[str, str, str]) -> str:
-    if cell is None or not cell.gap:
-        return ""
-    none, short, sentence = parts
-    what = none % {"item": item.display_name} if cell.functional == 0 else short % {"gap": cell.gap, "item": item.display_name}
-    return sentence % {"what": what, "hospital": hospital.name, "date": format_day(cell.gap_since), "n": cell.gap_checks}
+    return _gap_sentence(cell, item.display_name, hospital.name, gap_sentence_parts())

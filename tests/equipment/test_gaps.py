@@ -73,6 +73,21 @@ def test_cells_carry_text_as_well_as_colour(client, w):
     assert 'class="table-wrap matrix-wrap"' in page
 
 
+def test_each_matrix_cell_says_its_gap_once_without_a_title_and_names_are_escaped(client, w):
+    """A national matrix is 2,520 cells: a gap's sentence is written once (read with the cell, shown on hover or
+    focus), not repeated in a title; the table body is written in Python, so names must still be escaped."""
+    w["nemba"].name = "Nemba <b>&</b>"
+    make_check(w["nemba"], today() - timedelta(days=30), {"Bubble CPAP": (0, 0), "Oxygen source": (1, 1)})
+    login(client, w["coordinator"])
+    page = client.get("/equipment/").data.decode()
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert body.count("no functional Bubble CPAP at Nemba &lt;b&gt;&amp;&lt;/b&gt; since") == 1
+    assert 'class="cell-detail"' in body and "title=" not in body and "<b>" not in body
+    cpap = item("Bubble CPAP")
+    assert f'href="/equipment/hospitals/{w["nemba"].id}/items/{cpap.id}">✗ 0/' in body
+    assert f'<a href="/equipment/hospitals/{w["nemba"].id}">Nemba &lt;b&gt;' in body
+
+
 def test_a_retired_item_leaves_the_matrix_and_keeps_its_history(client, w):
     make_check(w["nemba"], today(), {"Bubble CPAP": (0, 0)})
     cpap = item("Bubble CPAP")

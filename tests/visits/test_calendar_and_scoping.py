@@ -120,6 +120,28 @@ def test_each_role_sees_the_same_visits_in_page_fragment_agenda_list_and_feed(cl
         assert client.get(f"/visits/{visit.id}").status_code == expected
 
 
+@pytest.mark.parametrize("who", sorted(ROLE_SEES))
+def test_the_visit_page_opens_exactly_the_visits_visit_scope_allows(client, programme, month_visits, who):
+    """The visit page reads through a statement built once per kind of reader (bind parameters, for speed):
+    it must open the same visits as `visit_scope`, including one a mentor attended with another team."""
+    from sqlalchemy import select
+
+    from blueprints.core.extensions import db
+    from blueprints.visits.models import MentorAttendance, Visit
+    from blueprints.visits.queries import visit_scope
+
+    borrowed = make_visit(programme["kabgayi"], programme["team_b"], month_visits["start"] + timedelta(days=14))
+    db.session.add(MentorAttendance(visit_id=borrowed.id, mentor=programme["mentor_a"], present=True, reason=""))
+    db.session.flush()
+    user = programme[who]
+    allowed = set(db.session.scalars(select(Visit.id).where(visit_scope(user))))
+    login(client, user)
+    for visit_id in db.session.scalars(select(Visit.id)):
+        assert client.get(f"/visits/{visit_id}").status_code == (200 if visit_id in allowed else 404), visit_id
+    if who == "mentor_user":
+        assert borrowed.id in allowed
+
+
 def test_sysadmin_has_no_calendar(client, programme):
     login(client, make_user("sysadmin"))
     assert client.get("/calendar/").status_code == 403

@@ -1,0 +1,76 @@
+"""The gap matrix's table body, written in Python: a national matrix is 42 hospitals × 60 items = 2,520 cells,
+and a Jinja loop over them (an attribute lookup, an `if`, an escape per value) cost most of the page's time.
+
+Every translated string, URL prefix and item name is worked out and escaped once per request; each cell is
+then one f-string. The markup stays what the template wrote: a row header per hospital, and per cell a class
+for the colour plus text that says the same without colour (a mark ✗ ! ✓ ? and functional / required), a link
+to that item's history at that hospital, and for a gap the sentence saying how long it has lasted (shown on
+hover or keyboard focus, read by screen readers as part of the cell)."""
+
+from flask import url_for
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from ..core.formatting import format_day
+
+MARKS = {"none": "✗", "short": "!", "ok": "✓"}
+
+
+def gap_sentence_parts() -> tuple[str, str, str]:
+    """The sentence's translated templates, unformatted (gettext without variables), to fill in many times."""
+    return (_("no functional %(item)s"), _("%(gap)s %(item)s short"), _("%(what)s at %(hospital)s since %(date)s, %(n)s checks"))
+
+
+def gap_sentence(cell, item_name: str, hospital_name: str, parts: tuple[str, str, str], day=format_day) -> str:
+    """'no functional Bubble CPAP at Nemba since 12 Mar 2025, 8 checks' (or the shortfall when some work); '' without a gap."""
+    if cell is None or not cell.gap:
+        return ""
+    none, short, sentence = parts
+    what = none % {"item": item_name} if cell.functional == 0 else short % {"gap": cell.gap, "item": item_name}
+    return sentence % {"what": what, "hospital": hospital_name, "date": day(cell.gap_since), "n": cell.gap_checks}
+
+
+def matrix_body(rows: list[dict], items: list) -> Markup:
+    """The <tr> rows of the matrix's <tbody> (see the module's docstring)."""
+    parts = gap_sentence_parts()
+    critical = _("%(n)s critical")
+    no_check = escape(_("no check yet"))
+    unknown = f'<td class="sev sev-unknown"><span aria-hidden="true">?</span><span class="visually-hidden">{escape(_("not checked"))}</span></td>'
+    names = [item.display_name for item in items]
+    item_ids = [item.id for item in items]
+    hospital_url = url_for("equipment.hospital", hospital_id=0)[:-1]
+    history_url = url_for("equipment.item_history", hospital_id=0, item_id=0)
+    prefix, middle = history_url[: history_url.index("/0/")], history_url[history_url.index("/0/") + 2 : -1]
+    days: dict = {}  # each date written once per request (format_day looks the language up on every call)
+
+    def day(value) -> str:
+        text = days.get(value)
+        if text is None:
+            text = days[value] = format_day(value)
+        return text
+
+    out = []
+    for row in rows:
+        hospital = row["hospital"]
+        name = hospital.name
+        base = f"{prefix}/{hospital.id}{middle}"
+        out.append(f'<tr><th scope="row" class="rowhead"><a href="{hospital_url}{hospital.id}">{escape(name)}</a> '
+                   f'<span class="muted small">{escape(hospital.province)}</span></th>'
+                   f'<td class="num"><strong>{row["total_gap"]}</strong>')
+        if row["critical_gaps"]:
+            out.append(f' <span class="small">({escape(critical % {"n": row["critical_gaps"]})})</span>')
+        if not row["checked"]:
+            out.append(f' <span class="muted small">{no_check}</span>')
+        out.append("</td>")
+        for cell, item_id, item_name in zip(row["cells"], item_ids, names, strict=True):
+            if cell is None:
+                out.append(unknown)
+                continue
+            severity = cell.severity
+            link = f'<td class="sev sev-{severity}"><a href="{base}{item_id}">{MARKS.get(severity, "?")} {cell.functional}/{cell.required}</a>'
+            if cell.gap:
+                out.append(f'{link}<span class="cell-detail">{escape(gap_sentence(cell, item_name, name, parts, day))}</span></td>')
+            else:
+                out.append(f"{link}</td>")
+        out.append("</tr>\n")
+    return Markup("".join(out))

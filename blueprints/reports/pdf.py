@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 BASE_DIR = Path(__file__).resolve().parents[2]
 STATIC_DIR = BASE_DIR / "static"
 PRINT_CSS = BASE_DIR / "templates" / "reports" / "pdf" / "print.css"
+PRINT_UA_CSS = PRINT_CSS.with_name("ua.css")  # the user-agent stylesheet that goes with print.css
 BASE_URL = STATIC_DIR.as_uri() + "/"  # relative URLs in the HTML resolve into static/
 
 
@@ -67,18 +68,34 @@ def _stylesheet(path: Path = PRINT_CSS):
     return CSS(filename=str(path), font_config=fonts, url_fetcher=_fetcher_class()()), fonts
 
 
-def _html(html: str):
-    from weasyprint import HTML
+@cache
+def _html_class(lean: bool):
+    """WeasyPrint's HTML, or (`lean`) the same with the print pipeline's own small user-agent stylesheet
+    (ua.css, parsed once per worker) in place of WeasyPrint's HTML5 one."""
+    from weasyprint import CSS, HTML
 
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher_class()())
+    if not lean:
+        return HTML
+    user_agent = [CSS(filename=str(PRINT_UA_CSS), font_config=_fonts(), url_fetcher=_fetcher_class()())]
+
+    class PrintHTML(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return user_agent
+
+    return PrintHTML
+
+
+def _html(html: str, lean: bool = False):
+    return _html_class(lean)(string=html, base_url=BASE_URL, url_fetcher=_fetcher_class()())
 
 
 def render_pdf(html: str, *, stylesheet: Path | None = PRINT_CSS) -> bytes:
     """The one way the app renders a PDF: the HTML (with the given print stylesheet, parsed once per worker, or
-    none when the HTML carries its own <style>) through WeasyPrint with `StaticOnlyFetcher`."""
+    none when the HTML carries its own <style>) through WeasyPrint with `StaticOnlyFetcher`. With print.css goes
+    its small user-agent stylesheet (ua.css); HTML with its own <style> gets WeasyPrint's full HTML5 one."""
     fonts = _fonts()
     stylesheets = [_stylesheet(stylesheet)[0]] if stylesheet is not None else []
-    return _html(html).write_pdf(stylesheets=stylesheets, font_config=fonts)
+    return _html(html, lean=stylesheet == PRINT_CSS).write_pdf(stylesheets=stylesheets, font_config=fonts)
 
 
 def render_pdf_parts(htmls: list[str]) -> bytes:
@@ -86,6 +103,12 @@ def render_pdf_parts(htmls: list[str]) -> bytes:
     if len(htmls) == 1:
         return render_pdf(htmls[0])
     stylesheet, fonts = _stylesheet()
-    documents = [_html(html).render(stylesheets=[stylesheet], font_config=fonts) for html in htmls]
+    documents = [_html(html, lean=True).render(stylesheets=[stylesheet], font_config=fonts) for html in htmls]
     pages = [page for document in documents for page in document.pages]
     return documents[0].copy(pages).write_pdf()
+
+
+def css_string(text: object) -> str:
+    """Text for inside a CSS string ("..."): every character but ASCII letters and digits as a CSS escape, so a
+    quote, backslash, brace or `</style>` in it can never end the string, the rule or the <style> element."""
+    return "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):x} " for c in str(text))

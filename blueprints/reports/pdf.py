@@ -9,6 +9,7 @@ WeasyPrint (about 1 s of imports) loads with a worker's first PDF, not at every 
 made then, and `StaticOnlyFetcher` is looked up through the module's `__getattr__`.
 """
 
+import re
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -18,6 +19,7 @@ STATIC_DIR = BASE_DIR / "static"
 PRINT_CSS = BASE_DIR / "templates" / "reports" / "pdf" / "print.css"
 PRINT_UA_CSS = PRINT_CSS.with_name("ua.css")  # the user-agent stylesheet that goes with print.css
 BASE_URL = STATIC_DIR.as_uri() + "/"  # relative URLs in the HTML resolve into static/
+_DOCTYPE = re.compile(r"^\s*<!doctype html>", re.IGNORECASE)
 
 
 class RefusedURL(ValueError):
@@ -86,7 +88,34 @@ def _html_class(lean: bool):
 
 
 def _html(html: str, lean: bool = False):
+    if lean and (document := _xhtml(html)) is not None:
+        return document
     return _html_class(lean)(string=html, base_url=BASE_URL, url_fetcher=_fetcher_class()())
+
+
+def _xhtml(html: str):
+    """The print templates' HTML read as XML (their markup is well-formed: `<br/>`, quoted attributes, escaped
+    text), about 40 times faster than WeasyPrint's HTML5 parser, which took a tenth of a sheet's render. The tree
+    is what the HTML5 parser builds for this markup (tags without a namespace, SVG in its own), bar the <tbody>
+    it would add, which WeasyPrint adds anyway. None when the text is not well-formed XML (a control character in
+    a comment, say): the caller parses it as HTML then. Needs WeasyPrint's HTML attributes (tested)."""
+    import xml.etree.ElementTree as ElementTree
+
+    import cssselect2
+
+    try:
+        root = ElementTree.fromstring(_DOCTYPE.sub("", html, count=1))
+    except ElementTree.ParseError:
+        return None
+    if root.tag != "html":
+        return None
+    document = _html_class(True).__new__(_html_class(True))
+    document.base_url = BASE_URL
+    document.url_fetcher = _fetcher_class()()
+    document.media_type = "print"
+    document.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+    document.etree_element = document.wrapper_element.etree_element
+    return document
 
 
 def render_pdf(html: str, *, stylesheet: Path | None = PRINT_CSS) -> bytes:

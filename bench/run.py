@@ -232,22 +232,23 @@ def measure_feedback_sheet(app, ids: dict) -> dict:
     very HTML the app handed WeasyPrint, rendered by bare WeasyPrint with the print stylesheet parsed each time."""
     import weasyprint
 
+    from blueprints.reports import pdf as renderer
+
     client = sign_in(app, ACCOUNTS["mentor"])
     path = f"/visits/{ids['visit_id']}/feedback/{ids['mentee_id']}.pdf"
-    seen, original = [], weasyprint.HTML.__init__
+    seen, original = [], renderer._html  # the app's one way from HTML text to a WeasyPrint document
 
-    def spy(self, *args, **kwargs):
-        if kwargs.get("string") is not None:
-            seen.append(kwargs["string"])
-        original(self, *args, **kwargs)
+    def spy(html, *args, **kwargs):
+        seen.append(html)
+        return original(html, *args, **kwargs)
 
-    weasyprint.HTML.__init__ = spy
+    renderer._html = spy
     try:
         size = len(_pdf_get(client, path))
     finally:
-        weasyprint.HTML.__init__ = original
+        renderer._html = original
     if not seen:
-        raise SystemExit(f"bench: {path} did not go through weasyprint.HTML(string=...)")
+        raise SystemExit(f"bench: {path} did not go through blueprints.reports.pdf._html")
     html = seen[-1]
     try:
         from blueprints.reports.pdf import PRINT_CSS

@@ -288,7 +288,7 @@ def measure_visit_pdf(app, ids: dict) -> dict:
 
 
 PDFS = (
-    Pdf("feedback sheet: app vs bare WeasyPrint, warm medians", ("pdf_feedback_ratio", "pdf_feedback_median_ms"),
+    Pdf("feedback sheet PDF: app / bare WeasyPrint ratio, and the app's warm median ms", ("pdf_feedback_ratio", "pdf_feedback_median_ms"),
         measure_feedback_sheet),
     Pdf("visit PDF, 15 mentees", ("pdf_visit_15_s",), measure_visit_pdf),
 )

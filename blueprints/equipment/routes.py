@@ -67,11 +67,12 @@ def matrix_csv():
     writer.writerow([_("Hospital"), _("Province"), _("Ward"), _("Item"), _("Critical"), _("Required"), _("Available"),
                      _("Functional"), _("Gap"), _("Last checked"), _("Gap since"), _("Checks with the gap")])
     wards = {ward: str(label) for ward, label in WARD_LABELS.items()}  # translated once, not once per row
+    yes = _("yes")
     for row in data["rows"]:
         for item, cell in zip(data["items"], row["cells"], strict=True):
             counted = cell is not None
             writer.writerow([
-                row["hospital"].name, row["hospital"].province, wards[item.ward], item.display_name, _("yes") if item.critical else "",
+                row["hospital"].name, row["hospital"].province, wards[item.ward], item.display_name, yes if item.critical else "",
                 cell.required if counted else "", cell.available if counted else "", cell.functional if counted else "",
                 cell.gap if counted else "", cell.checked_on.isoformat() if counted else "",
                 cell.gap_since.isoformat() if counted and cell.gap_since else "", cell.gap_checks if counted else "",

@@ -3,7 +3,7 @@ by a user makes WeasyPrint read a file or call a host."""
 
 import io
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -216,3 +216,30 @@ def test_every_pdf_is_rendered_one_way_through_the_static_only_fetcher():
     root = Path(pdf.__file__).resolve().parents[1]
     users = sorted(str(p.relative_to(root)) for p in root.rglob("*.py") if "weasyprint" in p.read_text())
     assert users == ["reports/pdf.py"]
+
+
+@pytest.mark.no_db
+def test_a_full_sheet_fits_one_a4_page(app):
+    """Twenty ratings (the national frameworks' size), a comment, a year of visits on the chart, two action items and
+    three follow-ups: still one sheet of paper, with the signatures on it."""
+    from blueprints.reports.sheets import Sheet, sheets_html
+
+    with app.test_request_context():
+        day = today()
+        sheet = Sheet(
+            mentee="Amina Uwase", profession="Midwife", hospital="Nemba", department="Maternity", mentor="Mentor Alpha",
+            visit_start=day, visit_end=day + timedelta(days=2), signed=True, signed_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC), contact="On site",
+            methods=["Bedside teaching", "Simulation"],
+            ratings=[{"skill": f"Postpartum haemorrhage: recognition and first response, step {n}", "rating": 3,
+                      "label": "needs some help", "before": 2, "change": 1, "comment": "Checks the fundus." if n == 1 else ""}
+                     for n in range(20)],
+            strengths="Calm in emergencies.", areas_to_improve="Partograph plotting.",
+            actions=[("Plot ten partographs", day + timedelta(days=30)), ("Lead a PPH drill", day + timedelta(days=45))],
+            followups=[(f"Earlier action item {n}", day - timedelta(days=30), "done") for n in range(3)],
+            mentee_comment="Thank you.", cpd_hours=6, next_visit=day + timedelta(days=60),
+            chart=[(day - timedelta(days=60 * n), 2 + n / 10) for n in range(6, -1, -1)],
+        )
+        data = render_pdf(sheets_html([sheet]))
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    assert "Signature and date" in reader.pages[0].extract_text()

@@ -1,8 +1,11 @@
 """Friendly error pages: a short message, a reference id for 500s, never a traceback."""
 
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -65,6 +68,35 @@ def show_on_form(form, error: RuleBroken) -> None:
         field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
     else:
         form.form_errors.append(error.message)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Saved(Generic[T]):
+    """A change that was committed, with what its service returned (a new record, say, for the redirect)."""
+
+    result: T
+
+
+def saved(form, change: Callable[[], T], message: str | None = None) -> Saved[T] | None:
+    """Run `change` (a service call) the way every form route does: on RuleBroken roll back and put the refusal
+    next to its field, and return None so the route shows the form again; else commit, flash `message` (when
+    given; leave it out to flash something made from the result yourself) and return Saved(result).
+    Other exceptions (an EditConflict, say) pass through with nothing committed."""
+    from .extensions import db
+
+    try:
+        result = change()
+    except RuleBroken as refusal:
+        db.session.rollback()
+        show_on_form(form, refusal)
+        return None
+    db.session.commit()
+    if message is not None:
+        flash(message, "success")
+    return Saved(result)
 
 
 class EditConflict(Exception):

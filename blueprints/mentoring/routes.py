@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core.clock import today
-from ..core.errors import EditConflict, RuleBroken, show_on_form
+from ..core.errors import EditConflict, RuleBroken, saved
 from ..core.extensions import db
 from ..core.formatting import to_local
 from ..core.forms import EmptyForm
@@ -227,14 +227,8 @@ def feedback_reopen(visit_id: int, mentee_id: int):
         return render_template("errors/error.html", code=404, title=_("Not found"), message=_("No feedback to reopen.")), 404
     form = ReopenForm()
     if form.validate():
-        try:
-            services.reopen_feedback(place.feedback, form.reason.data)
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Feedback reopened; the mentor can change it and sign it off again."), "success")
+        if saved(form, lambda: services.reopen_feedback(place.feedback, form.reason.data),
+                 _("Feedback reopened; the mentor can change it and sign it off again.")):
             return htmx_redirect(url_for("mentoring.feedback", visit_id=visit_id, mentee_id=mentee_id))
     context = _feedback_context(place)
     context_form = _feedback_form(place)
@@ -278,16 +272,11 @@ def _skill_edit(skill):
     if skill is not None and not form.is_submitted():
         form.name_fr.data, form.name_rw.data = (skill.name_translations or {}).get("fr"), (skill.name_translations or {}).get("rw")
     if form.validate_on_submit():
-        try:
-            services.save_skill(skill, profession_id=form.profession_id.data, area=form.area.data or "",
-                                name=form.name.data, position=form.position.data or 0,
-                                translations={"fr": form.name_fr.data or "", "rw": form.name_rw.data or ""})
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Skill saved."), "success")
+        done = saved(form, lambda: services.save_skill(
+            skill, profession_id=form.profession_id.data, area=form.area.data or "", name=form.name.data,
+            position=form.position.data or 0, translations={"fr": form.name_fr.data or "", "rw": form.name_rw.data or ""}),
+            _("Skill saved."))
+        if done:
             return htmx_redirect(url_for("mentoring.skills"))
     return render_template("mentoring/skill_form.html", form=form, skill=skill), 422 if form.errors else 200
 
@@ -389,19 +378,15 @@ def reflection(visit_id: int):
         form.version.data = record.version
     if request.method == "POST" and form.validate():
         try:
-            services.save_reflection(visit, current_user.mentor_id, record, form.opened_at(),
-                                     {name: getattr(form, name).data for name in services.REFLECTION_FIELDS})
+            done = saved(form, lambda: services.save_reflection(
+                visit, current_user.mentor_id, record, form.opened_at(),
+                {name: getattr(form, name).data for name in services.REFLECTION_FIELDS}), _("Reflection saved."))
         except EditConflict:
             db.session.rollback()
             record = queries.reflection_for(visit.id, current_user.mentor_id)
             form.version.data = record.version if record else ""
             return render_template("mentoring/reflection.html", form=form, visit=visit, conflict=True), 409
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Reflection saved."), "success")
+        if done:
             return htmx_redirect(url_for("visits.visit", visit_id=visit.id))
     return render_template("mentoring/reflection.html", form=form, visit=visit), 422 if form.errors or form.form_errors else 200
 

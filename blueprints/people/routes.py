@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core.clock import today
-from ..core.errors import EditConflict, RuleBroken, show_on_form
+from ..core.errors import EditConflict, RuleBroken, saved, show_on_form
 from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
@@ -244,19 +244,14 @@ def mentee_transfer(mentee_id: int):
     if request.method == "GET":
         form.effective_date.data = today()
     if form.validate_on_submit():
-        try:
-            transfer = services.log_transfer(
-                mentee, kind=form.kind.data, effective_date=form.effective_date.data, reason=form.reason.data or "",
-                to_hospital=db.session.get(Hospital, form.to_hospital_id.data) if form.to_hospital_id.data else None,
-                to_department=db.session.get(Department, form.to_department_id.data) if form.to_department_id.data else None,
-                by=user(),
-            )
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(services.transfer_sentence(transfer) + " " + _("Their mentors have been told."), "success")
+        logged = saved(form, lambda: services.log_transfer(
+            mentee, kind=form.kind.data, effective_date=form.effective_date.data, reason=form.reason.data or "",
+            to_hospital=db.session.get(Hospital, form.to_hospital_id.data) if form.to_hospital_id.data else None,
+            to_department=db.session.get(Department, form.to_department_id.data) if form.to_department_id.data else None,
+            by=user(),
+        ))
+        if logged:
+            flash(services.transfer_sentence(logged.result) + " " + _("Their mentors have been told."), "success")
             if queries.can_edit_mentee(user(), mentee) or current_user.role == COORDINATOR:
                 return redirect(url_for("people.mentee", mentee_id=mentee.id))
             return redirect(url_for("people.mentees"))
@@ -289,15 +284,9 @@ def absence_add(mentee_id: int):
     mentee = queries.get_mentee_or_404(mentee_id, user(), action="edit")
     form = AbsenceForm()
     if form.validate_on_submit():
-        try:
-            services.add_absence(mentee, kind=form.kind.data, start_date=form.start_date.data, end_date=form.end_date.data,
-                                 note=form.note.data or "", by=user())
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Absence recorded."), "success")
+        if saved(form, lambda: services.add_absence(mentee, kind=form.kind.data, start_date=form.start_date.data,
+                                                    end_date=form.end_date.data, note=form.note.data or "", by=user()),
+                 _("Absence recorded.")):
             return htmx_redirect(url_for("people.mentee", mentee_id=mentee.id, _anchor="absences"))
     return render_page_or_fragment("people/absence_page.html", "people/_absence_form.html", status=422,
                                    form=form, mentee=mentee)
@@ -309,15 +298,10 @@ def night_rota_add(mentee_id: int):
     mentee = queries.get_mentee_or_404(mentee_id, user(), action="edit")
     form = NightRotaForm()
     if form.validate_on_submit():
-        try:
-            added = services.add_night_rota(mentee, start=form.start.data, weeks=form.weeks.data,
-                                            weekdays=set(form.weekdays.data), note=form.note.data or "", by=user())
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Night-shift rota recorded as %(n)s periods.", n=len(added)), "success")
+        added = saved(form, lambda: services.add_night_rota(mentee, start=form.start.data, weeks=form.weeks.data,
+                                                            weekdays=set(form.weekdays.data), note=form.note.data or "", by=user()))
+        if added:
+            flash(_("Night-shift rota recorded as %(n)s periods.", n=len(added.result)), "success")
             return htmx_redirect(url_for("people.mentee", mentee_id=mentee.id, _anchor="absences"))
     return render_page_or_fragment("people/rota_page.html", "people/_rota_form.html", status=422,
                                    form=form, mentee=mentee)
@@ -345,14 +329,10 @@ def mentee_assign(mentee_id: int):
         form.start_date.data = today()
     if form.validate_on_submit():
         mentor = db.get_or_404(Mentor, form.mentor_id.data)
-        try:
-            _assignment, warnings = services.assign(mentor, mentee, form.start_date.data)
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("%(mentor)s now mentors %(mentee)s.", mentor=mentor.full_name, mentee=mentee.full_name), "success")
+        assigned = saved(form, lambda: services.assign(mentor, mentee, form.start_date.data),
+                         _("%(mentor)s now mentors %(mentee)s.", mentor=mentor.full_name, mentee=mentee.full_name))
+        if assigned:
+            _assignment, warnings = assigned.result
             for warning in warnings:
                 flash(warning, "warning")
             return redirect(url_for("people.mentee", mentee_id=mentee.id))
@@ -367,14 +347,8 @@ def assignment_end(assignment_id: int):
     if request.method == "GET":
         form.end_date.data = today()
     if form.validate_on_submit():
-        try:
-            services.end_assignment(assignment, form.end_date.data, form.end_reason.data)
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Assignment ended; the history is kept."), "success")
+        if saved(form, lambda: services.end_assignment(assignment, form.end_date.data, form.end_reason.data),
+                 _("Assignment ended; the history is kept.")):
             return redirect(url_for("people.mentee", mentee_id=assignment.mentee_id))
     return render_template("people/assignment_end.html", form=form, assignment=assignment), 422 if form.errors else 200
 
@@ -437,13 +411,8 @@ def hospital_new():
     if request.method == "GET":
         form.department_ids.data = [value for value, _label in form.department_ids.choices]
     if form.validate_on_submit():
-        try:
-            hospital = services.create_hospital(**_hospital_values(form))
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        if created := saved(form, lambda: services.create_hospital(**_hospital_values(form))):
+            hospital = created.result
             flash(_("%(name)s added.", name=hospital.name), "success")
             return redirect(url_for("people.hospital", hospital_id=hospital.id))
     return render_template("people/hospital_form.html", form=form, hospital=None,
@@ -458,14 +427,7 @@ def hospital_edit(hospital_id: int):
     if request.method == "GET":
         form.department_ids.data = [d.id for d in hospital.departments]
     if form.validate_on_submit():
-        try:
-            services.update_hospital(hospital, **_hospital_values(form))
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
+        if saved(form, lambda: services.update_hospital(hospital, **_hospital_values(form)), _("Saved.")):
             return redirect(url_for("people.hospital", hospital_id=hospital.id))
     return render_template("people/hospital_form.html", form=form, hospital=hospital,
                            provinces=queries.provinces(user())), 422 if form.errors else 200
@@ -517,13 +479,8 @@ def _team_form(form: TeamForm, team: Team | None) -> TeamForm:
 def team_new():
     form = _team_form(TeamForm(), None)
     if form.validate_on_submit():
-        try:
-            team = services.create_team(name=form.name.data, hospital_ids=form.hospital_ids.data)
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        if created := saved(form, lambda: services.create_team(name=form.name.data, hospital_ids=form.hospital_ids.data)):
+            team = created.result
             flash(_("%(name)s created. Now add its five mentors.", name=team.name), "success")
             return redirect(url_for("people.team", team_id=team.id))
     return render_template("people/team_form.html", form=form, team=None), 422 if form.errors else 200
@@ -537,14 +494,8 @@ def team_edit(team_id: int):
     if request.method == "GET":
         form.hospital_ids.data = [h.id for h in team.hospitals]
     if form.validate_on_submit():
-        try:
-            services.update_team(team, name=form.name.data, hospital_ids=form.hospital_ids.data)
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
+        if saved(form, lambda: services.update_team(team, name=form.name.data, hospital_ids=form.hospital_ids.data),
+                 _("Saved.")):
             return redirect(url_for("people.team", team_id=team.id))
     return render_template("people/team_form.html", form=form, team=team), 422 if form.errors else 200
 
@@ -621,13 +572,8 @@ def mentor_new():
     if request.method == "GET":
         form.team_id.data = _int_arg("team")
     if form.validate_on_submit():
-        try:
-            mentor = services.create_mentor(**_mentor_values(form))
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        if created := saved(form, lambda: services.create_mentor(**_mentor_values(form))):
+            mentor = created.result
             flash(_("%(name)s added.", name=mentor.full_name), "success")
             _flash_mentor_warnings(mentor)
             return redirect(url_for("people.mentor", mentor_id=mentor.id))
@@ -640,14 +586,7 @@ def mentor_edit(mentor_id: int):
     mentor = queries.get_mentor_or_404(mentor_id, user(), action="edit")
     form = _mentor_form(MentorForm(obj=mentor))
     if form.validate_on_submit():
-        try:
-            services.update_mentor(mentor, **_mentor_values(form))
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
+        if saved(form, lambda: services.update_mentor(mentor, **_mentor_values(form)), _("Saved.")):
             _flash_mentor_warnings(mentor)
             return redirect(url_for("people.mentor", mentor_id=mentor.id))
     return render_template("people/mentor_form.html", form=form, mentor=mentor), 422 if form.errors else 200
@@ -659,15 +598,9 @@ def training_add(mentor_id: int):
     mentor = queries.get_mentor_or_404(mentor_id, user(), action="edit")
     form = TrainingForm()
     if form.validate_on_submit():
-        try:
-            services.add_training(mentor, title=form.title.data, course_date=form.course_date.data,
-                                  hours=float(form.hours.data), is_refresher=form.is_refresher.data)
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Course recorded in %(name)s's training log.", name=mentor.full_name), "success")
+        if saved(form, lambda: services.add_training(mentor, title=form.title.data, course_date=form.course_date.data,
+                                                     hours=float(form.hours.data), is_refresher=form.is_refresher.data),
+                 _("Course recorded in %(name)s's training log.", name=mentor.full_name)):
             return htmx_redirect(url_for("people.mentor", mentor_id=mentor.id, _anchor="training"))
     return render_page_or_fragment("people/training_page.html", "people/_training_form.html", status=422,
                                    form=form, mentor=mentor)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..auth.sessions import passive
 from ..core.clock import today
-from ..core.errors import RuleBroken, show_on_form
+from ..core.errors import RuleBroken, saved
 from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, render_page_or_fragment
@@ -81,15 +81,11 @@ def exports():
         form.date_to.data = today()
         form.date_from.data = today() - timedelta(days=90)
     if form.validate_on_submit():
-        try:
-            job = services.request_export(date_from=form.date_from.data, date_to=form.date_to.data,
-                                          hospital_ids=form.hospital_ids.data or [], signed_only=form.signed_only.data,
-                                          user=current_user._get_current_object())
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        asked = saved(form, lambda: services.request_export(
+            date_from=form.date_from.data, date_to=form.date_to.data, hospital_ids=form.hospital_ids.data or [],
+            signed_only=form.signed_only.data, user=current_user._get_current_object()))
+        if asked:
+            job = asked.result
             runner.start_in_background(job.id)
             flash(_("Export asked for: the zip is being built. This page shows its progress."), "success")
             return htmx_redirect(url_for("reports.export", job_id=job.id))

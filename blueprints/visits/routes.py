@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core.clock import today
-from ..core.errors import RuleBroken, show_on_form
+from ..core.errors import RuleBroken, saved
 from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
@@ -213,16 +213,11 @@ def visit_new():
         if request.args.get("start"):
             form.start_date.data = date.fromisoformat(request.args["start"]) if _is_iso(request.args["start"]) else None
     if form.validate_on_submit():
-        try:
-            visit = services.create_visit(hospital_id=form.hospital_id.data, team_id=form.team_id.data,
-                                          start_date=form.start_date.data, days=form.days.data, notes=form.notes.data or "")
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Visit planned."), "success")
-            return redirect(url_for("visits.visit", visit_id=visit.id))
+        planned = saved(form, lambda: services.create_visit(
+            hospital_id=form.hospital_id.data, team_id=form.team_id.data, start_date=form.start_date.data,
+            days=form.days.data, notes=form.notes.data or ""), _("Visit planned."))
+        if planned:
+            return redirect(url_for("visits.visit", visit_id=planned.result.id))
     return render_template("visits/visit_form.html", form=form, visit=None, clashes=_form_clashes(form), **LABELS), \
         422 if form.errors else 200
 
@@ -270,15 +265,10 @@ def visit_edit(visit_id: int):
     if request.method == "GET":
         form.version.data = visit.version
     if form.validate_on_submit():
-        try:
-            services.update_visit(visit, hospital_id=form.hospital_id.data, team_id=form.team_id.data, start_date=form.start_date.data,
-                                  days=form.days.data, notes=form.notes.data or "", version=form.version.data)
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Visit saved."), "success")
+        done = saved(form, lambda: services.update_visit(
+            visit, hospital_id=form.hospital_id.data, team_id=form.team_id.data, start_date=form.start_date.data,
+            days=form.days.data, notes=form.notes.data or "", version=form.version.data), _("Visit saved."))
+        if done:
             return redirect(url_for("visits.visit", visit_id=visit.id))
     return render_template("visits/visit_form.html", form=form, visit=visit, clashes=_form_clashes(form, visit.id), **LABELS), \
         422 if form.errors else 200
@@ -300,14 +290,10 @@ def visit_status(visit_id: int):
     visit = queries.get_visit_or_404(visit_id, user(), action="edit")
     form = StatusForm()
     if form.validate_on_submit():
-        try:
-            new_visit = services.change_status(visit, form.status.data, reason=form.reason.data or "",
-                                               new_start_date=form.new_start_date.data, version=form.version.data)
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        changed = saved(form, lambda: services.change_status(visit, form.status.data, reason=form.reason.data or "",
+                                                             new_start_date=form.new_start_date.data, version=form.version.data))
+        if changed:
+            new_visit = changed.result
             if new_visit is not None:
                 flash(_("Visit postponed; the new visit is planned and the team is told."), "success")
                 return htmx_redirect(url_for("visits.visit", visit_id=new_visit.id))
@@ -432,14 +418,9 @@ def holidays():
     """The public holidays the planner and the clash check avoid (a setting coordinators keep)."""
     form = HolidayForm()
     if form.validate_on_submit():
-        try:
-            services.add_holiday(name=form.name.data, month=form.month.data, day=form.day.data, year=form.year.data)
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Holiday added; the planner avoids it from now on."), "success")
+        if saved(form, lambda: services.add_holiday(name=form.name.data, month=form.month.data, day=form.day.data,
+                                                    year=form.year.data),
+                 _("Holiday added; the planner avoids it from now on.")):
             return redirect(url_for("visits.holidays"))
     rows = db.session.scalars(queries.holiday_list()).all()
     return render_template("visits/holidays.html", form=form, holidays=rows, empty_form=EmptyForm()), 422 if form.errors else 200

@@ -212,31 +212,35 @@ def hospital_history(hospital_id: int, item_id: int | None = None) -> dict[int, 
     return history
 
 
-def hospital_counts(hospital_id: int) -> dict[int, list[tuple]]:
-    """What one hospital's page needs of its history, per item, newest first: (date, available, functional).
-    Fewer columns than `hospital_history` (no reason, note or ids): 1,700 rows nationally, each converted."""
+def hospital_counts(hospital_id: int) -> tuple[dict[int, list[tuple[date, int]]], dict[int, int]]:
+    """What one hospital's page needs of its history: per item its (date, functional) pairs oldest first (the
+    trend line's order), and the available count of its newest check. Fewer columns than `hospital_history` (no
+    reason, note or ids) and plain rows: 1,700 counts nationally, each looked at once."""
     query = (
         select(EquipmentCount.item_id, EquipmentCheck.check_date, EquipmentCount.available, EquipmentCount.functional)
         .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
         .where(EquipmentCheck.hospital_id == hospital_id)
-        .order_by(EquipmentCheck.check_date.desc(), EquipmentCheck.id.desc())
+        .order_by(EquipmentCheck.check_date, EquipmentCheck.id)
     )
-    history = defaultdict(list)
-    for item, on, available, functional in db.session.connection().execute(query).all():
-        history[item].append((on, available, functional))
-    return history
+    history: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    available: dict[int, int] = {}
+    for item, on, count, functional in db.session.connection().execute(query).all():
+        history[item].append((on, functional))
+        available[item] = count  # oldest first: the newest check's count is the one left
+    return history, available
 
 
-def cells_from_history(items: list[tuple], history: dict[int, list[tuple]]) -> dict[int, Cell]:
-    """The current cell of each item from its history (newest first), with how long the gap has lasted."""
+def cells_from_history(items: list[tuple], history: dict[int, list[tuple[date, int]]], available: dict[int, int]) -> dict[int, Cell]:
+    """The current cell of each item from `hospital_counts` (oldest first), with how long the gap has lasted."""
     cells = {}
     for item, required in items:
-        rows = history.get(item.id, [])
-        if not rows:
+        pairs = history.get(item.id)
+        if not pairs:
             cells[item.id] = Cell(required=required)
             continue
-        since, checks = gap_run(((r[0], r[2]) for r in rows), required)
-        cells[item.id] = Cell(required=required, available=rows[0][1], functional=rows[0][2], checked_on=rows[0][0],
+        since, checks = gap_run(reversed(pairs), required)
+        checked_on, functional = pairs[-1]
+        cells[item.id] = Cell(required=required, available=available[item.id], functional=functional, checked_on=checked_on,
                               gap_since=since, gap_checks=checks)
     return cells
 

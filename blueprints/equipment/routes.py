@@ -24,6 +24,7 @@ from . import queries, services
 from .charts import line_points, trend_points, trend_svg
 from .forms import REASON_LABELS, WARD_LABELS, CountForm, ItemForm, NormForm, StartCheckForm
 from .gaps import gap_run
+from .hospital_html import checklist_body, gap_list
 from .matrix_html import gap_sentence as _gap_sentence
 from .matrix_html import gap_sentence_parts, matrix_body
 from .models import EquipmentItem
@@ -98,28 +99,29 @@ class ChecklistRow(NamedTuple):
 def hospital(hospital_id: int):
     hospital = queries.get_hospital_or_404(hospital_id, user())
     items = queries.items_for(hospital.id)
-    history = queries.hospital_counts(hospital.id)
-    cells = queries.cells_from_history(items, history)
+    history, available = queries.hospital_counts(hospital.id)
+    cells = queries.cells_from_history(items, history, available)
     # Worked out once per row here rather than in the template (60 rows nationally): the item's name in the
-    # reader's language, its history link, and its trend line as SVG markup.
+    # reader's language, its history link, and its trend line as SVG markup (coordinates shared through `memo`).
     label, parts = _("%(item)s: functional count at each check"), gap_sentence_parts()
     working = _("%(f)s of %(r)s required working")
     history_url = url_for("equipment.item_history", hospital_id=hospital.id, item_id=0)[:-1]
-    names = {item.id: item.display_name for item, _r in items}
-    rows = [ChecklistRow(item, names[item.id], required, cells[item.id], f"{history_url}{item.id}",
-                         trend_svg(trend_points([(r[0], r[2]) for r in reversed(history.get(item.id, []))], required),
-                                   label % {"item": names[item.id]}))
-            for item, required in items]
+    memo: dict = {}
+    rows = []
+    for item, required in items:
+        name = item.display_name
+        rows.append(ChecklistRow(item, name, required, cells[item.id], f"{history_url}{item.id}",
+                                 trend_svg(trend_points(history.get(item.id, ()), required, memo=memo), label % {"item": name})))
     checks = [{"check": c, "rows": n} for c, n in db.session.execute(queries.hospital_checks(hospital.id))]
     visit = queries.current_team_visit(user(), hospital.id, today())
     can_start = current_user.role in (COORDINATOR, HOSPITAL_ADMIN)
+    gaps = sorted(((row, _gap_sentence(row.cell, row.name, hospital.name, parts),
+                    working % {"f": row.cell.functional, "r": row.cell.required}) for row in rows if row.cell.gap),
+                  key=lambda gap: (not gap[0].item.critical, gap[0].cell.gap_since or date.max))
     return render_template(
-        "equipment/hospital.html", hospital=hospital, rows=rows, checks=checks,
-        ward_labels=WARD_LABELS, visit=visit, can_start=can_start,
+        "equipment/hospital.html", hospital=hospital, checks=checks, visit=visit, can_start=can_start,
         start_form=StartCheckForm(formdata=None, check_date=today()), empty_form=EmptyForm(),
-        gaps=sorted(((row, _gap_sentence(row.cell, row.name, hospital.name, parts),
-                      working % {"f": row.cell.functional, "r": row.cell.required}) for row in rows if row.cell.gap),
-                    key=lambda gap: (not gap[0].item.critical, gap[0].cell.gap_since or date.max)),
+        gaps=gap_list(gaps), checklist=checklist_body(rows, WARD_LABELS),
     )
 
 

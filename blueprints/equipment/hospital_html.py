@@ -1,0 +1,71 @@
+"""One hospital's equipment page: its "Gaps now" list and its checklist table body, written in Python as the gap
+matrix's body is (matrix_html.py): 60 rows nationally, each with seven cells and a trend line, where a Jinja loop
+(an attribute lookup, an `if` and an escape per value) cost more than reading the counts.
+
+Every translated string is looked up once per request, each date formatted once, each row one f-string. The
+markup is what equipment/hospital.html wrote, character for character: the item's name linking to its history,
+a critical badge, required / available / functional, the gap as a word and a colour class, the last count's
+date and the trend line (or why there is none). Every text from the database or a catalogue goes through
+escape(); the rest are ints, fixed class names, URLs built by url_for and the SVG of charts.trend_svg."""
+
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from ..core.formatting import format_day
+
+DASH = "—"
+
+
+def _days():
+    """format_day, each date written once per request (it looks the language up on every call)."""
+    days: dict = {}
+
+    def day(value) -> str:
+        text = days.get(value)
+        if text is None:
+            text = days[value] = str(escape(format_day(value)))
+        return text
+
+    return day
+
+
+def gap_list(gaps: list[tuple]) -> Markup:
+    """The <li> items of "Gaps now": (row, sentence, working) triples, worst first."""
+    badge = f'<span class="badge overdue">{escape(_("critical"))}</span> '
+    return Markup("".join([
+        f'\n  <li class="sev-{row.cell.severity}">{badge if row.item.critical else ""}\n'
+        f'    <a href="{row.href}">{escape(sentence)}</a>\n'
+        f'    <span class="muted small">({escape(working)})</span></li>\n'
+        for row, sentence, working in gaps
+    ]))
+
+
+def checklist_body(rows: list, ward_labels: dict) -> Markup:
+    """The <tr> rows of the "Current checklist" table's <tbody>, a group header row before each ward's items."""
+    badge = f' <span class="badge overdue">{escape(_("critical"))}</span>'
+    not_checked, one_count = escape(_("not checked")), escape(_("one count so far"))
+    no_trend = f'<span class="muted small">{DASH}</span>'
+    one_trend = f'<span class="muted small">{one_count}</span>'
+    day = _days()
+    out, ward = [], None
+    for row in rows:
+        item, cell = row.item, row.cell
+        if item.ward != ward:
+            ward = item.ward
+            out.append(f'\n    <tr class="group"><th scope="colgroup" colspan="7">{escape(ward_labels[ward])}</th></tr>')
+        functional = cell.functional
+        if functional is None:
+            state = not_checked
+        else:
+            state = cell.gap or "✓ 0"
+        checked_on = cell.checked_on
+        trend = row.trend or (one_trend if checked_on else no_trend)
+        out.append(
+            f'\n    <tr>\n      <th scope="row"><a href="{row.href}">{escape(row.name)}</a>{badge if item.critical else ""}</th>'
+            f'\n      <td class="num">{row.required}</td>'
+            f'\n      <td class="num">{DASH if cell.available is None else cell.available}</td>'
+            f'\n      <td class="num">{DASH if functional is None else functional}</td>'
+            f'\n      <td class="num sev sev-{cell.severity}">{state}</td>'
+            f'\n      <td>{day(checked_on) if checked_on else DASH}</td>'
+            f'\n      <td>{trend}</td>\n    </tr>')
+    return Markup("".join(out))

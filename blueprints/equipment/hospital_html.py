@@ -1,4 +1,4 @@
-"""One hospital's equipment page: its "Gaps now" list and its checklist table body, written in Python as the gap
+"""One hospital's equipment page: its "Recent checks" and "Gaps now" lists and its checklist table body, written in Python as the gap
 matrix's body is (matrix_html.py): 60 rows nationally, each with seven cells and a trend line, where a Jinja loop
 (an attribute lookup, an `if` and an escape per value) cost more than reading the counts.
 
@@ -6,8 +6,10 @@ Every translated string is looked up once per request, each date formatted once,
 markup is what equipment/hospital.html wrote, character for character: the item's name linking to its history,
 a critical badge, required / available / functional, the gap as a word and a colour class, the last count's
 date and the trend line (or why there is none). Every text from the database or a catalogue goes through
-escape(); the rest are ints, fixed class names, URLs built by url_for and the SVG of charts.trend_svg."""
+escape(); the rest are ints, fixed class names, URLs built by url_for and the SVG of charts.trend_svg.
+The "Recent checks" list too: twelve rows, but each had a url_for and three translations."""
 
+from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -27,6 +29,21 @@ def _days():
         return text
 
     return day
+
+
+def recent_checks(checks) -> Markup:
+    """The <li> items of "Recent checks": (check, number of counted items) pairs, newest first."""
+    check_url = url_for("equipment.check", check_id=0)[:-1]
+    visit, hospital, items = escape(_("visit")), escape(_("hospital")), _("%(n)s items")
+    complete = f'<span class="badge ok">{escape(_("complete"))}</span>'
+    in_progress = f'<span class="badge due">{escape(_("in progress"))}</span>'
+    day = _days()
+    return Markup("".join([
+        f'\n    <li><a href="{check_url}{check.id}">{day(check.check_date)}</a>'
+        f'\n      <span class="muted small">{visit if check.visit_id else hospital} · {escape(items % {"n": rows})}</span>'
+        f'\n      {complete if check.is_complete else in_progress}</li>\n  '
+        for check, rows in checks
+    ]))
 
 
 def gap_list(gaps: list[tuple]) -> Markup:

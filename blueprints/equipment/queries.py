@@ -184,12 +184,13 @@ def previous_counts(check: EquipmentCheck) -> dict[int, tuple[EquipmentCount, da
 
 
 def hospital_checks(hospital_id: int, limit: int = 12) -> Select:
+    """A hospital's last checks, newest first, each with its number of counted items (no relationship is loaded:
+    the hospital page and the dashboard read the check's own columns)."""
     return (
         select(EquipmentCheck, func.count(EquipmentCount.id))
         .outerjoin(EquipmentCount, EquipmentCount.check_id == EquipmentCheck.id)
         .where(EquipmentCheck.hospital_id == hospital_id)
         .group_by(EquipmentCheck.id)
-        .options(joinedload(EquipmentCheck.visit), joinedload(EquipmentCheck.checked_by))
         .order_by(EquipmentCheck.check_date.desc(), EquipmentCheck.id.desc())
         .limit(limit)
     )

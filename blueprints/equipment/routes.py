@@ -24,7 +24,7 @@ from . import queries, services
 from .charts import line_points, trend_points, trend_svg
 from .forms import REASON_LABELS, WARD_LABELS, CountForm, ItemForm, NormForm, StartCheckForm
 from .gaps import gap_run
-from .hospital_html import checklist_body, gap_list
+from .hospital_html import checklist_body, gap_list, recent_checks
 from .matrix_html import gap_sentence as _gap_sentence
 from .matrix_html import gap_sentence_parts, matrix_body
 from .models import EquipmentItem
@@ -112,7 +112,7 @@ def hospital(hospital_id: int):
         name = item.display_name
         rows.append(ChecklistRow(item, name, required, cells[item.id], f"{history_url}{item.id}",
                                  trend_svg(trend_points(history.get(item.id, ()), required, memo=memo), label % {"item": name})))
-    checks = [{"check": c, "rows": n} for c, n in db.session.execute(queries.hospital_checks(hospital.id))]
+    checks = recent_checks(db.session.execute(queries.hospital_checks(hospital.id)))
     visit = queries.current_team_visit(user(), hospital.id, today())
     can_start = current_user.role in (COORDINATOR, HOSPITAL_ADMIN)
     gaps = sorted(((row, _gap_sentence(row.cell, row.name, hospital.name, parts),

@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, String, and_, case, cast, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
@@ -13,7 +13,7 @@ from ..core.extensions import db
 from ..people.models import Hospital, Mentor
 from ..people.queries import team_hospital_ids
 from ..visits.models import Visit
-from .gaps import Cell, gap_run
+from .gaps import Cell
 from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus
 
 ACTIVE_VISIT_STATUSES = ("planned", "confirmed", "held")
@@ -213,37 +213,44 @@ def hospital_history(hospital_id: int, item_id: int | None = None) -> dict[int, 
     return history
 
 
-def hospital_counts(hospital_id: int) -> tuple[dict[int, list[tuple[date, int]]], dict[int, int]]:
-    """What one hospital's page needs of its history: per item its (date, functional) pairs oldest first (the
-    trend line's order), and the available count of its newest check. Fewer columns than `hospital_history` (no
-    reason, note or ids) and plain rows: 1,700 counts nationally, each looked at once."""
+def hospital_items(hospital_id: int) -> list:
+    """One hospital's page: its active items in checklist order, each with the quantity required there and its
+    current state from the maintained status row (last count, gap start and length; None where never counted).
+    Plain rows (id, ward, name, name_translations, critical, required, available, functional, checked_on,
+    gap_since, gap_checks): one query, no ORM objects, no per-count work."""
+    status = EquipmentStatus
     query = (
-        select(EquipmentCount.item_id, EquipmentCheck.check_date, EquipmentCount.available, EquipmentCount.functional)
-        .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
+        select(EquipmentItem.id, EquipmentItem.ward, EquipmentItem.name, EquipmentItem.name_translations, EquipmentItem.critical,
+               func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity).label("required"),
+               status.available, status.functional, status.checked_on, status.gap_since, status.gap_checks)
+        .outerjoin(EquipmentNorm, and_(EquipmentNorm.item_id == EquipmentItem.id, EquipmentNorm.hospital_id == hospital_id))
+        .outerjoin(status, and_(status.item_id == EquipmentItem.id, status.hospital_id == hospital_id))
+        .where(EquipmentItem.retired.is_(False))
+        .order_by(EquipmentItem.ward, EquipmentItem.position, EquipmentItem.name)
+    )
+    return db.session.connection().execute(query).all()
+
+
+def hospital_trends(hospital_id: int) -> dict[int, list[tuple[date, int]]]:
+    """Every item's (date, functional) pairs at one hospital, oldest first: what its trend line draws.
+
+    Grouped by check in SQL, one row per check holding "item:functional,item:functional,…" (order within
+    a check does not matter, each pair names its item): 30 rows nationally instead of 1,700 counts, each
+    row a date to convert; the pairs are split in Python."""
+    pair = cast(EquipmentCount.item_id, String) + ":" + cast(EquipmentCount.functional, String)
+    query = (
+        select(EquipmentCheck.check_date, func.aggregate_strings(pair, ","))
+        .join(EquipmentCount, EquipmentCount.check_id == EquipmentCheck.id)
         .where(EquipmentCheck.hospital_id == hospital_id)
+        .group_by(EquipmentCheck.id, EquipmentCheck.check_date)
         .order_by(EquipmentCheck.check_date, EquipmentCheck.id)
     )
-    history: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    available: dict[int, int] = {}
-    for item, on, count, functional in db.session.connection().execute(query).all():
-        history[item].append((on, functional))
-        available[item] = count  # oldest first: the newest check's count is the one left
-    return history, available
-
-
-def cells_from_history(items: list[tuple], history: dict[int, list[tuple[date, int]]], available: dict[int, int]) -> dict[int, Cell]:
-    """The current cell of each item from `hospital_counts` (oldest first), with how long the gap has lasted."""
-    cells = {}
-    for item, required in items:
-        pairs = history.get(item.id)
-        if not pairs:
-            cells[item.id] = Cell(required=required)
-            continue
-        since, checks = gap_run(reversed(pairs), required)
-        checked_on, functional = pairs[-1]
-        cells[item.id] = Cell(required=required, available=available[item.id], functional=functional, checked_on=checked_on,
-                              gap_since=since, gap_checks=checks)
-    return cells
+    trends: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for checked_on, pairs in db.session.connection().execute(query).all():
+        for text in pairs.split(","):
+            item, functional = text.split(":")
+            trends[int(item)].append((checked_on, int(functional)))
+    return trends
 
 
 # --- the matrix --------------------------------------------------------------------------------

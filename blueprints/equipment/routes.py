@@ -15,6 +15,7 @@ from ..core.errors import RuleBroken, show_on_form
 from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, render_page_or_fragment
+from ..core.i18n import current_language, localized_name
 from ..core.permissions import allow
 from ..people.forms import select_choices
 from ..people.models import Hospital
@@ -23,7 +24,7 @@ from ..reports.routes import safe_name
 from . import queries, services
 from .charts import line_points, trend_points, trend_svg
 from .forms import REASON_LABELS, WARD_LABELS, CountForm, ItemForm, NormForm, StartCheckForm
-from .gaps import gap_run
+from .gaps import Cell, gap_run
 from .hospital_html import checklist_body, gap_list, recent_checks
 from .matrix_html import gap_sentence as _gap_sentence
 from .matrix_html import gap_sentence_parts, matrix_body
@@ -86,7 +87,7 @@ def matrix_csv():
 class ChecklistRow(NamedTuple):
     """One item on a hospital's page, worked out in the route (a tuple: attribute lookups in Jinja are direct)."""
 
-    item: EquipmentItem
+    item: object         # a row of queries.hospital_items: id, ward, critical, …
     name: str            # in the reader's language
     required: int
     cell: object         # gaps.Cell
@@ -98,20 +99,21 @@ class ChecklistRow(NamedTuple):
 @allow(*READERS)
 def hospital(hospital_id: int):
     hospital = queries.get_hospital_or_404(hospital_id, user())
-    items = queries.items_for(hospital.id)
-    history, available = queries.hospital_counts(hospital.id)
-    cells = queries.cells_from_history(items, history, available)
+    items = queries.hospital_items(hospital.id)
+    trends = queries.hospital_trends(hospital.id)
     # Worked out once per row here rather than in the template (60 rows nationally): the item's name in the
-    # reader's language, its history link, and its trend line as SVG markup (coordinates shared through `memo`).
+    # reader's language, its current cell, its history link, and its trend line as SVG markup (coordinates
+    # shared through `memo`).
     label, parts = _("%(item)s: functional count at each check"), gap_sentence_parts()
     working = _("%(f)s of %(r)s required working")
     history_url = url_for("equipment.item_history", hospital_id=hospital.id, item_id=0)[:-1]
-    memo: dict = {}
+    language, memo = current_language(), {}
     rows = []
-    for item, required in items:
-        name = item.display_name
-        rows.append(ChecklistRow(item, name, required, cells[item.id], f"{history_url}{item.id}",
-                                 trend_svg(trend_points(history.get(item.id, ()), required, memo=memo), label % {"item": name})))
+    for item in items:
+        name, required = localized_name(item.name, item.name_translations, language), item.required
+        cell = Cell(required, item.available, item.functional, item.checked_on, item.gap_since, item.gap_checks or 0)
+        rows.append(ChecklistRow(item, name, required, cell, f"{history_url}{item.id}",
+                                 trend_svg(trend_points(trends.get(item.id, ()), required, memo=memo), label % {"item": name})))
     checks = recent_checks(db.session.execute(queries.hospital_checks(hospital.id)))
     visit = queries.current_team_visit(user(), hospital.id, today())
     can_start = current_user.role in (COORDINATOR, HOSPITAL_ADMIN)

@@ -88,6 +88,24 @@ def test_each_matrix_cell_says_its_gap_once_without_a_title_and_names_are_escape
     assert f'<a href="/equipment/hospitals/{w["nemba"].id}">Nemba &lt;b&gt;' in body
 
 
+def test_the_hospital_page_escapes_item_and_hospital_names(client, w):
+    """The hospital page's checklist rows and gap list are written in Python (hospital_html.py): names from the
+    database and the catalogue must still come out escaped, in the row, the gap sentence and the trend's label."""
+    w["nemba"].name = "Nemba <b>&</b>"
+    cpap = item("Bubble CPAP")
+    cpap.name = "CPAP <i>\"x\"</i>"
+    make_check(w["nemba"], today() - timedelta(days=90), {cpap.name: (1, 1)})
+    make_check(w["nemba"], today() - timedelta(days=30), {cpap.name: (0, 0)})
+    login(client, w["admin"])
+    page = client.get(f"/equipment/hospitals/{w['nemba'].id}").data.decode()
+    main = page.split("<main", 1)[1]
+    assert "<b>" not in main and "<i>" not in main
+    href = f'href="/equipment/hospitals/{w["nemba"].id}/items/{cpap.id}"'
+    assert f'<th scope="row"><a {href}>CPAP &lt;i&gt;&#34;x&#34;&lt;/i&gt;</a> <span class="badge overdue">critical</span></th>' in main
+    assert f"<a {href}>no functional CPAP &lt;i&gt;&#34;x&#34;&lt;/i&gt; at Nemba &lt;b&gt;&amp;&lt;/b&gt; since" in main
+    assert 'aria-label="CPAP &lt;i&gt;&#34;x&#34;&lt;/i&gt;: functional count at each check"' in main
+
+
 def test_a_retired_item_leaves_the_matrix_and_keeps_its_history(client, w):
     make_check(w["nemba"], today(), {"Bubble CPAP": (0, 0)})
     cpap = item("Bubble CPAP")

@@ -3,9 +3,10 @@ the PDF report all start from `hospital_scope`, so none of them can show a hospi
 
 from collections import defaultdict
 from datetime import date
+from functools import cache
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, String, and_, case, cast, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, case, cast, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
@@ -213,13 +214,11 @@ def hospital_history(hospital_id: int, item_id: int | None = None) -> dict[int, 
     return history
 
 
-def hospital_items(hospital_id: int) -> list:
-    """One hospital's page: its active items in checklist order, each with the quantity required there and its
-    current state from the maintained status row (last count, gap start and length; None where never counted).
-    Plain rows (id, ward, name, name_translations, critical, required, available, functional, checked_on,
-    gap_since, gap_checks): one query, no ORM objects, no per-count work."""
-    status = EquipmentStatus
-    query = (
+@cache
+def _hospital_items_statement() -> Select:
+    """hospital_items' statement, built once with a bind parameter (hospital_id)."""
+    status, hospital_id = EquipmentStatus, bindparam("hospital_id")
+    return (
         select(EquipmentItem.id, EquipmentItem.ward, EquipmentItem.name, EquipmentItem.name_translations, EquipmentItem.critical,
                func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity).label("required"),
                status.available, status.functional, status.checked_on, status.gap_since, status.gap_checks)
@@ -228,7 +227,27 @@ def hospital_items(hospital_id: int) -> list:
         .where(EquipmentItem.retired.is_(False))
         .order_by(EquipmentItem.ward, EquipmentItem.position, EquipmentItem.name)
     )
-    return db.session.connection().execute(query).all()
+
+
+def hospital_items(hospital_id: int) -> list:
+    """One hospital's page: its active items in checklist order, each with the quantity required there and its
+    current state from the maintained status row (last count, gap start and length; None where never counted).
+    Plain rows (id, ward, name, name_translations, critical, required, available, functional, checked_on,
+    gap_since, gap_checks): one query, no ORM objects, no per-count work."""
+    return db.session.connection().execute(_hospital_items_statement(), {"hospital_id": hospital_id}).all()
+
+
+@cache
+def _hospital_trends_statement() -> Select:
+    """hospital_trends' statement, built once with a bind parameter (hospital_id)."""
+    pair = cast(EquipmentCount.item_id, String) + ":" + cast(EquipmentCount.functional, String)
+    return (
+        select(EquipmentCheck.check_date, func.aggregate_strings(pair, ","))
+        .join(EquipmentCount, EquipmentCount.check_id == EquipmentCheck.id)
+        .where(EquipmentCheck.hospital_id == bindparam("hospital_id"))
+        .group_by(EquipmentCheck.id, EquipmentCheck.check_date)
+        .order_by(EquipmentCheck.check_date, EquipmentCheck.id)
+    )
 
 
 def hospital_trends(hospital_id: int) -> dict[int, list[tuple[date, int]]]:
@@ -236,21 +255,13 @@ def hospital_trends(hospital_id: int) -> dict[int, list[tuple[date, int]]]:
 
     Grouped by check in SQL, one row per check holding "item:functional,item:functional,…" (order within
     a check does not matter, each pair names its item): 30 rows nationally instead of 1,700 counts, each
-    row a date to convert; the pairs are split in Python."""
-    pair = cast(EquipmentCount.item_id, String) + ":" + cast(EquipmentCount.functional, String)
-    query = (
-        select(EquipmentCheck.check_date, func.aggregate_strings(pair, ","))
-        .join(EquipmentCount, EquipmentCount.check_id == EquipmentCheck.id)
-        .where(EquipmentCheck.hospital_id == hospital_id)
-        .group_by(EquipmentCheck.id, EquipmentCheck.check_date)
-        .order_by(EquipmentCheck.check_date, EquipmentCheck.id)
-    )
-    trends: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    for checked_on, pairs in db.session.connection().execute(query).all():
-        for text in pairs.split(","):
-            item, functional = text.split(":")
-            trends[int(item)].append((checked_on, int(functional)))
-    return trends
+    row a date to convert; the pairs are split in Python, one split per check."""
+    trends: dict[str, list[tuple[date, int]]] = defaultdict(list)
+    for checked_on, pairs in db.session.connection().execute(_hospital_trends_statement(), {"hospital_id": hospital_id}).all():
+        values = pairs.replace(":", ",").split(",")  # item, functional, item, functional, …
+        for item, functional in zip(values[::2], values[1::2], strict=True):
+            trends[item].append((checked_on, int(functional)))
+    return {int(item): pairs for item, pairs in trends.items()}
 
 
 # --- the matrix --------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def _days():
 
 
 def recent_checks(checks) -> Markup:
-    """The <li> items of "Recent checks": (check, number of counted items) pairs, newest first."""
+    """The <li> items of "Recent checks": rows of queries.hospital_checks, newest first."""
     check_url = url_for("equipment.check", check_id=0)[:-1]
     visit, hospital, items = escape(_("visit")), escape(_("hospital")), _("%(n)s items")
     complete = f'<span class="badge ok">{escape(_("complete"))}</span>'
@@ -40,9 +40,9 @@ def recent_checks(checks) -> Markup:
     day = _days()
     return Markup("".join([
         f'\n    <li><a href="{check_url}{check.id}">{day(check.check_date)}</a>'
-        f'\n      <span class="muted small">{visit if check.visit_id else hospital} · {escape(items % {"n": rows})}</span>'
-        f'\n      {complete if check.is_complete else in_progress}</li>\n  '
-        for check, rows in checks
+        f'\n      <span class="muted small">{visit if check.visit_id else hospital} · {escape(items % {"n": check.rows})}</span>'
+        f'\n      {in_progress if check.completed_at is None else complete}</li>\n  '
+        for check in checks
     ]))
 
 

@@ -184,17 +184,24 @@ def previous_counts(check: EquipmentCheck) -> dict[int, tuple[EquipmentCount, da
     return {row.item_id: (row, checked_on) for row, checked_on in rows}
 
 
-def hospital_checks(hospital_id: int, limit: int = 12) -> Select:
-    """A hospital's last checks, newest first, each with its number of counted items (no relationship is loaded:
-    the hospital page and the dashboard read the check's own columns)."""
+@cache
+def _hospital_checks_statement(limit: int) -> Select:
+    """hospital_checks' statement, built once per limit with a bind parameter (hospital_id). The checks come
+    newest first from the (hospital, date) index and each one's counted items are counted for those checks only."""
+    counted = select(func.count(EquipmentCount.id)).where(EquipmentCount.check_id == EquipmentCheck.id).scalar_subquery()
     return (
-        select(EquipmentCheck, func.count(EquipmentCount.id))
-        .outerjoin(EquipmentCount, EquipmentCount.check_id == EquipmentCheck.id)
-        .where(EquipmentCheck.hospital_id == hospital_id)
-        .group_by(EquipmentCheck.id)
+        select(EquipmentCheck.id, EquipmentCheck.check_date, EquipmentCheck.visit_id, EquipmentCheck.completed_at,
+               counted.label("rows"))
+        .where(EquipmentCheck.hospital_id == bindparam("hospital_id"))
         .order_by(EquipmentCheck.check_date.desc(), EquipmentCheck.id.desc())
         .limit(limit)
     )
+
+
+def hospital_checks(hospital_id: int, limit: int = 12) -> list:
+    """A hospital's last checks, newest first, as plain rows (id, check_date, visit_id, completed_at, rows: the
+    number of items counted)."""
+    return db.session.connection().execute(_hospital_checks_statement(limit), {"hospital_id": hospital_id}).all()
 
 
 def hospital_history(hospital_id: int, item_id: int | None = None) -> dict[int, list[tuple]]:

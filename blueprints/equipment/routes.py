@@ -114,7 +114,7 @@ def hospital(hospital_id: int):
         cell = Cell(required, item.available, item.functional, item.checked_on, item.gap_since, item.gap_checks or 0)
         rows.append(ChecklistRow(item, name, required, cell, f"{history_url}{item.id}",
                                  trend_svg(trend_points(trends.get(item.id, ()), required, memo=memo), label % {"item": name})))
-    checks = recent_checks(db.session.execute(queries.hospital_checks(hospital.id)))
+    checks = recent_checks(queries.hospital_checks(hospital.id))
     visit = queries.current_team_visit(user(), hospital.id, today())
     can_start = current_user.role in (COORDINATOR, HOSPITAL_ADMIN)
     gaps = sorted(((row, _gap_sentence(row.cell, row.name, hospital.name, parts),

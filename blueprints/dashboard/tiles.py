@@ -318,7 +318,7 @@ def load_transfers(filters: Filters, user: User, today: date) -> dict:
 def load_equipment_due(filters: Filters, user: User, today: date) -> dict:
     data = equipment_queries.matrix(user)
     row = next((r for r in data["rows"] if r["hospital"].id == user.hospital_id), None)
-    last = next(iter(equipment_queries.hospital_checks(user.hospital_id, limit=1)), None)
+    last = (equipment_queries.hospital_checks(user.hospital_id, limit=1) or [None])[0]
     gaps = [(item, cell) for item, cell in zip(data["items"], row["cells"], strict=True) if cell is not None and cell.gap] if row else []
     gaps.sort(key=lambda pair: (not pair[0].critical, pair[0].ward, pair[0].name))
     last_date = last.check_date if last else None

@@ -122,7 +122,9 @@ def hospital(hospital_id: int):
                   key=lambda gap: (not gap[0].item.critical, gap[0].cell.gap_since or date.max))
     return render_template(
         "equipment/hospital.html", hospital=hospital, checks=checks, visit=visit, can_start=can_start,
-        start_form=StartCheckForm(formdata=None, check_date=today()), empty_form=EmptyForm(),
+        # only the form the page shows: a mentor's visit checklist, else a coordinator's or administrator's check
+        start_form=StartCheckForm(formdata=None, check_date=today()) if can_start and not visit else None,
+        empty_form=EmptyForm() if visit else None,
         gaps=gap_list(gaps), checklist=checklist_body(rows, WARD_LABELS),
     )
 

@@ -1,6 +1,6 @@
-"""One hospital's equipment page: its "Recent checks" and "Gaps now" lists and its checklist table body, written in Python as the gap
-matrix's body is (matrix_html.py): 60 rows nationally, each with seven cells and a trend line, where a Jinja loop
-(an attribute lookup, an `if` and an escape per value) cost more than reading the counts.
+"""One hospital's equipment page: its "Recent checks" and "Gaps now" lists and its checklist table body, written
+in Python as the gap matrix's body is (matrix_html.py): 60 rows nationally, each with seven cells and a trend line,
+where a Jinja loop (an attribute lookup, an `if` and an escape per value) cost more than reading the counts.
 
 Every translated string is looked up once per request, each date formatted once, each row one f-string. The
 markup is what equipment/hospital.html wrote, character for character: the item's name linking to its history,
@@ -13,22 +13,9 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from ..core.formatting import format_day
+from .matrix_html import day_formatter
 
 DASH = "—"
-
-
-def _days():
-    """format_day, each date written once per request (it looks the language up on every call)."""
-    days: dict = {}
-
-    def day(value) -> str:
-        text = days.get(value)
-        if text is None:
-            text = days[value] = str(escape(format_day(value)))
-        return text
-
-    return day
 
 
 def recent_checks(checks) -> Markup:
@@ -37,9 +24,9 @@ def recent_checks(checks) -> Markup:
     visit, hospital, items = escape(_("visit")), escape(_("hospital")), _("%(n)s items")
     complete = f'<span class="badge ok">{escape(_("complete"))}</span>'
     in_progress = f'<span class="badge due">{escape(_("in progress"))}</span>'
-    day = _days()
+    day = day_formatter()
     return Markup("".join([
-        f'\n    <li><a href="{check_url}{check.id}">{day(check.check_date)}</a>'
+        f'\n    <li><a href="{check_url}{check.id}">{escape(day(check.check_date))}</a>'
         f'\n      <span class="muted small">{visit if check.visit_id else hospital} · {escape(items % {"n": check.rows})}</span>'
         f'\n      {in_progress if check.completed_at is None else complete}</li>\n  '
         for check in checks
@@ -63,7 +50,7 @@ def checklist_body(rows: list, ward_labels: dict) -> Markup:
     not_checked, one_count = escape(_("not checked")), escape(_("one count so far"))
     no_trend = f'<span class="muted small">{DASH}</span>'
     one_trend = f'<span class="muted small">{one_count}</span>'
-    day = _days()
+    day = day_formatter()
     out, ward = [], None
     for row in rows:
         item, cell = row.item, row.cell
@@ -83,6 +70,6 @@ def checklist_body(rows: list, ward_labels: dict) -> Markup:
             f'\n      <td class="num">{DASH if cell.available is None else cell.available}</td>'
             f'\n      <td class="num">{DASH if functional is None else functional}</td>'
             f'\n      <td class="num sev sev-{cell.severity}">{state}</td>'
-            f'\n      <td>{day(checked_on) if checked_on else DASH}</td>'
+            f'\n      <td>{escape(day(checked_on)) if checked_on else DASH}</td>'
             f'\n      <td>{trend}</td>\n    </tr>')
     return Markup("".join(out))

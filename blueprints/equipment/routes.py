@@ -26,8 +26,8 @@ from .charts import line_points, trend_points, trend_svg
 from .forms import REASON_LABELS, WARD_LABELS, CountForm, ItemForm, NormForm, StartCheckForm
 from .gaps import Cell, gap_run
 from .hospital_html import checklist_body, gap_list, recent_checks
+from .matrix_html import day_formatter, gap_sentence_parts, matrix_body
 from .matrix_html import gap_sentence as _gap_sentence
-from .matrix_html import gap_sentence_parts, matrix_body
 from .models import EquipmentItem
 
 bp = Blueprint("equipment", __name__, url_prefix="/equipment")
@@ -117,7 +117,8 @@ def hospital(hospital_id: int):
     checks = recent_checks(queries.hospital_checks(hospital.id))
     visit = queries.current_team_visit(user(), hospital.id, today())
     can_start = current_user.role in (COORDINATOR, HOSPITAL_ADMIN)
-    gaps = sorted(((row, _gap_sentence(row.cell, row.name, hospital.name, parts),
+    day = day_formatter()
+    gaps = sorted(((row, _gap_sentence(row.cell, row.name, hospital.name, parts, day),
                     working % {"f": row.cell.functional, "r": row.cell.required}) for row in rows if row.cell.gap),
                   key=lambda gap: (not gap[0].item.critical, gap[0].cell.gap_since or date.max))
     return render_template(

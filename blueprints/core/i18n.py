@@ -51,10 +51,11 @@ def in_language(code: str | None):
         yield
 
 
-def localized_name(name: str, translations: dict | None) -> str:
+def localized_name(name: str, translations: dict | None, language: str | None = None) -> str:
     """A seeded or coordinator-edited name in the current language: its translation when there is one, else
-    the English `name` (translations is {"fr": "…", "rw": "…"}, as stored in the `name_translations` columns)."""
-    language = current_language()
+    the English `name` (translations is {"fr": "…", "rw": "…"}, as stored in the `name_translations` columns).
+    A caller naming many things passes `language` (current_language()) once rather than have it looked up each time."""
+    language = language or current_language()
     if language != DEFAULT_LANGUAGE and translations:
         translated = translations.get(language)
         if isinstance(translated, str) and translated.strip():

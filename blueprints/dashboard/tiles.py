@@ -318,10 +318,10 @@ def load_transfers(filters: Filters, user: User, today: date) -> dict:
 def load_equipment_due(filters: Filters, user: User, today: date) -> dict:
     data = equipment_queries.matrix(user)
     row = next((r for r in data["rows"] if r["hospital"].id == user.hospital_id), None)
-    last = db.session.execute(equipment_queries.hospital_checks(user.hospital_id, limit=1)).first()
+    last = (equipment_queries.hospital_checks(user.hospital_id, limit=1) or [None])[0]
     gaps = [(item, cell) for item, cell in zip(data["items"], row["cells"], strict=True) if cell is not None and cell.gap] if row else []
     gaps.sort(key=lambda pair: (not pair[0].critical, pair[0].ward, pair[0].name))
-    last_date = last[0].check_date if last else None
+    last_date = last.check_date if last else None
     due = last_date + timedelta(days=current_app.config["VISIT_CADENCE_DAYS"]) if last_date else today
     table = Table([_("Item"), _("Ward"), _("Critical"), _("Required"), _("Functional"), _("Gap"), _("Gap since")],
                   [[item.display_name, WARD_LABELS.get(item.ward, item.ward), _("yes") if item.critical else "", cell.required, cell.functional,

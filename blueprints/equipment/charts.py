@@ -5,10 +5,12 @@ from datetime import date
 from markupsafe import Markup, escape
 
 
-def trend_points(history, required: int, width: int = 160, height: int = 36, pad: int = 3) -> dict | None:
+def trend_points(history, required: int, width: int = 160, height: int = 36, pad: int = 3, memo: dict | None = None) -> dict | None:
     """(date, functional) pairs oldest first → SVG polyline points, plus the required line's height.
 
-    Returns None with fewer than two counts: one dot says nothing about a trend.
+    Returns None with fewer than two counts: one dot says nothing about a trend. `memo`, a dict kept for one
+    request, shares the coordinates between lines: a hospital's items are counted at the same checks, so their
+    lines have the same dates on the same scale and mostly the same few values (one page draws 60 lines).
     """
     history = list(history)
     if len(history) < 2:
@@ -27,12 +29,31 @@ def trend_points(history, required: int, width: int = 160, height: int = 36, pad
 
     return {
         "width": width, "height": height,
-        # inlined x() and y(): one hospital's page draws 60 lines of ~30 points
-        "points": " ".join([f"{round(pad + (on - first).days * x_scale, 1)},{round(bottom - value * y_scale, 1)}" for on, value in history]),
+        "points": _points(history, first, x_scale, pad, bottom, y_scale, {} if memo is None else memo),
         "required_y": y(required),
         "last": (x(last), y(history[-1][1])),
         "first_date": first, "last_date": last, "top": top,
     }
+
+
+def _points(history, first: date, x_scale: float, pad: int, bottom: int, y_scale: float, memo: dict) -> str:
+    """ "x,y x,y …", each "x," and "y" worked out once per scale and kept in `memo`."""
+    xs = memo.get(("x", first, x_scale, pad))
+    if xs is None:
+        xs = memo["x", first, x_scale, pad] = {}
+    ys = memo.get(("y", bottom, y_scale))
+    if ys is None:
+        ys = memo["y", bottom, y_scale] = {}
+    out = []
+    for on, value in history:
+        x = xs.get(on)
+        if x is None:
+            x = xs[on] = f"{round(pad + (on - first).days * x_scale, 1)},"
+        y = ys.get(value)
+        if y is None:
+            y = ys[value] = f"{round(bottom - value * y_scale, 1)}"
+        out.append(x + y)
+    return " ".join(out)
 
 
 def trend_svg(t: dict | None, label: str) -> Markup | None:

@@ -30,6 +30,19 @@ def gap_sentence(cell, item_name: str, hospital_name: str, parts: tuple[str, str
     return sentence % {"what": what, "hospital": hospital_name, "date": day(cell.gap_since), "n": cell.gap_checks}
 
 
+def day_formatter():
+    """format_day for one request, each date written once (format_day looks the language up on every call)."""
+    days: dict = {}
+
+    def day(value) -> str:
+        text = days.get(value)
+        if text is None:
+            text = days[value] = format_day(value)
+        return text
+
+    return day
+
+
 def matrix_body(rows: list[dict], items: list) -> Markup:
     """The <tr> rows of the matrix's <tbody> (see the module's docstring)."""
     parts = gap_sentence_parts()
@@ -41,14 +54,7 @@ def matrix_body(rows: list[dict], items: list) -> Markup:
     hospital_url = url_for("equipment.hospital", hospital_id=0)[:-1]
     history_url = url_for("equipment.item_history", hospital_id=0, item_id=0)
     prefix, middle = history_url[: history_url.index("/0/")], history_url[history_url.index("/0/") + 2 : -1]
-    days: dict = {}  # each date written once per request (format_day looks the language up on every call)
-
-    def day(value) -> str:
-        text = days.get(value)
-        if text is None:
-            text = days[value] = format_day(value)
-        return text
-
+    day = day_formatter()
     out = []
     for row in rows:
         hospital = row["hospital"]

@@ -3,9 +3,10 @@ the PDF report all start from `hospital_scope`, so none of them can show a hospi
 
 from collections import defaultdict
 from datetime import date
+from functools import cache
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, case, cast, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
@@ -13,7 +14,7 @@ from ..core.extensions import db
 from ..people.models import Hospital, Mentor
 from ..people.queries import team_hospital_ids
 from ..visits.models import Visit
-from .gaps import Cell, gap_run
+from .gaps import Cell
 from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus
 
 ACTIVE_VISIT_STATUSES = ("planned", "confirmed", "held")
@@ -183,16 +184,24 @@ def previous_counts(check: EquipmentCheck) -> dict[int, tuple[EquipmentCount, da
     return {row.item_id: (row, checked_on) for row, checked_on in rows}
 
 
-def hospital_checks(hospital_id: int, limit: int = 12) -> Select:
+@cache
+def _hospital_checks_statement(limit: int) -> Select:
+    """hospital_checks' statement, built once per limit with a bind parameter (hospital_id). The checks come
+    newest first from the (hospital, date) index and each one's counted items are counted for those checks only."""
+    counted = select(func.count(EquipmentCount.id)).where(EquipmentCount.check_id == EquipmentCheck.id).scalar_subquery()
     return (
-        select(EquipmentCheck, func.count(EquipmentCount.id))
-        .outerjoin(EquipmentCount, EquipmentCount.check_id == EquipmentCheck.id)
-        .where(EquipmentCheck.hospital_id == hospital_id)
-        .group_by(EquipmentCheck.id)
-        .options(joinedload(EquipmentCheck.visit), joinedload(EquipmentCheck.checked_by))
+        select(EquipmentCheck.id, EquipmentCheck.check_date, EquipmentCheck.visit_id, EquipmentCheck.completed_at,
+               counted.label("rows"))
+        .where(EquipmentCheck.hospital_id == bindparam("hospital_id"))
         .order_by(EquipmentCheck.check_date.desc(), EquipmentCheck.id.desc())
         .limit(limit)
     )
+
+
+def hospital_checks(hospital_id: int, limit: int = 12) -> list:
+    """A hospital's last checks, newest first, as plain rows (id, check_date, visit_id, completed_at, rows: the
+    number of items counted)."""
+    return db.session.connection().execute(_hospital_checks_statement(limit), {"hospital_id": hospital_id}).all()
 
 
 def hospital_history(hospital_id: int, item_id: int | None = None) -> dict[int, list[tuple]]:
@@ -212,33 +221,54 @@ def hospital_history(hospital_id: int, item_id: int | None = None) -> dict[int, 
     return history
 
 
-def hospital_counts(hospital_id: int) -> dict[int, list[tuple]]:
-    """What one hospital's page needs of its history, per item, newest first: (date, available, functional).
-    Fewer columns than `hospital_history` (no reason, note or ids): 1,700 rows nationally, each converted."""
-    query = (
-        select(EquipmentCount.item_id, EquipmentCheck.check_date, EquipmentCount.available, EquipmentCount.functional)
-        .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
-        .where(EquipmentCheck.hospital_id == hospital_id)
-        .order_by(EquipmentCheck.check_date.desc(), EquipmentCheck.id.desc())
+@cache
+def _hospital_items_statement() -> Select:
+    """hospital_items' statement, built once with a bind parameter (hospital_id)."""
+    status, hospital_id = EquipmentStatus, bindparam("hospital_id")
+    return (
+        select(EquipmentItem.id, EquipmentItem.ward, EquipmentItem.name, EquipmentItem.name_translations, EquipmentItem.critical,
+               func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity).label("required"),
+               status.available, status.functional, status.checked_on, status.gap_since, status.gap_checks)
+        .outerjoin(EquipmentNorm, and_(EquipmentNorm.item_id == EquipmentItem.id, EquipmentNorm.hospital_id == hospital_id))
+        .outerjoin(status, and_(status.item_id == EquipmentItem.id, status.hospital_id == hospital_id))
+        .where(EquipmentItem.retired.is_(False))
+        .order_by(EquipmentItem.ward, EquipmentItem.position, EquipmentItem.name)
     )
-    history = defaultdict(list)
-    for item, on, available, functional in db.session.connection().execute(query).all():
-        history[item].append((on, available, functional))
-    return history
 
 
-def cells_from_history(items: list[tuple], history: dict[int, list[tuple]]) -> dict[int, Cell]:
-    """The current cell of each item from its history (newest first), with how long the gap has lasted."""
-    cells = {}
-    for item, required in items:
-        rows = history.get(item.id, [])
-        if not rows:
-            cells[item.id] = Cell(required=required)
-            continue
-        since, checks = gap_run(((r[0], r[2]) for r in rows), required)
-        cells[item.id] = Cell(required=required, available=rows[0][1], functional=rows[0][2], checked_on=rows[0][0],
-                              gap_since=since, gap_checks=checks)
-    return cells
+def hospital_items(hospital_id: int) -> list:
+    """One hospital's page: its active items in checklist order, each with the quantity required there and its
+    current state from the maintained status row (last count, gap start and length; None where never counted).
+    Plain rows (id, ward, name, name_translations, critical, required, available, functional, checked_on,
+    gap_since, gap_checks): one query, no ORM objects, no per-count work."""
+    return db.session.connection().execute(_hospital_items_statement(), {"hospital_id": hospital_id}).all()
+
+
+@cache
+def _hospital_trends_statement() -> Select:
+    """hospital_trends' statement, built once with a bind parameter (hospital_id)."""
+    pair = cast(EquipmentCount.item_id, String) + ":" + cast(EquipmentCount.functional, String)
+    return (
+        select(EquipmentCheck.check_date, func.aggregate_strings(pair, ","))
+        .join(EquipmentCount, EquipmentCount.check_id == EquipmentCheck.id)
+        .where(EquipmentCheck.hospital_id == bindparam("hospital_id"))
+        .group_by(EquipmentCheck.id, EquipmentCheck.check_date)
+        .order_by(EquipmentCheck.check_date, EquipmentCheck.id)
+    )
+
+
+def hospital_trends(hospital_id: int) -> dict[int, list[tuple[date, int]]]:
+    """Every item's (date, functional) pairs at one hospital, oldest first: what its trend line draws.
+
+    Grouped by check in SQL, one row per check holding "item:functional,item:functional,…" (order within
+    a check does not matter, each pair names its item): 30 rows nationally instead of 1,700 counts, each
+    row a date to convert; the pairs are split in Python, one split per check."""
+    trends: dict[str, list[tuple[date, int]]] = defaultdict(list)
+    for checked_on, pairs in db.session.connection().execute(_hospital_trends_statement(), {"hospital_id": hospital_id}).all():
+        values = pairs.replace(":", ",").split(",")  # item, functional, item, functional, …
+        for item, functional in zip(values[::2], values[1::2], strict=True):
+            trends[item].append((checked_on, int(functional)))
+    return {int(item): pairs for item, pairs in trends.items()}
 
 
 # --- the matrix --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from ..core.errors import RuleBroken, show_on_form
 from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, render_page_or_fragment
+from ..core.i18n import current_language, localized_name
 from ..core.permissions import allow
 from ..people.forms import select_choices
 from ..people.models import Hospital
@@ -23,9 +24,10 @@ from ..reports.routes import safe_name
 from . import queries, services
 from .charts import line_points, trend_points, trend_svg
 from .forms import REASON_LABELS, WARD_LABELS, CountForm, ItemForm, NormForm, StartCheckForm
-from .gaps import gap_run
+from .gaps import Cell, gap_run
+from .hospital_html import checklist_body, gap_list, recent_checks
+from .matrix_html import day_formatter, gap_sentence_parts, matrix_body
 from .matrix_html import gap_sentence as _gap_sentence
-from .matrix_html import gap_sentence_parts, matrix_body
 from .models import EquipmentItem
 
 bp = Blueprint("equipment", __name__, url_prefix="/equipment")
@@ -85,7 +87,7 @@ def matrix_csv():
 class ChecklistRow(NamedTuple):
     """One item on a hospital's page, worked out in the route (a tuple: attribute lookups in Jinja are direct)."""
 
-    item: EquipmentItem
+    item: object         # a row of queries.hospital_items: id, ward, critical, …
     name: str            # in the reader's language
     required: int
     cell: object         # gaps.Cell
@@ -97,29 +99,34 @@ class ChecklistRow(NamedTuple):
 @allow(*READERS)
 def hospital(hospital_id: int):
     hospital = queries.get_hospital_or_404(hospital_id, user())
-    items = queries.items_for(hospital.id)
-    history = queries.hospital_counts(hospital.id)
-    cells = queries.cells_from_history(items, history)
+    items = queries.hospital_items(hospital.id)
+    trends = queries.hospital_trends(hospital.id)
     # Worked out once per row here rather than in the template (60 rows nationally): the item's name in the
-    # reader's language, its history link, and its trend line as SVG markup.
+    # reader's language, its current cell, its history link, and its trend line as SVG markup (coordinates
+    # shared through `memo`).
     label, parts = _("%(item)s: functional count at each check"), gap_sentence_parts()
     working = _("%(f)s of %(r)s required working")
     history_url = url_for("equipment.item_history", hospital_id=hospital.id, item_id=0)[:-1]
-    names = {item.id: item.display_name for item, _r in items}
-    rows = [ChecklistRow(item, names[item.id], required, cells[item.id], f"{history_url}{item.id}",
-                         trend_svg(trend_points([(r[0], r[2]) for r in reversed(history.get(item.id, []))], required),
-                                   label % {"item": names[item.id]}))
-            for item, required in items]
-    checks = [{"check": c, "rows": n} for c, n in db.session.execute(queries.hospital_checks(hospital.id))]
+    language, memo = current_language(), {}
+    rows = []
+    for item in items:
+        name, required = localized_name(item.name, item.name_translations, language), item.required
+        cell = Cell(required, item.available, item.functional, item.checked_on, item.gap_since, item.gap_checks or 0)
+        rows.append(ChecklistRow(item, name, required, cell, f"{history_url}{item.id}",
+                                 trend_svg(trend_points(trends.get(item.id, ()), required, memo=memo), label % {"item": name})))
+    checks = recent_checks(queries.hospital_checks(hospital.id))
     visit = queries.current_team_visit(user(), hospital.id, today())
     can_start = current_user.role in (COORDINATOR, HOSPITAL_ADMIN)
+    day = day_formatter()
+    gaps = sorted(((row, _gap_sentence(row.cell, row.name, hospital.name, parts, day),
+                    working % {"f": row.cell.functional, "r": row.cell.required}) for row in rows if row.cell.gap),
+                  key=lambda gap: (not gap[0].item.critical, gap[0].cell.gap_since or date.max))
     return render_template(
-        "equipment/hospital.html", hospital=hospital, rows=rows, checks=checks,
-        ward_labels=WARD_LABELS, visit=visit, can_start=can_start,
-        start_form=StartCheckForm(formdata=None, check_date=today()), empty_form=EmptyForm(),
-        gaps=sorted(((row, _gap_sentence(row.cell, row.name, hospital.name, parts),
-                      working % {"f": row.cell.functional, "r": row.cell.required}) for row in rows if row.cell.gap),
-                    key=lambda gap: (not gap[0].item.critical, gap[0].cell.gap_since or date.max)),
+        "equipment/hospital.html", hospital=hospital, checks=checks, visit=visit, can_start=can_start,
+        # only the form the page shows: a mentor's visit checklist, else a coordinator's or administrator's check
+        start_form=StartCheckForm(formdata=None, check_date=today()) if can_start and not visit else None,
+        empty_form=EmptyForm() if visit else None,
+        gaps=gap_list(gaps), checklist=checklist_body(rows, WARD_LABELS),
     )
 
 

@@ -1,11 +1,14 @@
 """Gaps: required minus functional, how long they last, the matrix, scoping everywhere, constant query counts."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
+from blueprints.core.formatting import format_day
+from blueprints.equipment import queries
 from blueprints.equipment.gaps import gap, gap_run
 from blueprints.equipment.models import EquipmentNorm
 from tests.conftest import count_queries
@@ -86,6 +89,52 @@ def test_each_matrix_cell_says_its_gap_once_without_a_title_and_names_are_escape
     cpap = item("Bubble CPAP")
     assert f'href="/equipment/hospitals/{w["nemba"].id}/items/{cpap.id}">✗ 0/' in body
     assert f'<a href="/equipment/hospitals/{w["nemba"].id}">Nemba &lt;b&gt;' in body
+
+
+def test_the_hospital_page_escapes_item_and_hospital_names(client, w):
+    """The hospital page's checklist rows and gap list are written in Python (hospital_html.py): names from the
+    database and the catalogue must still come out escaped, in the row, the gap sentence and the trend's label."""
+    w["nemba"].name = "Nemba <b>&</b>"
+    cpap = item("Bubble CPAP")
+    cpap.name = "CPAP <i>\"x\"</i>"
+    make_check(w["nemba"], today() - timedelta(days=90), {cpap.name: (1, 1)})
+    make_check(w["nemba"], today() - timedelta(days=30), {cpap.name: (0, 0)})
+    login(client, w["admin"])
+    page = client.get(f"/equipment/hospitals/{w['nemba'].id}").data.decode()
+    main = page.split("<main", 1)[1]
+    assert "<b>" not in main and "<i>" not in main
+    href = f'href="/equipment/hospitals/{w["nemba"].id}/items/{cpap.id}"'
+    assert f'<th scope="row"><a {href}>CPAP &lt;i&gt;&#34;x&#34;&lt;/i&gt;</a> <span class="badge overdue">critical</span></th>' in main
+    assert f"<a {href}>no functional CPAP &lt;i&gt;&#34;x&#34;&lt;/i&gt; at Nemba &lt;b&gt;&amp;&lt;/b&gt; since" in main
+    assert 'aria-label="CPAP &lt;i&gt;&#34;x&#34;&lt;/i&gt;: functional count at each check"' in main
+
+
+def test_the_hospital_page_says_for_each_item_and_check_what_the_counts_say(client, w):
+    """Each checklist row: required, available, functional, the gap (or ✓ 0, or not checked), the last count's
+    date and a trend line (or one count so far, or —); recent checks say who counted, how many items, whether done."""
+    login(client, w["coordinator"])
+    empty = client.get(f"/equipment/hospitals/{w['byumba'].id}").data.decode()
+    assert "No check yet." in empty and "No gap in the last counts." in empty and "not checked" in empty
+    first, second = today() - timedelta(days=90), today() - timedelta(days=30)
+    make_check(w["nemba"], first, {"Bubble CPAP": (2, 2)})
+    make_check(w["nemba"], second, {"Bubble CPAP": (3, 1), "Oxygen source": (1, 1)}, visit=w["visit"], complete=False)
+    page = client.get(f"/equipment/hospitals/{w['nemba'].id}").data.decode()
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = {re.search(r'items/(\d+)">', row).group(1): row for row in body.split("<tr>")[1:]}
+    cpap, oxygen = rows[str(item("Bubble CPAP").id)], rows[str(item("Oxygen source").id)]
+    cells = r'<td class="num">{}</td>\s*<td class="num">{}</td>\s*<td class="num">{}</td>\s*<td class="num sev sev-{}">{}</td>\s*<td>{}</td>'
+    assert re.search(cells.format(2, 3, 1, "short", 1, re.escape(format_day(second))), cpap)
+    assert '<polyline points="3.0,3.0 157.0,' in cpap and 'aria-label="Bubble CPAP: functional count at each check"' in cpap
+    assert re.search(cells.format(1, 1, 1, "ok", "✓ 0", re.escape(format_day(second))), oxygen) and "one count so far" in oxygen
+    never = next(row for key, row in rows.items() if key not in (str(item("Bubble CPAP").id), str(item("Oxygen source").id)))
+    assert re.search(cells.format(r"\d+", "—", "—", "unknown", "not checked", "—"), never) and '<span class="muted small">—</span>' in never
+    assert body.count('<tr class="group">') == len({i.ward for i, _r in queries.items_for()})
+    recent = page.split('id="checks-heading"', 1)[1].split("</section>", 1)[0]
+    assert recent.count("<li>") == 2 and recent.index(format_day(second)) < recent.index(format_day(first))
+    assert "visit · 2 items" in recent and "hospital · 1 items" in recent
+    assert recent.count('<span class="badge due">in progress</span>') == 1 and recent.count('<span class="badge ok">complete</span>') == 1
+    gaps = page.split("<h2>Gaps now</h2>", 1)[1].split("<h2>", 1)[0]
+    assert gaps.count("<li ") == 1 and "1 Bubble CPAP short at Nemba since" in gaps and "(1 of 2 required working)" in gaps
 
 
 def test_a_retired_item_leaves_the_matrix_and_keeps_its_history(client, w):

@@ -108,3 +108,29 @@ def test_the_migration_fills_the_status_from_existing_counts_like_the_app_does(w
     db.session.execute(EquipmentStatus.__table__.delete())
     db.session.execute(db.text(migration.FILL))
     assert status() == expected == queries.cells_from_counts()
+
+
+def test_the_hospital_page_reads_every_count_of_each_item_oldest_first_and_its_cell_from_the_status(w):
+    """The hospital page reads its cells from the status rows and its trend lines from counts grouped per check
+    in SQL ("item:functional,…" per check): both must say what the counts say, on SQLite and PostgreSQL."""
+    cpap, oxygen = item("Bubble CPAP"), item("Oxygen concentrator")
+    make_check(w["nemba"], START, {"Bubble CPAP": (2, 2), "Oxygen concentrator": (1, 1)})
+    make_check(w["nemba"], START + timedelta(days=60), {"Bubble CPAP": (3, 0)})
+    make_check(w["nemba"], START + timedelta(days=60), {"Bubble CPAP": (12, 11), "Oxygen concentrator": (1, 0)})  # same day: id order
+    make_check(w["byumba"], START + timedelta(days=90), {"Bubble CPAP": (1, 1)})
+    services.set_norm(cpap, w["nemba"], 12)
+    db.session.flush()
+
+    history = queries.hospital_history(w["nemba"].id)
+    assert queries.hospital_trends(w["nemba"].id) == {
+        item_id: [(on, functional) for on, _available, functional, *_rest in reversed(rows)] for item_id, rows in history.items()}
+    assert queries.hospital_trends(w["nemba"].id)[cpap.id] == [(START, 2), (START + timedelta(days=60), 0), (START + timedelta(days=60), 11)]
+
+    expected = queries.cells_from_counts([w["nemba"].id])
+    rows = {row.id: row for row in queries.hospital_items(w["nemba"].id)}
+    for item_id in (cpap.id, oxygen.id):
+        row = rows[item_id]
+        assert Cell(row.required, row.available, row.functional, row.checked_on, row.gap_since, row.gap_checks) == expected[(w["nemba"].id, item_id)]
+    assert rows[cpap.id].required == 12 and rows[cpap.id].gap_checks == 3 and rows[cpap.id].gap_since == START
+    never = next(row for row in rows.values() if row.id not in (cpap.id, oxygen.id))
+    assert never.functional is None and never.checked_on is None

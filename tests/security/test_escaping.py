@@ -238,6 +238,11 @@ MARKUP_ALLOWED: dict[str, str] = {
     "blueprints/equipment/matrix_html.py:": "the matrix body, every text escaped",
     # The hospital page's 60 trend lines: numbers worked out in trend_points, and the label through escape().
     "blueprints/equipment/charts.py:": "SVG of numbers; the label escaped",
+    # One hospital's page (issue 9): its checklist rows and its "Gaps now" and "Recent checks" lists, one f-string a
+    # row as in the matrix. Item, ward and hospital names, the sentences and every translation go through escape();
+    # the rest are ints, dates through escape, fixed class names, URLs from url_for and charts.trend_svg's Markup.
+    # Tested with hostile names (tests/equipment/test_gaps.py::test_the_hospital_page_escapes_item_and_hospital_names).
+    "blueprints/equipment/hospital_html.py:": "the hospital page's rows and lists, every text escaped",
 }
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core.clock import today
-from ..core.errors import RuleBroken, show_on_form
+from ..core.errors import RuleBroken, saved, show_on_form
 from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, render_page_or_fragment
@@ -230,10 +230,10 @@ def count_save(check_id: int, item_id: int):
     item = db.get_or_404(EquipmentItem, item_id)
     required = queries.norms_for_item(item.id).get(check.hospital_id, item.required_quantity)
     form = CountForm(prefix=f"i{item.id}")
-    status, message, saved = 422, None, None
+    status, message, count = 422, None, None
     if form.validate_on_submit():
         try:
-            saved = services.save_count(check, item, available=form.available.data, functional=form.functional.data,
+            count = services.save_count(check, item, available=form.available.data, functional=form.functional.data,
                                         reason=form.reason.data, note=form.note.data, version=form.version.data, by=user())
         except RuleBroken as refusal:
             db.session.rollback()
@@ -247,7 +247,7 @@ def count_save(check_id: int, item_id: int):
                         who=who, f=theirs.functional, a=theirs.available)
             form.version.raw_data = None
             form.version.data = theirs.version
-            saved = theirs
+            count = theirs
         else:
             db.session.commit()
             if not request.headers.get("HX-Request"):
@@ -255,9 +255,9 @@ def count_save(check_id: int, item_id: int):
                 return redirect(url_for("equipment.check", check_id=check.id, _anchor=f"row-{item.id}"))
             status, message = 200, _("Saved.")
             form = None
-    row = _row(check, item, required, saved, None, form=form, message=message, conflict=status == 409)
+    row = _row(check, item, required, count, None, form=form, message=message, conflict=status == 409)
     if form is None:
-        row["form"].version.data = saved.version
+        row["form"].version.data = count.version
     return render_page_or_fragment("equipment/check.html", "equipment/_count_row.html", status=status,
                                    check=check, row=row, rows=_checklist(check, override=row) if status != 200 else [],
                                    ward_labels=WARD_LABELS, can_edit=True, empty_form=EmptyForm())
@@ -298,16 +298,11 @@ def catalogue():
 def item_new():
     form = ItemForm()
     if form.validate_on_submit():
-        try:
-            item = services.create_item(ward=form.ward.data, name=form.name.data, unit=form.unit.data or "",
-                                        required_quantity=form.required_quantity.data, critical=form.critical.data,
-                                        name_translations={"fr": form.name_fr.data or "", "rw": form.name_rw.data or ""})
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("%(item)s added to the checklist.", item=item.display_name), "success")
+        created = saved(form, lambda: services.create_item(
+            ward=form.ward.data, name=form.name.data, unit=form.unit.data or "", required_quantity=form.required_quantity.data,
+            critical=form.critical.data, name_translations={"fr": form.name_fr.data or "", "rw": form.name_rw.data or ""}))
+        if created:
+            flash(_("%(item)s added to the checklist.", item=created.result.display_name), "success")
             return redirect(url_for("equipment.catalogue"))
     return render_template("equipment/item_form.html", form=form, item=None), 422 if form.errors else 200
 
@@ -323,16 +318,10 @@ def item_edit(item_id: int):
     if not form.is_submitted():
         form.name_fr.data, form.name_rw.data = (item.name_translations or {}).get("fr"), (item.name_translations or {}).get("rw")
     if form.validate_on_submit():
-        try:
-            services.update_item(item, ward=form.ward.data, name=form.name.data, unit=form.unit.data or "unit",
-                                 required_quantity=form.required_quantity.data, critical=form.critical.data,
-                                 name_translations={"fr": form.name_fr.data or "", "rw": form.name_rw.data or ""})
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
+        if saved(form, lambda: services.update_item(
+                item, ward=form.ward.data, name=form.name.data, unit=form.unit.data or "unit",
+                required_quantity=form.required_quantity.data, critical=form.critical.data,
+                name_translations={"fr": form.name_fr.data or "", "rw": form.name_rw.data or ""}), _("Saved.")):
             return redirect(url_for("equipment.catalogue"))
     return render_template("equipment/item_form.html", form=form, item=item, norm_form=norm_form,
                            norms=queries.norms_for_item(item.id), hospitals=hospitals, empty_form=EmptyForm()), 422 if form.errors else 200

@@ -124,7 +124,10 @@ def programme_today(app) -> date:
 
 
 def main_menu(page: Page, label: str) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True).click()
+    """Open a page from the main menu and wait for its load event: htmx (deferred) wires the page's live search and
+    forms only then, and a field typed into before it is a change htmx never sees (a flaky transfer journey)."""
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True).click()
 
 
 def demo_path(app, kind: str) -> str:

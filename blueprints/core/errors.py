@@ -82,8 +82,9 @@ class Saved(Generic[T]):
 
 def saved(form, change: Callable[[], T], message: str | None = None) -> Saved[T] | None:
     """Run `change` (a service call) the way every form route does: on RuleBroken roll back and put the refusal
-    next to its field, and return None so the route shows the form again; else commit, flash `message` (when
-    given; leave it out to flash something made from the result yourself) and return Saved(result).
+    next to its field (or, with no form to show again, `form=None`, flash it as an error for the page the route
+    redirects to), and return None; else commit, flash `message` (when given; leave it out to flash something
+    made from the result yourself) and return Saved(result).
     Other exceptions (an EditConflict, say) pass through with nothing committed."""
     from .extensions import db
 
@@ -91,7 +92,10 @@ def saved(form, change: Callable[[], T], message: str | None = None) -> Saved[T]
         result = change()
     except RuleBroken as refusal:
         db.session.rollback()
-        show_on_form(form, refusal)
+        if form is None:
+            flash(str(refusal.message), "error")
+        else:
+            show_on_form(form, refusal)
         return None
     db.session.commit()
     if message is not None:

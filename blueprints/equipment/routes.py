@@ -151,14 +151,8 @@ def check_start(hospital_id: int):
     hospital = queries.get_hospital_or_404(hospital_id, user())
     form = StartCheckForm()
     if form.validate_on_submit():
-        try:
-            check = services.start_check(hospital, form.check_date.data, by=user())
-        except RuleBroken as refusal:
-            db.session.rollback()
-            flash(str(refusal.message), "error")
-        else:
-            db.session.commit()
-            return redirect(url_for("equipment.check", check_id=check.id))
+        if started := saved(None, lambda: services.start_check(hospital, form.check_date.data, by=user())):
+            return redirect(url_for("equipment.check", check_id=started.result.id))
     else:
         flash(_("Give the date of the check."), "error")
     return redirect(url_for("equipment.hospital", hospital_id=hospital.id))
@@ -178,14 +172,8 @@ def visit_check(visit_id: int):
         if not can_start:
             abort(403)
         if form.validate_on_submit():
-            try:
-                check = services.start_visit_check(visit, by=user())
-            except RuleBroken as refusal:
-                db.session.rollback()
-                flash(str(refusal.message), "error")
-            else:
-                db.session.commit()
-                return redirect(url_for("equipment.check", check_id=check.id))
+            if started := saved(None, lambda: services.start_visit_check(visit, by=user())):
+                return redirect(url_for("equipment.check", check_id=started.result.id))
     return render_template("equipment/visit_check.html", visit=visit, can_start=can_start, form=form)
 
 
@@ -270,17 +258,10 @@ def check_complete(check_id: int):
     if not queries.can_edit_check(user(), check, today()):
         abort(403)
     if EmptyForm().validate_on_submit():
-        try:
-            never = services.complete_check(check, by=user())
-        except RuleBroken as refusal:
-            db.session.rollback()
-            flash(str(refusal.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The check is complete."), "success")
-            if never:
-                flash(_("Never counted at this hospital, so not in this check: %(items)s.",
-                        items=", ".join(i.display_name for i in never)), "warning")
+        completed = saved(None, lambda: services.complete_check(check, by=user()), _("The check is complete."))
+        if completed and completed.result:
+            flash(_("Never counted at this hospital, so not in this check: %(items)s.",
+                    items=", ".join(i.display_name for i in completed.result)), "warning")
     return htmx_redirect(url_for("equipment.check", check_id=check.id))
 
 
@@ -334,14 +315,8 @@ def item_norm(item_id: int):
     form = NormForm()
     form.hospital_id.choices = select_choices((h.id, h.name) for h in queries.scoped_hospitals(user()))
     if form.validate_on_submit():
-        try:
-            services.set_norm(item, db.get_or_404(Hospital, form.hospital_id.data), form.required_quantity.data)
-        except RuleBroken as refusal:
-            db.session.rollback()
-            flash(str(refusal.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Norm saved."), "success")
+        saved(None, lambda: services.set_norm(item, db.get_or_404(Hospital, form.hospital_id.data), form.required_quantity.data),
+              _("Norm saved."))
     else:
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
     return redirect(url_for("equipment.item_edit", item_id=item.id))

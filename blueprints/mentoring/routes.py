@@ -287,14 +287,7 @@ def skill_retire(skill_id: int):
     skill = queries.get_skill_or_404(skill_id)
     form = EmptyForm()
     if form.validate():
-        try:
-            services.retire_skill(skill, today())
-        except RuleBroken as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Skill retired; its ratings stay in the mentees' history."), "success")
+        saved(None, lambda: services.retire_skill(skill, today()), _("Skill retired; its ratings stay in the mentees' history."))
     return htmx_redirect(url_for("mentoring.skills")) if is_htmx() else redirect(url_for("mentoring.skills"))
 
 
@@ -417,14 +410,9 @@ def support_update(reflection_id: int):
     form = SupportForm()
     form.support_owner_id.choices = select_choices(_owners(), blank=_("— nobody yet —"))
     if form.validate():
-        try:
-            services.update_support(record, form.support_status.data, form.support_owner_id.data)
-        except RuleBroken as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
+        if not saved(None, lambda: services.update_support(record, form.support_status.data, form.support_owner_id.data),
+                     _("Support request updated.")):
             return redirect(url_for("mentoring.support_list")), 303
-        db.session.commit()
-        flash(_("Support request updated."), "success")
     return htmx_redirect(url_for("mentoring.support_list"))
 
 

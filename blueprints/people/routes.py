@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core.clock import today
-from ..core.errors import EditConflict, RuleBroken, saved, show_on_form
+from ..core.errors import EditConflict, saved, show_on_form
 from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
@@ -265,14 +265,8 @@ def transfer_cancel(transfer_id: int):
     if current_user.role != COORDINATOR and transfer.logged_by_id != current_user.id:
         abort(404)
     if EmptyForm().validate_on_submit():
-        try:
-            services.cancel_transfer(transfer, by=user())
-        except RuleBroken as refusal:
-            db.session.rollback()
-            flash(str(refusal.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The transfer is cancelled and the mentee is back where they were."), "success")
+        saved(None, lambda: services.cancel_transfer(transfer, by=user()),
+              _("The transfer is cancelled and the mentee is back where they were."))
     if queries.can_edit_mentee(user(), transfer.mentee):
         return redirect(url_for("people.mentee", mentee_id=transfer.mentee_id))
     return redirect(url_for("people.mentees"))

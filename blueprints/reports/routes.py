@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..auth.sessions import passive
 from ..core.clock import today
-from ..core.errors import RuleBroken, saved
+from ..core.errors import saved
 from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, render_page_or_fragment
@@ -122,13 +122,7 @@ def export_retry(job_id: int):
     services.reap_dead_exports()
     job = queries.get_export_or_404(job_id)
     if EmptyForm().validate_on_submit():
-        try:
-            services.retry_export(job, current_user._get_current_object())
-        except RuleBroken as refusal:
-            db.session.rollback()
-            flash(str(refusal.message), "error")
-        else:
-            db.session.commit()
+        if saved(None, lambda: services.retry_export(job, current_user._get_current_object())):
             runner.start_in_background(job.id)
             flash(_("Export queued again."), "success")
     return htmx_redirect(url_for("reports.export", job_id=job.id))

@@ -73,3 +73,14 @@ def test_other_errors_pass_through_uncommitted(app):
             saved(NameForm(), change, "Saved.")
         db.session.rollback()
         assert _teams() == 0
+
+
+def test_without_a_form_a_refusal_is_rolled_back_and_flashed_as_an_error(app):
+    with app.test_request_context(method="POST"):
+        def change():
+            make_team("Half-made")
+            raise RuleBroken("form", "The check is already complete.")
+
+        assert saved(None, change, "Saved.") is None
+        assert _teams() == 0
+        assert get_flashed_messages(with_categories=True) == [("error", "The check is already complete.")]

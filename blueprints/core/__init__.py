@@ -8,7 +8,6 @@ from .extensions import babel, csrf, db, login_manager
 from .formatting import format_day, format_instant, format_month, format_number
 from .i18n import LANGUAGES, current_language, select_locale
 from .migrate import init_migrate
-from .navigation import menu_items
 from .permissions import enforce_access
 
 SECURITY_HEADERS = {
@@ -26,7 +25,10 @@ PRIVATE_MIMETYPES = frozenset({"text/html", "text/csv", "application/pdf", "text
 
 
 def init_core(app: Flask) -> None:
+    # Imported here, not at the top: they import the auth models, which import this package (any blueprint's
+    # models could not be imported first otherwise).
     from ..auth.queries import load_user_by_session_id
+    from .navigation import menu_items
 
     db.init_app(app)
     init_migrate(app)

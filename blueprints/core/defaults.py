@@ -4,24 +4,25 @@ from sqlalchemy import select
 
 from ..people.models import Department, Profession
 from .extensions import db
+from .i18n import N_
 
 DEPARTMENTS = (
-    ("maternity", "Maternity"),
-    ("neonatology", "Neonatology"),
-    ("paediatrics", "Paediatrics"),
-    ("theatre", "Theatre (anaesthesia)"),
+    ("maternity", N_("Maternity")),
+    ("neonatology", N_("Neonatology")),
+    ("paediatrics", N_("Paediatrics")),
+    ("theatre", N_("Theatre (anaesthesia)")),
 )
 
 # (code, name, is a mentor profession)
 PROFESSIONS = (
-    ("obgyn", "Obstetrician/gynaecologist", True),
-    ("paediatrician", "Paediatrician", True),
-    ("anaesthetist", "Anaesthetist", True),
-    ("midwife", "Midwife", True),
-    ("paediatric_nurse", "Paediatric nurse", True),
-    ("general_practitioner", "General practitioner", False),
-    ("nurse", "Nurse", False),
-    ("anaesthesia_technician", "Anaesthesia technician", False),
+    ("obgyn", N_("Obstetrician/gynaecologist"), True),
+    ("paediatrician", N_("Paediatrician"), True),
+    ("anaesthetist", N_("Anaesthetist"), True),
+    ("midwife", N_("Midwife"), True),
+    ("paediatric_nurse", N_("Paediatric nurse"), True),
+    ("general_practitioner", N_("General practitioner"), False),
+    ("nurse", N_("Nurse"), False),
+    ("anaesthesia_technician", N_("Anaesthesia technician"), False),
 )
 
 

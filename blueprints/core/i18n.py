@@ -51,6 +51,12 @@ def in_language(code: str | None):
         yield
 
 
+def N_(text: str) -> str:
+    """Marks a seeded English name (a default profession or department, core/defaults.py) for the catalogues. It is
+    stored as written and translated where it is shown (`display_name`), so names added later show as typed."""
+    return text
+
+
 def localized_name(name: str, translations: dict | None, language: str | None = None) -> str:
     """A seeded or coordinator-edited name in the current language: its translation when there is one, else
     the English `name` (translations is {"fr": "…", "rw": "…"}, as stored in the `name_translations` columns).

@@ -6,6 +6,7 @@ home pages list the tiles of the role. Every loader runs a fixed number of queri
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -220,7 +221,7 @@ def load_refresher(filters: Filters, user: User, today: date) -> dict:
     rows = [{"mentor": m, "last": facts.get(m.id, {}).get("last_refresher")} for m in mentors]
     rows.sort(key=lambda r: (r["last"] is not None, r["last"] or on, r["mentor"].full_name))
     table = Table([_("Mentor"), _("Profession"), _("Team"), _("Last refresher"), _("Days since")],
-                  [[r["mentor"].full_name, r["mentor"].profession.name, r["mentor"].team.name if r["mentor"].team else "",
+                  [[r["mentor"].full_name, r["mentor"].profession.display_name, r["mentor"].team.name if r["mentor"].team else "",
                     r["last"], (on - r["last"]).days if r["last"] else None] for r in rows])
     return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows, "as_of": on,
             "interval": current_app.config["REFRESHER_INTERVAL_DAYS"]}
@@ -259,6 +260,8 @@ def load_next_visit(filters: Filters, user: User, today: date) -> dict:
 def load_my_mentees(filters: Filters, user: User, today: date) -> dict:
     """My current mentees, each with their latest feedback's ratings (lowest first) and their open action items."""
     rows = db.session.execute(queries.mentor_active_mentees(user.mentor_id)).all() if user.mentor_id else []
+    # The department as the reader says it (a seeded one is in the catalogues; see Department.display_name).
+    rows = [SimpleNamespace(**{**row._asdict(), "department": _(row.department) if row.department else None}) for row in rows]
     ids = [m.id for m in rows]
     last: dict[int, dict] = {}
     items: dict[int, list] = {}
@@ -293,7 +296,7 @@ def load_notifications(filters: Filters, user: User, today: date) -> dict:
 def load_hospital_mentees(filters: Filters, user: User, today: date) -> dict:
     rows = db.session.execute(people_queries.mentees_query(user, hospital_id=user.hospital_id)).all()
     table = Table([_("Mentee"), _("Profession"), _("Department"), _("Mentor")],
-                  [[m.full_name, m.profession.name, m.department.name if m.department else "", mentor or ""] for m, mentor in rows])
+                  [[m.full_name, m.profession.display_name, m.department.display_name if m.department else "", mentor or ""] for m, mentor in rows])
     return {"rows": rows[:TABLE_ROWS], "more": max(len(rows) - TABLE_ROWS, 0), "table": table, "empty": not rows}
 
 

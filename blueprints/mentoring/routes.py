@@ -16,7 +16,7 @@ from ..core.models import Setting
 from ..core.pagination import paginate
 from ..core.permissions import allow
 from ..people.forms import select_choices
-from ..people.queries import professions
+from ..people.queries import named_choices, professions
 from . import queries, services
 from .forms import (
     ACTION_ROWS_BLANK,
@@ -251,7 +251,7 @@ def skills():
 
 
 def _skill_form(form: SkillForm) -> SkillForm:
-    form.profession_id.choices = select_choices([(p.id, p.name) for p in professions()], blank=_("— choose —"))
+    form.profession_id.choices = select_choices(named_choices(professions()), blank=_("— choose —"))
     return form
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from flask_babel import gettext
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -47,6 +48,12 @@ class Department(db.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: the seeded ones are in the catalogues (core/defaults.py, N_), any
+        other shows as it was typed."""
+        return gettext(self.name)
+
 
 class Profession(db.Model):
     """A clinical profession; the five mentor professions make up a team."""
@@ -60,6 +67,12 @@ class Profession(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: the seeded ones are in the catalogues (core/defaults.py, N_), any
+        other shows as it was typed."""
+        return gettext(self.name)
 
 
 class Team(db.Model):

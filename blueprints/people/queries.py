@@ -213,6 +213,11 @@ def choices(model, label_column, where=None) -> list[tuple[int, str]]:
     return [(row[0], row[1]) for row in db.session.execute(query)]
 
 
+def named_choices(items) -> list[tuple[int, str]]:
+    """(id, name in the reader's language) for a select box of professions or departments, in the reader's order."""
+    return sorted(((item.id, item.display_name) for item in items), key=lambda pair: pair[1].casefold())
+
+
 def departments() -> list[Department]:
     return list(db.session.scalars(select(Department).order_by(Department.name)))
 
@@ -272,7 +277,7 @@ def mentors_for_select(hospital_id: int | None) -> list[tuple[int, str]]:
         .where(Mentor.active)
         .order_by(Hospital.id.is_(None), Mentor.full_name)
     ).all()
-    return [(r[0], f"{r[1]} · {r[2]}" + (f" · {r[3]}" if r[3] else "")) for r in rows]
+    return [(r[0], f"{r[1]} · {_(r[2])}" + (f" · {r[3]}" if r[3] else "")) for r in rows]
 
 
 # --- hospitals -----------------------------------------------------------------------------

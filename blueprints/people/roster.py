@@ -157,10 +157,11 @@ def _same_person_key(name: str) -> str:
 
 
 def _lookup(model) -> dict[str, object]:
-    """Professions or departments by code and by name, case-insensitively."""
+    """Professions or departments by code and by name (as stored, and in the reader's language), case-insensitively."""
     table = {}
     for item in db.session.scalars(select(model)):
         table[item.name.casefold()] = item
+        table[item.display_name.casefold()] = item
         table[item.code.casefold()] = item
     return table
 
@@ -262,9 +263,9 @@ def export_csv(rows, status_labels) -> str:
     for mentee, mentor_name in rows:
         writer.writerow([safe_cell(value) for value in (
             mentee.full_name,
-            mentee.profession.name,
+            mentee.profession.display_name,
             mentee.hospital.name if mentee.hospital else "",
-            mentee.department.name if mentee.department else "",
+            mentee.department.display_name if mentee.department else "",
             status_labels.get(mentee.status, mentee.status),
             mentor_name or "",
             mentee.preferred_language,

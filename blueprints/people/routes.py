@@ -182,8 +182,8 @@ def mentee(mentee_id: int):
 
 
 def _mentee_form(form: MenteeForm) -> MenteeForm:
-    form.profession_id.choices = select_choices(queries.choices(queries.Profession, queries.Profession.name), blank=_("— choose —"))
-    form.department_id.choices = select_choices(queries.choices(Department, Department.name), blank=_("— choose —"))
+    form.profession_id.choices = select_choices(queries.named_choices(queries.professions()), blank=_("— choose —"))
+    form.department_id.choices = select_choices(queries.named_choices(queries.departments()), blank=_("— choose —"))
     if current_user.role == HOSPITAL_ADMIN:
         form.hospital_id.choices = select_choices(queries.choices(Hospital, Hospital.name, Hospital.id == current_user.hospital_id))
         form.hospital_id.data = current_user.hospital_id
@@ -240,7 +240,7 @@ def mentee_transfer(mentee_id: int):
     form = TransferForm()
     form.to_hospital_id.choices = select_choices(
         [(i, n) for i, n in queries.hospitals_for_select() if i != mentee.hospital_id], blank=_("— choose —"))
-    form.to_department_id.choices = select_choices(queries.choices(Department, Department.name), blank=_("— choose —"))
+    form.to_department_id.choices = select_choices(queries.named_choices(queries.departments()), blank=_("— choose —"))
     if request.method == "GET":
         form.effective_date.data = today()
     if form.validate_on_submit():
@@ -388,7 +388,7 @@ def hospital(hospital_id: int):
 
 
 def _hospital_form(form: HospitalForm) -> HospitalForm:
-    form.department_ids.choices = queries.choices(Department, Department.name)
+    form.department_ids.choices = queries.named_choices(queries.departments())
     form.team_id.choices = select_choices(queries.choices(Team, Team.name), blank=_("— no team yet —"))
     return form
 
@@ -535,7 +535,7 @@ def mentor(mentor_id: int):
 
 
 def _mentor_form(form: MentorForm) -> MentorForm:
-    form.profession_id.choices = select_choices([(p.id, p.name) for p in queries.mentor_professions()], blank=_("— choose —"))
+    form.profession_id.choices = select_choices(queries.named_choices(queries.mentor_professions()), blank=_("— choose —"))
     form.team_id.choices = select_choices(queries.choices(Team, Team.name), blank=_("— no team yet —"))
     return form
 

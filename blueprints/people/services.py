@@ -80,8 +80,8 @@ def assign(mentor: Mentor, mentee: Mentee, start_date: date) -> tuple[Assignment
     warnings = []
     if not profession_fits(mentor, mentee):
         warnings.append(_("%(mentor)s is a %(mp)s and %(mentee)s a %(tp)s: check this pairing is intended.",
-                          mentor=mentor.full_name, mp=mentor.profession.name.lower(),
-                          mentee=mentee.full_name, tp=mentee.profession.name.lower()))
+                          mentor=mentor.full_name, mp=mentor.profession.display_name.lower(),
+                          mentee=mentee.full_name, tp=mentee.profession.display_name.lower()))
     assignment = Assignment(mentor=mentor, mentee=mentee, start_date=start_date)
     db.session.add(assignment)
     db.session.flush()
@@ -185,8 +185,8 @@ def _place(hospital_id: int | None, department_id: int | None) -> str:
     hospital = db.session.get(Hospital, hospital_id) if hospital_id else None
     department = db.session.get(Department, department_id) if department_id else None
     if hospital and department:
-        return f"{hospital.name} ({department.name})"
-    return hospital.name if hospital else (department.name if department else _("no hospital"))
+        return f"{hospital.name} ({department.display_name})"
+    return hospital.name if hospital else (department.display_name if department else _("no hospital"))
 
 
 def _notify_transfer(transfer: Transfer) -> None:

@@ -35,8 +35,8 @@ def cpd_certificate(mentee: Mentee, year: int) -> CpdCertificate:
              "contact": str(CONTACT_LABELS.get(contact, contact)), "hours": hours}
             for start, end, hospital, mentor, contact, hours in db.session.execute(mentoring.cpd_visits(mentee.id, year))]
     return CpdCertificate(
-        mentee=mentee.full_name, profession=mentee.profession.name, hospital=mentee.hospital.name if mentee.hospital else "",
-        department=mentee.department.name if mentee.department else "", year=year, rows=rows,
+        mentee=mentee.full_name, profession=mentee.profession.display_name, hospital=mentee.hospital.name if mentee.hospital else "",
+        department=mentee.department.display_name if mentee.department else "", year=year, rows=rows,
         total_hours=sum(row["hours"] or 0 for row in rows), visits=len(rows),
     )
 

@@ -101,8 +101,8 @@ def _sheet(feedback: Feedback, visit: Visit, hospital: str, scale: dict[int, str
                      "label": scale.get(rating.rating, "") if rating.rating else "", "before": before,
                      "change": change, "comment": rating.comment})
     return Sheet(
-        mentee=mentee.full_name, profession=mentee.profession.name,
-        hospital=hospital, department=mentee.department.name if mentee.department else "",
+        mentee=mentee.full_name, profession=mentee.profession.display_name,
+        hospital=hospital, department=mentee.department.display_name if mentee.department else "",
         mentor=feedback.mentor.full_name, visit_start=visit.start_date, visit_end=visit.end_date,
         signed=feedback.signed, signed_at=feedback.signed_at,
         contact=str(CONTACT_LABELS.get(feedback.contact_type, feedback.contact_type)),

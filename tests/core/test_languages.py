@@ -281,3 +281,35 @@ def test_the_account_page_lets_a_user_go_back_to_the_browsers_language(client):
     assert '<option value="rw" lang="rw" selected>Ikinyarwanda</option>' in page
     assert client.post("/language", data={"language": "", "next": "/account"}).headers["Location"] == "/account"
     assert db.session.get(User, user.id).language is None
+
+
+# --- professions and departments --------------------------------------------------------------
+
+def test_seeded_professions_and_departments_show_in_the_readers_language(client):
+    hospital = make_hospital()
+    make_mentee(hospital, profession_code="midwife", department_code="maternity", name="Aline Uwase")
+    login(client, make_user("coordinator", language="fr"))
+    page = client.get("/mentees/").get_data(as_text=True)
+    assert "Sage-femme" in page and "Maternité" in page
+    assert ">Midwife<" not in page
+
+
+def test_a_profession_or_department_added_later_shows_as_it_was_typed(app):
+    from blueprints.people.models import Department
+
+    department = Department(code="dental", name="Dental clinic")
+    with in_language("fr"):
+        assert department.display_name == "Dental clinic"
+
+
+def test_the_roster_csv_takes_professions_and_departments_in_the_readers_language_too(client):
+    from tests.people.test_roster_csv import hospital_admin, save
+
+    admin, hospital = hospital_admin()
+    admin.language = "fr"
+    login(client, admin)
+    content = "full_name,profession,department\nAline Uwase,Sage-femme,Maternité\nEric Manzi,Midwife,maternity\n"
+    assert save(client, content).status_code == 302
+    professions = dict(db.session.execute(
+        select(Mentee.full_name, Mentee.profession_id).where(Mentee.hospital_id == hospital.id)).all())
+    assert professions["Aline Uwase"] == professions["Eric Manzi"]

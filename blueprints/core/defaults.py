@@ -28,16 +28,16 @@ PROFESSIONS = (
 
 # Rwanda's public holidays that fall on the same date every year (month, day, name).
 FIXED_HOLIDAYS = (
-    (1, 1, "New Year's Day"),
-    (1, 2, "Day after New Year's Day"),
-    (2, 1, "National Heroes' Day"),
-    (4, 7, "Genocide against the Tutsi Memorial Day"),
-    (5, 1, "Labour Day"),
-    (7, 1, "Independence Day"),
-    (7, 4, "Liberation Day"),
-    (8, 15, "Assumption Day"),
-    (12, 25, "Christmas Day"),
-    (12, 26, "Boxing Day"),
+    (1, 1, N_("New Year's Day")),
+    (1, 2, N_("Day after New Year's Day")),
+    (2, 1, N_("National Heroes' Day")),
+    (4, 7, N_("Genocide against the Tutsi Memorial Day")),
+    (5, 1, N_("Labour Day")),
+    (7, 1, N_("Independence Day")),
+    (7, 4, N_("Liberation Day")),
+    (8, 15, N_("Assumption Day")),
+    (12, 25, N_("Christmas Day")),
+    (12, 26, N_("Boxing Day")),
 )
 
 

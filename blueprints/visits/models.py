@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -90,3 +91,9 @@ class Holiday(db.Model):
     day: Mapped[int] = mapped_column(SmallInteger)
     year: Mapped[int | None] = mapped_column(SmallInteger)
     name: Mapped[str] = mapped_column(String(120))
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: Rwanda's fixed holidays are in the catalogues (core/defaults.py,
+        N_), a holiday added later shows as it was typed."""
+        return gettext(self.name)

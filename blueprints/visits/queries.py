@@ -463,10 +463,10 @@ def holidays() -> Holidays:
     result = Holidays()
     for h in db.session.scalars(select(Holiday)):
         if h.year is None:
-            result.yearly[(h.month, h.day)] = h.name
+            result.yearly[(h.month, h.day)] = h.display_name
         else:
             try:
-                result.once[date(h.year, h.month, h.day)] = h.name
+                result.once[date(h.year, h.month, h.day)] = h.display_name
             except ValueError:
                 continue
     return result

@@ -313,3 +313,15 @@ def test_the_roster_csv_takes_professions_and_departments_in_the_readers_languag
     professions = dict(db.session.execute(
         select(Mentee.full_name, Mentee.profession_id).where(Mentee.hospital_id == hospital.id)).all())
     assert professions["Aline Uwase"] == professions["Eric Manzi"]
+
+
+def test_rwandas_fixed_holidays_show_in_the_readers_language_and_added_ones_as_typed(client):
+    from tests.factories import profession
+
+    profession("midwife")  # runs seed_defaults: Rwanda's fixed holidays
+    user = make_user("coordinator", language="fr")
+    login(client, user)
+    assert client.post("/visits/holidays", data={"name": "Umuganura (harvest day)", "day": "7", "month": "8", "year": "2026"}).status_code == 302
+    page = client.get("/visits/holidays").get_data(as_text=True)
+    assert "Noël" in page and "Christmas Day" not in page
+    assert "Umuganura (harvest day)" in page

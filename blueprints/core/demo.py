@@ -454,6 +454,7 @@ def _demo_mentoring(rng: random.Random, today: date, visits_per_hospital: int = 
     feedbacks, reflections, assessments = 0, 0, 0
     for visit in sorted(chosen, key=lambda v: (v.start_date, v.id)):
         latest = visit is by_hospital[visit.hospital_id][-1]
+        followed_up = []  # (action item, the feedback that follows it up): ids given after one flush per visit
         for assignment in assignments:
             if (visit.id, assignment.mentee_id) not in present or (visit.id, assignment.mentor_id) not in mentors_there:
                 continue
@@ -466,7 +467,9 @@ def _demo_mentoring(rng: random.Random, today: date, visits_per_hospital: int = 
             if assignment.start_date > visit.end_date or (assignment.end_date and assignment.end_date < visit.start_date):
                 continue
             mentee = mentees[assignment.mentee_id]
-            skills = frameworks.setdefault(mentee.profession_id, skills_for(mentee.profession))[:5]
+            if mentee.profession_id not in frameworks:  # read once per profession (setdefault would read it each time)
+                frameworks[mentee.profession_id] = skills_for(mentee.profession)
+            skills = frameworks[mentee.profession_id][:5]
             if not any((mentee.id, s.id) in level for s in skills):
                 for skill in skills:
                     level[(mentee.id, skill.id)] = rng.randint(1, 3)
@@ -494,12 +497,14 @@ def _demo_mentoring(rng: random.Random, today: date, visits_per_hospital: int = 
             feedback.action_items = [ActionItem(mentee_id=mentee.id, text=text, due_date=visit.end_date + timedelta(days=45))
                                      for text in rng.sample(ACTIONS, rng.choice((1, 2)))]
             db.session.add(feedback)
-            db.session.flush()
             for item in open_items.pop(mentee.id, []):
                 item.followup = rng.choice(("done", "done", "partly", "not_done"))
-                item.followed_up_in_id = feedback.id
+                followed_up.append((item, feedback))
             open_items[mentee.id] = list(feedback.action_items)
             feedbacks += 1
+        db.session.flush()
+        for item, feedback in followed_up:
+            item.followed_up_in_id = feedback.id
         for visit_id, mentor_id in sorted(mentors_there):
             if visit_id == visit.id and visit is first_visit and mentor_id == first_mentor_id:
                 continue

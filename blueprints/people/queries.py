@@ -417,7 +417,7 @@ NUMBER_WORDS = {2: _l("Two"), 3: _l("Three"), 4: _l("Four"), 5: _l("Five")}
 
 
 def _plural(name: str) -> str:
-    """An English profession name in the plural (the names are data, typed in English)."""
+    """A profession's name in the plural, in English (other languages keep the name as it is)."""
     if current_language() != DEFAULT_LANGUAGE:
         return name
     if name.endswith("fe"):
@@ -429,7 +429,7 @@ def team_warnings(mentors, professions) -> list[str]:
     """What is wrong with a team's make-up, in words: 'No anaesthetist', 'Two midwives'."""
     warnings = []
     for row in team_composition(mentors, professions):
-        name, count = row["profession"].name.lower(), row["count"]
+        name, count = row["profession"].display_name.lower(), row["count"]
         if count == 0:
             warnings.append(_("No %(profession)s", profession=name))
         elif count > 1:

@@ -325,3 +325,14 @@ def test_rwandas_fixed_holidays_show_in_the_readers_language_and_added_ones_as_t
     page = client.get("/visits/holidays").get_data(as_text=True)
     assert "Noël" in page and "Christmas Day" not in page
     assert "Umuganura (harvest day)" in page
+
+
+def test_a_teams_missing_profession_is_named_in_the_readers_language(client):
+    from tests.factories import make_mentor, make_team
+
+    short = make_team("Team Short")
+    for code in ("obgyn", "paediatrician", "midwife", "paediatric_nurse"):
+        make_mentor(short, code)
+    login(client, make_user("coordinator", language="fr"))
+    page = client.get("/teams/").get_data(as_text=True)
+    assert "Manque : anesthésiste" in page and "anaesthetist" not in page

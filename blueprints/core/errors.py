@@ -8,8 +8,10 @@ from typing import Generic, TypeVar
 from flask import Flask, flash, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .extensions import db
 from .htmx import is_htmx
 
 MESSAGES = {
@@ -86,8 +88,6 @@ def saved(form, change: Callable[[], T], message: str | None = None) -> Saved[T]
     redirects to), and return None; else commit, flash `message` (when given; leave it out to flash something
     made from the result yourself) and return Saved(result).
     Other exceptions (an EditConflict, say) pass through with nothing committed."""
-    from .extensions import db
-
     try:
         result = change()
     except RuleBroken as refusal:
@@ -114,10 +114,6 @@ def check_version(record, opened_version: int | None) -> None:
 
 def flush_or_conflict() -> None:
     """Flush; a concurrent save caught by the version column becomes an EditConflict."""
-    from sqlalchemy.orm.exc import StaleDataError
-
-    from .extensions import db
-
     try:
         db.session.flush()
     except StaleDataError as error:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from blueprints.core.extensions import db
+from tests.live import LiveServer
 
 TEST_CONFIG = {
     "TESTING": True,
@@ -123,6 +124,20 @@ def csrf_app(database_url, app):
                       "EXPORT_DIR": app.config["EXPORT_DIR"]})
     app.test_client_class = IsolatedClient
     return app
+
+
+@pytest.fixture
+def live(database_url, app):
+    """The app served on a free loopback port on this worker's database, as in production (not TESTING,
+    so errors go through the error pages), for tests that fire parallel requests (tests/live.py)."""
+    config = {**TEST_CONFIG, "TESTING": False, "SQLALCHEMY_DATABASE_URI": database_url,
+              "EXPORT_DIR": app.config["EXPORT_DIR"]}
+    server = LiveServer(create_app(config)).start()
+    yield server
+    server.stop()
+    with server.app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @contextmanager

@@ -22,22 +22,19 @@ with `support.screenshot(page, name)`. A new main page also goes into PAGES in t
 """
 
 import os
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from flask import session
 from flask_migrate import upgrade
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response, WebError, expect
 from sqlalchemy import make_url
-from werkzeug.serving import make_server
 
 from app import create_app
-from blueprints.auth.services import find_user, sign_in
 from blueprints.core.demo import build_demo
 from blueprints.core.extensions import db
+from tests.live import LiveServer, session_cookie
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -197,24 +194,6 @@ def live_database_url(tmp_path_factory) -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class LiveServer:
-    """A WSGI app served by werkzeug in a daemon thread, one thread per request."""
-
-    def __init__(self, app, host: str = "127.0.0.1") -> None:
-        self.app = app
-        self.server = make_server(host, 0, app, threaded=True)  # port 0: the OS picks a free one
-        self.url = f"http://{host}:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, name="live-server", daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=10)
-        self.server.server_close()
-
-
 @pytest.fixture(scope="session")
 def live_server(live_database_url, tmp_path_factory) -> Iterator[LiveServer]:
     """The app with real CSRF on a free loopback port, migrated and loaded with the demo programme."""
@@ -241,21 +220,6 @@ def base_url(live_server) -> str:
 
 
 # --- signed-in pages --------------------------------------------------------------------------------
-
-def session_cookie(app, username: str, user_agent: str) -> str:
-    """A signed-in session cookie, made by the app's own `sign_in` service as the login route does.
-
-    The login form itself is what test_sign_in.py and test_keyboard.py drive; every other test starts
-    signed in, which spares it the form's two page loads and a deliberately slow scrypt check.
-    """
-    environ = {"HTTP_USER_AGENT": user_agent}  # the browser's, so Flask-Login keeps the session "fresh"
-    with app.test_request_context("/login", method="POST", environ_base=environ):
-        sign_in(find_user(username))
-        db.session.commit()
-        cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
-        db.session.remove()
-    return cookie
-
 
 @pytest.fixture
 def as_user(new_context, live_server) -> Callable[..., Page]:

@@ -6,6 +6,8 @@ really overlap in the database. `session_cookie` signs a user in the way the log
 `fire` sends the same request from many threads released together by a barrier.
 """
 
+import functools
+import http.client
 import threading
 import urllib.error
 import urllib.parse
@@ -80,7 +82,8 @@ class Client:
             request.add_header("Content-Type", "application/x-www-form-urlencoded")
         for key, value in (headers or {}).items():
             request.add_header(key, value)
-        opener = urllib.request.build_opener(NoRedirect)
+        handlers = [NoRedirect] + ([FromAddress(self.remote_addr)] if self.remote_addr else [])
+        opener = urllib.request.build_opener(*handlers)
         try:
             with opener.open(request, timeout=60) as response:
                 return Answer(response.status, response.read().decode(errors="replace"), response.headers.get("Location"))
@@ -97,6 +100,17 @@ class Client:
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+class FromAddress(urllib.request.HTTPHandler):
+    """Connect from this local address (any of 127.0.0.0/8 on loopback), so the server sees another client."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__()
+        self.address = address
+
+    def http_open(self, request):
+        return self.do_open(functools.partial(http.client.HTTPConnection, source_address=(self.address, 0)), request)
 
 
 def fire(count: int, send: Callable[[int], Answer]) -> list[Answer]:

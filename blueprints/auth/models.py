@@ -65,3 +65,22 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins counted in the current window for one key: a username from one client address
+    ('pair'), an address across usernames, or a username across addresses (blueprints/auth/throttle.py)."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (
+        CheckConstraint("kind IN ('pair', 'address', 'username')", name="kind"),
+        CheckConstraint("failures >= 0", name="failures_not_negative"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)  # '' on an address row
+    address: Mapped[str] = mapped_column(String(50), primary_key=True)  # '' on a username row; IPv6 as its /64
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    failures: Mapped[int] = mapped_column(default=0)
+    # Pair rows: the user's last successful sign-in from this address, which makes it a known address.
+    signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

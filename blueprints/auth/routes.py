@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core.extensions import db
@@ -11,12 +12,22 @@ from ..core.forms import EmptyForm
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
 from ..core.permissions import allow, public
+from .cli import unlock_command
 from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, NewUserForm, SetPasswordForm, UserForm
 from .models import ROLES, SYSADMIN, User
 from .queries import users_query
-from .services import LoginThrottled, authenticate, create_user, set_password, sign_in, sign_out, update_user
+from .services import authenticate, create_user, set_password, sign_in, sign_out, update_user
+from .throttle import ADDRESS, PAIR, USERNAME, LoginThrottled
 
-bp = Blueprint("auth", __name__)
+bp = Blueprint("auth", __name__, cli_group=None)  # its commands are top-level: `flask --app app unlock NAME`
+bp.cli.add_command(unlock_command)
+
+THROTTLED_MESSAGES = {
+    PAIR: _l("Too many failed attempts for this username. Wait 15 minutes, then try again."),
+    ADDRESS: _l("Too many failed sign-in attempts from this network. Wait 15 minutes, then try again."),
+    USERNAME: _l("Sign-in to this account is slowed after many failed attempts from elsewhere. "
+                 "Wait a minute, then try again."),
+}
 
 
 def safe_next(target: str | None) -> str:
@@ -36,11 +47,11 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(form.username.data, form.password.data)
-        except LoginThrottled:
+            user = authenticate(form.username.data, form.password.data, request.remote_addr)
+        except LoginThrottled as refusal:
             db.session.commit()  # keep the audit row
-            form.password.errors.append(_("Too many failed attempts for this username. Wait 15 minutes, then try again."))
-            return render_template("auth/login.html", form=form), 429
+            form.password.errors.append(str(THROTTLED_MESSAGES[refusal.reason]))
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(refusal.retry_after)}
         if user is not None:
             sign_in(user)
             db.session.commit()

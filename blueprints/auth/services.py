@@ -1,18 +1,19 @@
 """Writes for accounts: sign-in, sign-out, creating and changing users. Each audits and flushes."""
 
-from datetime import timedelta
 from functools import cache
 
-from flask import current_app, session
+from flask import session
 from flask_login import login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core import audit
 from ..core.extensions import db
-from ..core.models import AuditEvent, utcnow
+from ..core.models import utcnow
+from . import throttle
 from .models import User
 from .sessions import start_session
+from .throttle import LoginThrottled
 
 
 @cache
@@ -30,40 +31,36 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.username) == normalise_username(username)))
 
 
-class LoginThrottled(Exception):
-    """Too many failed sign-ins for this username lately; the counter is in the database, so it
-    holds across gunicorn workers and app servers."""
-
-
-def recent_failures(username: str) -> int:
-    window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    return db.session.scalar(
-        select(func.count(AuditEvent.id)).where(
-            AuditEvent.action == "login.failure",
-            AuditEvent.username == normalise_username(username)[:80],
-            AuditEvent.at > utcnow() - window,
-        )
-    )
-
-
-def authenticate(username: str, password: str) -> User | None:
+def authenticate(username: str, password: str, remote_addr: str | None) -> User | None:
     """The user for these credentials, or None; unknown user, wrong password and inactive look alike.
 
-    Raises LoginThrottled, without checking the password, after too many recent failures.
+    Raises LoginThrottled, without checking the password, when a sign-in counter is full (throttle.py).
     """
-    if recent_failures(username) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        audit.record("login.throttled", summary="too many failed attempts", username=normalise_username(username)[:80])
-        raise LoginThrottled
+    name = normalise_username(username)[:80]
+    address = throttle.client_address(remote_addr)
+    try:
+        throttle.count_attempt(name, address)
+    except LoginThrottled as refusal:
+        audit.record("login.throttled", summary=THROTTLE_SUMMARIES[refusal.reason], username=name)
+        raise
     user = find_user(username)
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
-        audit.record("login.failure", summary="unknown user", username=normalise_username(username)[:80])
+        audit.record("login.failure", summary="unknown user", username=name)
         return None
     if not user.check_password(password or "") or not user.active:
         reason = "wrong password" if user.active else "inactive account"
         audit.record("login.failure", user, summary=reason, user=user)
         return None
+    throttle.forget_attempt(name, address)
     return user
+
+
+THROTTLE_SUMMARIES = {
+    throttle.PAIR: "too many failed attempts for this username from this address",
+    throttle.ADDRESS: "too many failed attempts from this address",
+    throttle.USERNAME: "username slowed after many failed attempts from elsewhere",
+}
 
 
 def sign_in(user: User) -> None:

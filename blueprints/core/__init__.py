@@ -1,6 +1,7 @@
 """Extensions, htmx helpers, permissions, audit, errors and CLI shared by every blueprint."""
 
 from flask import Flask, abort, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db as _sqlite_discipline  # noqa: F401 - registers the SQLite connection listeners
 from .errors import register_error_handlers
@@ -30,6 +31,8 @@ def init_core(app: Flask) -> None:
     from ..auth.queries import load_user_by_session_id
     from .navigation import menu_items
 
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]))
     db.init_app(app)
     init_migrate(app)
     csrf.init_app(app)

@@ -21,8 +21,16 @@ class DefaultConfig:
     # Shared hospital computers: a session ends after 30 idle minutes and after 12 hours whatever.
     SESSION_IDLE_MINUTES = 30
     SESSION_MAX_HOURS = 12
-    LOGIN_MAX_FAILURES = 5
+    # Sign-in throttling (blueprints/auth/throttle.py): failures counted in a window of 15 minutes
     LOGIN_FAILURE_WINDOW_MINUTES = 15
+    LOGIN_MAX_FAILURES = 5  # per username from one client address, then that pair waits
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 10  # per client address whatever the username, then that address waits
+    LOGIN_USERNAME_CEILING = 20  # per username from every address; beyond it the username is slowed to
+    LOGIN_USERNAME_SLOW_SECONDS = 60  # one password check a minute, except from addresses where the user
+    LOGIN_KNOWN_ADDRESS_DAYS = 90  # signed in within 90 days
+    # Reverse proxies in front of the app: the client address is the one the last of them puts in
+    # X-Forwarded-For (werkzeug's ProxyFix). 0: no proxy, the header is a client's claim and ignored.
+    TRUSTED_PROXIES = 0
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; long forms stay valid
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "en"

@@ -44,7 +44,7 @@ def register_cli(app: Flask) -> None:
     def daily_command():
         """Daily housekeeping for cron (safe to run more than once a day): apply transfers whose date has come,
         tell coordinators of hospitals that became overdue, remind mentors a week before their visit, delete
-        bulk exports older than a day."""
+        bulk exports older than a day and sign-in counters whose window has closed."""
         from ..people.services import apply_due_transfers
         from ..visits.services import notify_overdue_hospitals, remind_mentors
 
@@ -60,6 +60,11 @@ def register_cli(app: Flask) -> None:
         purged = purge_expired_exports()
         db.session.commit()
         click.echo(f"Expired exports deleted: {purged}.")
+        from ..auth.throttle import purge_expired
+
+        counters = purge_expired()
+        db.session.commit()
+        click.echo(f"Closed sign-in counters deleted: {counters}.")
 
     @app.cli.command("run-export")
     @click.argument("job_id", type=int)

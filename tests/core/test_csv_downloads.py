@@ -19,7 +19,7 @@ BOM = b"\xef\xbb\xbf"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 PAYLOADS = {
-    "hyperlink": '=HYPERLINK("http://evil.example/?q=ô","Hôpital")',
+    "hyperlink": '=HYPERLINK("http://x.ie","Hô")',  # each under 40 characters: it is also a phone number
     "plus": "+250 788 SUM(A1)",
     "minus": "-2+3+cmd|' /C calc'!A0",
     "at": "@SUM(1+1)*cmd|' /C calc'!A0",

@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,12 +63,13 @@ def wait_until_up(base: str, timeout: float = 60) -> None:
     raise AssertionError("gunicorn's worker never answered")
 
 
-def test_gunicorn_logs_the_calendar_feed_with_its_token_masked(app, tmp_path):
-    with_token()
+@contextmanager
+def gunicorn(app, database_url: str, tmp_path: Path):
+    """gunicorn as `make run` starts it (the config file, the access log on standard output), on a port the
+    system picks; yields (base URL, a function reading both logs). Always stopped."""
     access, errors = tmp_path / "access.log", tmp_path / "error.log"
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "l" * 40,
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "l" * 40,
            "FLASK_EXPORT_DIR": app.config["EXPORT_DIR"], "PYTHONPATH": str(ROOT)}
-    # As `make run` starts it: the config file, the access log on standard output.
     command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers", "1",
                "--bind", "127.0.0.1:0", "--access-logfile", "-", "app:create_app()"]
     with open(access, "wb") as out, open(errors, "wb") as err:
@@ -76,19 +78,35 @@ def test_gunicorn_logs_the_calendar_feed_with_its_token_masked(app, tmp_path):
     try:
         base = f"http://127.0.0.1:{listening_port(errors, process)}"
         wait_until_up(base)
+        yield base, lambda: access.read_text() + errors.read_text()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def test_gunicorn_logs_the_calendar_feed_with_its_token_masked(app, tmp_path):
+    with_token()
+    with gunicorn(app, app.config["SQLALCHEMY_DATABASE_URI"], tmp_path) as (base, logs):
         status, body = get(f"{base}/calendar/{TOKEN}.ics")
         assert status == 200 and b"BEGIN:VCALENDAR" in body
         assert get(f"{base}/calendar/{UNKNOWN}.ics?from=x")[0] == 404
         assert get(f"{base}/calendar/{TOKEN}")[0] == 404
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
-    log = access.read_text() + errors.read_text()
+    log = logs()
     assert TOKEN not in log and UNKNOWN not in log
     assert re.search(r'"GET /calendar/\*\*\*\.ics HTTP/1\.1" 200 ', log), log
     assert re.search(r'"GET /calendar/\*\*\*\.ics\?from=x HTTP/1\.1" 404 ', log), log
     assert re.search(r'"GET /calendar/\*\*\* HTTP/1\.1" 404 ', log), log
     assert '"GET /healthz HTTP/1.1" 200' in log  # other paths are logged as they were
+
+
+def test_a_feed_request_that_fails_in_the_database_logs_no_token_in_gunicorns_logs(app, tmp_path):
+    """An empty database: the token lookup fails, and the error (quoting its SQL parameters) is logged by the
+    app and, if the error page fails too, by gunicorn: the token is masked in every line."""
+    with gunicorn(app, f"sqlite:///{tmp_path / 'empty.db'}", tmp_path) as (base, logs):
+        assert get(f"{base}/calendar/{TOKEN}.ics")[0] == 500
+    log = logs()
+    assert "calendar_token" in log and "/calendar/***.ics" in log  # the failure was logged, with its SQL
+    assert TOKEN not in log
 
 
 def test_the_apps_error_log_masks_the_token_of_a_failed_feed_request(app, caplog, monkeypatch):

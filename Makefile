@@ -71,7 +71,7 @@ LOOPBACK := $(filter 127.0.0.1 localhost ::1,$(HOST))
 run: db  ## serve the app with gunicorn on HOST:PORT, loading the demo programme into an empty database
 	$(FLASK) demo-data --if-empty
 	$(if $(LOOPBACK),FLASK_SESSION_COOKIE_SECURE=$${FLASK_SESSION_COOKIE_SECURE:-false}) \
-	  $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
+	  $(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
 
 dev: db  ## Flask's reloader and debugger (never in production)
 	$(FLASK) demo-data --if-empty

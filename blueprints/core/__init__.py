@@ -1,5 +1,7 @@
 """Extensions, htmx helpers, permissions, audit, errors and CLI shared by every blueprint."""
 
+import logging
+
 from flask import Flask, abort, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -8,6 +10,7 @@ from .errors import register_error_handlers
 from .extensions import babel, csrf, db, login_manager
 from .formatting import format_day, format_instant, format_month, format_number
 from .i18n import LANGUAGES, current_language, select_locale
+from .logs import mask_filter
 from .migrate import init_migrate
 from .permissions import enforce_access
 
@@ -50,6 +53,8 @@ def init_core(app: Flask) -> None:
     app.before_request(enforce_access)
     app.after_request(_response_headers)
     register_error_handlers(app)
+    for logger in (app.logger, logging.getLogger("werkzeug")):  # errors and `make dev`'s request lines: no feed token
+        logger.addFilter(mask_filter)
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["instant"] = format_instant
     app.jinja_env.filters["number"] = format_number

@@ -1,8 +1,6 @@
 """Each role's home page, and the dashboard tiles: each tile its own fragment and CSV route with its own
 access rule (registered from `tiles.TILES`), so a slow or failing tile never holds up or breaks the page."""
 
-import csv
-import io
 from datetime import date, datetime
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request
@@ -11,12 +9,12 @@ from flask_login import current_user
 from ..auth.forms import ROLE_LABELS
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, ROLES, SYSADMIN
 from ..core.clock import today
+from ..core.downloads import csv_response
 from ..core.extensions import db
 from ..core.formatting import format_day, format_instant
 from ..core.htmx import is_htmx
 from ..core.permissions import allow
 from ..people import queries as people_queries
-from ..people.roster import safe_cell
 from . import queries
 from .tiles import HOME_TILES, TABLE_ROWS, TILES, Filters, Tile, hospital_name
 
@@ -63,28 +61,12 @@ def render_tile(tile: Tile) -> Response:
     return response
 
 
-def csv_value(value) -> str:
-    if isinstance(value, datetime):
-        return format_instant(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return safe_cell(value)
-
-
 def render_tile_csv(tile: Tile) -> Response:
-    """The tile's table as CSV (a BOM so spreadsheets read accents; cells never run as formulas)."""
+    """The tile's table as CSV, named by the tile and its filters."""
     filters = Filters.from_args(request.args, today())
     table = tile.load(filters, user(), today())["table"]
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(str(h)) for h in table.header])
-    for row in table.rows:
-        writer.writerow([csv_value(v) for v in row])
-    response = Response(out.getvalue(), mimetype="text/csv")
-    stamp = f"{filters.start.isoformat()}-{filters.end.isoformat()}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{tile.name}-{stamp}.csv"'
-    return response
+    return csv_response((tile.name, filters.province, filters.start.isoformat(), "to", filters.end.isoformat()),
+                        table.header, table.rows)
 
 
 def _register(tile: Tile) -> None:

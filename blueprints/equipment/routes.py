@@ -1,7 +1,5 @@
 """Equipment pages: the gap matrix, one hospital, an item's history, checklists, the catalogue, the report."""
 
-import csv
-import io
 from datetime import date
 from typing import NamedTuple
 
@@ -11,6 +9,7 @@ from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core.clock import today
+from ..core.downloads import csv_response, safe_name
 from ..core.errors import RuleBroken, saved, show_on_form
 from ..core.extensions import db
 from ..core.forms import EmptyForm
@@ -20,7 +19,6 @@ from ..core.permissions import allow
 from ..people.forms import select_choices
 from ..people.models import Hospital
 from ..reports.pdf import render_pdf
-from ..reports.routes import safe_name
 from . import queries, services
 from .charts import line_points, trend_points, trend_svg
 from .forms import REASON_LABELS, WARD_LABELS, CountForm, ItemForm, NormForm, StartCheckForm
@@ -64,24 +62,19 @@ def matrix():
 def matrix_csv():
     filters = _matrix_filters()
     data = queries.matrix(user(), **filters)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Hospital"), _("Province"), _("Ward"), _("Item"), _("Critical"), _("Required"), _("Available"),
-                     _("Functional"), _("Gap"), _("Last checked"), _("Gap since"), _("Checks with the gap")])
+    header = [_("Hospital"), _("Province"), _("Ward"), _("Item"), _("Critical"), _("Required"), _("Available"),
+              _("Functional"), _("Gap"), _("Last checked"), _("Gap since"), _("Checks with the gap")]
     wards = {ward: str(label) for ward, label in WARD_LABELS.items()}  # translated once, not once per row
     yes = _("yes")
-    for row in data["rows"]:
-        for item, cell in zip(data["items"], row["cells"], strict=True):
-            counted = cell is not None
-            writer.writerow([
-                row["hospital"].name, row["hospital"].province, wards[item.ward], item.display_name, yes if item.critical else "",
-                cell.required if counted else "", cell.available if counted else "", cell.functional if counted else "",
-                cell.gap if counted else "", cell.checked_on.isoformat() if counted else "",
-                cell.gap_since.isoformat() if counted and cell.gap_since else "", cell.gap_checks if counted else "",
-            ])
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="equipment-gaps-{today().isoformat()}.csv"'
-    return response
+    rows = (
+        [row["hospital"].name, row["hospital"].province, wards[item.ward], item.display_name, yes if item.critical else "",
+         *((cell.required, cell.available, cell.functional, cell.gap, cell.checked_on, cell.gap_since, cell.gap_checks)
+           if cell is not None else ("",) * 7)]
+        for row in data["rows"] for item, cell in zip(data["items"], row["cells"], strict=True)
+    )
+    name = ("equipment-gaps", filters["province"], filters["ward"], "critical" if filters["critical_only"] else None,
+            "by-name" if filters["sort"] == "name" else None, today().isoformat())
+    return csv_response(name, header, rows)
 
 
 class ChecklistRow(NamedTuple):

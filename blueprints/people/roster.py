@@ -1,5 +1,5 @@
 """Roster CSV: check an import row by row before anything is saved, save it all or nothing, and
-write the mentee list as a CSV that spreadsheets open safely.
+give the mentee list's rows for the CSV export (written by core.downloads, which spreadsheets open safely).
 
 The checked text travels back to the browser for the "Save" button and is checked again when it
 returns, so nothing the browser sends is trusted.
@@ -15,6 +15,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..core import audit
+from ..core.downloads import read_cell
 from ..core.errors import RuleBroken
 from ..core.extensions import db
 from ..core.i18n import DEFAULT_LANGUAGE
@@ -24,8 +25,6 @@ from .models import Department, Hospital, Mentee, Profession
 COLUMNS = ("full_name", "profession", "department", "phone", "language")
 REQUIRED_COLUMNS = ("full_name", "profession", "department")
 EXPORT_COLUMNS = ("name", "profession", "hospital", "department", "status", "mentor", "language")
-# A cell starting with one of these is read as a formula by Excel, LibreOffice and Google Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DELIMITERS = (",", ";", "\t")
 
 
@@ -183,7 +182,8 @@ def check_roster(text: str, hospital: Hospital) -> RosterCheck:
     seen: dict[tuple[str, int], int] = {}
     rows = []
     for number, cells in raw_rows:
-        values = {column: (cells[i].strip() if i < len(cells) else "") for i, column in enumerate(header) if column}
+        # read_cell: a value the export guarded ("'-Jean") comes back as it was ("-Jean").
+        values = {column: (read_cell(cells[i].strip()) if i < len(cells) else "") for i, column in enumerate(header) if column}
         row = RosterRow(number=number, full_name=" ".join(values.get("full_name", "").split()),
                         profession_text=values.get("profession", ""), department_text=values.get("department", ""),
                         phone=values.get("phone", ""), language_text=values.get("language", ""))
@@ -248,20 +248,10 @@ def save_roster(check: RosterCheck) -> list[Mentee]:
     return mentees
 
 
-def safe_cell(value) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula (OWASP's CSV injection advice)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def export_csv(rows, status_labels) -> str:
-    """The mentee list as CSV text with a BOM, so Excel reads the accents as UTF-8."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
+def export_rows(rows, status_labels):
+    """The mentee list's rows (EXPORT_COLUMNS) for the CSV export, from `queries.mentees_query`."""
     for mentee, mentor_name in rows:
-        writer.writerow([safe_cell(value) for value in (
+        yield (
             mentee.full_name,
             mentee.profession.display_name,
             mentee.hospital.name if mentee.hospital else "",
@@ -269,5 +259,4 @@ def export_csv(rows, status_labels) -> str:
             status_labels.get(mentee.status, mentee.status),
             mentor_name or "",
             mentee.preferred_language,
-        )])
-    return out.getvalue()
+        )

@@ -1,13 +1,14 @@
 """People pages: hospitals, teams, mentors and their training log; mentees (list, profile, roster CSV
 import and export, transfers, absences, assignments)."""
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core.clock import today
+from ..core.downloads import csv_response
 from ..core.errors import EditConflict, saved, show_on_form
 from ..core.extensions import db
 from ..core.forms import EmptyForm
@@ -35,7 +36,7 @@ from .forms import (
     TransferForm,
     select_choices,
 )
-from .models import Absence, Assignment, Department, Hospital, Mentor, Team, Transfer
+from .models import Absence, Assignment, Department, Hospital, Mentor, Profession, Team, Transfer
 
 bp = Blueprint("people", __name__)
 
@@ -89,10 +90,20 @@ def mentees_export():
     """The mentee list as CSV, with the page's filters and scoping (the same query), in one query."""
     filters, _status = _mentee_filters()
     rows = db.session.execute(queries.mentees_query(user(), **filters)).all()
-    return Response(
-        roster.export_csv(rows, STATUS_LABELS), mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="mentees-{today().isoformat()}.csv"'},
-    )
+    return csv_response(_export_name(filters), roster.EXPORT_COLUMNS, roster.export_rows(rows, STATUS_LABELS))
+
+
+def _export_name(filters: dict) -> tuple:
+    """The export's file name parts: the hospital (a hospital administrator's own), department, profession,
+    status and search it was cut by, and the day."""
+    def code(model, key):
+        row = db.session.get(model, filters[key]) if filters[key] else None
+        return row.code if row else None
+
+    hospital_id = filters["hospital_id"] or current_user.hospital_id
+    hospital = db.session.get(Hospital, hospital_id) if hospital_id else None
+    return ("mentees", hospital.name if hospital else None, code(Department, "department_id"), code(Profession, "profession_id"),
+            filters["status"] or "all", filters["search"], today().isoformat())
 
 
 @bp.route("/mentees/import", methods=["GET", "POST"])

@@ -18,12 +18,13 @@ from flask import Flask, current_app
 from flask_babel import gettext as _
 
 from ..auth.models import COORDINATOR
+from ..core.downloads import safe_name
 from ..core.extensions import db
 from ..core.i18n import in_language
 from . import queries, services
 from .models import ExportJob
 from .pdf import render_pdf
-from .sheets import safe_name, sheet_for, sheets_html
+from .sheets import sheet_for, sheets_html
 
 log = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..auth.sessions import passive
 from ..core.clock import today
+from ..core.downloads import attachment
 from ..core.errors import saved
 from ..core.extensions import db
 from ..core.forms import EmptyForm
@@ -27,7 +28,7 @@ from . import queries, services
 from .cpd import cpd_certificate_pdf
 from .forms import ExportForm
 from .pdf import css_string, render_pdf_parts
-from .sheets import safe_name, sheets_documents
+from .sheets import sheets_documents
 
 bp = Blueprint("reports", __name__)
 
@@ -36,17 +37,10 @@ READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 bp.app_template_filter("css_string")(css_string)  # the PDFs' page footer words, in their <style>
 
 
-def _attachment(response: Response, name: str, extension: str) -> Response:
-    """A download under a plain file name (nothing a header or a file system could misread), never cached."""
-    response.headers["Content-Disposition"] = f'attachment; filename="{safe_name(name)}.{extension}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _pdf(feedbacks, visit, name: str) -> Response:
     htmls = sheets_documents(feedbacks, visit)
     db.session.rollback()  # every value is read; nothing below holds a transaction open while rendering
-    return _attachment(Response(render_pdf_parts(htmls), mimetype="application/pdf"), name, "pdf")
+    return attachment(Response(render_pdf_parts(htmls), mimetype="application/pdf"), name, "pdf")
 
 
 @bp.get("/visits/<int:visit_id>/feedback/<int:mentee_id>.pdf")
@@ -141,7 +135,7 @@ def export_download(job_id: int):
     name = runner.download_name(job)
     db.session.rollback()
     response = send_file(path, mimetype="application/zip", conditional=False, etag=False, max_age=0)
-    return _attachment(response, name.removesuffix(".zip"), "zip")
+    return attachment(response, name.removesuffix(".zip"), "zip")
 
 
 
@@ -157,4 +151,4 @@ def cpd_certificate(mentee_id: int, year: int):
         pdf = cpd_certificate_pdf(mentee, year)
     if pdf is None:
         abort(404)
-    return _attachment(Response(pdf, mimetype="application/pdf"), name, "pdf")
+    return attachment(Response(pdf, mimetype="application/pdf"), name, "pdf")

@@ -1,6 +1,5 @@
 """The feedback sheet's data: read from the database into plain values, so the PDF renders with no session open."""
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
@@ -141,8 +140,3 @@ def sheets_documents(feedbacks: list[Feedback], visit: Visit) -> list[str]:
         with in_language(language):
             htmls.append(sheets_html(sheets_for(list(group), visit)))
     return htmls
-
-
-def safe_name(text: str) -> str:
-    """A file name with letters, digits and dashes only (nothing a header or a file system could misread)."""
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:80] or "sheet"

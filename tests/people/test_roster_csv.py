@@ -323,7 +323,7 @@ def test_export_has_the_columns_a_bom_and_a_dated_attachment_name(client):
     response = client.get("/mentees/export.csv")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert re.fullmatch(r'attachment; filename="mentees-\d{4}-\d{2}-\d{2}\.csv"', response.headers["Content-Disposition"])
+    assert re.fullmatch(r'attachment; filename="mentees-nemba-active-\d{4}-\d{2}-\d{2}\.csv"', response.headers["Content-Disposition"])
     assert response.headers["Cache-Control"] == "no-store"
     assert read_export(response) == [
         ["name", "profession", "hospital", "department", "status", "mentor", "language"],
@@ -352,6 +352,34 @@ def test_formula_cells_are_made_safe_for_spreadsheets(client, name):
     login(client, admin)
     rows = read_export(client.get("/mentees/export.csv"))
     assert rows[1][0] == "'" + name
+
+
+def test_exported_names_and_phones_read_back_as_they_were_when_imported(client):
+    """The export guards '-Jean' as "'-Jean"; a roster file (with a BOM) made of the exported cells, and phones
+    guarded the same way, imports the values as they were, not with the guard's apostrophe."""
+    from blueprints.core.downloads import safe_cell
+
+    _admin, hospital = hospital_admin()
+    for name in ("-Jean Bosco", "+Grace", "'=Odd", "'Ntwari"):
+        make_mentee(hospital, name=name)
+    login(client, make_user("coordinator"))
+    exported = read_export(client.get("/mentees/export.csv"))
+    assert {row[0] for row in exported[1:]} == {"'-Jean Bosco", "'+Grace", "''=Odd", "'Ntwari"}
+    other = make_hospital("Byumba")
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(["full_name", "profession", "department", "phone", "language"])
+    for n, row in enumerate(exported[1:]):
+        writer.writerow([row[0], row[1], row[3], safe_cell(f"+250 788 000 00{n}"), row[6]])
+    content = out.getvalue()
+    assert "'+250 788 000 000" in content
+    preview = upload(client, content, hospital=other)
+    assert b"Save 4 mentees" in preview.data, preview.data
+    save(client, hidden_content(preview.data), hospital=other)
+    imported = {m.full_name: m.phone for m in db.session.scalars(select(Mentee).where(Mentee.hospital_id == other.id))}
+    assert set(imported) == {"-Jean Bosco", "+Grace", "'=Odd", "'Ntwari"}
+    assert sorted(imported.values()) == [f"+250 788 000 00{n}" for n in range(4)]
 
 
 def test_a_hospital_administrator_exports_only_their_hospital(client):

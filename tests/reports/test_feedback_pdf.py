@@ -11,11 +11,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from blueprints.core.clock import today
+from blueprints.core.downloads import safe_name
 from blueprints.core.extensions import db
 from blueprints.core.formatting import format_day
 from blueprints.mentoring.models import ActionItem, Feedback, SkillRating
 from blueprints.reports.pdf import StaticOnlyFetcher, render_pdf
-from blueprints.reports.routes import safe_name
 from tests.conftest import count_queries
 from tests.factories import login
 from tests.mentoring.conftest import form_data, midwife_skills, url

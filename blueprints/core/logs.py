@@ -1,0 +1,50 @@
+"""What the logs may not hold: the secret token of a calendar feed (/calendar/<token>.ics), the only
+credential of that URL. `mask_secrets` rewrites a log line; `MaskSecrets` applies it to the app's logger
+(attached in init_core) and to gunicorn's access and error logs (gunicorn_logs.MaskingLogger, named in
+gunicorn.conf.py)."""
+
+import logging
+import re
+
+from flask import has_request_context, request
+
+MASK = "***"
+# The segment after /calendar/ unless it is a page of the calendar (the month view is /calendar/ itself).
+_FEED_PATH = re.compile(r"(/calendar/)(?!agenda(?![^/?#\s\"]))([^/?#\s\"]+?)(\.ics)?(?=[/?#\s\"]|$)", re.IGNORECASE)
+TOKEN_MIN_LENGTH = 20  # shorter feed paths are refused unread (visits.queries.calendar_user), and no token is shorter
+
+
+def feed_tokens(*texts: str) -> set[str]:
+    """Tokens seen in feed paths in the texts, and the token of the feed request being served, if any."""
+    tokens = {m.group(2) for text in texts for m in _FEED_PATH.finditer(text)}
+    if has_request_context() and request.view_args and request.view_args.get("token"):
+        tokens.add(str(request.view_args["token"]))
+    return {token for token in tokens if len(token) >= TOKEN_MIN_LENGTH}
+
+
+def mask_secrets(text: str, tokens: set[str] | None = None) -> str:
+    """The text with every feed path's token replaced by ***, and each token (`feed_tokens` of the text unless
+    given) wherever else it appears: an error quoting its SQL parameters, say."""
+    for token in sorted(feed_tokens(text) if tokens is None else tokens, key=len, reverse=True):
+        text = text.replace(token, MASK)
+    return _FEED_PATH.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3) or ''}", text)
+
+
+class MaskSecrets(logging.Filter):
+    """Rewrites a record's message and traceback with the tokens masked (a token named in the message is masked
+    in the traceback too: gunicorn logs a failed request's path, then its error); drops nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        tokens = feed_tokens(message, record.exc_text or "")
+        masked = mask_secrets(message, tokens)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        if record.exc_text:
+            record.exc_text = mask_secrets(record.exc_text, tokens)
+        return True
+
+
+mask_filter = MaskSecrets()  # one instance: adding it again to a logger is a no-op

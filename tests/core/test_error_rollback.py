@@ -1,6 +1,8 @@
 """An error half-way through a write still gets its page: the handler rolls the failed transaction back before
 rendering (the page reads the signed-in user), and a version clash found by an autoflush is a 409, not a 500."""
 
+import re
+
 import pytest
 from sqlalchemy import select, text
 
@@ -59,3 +61,16 @@ def test_a_failed_flush_still_renders_the_500_page_with_its_reference(production
     page = response.get_data(as_text=True)
     assert "Something went wrong" in page and "Reference" in page and "Sign out" in page
     assert db.session.scalar(select(Mentee.id).where(Mentee.full_name == "No profession")) is None
+
+
+def test_the_error_page_is_drawn_even_when_the_database_cannot_roll_back(production_app, monkeypatch):
+    client = signed_in_client(production_app)
+
+    def connection_lost():
+        raise ConnectionError("server closed the connection")
+
+    monkeypatch.setattr(db.session, "rollback", connection_lost)
+    response = client.post("/failed-flush")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "</html>" in page and re.search(r"\b[0-9a-f]{8}\b", page), "a page with the reference to quote"

@@ -1,5 +1,7 @@
 """One pending transfer per mentee at a time: a second one is refused next to its date, saying which move is
-waiting and how to change it (cancel it first); the database holds the rule whatever the code does."""
+waiting and how to change it (cancel it first), rather than replacing it: the waiting move may be a colleague's,
+already announced to the mentors and the receiving hospital, and cancelling is the audited way to correct it.
+The database holds the rule whatever the code does."""
 
 import re
 from datetime import date, datetime
@@ -52,7 +54,7 @@ def test_the_same_future_transfer_posted_twice_is_logged_and_told_once(client, w
     field = re.search(r'<div class="field[^"]*has-error[^"]*">(?:(?!</div>).)*effective_date(?:(?!</div>).)*</div>',
                       again.get_data(as_text=True), re.S)
     assert field, "the refusal sits next to the effective date"
-    assert "Aline Uwase already has a move pending on 1 Jun 2026 (to Byumba)" in field.group(0)
+    assert "One move at a time: Aline Uwase moves from Nemba (Maternity) to Byumba (Maternity) on 1 Jun 2026." in field.group(0)
 
 
 def test_another_future_transfer_waits_until_the_pending_one_is_cancelled(client, world):

@@ -101,4 +101,4 @@ def test_a_future_transfer_posted_in_parallel_is_logged_once_and_told_once(live,
     assert db.session.scalar(select(func.count(Notification.id))) == 2  # the mentor and Byumba's administrator, once
     assert_every_answer_is_a_page(answers)
     assert statuses(answers) == {302: 1, 422: PARALLEL - 1}
-    assert all("already has a move pending" in a.body for a in answers if a.status == 422)
+    assert all("One move at a time: Aline Uwase moves from Nemba" in a.body for a in answers if a.status == 422)

@@ -14,6 +14,7 @@ from blueprints.core.extensions import db
 from blueprints.core.models import Notification
 from blueprints.equipment.models import EquipmentCheck
 from blueprints.people.models import Mentee, Transfer
+from blueprints.visits.models import Visit
 from tests.factories import assign, department, make_hospital, make_mentee, make_mentor, make_team, make_user
 from tests.live import Client, fire
 
@@ -39,7 +40,7 @@ def nemba(clock) -> dict[str, int]:
     make_user("mentor", mentor=mentor, username="mentor.alpha")
     make_user("hospital_admin", hospital=byumba, username="admin.byumba")
     make_user("coordinator", username="coord")
-    ids = {"nemba": nemba.id, "byumba": byumba.id, "mentee": mentee.id, "maternity": department("maternity").id}
+    ids = {"nemba": nemba.id, "byumba": byumba.id, "team": team.id, "mentee": mentee.id, "maternity": department("maternity").id}
     db.session.commit()  # and nothing read after it: outside a request the test's session would BEGIN IMMEDIATE on SQLite
     return ids
 
@@ -70,6 +71,22 @@ def test_the_same_dated_equipment_check_started_in_parallel_opens_one_check(live
     answers = fire(PARALLEL, lambda i: client.post(path, {"check_date": "2026-05-01"}))
     checks = db.session.scalars(select(EquipmentCheck).where(EquipmentCheck.hospital_id == nemba["nemba"])).all()
     assert [(c.check_date, c.visit_id, c.completed_at) for c in checks] == [(date(2026, 5, 1), None, None)]
+    assert_every_answer_is_a_page(answers)
+    assert statuses(answers) == {302: PARALLEL}
+    assert {a.location for a in answers} == {f"/equipment/checks/{checks[0].id}"}
+
+
+def test_a_visits_equipment_check_started_in_parallel_opens_one_check(live, nemba):
+    visit = Visit(hospital_id=nemba["nemba"], team_id=nemba["team"], start_date=TODAY, days=3, end_date=date(2026, 5, 6),
+                  status="confirmed")
+    db.session.add(visit)
+    db.session.flush()
+    visit_id, path = visit.id, f"/equipment/visits/{visit.id}/check"
+    db.session.commit()
+    client = Client(live, "coord")
+    answers = fire(PARALLEL, lambda i: client.post(path, {}))
+    checks = db.session.scalars(select(EquipmentCheck).where(EquipmentCheck.hospital_id == nemba["nemba"])).all()
+    assert [(c.check_date, c.visit_id) for c in checks] == [(TODAY, visit_id)]
     assert_every_answer_is_a_page(answers)
     assert statuses(answers) == {302: PARALLEL}
     assert {a.location for a in answers} == {f"/equipment/checks/{checks[0].id}"}

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from flask import Flask, flash, render_template, request
+from flask import Flask, current_app, flash, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -29,10 +29,21 @@ MESSAGES = {
 
 
 def render_error(code: int, message=None, reference: str | None = None):
+    """The error page, after rolling back whatever the request left half-done: the page reads the signed-in user,
+    which a failed flush would otherwise turn into a PendingRollbackError (and an empty 500). If it still cannot
+    be drawn (the database is gone, say), a plain page with the code and reference is."""
     title, default_message = MESSAGES.get(code, MESSAGES[500])
-    template = "errors/_error.html" if is_htmx() else "errors/error.html"
-    body = render_template(template, code=code, title=title, message=message or default_message, reference=reference)
-    return body, code
+    values = {"code": code, "title": title, "message": message or default_message, "reference": reference}
+    try:
+        db.session.rollback()
+        return render_template("errors/_error.html" if is_htmx() else "errors/error.html", **values), code
+    except Exception:  # noqa: BLE001 - an error page must render whatever broke
+        current_app.logger.exception("the error page for %s could not be drawn", code)
+        return PLAIN_ERROR_PAGE.format(code=code, reference=reference or ""), code
+
+
+# The last resort when even the error page fails (it reads the user's language and menu from the database).
+PLAIN_ERROR_PAGE = "<!doctype html><html lang=en><title>Error {code}</title><p>Error {code}. {reference}</p></html>"
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -45,6 +56,13 @@ def register_error_handlers(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         return render_error(error.code)
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(error):
+        """Someone saved the same record between our read and our write (the version column caught it, in an
+        autoflush a route did not expect): their change stands, ours is rolled back."""
+        app.logger.info("edit conflict on %s %s: %s", request.method, request.path, error)
+        return render_error(409)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.extensions import db
@@ -72,6 +72,10 @@ class EquipmentCheck(db.Model):
     __table_args__ = (
         Index("ix_equipment_check_hospital_date", "hospital_id", "check_date"),
         UniqueConstraint("visit_id"),
+        # One open date-only check per hospital and date: starting it again (or in parallel) opens that one.
+        Index("uq_equipment_check_open_dated", "hospital_id", "check_date", unique=True,
+              sqlite_where=text("visit_id IS NULL AND completed_at IS NULL"),
+              postgresql_where=text("visit_id IS NULL AND completed_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

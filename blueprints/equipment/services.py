@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import audit
 from ..core.clock import today as programme_today
+from ..core.concurrency import insert_once
 from ..core.errors import RuleBroken
 from ..core.extensions import db
 from ..core.formatting import format_day
@@ -98,20 +99,20 @@ def set_norm(item: EquipmentItem, hospital: Hospital, required_quantity: int | N
 # --- checks ------------------------------------------------------------------------------------
 
 def start_check(hospital: Hospital, check_date: date, *, by, today: date | None = None) -> EquipmentCheck:
-    """A date-only check (hospital administrator or coordinator); the open check of that date is reused."""
-    from sqlalchemy import select
-
+    """A date-only check (hospital administrator or coordinator); the open check of that date is reused, also when
+    a parallel request opened it a moment ago (`uq_equipment_check_open_dated`)."""
     today = today or programme_today()
     if check_date > today:
         raise RuleBroken("check_date", _("A check counts what is there: its date cannot be in the future."))
-    existing = db.session.scalar(
-        select(EquipmentCheck).where(EquipmentCheck.hospital_id == hospital.id, EquipmentCheck.check_date == check_date,
-                                     EquipmentCheck.visit_id.is_(None), EquipmentCheck.completed_at.is_(None)))
+    open_check = select(EquipmentCheck).where(
+        EquipmentCheck.hospital_id == hospital.id, EquipmentCheck.check_date == check_date,
+        EquipmentCheck.visit_id.is_(None), EquipmentCheck.completed_at.is_(None))
+    existing = db.session.scalar(open_check)
     if existing is not None:
         return existing
-    check = EquipmentCheck(hospital=hospital, check_date=check_date, checked_by_id=getattr(by, "id", None))
-    db.session.add(check)
-    db.session.flush()
+    check = EquipmentCheck(hospital_id=hospital.id, check_date=check_date, checked_by_id=getattr(by, "id", None))
+    if not insert_once(check):
+        return db.session.scalar(open_check)
     audit.record("equipment_check.start", check, summary=f"equipment check at {hospital.name} on {check_date.isoformat()}",
                  hospital_id=hospital.id, user=by)
     return check
@@ -127,8 +128,8 @@ def start_visit_check(visit: Visit, *, by, today: date | None = None) -> Equipme
     if check_date > today:
         raise RuleBroken("visit_id", _("The visit has not started yet; count the equipment when it does."))
     check = EquipmentCheck(hospital_id=visit.hospital_id, visit_id=visit.id, check_date=check_date, checked_by_id=getattr(by, "id", None))
-    db.session.add(check)
-    db.session.flush()
+    if not insert_once(check):  # opened by a parallel request (one check per visit)
+        return queries.check_for_visit(visit.id)
     audit.record("equipment_check.start", check, summary=f"equipment check for visit {visit.id}", hospital_id=visit.hospital_id, user=by)
     return check
 

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_babel import gettext
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.extensions import db
@@ -189,6 +189,10 @@ class Transfer(db.Model):
         Index("ix_transfer_from_hospital_date", "from_hospital_id", "effective_date"),
         Index("ix_transfer_to_hospital_date", "to_hospital_id", "effective_date"),
         Index("ix_transfer_mentee_date", "mentee_id", "effective_date"),
+        # One move waits for its date at a time: parallel or repeated posts cannot queue several.
+        Index("uq_transfer_pending_mentee", "mentee_id", unique=True,
+              sqlite_where=text("applied_at IS NULL AND cancelled_at IS NULL"),
+              postgresql_where=text("applied_at IS NULL AND cancelled_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -140,6 +140,13 @@ def hospital_admins(hospital_id: int) -> list[User]:
     )
 
 
+def pending_transfer(mentee_id: int) -> Transfer | None:
+    """The mentee's move waiting for its date (at most one: `uq_transfer_pending_mentee`)."""
+    return db.session.scalar(
+        select(Transfer).where(Transfer.mentee_id == mentee_id, Transfer.applied_at.is_(None), Transfer.cancelled_at.is_(None))
+    )
+
+
 def last_transfer(mentee_id: int) -> Transfer | None:
     return db.session.scalar(
         select(Transfer)

@@ -15,6 +15,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..core import audit
+from ..core.concurrency import lock
 from ..core.downloads import read_cell
 from ..core.errors import RuleBroken
 from ..core.extensions import db
@@ -231,6 +232,14 @@ LANGUAGE_NAMES = {
 
 def _language_of(text: str) -> str | None:
     return LANGUAGE_NAMES.get(text.strip().casefold())
+
+
+def check_for_saving(text: str, hospital: Hospital) -> RosterCheck:
+    """`check_roster` with the hospital locked until the request commits: the same roster saved twice at once is
+    checked one save after the other, so the second finds the first one's mentees ("Already a mentee") instead
+    of adding them again. (Same name and profession is a rule of imports only, so no unique index holds it.)"""
+    lock(hospital)
+    return check_roster(text, hospital)
 
 
 def save_roster(check: RosterCheck) -> list[Mentee]:

@@ -134,7 +134,7 @@ def roster_import_save():
     if "hospital_id" in form:
         form.hospital_id.data = hospital.id
     try:
-        check = roster.check_roster(save_form.content.data, hospital)
+        check = roster.check_for_saving(save_form.content.data, hospital)
     except roster.RosterRefused as refusal:
         show_on_form(form, refusal)
         return _roster_page(form, None)

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 
 from ..core import audit
 from ..core.clock import today as programme_today
+from ..core.concurrency import insert_once, lock
 from ..core.errors import RuleBroken, check_version, flush_or_conflict
 from ..core.extensions import db
 from ..core.formatting import format_day
@@ -119,9 +120,16 @@ def log_transfer(
     """Record a move; tell every mentor of the mentee and the receiving hospital at once.
 
     The move itself (new hospital, ended assignments) happens now if the date has come, or on
-    that date otherwise (see `apply_due_transfers`).
+    that date otherwise (see `apply_due_transfers`). One move waits at a time: a second is refused
+    while one is pending (it may be a colleague's, already announced; cancelling it is the audited way
+    to change it). The mentee stays locked until the request commits, so parallel posts of one move
+    are decided one after the other, and a partial unique index holds the rule in the database.
     """
     today = today or programme_today()
+    lock(mentee)
+    waiting = queries.pending_transfer(mentee.id)
+    if waiting is not None:
+        raise RuleBroken("effective_date", _one_move_at_a_time(waiting))
     previous = queries.last_transfer(mentee.id)
     if previous is not None and effective_date < previous.effective_date:
         raise RuleBroken("effective_date", _("%(name)s's previous move was on %(date)s; a transfer cannot be dated before it.",
@@ -149,14 +157,20 @@ def log_transfer(
         from_hospital_id=mentee.hospital_id, from_department_id=mentee.department_id,
         to_hospital=to_hospital, to_department=to_department, logged_by_id=getattr(by, "id", None),
     )
-    db.session.add(transfer)
-    db.session.flush()
+    if not insert_once(transfer):  # the index's answer, should a move have slipped in since the check above
+        raise RuleBroken("effective_date", _one_move_at_a_time(queries.pending_transfer(mentee.id)))
     audit.record("transfer.create", transfer, summary=transfer_sentence(transfer),
                  after=transfer_snapshot(transfer), hospital_id=transfer.from_hospital_id)
     _notify_transfer(transfer)
     if effective_date <= today:
         apply_transfer(transfer)
     return transfer
+
+
+def _one_move_at_a_time(waiting: Transfer | None) -> str:
+    sentence = transfer_sentence(waiting) if waiting is not None else ""
+    return _("One move at a time: %(sentence)s To change it, cancel that move on the mentee's page, then log the new one.",
+             sentence=sentence)
 
 
 def transfer_snapshot(transfer: Transfer) -> dict:
@@ -243,6 +257,8 @@ def apply_due_transfers(today: date | None = None) -> int:
 
 def cancel_transfer(transfer: Transfer, by) -> None:
     """Correct a mistaken transfer: undo its move and reopen the mentorships it ended; audited."""
+    lock(transfer.mentee)
+    db.session.refresh(transfer)  # as the request that held the lock before us left it
     if transfer.cancelled_at is not None:
         raise RuleBroken("transfer", _("This transfer was already cancelled."))
     if by.role != "coordinator" and transfer.logged_by_id != by.id:

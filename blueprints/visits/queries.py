@@ -370,8 +370,8 @@ def _visit_mentors_statement() -> Select:
     )
 
 
-def assigned_mentees(hospital_id: int, on: date) -> Select:
-    """Mentees at a hospital with a mentorship running on a date, with their attendance rate columns."""
+def _assigned_at(hospital_id, on) -> ColumnElement[bool]:
+    """The mentee works at the hospital now, in the programme, with a mentorship running on the date."""
     running = (
         select(Assignment.id)
         .where(Assignment.mentee_id == Mentee.id, Assignment.start_date <= on,
@@ -379,17 +379,23 @@ def assigned_mentees(hospital_id: int, on: date) -> Select:
         .correlate(Mentee)
         .exists()
     )
+    return and_(Mentee.hospital_id == hospital_id, Mentee.status == "active", running)
+
+
+def assigned_mentees(hospital_id: int, on: date) -> Select:
+    """Mentees at a hospital with a mentorship running on a date, with their attendance rate columns."""
     expected, present = mentee_rate_columns()
     return (
         select(Mentee, expected, present)
-        .where(Mentee.hospital_id == hospital_id, Mentee.status == "active", running)
+        .where(_assigned_at(hospital_id, on))
         .options(joinedload(Mentee.profession), joinedload(Mentee.department))
         .order_by(Mentee.full_name)
     )
 
 
 def visit_mentees(visit: Visit) -> list[dict]:
-    """The mentees expected at a visit: those assigned now, plus anyone recorded present, with their feedback's status."""
+    """The mentees expected at a visit: those assigned at its hospital now, plus anyone recorded present at it (their
+    attendance is history: `moved_to` names the hospital they have moved to since), with their feedback's status."""
     rows = db.session.execute(_visit_mentees_statement(),
                               {"hospital_id": visit.hospital_id, "on": visit.start_date, "visit_id": visit.id}).unique().all()
     present = db.session.execute(
@@ -399,7 +405,8 @@ def visit_mentees(visit: Visit) -> list[dict]:
     for mentee_id, day in present:
         days_present.setdefault(mentee_id, set()).add(day)
     return [{"mentee": m, "days_present": days_present.get(m.id, set()), "expected_days": e, "present_days": p,
-             "rate": rate(p, e), "feedback_status": status} for m, e, p, status in rows]
+             "rate": rate(p, e), "feedback_status": status,
+             "moved_to": m.hospital if m.hospital_id not in (None, visit.hospital_id) else None} for m, e, p, status in rows]
 
 
 @cache
@@ -407,9 +414,18 @@ def _visit_mentees_statement() -> Select:
     """visit_mentees' statement, built once with bind parameters (hospital_id, on, visit_id)."""
     from ..mentoring.models import Feedback
 
-    feedback_status = (select(Feedback.status).where(Feedback.visit_id == bindparam("visit_id"), Feedback.mentee_id == Mentee.id)
+    visit_id = bindparam("visit_id")
+    feedback_status = (select(Feedback.status).where(Feedback.visit_id == visit_id, Feedback.mentee_id == Mentee.id)
                        .correlate(Mentee).scalar_subquery())
-    return assigned_mentees(bindparam("hospital_id"), bindparam("on", type_=Date)).add_columns(feedback_status)
+    recorded_here = (select(MenteeAttendance.id).where(MenteeAttendance.visit_id == visit_id, MenteeAttendance.mentee_id == Mentee.id)
+                     .correlate(Mentee).exists())
+    expected, present = mentee_rate_columns()
+    return (
+        select(Mentee, expected, present, feedback_status)
+        .where(or_(_assigned_at(bindparam("hospital_id"), bindparam("on", type_=Date)), recorded_here))
+        .options(joinedload(Mentee.profession), joinedload(Mentee.department), joinedload(Mentee.hospital))
+        .order_by(Mentee.full_name)
+    )
 
 
 def absences_between(mentee_ids, start: date, end: date) -> list[Absence]:

@@ -167,7 +167,8 @@ def _team_users(team_id: int) -> list[User]:
 
 def record_attendance(visit: Visit, *, mentors: dict[int, tuple[bool | None, str]], mentee_days: set[tuple[int, date]],
                       allowed_mentor_ids, allowed_mentee_ids, today: date | None = None) -> list[RuleBroken]:
-    """Replace the visit's attendance: each mentor present or absent with a reason, each mentee's days.
+    """Replace the attendance of the mentors and mentees the form showed (`allowed_*_ids`): each mentor present or
+    absent with a reason, each mentee's days. Anyone else's rows are history and stay as they are.
 
     Returns the refusals (field names `mentor-<id>`); nothing is changed when there are any.
     """
@@ -188,8 +189,10 @@ def record_attendance(visit: Visit, *, mentors: dict[int, tuple[bool | None, str
             refusals.append(RuleBroken(f"mentee-{mentee_id}", _("Presence can only be recorded on the visit's days up to today.")))
     if refusals:
         return refusals
-    db.session.execute(delete(MentorAttendance).where(MentorAttendance.visit_id == visit.id))
-    db.session.execute(delete(MenteeAttendance).where(MenteeAttendance.visit_id == visit.id))
+    db.session.execute(delete(MentorAttendance).where(MentorAttendance.visit_id == visit.id,
+                                                      MentorAttendance.mentor_id.in_(list(allowed_mentor_ids))))
+    db.session.execute(delete(MenteeAttendance).where(MenteeAttendance.visit_id == visit.id,
+                                                      MenteeAttendance.mentee_id.in_(list(allowed_mentee_ids))))
     db.session.add_all(MentorAttendance(visit_id=visit.id, mentor_id=mid, present=present, reason="" if present else reason.strip())
                        for mid, (present, reason) in mentors.items() if present is not None)
     db.session.add_all(MenteeAttendance(visit_id=visit.id, mentee_id=mid, day=day) for mid, day in sorted(mentee_days))

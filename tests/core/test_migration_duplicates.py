@@ -1,0 +1,58 @@
+"""The migration adding the one-pending-transfer and one-open-dated-check indexes first resolves the rows parallel
+requests doubled before it: the extra pending moves are cancelled (with an audit row), the extra open checks merged."""
+
+from datetime import date
+
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select
+
+from blueprints.core.extensions import db
+from blueprints.core.models import AuditEvent
+from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentStatus
+from blueprints.people.models import Transfer
+from tests.factories import make_hospital, make_mentee
+
+REVISION = "7c4e2b9a1f30"
+
+
+def test_the_upgrade_cancels_extra_pending_transfers_and_merges_duplicate_open_checks(app):
+    from flask import current_app
+
+    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    db.session.remove()
+    downgrade(revision=script.get_revision(REVISION).down_revision)
+    try:
+        nemba = make_hospital("Nemba")
+        mentee = make_mentee(nemba, name="Aline Uwase")
+        for on in (date(2026, 7, 1), date(2026, 6, 1), date(2026, 6, 1)):
+            db.session.add(Transfer(mentee_id=mentee.id, kind="out_of_programme", effective_date=on, from_hospital_id=nemba.id))
+        monitor, scale = (EquipmentItem(ward="labour", name=name, required_quantity=2) for name in ("Monitor", "Scale"))
+        first, second = (EquipmentCheck(hospital=nemba, check_date=date(2026, 5, 1)) for _ in range(2))
+        db.session.add_all([monitor, scale, first, second])
+        db.session.flush()
+        db.session.add_all([EquipmentCount(check_id=first.id, item_id=monitor.id, available=2, functional=2),
+                            EquipmentCount(check_id=second.id, item_id=monitor.id, available=2, functional=1, reason="broken"),
+                            EquipmentCount(check_id=second.id, item_id=scale.id, available=1, functional=1)])
+        db.session.commit()
+        ids = {"first": first.id, "mentee": mentee.id, "monitor": monitor.id, "scale": scale.id}
+        db.session.remove()
+        upgrade(revision=REVISION)
+        db.session.remove()
+
+        transfers = db.session.scalars(select(Transfer).order_by(Transfer.id)).all()
+        assert [(t.effective_date, t.cancelled_at is None) for t in transfers] == [
+            (date(2026, 7, 1), False), (date(2026, 6, 1), True), (date(2026, 6, 1), False)]
+        assert set(db.session.scalars(select(AuditEvent.object_id).where(AuditEvent.action == "transfer.cancel"))) == {
+            transfers[0].id, transfers[2].id}
+
+        [check] = db.session.scalars(select(EquipmentCheck)).all()
+        assert check.id == ids["first"]
+        counts = {c.item_id: (c.available, c.functional, c.reason)
+                  for c in db.session.scalars(select(EquipmentCount).where(EquipmentCount.check_id == check.id))}
+        assert counts == {ids["monitor"]: (2, 1, "broken"), ids["scale"]: (1, 1, None)}
+        status = {s.item_id: (s.functional, s.gap_checks) for s in db.session.scalars(select(EquipmentStatus))}
+        assert status == {ids["monitor"]: (1, 1), ids["scale"]: (1, 1)}
+    finally:
+        db.session.remove()
+        upgrade()

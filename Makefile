@@ -14,7 +14,7 @@ FLASK := $(BIN)/flask --app app
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install install-dev install-bench browser-deps db run dev test test-sqlite test-postgres bench bench-data lint clean \
+.PHONY: install install-dev install-bench browser-deps html-checker db run dev test test-sqlite test-postgres bench bench-data lint clean \
 	extract update-translations compile-translations
 
 $(BIN)/python:
@@ -92,11 +92,31 @@ browser-deps:  ## Debian's chromium for the browser tests (apt-get installs it w
 	  [ -x $(CHROMIUM) ] || { echo "the chromium package did not provide $(CHROMIUM)" >&2; exit 1; }; \
 	fi
 
-test: install-dev browser-deps  ## the whole suite on SQLite (then the browser tests), then on PostgreSQL 15, two workers each
+# The Nu HTML Checker for tests/browser/test_valid_html.py: vnu-jar pinned in package-lock.json, installed by
+# `npm ci` without its install script (which would download a Java of its own), run on Debian's Java.
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+
+$(VNU_JAR): package.json package-lock.json
+	@for tool in java npm; do \
+	  command -v $$tool >/dev/null && continue; \
+	  package=$$([ $$tool = java ] && echo default-jre-headless || echo npm); \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "The HTML check needs $$tool, and only root can install it: sudo apt-get install -y $$package (or: sudo make html-checker)" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Installing Debian's $$package for the HTML check"; \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$package; } || { echo "apt-get could not install $$package" >&2; exit 1; }; \
+	done
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+html-checker: $(VNU_JAR)  ## the Nu HTML Checker for the browser tests (vnu-jar by npm ci; Java and npm by apt-get as root)
+
+test: install-dev browser-deps html-checker  ## the whole suite on SQLite (then the browser tests), then on PostgreSQL 15, two workers each
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: install-dev browser-deps
+test-sqlite: install-dev browser-deps html-checker
 	@echo "== tests on SQLite =="
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not browser"
 	@echo "== browser tests (Chromium, on SQLite) =="

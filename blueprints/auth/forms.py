@@ -87,7 +87,8 @@ class UserForm(FlaskForm):
         ],
     )
     display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
-    role = SelectField(_l("Role"), choices=[SelectChoice(v, label) for v, label in ROLE_LABELS.items()], validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=[SelectChoice("", _l("— choose —"))] + [SelectChoice(v, label) for v, label in ROLE_LABELS.items()],
+                       validators=[DataRequired()])
     hospital_id = SelectField(
         _l("Hospital"), coerce=optional_int,
         description=_l("Required for a hospital administrator."),

@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import db as _sqlite_discipline  # noqa: F401 - registers the SQLite connection listeners
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, login_manager
-from .formatting import format_day, format_instant, format_month, format_number
+from .formatting import format_datetime_attribute, format_day, format_instant, format_month, format_number
 from .i18n import LANGUAGES, current_language, select_locale
 from .logs import mask_filter
 from .migrate import init_migrate
@@ -57,6 +57,7 @@ def init_core(app: Flask) -> None:
         logger.addFilter(mask_filter)
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["instant"] = format_instant
+    app.jinja_env.filters["datetime_attr"] = format_datetime_attribute
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["dateformat"] = format_month  # |dateformat("EEE"): any CLDR pattern, in the language

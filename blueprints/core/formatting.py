@@ -52,6 +52,16 @@ def format_instant(value: datetime | None) -> str:
     return f"{format_day(local.date())} {local:%H:%M}"
 
 
+def format_datetime_attribute(value: date | datetime | None) -> str:
+    """The machine-readable value of `<time datetime>`: 2026-11-26 for a day, an instant to the second with its
+    offset (HTML allows at most three decimals of a second, and `isoformat()` writes six)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
 def format_number(value: float | int | None, digits: int = 1) -> str:
     """A number as the current language writes it (1,234.5 in English, 1 234,5 in French), at most `digits`
     decimals."""

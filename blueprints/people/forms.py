@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import VersionedForm, optional_int
+from ..core.forms import TokenWithoutId, VersionedForm, optional_int
 from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 TRANSFER_KIND_LABELS = {
@@ -103,11 +103,11 @@ class TransferForm(FlaskForm):
                            description=_l("For example: staff shortage in neonatology."))
 
 
-class AbsenceForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=select_choices(ABSENCE_KIND_LABELS.items()), validators=[InputRequired()])
+class AbsenceForm(TokenWithoutId, FlaskForm):
+    kind = SelectField(_l("Kind"), choices=select_choices(ABSENCE_KIND_LABELS.items(), blank=_l("— choose —")), validators=[InputRequired()])
     start_date = DateField(_l("From"), validators=[InputRequired(message=_l("Enter the first day."))])
     end_date = DateField(_l("To (inclusive)"), validators=[InputRequired(message=_l("Enter the last day."))])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+    note = StringField(_l("Note"), id="absence-note", validators=[Optional(), Length(max=200)])  # the rota form beside it has one
 
     def validate_end_date(self, field):
         if self.start_date.data and field.data and field.data < self.start_date.data:
@@ -119,13 +119,13 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class NightRotaForm(FlaskForm):
+class NightRotaForm(TokenWithoutId, FlaskForm):
     start = DateField(_l("Starting"), validators=[InputRequired(message=_l("Enter the first day of the rota."))])
     weeks = IntegerField(_l("For how many weeks"), default=4,
                          validators=[InputRequired(), NumberRange(min=1, max=26, message=_l("A rota covers 1 to 26 weeks."))])
     weekdays = MultiCheckboxField(_l("Nights on"), coerce=int, choices=select_choices(enumerate(WEEKDAY_LABELS)),
                                   validators=[DataRequired(message=_l("Choose at least one night of the week."))])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+    note = StringField(_l("Note"), id="rota-note", validators=[Optional(), Length(max=200)])
 
 
 class AssignForm(FlaskForm):

@@ -49,7 +49,7 @@ class VisitForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("New status"), choices=select_choices(STATUS_LABELS.items()),
+    status = SelectField(_l("New status"), choices=select_choices(STATUS_LABELS.items(), blank=_l("— choose —")),
                          validators=[InputRequired(message=_l("Choose a status."))])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)],
                            description=_l("Required to postpone or cancel; the team is told."))

@@ -34,6 +34,7 @@ from sqlalchemy import make_url
 from app import create_app
 from blueprints.core.demo import build_demo
 from blueprints.core.extensions import db
+from tests.browser.nu_checker import HtmlRecorder
 from tests.live import LiveServer, session_cookie
 
 CHROMIUM = "/usr/bin/chromium"
@@ -59,7 +60,7 @@ BROWSER_DIR = Path(__file__).resolve().parent
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Mark every test under tests/browser (before `-m` selects, hence tryfirst) and run them last.
+    """Mark every test under tests/browser (before `-m` selects, hence tryfirst) and run them last, the HTML check last of all.
 
     Last, because Playwright's sync API keeps an asyncio loop running in the main thread until the
     session ends: a later test calling asyncio.run() would fail, and the live server and Chromium
@@ -73,6 +74,8 @@ def pytest_collection_modifyitems(config, items):
             browser_items.append(item)
     if browser_items:
         last = set(browser_items)
+        # The HTML check goes at the very end: it checks every page and fragment the other browser tests were served.
+        browser_items.sort(key=lambda item: Path(item.path).name == "test_valid_html.py")
         items[:] = [item for item in items if item not in last] + browser_items
 
 
@@ -195,10 +198,17 @@ def live_database_url(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def live_server(live_database_url, tmp_path_factory) -> Iterator[LiveServer]:
+def html_recorder(tmp_path_factory) -> HtmlRecorder:
+    """Every distinct HTML page and fragment the live app serves in this run, for the Nu HTML Checker (test_valid_html.py)."""
+    return HtmlRecorder(tmp_path_factory.mktemp("served-html"))
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database_url, html_recorder, tmp_path_factory) -> Iterator[LiveServer]:
     """The app with real CSRF on a free loopback port, migrated and loaded with the demo programme."""
     app = create_app({**LIVE_CONFIG, "SQLALCHEMY_DATABASE_URI": live_database_url,
                       "EXPORT_DIR": str(tmp_path_factory.mktemp("exports"))})
+    app.after_request(html_recorder.after_request)
     with app.app_context():
         upgrade()
         build_demo()

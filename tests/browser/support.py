@@ -130,6 +130,23 @@ def main_menu(page: Page, label: str) -> None:
         page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True).click()
 
 
+def open_listed_page(html_recorder, as_user, new_context, live_server, name: str, entry: tuple) -> Page:
+    """Open a page of a page list (test_accessibility.PAGES) as its account, do what the entry says first, and note
+    for the HTML check (test_valid_html.py) that the run has seen it."""
+    username, path, action = entry
+    if path.startswith("<"):
+        path = demo_path(live_server.app, path.strip("<>"))
+    if username:
+        page = as_user(username, path)
+    else:
+        page = new_context().new_page()
+        page.goto(path)
+    if action:
+        action(page)
+    html_recorder.opened.add(name)
+    return page
+
+
 def demo_path(app, kind: str) -> str:
     """The path of a demo page whose id the database decides, for the page lists (accessibility, phones).
 

@@ -4,7 +4,7 @@ on the main pages, including a form showing its errors."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import axe_violations, demo_path, describe_violations, screenshot
+from tests.browser.support import axe_violations, describe_violations, open_listed_page, screenshot
 
 
 def user_form_with_errors(page: Page) -> None:
@@ -54,17 +54,8 @@ PAGES = {
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_has_no_serious_or_critical_wcag_21_aa_violation(new_context, as_user, live_server, name):
-    username, path, action = PAGES[name]
-    if path.startswith("<"):
-        path = demo_path(live_server.app, path.strip("<>"))
-    if username:
-        page = as_user(username, path)
-    else:
-        page = new_context().new_page()
-        page.goto(path)
-    if action:
-        action(page)
+def test_page_has_no_serious_or_critical_wcag_21_aa_violation(new_context, as_user, live_server, html_recorder, name):
+    page = open_listed_page(html_recorder, as_user, new_context, live_server, name, PAGES[name])
     violations = axe_violations(page)
     screenshot(page, f"axe-{name}")
     assert not violations, "axe-core found:\n" + describe_violations(violations)

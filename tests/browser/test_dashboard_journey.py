@@ -79,7 +79,7 @@ def test_the_coordinator_filter_applies_the_province_and_dates_to_every_tile(as_
     tiles_loaded(page, "coordinator")
     for name in HOME_TILES["coordinator"]:
         body = page.locator(f"#tile-{name} .tile-body")
-        assert "province=Southern+Province" in body.get_attribute("hx-get")
+        assert "province=Southern+Province" in body.get_attribute("data-hx-get")
         shown = [h for h in NORTH if re.search(rf"\b{h}\b", body.text_content())]
         assert not shown, f"{name} shows Northern Province hospitals {shown} under the Southern Province filter"
     expect(cadence).to_contain_text("Gitwe")  # the demo's Southern hospital due for a visit
@@ -94,7 +94,7 @@ def test_the_coordinator_filter_applies_the_province_and_dates_to_every_tile(as_
     expect(page).to_have_url(re.compile(rf"from={start.isoformat()}&to={end.isoformat()}&province=Southern\+Province"))
     tiles_loaded(page, "coordinator")
     for name in HOME_TILES["coordinator"]:
-        assert f"to={end.isoformat()}" in page.locator(f"#tile-{name} .tile-body").get_attribute("hx-get")
+        assert f"to={end.isoformat()}" in page.locator(f"#tile-{name} .tile-body").get_attribute("data-hx-get")
     expect(page.locator("#tile-visits .tile-body")).to_contain_text(end.strftime("%B %Y"))
     expect(page.locator("#tile-consistency .tile-body")).to_contain_text(f"{start.day} {start:%b %Y}")
     screenshot(page, "journey-home-coordinator-filtered")

@@ -38,7 +38,7 @@ def test_coordinator_builds_a_zip_of_a_visits_sheets_and_downloads_it(as_user, l
     download_link = progress.get_by_role("link", name="Download the zip")
     expect(download_link).to_be_visible(timeout=120_000)  # swapped in by the polling fragment, no reload
     expect(progress).to_contain_text(f"{sheets} sheets")
-    assert page.locator("#export-progress[hx-trigger]").count() == 0, "the finished fragment still polls"
+    assert page.locator("#export-progress[data-hx-trigger]").count() == 0, "the finished fragment still polls"
     assert axe_violations(page) == [], describe_violations(axe_violations(page))
     screenshot(page, "journey-export-done")
 

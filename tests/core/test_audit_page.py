@@ -156,11 +156,11 @@ def test_htmx_filtering_returns_the_fragment_and_pages_keep_the_filters(app, cli
     assert fragment.status_code == 200
     assert b"<html" not in fragment.data and b"absence 11" in fragment.data
     assert "HX-Request" in fragment.headers["Vary"]
-    assert b'hx-push-url="true"' in fragment.data
+    assert b'data-hx-push-url="true"' in fragment.data
     assert b"person=nemba" in fragment.data and b"kind=absence" in fragment.data and b"page=2" in fragment.data
 
     page = client.get("/audit/?person=nemba&kind=absence")
-    assert b"<html" in page.data and b'hx-push-url="true"' in page.data and b'value="nemba"' in page.data
+    assert b"<html" in page.data and b'data-hx-push-url="true"' in page.data and b'value="nemba"' in page.data
 
 
 def test_an_empty_search_says_so(client):

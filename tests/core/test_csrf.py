@@ -35,6 +35,6 @@ def test_htmx_post_carries_the_token_in_a_header(csrf_app):
     token = csrf_token(client.get("/login").data)
     client.post("/login", data={"username": user.username, "password": PASSWORD, "csrf_token": token})
     page = client.get("/").data
-    header_token = re.search(rb'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1).decode()
+    header_token = re.search(rb'data-hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1).decode()
     assert client.post("/logout").status_code == 400
     assert client.post("/logout", headers={"X-CSRFToken": header_token}).status_code == 302

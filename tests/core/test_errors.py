@@ -51,7 +51,7 @@ def test_pages_with_personal_data_are_not_cached(client):
 
 def test_signed_in_pages_are_kept_out_of_htmx_history(client):
     login(client, make_user("coordinator"))
-    assert b'hx-history="false"' in client.get("/").data
+    assert b'data-hx-history="false"' in client.get("/").data
 
 
 def test_htmx_is_configured_by_meta_tag_with_eval_off(client):

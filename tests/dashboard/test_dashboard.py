@@ -33,7 +33,7 @@ def test_coordinator_home_lazy_loads_each_tile_by_htmx_from_its_own_route_and_li
     assert "Programme overview" in page
     for name in COORDINATOR_TILES:
         box = re.search(rf'<section[^>]*id="tile-{name}".*?</section>', page, re.S).group(0)
-        assert f'hx-get="/dashboard/tiles/{name}?' in box and 'hx-trigger="load"' in box
+        assert f'data-hx-get="/dashboard/tiles/{name}?' in box and 'data-hx-trigger="load"' in box
         assert re.search(r'<h2[^>]*><a href="/[^"]+">', box), f"{name} has no link to its detail"
 
 
@@ -48,7 +48,7 @@ def test_coordinator_home_page_runs_no_tile_queries(client):
 def test_the_date_range_and_province_are_carried_in_every_tiles_url(client):
     login(client, make_user("coordinator"))
     page = client.get("/?from=2026-01-01&to=2026-06-30&province=Southern+Province").get_data(as_text=True)
-    urls = re.findall(r'hx-get="(/dashboard/tiles/[^"]+)"', page)
+    urls = re.findall(r'data-hx-get="(/dashboard/tiles/[^"]+)"', page)
     assert len(urls) == len(COORDINATOR_TILES)
     for url in urls:
         assert "from=2026-01-01" in url and "to=2026-06-30" in url and "province=Southern+Province" in url
@@ -213,7 +213,7 @@ def test_mentor_home_shows_the_next_visit_with_which_of_my_mentees_are_absent_wh
     login(client, make_user("mentor", mentor=me))
     page = client.get("/").get_data(as_text=True)
     for name in HOME_TILES["mentor"]:
-        assert f'hx-get="/dashboard/tiles/{name}?' in page
+        assert f'data-hx-get="/dashboard/tiles/{name}?' in page
     body = tile(client, "next_visit").get_data(as_text=True)
     assert "Nyanza" in body and "Aline Mine" in body and "Night shift" in body.replace("night shift", "Night shift")
     assert "Bosco Theirs" not in body

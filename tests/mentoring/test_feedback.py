@@ -96,7 +96,7 @@ def test_autosave_saves_the_draft_and_says_when(client, world):
     assert response.status_code == 200 and b"Draft saved at" in response.data
     feedback = saved(world)
     assert feedback.strengths == "Typed so far"
-    assert f'name="version" id="version" value="{feedback.version}" hx-swap-oob="true"'.encode() in response.data
+    assert f'name="version" id="version" value="{feedback.version}" data-hx-swap-oob="true"'.encode() in response.data
     response = client.post(url(world, suffix="/autosave"), data=form_data(world, strengths="Typed more", version=str(feedback.version)),
                            headers=HTMX)
     assert response.status_code == 200 and saved(world).strengths == "Typed more"
@@ -105,7 +105,7 @@ def test_autosave_saves_the_draft_and_says_when(client, world):
 def test_the_form_autosaves_with_a_debounced_htmx_trigger(client, world):
     login(client, world["mentor_user"])
     page = client.get(url(world)).data.decode()
-    assert 'hx-trigger="input changed delay:800ms from:closest form' in page
+    assert 'data-hx-trigger="input changed delay:800ms from:closest form' in page
     assert url(world, suffix="/autosave") in page
 
 

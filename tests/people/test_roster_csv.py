@@ -460,5 +460,5 @@ def test_htmx_filtering_keeps_the_export_link_in_step(client):
     assert response.status_code == 200
     fragment = response.data
     link = re.search(rb'<a[^>]*id="mentee-export"[^>]*>', fragment)
-    assert link and b'hx-swap-oob="true"' in link.group(0)
+    assert link and b'data-hx-swap-oob="true"' in link.group(0)
     assert b"q=aline" in link.group(0) and b"status=left" in link.group(0)

@@ -148,16 +148,16 @@ def test_the_progress_fragment_polls_every_two_seconds_while_building_and_stops_
     attempt = services.claim(job.id)
     services.beat(job.id, attempt, 1, total=2)
     fragment = client.get(f"/reports/exports/{job.id}/progress", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert 'hx-trigger="every 2s"' in fragment and '<progress max="2" value="1"' in fragment and "1 of 2 sheets" in fragment
+    assert 'data-hx-trigger="every 2s"' in fragment and '<progress max="2" value="1"' in fragment and "1 of 2 sheets" in fragment
     assert "<html" not in fragment
     page = client.get(f"/reports/exports/{job.id}").get_data(as_text=True)
-    assert 'id="export-progress"' in page and 'hx-trigger="every 2s"' in page
+    assert 'id="export-progress"' in page and 'data-hx-trigger="every 2s"' in page
     services.fail(job.id, attempt, "stop")  # the next run starts over
     services.retry_export(only_job(), None)
     db.session.commit()
     run_export(job.id)
     fragment = client.get(f"/reports/exports/{job.id}/progress", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "hx-trigger" not in fragment and "Download the zip" in fragment and "2 sheets" in fragment
+    assert "data-hx-trigger" not in fragment and "Download the zip" in fragment and "2 sheets" in fragment
 
 
 def test_a_runner_that_stops_beating_is_marked_failed_when_read_and_a_retry_completes(client, sheets):
@@ -169,7 +169,7 @@ def test_a_runner_that_stops_beating_is_marked_failed_when_read_and_a_retry_comp
     db.session.execute(ExportJob.__table__.update().values(heartbeat_at=utcnow() - timedelta(minutes=5)))
     db.session.commit()
     fragment = client.get(f"/reports/exports/{job.id}/progress", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "stopped before it finished" in fragment and "Retry" in fragment and "hx-trigger" not in fragment
+    assert "stopped before it finished" in fragment and "Retry" in fragment and "data-hx-trigger" not in fragment
     assert only_job().status == "failed"
     assert client.post(f"/reports/exports/{job.id}/retry").status_code == 302
     assert (only_job().status, only_job().done, only_job().error) == ("queued", 0, "")

@@ -3,7 +3,7 @@ and as a hospital administrator. Never a 500; a refused post (4xx) changes nothi
 integrity holds after every post.
 
 The fields of each route are read from the forms the app itself renders (every GET page of a world
-with one object of each kind is crawled for <form method="post"> and hx-post), with the values the
+with one object of each kind is crawled for <form method="post"> and data-hx-post), with the values the
 page offers (select options, hidden versions) mixed in so that posts get past the first checks."""
 
 from collections import defaultdict
@@ -44,15 +44,15 @@ class FormFinder(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            target = a.get("hx-post") or (a.get("action") if (a.get("method") or "").lower() == "post" else None)
+            target = a.get("data-hx-post") or (a.get("action") if (a.get("method") or "").lower() == "post" else None)
             if target is None and (a.get("method") or "").lower() == "post":
                 target = self.page_path
             self.current = urlsplit(target).path or self.page_path if target is not None else None
             if self.current is not None:
                 self.forms[self.current]  # noqa: B018 - a form with no fields is still a target
         elif self.current is None:
-            if tag in ("button", "input") and a.get("hx-post"):
-                self.forms[urlsplit(a["hx-post"]).path]  # noqa: B018
+            if tag in ("button", "input") and a.get("data-hx-post"):
+                self.forms[urlsplit(a["data-hx-post"]).path]  # noqa: B018
             return
         elif tag in ("input", "textarea") and a.get("name"):
             values = self.forms[self.current][a["name"]]

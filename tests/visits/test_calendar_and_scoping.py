@@ -45,7 +45,7 @@ def test_month_grid_shows_each_visit_on_each_of_its_days(client, programme, mont
 def test_previous_and_next_month_load_by_htmx_and_the_url_follows(client, programme, month_visits):
     login(client, programme["coordinator"])
     page = client.get(f"/calendar/?month={month_visits['month']}").get_data(as_text=True)
-    assert 'hx-push-url="true"' in page and 'rel="next"' in page
+    assert 'data-hx-push-url="true"' in page and 'rel="next"' in page
     year, month = map(int, month_visits["month"].split("-"))
     following = date(year + month // 12, month % 12 + 1, 1)
     assert f'href="/calendar/?month={following:%Y-%m}"' in page  # works without JavaScript too

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from blueprints.core.extensions import db
-from tests.frozen_clock import travel
+from tests.frozen_clock import DEFAULT_TODAY, suite_today, travel
 
 TEST_CONFIG = {
     "TESTING": True,
@@ -27,6 +27,11 @@ TEST_CONFIG = {
     "REMEMBER_COOKIE_SECURE": False,
     "EXPORT_IN_BACKGROUND": False,  # tests run bulk exports themselves (tests/reports/test_bulk_export.py)
 }
+
+
+def pytest_report_header(config):
+    day = suite_today()
+    return f"the suite's day: {day.isoformat()} ({'TEST_TODAY' if day != DEFAULT_TODAY else 'the default; TEST_TODAY=YYYY-MM-DD moves it'})"
 
 
 @pytest.fixture(autouse=True)

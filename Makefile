@@ -14,7 +14,7 @@ FLASK := $(BIN)/flask --app app
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install install-dev install-bench browser-deps html-checker db run dev test test-sqlite test-postgres bench bench-data lint clean \
+.PHONY: install install-dev install-bench browser-deps html-checker db run dev test test-sqlite test-postgres test-dates bench bench-data lint clean \
 	extract update-translations compile-translations
 
 $(BIN)/python:
@@ -125,6 +125,16 @@ test-sqlite: install-dev browser-deps html-checker
 test-postgres: install-dev browser-deps
 	@echo "== tests on PostgreSQL =="
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not sqlite_only and not browser and not no_db"
+
+# Every test runs on one fixed day (tests/frozen_clock.py); TEST_TODAY=YYYY-MM-DD moves it. This runs the SQLite
+# pass, browser tests included, on a month end and a leap day. Not part of `make test` (it doubles its time; README).
+TEST_DATES ?= 2027-01-31 2028-02-29
+test-dates: install-dev browser-deps  ## the SQLite pass (and the browser tests) again on each of TEST_DATES
+	@failed=""; for day in $(TEST_DATES); do \
+	  echo "==== the suite on $$day (TEST_TODAY) ===="; \
+	  TEST_TODAY=$$day $(MAKE) --no-print-directory test-sqlite || failed="$$failed $$day"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "The suite failed on:$$failed" >&2; exit 1; fi
 
 # Not part of `make test` (it takes minutes and wants a quiet machine); see README, Benchmarks.
 bench: install-bench  ## benchmarks at national scale against the budgets of issue 9; figures in bench/results.json

@@ -1,7 +1,7 @@
 """Fixtures, one per concern. The suite runs on SQLite by default and on PostgreSQL when
 TEST_DATABASE_URL is set (make test does both), in parallel with pytest-xdist: each worker has a
 database of its own. The schema is built once per run by the real
-migrations; each test starts from empty tables."""
+migrations; each test starts from empty tables. Every test runs on one fixed day (tests/frozen_clock.py)."""
 
 import contextvars
 import os
@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from blueprints.core.extensions import db
+from tests.frozen_clock import DEFAULT_TODAY, suite_today, travel
 from tests.live import LiveServer
 
 TEST_CONFIG = {
@@ -27,6 +28,25 @@ TEST_CONFIG = {
     "REMEMBER_COOKIE_SECURE": False,
     "EXPORT_IN_BACKGROUND": False,  # tests run bulk exports themselves (tests/reports/test_bulk_export.py)
 }
+
+
+def pytest_report_header(config):
+    day = suite_today()
+    return f"the suite's day: {day.isoformat()} ({'TEST_TODAY' if day != DEFAULT_TODAY else 'the default; TEST_TODAY=YYYY-MM-DD moves it'})"
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(request):
+    """Each test starts at 10:00 in Kigali on the suite's day (TEST_TODAY), the clock ticking from there.
+
+    Marked `real_clock`, a test keeps the real time (it compares with another process's clock). A test
+    wanting another moment says so with time-machine's marker or its `time_machine` fixture's `move_to`.
+    """
+    if "real_clock" in request.keywords or request.node.get_closest_marker("time_machine"):
+        yield None
+        return
+    with travel() as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,5 @@
 """Command-line tasks: `flask --app app create-user`, `seed-defaults`, `demo-data`."""
 
-from datetime import date
-
 import click
 from flask import Flask
 
@@ -131,7 +129,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Load only into an empty database; otherwise do nothing (for make run).")
     @click.option("--seed", default=None, type=int, help="Random seed (same seed and date, same data).")
     @click.option("--today", default=None, type=click.DateTime(formats=["%Y-%m-%d"]),
-                  help="The date the demo programme is built around (default: today).")
+                  help="The date the demo programme is built around (default: today in the programme's time zone).")
     def demo_data_command(reset, if_empty, seed, today):
         """Build the invented demo programme of DOMAIN.md."""
         from .demo import DEFAULT_SEED, DemoRefused, build_demo, database_is_empty
@@ -142,7 +140,7 @@ def register_cli(app: Flask) -> None:
         try:
             counts = build_demo(
                 seed=DEFAULT_SEED if seed is None else seed,
-                today=today.date() if today else date.today(),
+                today=today.date() if today else None,  # None: the programme's today (Kigali), not the server's
                 reset=reset,
             )
         except DemoRefused as refusal:

@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN, User
 from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord
+from .clock import today as programme_today
 from .defaults import seed_defaults
 from .extensions import db
 from .models import Setting
@@ -98,7 +99,7 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
         if not reset:
             raise DemoRefused("the database already has data; use --reset to replace it with the demo programme")
         wipe()
-    today = today or date.today()
+    today = today or programme_today()  # Kigali's date, as every page reads it, not the server's
     rng = random.Random(seed)
     names = _name_pool(rng)
     seed_defaults()

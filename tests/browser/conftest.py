@@ -15,6 +15,11 @@ resource: the server responded with a status of 422 (...)", which is therefore i
 request ran, or the response became a download) is not a failure either. The check runs when the
 test ends and again after its browser contexts close; `BrowserLog` is tested in test_browser_log.py.
 
+The clock: Chromium keeps the real one, and a cookie the app dated by a moved clock (the session's Expires)
+would look expired to it. So the process keeps the real time, and only the app's today is the suite's day
+(tests/frozen_clock.py, TEST_TODAY): `pinned_today` makes `blueprints.core.clock.today()` answer it, and the demo
+is built around it with a fixed seed, so every run sees the same rows whatever the real date.
+
 A new journey: a test_*.py here, named after what it proves; `page` is a signed-out page and
 `as_user("mentor.01", "/path")` a signed-in one (relative URLs go to the live server); end
 with `support.screenshot(page, name)`. A new main page also goes into PAGES in test_accessibility.py
@@ -23,6 +28,7 @@ with `support.screenshot(page, name)`. A new main page also goes into PAGES in t
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import psycopg
@@ -32,9 +38,11 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, R
 from sqlalchemy import make_url
 
 from app import create_app
-from blueprints.core.demo import build_demo
+from blueprints.core import clock
+from blueprints.core.demo import DEFAULT_SEED, build_demo
 from blueprints.core.extensions import db
 from tests.browser.nu_checker import HtmlRecorder
+from tests.frozen_clock import suite_today
 from tests.live import LiveServer, session_cookie
 
 CHROMIUM = "/usr/bin/chromium"
@@ -203,15 +211,43 @@ def html_recorder(tmp_path_factory) -> HtmlRecorder:
     return HtmlRecorder(tmp_path_factory.mktemp("served-html"))
 
 
+@pytest.fixture
+def frozen_clock():
+    """Not here: the process keeps the real clock, which Chromium shares; `pinned_today` moves the app's today."""
+    return None
+
+
+def pinned_datetime(day: date) -> type[datetime]:
+    """A datetime whose now() is `day` at the real time of day: clock.today() then answers `day`."""
+
+    class PinnedDatetime(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.combine(day, datetime.now(tz).timetz())
+
+    return PinnedDatetime
+
+
 @pytest.fixture(scope="session")
-def live_server(live_database_url, html_recorder, tmp_path_factory) -> Iterator[LiveServer]:
-    """The app with real CSRF on a free loopback port, migrated and loaded with the demo programme."""
+def pinned_today() -> Iterator[date]:
+    """The app's today is the suite's day for the whole browser session (the live server's thread included)."""
+    day = suite_today()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clock, "datetime", pinned_datetime(day))
+        yield day
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database_url, html_recorder, tmp_path_factory, pinned_today) -> Iterator[LiveServer]:
+    """The app with real CSRF on a free loopback port, migrated and loaded with the demo programme of the suite's day."""
     app = create_app({**LIVE_CONFIG, "SQLALCHEMY_DATABASE_URI": live_database_url,
                       "EXPORT_DIR": str(tmp_path_factory.mktemp("exports"))})
     app.after_request(html_recorder.after_request)
     with app.app_context():
+        if clock.today() != pinned_today:
+            pytest.fail("blueprints.core.clock no longer reads datetime.now(): pin its today another way", pytrace=False)
         upgrade()
-        build_demo()
+        build_demo(seed=DEFAULT_SEED, today=pinned_today)
         db.session.commit()
         db.session.remove()
     server = LiveServer(app)

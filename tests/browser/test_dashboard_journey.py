@@ -2,7 +2,9 @@
 showing its error), each tile's links open their detail page without error, axe-core finds no serious or critical
 violation once the tiles are in, and on the coordinator's home the province and date filter apply to the tiles.
 
-Reads only (no demo rows changed); it asserts nothing another journey's changes could make false.
+Reads only (no demo rows changed); it asserts nothing another journey's changes could make false. What the tiles
+should show is read from the demo rows of the day (which hospitals are due, which visit falls in the range), not
+named here: the demo follows the date it is built for.
 """
 
 import re
@@ -10,11 +12,16 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
-from blueprints.dashboard.tiles import HOME_TILES
-from tests.browser.support import axe_violations, describe_violations, programme_today, screenshot
+from blueprints.dashboard.tiles import HOME_TILES, LIST_ROWS
+from blueprints.people.models import Hospital
+from blueprints.visits.models import Visit
+from blueprints.visits.queries import hospital_cadence
+from tests.browser.support import axe_violations, describe_violations, live_db, programme_today, screenshot
 
 NORTH = ("Rutongo", "Kinihira", "Byumba", "Ruli", "Nemba")
+SOUTH = "Southern Province"
 HOMES = {"coordinator": "coordinator", "mentor.01": "mentor", "admin.byumba": "hospital_admin"}
 
 
@@ -65,15 +72,42 @@ def test_every_home_tile_loads_links_to_a_working_detail_page_and_passes_axe(as_
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
+def hospitals_to_visit(app, province: str | None = None) -> list[str]:
+    """The hospitals the cadence tile lists today (overdue, never visited or due), in its order: the longest waiting first."""
+    with live_db(app):
+        rows = [c for c in hospital_cadence(programme_today(app))
+                if c.status in ("overdue", "due", "never") and (province is None or c.province == province)]
+    rows.sort(key=lambda c: (c.status != "never", -(c.days_since or 0), c.hospital))
+    return [c.hospital for c in rows[:LIST_ROWS]]
+
+
+def southern_visit_a_month_ago(app) -> Visit:
+    """The latest held visit in the Southern Province that started at least a month before today."""
+    with live_db(app) as session:
+        visit = session.scalar(select(Visit).join(Hospital, Hospital.id == Visit.hospital_id)
+                               .where(Hospital.province == SOUTH, Visit.status == "held",
+                                      Visit.start_date <= programme_today(app) - timedelta(days=30))
+                               .order_by(Visit.start_date.desc()).limit(1))
+        session.expunge(visit)
+    return visit
+
+
+def listed_hospitals(tile) -> list[str]:
+    return tile.locator("ul.tile-list > li > a").all_text_contents()
+
+
 def test_the_coordinator_filter_applies_the_province_and_dates_to_every_tile(as_user, live_server):
+    app = live_server.app
+    everywhere, south = hospitals_to_visit(app), hospitals_to_visit(app, SOUTH)
+    assert any(h in NORTH for h in everywhere), f"the demo should have a Northern hospital to visit (Ruli): {everywhere}"
     page = as_user("coordinator", "/")
     tiles_loaded(page, "coordinator")
     cadence = page.locator("#tile-cadence .tile-body")
     filters = page.locator("form.filters")
-    expect(cadence).to_contain_text("Ruli")  # the demo's overdue Northern hospital
+    assert listed_hospitals(cadence) == everywhere
 
     # The province: every tile's content comes from the Southern Province only.
-    filters.locator("select[name=province]").select_option(label="Southern Province")
+    filters.locator("select[name=province]").select_option(label=SOUTH)
     filters.get_by_role("button", name="Apply").click()
     expect(page).to_have_url(re.compile(r"province=Southern\+Province"))
     tiles_loaded(page, "coordinator")
@@ -82,11 +116,11 @@ def test_the_coordinator_filter_applies_the_province_and_dates_to_every_tile(as_
         assert "province=Southern+Province" in body.get_attribute("data-hx-get")
         shown = [h for h in NORTH if re.search(rf"\b{h}\b", body.text_content())]
         assert not shown, f"{name} shows Northern Province hospitals {shown} under the Southern Province filter"
-    expect(cadence).to_contain_text("Gitwe")  # the demo's Southern hospital due for a visit
+    assert listed_hospitals(cadence) == south
 
-    # The dates: the tiles follow the range, and the province stays chosen.
-    day = programme_today(live_server.app)
-    end = (day.replace(day=1) - timedelta(days=1)).replace(day=15)  # mid last month
+    # The dates: a range ending on a Southern visit's first day; the tiles follow it, and the province stays chosen.
+    visit = southern_visit_a_month_ago(app)
+    end = visit.start_date
     start = end - timedelta(days=180)
     filters.get_by_label("From", exact=True).fill(start.isoformat())
     filters.get_by_label("To", exact=True).fill(end.isoformat())
@@ -95,6 +129,8 @@ def test_the_coordinator_filter_applies_the_province_and_dates_to_every_tile(as_
     tiles_loaded(page, "coordinator")
     for name in HOME_TILES["coordinator"]:
         assert f"to={end.isoformat()}" in page.locator(f"#tile-{name} .tile-body").get_attribute("data-hx-get")
-    expect(page.locator("#tile-visits .tile-body")).to_contain_text(end.strftime("%B %Y"))
+    visits = page.locator("#tile-visits .tile-body")
+    expect(visits).to_contain_text(end.strftime("%B %Y"))
+    expect(visits.locator(f'a[href="/visits/{visit.id}"]')).to_be_visible()
     expect(page.locator("#tile-consistency .tile-body")).to_contain_text(f"{start.day} {start:%b %Y}")
     screenshot(page, "journey-home-coordinator-filtered")

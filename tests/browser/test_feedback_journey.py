@@ -3,9 +3,10 @@ feedback (two ratings, strengths, an action item), the draft saves itself (after
 signs it off, and downloads the feedback sheet: a real PDF whose text holds the mentee's name, the rating words
 and the action item.
 
-Own demo rows: Ruhango's latest held visit (no other journey touches Ruhango). The demo leaves part of each latest
-visit's feedback not started; if every mentee's feedback there is already written, the journey clears one (as if
-never started) so that it always starts from an empty form.
+Own demo rows: Ruhango's latest held visit (no other journey touches Ruhango). The sheet is printed in the mentee's
+language and the test reads its English words, so it picks a mentee who reads English. The demo leaves part of each
+latest visit's feedback not started; if every English reader's feedback there is already written, the journey clears
+one (as if never started), and if none reads English, it makes one do so: it always starts from an empty form.
 """
 
 import io
@@ -16,7 +17,7 @@ from urllib.parse import parse_qs
 
 from playwright.sync_api import expect
 from pypdf import PdfReader
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 
 from blueprints.auth.models import User
 from blueprints.mentoring.framework import rating_scale
@@ -40,25 +41,29 @@ class Setting:
 
 
 def feedback_to_write(app) -> Setting:
-    """Ruhango's latest held visit, a mentor who came to it and one of their mentees with no feedback there yet."""
+    """Ruhango's latest held visit (over before today), a mentor who came to it and one of their mentees who reads
+    English, with no feedback there yet: an English reader not started if there is one."""
     with live_db(app) as session:
         visit = session.scalar(select(Visit).join(Hospital, Hospital.id == Visit.hospital_id)
-                               .where(Hospital.name == HOSPITAL, Visit.status == "held").order_by(Visit.start_date.desc()).limit(1))
+                               .where(Hospital.name == HOSPITAL, Visit.status == "held", Visit.end_date < programme_today(app))
+                               .order_by(Visit.start_date.desc()).limit(1))
         absent = select(MentorAttendance.mentor_id).where(MentorAttendance.visit_id == visit.id, MentorAttendance.present.is_(False))
         pairs = session.execute(
-            select(User.username, Mentee.id, Mentee.full_name, Feedback.id)
+            select(User.username, Mentee.id, Mentee.full_name, Feedback.id, Mentee.preferred_language)
             .join(Mentor, Mentor.id == User.mentor_id)
             .join(Assignment, Assignment.mentor_id == Mentor.id)
             .join(Mentee, Mentee.id == Assignment.mentee_id)
             .outerjoin(Feedback, (Feedback.visit_id == visit.id) & (Feedback.mentee_id == Mentee.id))
             .where(Mentor.team_id == visit.team_id, Mentor.id.not_in(absent), User.active.is_(True),
                    Assignment.start_date <= visit.end_date, or_(Assignment.end_date.is_(None), Assignment.end_date >= visit.start_date))
-            .order_by(Feedback.id.is_not(None), User.username, Mentee.full_name)
+            .order_by(Mentee.preferred_language != "en", Feedback.id.is_not(None), User.username, Mentee.full_name)
         ).all()
-        username, mentee_id, name, feedback_id = pairs[0]
+        username, mentee_id, name, feedback_id, language = pairs[0]
         if feedback_id is not None:  # all written already: start this one again from nothing
             session.execute(delete(Feedback).where(Feedback.id == feedback_id))
-            session.commit()
+        if language != "en":  # nobody there reads English: this mentee does from now on
+            session.execute(update(Mentee).where(Mentee.id == mentee_id).values(preferred_language="en", version=Mentee.version + 1))
+        session.commit()
         return Setting(visit.id, mentee_id, name, username, rating_scale())
 
 

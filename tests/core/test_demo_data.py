@@ -1,9 +1,12 @@
 """The demo programme: the shape DOMAIN.md describes, refused over real data, same data for the same seed."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
 from blueprints.auth.models import User
 from blueprints.core.extensions import db
+from blueprints.core.models import Setting
 from blueprints.people.models import Assignment, Hospital, Mentee, Mentor, Team
 from tests.factories import login
 
@@ -73,3 +76,12 @@ def test_demo_banner_says_the_data_is_invented(runner, client):
     runner.invoke(args=["demo-data"])
     login(client, "coordinator", password="mentorship-demo")
     assert b"every name and figure here is invented" in client.get("/").data
+
+
+def test_the_demo_is_built_around_the_programmes_today_not_the_servers_date(runner, time_machine):
+    """At 23:30 UTC on 31 January it is already 1 February in Kigali: the demo's visits, transfers and
+    feedback are dated around the day the app itself calls today."""
+    time_machine.move_to(datetime(2027, 1, 31, 23, 30, tzinfo=UTC).timestamp(), tick=False)
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    anchor = db.session.scalar(select(Setting.value).where(Setting.key == "demo_data"))
+    assert anchor.endswith("anchor=2027-02-01")

@@ -1,7 +1,7 @@
 """The CPD certificate: a mentee's signed-off visits in one year with their CPD hours, for the council logbook;
 the same access rules as the feedback sheets, never cached, a safe file name, linked from the mentee's record."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -40,8 +40,9 @@ def test_the_certificate_lists_the_years_signed_off_visits_with_hours_and_totals
     signed(world, "visit", hours=6)
     same_year = world["earlier"].start_date.year == year_of(world)
     signed(world, "earlier", hours=4.5, contact="phone")
-    other_year = Visit(hospital=world["nemba"], team=world["team"], start_date=world["visit"].start_date.replace(year=year_of(world) - 2),
-                       end_date=world["visit"].start_date.replace(year=year_of(world) - 2) + timedelta(days=2), days=3, status="held")
+    two_years_before = date(year_of(world) - 2, 7, 1)
+    other_year = Visit(hospital=world["nemba"], team=world["team"], start_date=two_years_before,
+                       end_date=two_years_before + timedelta(days=2), days=3, status="held")
     db.session.add(other_year)
     db.session.flush()
     signed(world, other_year, hours=99)

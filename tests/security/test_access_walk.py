@@ -2,7 +2,7 @@
 object, by GET and by POST, answers 403 or 404 and changes nothing. A route whose id kind this walk
 does not know fails the test, so a new route cannot slip past it."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -108,7 +108,7 @@ def test_another_hospitals_objects_are_refused_by_get_and_post_and_nothing_chang
         for method in ("GET", "POST"):
             if method not in rule.methods:
                 continue
-            response = client.open(path, method=method, data={"end_date": date.today().isoformat()})
+            response = client.open(path, method=method, data={"end_date": today().isoformat()})
             assert response.status_code in (403, 404), f"{role} {method} {path} -> {response.status_code}"
             assert MARKER.encode() not in response.data, f"{role} {method} {path} shows the other hospital's data"
             checked += 1

@@ -15,6 +15,7 @@ import zipfile
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, text
 
 from blueprints.core.clock import today
@@ -98,6 +99,7 @@ def test_a_worker_killed_in_the_middle_of_a_roster_import_leaves_no_half_importe
     assert_database_is_sound()
 
 
+@pytest.mark.real_clock  # the worker process writes its heartbeat by the real clock; this test judges it stale by its own
 def test_a_worker_killed_in_the_middle_of_a_bulk_export_leaves_the_job_failed_and_a_retry_completes(app, client, monkeypatch):
     team = make_team()
     hospital = make_hospital("Kinihira", team=team)

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core.clock import today
-from ..core.downloads import csv_response, safe_name
+from ..core.downloads import attachment, csv_response
 from ..core.errors import RuleBroken, saved, show_on_form
 from ..core.extensions import db
 from ..core.forms import EmptyForm
@@ -377,16 +377,14 @@ def report_pdf():
 @allow(*READERS)
 def hospital_report_pdf(hospital_id: int):
     context = _report(hospital_id)
-    return _pdf_response(context, f"equipment-gap-report-{context['hospital'].name.lower()}")
+    return _pdf_response(context, f"equipment-gap-report-{context['hospital'].name}")
 
 
 def _pdf_response(context: dict, name: str) -> Response:
     html = render_template("equipment/report_pdf.html", **context)
     db.session.rollback()  # every value is read; nothing below holds a transaction open while rendering
     response = Response(render_pdf(html, stylesheet=None), mimetype="application/pdf")  # its CSS is inline
-    response.headers["Content-Disposition"] = f'inline; filename="{safe_name(name)}-{today().isoformat()}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(response, f"{name}-{today().isoformat()}", "pdf", inline=True)
 
 
 @bp.app_template_filter("gap_sentence")

@@ -3,6 +3,7 @@
 letters ('Espérance' → 'esperance'), never dropped with the letter ('esp-rance')."""
 
 from email.message import Message
+from email.utils import collapse_rfc2231_value
 
 from flask import Response
 
@@ -15,13 +16,15 @@ from tests.mentoring.conftest import midwife_skills, url, world  # noqa: F401  (
 
 
 def names(disposition: str) -> tuple[str, str, str | None]:
-    """(disposition type, the name a browser saves under, the plain fallback), read as a mail client reads the
-    header (RFC 2231, the same encoding RFC 6266 uses)."""
+    """(disposition type, the name a browser saves under, the plain fallback): `filename*` (RFC 2231's encoding, which
+    RFC 6266 uses) wins over `filename` where both are given, as RFC 6266 tells browsers."""
     message = Message()
     message["Content-Disposition"] = disposition
-    fallback = next((value for key, value in message.get_params(header="content-disposition", unquote=True)
-                     if key == "filename"), None)
-    return message.get_content_disposition(), message.get_filename(), fallback
+    values = [value for key, value in message.get_params(header="content-disposition", unquote=True) if key == "filename"]
+    encoded = [collapse_rfc2231_value(value) for value in values if isinstance(value, tuple)]
+    plain = [value for value in values if isinstance(value, str)]
+    assert len(encoded) <= 1 and len(plain) == 1, disposition
+    return message.get_content_disposition(), (encoded or plain)[0], plain[0]
 
 
 def test_a_name_with_accents_is_sent_in_utf8_with_a_folded_ascii_fallback(app):

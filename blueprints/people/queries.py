@@ -171,19 +171,22 @@ def transfers_out_last_12_months(today: date, hospital_id: int | None = None) ->
     return query
 
 
-def hospital_transfers(hospital_id: int, direction: str, limit: int = 20) -> Select:
-    """Recent transfers into or out of a hospital (department moves inside it count as out)."""
+def hospital_transfers(hospital_id: int, direction: str, limit: int | None = 20, between: tuple[date, date] | None = None) -> Select:
+    """Recent transfers into or out of a hospital (department moves inside it count as out), newest first; with
+    `between` only those whose effective date falls in it (both ends included)."""
     column = Transfer.to_hospital_id if direction == "in" else Transfer.from_hospital_id
     query = (
         select(Transfer)
         .where(column == hospital_id, Transfer.cancelled_at.is_(None))
         .options(
             joinedload(Transfer.mentee), joinedload(Transfer.from_hospital), joinedload(Transfer.to_hospital),
-            joinedload(Transfer.to_department),
+            joinedload(Transfer.from_department), joinedload(Transfer.to_department),
         )
         .order_by(Transfer.effective_date.desc(), Transfer.id.desc())
         .limit(limit)
     )
+    if between is not None:
+        query = query.where(Transfer.effective_date.between(*between))
     if direction == "in":
         query = query.where(Transfer.kind == "hospital")
     return query

@@ -1,9 +1,11 @@
 """Equipment pages: the gap matrix, one hospital, an item's history, checklists, the catalogue, the report."""
 
 from datetime import date
+from functools import cache
 from typing import NamedTuple
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -98,7 +100,8 @@ def hospital(hospital_id: int):
     # reader's language, its current cell, its history link, and its trend line as SVG markup (coordinates
     # shared through `memo`).
     label, parts = _("%(item)s: functional count at each check"), gap_sentence_parts()
-    working = _("%(f)s of %(r)s required working")
+    t = get_translations()
+    working = cache(lambda n: t.ungettext("%(num)s of %(r)s required working", "%(num)s of %(r)s required working", n))
     history_url = url_for("equipment.item_history", hospital_id=hospital.id, item_id=0)[:-1]
     language, memo = current_language(), {}
     rows = []
@@ -112,7 +115,7 @@ def hospital(hospital_id: int):
     can_start = current_user.role in (COORDINATOR, HOSPITAL_ADMIN)
     day = day_formatter()
     gaps = sorted(((row, _gap_sentence(row.cell, row.name, hospital.name, parts, day),
-                    working % {"f": row.cell.functional, "r": row.cell.required}) for row in rows if row.cell.gap),
+                    working(row.cell.functional) % {"num": row.cell.functional, "r": row.cell.required}) for row in rows if row.cell.gap),
                   key=lambda gap: (not gap[0].item.critical, gap[0].cell.gap_since or date.max))
     return render_template(
         "equipment/hospital.html", hospital=hospital, checks=checks, visit=visit, can_start=can_start,
@@ -224,8 +227,9 @@ def count_save(check_id: int, item_id: int):
             theirs = conflict.row
             status = 409
             who = theirs.updated_by.display_name if theirs.updated_by else _("someone")
-            message = _("%(who)s saved this row meanwhile: %(f)s of %(a)s functional. Your numbers are below; save again to replace theirs.",
-                        who=who, f=theirs.functional, a=theirs.available)
+            message = ngettext("%(who)s saved this row meanwhile: %(num)s of %(a)s functional. Your numbers are below; save again "
+                               "to replace theirs.", "%(who)s saved this row meanwhile: %(num)s of %(a)s functional. Your numbers "
+                               "are below; save again to replace theirs.", theirs.functional, who=who, a=theirs.available)
             form.version.raw_data = None
             form.version.data = theirs.version
             count = theirs

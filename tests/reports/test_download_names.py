@@ -12,7 +12,7 @@ from blueprints.core.downloads import attachment
 from blueprints.core.extensions import db
 from blueprints.mentoring.models import Feedback, SkillRating
 from tests.factories import login, make_hospital, make_mentee, make_team, make_user
-from tests.mentoring.conftest import midwife_skills, url, world  # noqa: F401  (world: the mentoring fixture)
+from tests.mentoring.conftest import midwife_skills, url
 
 
 def names(disposition: str) -> tuple[str, str, str | None]:

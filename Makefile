@@ -38,7 +38,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po |
 	$(PYBABEL) --quiet compile -d translations -l $*
 
 extract: $(VENV)/.runtime  ## the message template translations/messages.pot from the sources
-	$(PYBABEL) --quiet extract -F babel.cfg -k _l -k lazy_gettext -k N_ --add-location=file --sort-output \
+	$(PYBABEL) --quiet extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k N_ --add-location=file --sort-output \
 	  --project "Clinical mentorship" -o translations/messages.pot .
 
 update-translations: extract  ## merge the template into the fr and rw catalogues (new messages come in empty)

@@ -4,6 +4,7 @@ from functools import cache
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, SelectField, StringField
@@ -56,10 +57,12 @@ def new_password_fields():
         _l("New password"),
         validators=[
             DataRequired(),
-            Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)),
+            Length(min=MIN_PASSWORD_LENGTH, max=200, message=lazy_ngettext("Use at least %(num)s character.",
+                                                                           "Use at least %(num)s characters.", MIN_PASSWORD_LENGTH)),
             not_common,
         ],
-        description=_l("At least %(n)s characters. A short sentence is easy to remember.", n=MIN_PASSWORD_LENGTH),
+        description=lazy_ngettext("At least %(num)s character. A short sentence is easy to remember.",
+                                  "At least %(num)s characters. A short sentence is easy to remember.", MIN_PASSWORD_LENGTH),
     )
     confirm = PasswordField(
         _l("Repeat the new password"),

@@ -1,4 +1,8 @@
-"""Files handed out as downloads: plain attachment names, and the one CSV writer of the app.
+"""Files handed out as downloads: their names, and the one CSV writer of the app.
+
+A file keeps its real name, accents and all, in RFC 6266's `filename*` (UTF-8, percent-encoded), with a plain
+`filename` beside it for older clients where the accents are folded to their letters: 'Espérance' is saved as
+'espérance', or 'esperance', never 'esp-rance'.
 
 Every CSV starts with a byte-order mark (Excel opens UTF-8 without it as a legacy code page, so 'Hôpital'
 comes out 'HÃ´pital') and no cell can run as a formula: text starting with = + - @ TAB or CR gets a
@@ -13,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import quote
 
 from flask import Response
 
@@ -24,31 +29,40 @@ GUARD = "'"
 
 
 def _slug(text, limit: int) -> str:
-    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower()[:limit].strip("-")
+    """Letters (of any alphabet) and digits, lower case, every run of anything else one dash."""
+    text = unicodedata.normalize("NFC", str(text)).casefold()
+    return re.sub(r"[\W_]+", "-", text).strip("-")[:limit].strip("-")
+
+
+def _ascii(slug: str) -> str:
+    """The slug with each accented letter folded to its base letter ('é' → 'e'); other alphabets' letters go."""
+    plain = unicodedata.normalize("NFKD", slug).encode("ascii", "ignore").decode()
+    return re.sub(r"-{2,}", "-", plain).strip("-")
 
 
 def safe_name(text: str) -> str:
-    """A file name with letters, digits and dashes only (nothing a header or a file system could misread);
-    accents are dropped, not the letters ('Hôpital' → 'hopital')."""
-    return _slug(text, 80) or "sheet"
+    """A plain file name with letters, digits and dashes only (nothing a header or a file system could misread);
+    accents are folded, not the letters dropped ('Hôpital' → 'hopital')."""
+    return _ascii(_slug(text, 80)) or "sheet"
 
 
 def file_name(*parts) -> str:
-    """A safe attachment name from what the file holds and each filter it was cut by (empty ones left out), so
-    two variants of a download never share a name: ('equipment-gaps', 'Southern', '2026-03-01')."""
+    """A name from what the file holds and each filter it was cut by (empty ones left out), so two variants of a
+    download never share a name: ('equipment-gaps', 'Southern', '2026-03-01'). Accents are kept: see `attachment`."""
     return "-".join(slug for slug in (_slug(part, 40) for part in parts if part is not None) if slug) or "download"
 
 
-def _disposition(response: Response, name: str, extension: str) -> Response:
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+def attachment(response: Response, name: str, extension: str, inline: bool = False) -> Response:
+    """The response as a download (or `inline`, shown by the browser) under `name`, never cached: the real name in
+    `filename*` when it has letters beyond ASCII, its folded form in `filename` always."""
+    real = _slug(name, 120) or "download"
+    plain = _ascii(real) or "download"
+    value = f'{"inline" if inline else "attachment"}; filename="{plain}.{extension}"'
+    if real != plain:
+        value += f"; filename*=UTF-8''{quote(f'{real}.{extension}', safe='')}"
+    response.headers["Content-Disposition"] = value
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def attachment(response: Response, name: str, extension: str) -> Response:
-    """A download under a plain file name, never cached."""
-    return _disposition(response, safe_name(name), extension)
 
 
 def _guarded(text: str) -> bool:
@@ -90,4 +104,4 @@ def csv_text(header: Iterable, rows: Iterable[Iterable]) -> str:
 
 def csv_response(name_parts: Iterable, header: Iterable, rows: Iterable[Iterable]) -> Response:
     """A CSV attachment named by `file_name(*name_parts)`: give it every filter, so each variant has its own name."""
-    return _disposition(Response(csv_text(header, rows), mimetype="text/csv"), file_name(*name_parts), "csv")
+    return attachment(Response(csv_text(header, rows), mimetype="text/csv"), file_name(*name_parts), "csv")

@@ -300,22 +300,30 @@ def load_hospital_mentees(filters: Filters, user: User, today: date) -> dict:
     return {"rows": rows[:TABLE_ROWS], "more": max(len(rows) - TABLE_ROWS, 0), "table": table, "empty": not rows}
 
 
+def _place(hospital, department) -> str:
+    """'Ruli (Maternity)', or the hospital alone."""
+    if hospital is None:
+        return ""
+    return f"{hospital.name} ({department.display_name})" if department else hospital.name
+
+
 def load_transfers(filters: Filters, user: User, today: date) -> dict:
-    since = today - timedelta(days=365)
+    """Moves into and out of the hospital, and between its departments, in the 12 months up to today (a move
+    dated later is not counted until its day comes)."""
+    window = (today - timedelta(days=364), today)  # the turnover's 12 months: after today - 365, up to today
     moves = []
     for direction in ("in", "out"):
-        for t in db.session.scalars(people_queries.hospital_transfers(user.hospital_id, direction)):
-            if t.effective_date >= since:
-                moves.append((direction, t))
+        for t in db.session.scalars(people_queries.hospital_transfers(user.hospital_id, direction, limit=None, between=window)):
+            moves.append(("within" if t.kind == "department" else direction, t))
     moves.sort(key=lambda pair: (pair[1].effective_date, pair[1].id), reverse=True)
-    readable = people_queries.readable_mentee_ids(user, [t.mentee_id for _d, t in moves])
-    labels = {"in": _("in"), "out": _("out")}
-    table = Table([_("Date"), _("Mentee"), _("In or out"), _("Kind"), _("From"), _("To")],
+    readable = people_queries.readable_mentee_ids(user, [t.mentee_id for _d, t in moves[:TABLE_ROWS]])
+    labels = {"in": _("in"), "out": _("out"), "within": _("within the hospital")}
+    table = Table([_("Date"), _("Mentee"), _("Direction"), _("Kind"), _("From"), _("To")],
                   [[t.effective_date, t.mentee.full_name, labels[d], TRANSFER_KIND_LABELS.get(t.kind, t.kind),
-                    t.from_hospital.name if t.from_hospital else "", t.to_hospital.name if t.to_hospital else ""] for d, t in moves])
+                    _place(t.from_hospital, t.from_department), _place(t.to_hospital, t.to_department)] for d, t in moves])
+    counts = {d: sum(1 for direction, _t in moves if direction == d) for d in labels}
     return {"moves": moves[:TABLE_ROWS], "readable": readable, "table": table, "empty": not moves, "labels": labels,
-            "kind_labels": TRANSFER_KIND_LABELS,
-            "moved_in": sum(1 for d, _t in moves if d == "in"), "moved_out": sum(1 for d, _t in moves if d == "out")}
+            "kind_labels": TRANSFER_KIND_LABELS, "moved_in": counts["in"], "moved_out": counts["out"], "moved_within": counts["within"]}
 
 
 def load_equipment_due(filters: Filters, user: User, today: date) -> dict:

@@ -9,7 +9,10 @@ date and the trend line (or why there is none). Every text from the database or 
 escape(); the rest are ints, fixed class names, URLs built by url_for and the SVG of charts.trend_svg.
 The "Recent checks" list too: twelve rows, but each had a url_for and three translations."""
 
+from functools import cache
+
 from flask import url_for
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -21,13 +24,15 @@ DASH = "—"
 def recent_checks(checks) -> Markup:
     """The <li> items of "Recent checks": rows of queries.hospital_checks, newest first."""
     check_url = url_for("equipment.check", check_id=0)[:-1]
-    visit, hospital, items = escape(_("visit")), escape(_("hospital")), _("%(n)s items")
+    t = get_translations()
+    visit, hospital = escape(_("visit")), escape(_("hospital"))
+    items = cache(lambda n: escape(t.ungettext("%(num)s item", "%(num)s items", n) % {"num": n}))
     complete = f'<span class="badge ok">{escape(_("complete"))}</span>'
     in_progress = f'<span class="badge due">{escape(_("in progress"))}</span>'
     day = day_formatter()
     return Markup("".join([
         f'\n    <li><a href="{check_url}{check.id}">{escape(day(check.check_date))}</a>'
-        f'\n      <span class="muted small">{visit if check.visit_id else hospital} · {escape(items % {"n": check.rows})}</span>'
+        f'\n      <span class="muted small">{visit if check.visit_id else hospital} · {items(check.rows)}</span>'
         f'\n      {in_progress if check.completed_at is None else complete}</li>\n  '
         for check in checks
     ]))

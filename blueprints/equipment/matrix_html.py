@@ -7,7 +7,10 @@ for the colour plus text that says the same without colour (a mark ✗ ! ✓ ? a
 to that item's history at that hospital, and for a gap the sentence saying how long it has lasted (shown on
 hover or keyboard focus, read by screen readers as part of the cell)."""
 
+from functools import cache
+
 from flask import url_for
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -16,18 +19,23 @@ from ..core.formatting import format_day
 MARKS = {"none": "✗", "short": "!", "ok": "✓"}
 
 
-def gap_sentence_parts() -> tuple[str, str, str]:
-    """The sentence's translated templates, unformatted (gettext without variables), to fill in many times."""
-    return (_("no functional %(item)s"), _("%(gap)s %(item)s short"), _("%(what)s at %(hospital)s since %(date)s, %(n)s checks"))
+def gap_sentence_parts() -> tuple:
+    """The sentence's translated templates, unformatted, to fill in many times: the one without a count as text, the
+    two with one as a function of the count giving its plural form's text (each form looked up once)."""
+    t = get_translations()
+    return (_("no functional %(item)s"),
+            cache(lambda n: t.ungettext("%(num)s %(item)s short", "%(num)s %(item)s short", n)),
+            cache(lambda n: t.ungettext("%(what)s at %(hospital)s since %(date)s, %(num)s check",
+                                        "%(what)s at %(hospital)s since %(date)s, %(num)s checks", n)))
 
 
-def gap_sentence(cell, item_name: str, hospital_name: str, parts: tuple[str, str, str], day=format_day) -> str:
+def gap_sentence(cell, item_name: str, hospital_name: str, parts: tuple, day=format_day) -> str:
     """'no functional Bubble CPAP at Nemba since 12 Mar 2025, 8 checks' (or the shortfall when some work); '' without a gap."""
     if cell is None or not cell.gap:
         return ""
     none, short, sentence = parts
-    what = none % {"item": item_name} if cell.functional == 0 else short % {"gap": cell.gap, "item": item_name}
-    return sentence % {"what": what, "hospital": hospital_name, "date": day(cell.gap_since), "n": cell.gap_checks}
+    what = none % {"item": item_name} if cell.functional == 0 else short(cell.gap) % {"num": cell.gap, "item": item_name}
+    return sentence(cell.gap_checks) % {"what": what, "hospital": hospital_name, "date": day(cell.gap_since), "num": cell.gap_checks}
 
 
 def day_formatter():
@@ -46,7 +54,8 @@ def day_formatter():
 def matrix_body(rows: list[dict], items: list) -> Markup:
     """The <tr> rows of the matrix's <tbody> (see the module's docstring)."""
     parts = gap_sentence_parts()
-    critical = _("%(n)s critical")
+    t = get_translations()
+    critical = cache(lambda n: t.ungettext("%(num)s critical", "%(num)s critical", n))
     no_check = escape(_("no check yet"))
     unknown = f'<td class="sev sev-unknown"><span aria-hidden="true">?</span><span class="visually-hidden">{escape(_("not checked"))}</span></td>'
     names = [item.display_name for item in items]
@@ -64,7 +73,7 @@ def matrix_body(rows: list[dict], items: list) -> Markup:
                    f'<span class="muted small">{escape(hospital.province)}</span></th>'
                    f'<td class="num"><strong>{row["total_gap"]}</strong>')
         if row["critical_gaps"]:
-            out.append(f' <span class="small">({escape(critical % {"n": row["critical_gaps"]})})</span>')
+            out.append(f' <span class="small">({escape(critical(row["critical_gaps"]) % {"num": row["critical_gaps"]})})</span>')
         if not row["checked"]:
             out.append(f' <span class="muted small">{no_check}</span>')
         out.append("</td>")

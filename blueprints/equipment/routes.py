@@ -1,15 +1,17 @@
 """Equipment pages: the gap matrix, one hospital, an item's history, checklists, the catalogue, the report."""
 
 from datetime import date
+from functools import cache
 from typing import NamedTuple
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core.clock import today
-from ..core.downloads import csv_response, safe_name
+from ..core.downloads import attachment, csv_response
 from ..core.errors import RuleBroken, saved, show_on_form
 from ..core.extensions import db
 from ..core.forms import EmptyForm
@@ -98,7 +100,8 @@ def hospital(hospital_id: int):
     # reader's language, its current cell, its history link, and its trend line as SVG markup (coordinates
     # shared through `memo`).
     label, parts = _("%(item)s: functional count at each check"), gap_sentence_parts()
-    working = _("%(f)s of %(r)s required working")
+    t = get_translations()
+    working = cache(lambda n: t.ungettext("%(num)s of %(r)s required working", "%(num)s of %(r)s required working", n))
     history_url = url_for("equipment.item_history", hospital_id=hospital.id, item_id=0)[:-1]
     language, memo = current_language(), {}
     rows = []
@@ -112,7 +115,7 @@ def hospital(hospital_id: int):
     can_start = current_user.role in (COORDINATOR, HOSPITAL_ADMIN)
     day = day_formatter()
     gaps = sorted(((row, _gap_sentence(row.cell, row.name, hospital.name, parts, day),
-                    working % {"f": row.cell.functional, "r": row.cell.required}) for row in rows if row.cell.gap),
+                    working(row.cell.functional) % {"num": row.cell.functional, "r": row.cell.required}) for row in rows if row.cell.gap),
                   key=lambda gap: (not gap[0].item.critical, gap[0].cell.gap_since or date.max))
     return render_template(
         "equipment/hospital.html", hospital=hospital, checks=checks, visit=visit, can_start=can_start,
@@ -224,8 +227,9 @@ def count_save(check_id: int, item_id: int):
             theirs = conflict.row
             status = 409
             who = theirs.updated_by.display_name if theirs.updated_by else _("someone")
-            message = _("%(who)s saved this row meanwhile: %(f)s of %(a)s functional. Your numbers are below; save again to replace theirs.",
-                        who=who, f=theirs.functional, a=theirs.available)
+            message = ngettext("%(who)s saved this row meanwhile: %(num)s of %(a)s functional. Your numbers are below; save again "
+                               "to replace theirs.", "%(who)s saved this row meanwhile: %(num)s of %(a)s functional. Your numbers "
+                               "are below; save again to replace theirs.", theirs.functional, who=who, a=theirs.available)
             form.version.raw_data = None
             form.version.data = theirs.version
             count = theirs
@@ -377,16 +381,14 @@ def report_pdf():
 @allow(*READERS)
 def hospital_report_pdf(hospital_id: int):
     context = _report(hospital_id)
-    return _pdf_response(context, f"equipment-gap-report-{context['hospital'].name.lower()}")
+    return _pdf_response(context, f"equipment-gap-report-{context['hospital'].name}")
 
 
 def _pdf_response(context: dict, name: str) -> Response:
     html = render_template("equipment/report_pdf.html", **context)
     db.session.rollback()  # every value is read; nothing below holds a transaction open while rendering
     response = Response(render_pdf(html, stylesheet=None), mimetype="application/pdf")  # its CSS is inline
-    response.headers["Content-Disposition"] = f'inline; filename="{safe_name(name)}-{today().isoformat()}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(response, f"{name}-{today().isoformat()}", "pdf", inline=True)
 
 
 @bp.app_template_filter("gap_sentence")

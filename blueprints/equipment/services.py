@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -146,7 +147,7 @@ def save_count(check: EquipmentCheck, item: EquipmentItem, *, available, functio
         raise RuleBroken("available", _("This check was marked complete on %(date)s; start a new check to record changes.",
                                         date=format_day(check.completed_at)))
     if item.retired:
-        raise RuleBroken("available", _("%(item)s has been retired from the catalogue.", item=item.name))
+        raise RuleBroken("available", _("%(item)s has been retired from the catalogue.", item=item.display_name))
     if available is None or available < 0:
         raise RuleBroken("available", _("Available is a whole number, 0 or more."))
     if functional is None or functional < 0:
@@ -157,7 +158,8 @@ def save_count(check: EquipmentCheck, item: EquipmentItem, *, available, functio
     if reason is not None and reason not in REASONS:
         raise RuleBroken("reason", _("Choose one of the reasons in the list."))
     if functional < available and reason is None:
-        raise RuleBroken("reason", _("Say why %(n)s of them do not work.", n=available - functional))
+        raise RuleBroken("reason", ngettext("Say why %(num)s of them does not work.", "Say why %(num)s of them do not work.",
+                                            available - functional))
     if functional == available:
         reason = None
     values = {"available": available, "functional": functional, "reason": reason, "note": (note or "").strip()}

@@ -283,7 +283,8 @@ def save_rating_scale(levels: list[dict[str, str]], opened_version: str | None) 
     if len(levels) < 2:
         raise RuleBroken("form", _("A rating scale has at least 2 levels."))
     if len(levels) > MAX_LEVELS:
-        raise RuleBroken("form", _("A rating scale has at most %(n)s levels.", n=MAX_LEVELS))
+        raise RuleBroken("form", ngettext("A rating scale has at most %(num)s level.", "A rating scale has at most %(num)s levels.",
+                                          MAX_LEVELS))
     scale: dict[int, dict[str, str]] = {}
     for n, labels in enumerate(levels, start=1):
         clean = {lang: " ".join((labels.get(lang) or "").split()) for lang in LANGUAGES}
@@ -291,7 +292,8 @@ def save_rating_scale(levels: list[dict[str, str]], opened_version: str | None) 
             raise RuleBroken(f"label-{n}-en", _("Level %(n)s needs an English label.", n=n))
         for lang, label in clean.items():
             if len(label) > LABEL_MAX:
-                raise RuleBroken(f"label-{n}-{lang}", _("A label has at most %(max)s characters.", max=LABEL_MAX))
+                raise RuleBroken(f"label-{n}-{lang}", ngettext("A label has at most %(num)s character.",
+                                                               "A label has at most %(num)s characters.", LABEL_MAX))
         scale[n] = clean
     english = [labels["en"].lower() for labels in scale.values()]
     if len(set(english)) != len(english):

@@ -5,13 +5,12 @@ from datetime import date, timedelta
 
 from flask import abort, current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
 from ..core.extensions import db
-from ..core.i18n import DEFAULT_LANGUAGE, current_language
 from .models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord, Transfer
 
 
@@ -178,19 +177,22 @@ def transfers_out_last_12_months(today: date, hospital_id: int | None = None) ->
     return query
 
 
-def hospital_transfers(hospital_id: int, direction: str, limit: int = 20) -> Select:
-    """Recent transfers into or out of a hospital (department moves inside it count as out)."""
+def hospital_transfers(hospital_id: int, direction: str, limit: int | None = 20, between: tuple[date, date] | None = None) -> Select:
+    """Recent transfers into or out of a hospital (department moves inside it count as out), newest first; with
+    `between` only those whose effective date falls in it (both ends included)."""
     column = Transfer.to_hospital_id if direction == "in" else Transfer.from_hospital_id
     query = (
         select(Transfer)
         .where(column == hospital_id, Transfer.cancelled_at.is_(None))
         .options(
             joinedload(Transfer.mentee), joinedload(Transfer.from_hospital), joinedload(Transfer.to_hospital),
-            joinedload(Transfer.to_department),
+            joinedload(Transfer.from_department), joinedload(Transfer.to_department),
         )
         .order_by(Transfer.effective_date.desc(), Transfer.id.desc())
         .limit(limit)
     )
+    if between is not None:
+        query = query.where(Transfer.effective_date.between(*between))
     if direction == "in":
         query = query.where(Transfer.kind == "hospital")
     return query
@@ -420,27 +422,16 @@ def team_composition(mentors, professions) -> list[dict]:
     return [{"profession": p, "count": counts[p.id]} for p in professions]
 
 
-NUMBER_WORDS = {2: _l("Two"), 3: _l("Three"), 4: _l("Four"), 5: _l("Five")}
-
-
-def _plural(name: str) -> str:
-    """A profession's name in the plural, in English (other languages keep the name as it is)."""
-    if current_language() != DEFAULT_LANGUAGE:
-        return name
-    if name.endswith("fe"):
-        return name[:-2] + "ves"
-    return name + ("es" if name.endswith(("s", "sh", "ch", "x")) else "s")
-
-
 def team_warnings(mentors, professions) -> list[str]:
-    """What is wrong with a team's make-up, in words: 'No anaesthetist', 'Two midwives'."""
+    """What is wrong with a team's make-up, in words: 'No anaesthetist', '2 midwife mentors' (the profession is not
+    put in the plural: no rule does that in every language)."""
     warnings = []
     for row in team_composition(mentors, professions):
         name, count = row["profession"].display_name.lower(), row["count"]
         if count == 0:
             warnings.append(_("No %(profession)s", profession=name))
         elif count > 1:
-            warnings.append(_("%(count)s %(professions)s", count=NUMBER_WORDS.get(count, str(count)), professions=_plural(name)))
+            warnings.append(ngettext("%(num)s %(profession)s mentor", "%(num)s %(profession)s mentors", count, profession=name))
     return warnings
 
 

@@ -125,8 +125,9 @@ def parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(rows) == max_rows:
-                raise RosterRefused(_("The file has more than %(n)s rows. Split it into smaller files and import them one "
-                                      "after the other.", n=max_rows))
+                raise RosterRefused(ngettext("The file has more than %(num)s row. Split it into smaller files and import them "
+                                             "one after the other.", "The file has more than %(num)s rows. Split it into "
+                                             "smaller files and import them one after the other.", max_rows))
             rows.append((number, cells))
     except csv.Error as error:
         raise RosterRefused(_("The file could not be read as CSV (%(detail)s).", detail=str(error))) from None

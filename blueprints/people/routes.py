@@ -306,7 +306,8 @@ def night_rota_add(mentee_id: int):
         added = saved(form, lambda: services.add_night_rota(mentee, start=form.start.data, weeks=form.weeks.data,
                                                             weekdays=set(form.weekdays.data), note=form.note.data or "", by=user()))
         if added:
-            flash(_("Night-shift rota recorded as %(n)s periods.", n=len(added.result)), "success")
+            flash(ngettext("Night-shift rota recorded as %(num)s period.", "Night-shift rota recorded as %(num)s periods.",
+                           len(added.result)), "success")
             return htmx_redirect(url_for("people.mentee", mentee_id=mentee.id, _anchor="absences"))
     return render_page_or_fragment("people/rota_page.html", "people/_rota_form.html", status=422,
                                    form=form, mentee=mentee)

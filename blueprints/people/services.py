@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 
 from ..core import audit
@@ -76,8 +77,10 @@ def assign(mentor: Mentor, mentee: Mentee, start_date: date) -> tuple[Assignment
     if any(a.mentor_id == mentor.id for a in queries.active_assignments(mentee.id)):
         raise RuleBroken("mentor_id", _("%(mentor)s already mentors %(mentee)s.", mentor=mentor.full_name, mentee=mentee.full_name))
     if queries.active_mentee_count(mentor.id) >= limit:
-        raise RuleBroken("mentor_id", _("%(mentor)s already has %(n)s active mentees, the most allowed. End one of those assignments first.",
-                                        mentor=mentor.full_name, n=limit))
+        raise RuleBroken("mentor_id", ngettext(
+            "%(mentor)s already has %(num)s active mentee, the most allowed. End that assignment first.",
+            "%(mentor)s already has %(num)s active mentees, the most allowed. End one of those assignments first.",
+            limit, mentor=mentor.full_name))
     warnings = []
     if not profession_fits(mentor, mentee):
         warnings.append(_("%(mentor)s is a %(mp)s and %(mentee)s a %(tp)s: check this pairing is intended.",

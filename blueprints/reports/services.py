@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select, update
 
 from ..auth.models import User
@@ -48,8 +49,9 @@ def request_export(*, date_from, date_to, hospital_ids, signed_only: bool, user:
                                         "has feedback yet."))
     limit = current_app.config["EXPORT_MAX_SHEETS"]
     if sheets > limit:
-        raise RuleBroken("date_from", _("%(n)s sheets match, more than the %(limit)s one export holds. Choose fewer "
-                                        "hospitals or a shorter range.", n=sheets, limit=limit))
+        raise RuleBroken("date_from", ngettext("%(num)s sheet matches, more than the %(limit)s one export holds. Choose fewer "
+                                               "hospitals or a shorter range.", "%(num)s sheets match, more than the %(limit)s "
+                                               "one export holds. Choose fewer hospitals or a shorter range.", sheets, limit=limit))
     job = ExportJob(requested_by_id=user.id, date_from=date_from, date_to=date_to, hospital_ids=sorted(set(hospital_ids)),
                     signed_only=signed_only, total=sheets)
     db.session.add(job)

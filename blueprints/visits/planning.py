@@ -5,8 +5,10 @@ is plain Python over dates, so the planner for the whole programme stays fast.""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 from flask import current_app
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
@@ -218,7 +220,7 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
                 target, why = start_from, say["never"]
             else:
                 target = anchor + timedelta(days=cadence)
-                why = say["target"] % {"target": format_day(target), "n": cadence, "anchor": format_day(anchor)}
+                why = say["target"](cadence) % {"target": format_day(target), "num": cadence, "anchor": format_day(anchor)}
                 if target < start_from:
                     target, why = start_from, say["overdue"] % {"anchor": format_day(anchor)}
             proposal = Proposal(h.id, h.name, h.team_id, h.team, target, None, None, reasons=[why])
@@ -233,18 +235,21 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
             windows = best_windows(first, target + radius, days, len(mentee_ids), away_at[h.id], holidays, busy[h.team_id],
                                    target=target, limit=None)
             if not windows:
-                proposal.reasons.append(say["no_window"] % {"n": days})
+                proposal.reasons.append(say["no_window"](days) % {"num": days})
                 anchor = target
                 continue
             best = windows[0]
             nearest = min(windows, key=lambda w: (w.distance, w.start))
             proposal.start, proposal.end = best.start, best.end
             proposal.available, proposal.possible = best.available, best.possible
-            proposal.reasons.append(say["available"] % {"a": best.available, "p": best.possible, "m": len(mentee_ids)})
+            proposal.reasons.append(say["available"](best.available) % {
+                "num": best.available, "p": best.possible, "mentees": say["mentees"](len(mentee_ids)) % {"num": len(mentee_ids)}})
             if nearest.available < best.available:
-                proposal.reasons.append(say["absences"] % {"day": format_day(nearest.start), "lost": nearest.missing, "here": best.missing})
+                proposal.reasons.append(say["absences"](nearest.missing) % {"day": format_day(nearest.start), "num": nearest.missing,
+                                                                            "here": best.missing})
             elif best.start != target:
-                proposal.reasons.append(say["moved"] % {"n": abs((best.start - target).days)})
+                moved = abs((best.start - target).days)
+                proposal.reasons.append(say["moved"](moved) % {"num": moved})
             for day in _days(first, target + radius):
                 name = holidays.name(day)
                 if name:
@@ -254,16 +259,30 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
     return proposals
 
 
-def _messages() -> dict[str, str]:
+def _messages() -> dict:
+    """Each reason's unfilled text; a reason with a count is a function of the count giving the text of its plural
+    form, each form looked up once."""
+    t = get_translations()
     return {
         "never": _("Never visited: as soon as possible."),
-        "target": _("Target %(target)s: %(n)s days after the visit of %(anchor)s."),
+        "target": cache(lambda n: t.ungettext("Target %(target)s: %(num)s day after the visit of %(anchor)s.",
+                                              "Target %(target)s: %(num)s days after the visit of %(anchor)s.", n)),
         "overdue": _("Overdue (last visit %(anchor)s): as soon as possible."),
         "no_team": _("No team visits this hospital yet; assign one first."),
-        "no_window": _("No free window of %(n)s working days within 14 days of the target; choose a date."),
-        "available": _("%(a)s of %(p)s mentee-days available (%(m)s mentees)."),
-        "absences": _("The dates nearest the target (%(day)s) would lose %(lost)s mentee-days to leave, nights or other absences; these lose %(here)s."),
-        "moved": _("Moved %(n)s days from the target to avoid weekends, public holidays or the team's other visits."),
+        "no_window": cache(lambda n: t.ungettext(
+            "No free window of %(num)s working day within 14 days of the target; choose a date.",
+            "No free window of %(num)s working days within 14 days of the target; choose a date.", n)),
+        "available": cache(lambda n: t.ungettext("%(num)s of %(p)s mentee-days available (%(mentees)s).",
+                                                 "%(num)s of %(p)s mentee-days available (%(mentees)s).", n)),
+        "mentees": cache(lambda n: t.ungettext("%(num)s mentee", "%(num)s mentees", n)),
+        "absences": cache(lambda n: t.ungettext(
+            "The dates nearest the target (%(day)s) would lose %(num)s mentee-day to leave, nights or other absences; "
+            "these lose %(here)s.",
+            "The dates nearest the target (%(day)s) would lose %(num)s mentee-days to leave, nights or other absences; "
+            "these lose %(here)s.", n)),
+        "moved": cache(lambda n: t.ungettext(
+            "Moved %(num)s day from the target to avoid weekends, public holidays or the team's other visits.",
+            "Moved %(num)s days from the target to avoid weekends, public holidays or the team's other visits.", n)),
         "holiday": _("Avoids %(name)s (%(day)s)."),
     }
 

@@ -15,6 +15,7 @@ from ..core.errors import RuleBroken, saved
 from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
+from ..core.i18n import in_language
 from ..core.pagination import paginate
 from ..core.permissions import allow, public
 from ..mentoring.forms import STATUS_LABELS as FEEDBACK_STATUS_LABELS
@@ -129,7 +130,8 @@ def agenda():
 @public
 def ics_feed(token: str):
     """A user's own visits for calendar apps; the secret token is the only credential, so no
-    personal data goes in beyond hospital and team names. Unknown or old tokens get 404."""
+    personal data goes in beyond hospital and team names. Unknown or old tokens get 404. Written in the
+    owner's saved language (English if none), not the calendar application's Accept-Language."""
     owner = queries.calendar_user(token)
     if owner is None:
         abort(404)
@@ -138,18 +140,19 @@ def ics_feed(token: str):
     feed = Calendar()
     feed.add("prodid", "-//Clinical mentorship//Visits//EN")
     feed.add("version", "2.0")
-    feed.add("x-wr-calname", _("Mentorship visits"))
-    for visit in db.session.scalars(queries.feed_visits(owner, today())):
-        event = Event()
-        event.add("uid", f"visit-{visit.id}@clinical-mentorship")
-        event.add("dtstamp", visit.created_at)
-        event.add("dtstart", visit.start_date)
-        event.add("dtend", visit.end_date + timedelta(days=1))
-        event.add("summary", _("Mentorship visit: %(hospital)s (%(team)s)", hospital=visit.hospital.name, team=visit.team.name))
-        event.add("status", {"cancelled": "CANCELLED", "postponed": "CANCELLED", "planned": "TENTATIVE"}.get(visit.status, "CONFIRMED"))
-        event.add("sequence", visit.version)
-        event.add("transp", "TRANSPARENT")
-        feed.add_component(event)
+    with in_language(owner.language):
+        feed.add("x-wr-calname", _("Mentorship visits"))
+        for visit in db.session.scalars(queries.feed_visits(owner, today())):
+            event = Event()
+            event.add("uid", f"visit-{visit.id}@clinical-mentorship")
+            event.add("dtstamp", visit.created_at)
+            event.add("dtstart", visit.start_date)
+            event.add("dtend", visit.end_date + timedelta(days=1))
+            event.add("summary", _("Mentorship visit: %(hospital)s (%(team)s)", hospital=visit.hospital.name, team=visit.team.name))
+            event.add("status", {"cancelled": "CANCELLED", "postponed": "CANCELLED", "planned": "TENTATIVE"}.get(visit.status, "CONFIRMED"))
+            event.add("sequence", visit.version)
+            event.add("transp", "TRANSPARENT")
+            feed.add_component(event)
     response = make_response(feed.to_ical())
     response.mimetype = "text/calendar"
     response.headers["Content-Disposition"] = 'inline; filename="visits.ics"'

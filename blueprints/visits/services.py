@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, select
 
 from ..auth.models import COORDINATOR, User
@@ -50,7 +51,7 @@ def _check_schedule(hospital_id, team_id, start_date: date | None, days, exclude
     if start_date is None:
         raise RuleBroken("start_date", _("Enter the first day of the visit."))
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise RuleBroken("days", _("A visit lasts 1 to %(n)s days.", n=MAX_DAYS))
+        raise RuleBroken("days", ngettext("A visit lasts %(num)s day.", "A visit lasts 1 to %(num)s days.", MAX_DAYS))
     today = programme_today()
     if abs((start_date - today).days) > 3 * 366:
         raise RuleBroken("start_date", _("The date must be within three years of today."))
@@ -245,8 +246,9 @@ def notify_overdue_hospitals(today: date | None = None) -> int:
     for row in queries.hospital_cadence(today):
         if row.status != "overdue" or not _once(f"overdue:{row.hospital_id}:{row.last_held.isoformat()}"):
             continue
-        notify(coordinators, lambda row=row: _("%(hospital)s is overdue: its last visit ended %(days)s days ago (%(day)s).",
-                                               hospital=row.hospital, days=row.days_since, day=format_day(row.last_held)),
+        notify(coordinators, lambda row=row: ngettext("%(hospital)s is overdue: its last visit ended %(num)s day ago (%(day)s).",
+                                                      "%(hospital)s is overdue: its last visit ended %(num)s days ago (%(day)s).",
+                                                      row.days_since, hospital=row.hospital, day=format_day(row.last_held)),
                link=link_to("visits.visits", hospital=row.hospital_id), kind="overdue")
         sent += 1
     return sent

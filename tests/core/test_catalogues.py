@@ -16,7 +16,8 @@ pytestmark = [pytest.mark.catalogue, pytest.mark.no_db]
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "translations"
 # The same keywords as `make extract` (Makefile).
-EXTRACT = ["pybabel", "--quiet", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-k", "N_", "--add-location=file"]
+EXTRACT = ["pybabel", "--quiet", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+           "-k", "lazy_ngettext:1,2", "-k", "N_", "--add-location=file"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 
 # Where a Kinyarwanda reader must never meet English (issue 11): navigation, sign-in, every form's labels and

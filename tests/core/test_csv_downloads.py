@@ -46,7 +46,9 @@ def raw_formula_cells(rows: list[list[str]]) -> list[str]:
 def read_csv(response, where: str) -> list[list[str]]:
     assert response.data.startswith(BOM), f"{where}: no byte-order mark, Excel would garble accents"
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8", where
-    assert re.fullmatch(r'attachment; filename="[a-z0-9-]+\.csv"', response.headers["Content-Disposition"]), where
+    # A plain name, and the real one (accents kept, percent-encoded) when it differs: tests/reports/test_download_names.py
+    assert re.fullmatch(r'attachment; filename="[a-z0-9-]+\.csv"(; filename\*=UTF-8\'\'[a-z0-9%A-F-]+\.csv)?',
+                        response.headers["Content-Disposition"]), where
     return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
 
 

@@ -95,3 +95,24 @@ def test_without_smtp_settings_nothing_is_mailed_and_nothing_fails(app, monkeypa
     mentor.email = "mentor@example.org"
     notify([make_user("mentor", mentor=mentor)], "quiet")
     db.session.commit()
+
+
+def test_each_notification_reads_its_time_then_open_on_one_line(client):
+    """The "Open" button sat in a form inside a <p>: a browser closes the <p> at the <form>, so the line ended in a
+    bare "·" and "Open" fell below it. Parsed here as a browser parses it."""
+    import tinyhtml5
+
+    me = make_user("mentor")
+    notify([me], "A transfer", link="/")
+    notify([me], "A reminder")
+    login(client, me)
+    document = tinyhtml5.parse(client.get("/notifications/").get_data(as_text=True))
+    space = "{http://www.w3.org/1999/xhtml}"
+    items = document.findall(f".//{space}ul[@class='notifications']/{space}li")
+    assert len(items) == 2
+    for item in items:
+        lines = [" ".join("".join(child.itertext()).split()) for child in item]
+        assert lines[0].endswith(("A transfer", "A reminder")), lines
+        assert len(lines) == 2 and not lines[1].endswith("·"), lines
+    linked = next(item for item in items if "A transfer" in "".join(item.itertext()))
+    assert " ".join("".join(list(linked)[1].itertext()).split()).endswith("· Open")

@@ -131,7 +131,7 @@ def test_the_hospital_page_says_for_each_item_and_check_what_the_counts_say(clie
     assert body.count('<tr class="group">') == len({i.ward for i, _r in queries.items_for()})
     recent = page.split('id="checks-heading"', 1)[1].split("</section>", 1)[0]
     assert recent.count("<li>") == 2 and recent.index(format_day(second)) < recent.index(format_day(first))
-    assert "visit · 2 items" in recent and "hospital · 1 items" in recent
+    assert "visit · 2 items" in recent and "hospital · 1 item" in recent
     assert recent.count('<span class="badge due">in progress</span>') == 1 and recent.count('<span class="badge ok">complete</span>') == 1
     gaps = page.split("<h2>Gaps now</h2>", 1)[1].split("<h2>", 1)[0]
     assert gaps.count("<li ") == 1 and "1 Bubble CPAP short at Nemba since" in gaps and "(1 of 2 required working)" in gaps

@@ -120,9 +120,9 @@ def test_cpd_hours_are_summed_per_year_on_the_mentee_record(client, world):
     page = client.get(f"/mentees/{world['mentee'].id}/mentoring", headers=HTMX).data.decode()
     years = {world["earlier"].start_date.year, world["visit"].start_date.year}
     if len(years) == 1:
-        assert "<strong>10.5</strong>" in page
+        assert "<strong>10.5 hours</strong>" in page
     else:
-        assert "<strong>6</strong>" in page and "<strong>4.5</strong>" in page
+        assert "<strong>6 hours</strong>" in page and "<strong>4.5 hours</strong>" in page
 
 
 def test_the_mentee_record_queries_do_not_grow_with_history(client, world):

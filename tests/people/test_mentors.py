@@ -225,7 +225,7 @@ def test_adding_a_mentor_to_a_team_that_has_that_profession_warns(client):
     make_mentor(team, "midwife")
     response = client.post("/mentors/new", data=mentor_form(team_id=team.id), follow_redirects=True)
     assert response.status_code == 200
-    assert "Team North: Two midwives" in response.get_data(as_text=True)
+    assert "Team North: 2 midwife mentors" in response.get_data(as_text=True)
 
 
 def test_editing_a_mentor_is_audited_with_the_values_before_and_after(client):

@@ -26,7 +26,7 @@ from . import exports as runner
 from . import queries, services
 from .cpd import cpd_certificate_pdf
 from .forms import ExportForm
-from .pdf import css_string, render_pdf_parts
+from .pdf import breakable, css_string, render_pdf_parts
 from .sheets import safe_name, sheets_documents
 
 bp = Blueprint("reports", __name__)
@@ -34,6 +34,7 @@ bp = Blueprint("reports", __name__)
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 
 bp.app_template_filter("css_string")(css_string)  # the PDFs' page footer words, in their <style>
+bp.app_template_filter("breakable")(breakable)  # long typed text in the PDFs, cheap to wrap
 
 
 def _attachment(response: Response, name: str, extension: str) -> Response:

@@ -7,12 +7,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
+from ..core import limits
 from ..core.extensions import db
-from ..core.forms import optional_int
+from ..core.forms import LineField, optional_int
 from ..people.models import Hospital, Mentor
 from .models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN, User
 from .services import find_user
@@ -27,8 +28,8 @@ ROLE_LABELS = {
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    username = LineField(_l("Username"), validators=[DataRequired(), Length(max=limits.USERNAME)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=limits.PASSWORD)])
 
 
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
@@ -57,7 +58,7 @@ def new_password_fields():
         _l("New password"),
         validators=[
             DataRequired(),
-            Length(min=MIN_PASSWORD_LENGTH, max=200, message=lazy_ngettext("Use at least %(num)s character.",
+            Length(min=MIN_PASSWORD_LENGTH, max=limits.PASSWORD, message=lazy_ngettext("Use at least %(num)s character.",
                                                                            "Use at least %(num)s characters.", MIN_PASSWORD_LENGTH)),
             not_common,
         ],
@@ -66,7 +67,7 @@ def new_password_fields():
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        validators=[DataRequired(), Length(max=limits.PASSWORD), EqualTo("password", message=_l("The two passwords differ."))],
     )
     return password, confirm
 
@@ -76,20 +77,20 @@ class SetPasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=limits.PASSWORD)])
     password, confirm = new_password_fields()
 
 
 class UserForm(FlaskForm):
-    username = StringField(
+    username = LineField(
         _l("Username"),
         validators=[
             DataRequired(),
-            Length(min=3, max=80),
+            Length(min=3, max=limits.USERNAME),
             Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits, dots, dashes or underscores.")),
         ],
     )
-    display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    display_name = LineField(_l("Full name"), validators=[DataRequired(), Length(max=limits.NAME)])
     role = SelectField(_l("Role"), choices=[SelectChoice("", _l("— choose —"))] + [SelectChoice(v, label) for v, label in ROLE_LABELS.items()],
                        validators=[DataRequired()])
     hospital_id = SelectField(

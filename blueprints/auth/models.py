@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core import limits
 from ..core.extensions import db
 from ..core.models import UTCDateTime, utcnow
 from ..people.models import Hospital, Mentor
@@ -28,8 +29,8 @@ class User(UserMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    display_name: Mapped[str] = mapped_column(String(120))
+    username: Mapped[str] = mapped_column(String(limits.USERNAME), unique=True)
+    display_name: Mapped[str] = mapped_column(String(limits.NAME))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     hospital_id: Mapped[int | None] = mapped_column(ForeignKey("hospital.id"), index=True)

@@ -6,10 +6,12 @@ from flask import Flask, abort, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db as _sqlite_discipline  # noqa: F401 - registers the SQLite connection listeners
+from . import limits
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, login_manager
 from .formatting import format_datetime_attribute, format_day, format_instant, format_month, format_number
 from .i18n import LANGUAGES, current_language, select_locale
+from .limits import DAY_RANGE_MESSAGE, FIRST_DAY, LAST_DAY, IdConverter
 from .logs import mask_filter
 from .migrate import init_migrate
 from .permissions import enforce_access
@@ -24,6 +26,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
+# The min and max of every date input a template writes by hand (the forms' date fields set their own).
+DAY_RANGE = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat(), "message": DAY_RANGE_MESSAGE}
+
 # Pages, CSV, PDFs and feeds may show personal data: never kept by a browser or proxy cache.
 PRIVATE_MIMETYPES = frozenset({"text/html", "text/csv", "application/pdf", "text/calendar", "application/json"})
 
@@ -34,6 +39,7 @@ def init_core(app: Flask) -> None:
     from ..auth.queries import load_user_by_session_id
     from .navigation import menu_items
 
+    app.url_map.converters["int"] = IdConverter  # before any route is added: every <int:…> id is bounded
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]))
     db.init_app(app)
@@ -55,6 +61,7 @@ def init_core(app: Flask) -> None:
     register_error_handlers(app)
     for logger in (app.logger, logging.getLogger("werkzeug")):  # errors and `make dev`'s request lines: no feed token
         logger.addFilter(mask_filter)
+    app.jinja_env.globals["limits"] = limits  # maxlength of the inputs a template writes by hand
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["instant"] = format_instant
     app.jinja_env.filters["datetime_attr"] = format_datetime_attribute
@@ -62,7 +69,8 @@ def init_core(app: Flask) -> None:
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["dateformat"] = format_month  # |dateformat("EEE"): any CLDR pattern, in the language
     app.context_processor(lambda: {"menu_items": menu_items, "demo_banner": _demo_banner,
-                                   "languages": LANGUAGES, "current_language": current_language, "role_label": _role_label})
+                                   "languages": LANGUAGES, "current_language": current_language, "role_label": _role_label,
+                                   "day_range": DAY_RANGE})
 
 
 def refuse_nul_bytes():

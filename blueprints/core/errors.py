@@ -126,7 +126,8 @@ class EditConflict(Exception):
 
 
 def check_version(record, opened_version: int | None) -> None:
-    if opened_version is not None and opened_version != record.version:
+    """The version the editor opened must be the record's: a missing one (None) is a conflict too, never a pass."""
+    if opened_version != record.version:
         raise EditConflict
 
 

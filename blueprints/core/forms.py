@@ -1,7 +1,14 @@
-"""Form pieces shared by every blueprint."""
+"""Form pieces shared by every blueprint: the bounded field types (dates, single lines, ids, versions) that every
+form uses instead of WTForms' own, so a limit of `limits` holds in every form at once."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import DateField, HiddenField, StringField
+from wtforms.validators import ValidationError
+
+from . import limits
+
+ONE_LINE_MESSAGE = _l("Keep this on one line.")
 
 
 class TokenWithoutId:
@@ -19,19 +26,63 @@ class EmptyForm(TokenWithoutId, FlaskForm):
 
 
 def optional_int(value):
-    """Coerce a select's value to int, with '' and None meaning nothing chosen."""
-    if value in ("", None, "None"):
-        return None
-    return int(value)
+    """Coerce a select's value to an id, with '' and None meaning nothing chosen; a number no row can have
+    (past limits.ID_MAX) is not a choice (ValueError, which the field reports)."""
+    return limits.parse_id(value)
+
+
+def id_int(value):
+    """Coerce a select's value to an id (none chosen is not allowed here)."""
+    number = limits.parse_id(value)
+    if number is None:
+        raise ValueError("no id")
+    return number
+
+
+class DayField(DateField):
+    """The one date field: a day between limits.FIRST_DAY and limits.LAST_DAY (the year 1 or 9999 are typing
+    mistakes, and overflow date arithmetic), shown to the browser as the input's min and max."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"min": limits.FIRST_DAY.isoformat(), "max": limits.LAST_DAY.isoformat(), **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not limits.FIRST_DAY <= self.data <= limits.LAST_DAY:
+            self.data = None
+            raise ValueError(limits.DAY_RANGE_MESSAGE)
+
+
+def single_line(form, field):
+    """A name or other one-line value never holds a line break (it would split CSV rows and headers)."""
+    if field.data and ("\n" in field.data or "\r" in field.data):
+        raise ValidationError(ONE_LINE_MESSAGE)
+
+
+class LineField(StringField):
+    """A single-line text input: refuses CR and LF."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, [*(validators or []), single_line], **kwargs)
+
+
+class VersionField(HiddenField):
+    """The version a record was opened at, read only from the post: a form built over the record (`obj=record`)
+    would otherwise fill a missing one with the record's current version, and the save would silently overwrite
+    a change made meanwhile. Missing or not a number: None, which no record's version equals."""
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = int(valuelist[0]) if valuelist and valuelist[0] != "" else None
+        except ValueError:
+            self.data = None
 
 
 class VersionedForm(FlaskForm):
     """A form for a record two people may edit at once: it carries the version it was opened at."""
 
-    version = HiddenField()
+    version = VersionField()
 
     def opened_at(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
+        return self.version.data

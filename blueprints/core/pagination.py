@@ -1,9 +1,10 @@
 """Pagination for every list: page number from the query string, a fixed page size from config."""
 
-from flask import current_app, request
+from flask import current_app
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select
 
+from . import limits
 from .extensions import db
 
 
@@ -20,7 +21,7 @@ def paginate(query: Select, per_page: int | None = None):
 
     A select of one entity pages entities; a select of several columns pages rows.
     """
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = limits.page_arg()
     size = per_page or current_app.config["PER_PAGE"]
     pagination_class = SelectPagination if len(query.column_descriptions) == 1 else RowPagination
 

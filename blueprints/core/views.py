@@ -1,7 +1,6 @@
 """Core routes: the health check, the language switcher, notifications and the audit trail."""
 
 import json
-from datetime import date
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,7 +10,7 @@ from sqlalchemy import text
 from ..auth.models import COORDINATOR, ROLES, SYSADMIN
 from ..auth.sessions import passive
 from ..people.queries import hospitals_for_select
-from . import queries, services
+from . import limits, queries, services
 from .extensions import db
 from .forms import EmptyForm
 from .htmx import render_page_or_fragment
@@ -97,17 +96,19 @@ def notifications_read_all():
 def audit():
     """Every change and sign-in, newest first; read only (no route edits or deletes audit rows)."""
     kind = request.args.get("kind", "")
+    refused: list[str] = []
     filters = {
         "person": request.args.get("person", "").strip(),
-        "hospital_id": request.args.get("hospital", type=int) or None,
+        "hospital_id": limits.id_arg("hospital"),
         "kind": kind if kind in queries.AUDIT_KINDS else "",
-        "date_from": request.args.get("from", type=date.fromisoformat),
-        "date_to": request.args.get("to", type=date.fromisoformat),
+        "date_from": limits.day_arg("from", refused),
+        "date_to": limits.day_arg("to", refused),
     }
     page = paginate(queries.audit_query(**filters))
     return render_page_or_fragment(
         "core/audit.html", "core/_audit_table.html",
         page=page, filters=filters, kinds=queries.AUDIT_KINDS, hospitals=hospitals_for_select(), changes=changes,
+        refused_dates=refused,
     )
 
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
+from ..core import limits
 from ..core import queries as core_queries
 from ..core.extensions import db
 from ..core.i18n import localized_name
@@ -42,20 +43,24 @@ class Filters:
     start: date
     end: date
     province: str | None = None
+    refused: tuple[str, ...] = field(default=(), compare=False)  # dates given but left out (not 2000–2100 dates)
 
     @classmethod
     def from_args(cls, args, today: date) -> "Filters":
+        refused = []
+
         def day(name: str) -> date | None:
             try:
-                return date.fromisoformat(args.get(name, ""))
+                return limits.parse_day(args.get(name, ""))
             except ValueError:
+                refused.append(name)
                 return None
 
         end = day("to") or today
         start = day("from") or end - timedelta(days=365)
         if start > end:
             start, end = end, start
-        return cls(start, end, (args.get("province") or "").strip() or None)
+        return cls(start, end, (args.get("province") or "").strip() or None, tuple(refused))
 
     def args(self) -> dict:
         values = {"from": self.start.isoformat(), "to": self.end.isoformat()}

@@ -2,10 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import HiddenInput
+
+from ..core import limits
+from ..core.forms import DayField, LineField, VersionField, id_int
 
 WARD_LABELS = {
     "labour": _l("Labour ward"),
@@ -41,27 +43,27 @@ class CountForm(FlaskForm):
     functional = CountInput(_l("Functional"), validators=[InputRequired(NOT_A_NUMBER), NumberRange(min=0, max=9999, message=NOT_A_NUMBER)])
     reason = SelectField(_l("Why the others do not work"), choices=[SelectChoice("", "—"), *(SelectChoice(k, v) for k, v in REASON_LABELS.items())],
                          validate_choice=False)
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    note = LineField(_l("Note"), validators=[Optional(), Length(max=limits.SHORT_TEXT)])
+    version = VersionField()  # 0: no row yet
 
 
 class StartCheckForm(FlaskForm):
-    check_date = DateField(_l("Date of the check"), validators=[DataRequired()])
+    check_date = DayField(_l("Date of the check"), validators=[DataRequired()])
 
 
 class ItemForm(FlaskForm):
     ward = SelectField(_l("Ward"), choices=[SelectChoice(k, v) for k, v in WARD_LABELS.items()])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
-    name_fr = StringField(_l("Name in French"), validators=[Optional(), Length(max=160)],
+    name = LineField(_l("Name"), validators=[DataRequired(), Length(max=limits.TITLE)])
+    name_fr = LineField(_l("Name in French"), validators=[Optional(), Length(max=limits.TITLE)],
                           description=_l("Shown to French readers; left empty, they see the English name."))
-    name_rw = StringField(_l("Name in Kinyarwanda"), validators=[Optional(), Length(max=160)],
+    name_rw = LineField(_l("Name in Kinyarwanda"), validators=[Optional(), Length(max=limits.TITLE)],
                           description=_l("Shown to Kinyarwanda readers; left empty, they see the English name."))
-    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)], description=_l("What one counts: machine, set, bed…"))
+    unit = LineField(_l("Unit"), validators=[Optional(), Length(max=limits.UNIT)], description=_l("What one counts: machine, set, bed…"))
     required_quantity = IntegerField(_l("Required per hospital"), validators=[InputRequired(), NumberRange(min=0, max=9999)])
     critical = BooleanField(_l("Critical (life-saving: listed first in reports)"))
 
 
 class NormForm(FlaskForm):
-    hospital_id = SelectField(_l("Hospital"), coerce=int)
+    hospital_id = SelectField(_l("Hospital"), coerce=id_int)
     required_quantity = IntegerField(_l("Required at this hospital"), validators=[Optional(), NumberRange(min=0, max=9999)],
                                      description=_l("Leave empty to use the default norm."))

@@ -2,9 +2,10 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core import limits
 from ..core.extensions import db
 from ..core.i18n import localized_name
 from ..core.models import UTCDateTime, utcnow
@@ -29,10 +30,10 @@ class EquipmentItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ward: Mapped[str] = mapped_column(String(20))
-    name: Mapped[str] = mapped_column(String(160))
+    name: Mapped[str] = mapped_column(String(limits.TITLE))
     # The name in the other languages, {"fr": "…", "rw": "…"}; English is `name`.
     name_translations: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
-    unit: Mapped[str] = mapped_column(String(40), default="unit")
+    unit: Mapped[str] = mapped_column(String(limits.UNIT), default="unit")
     required_quantity: Mapped[int] = mapped_column(default=1)
     critical: Mapped[bool] = mapped_column(default=False)
     retired: Mapped[bool] = mapped_column(default=False)
@@ -121,7 +122,7 @@ class EquipmentCount(db.Model):
     available: Mapped[int]
     functional: Mapped[int]
     reason: Mapped[str | None] = mapped_column(String(20))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(String(limits.SHORT_TEXT), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(default=1)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ..core import limits
 from ..core.clock import today
 from ..core.downloads import attachment, csv_response
 from ..core.errors import RuleBroken, saved, show_on_form
@@ -368,7 +369,7 @@ def _month_ends(history) -> list[date]:
 @bp.get("/report")
 @allow(*READERS)
 def report():
-    return render_template("equipment/report.html", **_report(request.args.get("hospital", type=int)))
+    return render_template("equipment/report.html", **_report(limits.id_arg("hospital")))
 
 
 @bp.get("/report.pdf")

@@ -5,10 +5,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import FloatField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import VersionedForm, optional_int
+from ..core import limits
+from ..core.forms import ONE_LINE_MESSAGE, DayField, LineField, VersionedForm, optional_int
 from ..people.forms import MultiCheckboxField, select_choices
 
 CONTACT_LABELS = {"on_site": _l("On site"), "phone": _l("Phone"), "virtual": _l("Virtual")}
@@ -24,19 +25,19 @@ METHOD_LABELS = {
 }
 FOLLOWUP_LABELS = {"done": _l("done"), "partly": _l("partly"), "not_done": _l("not done")}
 STATUS_LABELS = {"missing": _l("missing"), "draft": _l("draft"), "signed": _l("signed off")}
-ACTION_ROWS_BLANK = 2
+ACTION_ROWS_BLANK = 2  # offered below the saved ones, up to limits.ACTION_ITEMS in all
 
 
 class FeedbackForm(VersionedForm):
     contact_type = SelectField(_l("Contact type"), choices=select_choices(CONTACT_LABELS.items()), validate_choice=False)
     teaching_methods = MultiCheckboxField(_l("Teaching methods used"), choices=select_choices(METHOD_LABELS.items()),
                                           validate_choice=False)
-    strengths = TextAreaField(_l("Strengths"), validators=[Optional(), Length(max=5000)])
-    areas_to_improve = TextAreaField(_l("Areas to improve"), validators=[Optional(), Length(max=5000)])
-    mentee_comment = TextAreaField(_l("Mentee's own comment"), validators=[Optional(), Length(max=5000)])
+    strengths = TextAreaField(_l("Strengths"), validators=[Optional(), Length(max=limits.LONG_TEXT)])
+    areas_to_improve = TextAreaField(_l("Areas to improve"), validators=[Optional(), Length(max=limits.LONG_TEXT)])
+    mentee_comment = TextAreaField(_l("Mentee's own comment"), validators=[Optional(), Length(max=limits.LONG_TEXT)])
     cpd_hours = FloatField(_l("CPD hours"), validators=[
         Optional(), NumberRange(min=0, max=100, message=_l("CPD hours are between 0 and 100."))])
-    next_visit_date = DateField(_l("Next visit"), validators=[Optional()],
+    next_visit_date = DayField(_l("Next visit"), validators=[Optional()],
                                 description=_l("Filled from the calendar; change it if the mentee will be seen another day."))
 
 
@@ -49,14 +50,24 @@ def _int(value: str | None) -> int | None:
 
 def _day(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        return limits.parse_day(value)
     except ValueError:
         return None
 
 
+def _text_problem(text: str, limit: int) -> str | None:
+    """Why a one-line text of a row is refused: over its limit, or holding a line break."""
+    if len(text) > limit:
+        return str(_l("At most %(n)s characters (this has %(length)s).", n=limit, length=len(text)))
+    if "\n" in text or "\r" in text:
+        return str(ONE_LINE_MESSAGE)
+    return None
+
+
 def feedback_rows(formdata, skill_ids, item_ids) -> tuple[dict, list, dict, dict[str, str]]:
     """Ratings, action items and follow-ups from the posted rows, and the raw-value errors (a rating that
-    is not a number, a date that is not a date), keyed by field name."""
+    is not a number, a date that is not a date between 2000 and 2100, a text over its limit, more action items
+    than a feedback holds), keyed by field name."""
     errors: dict[str, str] = {}
     ratings = {}
     for skill_id in skill_ids:
@@ -64,6 +75,8 @@ def feedback_rows(formdata, skill_ids, item_ids) -> tuple[dict, list, dict, dict
         comment = formdata.get(f"comment-{skill_id}", "")
         if raw not in ("", None) and _int(raw) is None:
             errors[f"rating-{skill_id}"] = str(_l("A rating is a number on the scale, or not observed."))
+        if problem := _text_problem(comment, limits.RATING_COMMENT):
+            errors[f"comment-{skill_id}"] = problem
         ratings[skill_id] = (_int(raw), comment)
     actions = []
     texts, dues = formdata.getlist("action-text"), formdata.getlist("action-due")
@@ -71,8 +84,13 @@ def feedback_rows(formdata, skill_ids, item_ids) -> tuple[dict, list, dict, dict
         if not text.strip() and not due:
             continue
         if due and _day(due) is None:
-            errors[f"action-{len(actions)}"] = str(_l("The date is not a date."))
+            errors[f"action-{len(actions)}"] = str(limits.DAY_RANGE_MESSAGE)
+        if problem := _text_problem(text, limits.ACTION_ITEM):
+            errors[f"action-{len(actions)}"] = problem
         actions.append((text, _day(due)))
+    if len(actions) > limits.ACTION_ITEMS:
+        errors["actions"] = str(_l("A feedback holds at most %(n)s action items; this one has %(count)s.",
+                                   n=limits.ACTION_ITEMS, count=len(actions)))
     followups = {item_id: formdata.get(f"followup-{item_id}", "") for item_id in item_ids}
     return ratings, actions, followups, errors
 
@@ -83,28 +101,28 @@ class SignForm(VersionedForm):
 
 class ReopenForm(FlaskForm):
     reason = TextAreaField(_l("Why reopen"), validators=[InputRequired(message=_l("Say why the feedback is reopened.")),
-                                                         Length(max=500)])
+                                                         Length(max=limits.SHORT_TEXT)])
 
 
 class SkillForm(FlaskForm):
     profession_id = SelectField(_l("Profession"), coerce=optional_int, validate_choice=False,
                                 validators=[InputRequired(message=_l("Choose a profession."))])
-    area = StringField(_l("Area"), validators=[Optional(), Length(max=80)])
-    name = StringField(_l("Skill"), validators=[InputRequired(message=_l("Give the skill a name.")), Length(max=160)])
-    name_fr = StringField(_l("Name in French"), validators=[Optional(), Length(max=160)],
+    area = LineField(_l("Area"), validators=[Optional(), Length(max=limits.SHORT_NAME)])
+    name = LineField(_l("Skill"), validators=[InputRequired(message=_l("Give the skill a name.")), Length(max=limits.TITLE)])
+    name_fr = LineField(_l("Name in French"), validators=[Optional(), Length(max=limits.TITLE)],
                           description=_l("Shown to French readers; left empty, they see the English name."))
-    name_rw = StringField(_l("Name in Kinyarwanda"), validators=[Optional(), Length(max=160)],
+    name_rw = LineField(_l("Name in Kinyarwanda"), validators=[Optional(), Length(max=limits.TITLE)],
                           description=_l("Shown to Kinyarwanda readers and on their feedback sheets; left empty, they see the English name."))
     position = IntegerField(_l("Order in the list"), default=0,
                             validators=[Optional(), NumberRange(min=0, max=999, message=_l("From 0 to 999."))])
 
 
 class ReflectionForm(VersionedForm):
-    went_well = TextAreaField(_l("What went well"), validators=[Optional(), Length(max=5000)])
-    challenges = TextAreaField(_l("Challenges"), validators=[Optional(), Length(max=5000)])
-    mentees_absent = TextAreaField(_l("Mentees absent and why"), validators=[Optional(), Length(max=5000)])
-    equipment_problems = TextAreaField(_l("Equipment problems seen"), validators=[Optional(), Length(max=5000)])
-    support_needed = TextAreaField(_l("Support needed from the programme or the hospital"), validators=[Optional(), Length(max=5000)],
+    went_well = TextAreaField(_l("What went well"), validators=[Optional(), Length(max=limits.LONG_TEXT)])
+    challenges = TextAreaField(_l("Challenges"), validators=[Optional(), Length(max=limits.LONG_TEXT)])
+    mentees_absent = TextAreaField(_l("Mentees absent and why"), validators=[Optional(), Length(max=limits.LONG_TEXT)])
+    equipment_problems = TextAreaField(_l("Equipment problems seen"), validators=[Optional(), Length(max=limits.LONG_TEXT)])
+    support_needed = TextAreaField(_l("Support needed from the programme or the hospital"), validators=[Optional(), Length(max=limits.LONG_TEXT)],
                                    description=_l("Coordinators follow each of these up until it is resolved."))
 
 
@@ -117,5 +135,5 @@ class SupportForm(FlaskForm):
 
 
 class SelfAssessmentForm(FlaskForm):
-    assessed_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date of the self-assessment."))])
-    learning_needs = TextAreaField(_l("Learning needs, in the mentee's words"), validators=[Optional(), Length(max=5000)])
+    assessed_on = DayField(_l("Date"), validators=[InputRequired(message=_l("Enter the date of the self-assessment."))])
+    learning_needs = TextAreaField(_l("Learning needs, in the mentee's words"), validators=[Optional(), Length(max=limits.LONG_TEXT)])

@@ -3,9 +3,10 @@ reflections, and self-assessments."""
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core import limits
 from ..core.extensions import db
 from ..core.i18n import localized_name
 from ..core.models import UTCDateTime, utcnow
@@ -29,8 +30,8 @@ class Skill(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     profession_id: Mapped[int] = mapped_column(ForeignKey("profession.id"), index=True)
-    area: Mapped[str] = mapped_column(String(80), default="")
-    name: Mapped[str] = mapped_column(String(160))
+    area: Mapped[str] = mapped_column(String(limits.SHORT_NAME), default="")
+    name: Mapped[str] = mapped_column(String(limits.TITLE))
     # The name in the other languages, {"fr": "…", "rw": "…"}; English is `name`.
     name_translations: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     position: Mapped[int] = mapped_column(default=0)
@@ -65,9 +66,9 @@ class Feedback(db.Model):
     mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id"))
     contact_type: Mapped[str] = mapped_column(String(20), default="on_site")
     teaching_methods: Mapped[list] = mapped_column(JSON, default=list)
-    strengths: Mapped[str] = mapped_column(Text, default="")
-    areas_to_improve: Mapped[str] = mapped_column(Text, default="")
-    mentee_comment: Mapped[str] = mapped_column(Text, default="")
+    strengths: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="")
+    areas_to_improve: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="")
+    mentee_comment: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="")
     cpd_hours: Mapped[float | None]
     next_visit_date: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(10), default="draft")
@@ -102,7 +103,7 @@ class SkillRating(db.Model):
     feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), index=True)
     skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id"), index=True)
     rating: Mapped[int | None] = mapped_column(SmallInteger)
-    comment: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(String(limits.RATING_COMMENT), default="")
 
     feedback: Mapped[Feedback] = relationship(back_populates="ratings")
     skill: Mapped[Skill] = relationship()
@@ -120,7 +121,7 @@ class ActionItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), index=True)
     mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(String(limits.ACTION_ITEM))
     due_date: Mapped[date]
     followup: Mapped[str | None] = mapped_column(String(10))
     followed_up_in_id: Mapped[int | None] = mapped_column(ForeignKey("feedback.id", ondelete="SET NULL"), index=True)
@@ -137,11 +138,11 @@ class Reflection(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id"), index=True)
-    went_well: Mapped[str] = mapped_column(Text, default="")
-    challenges: Mapped[str] = mapped_column(Text, default="")
-    mentees_absent: Mapped[str] = mapped_column(Text, default="")
-    equipment_problems: Mapped[str] = mapped_column(Text, default="")
-    support_needed: Mapped[str] = mapped_column(Text, default="")
+    went_well: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="")
+    challenges: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="")
+    mentees_absent: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="")
+    equipment_problems: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="")
+    support_needed: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="")
     support_status: Mapped[str] = mapped_column(String(12), default="open")
     support_owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -160,7 +161,7 @@ class SelfAssessment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"), index=True)
     assessed_on: Mapped[date]
-    learning_needs: Mapped[str] = mapped_column(Text, default="")
+    learning_needs: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="")
     ratings: Mapped[dict] = mapped_column(JSON, default=dict)  # skill id (as text) -> rating
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

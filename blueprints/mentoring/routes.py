@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ..core import limits
 from ..core.clock import today
 from ..core.errors import EditConflict, RuleBroken, saved
 from ..core.extensions import db
@@ -83,7 +84,8 @@ def _rows(context: dict, formdata=None) -> dict:
         ratings = {r.skill_id: (r.rating, r.comment) for r in feedback.ratings} if feedback else {}
         actions = [(a.text, a.due_date.isoformat()) for a in feedback.action_items] if feedback else []
         followups = {i.id: i.followup or "" for i in context["open_items"]}
-    return {"ratings": ratings, "actions": actions + [("", "")] * ACTION_ROWS_BLANK, "followups": followups}
+    blank = max(0, min(ACTION_ROWS_BLANK, limits.ACTION_ITEMS - len(actions)))
+    return {"ratings": ratings, "actions": actions + [("", "")] * blank, "followups": followups}
 
 
 def _save(place: queries.FeedbackPlace, context: dict, form: FeedbackForm) -> tuple[dict, object]:
@@ -241,7 +243,7 @@ def feedback_reopen(visit_id: int, mentee_id: int):
 @bp.get("/skills/")
 @allow(COORDINATOR)
 def skills():
-    profession_id = request.args.get("profession", type=int) or None
+    profession_id = limits.id_arg("profession")
     show_retired = request.args.get("retired") == "1"
     page = paginate(queries.skills_query(profession_id, show_retired), per_page=100)
     return render_page_or_fragment(
@@ -331,7 +333,7 @@ def rating_scale_edit():
             errors["form"], status = refusal, 422
         else:
             try:
-                services.save_rating_scale(levels, request.form.get("version") or None)
+                services.save_rating_scale(levels, request.form.get("version"))
             except RuleBroken as broken:
                 db.session.rollback()
                 errors[broken.field], status = str(broken.message), 422
@@ -348,7 +350,7 @@ def rating_scale_edit():
     setting = db.session.get(Setting, RATING_SCALE_KEY)
     return render_template(
         "mentoring/rating_scale.html", form=form, levels=levels, errors=errors, languages=LANGUAGE_NAMES,
-        saved=rating_scale(), version=services.scale_version(setting.value) if setting else "",
+        saved=rating_scale(), version=services.scale_version(setting.value if setting else ""),
         in_use=services.ratings_in_use_above(0), max_levels=MAX_LEVELS,
     ), status
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from ..core import audit
+from ..core import audit, limits
 from ..core.errors import EditConflict, RuleBroken, flush_or_conflict
 from ..core.extensions import db
 from ..core.i18n import clean_translations
@@ -253,11 +253,12 @@ def add_self_assessment(mentee: Mentee, *, assessed_on: date, learning_needs: st
 
 # --- the rating scale ----------------------------------------------------------------------
 
-LABEL_MAX = 80
+LABEL_MAX = limits.RATING_LABEL
 
 
 def scale_version(value: str) -> str:
-    """A short fingerprint of the stored scale, carried by the form so a save over a newer change is caught."""
+    """A short fingerprint of the stored scale ('' before the first save), carried by the form so a save over a
+    newer change is caught."""
     return hashlib.sha256(value.encode()).hexdigest()[:16]
 
 
@@ -277,7 +278,7 @@ def save_rating_scale(levels: list[dict[str, str]], opened_version: str | None) 
     lowest first). Every level needs an English label; a missing French or Kinyarwanda label falls back to
     English. A level some rating uses cannot be removed: existing ratings must stay on the scale."""
     setting = db.session.get(Setting, RATING_SCALE_KEY)
-    if opened_version is not None and setting is not None and opened_version != scale_version(setting.value):
+    if opened_version != scale_version(setting.value if setting else ""):  # missing (None): a conflict, never a pass
         raise EditConflict
     before = rating_scale_labels()
     if len(levels) < 2:

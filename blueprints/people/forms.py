@@ -5,21 +5,20 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     DecimalField,
     HiddenField,
     IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
-    StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import TokenWithoutId, VersionedForm, optional_int
+from ..core import limits
+from ..core.forms import DayField, LineField, TokenWithoutId, VersionedForm, optional_int
 from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 TRANSFER_KIND_LABELS = {
@@ -51,11 +50,11 @@ def select_choices(pairs, blank=None) -> list[SelectChoice]:
 
 
 class MenteeForm(VersionedForm):
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    full_name = LineField(_l("Full name"), validators=[DataRequired(), Length(max=limits.NAME)])
     profession_id = SelectField(_l("Profession"), coerce=optional_int)
     hospital_id = SelectField(_l("Hospital"), coerce=optional_int)
     department_id = SelectField(_l("Department"), coerce=optional_int)
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    phone = LineField(_l("Phone"), validators=[Optional(), Length(max=limits.PHONE)])
     preferred_language = SelectField(_l("Preferred language"), choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()], default=DEFAULT_LANGUAGE,
                                      description=_l("Their feedback sheets and certificates are printed in it."))
 
@@ -94,20 +93,20 @@ class RosterSaveForm(FlaskForm):
 
 class TransferForm(FlaskForm):
     kind = RadioField(_l("Kind of move"), choices=select_choices(TRANSFER_KIND_LABELS.items()), validators=[InputRequired(message=_l("Choose the kind of move."))])
-    effective_date = DateField(_l("Effective date"), validators=[InputRequired(message=_l("Enter the date of the move."))])
+    effective_date = DayField(_l("Effective date"), validators=[InputRequired(message=_l("Enter the date of the move."))])
     to_hospital_id = SelectField(_l("New hospital"), coerce=optional_int,
                                  description=_l("For a move to another programme hospital."))
     to_department_id = SelectField(_l("New department"), coerce=optional_int,
                                    description=_l("For a move to another department, and at the new hospital."))
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)],
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=limits.REASON)],
                            description=_l("For example: staff shortage in neonatology."))
 
 
 class AbsenceForm(TokenWithoutId, FlaskForm):
     kind = SelectField(_l("Kind"), choices=select_choices(ABSENCE_KIND_LABELS.items(), blank=_l("— choose —")), validators=[InputRequired()])
-    start_date = DateField(_l("From"), validators=[InputRequired(message=_l("Enter the first day."))])
-    end_date = DateField(_l("To (inclusive)"), validators=[InputRequired(message=_l("Enter the last day."))])
-    note = StringField(_l("Note"), id="absence-note", validators=[Optional(), Length(max=200)])  # the rota form beside it has one
+    start_date = DayField(_l("From"), validators=[InputRequired(message=_l("Enter the first day."))])
+    end_date = DayField(_l("To (inclusive)"), validators=[InputRequired(message=_l("Enter the last day."))])
+    note = LineField(_l("Note"), id="absence-note", validators=[Optional(), Length(max=limits.NOTE)])  # the rota form beside it has one
 
     def validate_end_date(self, field):
         if self.start_date.data and field.data and field.data < self.start_date.data:
@@ -120,17 +119,17 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class NightRotaForm(TokenWithoutId, FlaskForm):
-    start = DateField(_l("Starting"), validators=[InputRequired(message=_l("Enter the first day of the rota."))])
+    start = DayField(_l("Starting"), validators=[InputRequired(message=_l("Enter the first day of the rota."))])
     weeks = IntegerField(_l("For how many weeks"), default=4,
                          validators=[InputRequired(), NumberRange(min=1, max=26, message=_l("A rota covers 1 to 26 weeks."))])
     weekdays = MultiCheckboxField(_l("Nights on"), coerce=int, choices=select_choices(enumerate(WEEKDAY_LABELS)),
                                   validators=[DataRequired(message=_l("Choose at least one night of the week."))])
-    note = StringField(_l("Note"), id="rota-note", validators=[Optional(), Length(max=200)])
+    note = LineField(_l("Note"), id="rota-note", validators=[Optional(), Length(max=limits.NOTE)])
 
 
 class AssignForm(FlaskForm):
     mentor_id = SelectField(_l("Mentor"), coerce=optional_int)
-    start_date = DateField(_l("Starting"), validators=[InputRequired(message=_l("Enter the start date."))])
+    start_date = DayField(_l("Starting"), validators=[InputRequired(message=_l("Enter the start date."))])
 
     def validate_mentor_id(self, field):
         if field.data is None:
@@ -138,14 +137,14 @@ class AssignForm(FlaskForm):
 
 
 class EndAssignmentForm(FlaskForm):
-    end_date = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day."))])
+    end_date = DayField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day."))])
     end_reason = SelectField(_l("Why it ends"), choices=select_choices(END_REASON_LABELS.items()), validators=[InputRequired()])
 
 
 class HospitalForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    district = StringField(_l("District"), validators=[DataRequired(), Length(max=80)])
-    province = StringField(_l("Province"), validators=[DataRequired(), Length(max=80)],
+    name = LineField(_l("Name"), validators=[DataRequired(), Length(max=limits.NAME)])
+    district = LineField(_l("District"), validators=[DataRequired(), Length(max=limits.SHORT_NAME)])
+    province = LineField(_l("Province"), validators=[DataRequired(), Length(max=limits.SHORT_NAME)],
                            render_kw={"list": "known-provinces", "autocomplete": "off"})
     department_ids = MultiCheckboxField(_l("Departments"), coerce=int,
                                         description=_l("The departments where mentees work and mentors teach."))
@@ -154,19 +153,19 @@ class HospitalForm(FlaskForm):
 
 
 class TeamForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    name = LineField(_l("Name"), validators=[DataRequired(), Length(max=limits.SHORT_NAME)])
     hospital_ids = MultiCheckboxField(_l("Hospitals it visits"), coerce=int,
                                       description=_l("Ticking a hospital another team visits moves it to this team."))
 
 
 class MentorForm(FlaskForm):
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    full_name = LineField(_l("Full name"), validators=[DataRequired(), Length(max=limits.NAME)])
     profession_id = SelectField(_l("Profession"), coerce=optional_int, validate_choice=False)
     team_id = SelectField(_l("Team"), coerce=optional_int)
-    home_institution = StringField(_l("Home institution"), validators=[Optional(), Length(max=120)],
+    home_institution = LineField(_l("Home institution"), validators=[Optional(), Length(max=limits.NAME)],
                                    description=_l("The referral or teaching hospital the mentor comes from."))
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
-    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=120), Email(message=_l("Enter an e-mail address like name@example.org."))],
+    phone = LineField(_l("Phone"), validators=[Optional(), Length(max=limits.PHONE)])
+    email = LineField(_l("E-mail"), validators=[Optional(), Length(max=limits.EMAIL), Email(message=_l("Enter an e-mail address like name@example.org."))],
                         description=_l("Notifications are also e-mailed here when the server can send mail."))
     active = BooleanField(_l("Active (takes part in visits)"), default=True)
 
@@ -176,9 +175,9 @@ class MentorForm(FlaskForm):
 
 
 class TrainingForm(FlaskForm):
-    title = StringField(_l("Course"), validators=[DataRequired(message=_l("Enter the title of the course.")), Length(max=160)],
+    title = LineField(_l("Course"), validators=[DataRequired(message=_l("Enter the title of the course.")), Length(max=limits.TITLE)],
                         description=_l("For example: Refresher: Helping Babies Breathe."))
-    course_date = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date of the course."))])
+    course_date = DayField(_l("Date"), validators=[InputRequired(message=_l("Enter the date of the course."))])
     hours = DecimalField(_l("Hours"), places=1, validators=[
         InputRequired(message=_l("Enter the number of hours.")),
         NumberRange(min=0.5, max=200, message=_l("Enter between 0.5 and 200 hours.")),

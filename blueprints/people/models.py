@@ -3,9 +3,10 @@
 from datetime import date, datetime
 
 from flask_babel import gettext
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core import limits
 from ..core.extensions import db
 from ..core.models import UTCDateTime, utcnow
 
@@ -26,9 +27,9 @@ class Hospital(db.Model):
     __tablename__ = "hospital"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
-    district: Mapped[str] = mapped_column(String(80))
-    province: Mapped[str] = mapped_column(String(80), index=True)
+    name: Mapped[str] = mapped_column(String(limits.NAME), unique=True)
+    district: Mapped[str] = mapped_column(String(limits.SHORT_NAME))
+    province: Mapped[str] = mapped_column(String(limits.SHORT_NAME), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"), index=True)
 
     team: Mapped["Team | None"] = relationship(back_populates="hospitals")
@@ -81,7 +82,7 @@ class Team(db.Model):
     __tablename__ = "team"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.SHORT_NAME), unique=True)
 
     hospitals: Mapped[list[Hospital]] = relationship(back_populates="team", order_by="Hospital.name")
     mentors: Mapped[list["Mentor"]] = relationship(back_populates="team", order_by="Mentor.full_name")
@@ -94,12 +95,12 @@ class Mentor(db.Model):
     __tablename__ = "mentor"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    full_name: Mapped[str] = mapped_column(String(120), index=True)
+    full_name: Mapped[str] = mapped_column(String(limits.NAME), index=True)
     profession_id: Mapped[int] = mapped_column(ForeignKey("profession.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"), index=True)
-    home_institution: Mapped[str] = mapped_column(String(120), default="")
-    phone: Mapped[str] = mapped_column(String(40), default="")
-    email: Mapped[str] = mapped_column(String(120), default="")
+    home_institution: Mapped[str] = mapped_column(String(limits.NAME), default="")
+    phone: Mapped[str] = mapped_column(String(limits.PHONE), default="")
+    email: Mapped[str] = mapped_column(String(limits.EMAIL), default="")
     active: Mapped[bool] = mapped_column(default=True)
 
     profession: Mapped[Profession] = relationship()
@@ -123,12 +124,12 @@ class Mentee(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    full_name: Mapped[str] = mapped_column(String(120), index=True)
+    full_name: Mapped[str] = mapped_column(String(limits.NAME), index=True)
     profession_id: Mapped[int] = mapped_column(ForeignKey("profession.id"), index=True)
     hospital_id: Mapped[int | None] = mapped_column(ForeignKey("hospital.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="active")
-    phone: Mapped[str] = mapped_column(String(40), default="")
+    phone: Mapped[str] = mapped_column(String(limits.PHONE), default="")
     # The language their feedback sheets and certificates are printed in, whoever prints them.
     preferred_language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     version: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -199,7 +200,7 @@ class Transfer(db.Model):
     mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"))
     kind: Mapped[str] = mapped_column(String(20))
     effective_date: Mapped[date]
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(String(limits.REASON), default="")
     from_hospital_id: Mapped[int | None] = mapped_column(ForeignKey("hospital.id"))
     from_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     to_hospital_id: Mapped[int | None] = mapped_column(ForeignKey("hospital.id"))
@@ -235,7 +236,7 @@ class Absence(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     start_date: Mapped[date]
     end_date: Mapped[date]
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(String(limits.NOTE), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     mentee: Mapped[Mentee] = relationship()
@@ -248,7 +249,7 @@ class TrainingRecord(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(String(160))
+    title: Mapped[str] = mapped_column(String(limits.TITLE))
     course_date: Mapped[date]
     hours: Mapped[float] = mapped_column(default=0)
     is_refresher: Mapped[bool] = mapped_column(default=True)

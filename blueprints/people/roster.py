@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from ..core import audit
+from ..core import audit, limits
 from ..core.concurrency import lock
 from ..core.downloads import read_cell
 from ..core.errors import RuleBroken
@@ -193,8 +193,8 @@ def check_roster(text: str, hospital: Hospital) -> RosterCheck:
             row.errors.append(_("This row has more cells than there are columns."))
         if not row.full_name:
             row.errors.append(_("Name missing."))
-        elif len(row.full_name) > 120:
-            row.errors.append(_("Name longer than 120 characters."))
+        elif len(row.full_name) > limits.NAME:
+            row.errors.append(_("Name longer than %(n)s characters.", n=limits.NAME))
         row.profession = professions.get(row.profession_text.casefold())
         if not row.profession_text:
             row.errors.append(_("Profession missing."))
@@ -205,8 +205,10 @@ def check_roster(text: str, hospital: Hospital) -> RosterCheck:
             row.errors.append(_("Department missing."))
         elif row.department is None:
             row.errors.append(_("Unknown department “%(value)s”.", value=row.department_text))
-        if len(row.phone) > 40:
-            row.errors.append(_("Phone longer than 40 characters."))
+        if len(row.phone) > limits.PHONE:
+            row.errors.append(_("Phone longer than %(n)s characters.", n=limits.PHONE))
+        elif "\n" in row.phone or "\r" in row.phone:
+            row.errors.append(_("Phone on more than one line."))
         row.language = _language_of(row.language_text)
         if row.language is None:
             row.errors.append(_("Unknown language “%(value)s”: write en, fr or rw, or leave it empty for English.",

@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ..core import limits
 from ..core.clock import today
 from ..core.downloads import csv_response
 from ..core.errors import EditConflict, saved, show_on_form
@@ -46,7 +47,7 @@ MENTEE_LIST_ARGS = ("q", "hospital", "department", "profession", "status")
 
 
 def _int_arg(name: str) -> int | None:
-    return request.args.get(name, type=int) or None
+    return limits.id_arg(name)
 
 
 def user():
@@ -129,7 +130,7 @@ def roster_import_save():
     if not save_form.validate_on_submit():
         abort(400)
     hospital_id = save_form.hospital_id.data
-    hospital = _roster_hospital(int(hospital_id) if hospital_id and hospital_id.isdigit() else None)
+    hospital = _roster_hospital(limits.id_or_none(hospital_id))
     form = _roster_form(RosterUploadForm(formdata=None))
     if "hospital_id" in form:
         form.hospital_id.data = hospital.id

@@ -49,7 +49,7 @@ def create_mentee(**values) -> Mentee:
     return mentee
 
 
-def update_mentee(mentee: Mentee, version: int | None = None, **values) -> Mentee:
+def update_mentee(mentee: Mentee, version: int | None, **values) -> Mentee:
     """Change a mentee; `version` is the one the editor opened, and a newer one means a conflict."""
     check_version(mentee, version)
     before = mentee_snapshot(mentee)

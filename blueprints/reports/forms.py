@@ -2,15 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField
+from wtforms import BooleanField
 from wtforms.validators import InputRequired, ValidationError
 
+from ..core.forms import DayField
 from ..people.forms import MultiCheckboxField
 
 
 class ExportForm(FlaskForm):
-    date_from = DateField(_l("Visits from"), validators=[InputRequired(message=_l("Enter the first day."))])
-    date_to = DateField(_l("To (inclusive)"), validators=[InputRequired(message=_l("Enter the last day."))])
+    date_from = DayField(_l("Visits from"), validators=[InputRequired(message=_l("Enter the first day."))])
+    date_to = DayField(_l("To (inclusive)"), validators=[InputRequired(message=_l("Enter the last day."))])
     hospital_ids = MultiCheckboxField(_l("Hospitals"), coerce=int,
                                       description=_l("Tick none to export every hospital."))
     signed_only = BooleanField(_l("Signed-off sheets only (leave drafts out)"))

@@ -137,6 +137,16 @@ def render_pdf_parts(htmls: list[str]) -> bytes:
     return documents[0].copy(pages).write_pdf()
 
 
+_LONG_RUN = re.compile(r"(\S{40})(?=\S)")
+
+
+def breakable(text: object) -> str:
+    """Text with a zero-width space after every 40 characters of a run without spaces: WeasyPrint lays out a
+    word too long for its line again for every line it fills (a 5,000-character one took a second), but breaks at a
+    zero-width space like at a space. Words of ordinary text never reach 40 characters."""
+    return _LONG_RUN.sub("\\1\u200b", str(text))
+
+
 def css_string(text: object) -> str:
     """Text for inside a CSS string ("..."): every character but ASCII letters and digits as a CSS escape, so a
     quote, backslash, brace or `</style>` in it can never end the string, the rule or the <style> element."""

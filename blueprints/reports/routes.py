@@ -27,7 +27,7 @@ from . import exports as runner
 from . import queries, services
 from .cpd import cpd_certificate_pdf
 from .forms import ExportForm
-from .pdf import css_string, render_pdf_parts
+from .pdf import breakable, css_string, render_pdf_parts
 from .sheets import sheets_documents
 
 bp = Blueprint("reports", __name__)
@@ -35,6 +35,7 @@ bp = Blueprint("reports", __name__)
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 
 bp.app_template_filter("css_string")(css_string)  # the PDFs' page footer words, in their <style>
+bp.app_template_filter("breakable")(breakable)  # long typed text in the PDFs, cheap to wrap
 
 
 def _pdf(feedbacks, visit, name: str) -> Response:

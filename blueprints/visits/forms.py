@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..core.forms import optional_int
+from ..core import limits
+from ..core.forms import DayField, LineField, VersionField, optional_int
 from ..people.forms import select_choices
 
 STATUS_LABELS = {
@@ -28,12 +29,12 @@ class VisitForm(FlaskForm):
     hospital_id = SelectField(_l("Hospital"), coerce=optional_int, validate_choice=False)
     team_id = SelectField(_l("Team"), coerce=optional_int, validate_choice=False,
                           description=_l("The team that visits the hospital is chosen for you."))
-    start_date = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day of the visit."))])
+    start_date = DayField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day of the visit."))])
     days = IntegerField(_l("Number of days"), validators=[
         InputRequired(message=_l("Enter the number of days.")),
         NumberRange(min=1, max=14, message=_l("A visit lasts 1 to 14 days."))])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
-    version = HiddenField()
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=limits.VISIT_NOTES)])
+    version = VersionField()
 
     def validate_hospital_id(self, field):
         if field.data is None:
@@ -51,10 +52,10 @@ class VisitForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = SelectField(_l("New status"), choices=select_choices(STATUS_LABELS.items(), blank=_l("— choose —")),
                          validators=[InputRequired(message=_l("Choose a status."))])
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)],
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=limits.REASON)],
                            description=_l("Required to postpone or cancel; the team is told."))
-    new_start_date = DateField(_l("New first day (when postponing)"), validators=[Optional()])
-    version = HiddenField()
+    new_start_date = DayField(_l("New first day (when postponing)"), validators=[Optional()])
+    version = VersionField()
 
 
 class WindowSearchForm(FlaskForm):
@@ -63,8 +64,8 @@ class WindowSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    search_from = DateField(_l("From"), validators=[Optional()])
-    search_to = DateField(_l("To"), validators=[Optional()])
+    search_from = DayField(_l("From"), validators=[Optional()])
+    search_to = DayField(_l("To"), validators=[Optional()])
 
     def validate_search_to(self, field):
         if self.search_from.data and field.data:
@@ -83,28 +84,28 @@ class PlannerForm(FlaskForm):
     hospital = SelectField(_l("Hospital"), coerce=optional_int, validate_choice=False)
     count = IntegerField(_l("Visits to propose per hospital"), default=1,
                          validators=[Optional(), NumberRange(min=1, max=12, message=_l("Propose 1 to 12 visits."))])
-    start = DateField(_l("Not before"), validators=[Optional()])
+    start = DayField(_l("Not before"), validators=[Optional()])
 
 
 class ProposalRow(Form):
     hospital_id = HiddenField()
     team_id = HiddenField()
     include = SelectField(_l("Save"), choices=select_choices([("y", _l("yes")), ("n", _l("no"))]), default="y")
-    start_date = DateField(_l("First day"), validators=[Optional()])
+    start_date = DayField(_l("First day"), validators=[Optional()])
 
 
 class PlanForm(FlaskForm):
-    rows = FieldList(FormField(ProposalRow))
+    rows = FieldList(FormField(ProposalRow), max_entries=limits.PLAN_ROWS)
 
 
 
 class HolidayForm(FlaskForm):
     """A public holiday: every year on a day and month, or once when a year is given."""
 
-    name = StringField(_l("Name"), validators=[InputRequired(message=_l("Name the holiday.")), Length(max=120)])
+    name = LineField(_l("Name"), validators=[InputRequired(message=_l("Name the holiday.")), Length(max=limits.NAME)])
     day = IntegerField(_l("Day"), validators=[InputRequired(message=_l("Enter the day of the month.")), NumberRange(min=1, max=31)])
     month = IntegerField(_l("Month"), validators=[InputRequired(message=_l("Enter the month (1 to 12).")), NumberRange(min=1, max=12)])
-    year = IntegerField(_l("Year (only for a one-off holiday)"), validators=[Optional(), NumberRange(min=2000, max=2100)],
+    year = IntegerField(_l("Year (only for a one-off holiday)"), validators=[Optional(), NumberRange(min=limits.FIRST_DAY.year, max=limits.LAST_DAY.year)],
                         description=_l("Leave empty for a holiday on the same date every year."))
 
     def validate_day(self, field):

@@ -3,9 +3,10 @@
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core import limits
 from ..core.extensions import db
 from ..core.models import UTCDateTime, utcnow
 from ..people.models import Hospital, Mentee, Mentor, Team
@@ -34,9 +35,9 @@ class Visit(db.Model):
     days: Mapped[int] = mapped_column(SmallInteger, default=3)
     end_date: Mapped[date]
     status: Mapped[str] = mapped_column(String(20), default="planned")
-    status_reason: Mapped[str] = mapped_column(Text, default="")
+    status_reason: Mapped[str] = mapped_column(String(limits.REASON), default="")
     postponed_to_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id", ondelete="SET NULL"))
-    notes: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(String(limits.VISIT_NOTES), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -61,7 +62,7 @@ class MentorAttendance(db.Model):
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id"), index=True)
     present: Mapped[bool]
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(String(limits.ATTENDANCE_REASON), default="")
 
     mentor: Mapped[Mentor] = relationship()
 
@@ -90,7 +91,7 @@ class Holiday(db.Model):
     month: Mapped[int] = mapped_column(SmallInteger)
     day: Mapped[int] = mapped_column(SmallInteger)
     year: Mapped[int | None] = mapped_column(SmallInteger)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(limits.NAME))
 
     @property
     def display_name(self) -> str:

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ..core import limits
 from ..core.clock import today
 from ..core.errors import RuleBroken, saved
 from ..core.extensions import db
@@ -46,7 +47,7 @@ def user():
 
 
 def _int_arg(name: str) -> int | None:
-    return request.args.get(name, type=int) or None
+    return limits.id_arg(name)
 
 
 def _month_arg() -> tuple[date, str | None]:
@@ -55,7 +56,7 @@ def _month_arg() -> tuple[date, str | None]:
     if raw:
         try:
             year, month = (int(part) for part in raw.split("-"))
-            if 1900 < year < 2200:
+            if limits.FIRST_DAY.year <= year <= limits.LAST_DAY.year:
                 return date(year, month, 1), None
         except ValueError:
             pass
@@ -214,7 +215,7 @@ def visit_new():
             form.hospital_id.data = hospital_id
             form.team_id.data = form.team_by_hospital.get(hospital_id)
         if request.args.get("start"):
-            form.start_date.data = date.fromisoformat(request.args["start"]) if _is_iso(request.args["start"]) else None
+            form.start_date.data = _day(request.args["start"])
     if form.validate_on_submit():
         planned = saved(form, lambda: services.create_visit(
             hospital_id=form.hospital_id.data, team_id=form.team_id.data, start_date=form.start_date.data,
@@ -231,12 +232,12 @@ def _days_default() -> int:
     return current_app.config["VISIT_DAYS"]
 
 
-def _is_iso(value: str) -> bool:
+def _day(value: str) -> date | None:
+    """A date sent outside a form (a link's `?start=`, a ticked day); none when not a date between 2000 and 2100."""
     try:
-        date.fromisoformat(value)
+        return limits.parse_day(value)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 @bp.get("/visits/<int:visit_id>")
@@ -325,8 +326,8 @@ def attendance(visit_id: int):
         mentee_days = set()
         for row in mentees:
             for value in request.form.getlist(f"mentee-{row['mentee'].id}"):
-                if _is_iso(value):
-                    mentee_days.add((row["mentee"].id, date.fromisoformat(value)))
+                if day := _day(value):
+                    mentee_days.add((row["mentee"].id, day))
         try:
             refusals = services.record_attendance(
                 visit, mentors=chosen, mentee_days=mentee_days,
@@ -379,7 +380,7 @@ def planner():
         return render_template("visits/planner.html", choose=choose, plan_form=plan_form, proposals=proposals, **LABELS), 422
     if request.args and choose.validate():
         start = max(choose.start.data or today(), today() + timedelta(days=1))
-        proposals = planning.plan(start, choose.count.data or 1, hospital_id=choose.hospital.data)
+        proposals = planning.plan(start, choose.count.data or 1, hospital_id=choose.hospital.data)[:limits.PLAN_ROWS]
         for proposal in proposals:
             plan_form.rows.append_entry({"hospital_id": proposal.hospital_id, "team_id": proposal.team_id or "",
                                          "start_date": proposal.start, "include": "y" if proposal.start else "n"})
@@ -388,10 +389,7 @@ def planner():
 
 
 def _to_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return limits.id_or_none(value)
 
 
 def _show_row_error(plan_form: PlanForm, refusal: RuleBroken, rows) -> None:

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from sqlalchemy import delete, select
 
 from ..auth.models import COORDINATOR, User
-from ..core import audit
+from ..core import audit, limits
 from ..core.clock import today as programme_today
 from ..core.errors import RuleBroken
 from ..core.extensions import db
@@ -79,11 +79,12 @@ def create_visit(*, hospital_id, team_id, start_date: date | None, days=None, no
 
 
 def check_version(visit: Visit, version) -> None:
-    if version is not None and str(version) != str(visit.version):
+    """A missing version (None) is refused like an old one: the form cannot show what it would overwrite."""
+    if version is None or str(version) != str(visit.version):
         raise RuleBroken("version", _("Someone changed this visit since you opened it. Reload the page to see their change."))
 
 
-def update_visit(visit: Visit, *, hospital_id, team_id, start_date, days, notes: str = "", version=None) -> Visit:
+def update_visit(visit: Visit, *, hospital_id, team_id, start_date, days, notes: str = "", version) -> Visit:
     """Move or change a planned or confirmed visit; a held, postponed or cancelled one stays as it was."""
     check_version(visit, version)
     if visit.status not in ("planned", "confirmed"):
@@ -100,7 +101,7 @@ def update_visit(visit: Visit, *, hospital_id, team_id, start_date, days, notes:
     return visit
 
 
-def change_status(visit: Visit, status: str, *, reason: str = "", new_start_date: date | None = None, version=None,
+def change_status(visit: Visit, status: str, *, reason: str = "", new_start_date: date | None = None, version,
                   today: date | None = None) -> Visit | None:
     """Confirm, hold, postpone (to a new visit, linked) or cancel; returns the new visit of a postponement."""
     today = today or programme_today()
@@ -184,6 +185,9 @@ def record_attendance(visit: Visit, *, mentors: dict[int, tuple[bool | None, str
             refusals.append(RuleBroken(f"mentor-{mentor_id}", _("This mentor is not on the visiting team.")))
         elif present is False and not reason.strip():
             refusals.append(RuleBroken(f"mentor-{mentor_id}", _("Give the reason this mentor did not come.")))
+        elif present is False and (len(reason) > limits.ATTENDANCE_REASON or "\n" in reason or "\r" in reason):
+            refusals.append(RuleBroken(f"mentor-{mentor_id}", _("Give the reason on one line, in at most %(n)s characters.",
+                                                                n=limits.ATTENDANCE_REASON)))
     visit_days = set(visit.day_dates)
     for mentee_id, day in mentee_days:
         if mentee_id not in allowed_mentee_ids or day not in visit_days or day > today:

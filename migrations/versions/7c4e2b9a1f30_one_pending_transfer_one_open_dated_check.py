@@ -1,7 +1,7 @@
 """one pending transfer per mentee, one open date-only equipment check per hospital and date (partial unique indexes)
 
 Revision ID: 7c4e2b9a1f30
-Revises: 9973d3c3e7f5
+Revises: b7d3f0a2c915
 Create Date: 2026-12-03 09:00:00.000000
 
 Rows that parallel requests doubled before these indexes existed are resolved first, so the indexes can be built:
@@ -18,7 +18,7 @@ from alembic import context, op
 
 # revision identifiers, used by Alembic.
 revision = '7c4e2b9a1f30'
-down_revision = '9973d3c3e7f5'
+down_revision = 'b7d3f0a2c915'
 branch_labels = None
 depends_on = None
 

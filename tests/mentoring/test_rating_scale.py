@@ -13,6 +13,7 @@ from blueprints.core.extensions import db
 from blueprints.core.models import AuditEvent, Setting
 from blueprints.mentoring.framework import RATING_SCALE_KEY, rating_scale, rating_scale_labels
 from blueprints.mentoring.models import Feedback, SelfAssessment, SkillRating
+from blueprints.mentoring.services import scale_version
 from tests.factories import login, make_user
 from tests.mentoring.conftest import midwife_skills
 
@@ -24,13 +25,14 @@ ENGLISH = {1: "not yet able", 2: "needs much help", 3: "needs some help", 4: "co
 
 
 def scale_form(levels: list[tuple[str, str, str]], remove=(), version=None) -> dict:
+    """The form as the page posts it, with the version of the scale now saved unless another is given."""
     data = {}
     for n, (en, fr, rw) in enumerate(levels, start=1):
         data.update({f"label-{n}-en": en, f"label-{n}-fr": fr, f"label-{n}-rw": rw})
     for n in remove:
         data[f"remove-{n}"] = "1"
-    if version is not None:
-        data["version"] = version
+    setting = db.session.get(Setting, RATING_SCALE_KEY)
+    data["version"] = version if version is not None else scale_version(setting.value if setting else "")
     return data
 
 

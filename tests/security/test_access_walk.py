@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.routing import IntegerConverter
 
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
@@ -83,8 +84,7 @@ def id_routes(app):
 def fill(rule, ids) -> str | None:
     values = {}
     for argument in rule.arguments:
-        converter = rule._converters[argument].__class__.__name__
-        if converter != "IntegerConverter":
+        if not isinstance(rule._converters[argument], IntegerConverter):  # the app's bounded id converter is one
             return None  # secret tokens are credentials of their own; tested in their feature's tests
         if argument not in ids:
             pytest.fail(f"the access walk does not know the id kind {argument!r} of {rule.rule}: add it to other_hospital_world()")

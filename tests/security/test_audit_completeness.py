@@ -14,7 +14,9 @@ from sqlalchemy import select
 from blueprints.auth.models import User
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
-from blueprints.core.models import AuditEvent
+from blueprints.core.models import AuditEvent, Setting
+from blueprints.mentoring.framework import RATING_SCALE_KEY
+from blueprints.mentoring.services import scale_version
 from blueprints.people.models import Absence, Assignment, Hospital, Mentee, Mentor, Team, Transfer
 from blueprints.visits.models import Visit
 from tests.factories import PASSWORD, department, profession
@@ -124,6 +126,7 @@ def test_each_change_leaves_exactly_its_audit_rows_and_no_secret(app, client, ca
     new_team = db.session.scalar(select(Team).where(Team.name == "Team West"))
     trail.expect(client.post(f"/teams/{new_team.id}/edit", data={"name": "Team West Two"}), "team.update")
     scale = {f"label-{n}-{lang}": f"level {n} {lang}" for n in range(1, 6) for lang in ("en", "fr", "rw")}
+    scale["version"] = scale_version(db.session.get(Setting, RATING_SCALE_KEY).value)
     trail.expect(client.post("/skills/scale", data=scale), "rating_scale.update")
     trail.expect(client.post("/mentors/new", data={
         "full_name": "Jeanne Mukamana", "profession_id": profession("midwife").id, "team_id": team.id,

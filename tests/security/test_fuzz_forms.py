@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
+from werkzeug.routing import IntegerConverter
 
 from blueprints.core.extensions import db
 from tests.factories import PASSWORD
@@ -77,7 +78,7 @@ def discover_forms(app, client, ids) -> dict[str, dict[str, set[str]]]:
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in ("static", "visits.ics_feed", "auth.logout"):
             continue
-        if any(rule._converters[a].__class__.__name__ != "IntegerConverter" for a in rule.arguments):
+        if not all(isinstance(rule._converters[a], IntegerConverter) for a in rule.arguments):
             continue
         path = rule.build({a: ids[a] for a in rule.arguments}, append_unknown=False)[1]
         response = client.get(path)

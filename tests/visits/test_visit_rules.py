@@ -17,6 +17,11 @@ def visit_count() -> int:
     return db.session.scalar(select(func.count(Visit.id)))
 
 
+def version_of(visit: Visit) -> int:
+    """The version the visit page now shows (the status form carries it)."""
+    return db.session.get(Visit, visit.id).version
+
+
 def plan(client, p, start, hospital="nemba", team="team_a", **extra):
     data = {"hospital_id": p[hospital].id, "team_id": p[team].id, "start_date": start.isoformat(), "days": 3, **extra}
     return client.post("/visits/new", data=data)
@@ -69,7 +74,7 @@ def test_a_visit_cannot_be_marked_held_before_its_last_day(client, programme):
     visit = make_visit(programme["nemba"], programme["team_a"], today() - timedelta(days=1))
     db.session.add(MentorAttendance(visit_id=visit.id, mentor=programme["mentor_a"], present=True))
     login(client, programme["coordinator"])
-    response = client.post(f"/visits/{visit.id}/status", data={"status": "held"})
+    response = client.post(f"/visits/{visit.id}/status", data={"version": version_of(visit), "status": "held"})
     assert response.status_code == 422
     assert b"not before" in response.data and b'id="status-error"' in response.data
     assert db.session.get(Visit, visit.id).status == "planned"
@@ -78,23 +83,23 @@ def test_a_visit_cannot_be_marked_held_before_its_last_day(client, programme):
 def test_a_visit_cannot_be_marked_held_without_attendance(client, programme):
     visit = make_visit(programme["nemba"], programme["team_a"], today() - timedelta(days=10))
     login(client, programme["coordinator"])
-    response = client.post(f"/visits/{visit.id}/status", data={"status": "held"})
+    response = client.post(f"/visits/{visit.id}/status", data={"version": version_of(visit), "status": "held"})
     assert response.status_code == 422 and b"Record who came" in response.data
     db.session.add(MentorAttendance(visit_id=visit.id, mentor=programme["mentor_a"], present=True))
-    assert client.post(f"/visits/{visit.id}/status", data={"status": "held"}).status_code == 302
+    assert client.post(f"/visits/{visit.id}/status", data={"version": version_of(visit), "status": "held"}).status_code == 302
     assert db.session.get(Visit, visit.id).status == "held"
 
 
 def test_postponing_needs_a_reason_and_a_new_date_and_links_the_new_visit(client, programme):
     visit = make_visit(programme["nemba"], programme["team_a"], monday())
     login(client, programme["coordinator"])
-    response = client.post(f"/visits/{visit.id}/status", data={"status": "postponed", "reason": ""})
+    response = client.post(f"/visits/{visit.id}/status", data={"version": version_of(visit), "status": "postponed", "reason": ""})
     assert response.status_code == 422 and b'id="reason-error"' in response.data
-    response = client.post(f"/visits/{visit.id}/status", data={"status": "postponed", "reason": "Strike"})
+    response = client.post(f"/visits/{visit.id}/status", data={"version": version_of(visit), "status": "postponed", "reason": "Strike"})
     assert response.status_code == 422 and b'id="new_start_date-error"' in response.data
     assert visit_count() == 1
     new_day = monday(4)
-    response = client.post(f"/visits/{visit.id}/status", data={"status": "postponed", "reason": "Strike", "new_start_date": new_day.isoformat()})
+    response = client.post(f"/visits/{visit.id}/status", data={"version": version_of(visit), "status": "postponed", "reason": "Strike", "new_start_date": new_day.isoformat()})
     assert response.status_code == 302
     old = db.session.get(Visit, visit.id)
     assert old.status == "postponed" and old.status_reason == "Strike"
@@ -108,7 +113,7 @@ def test_a_refused_postponement_saves_nothing(client, programme):
     visit = make_visit(programme["nemba"], programme["team_a"], monday())
     make_visit(programme["ruli"], programme["team_a"], monday(4))
     login(client, programme["coordinator"])
-    response = client.post(f"/visits/{visit.id}/status", data={"status": "postponed", "reason": "Strike",
+    response = client.post(f"/visits/{visit.id}/status", data={"version": version_of(visit), "status": "postponed", "reason": "Strike",
                                                                "new_start_date": monday(4).isoformat()})
     assert response.status_code == 422
     assert b'id="new_start_date-error"' in response.data and b"two places" in response.data
@@ -119,15 +124,15 @@ def test_a_refused_postponement_saves_nothing(client, programme):
 def test_cancelling_needs_a_reason(client, programme):
     visit = make_visit(programme["nemba"], programme["team_a"], monday())
     login(client, programme["coordinator"])
-    assert client.post(f"/visits/{visit.id}/status", data={"status": "cancelled"}).status_code == 422
-    assert client.post(f"/visits/{visit.id}/status", data={"status": "cancelled", "reason": "Road closed"}).status_code == 302
+    assert client.post(f"/visits/{visit.id}/status", data={"version": version_of(visit), "status": "cancelled"}).status_code == 422
+    assert client.post(f"/visits/{visit.id}/status", data={"version": version_of(visit), "status": "cancelled", "reason": "Road closed"}).status_code == 302
     assert db.session.get(Visit, visit.id).status == "cancelled"
 
 
 def test_a_cancelled_visit_cannot_be_confirmed(client, programme):
     visit = make_visit(programme["nemba"], programme["team_a"], monday(), status="cancelled")
     login(client, programme["coordinator"])
-    response = client.post(f"/visits/{visit.id}/status", data={"status": "confirmed"})
+    response = client.post(f"/visits/{visit.id}/status", data={"version": version_of(visit), "status": "confirmed"})
     assert response.status_code == 422 and b"cannot be marked" in response.data
     assert db.session.get(Visit, visit.id).status == "cancelled"
 
@@ -135,7 +140,7 @@ def test_a_cancelled_visit_cannot_be_confirmed(client, programme):
 def test_status_form_errors_come_back_as_a_fragment_for_htmx(client, programme):
     visit = make_visit(programme["nemba"], programme["team_a"], monday())
     login(client, programme["coordinator"])
-    response = client.post(f"/visits/{visit.id}/status", data={"status": "cancelled"}, headers={"HX-Request": "true"})
+    response = client.post(f"/visits/{visit.id}/status", data={"version": version_of(visit), "status": "cancelled"}, headers={"HX-Request": "true"})
     assert response.status_code == 422 and b"<html" not in response.data and b'id="status-form"' in response.data
 
 
@@ -167,7 +172,7 @@ def test_only_coordinators_plan_and_change_visits(client, programme):
         login(client, programme[user])
         assert client.get("/visits/new").status_code == 403
         assert client.get(f"/visits/{visit.id}/edit").status_code == 403
-        assert client.post(f"/visits/{visit.id}/status", data={"status": "cancelled", "reason": "x"}).status_code == 403
+        assert client.post(f"/visits/{visit.id}/status", data={"version": version_of(visit), "status": "cancelled", "reason": "x"}).status_code == 403
         assert client.get(f"/visits/{visit.id}").status_code == 200
         client.post("/logout")
     assert db.session.get(Visit, visit.id).status == "planned"

@@ -4,6 +4,7 @@ parsed in `feedback_rows`), sign-off, reopening, and the skills framework."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -58,7 +59,8 @@ def _day(value: str | None) -> date | None:
 def _text_problem(text: str, limit: int) -> str | None:
     """Why a one-line text of a row is refused: over its limit, or holding a line break."""
     if len(text) > limit:
-        return str(_l("At most %(n)s characters (this has %(length)s).", n=limit, length=len(text)))
+        return ngettext("At most %(num)s character (this has %(length)s).", "At most %(num)s characters (this has %(length)s).",
+                        limit, length=len(text))
     if "\n" in text or "\r" in text:
         return str(ONE_LINE_MESSAGE)
     return None
@@ -89,8 +91,9 @@ def feedback_rows(formdata, skill_ids, item_ids) -> tuple[dict, list, dict, dict
             errors[f"action-{len(actions)}"] = problem
         actions.append((text, _day(due)))
     if len(actions) > limits.ACTION_ITEMS:
-        errors["actions"] = str(_l("A feedback holds at most %(n)s action items; this one has %(count)s.",
-                                   n=limits.ACTION_ITEMS, count=len(actions)))
+        errors["actions"] = ngettext("A feedback holds at most %(num)s action item; this one has %(count)s.",
+                                     "A feedback holds at most %(num)s action items; this one has %(count)s.",
+                                     limits.ACTION_ITEMS, count=len(actions))
     followups = {item_id: formdata.get(f"followup-{item_id}", "") for item_id in item_ids}
     return ratings, actions, followups, errors
 

@@ -194,7 +194,7 @@ def check_roster(text: str, hospital: Hospital) -> RosterCheck:
         if not row.full_name:
             row.errors.append(_("Name missing."))
         elif len(row.full_name) > limits.NAME:
-            row.errors.append(_("Name longer than %(n)s characters.", n=limits.NAME))
+            row.errors.append(ngettext("Name longer than %(num)s character.", "Name longer than %(num)s characters.", limits.NAME))
         row.profession = professions.get(row.profession_text.casefold())
         if not row.profession_text:
             row.errors.append(_("Profession missing."))
@@ -206,7 +206,7 @@ def check_roster(text: str, hospital: Hospital) -> RosterCheck:
         elif row.department is None:
             row.errors.append(_("Unknown department “%(value)s”.", value=row.department_text))
         if len(row.phone) > limits.PHONE:
-            row.errors.append(_("Phone longer than %(n)s characters.", n=limits.PHONE))
+            row.errors.append(ngettext("Phone longer than %(num)s character.", "Phone longer than %(num)s characters.", limits.PHONE))
         elif "\n" in row.phone or "\r" in row.phone:
             row.errors.append(_("Phone on more than one line."))
         row.language = _language_of(row.language_text)

@@ -186,8 +186,9 @@ def record_attendance(visit: Visit, *, mentors: dict[int, tuple[bool | None, str
         elif present is False and not reason.strip():
             refusals.append(RuleBroken(f"mentor-{mentor_id}", _("Give the reason this mentor did not come.")))
         elif present is False and (len(reason) > limits.ATTENDANCE_REASON or "\n" in reason or "\r" in reason):
-            refusals.append(RuleBroken(f"mentor-{mentor_id}", _("Give the reason on one line, in at most %(n)s characters.",
-                                                                n=limits.ATTENDANCE_REASON)))
+            refusals.append(RuleBroken(f"mentor-{mentor_id}", ngettext("Give the reason on one line, in at most %(num)s character.",
+                                                                       "Give the reason on one line, in at most %(num)s characters.",
+                                                                       limits.ATTENDANCE_REASON)))
     visit_days = set(visit.day_dates)
     for mentee_id, day in mentee_days:
         if mentee_id not in allowed_mentee_ids or day not in visit_days or day > today:

@@ -243,8 +243,9 @@ def check_roster(text: str, hospital: Hospital) -> RosterCheck:
             row.errors.append(_("Unknown department “%(value)s”.", value=row.department_text))
         try:
             row.phone = phones.to_e164(row.phone)
+            phone_error = None
         except ValueError as error:
-            row.errors.append(str(error))
+            phone_error = str(error)
         row.language = _language_of(row.language_text)
         if row.language is None:
             row.errors.append(_("Unknown language “%(value)s”: write en, fr or rw, or leave it empty for English.",
@@ -256,6 +257,8 @@ def check_roster(text: str, hospital: Hospital) -> RosterCheck:
             else:
                 seen[key] = number
                 row.already_here = key in existing
+        if phone_error and not row.already_here:  # a row left out is not refused for the phone on the record
+            row.errors.append(phone_error)
         rows.append(row)
     return RosterCheck(hospital=hospital, text=text, rows=rows)
 

@@ -79,3 +79,13 @@ def test_an_export_of_one_hospital_imports_into_another_as_new_mentees(client):
     save(client, hidden_content(preview.data), hospital=other)
     assert mentee_count(other) == 1
     assert list(csv.reader(io.StringIO(content)))[1][5] == "Nemba"  # the hospital column is read-only
+
+
+def test_a_mentee_already_here_is_not_refused_for_the_phone_typed_on_their_record(client):
+    """Phones typed on the mentee form before E.164 (or wrong ones) come back in the export: the row is left out
+    anyway, so its phone does not stop the import."""
+    admin, hospital = hospital_admin()
+    make_mentee(hospital, name="Aline Uwase").phone = "12"
+    login(client, admin)
+    preview = upload(client, exported(client))
+    assert preview.status_code == 200 and b"Nothing new" in preview.data, preview.data

@@ -9,6 +9,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+import charset_normalizer
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -19,13 +20,17 @@ from ..core.concurrency import lock
 from ..core.downloads import read_cell
 from ..core.errors import RuleBroken
 from ..core.extensions import db
-from ..core.i18n import DEFAULT_LANGUAGE
-from . import services
+from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES, in_language
+from . import phones, services
 from .models import Department, Hospital, Mentee, Profession
 
 COLUMNS = ("full_name", "profession", "department", "phone", "language")
 REQUIRED_COLUMNS = ("full_name", "profession", "department")
-EXPORT_COLUMNS = ("name", "profession", "hospital", "department", "status", "mentor", "language")
+# The export writes the import's columns and then these, which the import accepts and ignores (a mentee imported
+# is active, unassigned and at the hospital chosen on the form), so an export imports back unchanged.
+READ_ONLY_COLUMNS = ("hospital", "status", "mentor")
+EXPORT_COLUMNS = COLUMNS + READ_ONLY_COLUMNS
+HEADER_ALIASES = {"name": "full_name"}  # the export's header before issue 17
 DELIMITERS = (",", ";", "\t")
 
 
@@ -45,6 +50,7 @@ class RosterRow:
     phone: str
     language_text: str = ""
     language: str | None = None  # the code, once the cell is understood
+    already_here: bool = False  # the hospital has this mentee: left out, not an error
     profession: Profession | None = None
     department: Department | None = None
     errors: list[str] = field(default_factory=list)
@@ -55,6 +61,7 @@ class RosterCheck:
     hospital: Hospital
     text: str
     rows: list[RosterRow]
+    encoding: str | None = None  # how the uploaded bytes were read, e.g. "Windows-1252"
 
     @property
     def rows_with_errors(self) -> int:
@@ -63,6 +70,14 @@ class RosterCheck:
     @property
     def ok(self) -> bool:
         return bool(self.rows) and not self.rows_with_errors
+
+    @property
+    def new_rows(self) -> list[RosterRow]:
+        return [row for row in self.rows if not row.already_here]
+
+    @property
+    def already_here(self) -> int:
+        return len(self.rows) - len(self.new_rows)
 
 
 def size_limit() -> int:
@@ -74,30 +89,42 @@ def too_large_message():
     return _("The file is larger than %(kb)s KB. Split it into smaller files and import them one after the other.", kb=kilobytes)
 
 
-def read_upload(stream) -> str:
-    """The uploaded file as text, refusing files over the size limit and files that are not UTF-8."""
+def read_upload(stream) -> tuple[str, str]:
+    """The uploaded file as text and the name of the encoding it was read in, refusing files over the size limit."""
     raw = stream.read(size_limit() + 1)
     if len(raw) > size_limit():
         raise RosterRefused(too_large_message())
     return decode(raw)
 
 
-def decode(raw: bytes) -> str:
+# The encodings an office's spreadsheet saves CSV in for English, French and Kinyarwanda (all written in the
+# Latin alphabet), by the names their "Save as" dialogs use. charset-normalizer chooses among these only: left to
+# every code page it reads 'Théogène' as Central European 'Théogčne' (cp1250), which no office here uses.
+ENCODING_NAMES = {"utf_8": "UTF-8", "utf_16": "UTF-16", "cp1252": "Windows-1252", "mac_roman": "Mac Roman"}
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """UTF-8 when the bytes are UTF-8 (with or without a BOM), else the encoding charset-normalizer finds
+    (French Excel saves "CSV (separator: semicolon)" as Windows-1252)."""
     save_as = _("In Excel choose File › Save As › “CSV UTF-8 (Comma delimited)” (LibreOffice: Save As › Text CSV, "
                 "character set Unicode (UTF-8)), then upload that file.")
     if raw.startswith(b"PK\x03\x04"):
         raise RosterRefused(_("This is a spreadsheet workbook, not a CSV file.") + " " + save_as)
     try:
-        text = raw.decode("utf-8-sig")
+        text, encoding = raw.decode("utf-8-sig"), "utf_8"
     except UnicodeDecodeError:
-        raise RosterRefused(_("This file is not saved as CSV UTF-8, so names with accents would come out wrong.") + " " + save_as) from None
+        best = charset_normalizer.from_bytes(raw, cp_isolation=list(ENCODING_NAMES)).best()
+        if best is None:
+            raise RosterRefused(_("This file is not text that can be read, so names would come out wrong.") + " " + save_as) from None
+        text, encoding = str(best), best.encoding
     if "\x00" in text:
         raise RosterRefused(_("This file is not saved as CSV UTF-8.") + " " + save_as)
-    return text
+    return text, ENCODING_NAMES.get(encoding, encoding)
 
 
 def _normalise_header(cell: str) -> str:
-    return "_".join(cell.strip().lower().replace("-", " ").split())
+    name = "_".join(read_cell(cell.strip()).lower().replace("-", " ").split())
+    return HEADER_ALIASES.get(name, name)
 
 
 def _delimiter(first_line: str) -> str:
@@ -142,7 +169,7 @@ def _check_header(header: list[str]) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         problems.append(ngettext("Missing column: %(names)s.", "Missing columns: %(names)s.", len(missing), names=", ".join(missing)))
-    unknown = [c for c in header if c and c not in COLUMNS]
+    unknown = [c for c in header if c and c not in COLUMNS + READ_ONLY_COLUMNS]
     if unknown:
         problems.append(ngettext("Unknown column: %(names)s.", "Unknown columns: %(names)s.", len(unknown), names=", ".join(unknown)))
     doubled = sorted({c for c in header if c and header.count(c) > 1})
@@ -158,18 +185,23 @@ def _same_person_key(name: str) -> str:
 
 
 def _lookup(model) -> dict[str, object]:
-    """Professions or departments by code and by name (as stored, and in the reader's language), case-insensitively."""
+    """Professions or departments by code and by name, as stored and in each of the app's languages (the
+    catalogues'), case-insensitively: a file is read the same whatever language its uploader reads the app in."""
+    items = db.session.scalars(select(model)).all()
     table = {}
-    for item in db.session.scalars(select(model)):
+    for language in LANGUAGES:
+        with in_language(language):
+            table.update({item.display_name.casefold(): item for item in items})
+    for item in items:
         table[item.name.casefold()] = item
-        table[item.display_name.casefold()] = item
         table[item.code.casefold()] = item
     return table
 
 
 def check_roster(text: str, hospital: Hospital) -> RosterCheck:
-    """Every row with its errors: missing or unknown values, duplicates in the file, and mentees
-    the hospital already has (same name and profession). Three queries, however long the file."""
+    """Every row with its errors (missing or unknown values, duplicates in the file), and the mentees the hospital
+    already has (same name and profession, whatever their status) marked to be left out, so an export imports
+    back as "nothing new". Three queries, however long the file."""
     if "\x00" in text:  # the save form's text comes from the browser: the same rule as an uploaded file
         raise RosterRefused(_("This file is not saved as CSV UTF-8."))
     text = normalise(text)
@@ -178,7 +210,7 @@ def check_roster(text: str, hospital: Hospital) -> RosterCheck:
     existing = {
         (_same_person_key(name), profession_id)
         for name, profession_id in db.session.execute(
-            select(Mentee.full_name, Mentee.profession_id).where(Mentee.hospital_id == hospital.id, Mentee.status == "active")
+            select(Mentee.full_name, Mentee.profession_id).where(Mentee.hospital_id == hospital.id)
         )
     }
     seen: dict[tuple[str, int], int] = {}
@@ -191,6 +223,10 @@ def check_roster(text: str, hospital: Hospital) -> RosterCheck:
                         phone=values.get("phone", ""), language_text=values.get("language", ""))
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             row.errors.append(_("This row has more cells than there are columns."))
+        for i, column in enumerate(header):
+            if not column and i < len(cells) and cells[i].strip():
+                row.errors.append(_("“%(value)s” is in column %(column)s, which has no name in the first row: name the column "
+                                    "or move the value.", value=cells[i].strip(), column=i + 1))
         if not row.full_name:
             row.errors.append(_("Name missing."))
         elif len(row.full_name) > limits.NAME:
@@ -205,22 +241,24 @@ def check_roster(text: str, hospital: Hospital) -> RosterCheck:
             row.errors.append(_("Department missing."))
         elif row.department is None:
             row.errors.append(_("Unknown department “%(value)s”.", value=row.department_text))
-        if len(row.phone) > limits.PHONE:
-            row.errors.append(ngettext("Phone longer than %(num)s character.", "Phone longer than %(num)s characters.", limits.PHONE))
-        elif "\n" in row.phone or "\r" in row.phone:
-            row.errors.append(_("Phone on more than one line."))
+        try:
+            row.phone = phones.to_e164(row.phone)
+            phone_error = None
+        except ValueError as error:
+            phone_error = str(error)
         row.language = _language_of(row.language_text)
         if row.language is None:
             row.errors.append(_("Unknown language “%(value)s”: write en, fr or rw, or leave it empty for English.",
                                 value=row.language_text))
         if row.full_name and row.profession is not None:
             key = (_same_person_key(row.full_name), row.profession.id)
-            if key in existing:
-                row.errors.append(_("Already a mentee at %(hospital)s: not added twice.", hospital=hospital.name))
-            elif key in seen:
+            if key in seen:
                 row.errors.append(_("Same name and profession as row %(n)s.", n=seen[key]))
             else:
                 seen[key] = number
+                row.already_here = key in existing
+        if phone_error and not row.already_here:  # a row left out is not refused for the phone on the record
+            row.errors.append(phone_error)
         rows.append(row)
     return RosterCheck(hospital=hospital, text=text, rows=rows)
 
@@ -246,14 +284,14 @@ def check_for_saving(text: str, hospital: Hospital) -> RosterCheck:
 
 
 def save_roster(check: RosterCheck) -> list[Mentee]:
-    """Add every mentee of a checked roster (each audited) and one audit row for the import.
-    All or nothing: refuses a check with errors; the caller commits once."""
+    """Add every new mentee of a checked roster (each audited) and one audit row for the import; the ones the
+    hospital already has are left as they are. All or nothing: refuses a check with errors; the caller commits once."""
     if not check.ok:
         raise ValueError("a roster with errors is never saved")
     mentees = [
         services.create_mentee(full_name=row.full_name, profession_id=row.profession.id, hospital_id=check.hospital.id,
                                department_id=row.department.id, phone=row.phone, preferred_language=row.language)
-        for row in check.rows
+        for row in check.new_rows
     ]
     audit.record("roster.import", check.hospital, summary=f"imported {len(mentees)} mentee{'' if len(mentees) == 1 else 's'} into {check.hospital.name}",
                  after={"mentees": len(mentees)}, hospital_id=check.hospital.id)
@@ -266,9 +304,10 @@ def export_rows(rows, status_labels):
         yield (
             mentee.full_name,
             mentee.profession.display_name,
-            mentee.hospital.name if mentee.hospital else "",
             mentee.department.display_name if mentee.department else "",
+            mentee.phone or "",
+            mentee.preferred_language,
+            mentee.hospital.name if mentee.hospital else "",
             status_labels.get(mentee.status, mentee.status),
             mentor_name or "",
-            mentee.preferred_language,
         )

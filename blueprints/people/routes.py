@@ -5,12 +5,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core import limits
 from ..core.clock import today
 from ..core.downloads import csv_response
-from ..core.errors import EditConflict, saved, show_on_form
+from ..core.errors import EditConflict, render_error, saved, show_on_form
 from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
@@ -116,10 +117,25 @@ def roster_import():
     if form.validate_on_submit():
         hospital = _roster_hospital(form.hospital_id.data if "hospital_id" in form else None)
         try:
-            check = roster.check_roster(roster.read_upload(form.file.data.stream), hospital)
+            text, encoding = roster.read_upload(form.file.data.stream)
+            check = roster.check_roster(text, hospital)
+            check.encoding = encoding
         except roster.RosterRefused as refusal:
             show_on_form(form, refusal)
     return _roster_page(form, check)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error):
+    """A file over the request limit sent to the roster import gets the import page back with the roster's limit;
+    anywhere else, the app's error page. (Werkzeug refuses the body before any view reads it.)"""
+    if request.endpoint not in ("people.roster_import", "people.roster_import_save") or not current_user.is_authenticated \
+            or current_user.role not in MENTEE_EDITORS:
+        return render_error(413)
+    form = _roster_form(RosterUploadForm(formdata=None))
+    form.file.errors = [roster.too_large_message()]
+    page, _status = _roster_page(form, None)
+    return page, 413
 
 
 @bp.post("/mentees/import/save")
@@ -139,7 +155,7 @@ def roster_import_save():
     except roster.RosterRefused as refusal:
         show_on_form(form, refusal)
         return _roster_page(form, None)
-    if not check.ok:
+    if not check.ok or not check.new_rows:
         return _roster_page(form, check)
     added = roster.save_roster(check)
     db.session.commit()
@@ -168,11 +184,11 @@ def _roster_hospital(hospital_id: int | None) -> Hospital:
 
 
 def _roster_page(form: RosterUploadForm, check: "roster.RosterCheck | None"):
-    ready = check is not None and check.ok
+    ready = check is not None and check.ok and bool(check.new_rows)
     save_form = RosterSaveForm(formdata=None, content=check.text, hospital_id=check.hospital.id) if ready else None
-    status = 200 if ready or (check is None and not form.errors) else 422
+    status = 200 if (check is not None and check.ok) or (check is None and not form.errors) else 422
     return render_template(
-        "people/roster_import.html", form=form, check=check, save_form=save_form, columns=roster.COLUMNS,
+        "people/roster_import.html", form=form, check=check, save_form=save_form, columns=roster.COLUMNS, read_only=roster.READ_ONLY_COLUMNS,
         professions=queries.professions(), departments=queries.departments(),
     ), status
 

@@ -62,8 +62,8 @@ def test_the_same_roster_saved_in_parallel_adds_each_mentee_once(live, nemba):
     names = db.session.scalars(select(Mentee.full_name).where(Mentee.hospital_id == nemba["nemba"])).all()
     assert sorted(names) == ["Aline Mukamana", "Aline Uwase", "Claudine Uwera", "Jean Habimana"]
     assert_every_answer_is_a_page(answers)
-    assert statuses(answers) == {302: 1, 422: PARALLEL - 1}
-    assert all("Already a mentee at Nemba" in a.body for a in answers if a.status == 422)
+    assert statuses(answers) == {302: 1, 200: PARALLEL - 1}  # the later saves find the first one's mentees
+    assert all("Nothing new" in a.body for a in answers if a.status == 200)
 
 
 def test_the_same_dated_equipment_check_started_in_parallel_opens_one_check(live, nemba):

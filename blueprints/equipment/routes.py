@@ -333,9 +333,10 @@ def item_retire(item_id: int):
 
 # --- the advocacy report -----------------------------------------------------------------------
 
-def _report(hospital_id: int | None, filters: dict | None = None) -> dict:
+def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bool = True) -> dict:
     """The gap rows of the matrix's hospitals and items (cut by the matrix's filters), each with how long it has
-    lasted: critical items first and the oldest gaps first, or by hospital name when sorted so."""
+    lasted: critical items first and the oldest gaps first, or by hospital name when sorted so. The programme's
+    trend (a read of every critical count) only for the page and the PDF, which draw it."""
     u = user()
     hospital = queries.get_hospital_or_404(hospital_id, u) if hospital_id is not None else None
     filters = filters or {"province": None, "ward": None, "critical_only": False, "sort": "gap"}
@@ -351,7 +352,7 @@ def _report(hospital_id: int | None, filters: dict | None = None) -> dict:
     else:
         gaps.sort(key=lambda g: (not g["item"].critical, g["cell"].gap_since or date.max, g["hospital"].name, g["item"].name))
     trend = None
-    if hospital is None:
+    if hospital is None and with_trend:
         history = queries.critical_history(u)
         trend = line_points(queries.critical_gap_trend(history, _month_ends(history)))
     return {"hospital": hospital, "gaps": gaps, "rows": rows, "trend": trend, "today": today(), "filters": filters,
@@ -383,7 +384,7 @@ def report():
 @allow(*READERS)
 def report_csv():
     filters = _matrix_filters()
-    context = _report(None, filters)
+    context = _report(None, filters, with_trend=False)
     header = [_("Hospital"), _("Province"), _("Ward"), _("Item"), _("Critical"), _("Required"), _("Functional"), _("Gap"),
               _("Gap since"), _("Checks with the gap"), _("How long")]
     wards = {ward: str(label) for ward, label in WARD_LABELS.items()}

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from blueprints.core.clock import today
+from tests.conftest import count_queries
 from tests.equipment.helpers import item, make_check, world
 from tests.factories import login, make_user
 
@@ -101,3 +102,18 @@ def test_the_gap_report_pdf_says_how_long_each_gap_has_lasted(client, w):
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     nemba = " ".join(text[text.index("Nemba ★ Bubble CPAP"):text.index("Byumba")].split())  # its row, however wrapped
     assert "14 months, 13 checks" in nemba
+
+
+def test_the_gap_report_page_and_csv_run_a_constant_number_of_queries(client, w):
+    login(client, w["coordinator"])
+    with count_queries() as few_page:
+        client.get("/equipment/report")
+    with count_queries() as few_csv:
+        client.get("/equipment/report.csv")
+    for n in range(30):
+        make_check(w["byumba"], today() - timedelta(days=60 + n), {"Oxygen source": (2, n % 2), "Pulse oximeter": (3, 1)})
+    with count_queries() as many_page:
+        assert "Oxygen source" in client.get("/equipment/report").data.decode()
+    with count_queries() as many_csv:
+        assert "Pulse oximeter" in client.get("/equipment/report.csv").data.decode("utf-8-sig")
+    assert len(many_page) == len(few_page) and len(many_csv) == len(few_csv) <= 5

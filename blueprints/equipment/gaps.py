@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import get_translations
+
 
 def gap(required: int, functional: int) -> int:
     """Required minus functional, never below zero: a spare does not cancel another hospital's need."""
@@ -53,3 +55,18 @@ def gap_run(history, required: int) -> tuple[date | None, int]:
             break
         since, checks = checked_on, checks + 1
     return since, checks
+
+
+def gap_duration(since: date, checks: int, today: date, translations=None) -> str:
+    """'14 months, 13 checks': how long a gap has lasted, from its first check to the programme's today, in whole
+    months (days under a month), and how many checks saw it. The one place the matrix, the hospital page, the
+    report, its CSV and its PDF get this wording; `translations` lets a page pass the request's catalogue once."""
+    t = translations or get_translations()
+    months = (today.year - since.year) * 12 + today.month - since.month - (today.day < since.day)
+    if months > 0:
+        time = t.ungettext("%(num)s month", "%(num)s months", months) % {"num": months}
+    else:
+        days = (today - since).days
+        time = t.ungettext("%(num)s day", "%(num)s days", days) % {"num": days}
+    return t.ugettext("%(time)s, %(checks)s") % {
+        "time": time, "checks": t.ungettext("%(num)s check", "%(num)s checks", checks) % {"num": checks}}

@@ -14,28 +14,33 @@ from flask_babel import get_translations
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from ..core.clock import today
 from ..core.formatting import format_day
+from .gaps import gap_duration
 
 MARKS = {"none": "✗", "short": "!", "ok": "✓"}
 
 
 def gap_sentence_parts() -> tuple:
     """The sentence's translated templates, unformatted, to fill in many times: the one without a count as text, the
-    two with one as a function of the count giving its plural form's text (each form looked up once)."""
-    t = get_translations()
+    one with a count as a function of the count giving its plural form's text (each form looked up once), the
+    sentence itself, and the gap's duration as a function of (since, checks), each pair worked out once."""
+    t, now = get_translations(), today()
     return (_("no functional %(item)s"),
             cache(lambda n: t.ungettext("%(num)s %(item)s short", "%(num)s %(item)s short", n)),
-            cache(lambda n: t.ungettext("%(what)s at %(hospital)s since %(date)s, %(num)s check",
-                                        "%(what)s at %(hospital)s since %(date)s, %(num)s checks", n)))
+            _("%(what)s at %(hospital)s since %(date)s (%(duration)s)"),
+            cache(lambda since, checks: gap_duration(since, checks, now, t)))
 
 
 def gap_sentence(cell, item_name: str, hospital_name: str, parts: tuple, day=format_day) -> str:
-    """'no functional Bubble CPAP at Nemba since 12 Mar 2025, 8 checks' (or the shortfall when some work); '' without a gap."""
+    """'no functional Bubble CPAP at Nemba since 12 Mar 2025 (14 months, 13 checks)' (or the shortfall when some
+    work); '' without a gap."""
     if cell is None or not cell.gap:
         return ""
-    none, short, sentence = parts
+    none, short, sentence, duration = parts
     what = none % {"item": item_name} if cell.functional == 0 else short(cell.gap) % {"num": cell.gap, "item": item_name}
-    return sentence(cell.gap_checks) % {"what": what, "hospital": hospital_name, "date": day(cell.gap_since), "num": cell.gap_checks}
+    return sentence % {"what": what, "hospital": hospital_name, "date": day(cell.gap_since),
+                       "duration": duration(cell.gap_since, cell.gap_checks)}
 
 
 def day_formatter():

@@ -12,7 +12,7 @@ from flask_login import current_user
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core import limits
 from ..core.clock import today
-from ..core.downloads import attachment, csv_response
+from ..core.downloads import attachment, csv_response, file_name
 from ..core.errors import RuleBroken, saved, show_on_form
 from ..core.extensions import db
 from ..core.forms import EmptyForm
@@ -334,22 +334,31 @@ def item_retire(item_id: int):
 
 # --- the advocacy report -----------------------------------------------------------------------
 
-def _report(hospital_id: int | None) -> dict:
+def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bool = True) -> dict:
+    """The gap rows of the matrix's hospitals and items (cut by the matrix's filters), each with how long it has
+    lasted: critical items first and the oldest gaps first, or by hospital name when sorted so. The programme's
+    trend (a read of every critical count) only for the page and the PDF, which draw it."""
     u = user()
     hospital = queries.get_hospital_or_404(hospital_id, u) if hospital_id is not None else None
-    data = queries.matrix(u)
+    filters = filters or {"province": None, "ward": None, "critical_only": False, "sort": "gap"}
+    data = queries.matrix(u, **filters)
     rows = [r for r in data["rows"] if hospital is None or r["hospital"].id == hospital.id]
+    duration = gap_sentence_parts()[3]
     gaps = [
-        {"hospital": r["hospital"], "item": item, "cell": cell}
+        {"hospital": r["hospital"], "item": item, "cell": cell, "duration": duration(cell.gap_since, cell.gap_checks)}
         for r in rows for item, cell in zip(data["items"], r["cells"], strict=True) if cell is not None and cell.gap
     ]
-    gaps.sort(key=lambda g: (not g["item"].critical, g["cell"].gap_since or date.max, g["hospital"].name, g["item"].name))
+    if filters["sort"] == "name":
+        gaps.sort(key=lambda g: (g["hospital"].name, not g["item"].critical, g["cell"].gap_since or date.max, g["item"].name))
+    else:
+        gaps.sort(key=lambda g: (not g["item"].critical, g["cell"].gap_since or date.max, g["hospital"].name, g["item"].name))
     trend = None
-    if hospital is None:
+    if hospital is None and with_trend:
         history = queries.critical_history(u)
         trend = line_points(queries.critical_gap_trend(history, _month_ends(history)))
-    return {"hospital": hospital, "gaps": gaps, "rows": rows, "trend": trend, "today": today(),
-            "ward_labels": WARD_LABELS, "unchecked": [r["hospital"] for r in rows if not r["checked"]]}
+    return {"hospital": hospital, "gaps": gaps, "rows": rows, "trend": trend, "today": today(), "filters": filters,
+            "provinces": data["provinces"], "ward_labels": WARD_LABELS,
+            "unchecked": [r["hospital"] for r in rows if not r["checked"]]}
 
 
 def _month_ends(history) -> list[date]:
@@ -369,13 +378,33 @@ def _month_ends(history) -> list[date]:
 @bp.get("/report")
 @allow(*READERS)
 def report():
-    return render_template("equipment/report.html", **_report(limits.id_arg("hospital")))
+    return render_template("equipment/report.html", **_report(limits.id_arg("hospital"), _matrix_filters()))
+
+
+@bp.get("/report.csv")
+@allow(*READERS)
+def report_csv():
+    filters = _matrix_filters()
+    context = _report(None, filters, with_trend=False)
+    header = [_("Hospital"), _("Province"), _("Ward"), _("Item"), _("Critical"), _("Required"), _("Functional"), _("Gap"),
+              _("Gap since"), _("Checks with the gap"), _("How long")]
+    wards = {ward: str(label) for ward, label in WARD_LABELS.items()}
+    yes = _("yes")
+    rows = ([g["hospital"].name, g["hospital"].province, wards[g["item"].ward], g["item"].display_name,
+             yes if g["item"].critical else "", g["cell"].required, g["cell"].functional, g["cell"].gap,
+             g["cell"].gap_since, g["cell"].gap_checks, g["duration"]] for g in context["gaps"])
+    name = ("equipment-gap-report", filters["province"], filters["ward"], "critical" if filters["critical_only"] else None,
+            "by-name" if filters["sort"] == "name" else None, today().isoformat())
+    return csv_response(name, header, rows)
 
 
 @bp.get("/report.pdf")
 @allow(*READERS)
 def report_pdf():
-    return _pdf_response(_report(None), "equipment-gap-report")
+    filters = _matrix_filters()
+    name = file_name("equipment-gap-report", filters["province"], filters["ward"],
+                     "critical" if filters["critical_only"] else None, "by-name" if filters["sort"] == "name" else None)
+    return _pdf_response(_report(None, filters), name)
 
 
 @bp.get("/hospitals/<int:hospital_id>/report.pdf")

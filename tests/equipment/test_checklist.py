@@ -40,7 +40,7 @@ def test_a_mentor_marks_cpap_absent_during_the_visit_and_every_view_shows_the_sa
     client.post("/logout")
 
     login(client, w["coordinator"])
-    sentence = f"no functional Bubble CPAP at Nemba since {today().day} {today():%b %Y}, 1 check".encode()
+    sentence = f"no functional Bubble CPAP at Nemba since {today().day} {today():%b %Y} (0 days, 1 check)".encode()
     matrix = client.get("/equipment/").data
     assert b"0/2" in matrix and sentence in matrix
     csv = client.get("/equipment/matrix.csv").data.decode()

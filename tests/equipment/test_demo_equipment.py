@@ -12,7 +12,7 @@ def test_demo_checks_show_lasting_gaps_and_a_repair(runner, client):
     assert runner.invoke(args=["demo-data", "--today", "2026-11-26"]).exit_code == 0
     login(client, "coordinator", password="mentorship-demo")
     page = client.get("/equipment/").data.decode()
-    assert re.search(r"no functional Bubble CPAP at Nemba since \d+ \w+ \d{4}, \d+ checks", page)
+    assert re.search(r"no functional Bubble CPAP at Nemba since \d+ \w+ \d{4} \(\d+ months, \d+ checks\)", page)
     assert "CTG / fetal monitor (labour monitor) short at Byumba" in page
     rutongo = next(h for h in queries.scoped_hospitals(type("U", (), {"role": "coordinator"})()) if h.name == "Rutongo")
     cpap = db.session.scalar(db.select(EquipmentItem).where(EquipmentItem.name == "Bubble CPAP"))

@@ -139,6 +139,17 @@ def hospital_admins(hospital_id: int) -> list[User]:
     )
 
 
+def team_mentor_users(team_id: int) -> list[User]:
+    """The sign-in accounts of a team's active mentors."""
+    return list(db.session.scalars(
+        select(User).join(Mentor, User.mentor_id == Mentor.id).where(Mentor.team_id == team_id, Mentor.active, User.active)
+    ))
+
+
+def coordinator_users() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role == COORDINATOR, User.active).order_by(User.display_name)))
+
+
 def pending_transfer(mentee_id: int) -> Transfer | None:
     """The mentee's move waiting for its date (at most one: `uq_transfer_pending_mentee`)."""
     return db.session.scalar(

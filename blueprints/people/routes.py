@@ -37,6 +37,7 @@ from .forms import (
     select_choices,
 )
 from .models import Absence, Assignment, Department, Hospital, Mentor, Profession, Team, Transfer
+from .transfer_notices import told_sentence
 
 bp = Blueprint("people", __name__)
 
@@ -262,10 +263,12 @@ def mentee_transfer(mentee_id: int):
             by=user(),
         ))
         if logged:
-            flash(services.transfer_sentence(logged.result) + " " + _("Their mentors have been told."), "success")
+            moved = logged.result
+            flash(services.transfer_sentence(moved) + " " + told_sentence(moved.told), "success")
             if queries.can_edit_mentee(user(), mentee) or current_user.role == COORDINATOR:
                 return redirect(url_for("people.mentee", mentee_id=mentee.id))
-            return redirect(url_for("people.mentees"))
+            # The mentee has left the administrator's sight: their hospital's transfers out list the move.
+            return redirect(url_for("people.hospital", hospital_id=moved.from_hospital_id, _anchor="transfers"))
     return render_template("people/transfer_form.html", form=form, mentee=mentee), 422 if form.errors else 200
 
 

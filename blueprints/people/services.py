@@ -17,6 +17,7 @@ from ..core.models import utcnow
 from ..core.notify import link_to, notify
 from . import queries
 from .models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord, Transfer
+from .transfer_corrections import correction_refusal
 from .transfer_notices import notify_transfer
 
 # Which mentee professions fit each mentor profession; another pairing is allowed with a warning.
@@ -244,13 +245,14 @@ def apply_due_transfers(today: date | None = None) -> int:
 
 
 def cancel_transfer(transfer: Transfer, by) -> None:
-    """Correct a mistaken transfer: undo its move and reopen the mentorships it ended; audited."""
+    """Correct a mistaken transfer (by whom and until when: `transfer_corrections`): undo its move and reopen the
+    mentorships it ended; audited."""
     lock(transfer.mentee)
     db.session.refresh(transfer)  # as the request that held the lock before us left it
     if transfer.cancelled_at is not None:
         raise RuleBroken("transfer", _("This transfer was already cancelled."))
-    if by.role != "coordinator" and transfer.logged_by_id != by.id:
-        raise RuleBroken("transfer", _("Only the person who logged this transfer or a coordinator can correct it."))
+    if refusal := correction_refusal(transfer, by, utcnow()):
+        raise RuleBroken("transfer", refusal)
     latest = queries.last_transfer(transfer.mentee_id)
     if latest is None or latest.id != transfer.id:
         raise RuleBroken("transfer", _("A later move was logged since; correct that one first."))

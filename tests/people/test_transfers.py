@@ -275,3 +275,34 @@ def test_the_sending_administrator_lands_on_a_page_showing_the_transfer(client, 
     page = landed.get_data(as_text=True)
     out = page[page.index('id="transfers-out-heading"'):]
     assert "Aline Transferred" in out[:out.index("</section>")] and "Byumba" in out[:out.index("</section>")]
+
+
+# --- issue 17, item 3 (part): the sending side corrects a mistake within 7 days, the coordinator after ------------
+
+def test_who_logged_a_transfer_can_cancel_it_for_7_days_then_only_a_coordinator(app, client, programme):
+    login(client, programme["nemba_admin"])
+    transfer(client, programme["mentee"], kind="department", to_department_id=department("theatre").id)
+    logged = db.session.scalar(select(Transfer))
+    logged.logged_at = logged.logged_at - timedelta(days=8)
+    db.session.commit()
+
+    refused = client.post(f"/transfers/{logged.id}/cancel", follow_redirects=True)
+    assert "Only a coordinator can cancel a transfer logged more than 7 days ago." in refused.get_data(as_text=True)
+    assert db.session.get(Transfer, logged.id).cancelled_at is None
+    assert db.session.get(Mentee, programme["mentee"].id).department.code == "theatre"
+
+    coordinator = app.test_client()
+    login(coordinator, make_user("coordinator"))
+    assert coordinator.post(f"/transfers/{logged.id}/cancel").status_code == 302
+    assert db.session.get(Transfer, logged.id).cancelled_at is not None
+    assert db.session.get(Mentee, programme["mentee"].id).department.code == "maternity"
+
+
+def test_who_logged_a_transfer_can_still_cancel_it_on_the_seventh_day(client, programme):
+    login(client, programme["nemba_admin"])
+    transfer(client, programme["mentee"], kind="department", to_department_id=department("theatre").id)
+    logged = db.session.scalar(select(Transfer))
+    logged.logged_at = logged.logged_at - timedelta(days=6, hours=23)
+    db.session.commit()
+    assert client.post(f"/transfers/{logged.id}/cancel").status_code == 302
+    assert db.session.get(Transfer, logged.id).cancelled_at is not None

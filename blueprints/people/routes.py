@@ -399,6 +399,7 @@ def hospital(hospital_id: int):
         readable_mentees=queries.readable_mentee_ids(user(), shown),
         cadence=visit_queries.hospital_cadence(day, user(), hospital_id=hospital.id),
         can_manage=current_user.role == COORDINATOR, transfer_labels=TRANSFER_KIND_LABELS, absence_labels=ABSENCE_KIND_LABELS,
+        cancellable=queries.cancellable_transfers(user(), transfers_out), empty_form=EmptyForm(),
     )
 
 

@@ -306,3 +306,15 @@ def test_who_logged_a_transfer_can_still_cancel_it_on_the_seventh_day(client, pr
     db.session.commit()
     assert client.post(f"/transfers/{logged.id}/cancel").status_code == 302
     assert db.session.get(Transfer, logged.id).cancelled_at is not None
+
+
+def test_the_sending_administrator_can_cancel_from_their_hospital_page_within_7_days(client, programme):
+    login(client, programme["nemba_admin"])
+    transfer(client, programme["mentee"], kind="hospital", to_hospital_id=programme["byumba"].id,
+             to_department_id=department("maternity").id)
+    logged = db.session.scalar(select(Transfer))
+    action = f'action="/transfers/{logged.id}/cancel"'
+    assert action in client.get(f"/hospitals/{programme['nemba'].id}").get_data(as_text=True)
+    logged.logged_at = logged.logged_at - timedelta(days=8)
+    db.session.commit()
+    assert action not in client.get(f"/hospitals/{programme['nemba'].id}").get_data(as_text=True)

@@ -6,6 +6,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import get_locale
@@ -68,3 +69,8 @@ def format_number(value: float | int | None, digits: int = 1) -> str:
     if value is None:
         return ""
     return format_decimal(value, format="#,##0." + "#" * digits if digits else "#,##0", locale=_locale())
+
+
+def format_names(names: list[str]) -> str:
+    """Names joined as the current language lists them ('A, B and C', 'A, B et C')."""
+    return format_list(list(names), locale=_locale()) if names else ""

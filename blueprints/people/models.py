@@ -181,6 +181,8 @@ class Transfer(db.Model):
     has already come); a transfer logged for a future date waits, `applied_at` empty, until then.
     """
 
+    told = ()  # not stored: the groups `transfer_notices` told when the move was logged, for the success message
+
     __tablename__ = "transfer"
     __table_args__ = (
         CheckConstraint(

@@ -11,7 +11,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
 from ..core.extensions import db
+from ..core.models import utcnow
 from .models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord, Transfer
+from .transfer_corrections import correction_refusal
 
 
 def team_hospital_ids(mentor_id: int) -> Select:
@@ -137,6 +139,25 @@ def hospital_admins(hospital_id: int) -> list[User]:
     return list(
         db.session.scalars(select(User).where(User.role == HOSPITAL_ADMIN, User.hospital_id == hospital_id, User.active))
     )
+
+
+def team_mentor_users(team_id: int) -> list[User]:
+    """The sign-in accounts of a team's active mentors."""
+    return list(db.session.scalars(
+        select(User).join(Mentor, User.mentor_id == Mentor.id).where(Mentor.team_id == team_id, Mentor.active, User.active)
+    ))
+
+
+def coordinator_users() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role == COORDINATOR, User.active).order_by(User.display_name)))
+
+
+def cancellable_transfers(user: User, transfers) -> set[int]:
+    """Of these transfers, those the user logged and may still cancel (for the hospital page, where the sending
+    administrator, who no longer sees the mentee, finds the move)."""
+    now = utcnow()
+    return {t.id for t in transfers if t.logged_by_id == user.id and t.cancelled_at is None
+            and correction_refusal(t, user, now) is None and (last_transfer(t.mentee_id) or t).id == t.id}
 
 
 def pending_transfer(mentee_id: int) -> Transfer | None:

@@ -39,6 +39,7 @@ from .forms import (
     select_choices,
 )
 from .models import Absence, Assignment, Department, Hospital, Mentor, Profession, Team, Transfer
+from .transfer_notices import told_sentence
 
 bp = Blueprint("people", __name__)
 
@@ -279,10 +280,12 @@ def mentee_transfer(mentee_id: int):
             by=user(),
         ))
         if logged:
-            flash(services.transfer_sentence(logged.result) + " " + _("Their mentors have been told."), "success")
+            moved = logged.result
+            flash(services.transfer_sentence(moved) + " " + told_sentence(moved.told), "success")
             if queries.can_edit_mentee(user(), mentee) or current_user.role == COORDINATOR:
                 return redirect(url_for("people.mentee", mentee_id=mentee.id))
-            return redirect(url_for("people.mentees"))
+            # The mentee has left the administrator's sight: their hospital's transfers out list the move.
+            return redirect(url_for("people.hospital", hospital_id=moved.from_hospital_id, _anchor="transfers"))
     return render_template("people/transfer_form.html", form=form, mentee=mentee), 422 if form.errors else 200
 
 
@@ -413,6 +416,7 @@ def hospital(hospital_id: int):
         readable_mentees=queries.readable_mentee_ids(user(), shown),
         cadence=visit_queries.hospital_cadence(day, user(), hospital_id=hospital.id),
         can_manage=current_user.role == COORDINATOR, transfer_labels=TRANSFER_KIND_LABELS, absence_labels=ABSENCE_KIND_LABELS,
+        cancellable=queries.cancellable_transfers(user(), transfers_out), empty_form=EmptyForm(),
     )
 
 

@@ -17,6 +17,8 @@ from ..core.models import utcnow
 from ..core.notify import link_to, notify
 from . import queries
 from .models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord, Transfer
+from .transfer_corrections import correction_refusal
+from .transfer_notices import notify_transfer
 
 # Which mentee professions fit each mentor profession; another pairing is allowed with a warning.
 PROFESSION_FIT = {
@@ -120,7 +122,7 @@ def log_transfer(
     by=None,
     today: date | None = None,
 ) -> Transfer:
-    """Record a move; tell every mentor of the mentee and the receiving hospital at once.
+    """Record a move; tell everyone it concerns at once (`transfer_notices`), kept on `transfer.told`.
 
     The move itself (new hospital, ended assignments) happens now if the date has come, or on
     that date otherwise (see `apply_due_transfers`). One move waits at a time: a second is refused
@@ -150,6 +152,8 @@ def log_transfer(
             raise RuleBroken("to_hospital_id", _("Choose the hospital the mentee moves to."))
         if to_hospital.id == mentee.hospital_id:
             raise RuleBroken("to_hospital_id", _("This is the mentee's current hospital; log a department move instead."))
+        if to_department is None:  # else they arrive nowhere in it, and no mentor is found for them
+            raise RuleBroken("to_department_id", _("Choose the department the mentee will work in at the new hospital."))
     else:
         to_hospital = to_department = None
     if abs((effective_date - today).days) > 366:
@@ -164,7 +168,7 @@ def log_transfer(
         raise RuleBroken("effective_date", _one_move_at_a_time(queries.pending_transfer(mentee.id)))
     audit.record("transfer.create", transfer, summary=transfer_sentence(transfer),
                  after=transfer_snapshot(transfer), hospital_id=transfer.from_hospital_id)
-    _notify_transfer(transfer)
+    transfer.told = notify_transfer(transfer, lambda: transfer_sentence(transfer))  # for the success message
     if effective_date <= today:
         apply_transfer(transfer)
     return transfer
@@ -206,24 +210,6 @@ def _place(hospital_id: int | None, department_id: int | None) -> str:
     return hospital.name if hospital else (department.display_name if department else _("no hospital"))
 
 
-def _notify_transfer(transfer: Transfer) -> None:
-    """Each mentor of the mentee and the receiving hospital's administrators hear of it at once."""
-    mentee = transfer.mentee
-    link = link_to("people.mentee", mentee_id=mentee.id)
-    mentor_ids = [a.mentor_id for a in queries.active_assignments(mentee.id)]
-
-    def mentor_message() -> str:  # each message is made in its recipient's language
-        text = transfer_sentence(transfer)
-        if transfer.leaves_hospital:
-            text += " " + _("Your mentorship ends then; the record of what was learned stays with the mentee.")
-        return text
-
-    notify(queries.mentor_users(mentor_ids), mentor_message, link=link, kind="transfer")
-    if transfer.kind == "hospital" and transfer.to_hospital_id:
-        notify(queries.hospital_admins(transfer.to_hospital_id),
-               lambda: _("Incoming mentee: %(sentence)s", sentence=transfer_sentence(transfer)), link=link, kind="transfer_in")
-
-
 def apply_transfer(transfer: Transfer) -> None:
     """Move the mentee; a move out of the hospital ends their mentorships with a reason."""
     mentee = transfer.mentee
@@ -259,13 +245,14 @@ def apply_due_transfers(today: date | None = None) -> int:
 
 
 def cancel_transfer(transfer: Transfer, by) -> None:
-    """Correct a mistaken transfer: undo its move and reopen the mentorships it ended; audited."""
+    """Correct a mistaken transfer (by whom and until when: `transfer_corrections`): undo its move and reopen the
+    mentorships it ended; audited."""
     lock(transfer.mentee)
     db.session.refresh(transfer)  # as the request that held the lock before us left it
     if transfer.cancelled_at is not None:
         raise RuleBroken("transfer", _("This transfer was already cancelled."))
-    if by.role != "coordinator" and transfer.logged_by_id != by.id:
-        raise RuleBroken("transfer", _("Only the person who logged this transfer or a coordinator can correct it."))
+    if refusal := correction_refusal(transfer, by, utcnow()):
+        raise RuleBroken("transfer", refusal)
     latest = queries.last_transfer(transfer.mentee_id)
     if latest is None or latest.id != transfer.id:
         raise RuleBroken("transfer", _("A later move was logged since; correct that one first."))

@@ -204,3 +204,117 @@ def test_daily_command_applies_transfers_whose_date_has_come(runner, programme):
     db.session.expire_all()
     assert db.session.get(Mentee, programme["mentee"].id).status == "left"
     assert "Transfers applied: 0." in runner.invoke(args=["daily"]).output
+
+
+# --- issue 17, items 1 and 2: a move to another hospital is complete, and says who was told ---------------------
+
+def test_a_move_to_another_hospital_needs_the_department_at_the_new_hospital(client, programme):
+    login(client, programme["nemba_admin"])
+    response = transfer(client, programme["mentee"], kind="hospital", to_hospital_id=programme["byumba"].id)
+    assert response.status_code == 422
+    assert b'id="to_department_id-error"' in response.data
+    assert b"Choose the department the mentee will work in at the new hospital." in response.data
+    assert db.session.scalar(select(db.func.count(Transfer.id))) == 0
+    assert db.session.get(Mentee, programme["mentee"].id).hospital_id == programme["nemba"].id
+
+
+@pytest.fixture
+def receiving(programme):
+    """Byumba's team (Team B, the team its hospital is assigned to) with two mentors who sign in, and a coordinator."""
+    team_b = programme["byumba"].team
+    beta = make_user("mentor", mentor=make_mentor(team_b, name="Mentor Beta"), username="mentor.beta", display_name="Mentor Beta")
+    gamma = make_user("mentor", mentor=make_mentor(team_b, name="Mentor Gamma"), username="mentor.gamma",
+                      display_name="Mentor Gamma")
+    coordinator = make_user("coordinator", username="coord", display_name="Claire Coordinator")
+    return {"beta": beta, "gamma": gamma, "coordinator": coordinator}
+
+
+def messages_to(user) -> list[str]:
+    return db.session.scalars(select(Notification.message).where(Notification.user_id == user.id)).all()
+
+
+def test_a_move_to_another_hospital_tells_the_receiving_team_mentors_and_the_coordinator(client, programme, receiving):
+    login(client, programme["nemba_admin"])
+    transfer(client, programme["mentee"], kind="hospital", to_hospital_id=programme["byumba"].id,
+             to_department_id=department("maternity").id)
+    for mentor in (receiving["beta"], receiving["gamma"]):
+        [told] = messages_to(mentor)
+        assert "Aline Transferred moves from Nemba (Maternity) to Byumba (Maternity)" in told
+        assert "Your mentorship ends" not in told  # that is for the mentee's own mentor
+    [told] = messages_to(receiving["coordinator"])
+    assert "Aline Transferred moves from Nemba (Maternity) to Byumba (Maternity)" in told
+    [to_own_mentor] = messages_to(programme["mentor_user"])
+    assert "Your mentorship ends" in to_own_mentor
+
+
+def test_a_department_move_tells_no_other_team(client, programme, receiving):
+    login(client, programme["nemba_admin"])
+    transfer(client, programme["mentee"], kind="department", to_department_id=department("theatre").id)
+    assert messages_to(receiving["beta"]) == [] and messages_to(receiving["coordinator"]) == []
+
+
+def test_the_success_message_names_who_was_told(client, programme, receiving):
+    programme["byumba_admin"].display_name = "Jean Byumba"
+    programme["mentor_user"].display_name = "Mentor Alpha"
+    db.session.commit()
+    login(client, programme["nemba_admin"])
+    response = transfer(client, programme["mentee"], kind="hospital", to_hospital_id=programme["byumba"].id,
+                        to_department_id=department("maternity").id)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("5 people were told: their mentor, Mentor Alpha; the administrator of Byumba, Jean Byumba; "
+            "the mentors of Team B, Mentor Beta and Mentor Gamma; the coordinator, Claire Coordinator.") in page
+
+
+def test_the_sending_administrator_lands_on_a_page_showing_the_transfer(client, programme):
+    login(client, programme["nemba_admin"])
+    response = transfer(client, programme["mentee"], kind="hospital", to_hospital_id=programme["byumba"].id,
+                        to_department_id=department("maternity").id)
+    assert response.status_code == 302
+    landed = client.get(response.headers["Location"])
+    assert landed.status_code == 200
+    page = landed.get_data(as_text=True)
+    out = page[page.index('id="transfers-out-heading"'):]
+    assert "Aline Transferred" in out[:out.index("</section>")] and "Byumba" in out[:out.index("</section>")]
+
+
+# --- issue 17, item 3 (part): the sending side corrects a mistake within 7 days, the coordinator after ------------
+
+def test_who_logged_a_transfer_can_cancel_it_for_7_days_then_only_a_coordinator(app, client, programme):
+    login(client, programme["nemba_admin"])
+    transfer(client, programme["mentee"], kind="department", to_department_id=department("theatre").id)
+    logged = db.session.scalar(select(Transfer))
+    logged.logged_at = logged.logged_at - timedelta(days=8)
+    db.session.commit()
+
+    refused = client.post(f"/transfers/{logged.id}/cancel", follow_redirects=True)
+    assert "Only a coordinator can cancel a transfer logged more than 7 days ago." in refused.get_data(as_text=True)
+    assert db.session.get(Transfer, logged.id).cancelled_at is None
+    assert db.session.get(Mentee, programme["mentee"].id).department.code == "theatre"
+
+    coordinator = app.test_client()
+    login(coordinator, make_user("coordinator"))
+    assert coordinator.post(f"/transfers/{logged.id}/cancel").status_code == 302
+    assert db.session.get(Transfer, logged.id).cancelled_at is not None
+    assert db.session.get(Mentee, programme["mentee"].id).department.code == "maternity"
+
+
+def test_who_logged_a_transfer_can_still_cancel_it_on_the_seventh_day(client, programme):
+    login(client, programme["nemba_admin"])
+    transfer(client, programme["mentee"], kind="department", to_department_id=department("theatre").id)
+    logged = db.session.scalar(select(Transfer))
+    logged.logged_at = logged.logged_at - timedelta(days=6, hours=23)
+    db.session.commit()
+    assert client.post(f"/transfers/{logged.id}/cancel").status_code == 302
+    assert db.session.get(Transfer, logged.id).cancelled_at is not None
+
+
+def test_the_sending_administrator_can_cancel_from_their_hospital_page_within_7_days(client, programme):
+    login(client, programme["nemba_admin"])
+    transfer(client, programme["mentee"], kind="hospital", to_hospital_id=programme["byumba"].id,
+             to_department_id=department("maternity").id)
+    logged = db.session.scalar(select(Transfer))
+    action = f'action="/transfers/{logged.id}/cancel"'
+    assert action in client.get(f"/hospitals/{programme['nemba'].id}").get_data(as_text=True)
+    logged.logged_at = logged.logged_at - timedelta(days=8)
+    db.session.commit()
+    assert action not in client.get(f"/hospitals/{programme['nemba'].id}").get_data(as_text=True)

@@ -115,7 +115,7 @@ def test_a_future_transfer_posted_in_parallel_is_logged_once_and_told_once(live,
     answers = fire(PARALLEL, lambda i: client.post(path, data))
     pending = db.session.scalars(select(Transfer).where(Transfer.mentee_id == nemba["mentee"])).all()
     assert [(t.to_hospital_id, t.effective_date, t.applied_at) for t in pending] == [(nemba["byumba"], date(2026, 6, 1), None)]
-    assert db.session.scalar(select(func.count(Notification.id))) == 2  # the mentor and Byumba's administrator, once
+    assert db.session.scalar(select(func.count(Notification.id))) == 3  # the mentor, Byumba's administrator, the coordinator
     assert_every_answer_is_a_page(answers)
     assert statuses(answers) == {302: 1, 422: PARALLEL - 1}
     assert all("One move at a time: Aline Uwase moves from Nemba" in a.body for a in answers if a.status == 422)

@@ -1,6 +1,6 @@
 """Issue 10, journey 3: a mentor opens a held visit from their home page's "to write" tile, writes a mentee's
 feedback (two ratings, strengths, an action item), the draft saves itself (after a reload it is all still there),
-signs it off, and downloads the feedback sheet: a real PDF whose text holds the mentee's name, the rating words
+signs it off (refused until the confirmation box is ticked), and downloads the feedback sheet: a real PDF whose text holds the mentee's name, the rating words
 and the action item.
 
 Own demo rows: Ruhango's latest held visit (no other journey touches Ruhango). The sheet is printed in the mentee's
@@ -109,7 +109,14 @@ def test_mentor_writes_feedback_the_draft_survives_a_reload_signs_off_and_downlo
     expect(page.locator("input[name='action-due']").first).to_have_value(due)
     expect(page.locator("dl.facts").first).to_contain_text("draft")
 
-    # Sign off: the form becomes the signed sheet.
+    # Sign off without ticking the confirmation: refused, still a draft, the text kept.
+    page.get_by_role("button", name="Save and sign off").click()
+    expect(page.locator(".field-error")).to_contain_text("Tick this box to sign off")
+    expect(page.locator("dl.facts").first).to_contain_text("draft")
+    expect(page.get_by_label("Strengths")).to_have_value(STRENGTHS)
+
+    # Confirmed: the form becomes the signed sheet.
+    page.get_by_label("I have read this feedback with the mentee: sign it off").check()
     page.get_by_role("button", name="Save and sign off").click()
     expect(page.locator("dl.facts").first).to_contain_text("signed off")
     expect(page.get_by_role("button", name="Save and sign off")).to_have_count(0)

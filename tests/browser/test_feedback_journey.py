@@ -81,7 +81,9 @@ def test_mentor_writes_feedback_the_draft_survives_a_reload_signs_off_and_downlo
     expect(tile.get_by_role("link", name=f"Feedback for {setting.mentee_name}").first).to_be_visible()
     tile.locator(f'a[href="/visits/{setting.visit_id}#feedback"]').click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Visit to {HOSPITAL}")
-    page.locator(f'#feedback ~ .table-wrap a[href="{feedback_path}"]').click()
+    row = page.locator("#feedback-list tr", has_text=setting.mentee_name)
+    expect(row.get_by_role("link", name="Write feedback")).to_have_attribute("href", feedback_path)
+    row.get_by_role("link", name="Write feedback").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Feedback for {setting.mentee_name}")
     expect(page.locator("#save-status")).to_contain_text("The draft saves itself as you type.")
 

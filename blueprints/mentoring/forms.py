@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
-from wtforms import FloatField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, FloatField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..core import limits
@@ -40,6 +40,8 @@ class FeedbackForm(VersionedForm):
         Optional(), NumberRange(min=0, max=100, message=_l("CPD hours are between 0 and 100."))])
     next_visit_date = DayField(_l("Next visit"), validators=[Optional()],
                                 description=_l("Filled from the calendar; change it if the mentee will be seen another day."))
+    sign_confirmed = BooleanField(_l("I have read this feedback with the mentee: sign it off"),
+                                  description=_l("Signing off saves what is in the form and locks it; only a coordinator can reopen it."))
 
 
 def _int(value: str | None) -> int | None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
 from ..core.extensions import db
 from ..people.models import Assignment, Mentee, Profession
+from ..people.queries import mentee_scope
 from ..visits.models import Visit
 from ..visits.queries import get_visit_or_404
 from .framework import FRAMEWORK_OF
@@ -29,12 +30,30 @@ def feedback_mentee_scope(user: User) -> ColumnElement[bool]:
     return false()
 
 
-def assignment_covers(mentor_id: int, mentee_id: int, visit: Visit) -> bool:
-    """True when the mentor was the mentee's assigned mentor on some day of the visit."""
-    return db.session.scalar(select(exists().where(
-        Assignment.mentor_id == mentor_id, Assignment.mentee_id == mentee_id, Assignment.start_date <= visit.end_date,
-        or_(Assignment.end_date.is_(None), Assignment.end_date >= visit.start_date),
-    ))) or False
+def writable_mentee_ids(visit: Visit, user: User, mentee_ids, authors: dict[int, int] | None = None) -> set[int]:
+    """Of these mentees, those whose feedback at this visit the user writes: a mentor writes the feedback they
+    started, or, before anyone has started it, one for a mentee assigned to them on some day of the visit.
+    `authors` (mentee id: mentor id of the existing feedback) spares the query when the caller has them."""
+    ids = list(mentee_ids)
+    if user.role != MENTOR or not user.mentor_id or not ids:
+        return set()
+    if authors is None:
+        authors = dict(db.session.execute(
+            select(Feedback.mentee_id, Feedback.mentor_id).where(Feedback.visit_id == visit.id, Feedback.mentee_id.in_(ids))
+        ).all())
+    covered = set(db.session.scalars(select(Assignment.mentee_id).where(
+        Assignment.mentor_id == user.mentor_id, Assignment.mentee_id.in_([i for i in ids if i not in authors]),
+        Assignment.start_date <= visit.end_date, or_(Assignment.end_date.is_(None), Assignment.end_date >= visit.start_date),
+    ))) if len(authors) < len(ids) else set()
+    return {i for i in ids if (authors[i] == user.mentor_id if i in authors else i in covered)}
+
+
+def feedback_readable_mentee_ids(user: User, mentee_ids) -> set[int]:
+    """Of these mentees, those whose feedback the user may open (`feedback_mentee_scope`, one query)."""
+    ids = list(mentee_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Mentee.id).where(Mentee.id.in_(ids), feedback_mentee_scope(user))))
 
 
 @dataclass
@@ -44,30 +63,28 @@ class FeedbackPlace:
     feedback: Feedback | None
     can_write: bool
     can_reopen: bool
+    opens_record: bool = False  # whether the mentee's own page (record, CPD certificates) opens for this user
 
 
 def feedback_or_404(visit_id: int, mentee_id: int, user: User) -> FeedbackPlace:
     """The visit, the mentee and their feedback if this user may read them (404 otherwise, so ids reveal nothing)."""
     visit = get_visit_or_404(visit_id, user)
-    mentee = db.session.scalar(
-        select(Mentee).where(Mentee.id == mentee_id, feedback_mentee_scope(user))
+    found = db.session.execute(
+        select(Mentee, mentee_scope(user)).where(Mentee.id == mentee_id, feedback_mentee_scope(user))
         .options(joinedload(Mentee.profession), joinedload(Mentee.hospital), joinedload(Mentee.department))
-    )
-    if mentee is None:
+    ).first()
+    if found is None:
         abort(404)
+    mentee, opens_record = found
     feedback = db.session.scalar(
         select(Feedback).where(Feedback.visit_id == visit.id, Feedback.mentee_id == mentee.id)
         .options(joinedload(Feedback.mentor), selectinload(Feedback.ratings), selectinload(Feedback.action_items))
     )
     if feedback is None and user.role == HOSPITAL_ADMIN and mentee.hospital_id != visit.hospital_id:
         abort(404)
-    can_write = False
-    if user.role == MENTOR and user.mentor_id:
-        if feedback is not None:
-            can_write = feedback.mentor_id == user.mentor_id
-        else:
-            can_write = assignment_covers(user.mentor_id, mentee.id, visit)
-    return FeedbackPlace(visit, mentee, feedback, can_write, user.role == COORDINATOR)
+    authors = {mentee.id: feedback.mentor_id} if feedback else {}
+    can_write = mentee.id in writable_mentee_ids(visit, user, [mentee.id], authors)
+    return FeedbackPlace(visit, mentee, feedback, can_write, user.role == COORDINATOR, bool(opens_record))
 
 
 def framework_profession_code(profession: Profession) -> str:
@@ -450,12 +467,13 @@ def open_items_of(mentee_ids: list[int]) -> Select:
 def readable_mentee_or_404(mentee_id: int, user: User) -> Mentee:
     """A mentee whose feedback (and so whose CPD record) this user may read, with profession, hospital and
     department; 404 otherwise, the same rule as the feedback sheets."""
-    mentee = db.session.scalar(
-        select(Mentee).where(Mentee.id == mentee_id, feedback_mentee_scope(user))
+    found = db.session.execute(
+        select(Mentee, mentee_scope(user)).where(Mentee.id == mentee_id, feedback_mentee_scope(user))
         .options(joinedload(Mentee.profession), joinedload(Mentee.hospital), joinedload(Mentee.department))
-    )
-    if mentee is None:
+    ).first()
+    if found is None:
         abort(404)
+    mentee, opens_record = found
     return mentee
 
 
@@ -473,3 +491,12 @@ def cpd_visits(mentee_id: int, year: int) -> Select:
                Visit.start_date >= date(year, 1, 1), Visit.start_date <= date(year, 12, 31))
         .order_by(Visit.start_date, Visit.id)
     )
+
+
+def visit_feedback_list(visit: Visit, user: User, mentees: list[dict]) -> list[dict]:
+    """The visit page's feedback rows: the reader's own mentees first (name order kept), each saying whether the
+    reader writes it or may only read it, so the page links only where the feedback page would open."""
+    ids = [row["mentee"].id for row in mentees]
+    writes, reads = writable_mentee_ids(visit, user, ids), feedback_readable_mentee_ids(user, ids)
+    rows = [{**row, "writes": row["mentee"].id in writes, "reads": row["mentee"].id in reads} for row in mentees]
+    return sorted(rows, key=lambda row: not row["writes"])

@@ -194,9 +194,13 @@ def feedback_sign(visit_id: int, mentee_id: int):
     if not place.can_write or (place.feedback is None and "contact_type" not in request.form):
         return render_template("errors/error.html", code=403, title=_("Not allowed"),
                                message=_("Only the mentee's assigned mentor signs off feedback.")), 403
+    posted = request.form if "contact_type" in request.form else None
+    if not request.form.get("sign_confirmed"):  # signing off locks it: refuse, save nothing, keep what was typed
+        return _form_response(_feedback_context(place), _feedback_form(place, posted), {"sign_confirmed": [
+            _("Tick this box to sign off; until then the feedback stays a draft you can change.")]}, 422, posted)
     form = SignForm()
     try:
-        if "contact_type" in request.form:  # the whole form: save what was typed since the last autosave first
+        if posted is not None:  # the whole form: save what was typed since the last autosave first
             context = _feedback_context(place)
             full = _feedback_form(place, request.form)
             full.validate()

@@ -19,6 +19,7 @@ from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from ..core.i18n import in_language
 from ..core.pagination import paginate
 from ..core.permissions import allow, public
+from ..mentoring import queries as mentoring
 from ..mentoring.forms import STATUS_LABELS as FEEDBACK_STATUS_LABELS
 from ..people.models import Hospital
 from . import planning, queries, services
@@ -248,14 +249,18 @@ def visit(visit_id: int):
     mentees = queries.visit_mentees(visit)
     search = WindowSearchForm(request.args)
     search_ok = search.validate() if request.args else True
-    clashes = planning.clashes(
-        visit.hospital_id, visit.team_id, visit.start_date, visit.days, exclude_id=visit.id, mentees=[m["mentee"] for m in mentees],
-        search_from=search.search_from.data if search_ok else None, search_to=search.search_to.data if search_ok else None,
-        today=today() if visit.status in queries.UPCOMING_STATUSES else None,
-    )
+    clashes = feedback_rows = None
+    if visit.status in queries.UPCOMING_STATUSES:  # clashes and better windows help plan a visit, not read one past
+        clashes = planning.clashes(
+            visit.hospital_id, visit.team_id, visit.start_date, visit.days, exclude_id=visit.id, mentees=[m["mentee"] for m in mentees],
+            search_from=search.search_from.data if search_ok else None, search_to=search.search_to.data if search_ok else None,
+            today=today(),
+        )
+    elif visit.status == "held":
+        feedback_rows = mentoring.visit_feedback_list(visit, user(), mentees)
     status_form = StatusForm(formdata=None, version=visit.version)
     return render_template(
-        "visits/visit.html", visit=visit, mentors=mentors, mentees=mentees, clashes=clashes, search=search,
+        "visits/visit.html", visit=visit, mentors=mentors, mentees=mentees, feedback_rows=feedback_rows, clashes=clashes, search=search,
         status_form=status_form, can_edit=queries.can_edit_visit(user()),
         can_attend=queries.can_record_attendance(user(), visit), today=today(), feedback_labels=FEEDBACK_STATUS_LABELS, **LABELS,
     )

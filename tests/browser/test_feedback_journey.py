@@ -1,6 +1,6 @@
 """Issue 10, journey 3: a mentor opens a held visit from their home page's "to write" tile, writes a mentee's
 feedback (two ratings, strengths, an action item), the draft saves itself (after a reload it is all still there),
-signs it off, and downloads the feedback sheet: a real PDF whose text holds the mentee's name, the rating words
+signs it off (refused until the confirmation box is ticked), and downloads the feedback sheet: a real PDF whose text holds the mentee's name, the rating words
 and the action item.
 
 Own demo rows: Ruhango's latest held visit (no other journey touches Ruhango). The sheet is printed in the mentee's
@@ -81,7 +81,9 @@ def test_mentor_writes_feedback_the_draft_survives_a_reload_signs_off_and_downlo
     expect(tile.get_by_role("link", name=f"Feedback for {setting.mentee_name}").first).to_be_visible()
     tile.locator(f'a[href="/visits/{setting.visit_id}#feedback"]').click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Visit to {HOSPITAL}")
-    page.locator(f'#feedback ~ .table-wrap a[href="{feedback_path}"]').click()
+    row = page.locator("#feedback-list tr", has_text=setting.mentee_name)
+    expect(row.get_by_role("link", name="Write feedback")).to_have_attribute("href", feedback_path)
+    row.get_by_role("link", name="Write feedback").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Feedback for {setting.mentee_name}")
     expect(page.locator("#save-status")).to_contain_text("The draft saves itself as you type.")
 
@@ -109,7 +111,14 @@ def test_mentor_writes_feedback_the_draft_survives_a_reload_signs_off_and_downlo
     expect(page.locator("input[name='action-due']").first).to_have_value(due)
     expect(page.locator("dl.facts").first).to_contain_text("draft")
 
-    # Sign off: the form becomes the signed sheet.
+    # Sign off without ticking the confirmation: refused, still a draft, the text kept.
+    page.get_by_role("button", name="Save and sign off").click()
+    expect(page.locator(".field-error")).to_contain_text("Tick this box to sign off")
+    expect(page.locator("dl.facts").first).to_contain_text("draft")
+    expect(page.get_by_label("Strengths")).to_have_value(STRENGTHS)
+
+    # Confirmed: the form becomes the signed sheet.
+    page.get_by_label("I have read this feedback with the mentee: sign it off").check()
     page.get_by_role("button", name="Save and sign off").click()
     expect(page.locator("dl.facts").first).to_contain_text("signed off")
     expect(page.get_by_role("button", name="Save and sign off")).to_have_count(0)

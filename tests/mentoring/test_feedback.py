@@ -129,7 +129,7 @@ def test_sign_off_locks_the_feedback(client, world):
     login(client, world["mentor_user"])
     write(client, world)
     feedback = saved(world)
-    response = client.post(url(world, suffix="/sign"), data={"version": feedback.version})
+    response = client.post(url(world, suffix="/sign"), data={"version": feedback.version, "sign_confirmed": "y"})
     assert response.status_code == 302
     feedback = saved(world)
     assert feedback.signed and feedback.signed_at is not None
@@ -144,7 +144,7 @@ def test_sign_off_locks_the_feedback(client, world):
 def test_only_a_coordinator_reopens_signed_feedback_and_it_is_audited(client, world):
     login(client, world["mentor_user"])
     write(client, world)
-    client.post(url(world, suffix="/sign"), data={"version": saved(world).version})
+    client.post(url(world, suffix="/sign"), data={"version": saved(world).version, "sign_confirmed": "y"})
     assert client.post(url(world, suffix="/reopen"), data={"reason": "typo"}).status_code == 403
     login(client, world["coordinator"])
     response = client.post(url(world, suffix="/reopen"), data={"reason": ""})
@@ -237,7 +237,7 @@ def test_save_and_sign_off_keeps_what_was_typed_since_the_last_autosave(client, 
     login(client, world["mentor_user"])
     client.post(url(world, suffix="/autosave"), data=form_data(world, strengths="Autosaved"), headers=HTMX)
     version = saved(world).version
-    response = client.post(url(world, suffix="/sign"), data=form_data(world, strengths="Typed after autosave", version=str(version)))
+    response = client.post(url(world, suffix="/sign"), data=form_data(world, strengths="Typed after autosave", version=str(version), sign_confirmed="y"))
     assert response.status_code == 302
     feedback = saved(world)
     assert feedback.signed and feedback.strengths == "Typed after autosave"
@@ -247,7 +247,32 @@ def test_signing_off_empty_feedback_is_refused_and_keeps_the_form(client, world)
     login(client, world["mentor_user"])
     skills = midwife_skills()
     empty = form_data(world, strengths="", areas_to_improve="", mentee_comment="Mentee words",
-                      **{f"rating-{skills[0].id}": "", f"rating-{skills[1].id}": "", "action-text": [""], "action-due": [""]})
+                      **{f"rating-{skills[0].id}": "", f"rating-{skills[1].id}": "", "action-text": [""], "action-due": [""], "sign_confirmed": "y"})
     response = client.post(url(world, suffix="/sign"), data=empty)
     assert response.status_code == 422 and b"before signing off" in response.data and b"Mentee words" in response.data
     assert saved(world) is None
+
+
+def test_signing_off_asks_for_confirmation_first_and_saves_nothing_without_it(client, world):
+    login(client, world["mentor_user"])
+    write(client, world)
+    version = saved(world).version
+    data = form_data(world, strengths="Typed before signing", version=str(version))
+    data.pop("sign_confirmed", None)
+    response = client.post(url(world, suffix="/sign"), data=data)
+    assert response.status_code == 422
+    feedback = saved(world)
+    assert not feedback.signed and feedback.strengths == "Calm in emergencies"  # nothing half-saved
+    page = response.get_data(as_text=True)
+    assert "Typed before signing" in page and 'name="sign_confirmed"' in page  # the text kept, the box to tick shown
+    assert client.post(url(world, suffix="/sign"), data={"version": version}).status_code == 422 and not saved(world).signed
+    response = client.post(url(world, suffix="/sign"), data={**data, "sign_confirmed": "y"})
+    assert response.status_code == 302 and saved(world).signed
+
+
+def test_the_feedback_page_links_to_the_mentees_record(client, world):
+    login(client, world["mentor_user"])
+    assert f'href="/mentees/{world["mentee"].id}"' in client.get(url(world)).get_data(as_text=True)
+    login(client, world["kabgayi_admin"])
+    write_as_other = client.get(url(world, visit="visit_k", mentee="mentee_k"))
+    assert f'href="/mentees/{world["mentee_k"].id}"' in write_as_other.get_data(as_text=True)

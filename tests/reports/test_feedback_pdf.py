@@ -41,7 +41,7 @@ def signed_feedback_with_history(client, world):
     login(client, world["mentor_user"])
     assert client.post(url(world), data=form_data(world, **{f"followup-{item.id}": "done"})).status_code == 302
     feedback = db.session.scalar(select(Feedback).where(Feedback.visit_id == world["visit"].id, Feedback.mentee_id == world["mentee"].id))
-    assert client.post(url(world, suffix="/sign"), data={"version": feedback.version}).status_code == 302
+    assert client.post(url(world, suffix="/sign"), data={"version": feedback.version, "sign_confirmed": "y"}).status_code == 302
     return feedback
 
 

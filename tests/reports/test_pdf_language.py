@@ -16,7 +16,7 @@ def signed_feedback(client, world, mentee="mentee", **extra):
     login(client, world["mentor_user"])
     assert client.post(url(world, mentee=mentee), data=form_data(world, **extra)).status_code == 302
     feedback = db.session.scalar(select(Feedback).where(Feedback.visit_id == world["visit"].id, Feedback.mentee_id == world[mentee].id))
-    assert client.post(url(world, mentee=mentee, suffix="/sign"), data={"version": feedback.version}).status_code == 302
+    assert client.post(url(world, mentee=mentee, suffix="/sign"), data={"version": feedback.version, "sign_confirmed": "y"}).status_code == 302
     return feedback
 
 

@@ -143,3 +143,24 @@ def test_visit_page_query_count_does_not_grow_with_data(client, programme):
     assert response.status_code == 200
     print("visit page queries", len(many))
     assert len(many) == len(few) <= 10
+
+
+def test_the_cadence_status_says_why_next_to_it(client, programme):
+    """Issue 17 item 10: "due" or "overdue" with the days since the last visit ended, the limit passed, and the
+    next planned visit (or that none is planned), so 90 days "due" next to 104 days "overdue" explains itself."""
+    held_visit(programme["ruli"], programme["team_a"], today() - timedelta(days=100))   # ended 98 days ago
+    make_visit(programme["ruli"], programme["team_a"], monday(2))
+    held_visit(programme["nemba"], programme["team_a"], today() - timedelta(days=72))   # ended 70 days ago
+    login(client, programme["coordinator"])
+    import tinyhtml5
+    ns = "{http://www.w3.org/1999/xhtml}"
+    page = tinyhtml5.parse(client.get("/visits/").get_data(as_text=True))
+    status = {}
+    for tr in page.iter(f"{ns}tr"):
+        cells = [" ".join("".join(td.itertext()).split()) for td in tr.findall(f"{ns}td")]
+        if len(cells) == 6:
+            status[cells[0]] = cells[5]
+    assert "overdue" in status["Ruli"] and "98 days since the last visit ended" in status["Ruli"] and "more than 90" in status["Ruli"]
+    assert monday(2).strftime("%-d %b %Y") in status["Ruli"]
+    assert "due" in status["Nemba"] and "70 days since the last visit ended" in status["Nemba"] and "more than 60" in status["Nemba"]
+    assert "no visit planned" in status["Nemba"]

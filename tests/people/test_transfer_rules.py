@@ -1,0 +1,114 @@
+"""Transfer rules on fixed days: a cancelled future transfer is never applied by the daily job, and a transfer's
+date lies within a year of today either way (366 days, so the same date next year counts across a 29 February).
+Each test reads where the mentee works and their mentorships afterwards, not a message."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from blueprints.core.errors import RuleBroken
+from blueprints.core.extensions import db
+from blueprints.people.models import Assignment, Mentee, Transfer
+from blueprints.people.services import apply_due_transfers, cancel_transfer, log_transfer
+from tests.factories import assign, login, make_hospital, make_mentee, make_mentor, make_team, make_user
+from tests.meaning import on_day
+
+TODAY = date(2027, 3, 10)  # a year on is 10 Mar 2028, 366 days away (29 Feb 2028 falls between)
+
+
+@pytest.fixture
+def people():
+    team = make_team("Team North")
+    nemba, byumba = make_hospital("Nemba", team=team), make_hospital("Byumba", team=team)
+    mentor = make_mentor(team, name="Mentor Alpha")
+    mentee = make_mentee(nemba, name="Aline Uwase")
+    assignment = assign(mentor, mentee, start=date(2026, 1, 5))
+    return {"nemba": nemba, "byumba": byumba, "mentee": mentee, "assignment": assignment,
+            "coordinator": make_user("coordinator", username="coord"),
+            "nemba_admin": make_user("hospital_admin", hospital=nemba, username="admin.nemba")}
+
+
+def where(people) -> tuple[int, str, object, object]:
+    """Where the mentee works, their status, and how their mentorship ended (if it did)."""
+    db.session.expire_all()
+    mentee = db.session.get(Mentee, people["mentee"].id)
+    assignment = db.session.get(Assignment, people["assignment"].id)
+    return mentee.hospital_id, mentee.status, assignment.end_date, assignment.end_reason
+
+
+def move_to_byumba(people, effective_date: date) -> Transfer:
+    return log_transfer(people["mentee"], kind="hospital", to_hospital=people["byumba"], effective_date=effective_date,
+                        by=people["nemba_admin"], today=TODAY)
+
+
+# --- a cancelled future transfer -----------------------------------------------------------
+
+def test_a_cancelled_future_transfer_is_never_applied_by_the_daily_job(people):
+    transfer = move_to_byumba(people, TODAY + timedelta(days=10))
+    cancel_transfer(transfer, by=people["coordinator"])
+    assert apply_due_transfers(TODAY + timedelta(days=10)) == 0
+    assert apply_due_transfers(TODAY + timedelta(days=40)) == 0
+    assert where(people) == (people["nemba"].id, "active", None, None)
+    assert db.session.get(Transfer, transfer.id).applied_at is None
+
+
+def test_the_daily_command_leaves_a_cancelled_transfer_and_applies_a_live_one(app, people):
+    cancelled = log_transfer(people["mentee"], kind="left_service", effective_date=TODAY + timedelta(days=5),
+                             by=people["nemba_admin"], today=TODAY)
+    cancel_transfer(cancelled, by=people["coordinator"])
+    other = make_mentee(people["nemba"], name="Eric Manzi")
+    live = log_transfer(other, kind="hospital", to_hospital=people["byumba"], effective_date=TODAY + timedelta(days=5),
+                        by=people["nemba_admin"], today=TODAY)
+    db.session.commit()
+    with on_day(TODAY + timedelta(days=5)):
+        result = app.test_cli_runner().invoke(args=["daily"])
+    assert result.exit_code == 0, result.output
+    assert "Transfers applied: 1." in result.output
+    assert where(people) == (people["nemba"].id, "active", None, None)
+    assert db.session.get(Mentee, other.id).hospital_id == people["byumba"].id
+    assert db.session.get(Transfer, live.id).applied_at is not None and db.session.get(Transfer, cancelled.id).applied_at is None
+
+
+def test_a_future_transfer_that_was_not_cancelled_is_applied_on_its_day_not_before(people):
+    move_to_byumba(people, TODAY + timedelta(days=10))
+    assert apply_due_transfers(TODAY + timedelta(days=9)) == 0
+    assert where(people) == (people["nemba"].id, "active", None, None)
+    assert apply_due_transfers(TODAY + timedelta(days=10)) == 1
+    assert where(people) == (people["byumba"].id, "active", TODAY + timedelta(days=10), "transferred")
+
+
+# --- within a year of today ------------------------------------------------------------------
+
+def test_a_transfer_on_the_same_date_next_year_is_accepted(people):
+    transfer = move_to_byumba(people, date(2028, 3, 10))  # 366 days: a leap year's worth
+    assert transfer.applied_at is None and where(people)[0] == people["nemba"].id
+
+
+def test_a_transfer_dated_more_than_a_year_ahead_is_refused_and_nothing_is_saved(people):
+    with pytest.raises(RuleBroken) as refused:
+        move_to_byumba(people, date(2028, 3, 11))  # 367 days ahead
+    assert refused.value.field == "effective_date"
+    assert refused.value.message == "The date must be within a year of today."
+    assert db.session.scalar(select(func.count(Transfer.id))) == 0
+
+
+def test_a_transfer_dated_more_than_a_year_back_is_refused_and_a_year_back_is_accepted(people):
+    with pytest.raises(RuleBroken):
+        move_to_byumba(people, TODAY - timedelta(days=367))
+    assert db.session.scalar(select(func.count(Transfer.id))) == 0
+    move_to_byumba(people, TODAY - timedelta(days=366))
+    assert where(people) == (people["byumba"].id, "active", TODAY - timedelta(days=366), "transferred")
+
+
+def test_the_transfer_form_refuses_a_date_beyond_a_year_next_to_the_field(client, people):
+    with on_day(TODAY):
+        login(client, people["nemba_admin"])
+        response = client.post(f"/mentees/{people['mentee'].id}/transfer", data={
+            "kind": "hospital", "to_hospital_id": people["byumba"].id, "effective_date": "2028-03-11"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    error = html.split('id="effective_date-error"', 1)[1].split("</", 1)[0]
+    assert "The date must be within a year of today." in error
+    assert db.session.scalar(select(func.count(Transfer.id))) == 0
+    assert where(people) == (people["nemba"].id, "active", None, None)

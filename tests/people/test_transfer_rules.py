@@ -11,7 +11,7 @@ from blueprints.core.errors import RuleBroken
 from blueprints.core.extensions import db
 from blueprints.people.models import Assignment, Mentee, Transfer
 from blueprints.people.services import apply_due_transfers, cancel_transfer, log_transfer
-from tests.factories import assign, login, make_hospital, make_mentee, make_mentor, make_team, make_user
+from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
 from tests.meaning import on_day
 
 TODAY = date(2027, 3, 10)  # a year on is 10 Mar 2028, 366 days away (29 Feb 2028 falls between)
@@ -112,3 +112,51 @@ def test_the_transfer_form_refuses_a_date_beyond_a_year_next_to_the_field(client
     assert "The date must be within a year of today." in error
     assert db.session.scalar(select(func.count(Transfer.id))) == 0
     assert where(people) == (people["nemba"].id, "active", None, None)
+
+
+# --- correcting a transfer -------------------------------------------------------------------
+
+def test_cancelling_a_department_move_puts_the_mentee_back_in_their_department(people):
+    maternity = people["mentee"].department_id
+    transfer = log_transfer(people["mentee"], kind="department", to_department=department("neonatology"),
+                            effective_date=TODAY - timedelta(days=3), by=people["nemba_admin"], today=TODAY)
+    db.session.expire_all()
+    assert db.session.get(Mentee, people["mentee"].id).department.code == "neonatology"
+    cancel_transfer(transfer, by=people["coordinator"])
+    db.session.expire_all()
+    mentee = db.session.get(Mentee, people["mentee"].id)
+    assert (mentee.hospital_id, mentee.department_id, mentee.status) == (people["nemba"].id, maternity, "active")
+
+
+def test_only_the_latest_move_is_cancelled_and_then_the_one_before_it(people):
+    first = move_to_byumba(people, TODAY - timedelta(days=30))
+    second = log_transfer(people["mentee"], kind="left_service", effective_date=TODAY - timedelta(days=2),
+                          by=people["coordinator"], today=TODAY)
+    with pytest.raises(RuleBroken) as refused:
+        cancel_transfer(first, by=people["coordinator"])
+    assert refused.value.field == "transfer"
+    assert refused.value.message == "A later move was logged since; correct that one first."
+    assert where(people) == (people["byumba"].id, "left", TODAY - timedelta(days=30), "transferred")
+    cancel_transfer(second, by=people["coordinator"])
+    assert where(people)[:2] == (people["byumba"].id, "active")
+    cancel_transfer(first, by=people["coordinator"])
+    assert where(people) == (people["nemba"].id, "active", None, None)  # the mentorship the first move ended is back
+
+
+def test_a_transfer_is_cancelled_once(people):
+    transfer = move_to_byumba(people, TODAY + timedelta(days=10))
+    cancel_transfer(transfer, by=people["coordinator"])
+    with pytest.raises(RuleBroken) as refused:
+        cancel_transfer(transfer, by=people["coordinator"])
+    assert (refused.value.field, refused.value.message) == ("transfer", "This transfer was already cancelled.")
+
+
+def test_only_the_person_who_logged_it_or_a_coordinator_cancels_a_transfer(people):
+    transfer = move_to_byumba(people, TODAY + timedelta(days=10))
+    other_admin = make_user("hospital_admin", hospital=people["nemba"], username="admin.other")
+    with pytest.raises(RuleBroken) as refused:
+        cancel_transfer(transfer, by=other_admin)
+    assert refused.value.field == "transfer"
+    assert db.session.get(Transfer, transfer.id).cancelled_at is None
+    cancel_transfer(transfer, by=people["nemba_admin"])
+    assert db.session.get(Transfer, transfer.id).cancelled_at is not None

@@ -3,6 +3,8 @@ since its last held visit ended, overdue only once more than OVERDUE_AFTER_DAYS 
 visited counts with the overdue ones. Each test reads the status of a named hospital's own row (never a word
 that a badge's CSS class or another row could supply) on a fixed day."""
 
+import csv
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -13,7 +15,7 @@ from blueprints.core.models import Notification
 from blueprints.visits import queries
 from blueprints.visits.services import notify_overdue_hospitals
 from tests.factories import login, make_hospital, make_team, make_user
-from tests.meaning import on_day, paragraphs, rows_by_first_cell
+from tests.meaning import on_day, paragraphs, rows_by_first_cell, table_rows
 from tests.visits.conftest import make_visit
 
 TODAY = date(2026, 3, 10)
@@ -85,3 +87,25 @@ def test_the_cadence_tiles_headline_counts_never_visited_hospitals_with_the_over
     assert "3 overdue or never visited · 2 due" in paragraphs(html)  # the headline, a paragraph of its own
     listed = rows_by_first_cell(html, "data")
     assert sorted(listed) == ["Bugesera", "Cyanika", "Dihiro", "Gahini", "Kibogora"]
+
+
+def test_the_cadence_tile_lists_the_never_visited_first_then_the_longest_waiting(client, edges):
+    make_hospital("Zaza", team=None)  # never visited, no team yet
+    make_visit(edges["Bugesera"], edges["team"], date(2026, 3, 16))  # planned
+    coordinator = make_user("coordinator")
+    with on_day(TODAY):
+        login(client, coordinator)
+        html = client.get("/dashboard/tiles/cadence", headers={"HX-Request": "true"}).get_data(as_text=True)
+        csv_text = client.get("/dashboard/tiles/cadence.csv").get_data(as_text=True)
+    expected = [
+        ["Gahini", "Northern Province", "Team Edge", "", "", "", "never visited"],
+        ["Kibogora", "Northern Province", "Team Edge", "", "", "", "never visited"],
+        ["Zaza", "Northern Province", "", "", "", "", "never visited"],
+        ["Dihiro", "Northern Province", "Team Edge", "2025-12-09", "91", "", "overdue"],
+        ["Cyanika", "Northern Province", "Team Edge", "2025-12-10", "90", "", "due"],
+        ["Bugesera", "Northern Province", "Team Edge", "2026-01-08", "61", "2026-03-16", "due"],
+    ]
+    assert list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff")))) == [
+        ["Hospital", "Province", "Team", "Last held visit", "Days since", "Next planned", "Status"], *expected]
+    assert [row[0] for row in table_rows(html, "data")] == [row[0] for row in expected]
+    assert "4 overdue or never visited · 2 due" in paragraphs(html)

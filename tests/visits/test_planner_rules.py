@@ -104,3 +104,93 @@ def test_the_visit_page_shows_each_mentees_nights_on_their_own_days(hospital):
     cells = {row["mentee"].full_name: row["cells"] for row in found.rows}
     assert cells == {"Aline Uwase": [None, "night_shift", None], "Eric Manzi": [None, None, None]}
     assert (found.available, found.possible) == (5, 6)
+
+
+# --- what the planner reads -------------------------------------------------------------------
+
+def test_leave_is_seen_after_a_visit_already_planned_far_ahead(hospital):
+    """The next visit is planned 100 days on; the one after it falls 160 days on, and its week's leave counts."""
+    planned = date(2026, 9, 7)  # a Monday, 98 days after START_FROM
+    make_visit(hospital["nemba"], hospital["team"], planned, status="planned")
+    target = planned + timedelta(days=60)  # Friday 6 Nov 2026
+    for mentee in hospital["mentees"]:
+        add_absence(mentee, kind="annual_leave", start_date=target - timedelta(days=4), end_date=target + timedelta(days=4))
+    [proposal] = planning.plan(START_FROM, 1, hospital_id=hospital["nemba"].id)
+    assert proposal.target == target
+    assert (proposal.available, proposal.possible) == (6, 6)
+    assert proposal.start > target + timedelta(days=4) or proposal.end < target - timedelta(days=4)
+
+
+def test_twelve_visits_ahead_each_avoids_its_leave(hospital):
+    """Twelve proposals from an overdue hospital drift past the cadence; leave near the last one still counts."""
+    last = planning.plan(START_FROM, 12, hospital_id=hospital["nemba"].id)[-1]
+    for mentee in hospital["mentees"]:
+        add_absence(mentee, kind="annual_leave", start_date=last.start, end_date=last.end)
+    again = planning.plan(START_FROM, 12, hospital_id=hospital["nemba"].id)[-1]
+    assert (again.available, again.possible) == (6, 6)
+    assert again.start > last.end or again.end < last.start
+
+
+def test_a_cancelled_visit_neither_sets_the_cadence_nor_occupies_the_team(hospital):
+    make_visit(hospital["nemba"], hospital["team"], TARGET - timedelta(days=30), status="cancelled", status_reason="Rain")
+    make_visit(hospital["nemba"], hospital["team"], TARGET, status="postponed", status_reason="Strike")
+    proposal = proposal_for(hospital)  # still 60 days after the held visit
+    assert (proposal.start, proposal.end) == (TARGET, TARGET + timedelta(days=2))
+
+
+def test_the_team_is_busy_until_the_last_day_of_its_other_visit(hospital):
+    ruli = make_hospital("Ruli", team=hospital["team"])
+    make_visit(ruli, hospital["team"], TARGET - timedelta(days=2), status="confirmed")  # Saturday to Monday
+    proposal = proposal_for(hospital)
+    assert (proposal.start, proposal.end) == (TARGET + timedelta(days=1), TARGET + timedelta(days=3))
+
+
+@pytest.fixture
+def overdue(hospital):
+    """Ruli, last visited 100 days before START_FROM: its target is the planner's first day (Monday 1 June)."""
+    ruli = make_hospital("Ruli", team=hospital["team"])
+    mentee = make_mentee(ruli, name="Ruli Mentee")
+    assign(make_mentor(hospital["team"]), mentee, start=date(2025, 1, 6))
+    make_visit(ruli, hospital["team"], START_FROM - timedelta(days=100), status="held")
+    return {"ruli": ruli, "mentee": mentee}
+
+
+def test_an_absence_ending_on_the_planners_first_day_still_counts(hospital, overdue):
+    add_absence(overdue["mentee"], kind="sick_leave", start_date=START_FROM - timedelta(days=3), end_date=START_FROM)
+    [proposal] = planning.plan(START_FROM, 1, hospital_id=overdue["ruli"].id)
+    assert proposal.target == START_FROM and proposal.start == START_FROM + timedelta(days=1)
+
+
+def test_a_team_visit_ending_on_the_planners_first_day_still_occupies_it(hospital, overdue):
+    make_visit(hospital["nemba"], hospital["team"], START_FROM - timedelta(days=2), status="confirmed")  # Sat to Mon
+    [proposal] = planning.plan(START_FROM, 1, hospital_id=overdue["ruli"].id)
+    assert proposal.target == START_FROM and proposal.start == START_FROM + timedelta(days=1)
+
+
+def test_only_mentees_under_mentorship_on_the_first_day_are_counted(hospital):
+    nemba, mentor = hospital["nemba"], make_mentor(hospital["team"], name="Mentor Beta")
+    make_mentee(nemba, name="Never Assigned")
+    ended = make_mentee(nemba, name="Ended Before")
+    assignment = assign(mentor, ended, start=date(2025, 1, 6))
+    assignment.end_date, assignment.end_reason = START_FROM - timedelta(days=1), "completed"
+    assign(mentor, make_mentee(nemba, name="Starts That Day"), start=START_FROM)
+    last_day = make_mentee(nemba, name="Ends That Day")
+    assignment = assign(mentor, last_day, start=date(2025, 1, 6))
+    assignment.end_date, assignment.end_reason = START_FROM, "completed"
+    left = make_mentee(nemba, name="Left")
+    assign(mentor, left, start=date(2025, 1, 6))
+    left.status = "left"
+    assign(mentor, make_mentee(make_hospital("Elsewhere", team=hospital["team"]), name="Elsewhere"), start=date(2025, 1, 6))
+    db.session.flush()
+    proposal = proposal_for(hospital)
+    # Aline and Eric, Starts That Day and Ends That Day: four mentees over three days.
+    assert (proposal.available, proposal.possible) == (12, 12)
+
+
+def test_proposals_for_the_programme_come_by_hospital_name_with_their_team(hospital):
+    other = make_team("Team South")
+    make_hospital("Akagera", team=other)
+    make_hospital("Zaza", team=None)
+    proposals = planning.plan(START_FROM, 1)
+    assert [(p.hospital, p.team) for p in proposals] == [("Akagera", "Team South"), ("Nemba", "Team North"), ("Zaza", None)]
+    assert proposals[0].team_id == other.id and proposals[2].start is None

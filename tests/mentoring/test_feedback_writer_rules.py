@@ -81,6 +81,27 @@ def test_a_mentor_assigned_on_the_visits_last_day_writes_its_feedback(client, te
     assert (feedback.mentor_id, feedback.visit_id, feedback.strengths) == (team["last_day"]["mentor"].id, team["visit"].id, "Calm in emergencies")
 
 
+def test_after_a_reassignment_only_the_mentor_of_the_visits_days_writes_its_feedback(client, team):
+    """Aline's mentorship passed from Old (ended on the visit's first day) to New (from the day after the visit);
+    New mentors someone else all along."""
+    aline = make_mentee(team["nemba"], name="Aline Uwase")
+    old, new = make_mentor(team["team"], name="Mentor Old"), make_mentor(team["team"], name="Mentor New")
+    ended = assign(old, aline, start=date(2025, 6, 2))
+    ended.end_date, ended.end_reason = VISIT_START, "reassigned"
+    assign(new, aline, start=date(2026, 3, 5))
+    assign(new, make_mentee(team["nemba"], name="Other Mentee"), start=date(2025, 6, 2))
+    team["aline_new"] = {"mentee": aline, "user": make_user("mentor", mentor=new, username="mentor.new")}
+    team["aline_old"] = {"mentee": aline, "user": make_user("mentor", mentor=old, username="mentor.old")}
+    _page, posted, autosaved = write(client, team, "aline_new")
+    assert posted.status_code == 403 and autosaved.status_code == 403
+    assert saved_feedback(team, "aline_new") == []
+    client.post("/logout")
+    _page, posted, _autosaved = write(client, team, "aline_old")
+    assert posted.status_code == 302
+    [feedback] = saved_feedback(team, "aline_old")
+    assert feedback.mentor_id == old.id
+
+
 # --- reopening signed feedback ---------------------------------------------------------------
 
 @pytest.fixture

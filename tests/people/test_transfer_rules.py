@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from blueprints.core.errors import RuleBroken
 from blueprints.core.extensions import db
+from blueprints.core.models import Notification
 from blueprints.people.models import Assignment, Mentee, Transfer
 from blueprints.people.services import apply_due_transfers, cancel_transfer, log_transfer
 from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
@@ -160,3 +161,42 @@ def test_only_the_person_who_logged_it_or_a_coordinator_cancels_a_transfer(peopl
     assert db.session.get(Transfer, transfer.id).cancelled_at is None
     cancel_transfer(transfer, by=people["nemba_admin"])
     assert db.session.get(Transfer, transfer.id).cancelled_at is not None
+
+
+def test_cancelling_reopens_only_the_mentorships_this_move_ended(people):
+    """Aline moved to Byumba (her first mentorship ended), got a mentor there, then moved on to Nemba's sister
+    hospital; a colleague moved the same day; a second mentorship of Aline's had been completed that day."""
+    kigeme = make_hospital("Kigeme", team=people["byumba"].team)
+    mentor_b = make_mentor(people["byumba"].team, name="Mentor Byumba")
+    first = move_to_byumba(people, TODAY - timedelta(days=60))
+    at_byumba = assign(mentor_b, people["mentee"], start=TODAY - timedelta(days=50))
+    completed = assign(make_mentor(people["byumba"].team, name="Mentor Done"), people["mentee"], start=TODAY - timedelta(days=40))
+    completed.end_date, completed.end_reason = TODAY - timedelta(days=5), "completed"
+    colleague = make_mentee(people["byumba"], name="Eric Manzi")
+    colleague_assignment = assign(mentor_b, colleague, start=TODAY - timedelta(days=30))
+    log_transfer(colleague, kind="hospital", to_hospital=kigeme, effective_date=TODAY - timedelta(days=5),
+                 by=people["coordinator"], today=TODAY)
+    second = log_transfer(people["mentee"], kind="hospital", to_hospital=kigeme, effective_date=TODAY - timedelta(days=5),
+                          by=people["coordinator"], today=TODAY)
+    cancel_transfer(second, by=people["coordinator"])
+    db.session.expire_all()
+
+    def ended(assignment):
+        a = db.session.get(Assignment, assignment.id)
+        return a.end_date, a.end_reason
+
+    assert db.session.get(Mentee, people["mentee"].id).hospital_id == people["byumba"].id
+    assert ended(at_byumba) == (None, None)                                              # ended by this move: reopened
+    assert ended(people["assignment"]) == (TODAY - timedelta(days=60), "transferred")   # ended by the first move
+    assert ended(completed) == (TODAY - timedelta(days=5), "completed")                 # ended for another reason
+    assert ended(colleague_assignment) == (TODAY - timedelta(days=5), "transferred")    # someone else's move
+    assert first.cancelled_at is None
+
+
+def test_cancelling_tells_the_mentees_mentors_that_nothing_changes(people):
+    mentor_user = make_user("mentor", mentor=people["assignment"].mentor, username="mentor.alpha")
+    transfer = move_to_byumba(people, TODAY - timedelta(days=3))
+    cancel_transfer(transfer, by=people["coordinator"])
+    messages = db.session.scalars(select(Notification.message).where(Notification.user_id == mentor_user.id)
+                                  .order_by(Notification.id)).all()
+    assert messages[-1] == "Correction: the transfer of Aline Uwase was cancelled; nothing changes."

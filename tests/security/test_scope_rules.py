@@ -133,3 +133,21 @@ def test_a_user_whose_role_lacks_its_link_sees_nothing(programme):
         assert names(select(Mentee.full_name).where(people.mentee_scope(user))) == set()
         assert set(db.session.scalars(select(Visit.id).where(visits.visit_scope(user)))) == set()
         assert names(select(Mentee.full_name).where(mentoring.feedback_mentee_scope(user))) == set()
+
+
+def test_a_changed_role_sees_by_its_new_role_only(programme):
+    """Accounts keep their old link when their role changes (the database allows it): an administrator of Kabgayi
+    who became Alpha's mentor account, and Beta's account turned administrator of Nemba."""
+    alpha = db.session.scalar(select(Mentor).where(Mentor.full_name == "Alpha"))
+    beta = db.session.scalar(select(Mentor).where(Mentor.full_name == "Beta"))
+    kabgayi = db.session.scalar(select(Hospital).where(Hospital.name == "Kabgayi"))
+    nemba = db.session.scalar(select(Hospital).where(Hospital.name == "Nemba"))
+    now_mentor = User(role="mentor", mentor_id=alpha.id, hospital_id=kabgayi.id)
+    now_admin = User(role="hospital_admin", hospital_id=nemba.id, mentor_id=beta.id)
+    assert names(select(Mentee.full_name).where(mentoring.feedback_mentee_scope(now_mentor))) == {"Aline", "Moved"}
+    assert names(select(Mentee.full_name).where(mentoring.feedback_mentee_scope(now_admin))) == {"Aline"}
+    assert names(select(Reflection.went_well).where(mentoring.reflection_scope(now_admin))) == set()
+    assert names(select(Reflection.went_well).where(mentoring.reflection_scope(now_mentor))) == {"Alpha"}
+    assert names(select(Hospital.name).where(visits.hospital_scope(now_mentor))) == {"Nemba", "Ruli"}
+    assert names(select(Hospital.name).where(people.hospital_scope(now_admin))) == {"Nemba"}
+    assert names(select(Mentor.full_name).where(people.mentor_scope(now_admin))) == set()

@@ -47,6 +47,10 @@ def test_with_nothing_in_the_way_the_visit_is_proposed_on_its_target(hospital):
     proposal = proposal_for(hospital)
     assert (proposal.start, proposal.end) == (TARGET, TARGET + timedelta(days=2))
     assert (proposal.available, proposal.possible) == (6, 6)
+    assert (proposal.hospital_id, proposal.hospital, proposal.team_id, proposal.team) == (
+        hospital["nemba"].id, "Nemba", hospital["team"].id, "Team North")
+    assert proposal.reasons == ["Target 15 Jun 2026: 60 days after the visit of 16 Apr 2026.",
+                                "6 of 6 mentee-days available (2 mentees)."]
 
 
 def test_the_planner_avoids_the_mentees_night_shifts(hospital):
@@ -190,7 +194,30 @@ def test_only_mentees_under_mentorship_on_the_first_day_are_counted(hospital):
 def test_proposals_for_the_programme_come_by_hospital_name_with_their_team(hospital):
     other = make_team("Team South")
     make_hospital("Akagera", team=other)
-    make_hospital("Zaza", team=None)
-    proposals = planning.plan(START_FROM, 1)
-    assert [(p.hospital, p.team) for p in proposals] == [("Akagera", "Team South"), ("Nemba", "Team North"), ("Zaza", None)]
-    assert proposals[0].team_id == other.id and proposals[2].start is None
+    make_hospital("Butare", team=None)
+    proposals = planning.plan(START_FROM, 2)
+    assert [(p.hospital, p.team) for p in proposals] == [
+        ("Akagera", "Team South"), ("Akagera", "Team South"), ("Butare", None), ("Nemba", "Team North"), ("Nemba", "Team North")]
+    assert proposals[0].team_id == other.id
+    assert proposals[0].reasons[0] == "Never visited: as soon as possible."
+    assert (proposals[2].start, proposals[2].reasons) == (
+        None, ["Never visited: as soon as possible.", "No team visits this hospital yet; assign one first."])
+
+
+def test_an_overdue_hospital_is_proposed_at_once_and_one_due_that_day_on_its_target(hospital, overdue):
+    on_time = make_hospital("Gitwe", team=make_team("Team West"))
+    make_visit(on_time, on_time.team, START_FROM - timedelta(days=60), status="held")  # target: START_FROM itself
+    late, due = planning.plan(START_FROM, 1, hospital_id=overdue["ruli"].id)[0], planning.plan(START_FROM, 1, hospital_id=on_time.id)[0]
+    assert (late.target, late.reasons[0]) == (START_FROM, "Overdue (last visit 21 Feb 2026): as soon as possible.")
+    assert (due.target, due.reasons[0]) == (START_FROM, "Target 1 Jun 2026: 60 days after the visit of 2 Apr 2026.")
+
+
+def test_with_no_free_window_the_planner_says_so_and_plans_the_next_visit_from_the_target(hospital):
+    ruli = make_hospital("Ruli", team=hospital["team"])
+    for week in range(-2, 4):  # the team is away every weekday for a month and more around the target
+        make_visit(ruli, hospital["team"], TARGET + timedelta(weeks=week), days=5, status="confirmed")
+    first, second = planning.plan(START_FROM, 2, hospital_id=hospital["nemba"].id)
+    assert (first.target, first.start, first.end) == (TARGET, None, None)
+    assert first.reasons[-1] == "No free window of 3 working days within 14 days of the target; choose a date."
+    assert second.target == TARGET + timedelta(days=60)  # Friday 14 Aug 2026
+    assert (second.start, second.end) == (date(2026, 8, 12), date(2026, 8, 14))

@@ -84,6 +84,13 @@ def test_the_planner_avoids_a_public_holiday_when_the_team_is_free(hospital):
     assert "Moved 2 days from the target to avoid weekends, public holidays or the team's other visits." in proposal.reasons
 
 
+def test_the_reasons_name_every_holiday_in_the_search_range_to_its_last_day(hospital):
+    last = TARGET + timedelta(days=14)
+    db.session.add(Holiday(day=last.day, month=last.month, year=last.year, name="Edge Day"))
+    db.session.flush()
+    assert "Avoids Edge Day (29 Jun 2026)." in proposal_for(hospital).reasons
+
+
 def test_a_yearly_public_holiday_is_avoided_every_year(hospital):
     db.session.add(Holiday(day=15, month=6, year=None, name="Yearly Day"))
     db.session.flush()

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from blueprints.core.errors import RuleBroken
 from blueprints.core.extensions import db
-from blueprints.core.models import Notification
+from blueprints.core.formatting import format_day
+from blueprints.core.models import AuditEvent, Notification
 from blueprints.people.models import Assignment, Mentee, Transfer
 from blueprints.people.services import apply_due_transfers, cancel_transfer, log_transfer
 from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
@@ -200,3 +201,44 @@ def test_cancelling_tells_the_mentees_mentors_that_nothing_changes(people):
     messages = db.session.scalars(select(Notification.message).where(Notification.user_id == mentor_user.id)
                                   .order_by(Notification.id)).all()
     assert messages[-1] == "Correction: the transfer of Aline Uwase was cancelled; nothing changes."
+
+
+# --- the record a transfer leaves ------------------------------------------------------------
+
+def test_two_moves_on_one_day_are_both_kept_and_the_later_is_corrected_first(people):
+    day = TODAY - timedelta(days=4)
+    to_byumba = move_to_byumba(people, day)
+    to_neonatology = log_transfer(people["mentee"], kind="department", to_department=department("neonatology"),
+                                  effective_date=day, by=people["coordinator"], today=TODAY)
+    colleague = make_mentee(people["nemba"], name="Eric Manzi")
+    log_transfer(colleague, kind="left_service", effective_date=TODAY - timedelta(days=1), by=people["coordinator"], today=TODAY)
+    with pytest.raises(RuleBroken):
+        cancel_transfer(to_byumba, by=people["coordinator"])
+    cancel_transfer(to_neonatology, by=people["coordinator"])  # a colleague's later move does not stand in the way
+    cancel_transfer(to_byumba, by=people["coordinator"])
+    assert where(people) == (people["nemba"].id, "active", None, None)
+
+
+def test_cancelling_a_left_service_reopens_the_mentorship(people):
+    transfer = log_transfer(people["mentee"], kind="left_service", effective_date=TODAY - timedelta(days=2),
+                            by=people["nemba_admin"], today=TODAY)
+    assert where(people) == (people["nemba"].id, "left", TODAY - timedelta(days=2), "left_service")
+    cancel_transfer(transfer, by=people["coordinator"])
+    assert where(people) == (people["nemba"].id, "active", None, None)
+
+
+def test_a_transfer_keeps_its_reason_and_leaves_its_audit_rows(people):
+    transfer = move_to_byumba(people, TODAY - timedelta(days=1))
+    plain = log_transfer(make_mentee(people["nemba"], name="Eric Manzi"), kind="left_service",
+                         effective_date=TODAY + timedelta(days=3), by=people["nemba_admin"], today=TODAY)
+    moved = log_transfer(make_mentee(people["nemba"], name="Jean Bosco"), kind="left_service",
+                         effective_date=TODAY + timedelta(days=3), reason="  Staff shortage \n", by=people["nemba_admin"], today=TODAY)
+    assert (plain.reason, moved.reason) == ("", "Staff shortage")
+    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == transfer.id,
+                                                        AuditEvent.action.like("transfer.%")).order_by(AuditEvent.id)).all()
+    sentence = f"Aline Uwase moves from Nemba (Maternity) to Byumba on {format_day(TODAY - timedelta(days=1))}."
+    assert [(r.action, r.summary, r.hospital_id) for r in rows] == [
+        ("transfer.create", sentence, people["nemba"].id), ("transfer.apply", sentence, people["nemba"].id)]
+    create, apply = rows
+    assert create.after["to_hospital_id"] == people["byumba"].id and create.after["effective_date"] == (TODAY - timedelta(days=1)).isoformat()
+    assert (apply.before["hospital_id"], apply.after["hospital_id"]) == (people["nemba"].id, people["byumba"].id)

@@ -228,3 +228,44 @@ def test_with_no_free_window_the_planner_says_so_and_plans_the_next_visit_from_t
     assert first.reasons[-1] == "No free window of 3 working days within 14 days of the target; choose a date."
     assert second.target == TARGET + timedelta(days=60)  # Friday 14 Aug 2026
     assert (second.start, second.end) == (date(2026, 8, 12), date(2026, 8, 14))
+
+
+# --- clashes for one visit ----------------------------------------------------------------------
+
+def test_a_visit_clashes_with_the_team_on_its_last_day_not_the_day_after(hospital):
+    ruli = make_hospital("Ruli", team=hospital["team"])
+    on_last_day = make_visit(ruli, hospital["team"], TARGET + timedelta(days=2), days=1, status="confirmed")
+    make_visit(ruli, hospital["team"], TARGET + timedelta(days=3), days=1, status="confirmed")  # the day after
+    found = planning.clashes(hospital["nemba"].id, hospital["team"].id, TARGET, 3)
+    assert found.days == days(TARGET, 3)
+    assert [v.id for v in found.team_visits] == [on_last_day.id]
+
+
+def test_a_visit_being_edited_does_not_clash_with_itself(hospital):
+    visit = make_visit(hospital["nemba"], hospital["team"], TARGET, status="planned")
+    found = planning.clashes(hospital["nemba"].id, hospital["team"].id, TARGET, 3, exclude_id=visit.id)
+    assert (found.team_visits, found.too_close) == ([], [])
+    assert not found.any
+
+
+def test_another_visit_to_the_hospital_within_half_the_cadence_is_too_close(hospital):
+    """Half the cadence is 30 days: 25 days before or after is too close, 31 days is not."""
+    before = make_visit(hospital["nemba"], hospital["team"], TARGET - timedelta(days=27), status="planned")  # ends 25 days before
+    after = make_visit(hospital["nemba"], hospital["team"], TARGET + timedelta(days=27), status="planned")   # starts 25 days after the end
+    make_visit(hospital["nemba"], hospital["team"], TARGET + timedelta(days=33), status="planned")           # 31 days after the end
+    found = planning.clashes(hospital["nemba"].id, hospital["team"].id, TARGET, 3)
+    assert {v.id for v in found.too_close} == {before.id, after.id}
+
+
+def test_the_clash_grid_lists_the_hospitals_mentees_under_mentorship(hospital):
+    found = planning.clashes(hospital["nemba"].id, hospital["team"].id, TARGET, 3)
+    assert [row["mentee"].full_name for row in found.rows] == ["Aline Uwase", "Eric Manzi"]
+    assert (found.available, found.possible) == (6, 6)
+
+
+def test_better_windows_are_offered_only_after_today(hospital):
+    today = TARGET - timedelta(days=3)  # Friday: the first window may start on Monday, TARGET itself
+    found = planning.clashes(hospital["nemba"].id, hospital["team"].id, TARGET + timedelta(days=1), 3, today=today)
+    assert found.search_from == today + timedelta(days=1)
+    assert found.alternatives[0].start == TARGET
+    assert all(w.start > today for w in found.alternatives)

@@ -151,3 +151,11 @@ def test_a_changed_role_sees_by_its_new_role_only(programme):
     assert names(select(Hospital.name).where(visits.hospital_scope(now_mentor))) == {"Nemba", "Ruli"}
     assert names(select(Hospital.name).where(people.hospital_scope(now_admin))) == {"Nemba"}
     assert names(select(Mentor.full_name).where(people.mentor_scope(now_admin))) == set()
+    now_sysadmin = User(role="sysadmin", mentor_id=alpha.id, hospital_id=nemba.id)  # Alpha's account made system administrator
+    for scope in (people.hospital_scope, visits.hospital_scope, equipment.hospital_scope):
+        assert names(select(Hospital.name).where(scope(now_sysadmin))) == set()
+    for scope in (people.mentee_scope, mentoring.feedback_mentee_scope):
+        assert names(select(Mentee.full_name).where(scope(now_sysadmin))) == set()
+    assert names(select(Mentor.full_name).where(people.mentor_scope(now_sysadmin))) == set()
+    assert names(select(Reflection.went_well).where(mentoring.reflection_scope(now_sysadmin))) == set()
+    assert set(db.session.scalars(select(Visit.id).where(visits.visit_scope(now_sysadmin)))) == set()

@@ -109,3 +109,44 @@ def test_the_cadence_tile_lists_the_never_visited_first_then_the_longest_waiting
         ["Hospital", "Province", "Team", "Last held visit", "Days since", "Next planned", "Status"], *expected]
     assert [row[0] for row in table_rows(html, "data")] == [row[0] for row in expected]
     assert "4 overdue or never visited · 2 due" in paragraphs(html)
+
+
+def test_the_last_visit_held_is_one_that_has_ended_and_the_next_is_one_still_to_come(client):
+    team = make_team("Team Edge")
+    ended_today = make_hospital("Ended Today", team=team)
+    make_visit(ended_today, team, TODAY - timedelta(days=2), status="held")
+    ongoing = make_hospital("Ongoing", team=team)  # marked held while it runs: not yet the last visit held
+    make_visit(ongoing, team, TODAY - timedelta(days=80), status="held")
+    make_visit(ongoing, team, TODAY - timedelta(days=1), status="held")
+    planned = make_hospital("Planned", team=team)
+    make_visit(planned, team, TODAY - timedelta(days=2), status="confirmed")          # ends today: still the next
+    make_visit(planned, team, TODAY + timedelta(days=5), status="planned")
+    stale = make_hospital("Stale", team=team)
+    make_visit(stale, team, TODAY - timedelta(days=10), status="planned")             # ended, never marked held
+    make_visit(stale, team, TODAY + timedelta(days=3), status="cancelled", status_reason="Rain")
+    rows = {r.hospital: (r.last_held, r.days_since, r.status, r.next_planned) for r in queries.hospital_cadence(TODAY)}
+    assert rows == {
+        "Ended Today": (TODAY, 0, "on_track", None),
+        "Ongoing": (TODAY - timedelta(days=78), 78, "due", None),
+        "Planned": (None, None, "never", TODAY - timedelta(days=2)),
+        "Stale": (None, None, "never", None),
+    }
+
+
+def test_the_cadence_table_comes_by_province_then_hospital(client):
+    team = make_team("Team Edge")
+    for name, province in (("Zaza", "Eastern Province"), ("Byumba", "Northern Province"), ("Akagera", "Eastern Province"),
+                           ("Butaro", "Northern Province")):
+        make_hospital(name, team=team, province=province)
+    assert [(r.province, r.hospital) for r in queries.hospital_cadence(TODAY)] == [
+        ("Eastern Province", "Akagera"), ("Eastern Province", "Zaza"), ("Northern Province", "Butaro"),
+        ("Northern Province", "Byumba")]
+
+
+def test_an_impossible_one_off_holiday_hides_none_of_the_others():
+    from blueprints.visits.models import Holiday
+
+    db.session.add(Holiday(day=30, month=2, year=2027, name="Impossible"))  # stored before the form refused it
+    db.session.add(Holiday(day=5, month=3, year=2027, name="Real Day"))
+    db.session.flush()
+    assert queries.holidays().name(date(2027, 3, 5)) == "Real Day"

@@ -232,13 +232,29 @@ def test_with_no_free_window_the_planner_says_so_and_plans_the_next_visit_from_t
 
 # --- clashes for one visit ----------------------------------------------------------------------
 
-def test_a_visit_clashes_with_the_team_on_its_last_day_not_the_day_after(hospital):
+def test_a_visit_clashes_with_the_team_from_its_first_to_its_last_day_only(hospital):
     ruli = make_hospital("Ruli", team=hospital["team"])
+    ending_on_first_day = make_visit(ruli, hospital["team"], TARGET - timedelta(days=2), days=3, status="confirmed")
     on_last_day = make_visit(ruli, hospital["team"], TARGET + timedelta(days=2), days=1, status="confirmed")
     make_visit(ruli, hospital["team"], TARGET + timedelta(days=3), days=1, status="confirmed")  # the day after
+    make_visit(hospital["nemba"], make_team("Team South"), TARGET + timedelta(days=1), days=1, status="planned")  # another team
     found = planning.clashes(hospital["nemba"].id, hospital["team"].id, TARGET, 3)
     assert found.days == days(TARGET, 3)
-    assert [v.id for v in found.team_visits] == [on_last_day.id]
+    assert [v.id for v in found.team_visits] == [ending_on_first_day.id, on_last_day.id]
+
+
+def test_the_planner_avoids_a_team_visit_starting_on_the_windows_last_day(hospital):
+    ruli = make_hospital("Ruli", team=hospital["team"])
+    make_visit(ruli, hospital["team"], TARGET + timedelta(days=2), days=1, status="confirmed")  # Wednesday
+    proposal = proposal_for(hospital)
+    assert (proposal.start, proposal.end) == (TARGET - timedelta(days=5), TARGET - timedelta(days=3))  # the Wednesday before
+
+
+def test_a_window_may_start_on_the_last_day_of_the_range(hospital):
+    windows = planning.best_windows(TARGET - timedelta(days=7), TARGET, 3, 2, {}, planning.queries.Holidays(), [],
+                                    target=TARGET, limit=None)
+    assert windows[0].start == TARGET and {w.start for w in windows} == {TARGET - timedelta(days=7), TARGET - timedelta(days=6),
+                                                                          TARGET - timedelta(days=5), TARGET}
 
 
 def test_a_visit_being_edited_does_not_clash_with_itself(hospital):
@@ -246,6 +262,8 @@ def test_a_visit_being_edited_does_not_clash_with_itself(hospital):
     found = planning.clashes(hospital["nemba"].id, hospital["team"].id, TARGET, 3, exclude_id=visit.id)
     assert (found.team_visits, found.too_close) == ([], [])
     assert not found.any
+    # its own dates are the best window; three others are offered besides them
+    assert [w.start for w in found.alternatives] == [TARGET + timedelta(days=1), TARGET + timedelta(days=2), TARGET - timedelta(days=5)]
 
 
 def test_another_visit_to_the_hospital_within_half_the_cadence_is_too_close(hospital):
@@ -257,6 +275,12 @@ def test_another_visit_to_the_hospital_within_half_the_cadence_is_too_close(hosp
     assert {v.id for v in found.too_close} == {before.id, after.id}
 
 
+def test_a_visit_exactly_half_the_cadence_away_is_not_too_close(hospital):
+    make_visit(hospital["nemba"], hospital["team"], TARGET - timedelta(days=32), status="planned")  # ends 30 days before
+    make_visit(hospital["nemba"], hospital["team"], TARGET + timedelta(days=32), status="planned")  # starts 30 days after the end
+    assert planning.clashes(hospital["nemba"].id, hospital["team"].id, TARGET, 3).too_close == []
+
+
 def test_the_clash_grid_lists_the_hospitals_mentees_under_mentorship(hospital):
     found = planning.clashes(hospital["nemba"].id, hospital["team"].id, TARGET, 3)
     assert [row["mentee"].full_name for row in found.rows] == ["Aline Uwase", "Eric Manzi"]
@@ -266,6 +290,6 @@ def test_the_clash_grid_lists_the_hospitals_mentees_under_mentorship(hospital):
 def test_better_windows_are_offered_only_after_today(hospital):
     today = TARGET - timedelta(days=3)  # Friday: the first window may start on Monday, TARGET itself
     found = planning.clashes(hospital["nemba"].id, hospital["team"].id, TARGET + timedelta(days=1), 3, today=today)
-    assert found.search_from == today + timedelta(days=1)
+    assert (found.search_from, found.search_to) == (today + timedelta(days=1), TARGET + timedelta(days=15))
     assert found.alternatives[0].start == TARGET
     assert all(w.start > today for w in found.alternatives)

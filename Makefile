@@ -121,7 +121,7 @@ $(VENV)/.mutate: requirements-mutate.txt requirements-dev.txt requirements.txt |
 install-mutate: $(VENV)/.mutate install
 
 # Mutation testing of the rule modules (issue 16): cadence, planning, transfers, scopes, gaps. Not part of
-# `make test` (about 30-40 minutes on one core). mutmut mutates these functions one change at a time and runs the
+# `make test` (about 40 minutes on one core of a busy machine). mutmut mutates these functions one change at a time and runs the
 # tests chosen in pyproject.toml ([tool.mutmut]) that reach each; the survivors are listed in README
 # ("Mutation testing"). `make mutate MUTATE_CHILDREN=2` on a quiet machine.
 MUTATE_CHILDREN ?= 1

@@ -14,7 +14,7 @@ FLASK := $(BIN)/flask --app app
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install install-dev install-bench browser-deps html-checker db run dev test test-sqlite test-postgres test-dates bench bench-data lint clean \
+.PHONY: install install-dev install-bench install-mutate browser-deps html-checker db run dev test test-sqlite test-postgres test-dates bench bench-data mutate lint clean \
 	extract update-translations compile-translations
 
 $(BIN)/python:
@@ -143,6 +143,33 @@ bench: install-bench  ## benchmarks at national scale against the budgets of iss
 BENCH_DATA_ARGS ?= --scale 1
 bench-data: install  ## national-scale data into bench/national.db (BENCH_DATA_ARGS="--scale 3 --reset")
 	$(BIN)/python -m bench.generate $(BENCH_DATA_ARGS)
+
+$(VENV)/.mutate: requirements-mutate.txt requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-mutate.txt
+	@touch $@ $(VENV)/.dev $(VENV)/.runtime
+
+install-mutate: $(VENV)/.mutate install
+
+# Mutation testing of the rule modules (issue 16): cadence, planning, transfers, scopes, gaps. Not part of
+# `make test` (about 40 minutes on one core of a busy machine). mutmut mutates these functions one change at a time and runs the
+# tests chosen in pyproject.toml ([tool.mutmut]) that reach each; the survivors are listed in README
+# ("Mutation testing"). `make mutate MUTATE_CHILDREN=2` on a quiet machine.
+MUTATE_CHILDREN ?= 1
+MUTATE_TARGETS ?= \
+	'blueprints.visits.queries.x_cadence_status*' 'blueprints.visits.queries.x_hospital_cadence*' \
+	'blueprints.visits.planning.*' 'blueprints.visits.queries.x_holidays*' 'blueprints.visits.queries.x*Holidays*' \
+	'blueprints.people.services.x_log_transfer*' 'blueprints.people.services.x_apply_transfer*' \
+	'blueprints.people.services.x_apply_due_transfers*' 'blueprints.people.services.x_cancel_transfer*' \
+	'blueprints.people.queries.x_last_transfer*' \
+	'blueprints.visits.queries.x_visit_scope*' 'blueprints.visits.queries.x_hospital_scope*' \
+	'blueprints.people.queries.x_mentee_scope*' 'blueprints.people.queries.x_hospital_scope*' \
+	'blueprints.people.queries.x_mentor_scope*' 'blueprints.mentoring.queries.x_feedback_mentee_scope*' \
+	'blueprints.mentoring.queries.x_reflection_scope*' 'blueprints.mentoring.queries.x_assignment_covers*' \
+	'blueprints.equipment.queries.x_hospital_scope*' 'blueprints.equipment.gaps.*'
+mutate: install-mutate
+	rm -rf mutants
+	env -u TEST_DATABASE_URL $(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTATE_TARGETS)
+	$(BIN)/python scripts/mutation_report.py $(MUTATE_TARGETS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -172,7 +172,6 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
     days = days or current_app.config["VISIT_DAYS"]
     cadence = current_app.config["VISIT_CADENCE_DAYS"]
     radius = timedelta(days=WINDOW_RADIUS_DAYS)
-    horizon = start_from + timedelta(days=cadence * (count + 1) + WINDOW_RADIUS_DAYS + days)
 
     latest = func.max(Visit.start_date)
     hospitals_q = (
@@ -186,6 +185,9 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
         hospitals_q = hospitals_q.where(Hospital.id == hospital_id)
     hospitals = db.session.execute(hospitals_q).all()
     hospital_ids = [h.id for h in hospitals]
+    # The last window can start up to (cadence + radius) per proposal after the latest visit already planned.
+    base = max([start_from, *(h.latest for h in hospitals if h.latest)])
+    horizon = base + timedelta(days=(cadence + WINDOW_RADIUS_DAYS) * count + days)
 
     running = (Assignment.start_date <= start_from) & or_(Assignment.end_date.is_(None), Assignment.end_date >= start_from)
     mentee_rows = db.session.execute(

@@ -40,7 +40,7 @@ def where(people) -> tuple[int, str, object, object]:
 
 
 def move_to_byumba(people, effective_date: date) -> Transfer:
-    return log_transfer(people["mentee"], kind="hospital", to_hospital=people["byumba"], effective_date=effective_date,
+    return log_transfer(people["mentee"], kind="hospital", to_hospital=people["byumba"], to_department=department("maternity"), effective_date=effective_date,
                         by=people["nemba_admin"], today=TODAY)
 
 
@@ -60,7 +60,7 @@ def test_the_daily_command_leaves_a_cancelled_transfer_and_applies_a_live_one(ap
                              by=people["nemba_admin"], today=TODAY)
     cancel_transfer(cancelled, by=people["coordinator"])
     other = make_mentee(people["nemba"], name="Eric Manzi")
-    live = log_transfer(other, kind="hospital", to_hospital=people["byumba"], effective_date=TODAY + timedelta(days=5),
+    live = log_transfer(other, kind="hospital", to_hospital=people["byumba"], to_department=department("maternity"), effective_date=TODAY + timedelta(days=5),
                         by=people["nemba_admin"], today=TODAY)
     db.session.commit()
     with on_day(TODAY + timedelta(days=5)):
@@ -107,7 +107,8 @@ def test_the_transfer_form_refuses_a_date_beyond_a_year_next_to_the_field(client
     with on_day(TODAY):
         login(client, people["nemba_admin"])
         response = client.post(f"/mentees/{people['mentee'].id}/transfer", data={
-            "kind": "hospital", "to_hospital_id": people["byumba"].id, "effective_date": "2028-03-11"})
+            "kind": "hospital", "to_hospital_id": people["byumba"].id,
+            "to_department_id": department("maternity").id, "effective_date": "2028-03-11"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     error = html.split('id="effective_date-error"', 1)[1].split("</", 1)[0]
@@ -175,9 +176,9 @@ def test_cancelling_reopens_only_the_mentorships_this_move_ended(people):
     completed.end_date, completed.end_reason = TODAY - timedelta(days=5), "completed"
     colleague = make_mentee(people["byumba"], name="Eric Manzi")
     colleague_assignment = assign(mentor_b, colleague, start=TODAY - timedelta(days=30))
-    log_transfer(colleague, kind="hospital", to_hospital=kigeme, effective_date=TODAY - timedelta(days=5),
+    log_transfer(colleague, kind="hospital", to_hospital=kigeme, to_department=department("maternity"), effective_date=TODAY - timedelta(days=5),
                  by=people["coordinator"], today=TODAY)
-    second = log_transfer(people["mentee"], kind="hospital", to_hospital=kigeme, effective_date=TODAY - timedelta(days=5),
+    second = log_transfer(people["mentee"], kind="hospital", to_hospital=kigeme, to_department=department("maternity"), effective_date=TODAY - timedelta(days=5),
                           by=people["coordinator"], today=TODAY)
     cancel_transfer(second, by=people["coordinator"])
     db.session.expire_all()
@@ -236,7 +237,7 @@ def test_a_transfer_keeps_its_reason_and_leaves_its_audit_rows(people):
     assert (plain.reason, moved.reason) == ("", "Staff shortage")
     rows = db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == transfer.id,
                                                         AuditEvent.action.like("transfer.%")).order_by(AuditEvent.id)).all()
-    sentence = f"Aline Uwase moves from Nemba (Maternity) to Byumba on {format_day(TODAY - timedelta(days=1))}."
+    sentence = f"Aline Uwase moves from Nemba (Maternity) to Byumba (Maternity) on {format_day(TODAY - timedelta(days=1))}."
     assert [(r.action, r.summary, r.hospital_id) for r in rows] == [
         ("transfer.create", sentence, people["nemba"].id), ("transfer.apply", sentence, people["nemba"].id)]
     create, apply = rows

@@ -18,7 +18,7 @@ from blueprints.people.services import log_transfer
 from blueprints.reports.exports import run_export
 from blueprints.reports.models import ExportJob
 from blueprints.visits.services import notify_overdue_hospitals
-from tests.factories import assign, login, make_hospital, make_mentee, make_mentor, make_team, make_user
+from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
 from tests.meaning import on_day, pdf_text
 from tests.mentoring.conftest import midwife_skills
 from tests.visits.conftest import make_visit
@@ -122,13 +122,14 @@ def test_a_transfer_tells_the_french_mentor_in_french_and_the_kinyarwanda_admini
     byumba = make_hospital("Byumba", team=nemba["team"])
     nemba["mentor_user"].language = "fr"
     receiver = make_user("hospital_admin", hospital=byumba, username="admin.byumba", language="rw")
-    log_transfer(nemba["amina"], kind="hospital", to_hospital=byumba, effective_date=date(2026, 3, 20),
+    log_transfer(nemba["amina"], kind="hospital", to_hospital=byumba, to_department=department("maternity"),
+                 effective_date=date(2026, 3, 20),
                  by=nemba["coordinator"], today=TODAY)
     assert messages_of(nemba["mentor_user"]) == [
-        "Amina Uwase passe de Nemba (Maternité) à Byumba le 20 mars 2026. "
+        "Amina Uwase passe de Nemba (Maternité) à Byumba (Maternité) le 20 mars 2026. "
         "Votre mentorat prend fin à cette date ; le dossier de ce qui a été appris reste avec le mentoré."]
     assert messages_of(receiver) == [
-        "Uwigishwa uje: Amina Uwase yimuwe kuva kuri Nemba (Serivisi y'ababyeyi) ajya kuri Byumba ku wa 20 wer. 2026."]
+        "Uwigishwa uje: Amina Uwase yimuwe kuva kuri Nemba (Serivisi y'ababyeyi) ajya kuri Byumba (Serivisi y'ababyeyi) ku wa 20 wer. 2026."]
 
 
 def test_the_overdue_alert_reaches_each_coordinator_in_their_language(nemba):

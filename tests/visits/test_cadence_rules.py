@@ -61,7 +61,10 @@ def test_the_calendar_gives_each_hospital_its_own_cadence_row(client, edges):
     rows = rows_by_first_cell(html, "cadence")
     status = {name: cells[-1] for name, cells in rows.items()}
     days = {name: cells[2] for name, cells in rows.items()}
-    assert status == {"Akanyaru": "on track", "Bugesera": "due", "Cyanika": "due", "Dihiro": "overdue",
+    assert status == {"Akanyaru": "on track",
+                      "Bugesera": "due 61 days since the last visit ended, more than 60; no visit planned",
+                      "Cyanika": "due 90 days since the last visit ended, more than 60; no visit planned",
+                      "Dihiro": "overdue 91 days since the last visit ended, more than 90; no visit planned",
                       "Gahini": "never visited", "Kibogora": "never visited"}
     assert days == {"Akanyaru": "60", "Bugesera": "61", "Cyanika": "90", "Dihiro": "91", "Gahini": "—", "Kibogora": "—"}
     assert rows["Dihiro"][1] == "9 Dec 2025"  # the last day of its last held visit

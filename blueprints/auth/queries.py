@@ -4,7 +4,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..core.extensions import db
-from .models import User
+from .models import COORDINATOR, User
 
 
 def users_query(search: str = "", role: str = "") -> Select:
@@ -26,3 +26,8 @@ def load_user_by_session_id(session_id: str) -> User | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+def active_coordinators() -> list[User]:
+    """Everyone told of programme-wide events (overdue hospitals, transfers between hospitals), by name."""
+    return list(db.session.scalars(select(User).where(User.role == COORDINATOR, User.active).order_by(User.display_name)))

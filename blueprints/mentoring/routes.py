@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ..auth.queries import active_coordinators
 from ..core import limits
 from ..core.clock import today
 from ..core.errors import EditConflict, RuleBroken, saved
@@ -401,12 +402,7 @@ def support_list():
 
 
 def _owners() -> list[tuple[int, str]]:
-    from sqlalchemy import select
-
-    from ..auth.models import User
-
-    return [(u.id, u.display_name) for u in db.session.scalars(
-        select(User).where(User.role == COORDINATOR, User.active).order_by(User.display_name))]
+    return [(u.id, u.display_name) for u in active_coordinators()]
 
 
 @bp.post("/reflections/<int:reflection_id>/support")

@@ -148,10 +148,6 @@ def team_mentor_users(team_id: int) -> list[User]:
     ))
 
 
-def coordinator_users() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.role == COORDINATOR, User.active).order_by(User.display_name)))
-
-
 def cancellable_transfers(user: User, transfers) -> set[int]:
     """Of these transfers, those the user logged and may still cancel (for the hospital page, where the sending
     administrator, who no longer sees the mentee, finds the move)."""

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..auth.models import User
+from ..auth.queries import active_coordinators
 from ..core.formatting import format_names
 from ..core.notify import link_to, notify
 from . import queries
@@ -46,7 +47,7 @@ def notify_transfer(transfer: Transfer, sentence) -> list[Told]:
             groups.append((Told("team", queries.team_mentor_users(hospital.team.id), hospital.team.name),
                            lambda: _("A mentee is coming to a hospital your team visits: %(sentence)s", sentence=sentence()),
                            "transfer_in"))
-        groups.append((Told("coordinator", queries.coordinator_users()),
+        groups.append((Told("coordinator", active_coordinators()),
                        lambda: _("A mentee moves to another hospital and may need a mentor there: %(sentence)s",
                                  sentence=sentence()), "transfer_in"))
     told, seen = [], set()

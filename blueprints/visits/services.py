@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import delete, select
 
-from ..auth.models import COORDINATOR, User
+from ..auth.models import User
+from ..auth.queries import active_coordinators
 from ..core import audit, limits
 from ..core.clock import today as programme_today
 from ..core.errors import RuleBroken
@@ -246,7 +247,7 @@ def _once(key: str) -> bool:
 def notify_overdue_hospitals(today: date | None = None) -> int:
     """Tell the coordinators once when a hospital becomes overdue (once per last held visit)."""
     today = today or programme_today()
-    coordinators = list(db.session.scalars(select(User).where(User.role == COORDINATOR, User.active)))
+    coordinators = active_coordinators()
     sent = 0
     for row in queries.hospital_cadence(today):
         if row.status != "overdue" or not _once(f"overdue:{row.hospital_id}:{row.last_held.isoformat()}"):

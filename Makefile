@@ -158,12 +158,12 @@ MUTATE_CHILDREN ?= 1
 MUTATE_TARGETS ?= \
 	'blueprints.visits.queries.x_cadence_status*' 'blueprints.visits.queries.x_hospital_cadence*' \
 	'blueprints.visits.planning.*' 'blueprints.visits.queries.x_holidays*' 'blueprints.visits.queries.x*Holidays*' \
-	'blueprints.people.services.x_log_transfer*' 'blueprints.people.services.x_apply_transfer*' \
-	'blueprints.people.services.x_apply_due_transfers*' 'blueprints.people.services.x_cancel_transfer*' \
-	'blueprints.people.queries.x_last_transfer*' \
+	'blueprints.people.services.transfers.x_log_transfer*' 'blueprints.people.services.transfers.x_apply_transfer*' \
+	'blueprints.people.services.transfers.x_apply_due_transfers*' 'blueprints.people.services.transfers.x_cancel_transfer*' \
+	'blueprints.people.queries.transfers.x_last_transfer*' \
 	'blueprints.visits.queries.x_visit_scope*' 'blueprints.visits.queries.x_hospital_scope*' \
-	'blueprints.people.queries.x_mentee_scope*' 'blueprints.people.queries.x_hospital_scope*' \
-	'blueprints.people.queries.x_mentor_scope*' 'blueprints.mentoring.queries.x_feedback_mentee_scope*' \
+	'blueprints.people.queries.mentees.x_mentee_scope*' 'blueprints.people.queries.hospitals.x_hospital_scope*' \
+	'blueprints.people.queries.mentors.x_mentor_scope*' 'blueprints.mentoring.queries.x_feedback_mentee_scope*' \
 	'blueprints.mentoring.queries.x_reflection_scope*' 'blueprints.mentoring.queries.x_assignment_covers*' \
 	'blueprints.equipment.queries.x_hospital_scope*' 'blueprints.equipment.gaps.*'
 mutate: install-mutate

@@ -43,7 +43,7 @@ def register_cli(app: Flask) -> None:
         """Daily housekeeping for cron (safe to run more than once a day): apply transfers whose date has come,
         tell coordinators of hospitals that became overdue, remind mentors a week before their visit, delete
         bulk exports older than a day and sign-in counters whose window has closed."""
-        from ..people.services import apply_due_transfers
+        from ..people.services.transfers import apply_due_transfers
         from ..visits.services import notify_overdue_hospitals, remind_mentors
 
         applied = apply_due_transfers()

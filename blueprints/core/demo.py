@@ -209,7 +209,8 @@ def _name_pool(rng: random.Random):
 def _demo_movements(rng: random.Random, today: date, hospitals, mentees, departments) -> dict[str, int]:
     """Transfers (between departments, between demo hospitals, out of the programme, one still to
     come) logged through the real service so mentors are notified; and leave and night shifts."""
-    from ..people.services import add_absence, add_night_rota, log_transfer
+    from ..people.services.absences import add_absence, add_night_rota
+    from ..people.services.transfers import log_transfer
 
     movers = rng.sample(mentees, 10)
     plans = [

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from ..auth.models import COORDINATOR, ROLES, SYSADMIN
 from ..auth.sessions import passive
-from ..people.queries import hospitals_for_select
+from ..people.queries.hospitals import hospitals_for_select
 from . import limits, queries, services
 from .extensions import db
 from .forms import EmptyForm

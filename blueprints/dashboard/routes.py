@@ -14,7 +14,7 @@ from ..core.extensions import db
 from ..core.formatting import format_day, format_instant
 from ..core.htmx import is_htmx
 from ..core.permissions import allow
-from ..people import queries as people_queries
+from ..people.queries import hospitals as hospital_queries
 from . import queries
 from .tiles import HOME_TILES, TABLE_ROWS, TILES, Filters, Tile, hospital_name
 
@@ -35,7 +35,7 @@ def home():
     filters = Filters.from_args(request.args, today())
     context = {"filters": filters, "tiles": [TILES[name] for name in HOME_TILES.get(role, ())]}
     if role == COORDINATOR:
-        context["provinces"] = people_queries.provinces(user())
+        context["provinces"] = hospital_queries.provinces(user())
     elif role == HOSPITAL_ADMIN:
         context["hospital"] = hospital_name(current_user.hospital_id)
     elif role == MENTOR:

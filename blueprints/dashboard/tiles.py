@@ -24,9 +24,12 @@ from ..mentoring import queries as mentoring_queries
 from ..mentoring.forms import STATUS_LABELS as FEEDBACK_LABELS
 from ..mentoring.forms import SUPPORT_LABELS
 from ..mentoring.framework import rating_scale
-from ..people import queries as people_queries
 from ..people.forms import ABSENCE_KIND_LABELS, TRANSFER_KIND_LABELS
 from ..people.models import Hospital
+from ..people.queries import hospitals as hospital_queries
+from ..people.queries import mentees as mentee_queries
+from ..people.queries import mentors as mentor_queries
+from ..people.queries import transfers as transfer_queries
 from ..visits import queries as visit_queries
 from ..visits.forms import CADENCE_LABELS, STATUS_LABELS
 from ..visits.models import Visit
@@ -182,12 +185,12 @@ def load_missed(filters: Filters, user: User, today: date) -> dict:
 
 def load_turnover(filters: Filters, user: User, today: date) -> dict:
     on = _as_of(filters, today)
-    query = people_queries.transfers_out_last_12_months(on)
+    query = transfer_queries.transfers_out_last_12_months(on)
     if filters.province:
         query = query.where(Hospital.province == filters.province)
-    hospitals = db.session.execute(query.where(people_queries.hospital_scope(user))).all()
+    hospitals = db.session.execute(query.where(hospital_queries.hospital_scope(user))).all()
     left = db.session.execute(queries.left_before_finishing(filters.start, filters.end, filters.province,
-                                                            people_queries.mentee_scope(user))).all()
+                                                            mentee_queries.mentee_scope(user))).all()
     left_per_hospital: dict[int, int] = {}
     for row in left:
         left_per_hospital[row.hospital_id] = left_per_hospital.get(row.hospital_id, 0) + 1
@@ -218,11 +221,11 @@ def load_equipment(filters: Filters, user: User, today: date) -> dict:
 
 def load_refresher(filters: Filters, user: User, today: date) -> dict:
     on = _as_of(filters, today)
-    query = people_queries.mentors_query(overdue_on=on)
+    query = mentor_queries.mentors_query(overdue_on=on)
     if filters.province:
         query = query.where(queries.mentors_in_province(filters.province))
     mentors = db.session.scalars(query).all()
-    facts = people_queries.mentor_facts(m.id for m in mentors)
+    facts = mentor_queries.mentor_facts(m.id for m in mentors)
     rows = [{"mentor": m, "last": facts.get(m.id, {}).get("last_refresher")} for m in mentors]
     rows.sort(key=lambda r: (r["last"] is not None, r["last"] or on, r["mentor"].full_name))
     table = Table([_("Mentor"), _("Profession"), _("Team"), _("Last refresher"), _("Days since")],
@@ -248,7 +251,7 @@ def load_next_visit(filters: Filters, user: User, today: date) -> dict:
                      if m.hospital_id == visit.hospital_id}
         else:
             names = {m.id: m.full_name for m, _mentor in db.session.execute(
-                people_queries.mentees_query(user, hospital_id=visit.hospital_id))}
+                mentee_queries.mentees_query(user, hospital_id=visit.hospital_id))}
         absences = visit_queries.absences_between(names, visit.start_date, visit.end_date)
         for day in visit.day_dates:
             away = sorted(((names[a.mentee_id], a.mentee_id, ABSENCE_KIND_LABELS.get(a.kind, a.kind)) for a in absences
@@ -299,7 +302,7 @@ def load_notifications(filters: Filters, user: User, today: date) -> dict:
 
 
 def load_hospital_mentees(filters: Filters, user: User, today: date) -> dict:
-    rows = db.session.execute(people_queries.mentees_query(user, hospital_id=user.hospital_id)).all()
+    rows = db.session.execute(mentee_queries.mentees_query(user, hospital_id=user.hospital_id)).all()
     table = Table([_("Mentee"), _("Profession"), _("Department"), _("Mentor")],
                   [[m.full_name, m.profession.display_name, m.department.display_name if m.department else "", mentor or ""] for m, mentor in rows])
     return {"rows": rows[:TABLE_ROWS], "more": max(len(rows) - TABLE_ROWS, 0), "table": table, "empty": not rows}
@@ -318,10 +321,10 @@ def load_transfers(filters: Filters, user: User, today: date) -> dict:
     window = (today - timedelta(days=364), today)  # the turnover's 12 months: after today - 365, up to today
     moves = []
     for direction in ("in", "out"):
-        for t in db.session.scalars(people_queries.hospital_transfers(user.hospital_id, direction, limit=None, between=window)):
+        for t in db.session.scalars(transfer_queries.hospital_transfers(user.hospital_id, direction, limit=None, between=window)):
             moves.append(("within" if t.kind == "department" else direction, t))
     moves.sort(key=lambda pair: (pair[1].effective_date, pair[1].id), reverse=True)
-    readable = people_queries.readable_mentee_ids(user, [t.mentee_id for _d, t in moves[:TABLE_ROWS]])
+    readable = mentee_queries.readable_mentee_ids(user, [t.mentee_id for _d, t in moves[:TABLE_ROWS]])
     labels = {"in": _("in"), "out": _("out"), "within": _("within the hospital")}
     table = Table([_("Date"), _("Mentee"), _("Direction"), _("Kind"), _("From"), _("To")],
                   [[t.effective_date, t.mentee.full_name, labels[d], TRANSFER_KIND_LABELS.get(t.kind, t.kind),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
 from ..core.extensions import db
 from ..people.models import Hospital, Mentor
-from ..people.queries import team_hospital_ids
+from ..people.queries.teams import team_hospital_ids
 from ..visits.models import Visit
 from .gaps import Cell
 from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus

@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
 from ..core.extensions import db
 from ..people.models import Assignment, Mentee, Profession
-from ..people.queries import mentee_scope
+from ..people.queries.mentees import mentee_scope
 from ..visits.models import Visit
 from ..visits.queries import get_visit_or_404
 from .framework import FRAMEWORK_OF

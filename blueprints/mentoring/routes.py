@@ -18,7 +18,7 @@ from ..core.models import Setting
 from ..core.pagination import paginate
 from ..core.permissions import allow
 from ..people.forms import select_choices
-from ..people.queries import named_choices, professions
+from ..people.queries.choices import named_choices, professions
 from . import queries, services
 from .forms import (
     ACTION_ROWS_BLANK,
@@ -423,7 +423,7 @@ def support_update(reflection_id: int):
 @bp.route("/mentees/<int:mentee_id>/self-assessments/new", methods=["GET", "POST"])
 @allow(MENTOR, HOSPITAL_ADMIN)
 def self_assessment_new(mentee_id: int):
-    from ..people.queries import get_mentee_or_404
+    from ..people.queries.mentees import get_mentee_or_404
 
     mentee = get_mentee_or_404(mentee_id, user())
     if not queries.can_enter_self_assessment(user(), mentee):
@@ -464,7 +464,7 @@ def self_assessment_new(mentee_id: int):
 @allow(*READERS)
 def mentee_record(mentee_id: int):
     """The mentee page's mentoring section (loaded into the page by htmx; a page of its own without JavaScript)."""
-    from ..people.queries import get_mentee_or_404
+    from ..people.queries.mentees import get_mentee_or_404
 
     mentee = get_mentee_or_404(mentee_id, user())
     return render_page_or_fragment("mentoring/mentee_record.html", "mentoring/_mentee_record.html", mentee=mentee,

@@ -21,8 +21,9 @@ from ..core.downloads import read_cell
 from ..core.errors import RuleBroken
 from ..core.extensions import db
 from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES, in_language
-from . import phones, services
+from . import phones
 from .models import Department, Hospital, Mentee, Profession
+from .services import mentees as mentee_services
 
 COLUMNS = ("full_name", "profession", "department", "phone", "language")
 REQUIRED_COLUMNS = ("full_name", "profession", "department")
@@ -289,8 +290,8 @@ def save_roster(check: RosterCheck) -> list[Mentee]:
     if not check.ok:
         raise ValueError("a roster with errors is never saved")
     mentees = [
-        services.create_mentee(full_name=row.full_name, profession_id=row.profession.id, hospital_id=check.hospital.id,
-                               department_id=row.department.id, phone=row.phone, preferred_language=row.language)
+        mentee_services.create_mentee(full_name=row.full_name, profession_id=row.profession.id, hospital_id=check.hospital.id,
+                                      department_id=row.department.id, phone=row.phone, preferred_language=row.language)
         for row in check.new_rows
     ]
     audit.record("roster.import", check.hospital, summary=f"imported {len(mentees)} mentee{'' if len(mentees) == 1 else 's'} into {check.hospital.name}",

@@ -14,8 +14,11 @@ from ..auth.models import User
 from ..auth.queries import active_coordinators
 from ..core.formatting import format_names
 from ..core.notify import link_to, notify
-from . import queries
 from .models import Transfer
+from .queries import hospitals as hospital_queries
+from .queries import mentees as mentee_queries
+from .queries import mentors as mentor_queries
+from .queries import teams as team_queries
 
 
 @dataclass
@@ -30,7 +33,7 @@ class Told:
 def notify_transfer(transfer: Transfer, sentence) -> list[Told]:
     """Tell everyone the move concerns, each in their own language; `sentence()` describes the move."""
     link = link_to("people.mentee", mentee_id=transfer.mentee_id)
-    mentors = Told("mentor", queries.mentor_users([a.mentor_id for a in queries.active_assignments(transfer.mentee_id)]))
+    mentors = Told("mentor", mentor_queries.mentor_users([a.mentor_id for a in mentee_queries.active_assignments(transfer.mentee_id)]))
 
     def mentor_message() -> str:
         text = sentence()
@@ -41,10 +44,10 @@ def notify_transfer(transfer: Transfer, sentence) -> list[Told]:
     groups = [(mentors, mentor_message, "transfer")]
     if transfer.kind == "hospital" and transfer.to_hospital is not None:
         hospital = transfer.to_hospital
-        groups.append((Told("admin", queries.hospital_admins(hospital.id), hospital.name),
+        groups.append((Told("admin", hospital_queries.hospital_admins(hospital.id), hospital.name),
                        lambda: _("Incoming mentee: %(sentence)s", sentence=sentence()), "transfer_in"))
         if hospital.team is not None:
-            groups.append((Told("team", queries.team_mentor_users(hospital.team.id), hospital.team.name),
+            groups.append((Told("team", team_queries.team_mentor_users(hospital.team.id), hospital.team.name),
                            lambda: _("A mentee is coming to a hospital your team visits: %(sentence)s", sentence=sentence()),
                            "transfer_in"))
         groups.append((Told("coordinator", active_coordinators()),

@@ -21,7 +21,7 @@ from ..core.models import utcnow
 from ..core.pagination import paginate
 from ..core.permissions import allow
 from ..mentoring import queries as mentoring
-from ..people.queries import hospitals_for_select
+from ..people.queries.hospitals import hospitals_for_select
 from ..visits.queries import get_visit_or_404
 from . import exports as runner
 from . import queries, services

@@ -11,7 +11,8 @@ from blueprints.core.extensions import db
 from blueprints.core.notify import notify
 from blueprints.mentoring.models import ActionItem, Feedback, Reflection, Skill, SkillRating
 from blueprints.people.models import Profession, TrainingRecord
-from blueprints.people.services import add_absence, log_transfer
+from blueprints.people.services.absences import add_absence
+from blueprints.people.services.transfers import log_transfer
 from blueprints.visits.models import MentorAttendance, Visit
 from tests.equipment.helpers import make_check
 from tests.factories import assign, make_hospital, make_mentee, make_mentor, make_team

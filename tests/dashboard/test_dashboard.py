@@ -12,7 +12,8 @@ from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.dashboard import tiles as tiles_module
 from blueprints.dashboard.tiles import HOME_TILES, TILES
-from blueprints.people.services import add_absence, log_transfer
+from blueprints.people.services.absences import add_absence
+from blueprints.people.services.transfers import log_transfer
 from tests.conftest import count_queries
 from tests.dashboard.helpers import make_visit, notify_many, programme
 from tests.factories import assign, login, make_hospital, make_mentee, make_mentor, make_team, make_user

@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 from blueprints.core.clock import today
-from blueprints.people.services import log_transfer
+from blueprints.people.services.transfers import log_transfer
 from tests.factories import department, login, make_hospital, make_mentee, make_user
 
 HX = {"HX-Request": "true"}

@@ -10,7 +10,7 @@ from blueprints.core.extensions import db
 from blueprints.core.models import AuditEvent
 from blueprints.mentoring.models import ActionItem, Feedback, Skill, SkillRating
 from blueprints.people.models import Assignment
-from blueprints.people.services import log_transfer
+from blueprints.people.services.transfers import log_transfer
 from tests.conftest import count_queries
 from tests.factories import assign, department, login, make_mentor, make_user
 from tests.mentoring.conftest import form_data, midwife_skills, url

@@ -8,7 +8,7 @@ from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.core.models import AuditEvent
 from blueprints.people.models import Absence, Assignment
-from blueprints.people.services import night_rota_ranges
+from blueprints.people.services.absences import night_rota_ranges
 from tests.factories import assign, login, make_hospital, make_mentee, make_mentor, make_user
 
 
@@ -117,7 +117,7 @@ def test_removing_an_absence_is_audited(client):
 def test_another_hospitals_absence_cannot_be_removed(client):
     hospital, other = make_hospital(), make_hospital()
     mentee = make_mentee(other)
-    from blueprints.people.services import add_absence
+    from blueprints.people.services.absences import add_absence
 
     absence = add_absence(mentee, kind="training", start_date=date(2026, 12, 1), end_date=date(2026, 12, 2))
     login(client, make_user("hospital_admin", hospital=hospital))

@@ -128,7 +128,7 @@ def test_mentee_list_query_count_does_not_grow_with_rows(client, role):
 def test_mentee_profile_query_count_does_not_grow_with_history(client):
     from datetime import date, timedelta
 
-    from blueprints.people.services import add_absence
+    from blueprints.people.services.absences import add_absence
 
     hospital = make_hospital()
     mentee = make_mentee(hospital)

@@ -12,7 +12,7 @@ from blueprints.core.extensions import db
 from blueprints.core.formatting import format_day
 from blueprints.core.models import AuditEvent, Notification
 from blueprints.people.models import Assignment, Mentee, Transfer
-from blueprints.people.services import apply_due_transfers, cancel_transfer, log_transfer
+from blueprints.people.services.transfers import apply_due_transfers, cancel_transfer, log_transfer
 from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
 from tests.meaning import on_day
 

@@ -9,7 +9,7 @@ from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.core.models import AuditEvent, Notification
 from blueprints.people.models import Assignment, Mentee, Transfer
-from blueprints.people.services import apply_due_transfers
+from blueprints.people.services.transfers import apply_due_transfers
 from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
 
 
@@ -193,7 +193,7 @@ def test_transfers_outside_a_year_are_refused(client, programme):
 
 
 def test_daily_command_applies_transfers_whose_date_has_come(runner, programme):
-    from blueprints.people.services import log_transfer
+    from blueprints.people.services.transfers import log_transfer
 
     log_transfer(programme["mentee"], kind="left_service", effective_date=today() - timedelta(days=1),
                  today=today() - timedelta(days=3))

@@ -14,7 +14,7 @@ from blueprints.core.extensions import db
 from blueprints.core.models import Notification
 from blueprints.core.notify import notify
 from blueprints.mentoring.models import Feedback, SkillRating
-from blueprints.people.services import log_transfer
+from blueprints.people.services.transfers import log_transfer
 from blueprints.reports.exports import run_export
 from blueprints.reports.models import ExportJob
 from blueprints.visits.services import notify_overdue_hospitals

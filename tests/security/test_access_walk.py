@@ -13,7 +13,8 @@ from blueprints.core.extensions import db
 from blueprints.core.notify import notify
 from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
 from blueprints.mentoring.models import ActionItem, Feedback, Reflection, Skill, SkillRating
-from blueprints.people.services import add_absence, log_transfer
+from blueprints.people.services.absences import add_absence
+from blueprints.people.services.transfers import log_transfer
 from blueprints.reports.models import ExportJob
 from blueprints.visits.models import Holiday, Visit
 from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user

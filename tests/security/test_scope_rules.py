@@ -13,8 +13,10 @@ from blueprints.core.extensions import db
 from blueprints.equipment import queries as equipment
 from blueprints.mentoring import queries as mentoring
 from blueprints.mentoring.models import Feedback, Reflection
-from blueprints.people import queries as people
 from blueprints.people.models import Hospital, Mentee, Mentor
+from blueprints.people.queries import hospitals as hospital_queries
+from blueprints.people.queries import mentees as mentee_queries
+from blueprints.people.queries import mentors as mentor_queries
 from blueprints.visits import queries as visits
 from blueprints.visits.models import MentorAttendance, Visit
 from tests.factories import assign, make_hospital, make_mentee, make_mentor, make_team, make_user
@@ -80,8 +82,8 @@ def test_the_visit_scope(programme, who, expected):
 @pytest.mark.parametrize("module, who, expected", [
     (visits, "coordinator", ALL_HOSPITALS), (visits, "nemba_admin", {"Nemba"}), (visits, "alpha", {"Nemba", "Ruli"}),
     (visits, "beta", {"Kabgayi"}), (visits, "sysadmin", set()),
-    (people, "coordinator", ALL_HOSPITALS), (people, "nemba_admin", {"Nemba"}), (people, "alpha", {"Nemba", "Ruli"}),
-    (people, "beta", {"Kabgayi"}), (people, "sysadmin", set()),
+    (hospital_queries, "coordinator", ALL_HOSPITALS), (hospital_queries, "nemba_admin", {"Nemba"}), (hospital_queries, "alpha", {"Nemba", "Ruli"}),
+    (hospital_queries, "beta", {"Kabgayi"}), (hospital_queries, "sysadmin", set()),
     # equipment: the hospitals the team covers and those it has visited
     (equipment, "coordinator", ALL_HOSPITALS), (equipment, "nemba_admin", {"Nemba"}),
     (equipment, "alpha", {"Nemba", "Ruli", "Butaro"}), (equipment, "beta", {"Kabgayi"}), (equipment, "sysadmin", set()),
@@ -100,7 +102,7 @@ def test_the_hospital_scopes(programme, module, who, expected):
 ])
 def test_the_mentee_scope(programme, who, expected):
     users, _ = programme
-    assert names(select(Mentee.full_name).where(people.mentee_scope(users[who]))) == expected
+    assert names(select(Mentee.full_name).where(mentee_queries.mentee_scope(users[who]))) == expected
 
 
 @pytest.mark.parametrize("who, expected", [
@@ -120,7 +122,7 @@ def test_the_feedback_scope(programme, who, expected):
 ])
 def test_the_mentor_and_reflection_scopes(programme, who, expected):
     users, _ = programme
-    assert names(select(Mentor.full_name).where(people.mentor_scope(users[who]))) == expected
+    assert names(select(Mentor.full_name).where(mentor_queries.mentor_scope(users[who]))) == expected
     assert names(select(Reflection.went_well).where(mentoring.reflection_scope(users[who]))) == expected
 
 
@@ -130,7 +132,7 @@ def test_a_user_whose_role_lacks_its_link_sees_nothing(programme):
     loose = [User(role="mentor", mentor_id=None), User(role="hospital_admin", hospital_id=None)]
     for user in loose:
         assert names(select(Hospital.name).where(visits.hospital_scope(user))) == set()
-        assert names(select(Mentee.full_name).where(people.mentee_scope(user))) == set()
+        assert names(select(Mentee.full_name).where(mentee_queries.mentee_scope(user))) == set()
         assert set(db.session.scalars(select(Visit.id).where(visits.visit_scope(user)))) == set()
         assert names(select(Mentee.full_name).where(mentoring.feedback_mentee_scope(user))) == set()
 
@@ -149,13 +151,13 @@ def test_a_changed_role_sees_by_its_new_role_only(programme):
     assert names(select(Reflection.went_well).where(mentoring.reflection_scope(now_admin))) == set()
     assert names(select(Reflection.went_well).where(mentoring.reflection_scope(now_mentor))) == {"Alpha"}
     assert names(select(Hospital.name).where(visits.hospital_scope(now_mentor))) == {"Nemba", "Ruli"}
-    assert names(select(Hospital.name).where(people.hospital_scope(now_admin))) == {"Nemba"}
-    assert names(select(Mentor.full_name).where(people.mentor_scope(now_admin))) == set()
+    assert names(select(Hospital.name).where(hospital_queries.hospital_scope(now_admin))) == {"Nemba"}
+    assert names(select(Mentor.full_name).where(mentor_queries.mentor_scope(now_admin))) == set()
     now_sysadmin = User(role="sysadmin", mentor_id=alpha.id, hospital_id=nemba.id)  # Alpha's account made system administrator
-    for scope in (people.hospital_scope, visits.hospital_scope, equipment.hospital_scope):
+    for scope in (hospital_queries.hospital_scope, visits.hospital_scope, equipment.hospital_scope):
         assert names(select(Hospital.name).where(scope(now_sysadmin))) == set()
-    for scope in (people.mentee_scope, mentoring.feedback_mentee_scope):
+    for scope in (mentee_queries.mentee_scope, mentoring.feedback_mentee_scope):
         assert names(select(Mentee.full_name).where(scope(now_sysadmin))) == set()
-    assert names(select(Mentor.full_name).where(people.mentor_scope(now_sysadmin))) == set()
+    assert names(select(Mentor.full_name).where(mentor_queries.mentor_scope(now_sysadmin))) == set()
     assert names(select(Reflection.went_well).where(mentoring.reflection_scope(now_sysadmin))) == set()
     assert set(db.session.scalars(select(Visit.id).where(visits.visit_scope(now_sysadmin)))) == set()

@@ -14,16 +14,13 @@ from blueprints.core.notify import notify
 from blueprints.equipment.models import EquipmentItem
 from blueprints.equipment.services import create_item, save_count, start_visit_check
 from blueprints.mentoring.models import Reflection, Skill
-from blueprints.people.services import (
-    add_absence,
-    add_training,
-    assign,
-    create_hospital,
-    create_mentee,
-    create_mentor,
-    create_team,
-    log_transfer,
-)
+from blueprints.people.services.absences import add_absence
+from blueprints.people.services.assignments import assign
+from blueprints.people.services.hospitals import create_hospital
+from blueprints.people.services.mentees import create_mentee
+from blueprints.people.services.mentors import add_training, create_mentor
+from blueprints.people.services.teams import create_team
+from blueprints.people.services.transfers import log_transfer
 from blueprints.reports.models import ExportJob
 from blueprints.visits.models import Holiday
 from blueprints.visits.services import change_status, create_visit

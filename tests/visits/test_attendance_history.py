@@ -11,7 +11,7 @@ import time_machine
 from sqlalchemy import select
 
 from blueprints.core.extensions import db
-from blueprints.people.services import log_transfer
+from blueprints.people.services.transfers import log_transfer
 from blueprints.visits import queries, services
 from blueprints.visits.models import MenteeAttendance
 from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user

@@ -120,7 +120,7 @@ def test_visit_page_shows_attendance_and_rates(client, programme):
 
 
 def test_visit_page_query_count_does_not_grow_with_data(client, programme):
-    from blueprints.people.services import add_absence
+    from blueprints.people.services.absences import add_absence
     from tests.factories import assign, make_mentee, make_mentor
 
     visit = make_visit(programme["nemba"], programme["team_a"], monday(3))

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
-from blueprints.people.services import add_absence
+from blueprints.people.services.absences import add_absence
 from blueprints.visits import planning
 from blueprints.visits.models import Holiday, Visit
 from tests.factories import login

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete
 
 from blueprints.core.extensions import db
-from blueprints.people.services import add_absence, add_night_rota
+from blueprints.people.services.absences import add_absence, add_night_rota
 from blueprints.visits import planning
 from blueprints.visits.models import Holiday
 from tests.factories import assign, make_hospital, make_mentee, make_mentor, make_team

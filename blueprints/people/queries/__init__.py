@@ -1,0 +1,1 @@
+"""Reads for people and places, one module per resource; each module's selects carry its scoping."""

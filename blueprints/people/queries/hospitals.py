@@ -1,0 +1,115 @@
+"""Reads for hospitals: who may see which, their list and page, and their administrators."""
+
+from datetime import date
+
+from flask import abort
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
+from sqlalchemy.orm import joinedload, selectinload
+
+from ...auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
+from ...core.extensions import db
+from ..models import Hospital, Mentee, Mentor, Team
+from .choices import choices, departments
+from .teams import team_hospital_ids
+from .transfers import transfers_out_last_12_months
+
+
+def hospital_admins(hospital_id: int) -> list[User]:
+    return list(
+        db.session.scalars(select(User).where(User.role == HOSPITAL_ADMIN, User.hospital_id == hospital_id, User.active))
+    )
+
+
+def hospitals_for_select() -> list[tuple[int, str]]:
+    return choices(Hospital, Hospital.name)
+
+
+def hospital_scope(user: User) -> ColumnElement[bool]:
+    """Which hospitals a user may read: coordinators all; a hospital administrator their own; a
+    mentor those their team visits."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN:
+        return Hospital.id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        return Hospital.id.in_(team_hospital_ids(user.mentor_id))
+    return false()
+
+
+def get_hospital_or_404(hospital_id: int, user: User, action: str = "view") -> Hospital:
+    """The hospital with its team, mentors and departments, if this user may see it (404 otherwise);
+    403 to edit for anyone but a coordinator."""
+    hospital = db.session.scalar(
+        select(Hospital)
+        .where(Hospital.id == hospital_id, hospital_scope(user))
+        .options(
+            joinedload(Hospital.team).selectinload(Team.mentors).joinedload(Mentor.profession),
+            selectinload(Hospital.departments),
+        )
+    )
+    if hospital is None:
+        abort(404)
+    if action == "edit" and user.role != COORDINATOR:
+        abort(403)
+    return hospital
+
+
+def hospitals_query(user: User, search: str = "", province: str = "") -> Select:
+    """The hospital list as this user may see it; the row's team and departments load with the page."""
+    query = (
+        select(Hospital)
+        .where(hospital_scope(user))
+        .options(joinedload(Hospital.team), selectinload(Hospital.departments))
+        .order_by(Hospital.name, Hospital.id)
+    )
+    if search:
+        like = f"%{search.strip()}%"
+        query = query.where(or_(Hospital.name.ilike(like), Hospital.district.ilike(like)))
+    if province:
+        query = query.where(Hospital.province == province)
+    return query
+
+
+def provinces(user: User) -> list[str]:
+    return list(db.session.scalars(select(Hospital.province).where(hospital_scope(user)).distinct().order_by(Hospital.province)))
+
+
+def active_mentee_counts(hospital_ids) -> dict[int, int]:
+    """Active mentees per hospital, for a page of hospitals, in one query."""
+    rows = db.session.execute(
+        select(Mentee.hospital_id, func.count(Mentee.id))
+        .where(Mentee.hospital_id.in_(list(hospital_ids)), Mentee.status == "active")
+        .group_by(Mentee.hospital_id)
+    )
+    return {hospital_id: n for hospital_id, n in rows}
+
+
+def turnover(today: date, hospital_ids) -> dict[int, int]:
+    """Transfers out in the last 12 months per hospital, for a page of hospitals, in one query."""
+    rows = db.session.execute(transfers_out_last_12_months(today).where(Hospital.id.in_(list(hospital_ids))))
+    return {row.id: row.transfers_out for row in rows}
+
+
+def mentees_by_department(hospital: Hospital) -> list[dict]:
+    """The hospital's departments, each with its number of active mentees (departments holding mentees
+    but not listed for the hospital are shown too, so no mentee is hidden)."""
+    counts = dict(
+        db.session.execute(
+            select(Mentee.department_id, func.count(Mentee.id))
+            .where(Mentee.hospital_id == hospital.id, Mentee.status == "active")
+            .group_by(Mentee.department_id)
+        ).all()
+    )
+    rows = [{"department": d, "mentees": counts.pop(d.id, 0)} for d in hospital.departments]
+    if counts:
+        others = {d.id: d for d in departments()}
+        rows += [{"department": others.get(department_id), "mentees": n} for department_id, n in counts.items()]
+    return rows
+
+
+def hospitals_with_teams() -> list[tuple[int, str, str | None]]:
+    """(id, name, current team name) for the team form's checkboxes."""
+    rows = db.session.execute(
+        select(Hospital.id, Hospital.name, Team.name).outerjoin(Team, Team.id == Hospital.team_id).order_by(Hospital.name)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]

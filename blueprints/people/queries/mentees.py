@@ -1,0 +1,159 @@
+"""Reads for mentees. Scoping lives here: pages, fragments, CSV and PDFs all start from these selects, so none
+of them can show a mentee the page would not."""
+
+from datetime import date
+
+from flask import abort
+from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select, true
+from sqlalchemy.orm import joinedload
+
+from ...auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
+from ...core.extensions import db
+from ..models import Absence, Assignment, Mentee, Mentor
+from .teams import team_hospital_ids
+from .transfers import mentee_transfers
+
+
+def mentee_scope(user: User) -> ColumnElement[bool]:
+    """Which mentees a user may read: coordinators all; a hospital administrator those now at their
+    hospital; a mentor their own (present or past) and those at the hospitals their team visits."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN:
+        return Mentee.hospital_id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        own = exists().where(Assignment.mentee_id == Mentee.id, Assignment.mentor_id == user.mentor_id)
+        return or_(own, Mentee.hospital_id.in_(team_hospital_ids(user.mentor_id)))
+    return false()
+
+
+def can_edit_mentee(user: User, mentee: Mentee) -> bool:
+    """Coordinators edit any mentee; a hospital administrator those now at their hospital; mentors read only."""
+    if user.role == COORDINATOR:
+        return True
+    return user.role == HOSPITAL_ADMIN and mentee.hospital_id == user.hospital_id
+
+
+def get_mentee_or_404(mentee_id: int, user: User, action: str = "view") -> Mentee:
+    """The mentee if this user may see it (404 otherwise, so ids reveal nothing); 403 to edit read-only."""
+    mentee = db.session.scalar(
+        select(Mentee)
+        .where(Mentee.id == mentee_id, mentee_scope(user))
+        .options(joinedload(Mentee.profession), joinedload(Mentee.hospital), joinedload(Mentee.department))
+    )
+    if mentee is None:
+        abort(404)
+    if action == "edit" and not can_edit_mentee(user, mentee):
+        abort(403)
+    return mentee
+
+
+def mentees_query(
+    user: User,
+    search: str = "",
+    department_id: int | None = None,
+    profession_id: int | None = None,
+    status: str | None = "active",
+    hospital_id: int | None = None,
+) -> Select:
+    """The mentee list as this user may see it, with everything a row shows loaded in the same query."""
+    active_mentor = (
+        select(func.min(Mentor.full_name))
+        .join(Assignment, Assignment.mentor_id == Mentor.id)
+        .where(Assignment.mentee_id == Mentee.id, Assignment.end_date.is_(None))
+        .correlate(Mentee)
+        .scalar_subquery()
+        .label("mentor_name")
+    )
+    query = (
+        select(Mentee, active_mentor)
+        .where(mentee_scope(user))
+        .options(joinedload(Mentee.profession), joinedload(Mentee.hospital), joinedload(Mentee.department))
+        .order_by(Mentee.full_name, Mentee.id)
+    )
+    if search:
+        query = query.where(Mentee.full_name.ilike(f"%{search.strip()}%"))
+    if department_id:
+        query = query.where(Mentee.department_id == department_id)
+    if profession_id:
+        query = query.where(Mentee.profession_id == profession_id)
+    if status:
+        query = query.where(Mentee.status == status)
+    if hospital_id:
+        query = query.where(Mentee.hospital_id == hospital_id)
+    return query
+
+
+def mentee_assignments(mentee_id: int) -> Select:
+    return (
+        select(Assignment)
+        .where(Assignment.mentee_id == mentee_id)
+        .options(joinedload(Assignment.mentor).joinedload(Mentor.profession))
+        .order_by(Assignment.start_date.desc(), Assignment.id.desc())
+    )
+
+
+def mentee_absences(mentee_id: int) -> Select:
+    return select(Absence).where(Absence.mentee_id == mentee_id).order_by(Absence.start_date.desc())
+
+
+def active_assignments(mentee_id: int) -> list[Assignment]:
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.mentee_id == mentee_id, Assignment.end_date.is_(None))
+            .options(joinedload(Assignment.mentor))
+        )
+    )
+
+
+def mentee_history(mentee: Mentee) -> dict:
+    """Everything on a mentee's time line, newest first, in three queries whatever its length."""
+    assignments = db.session.scalars(mentee_assignments(mentee.id)).all()
+    transfers = db.session.scalars(mentee_transfers(mentee.id)).all()
+    absences = db.session.scalars(mentee_absences(mentee.id)).all()
+    events = []
+    for a in assignments:
+        events.append({"date": a.start_date, "kind": "assignment_start", "assignment": a})
+        if a.end_date:
+            events.append({"date": a.end_date, "kind": "assignment_end", "assignment": a})
+    for t in transfers:
+        events.append({"date": t.effective_date, "kind": "transfer", "transfer": t})
+    for ab in absences:
+        events.append({"date": ab.start_date, "kind": "absence", "absence": ab})
+    order = {"transfer": 0, "assignment_end": 1, "assignment_start": 2, "absence": 3}
+    events.sort(key=lambda e: (e["date"], -order[e["kind"]]), reverse=True)
+    return {"assignments": assignments, "transfers": transfers, "absences": absences, "events": events,
+            "places": places_over_time(mentee, transfers),
+            "latest_transfer": next((t for t in transfers if not t.cancelled_at), None)}
+
+
+def places_over_time(mentee: Mentee, transfers) -> list[dict]:
+    """Where the mentee worked, period by period, derived from the applied transfers."""
+    applied = sorted((t for t in transfers if t.applied_at and not t.cancelled_at), key=lambda t: (t.effective_date, t.id))
+    periods, since = [], None
+    for t in applied:
+        periods.append({"hospital": t.from_hospital, "department": t.from_department, "since": since, "until": t.effective_date})
+        since = t.effective_date
+    if mentee.status == "active":
+        periods.append({"hospital": mentee.hospital, "department": mentee.department, "since": since, "until": None})
+    return list(reversed(periods))
+
+
+def readable_mentee_ids(user: User, mentee_ids) -> set[int]:
+    """Which of these mentees this user may open, so a page links only to what would not be a 404."""
+    ids = set(mentee_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Mentee.id).where(Mentee.id.in_(ids), mentee_scope(user))))
+
+
+def upcoming_absences(hospital_id: int, today: date, limit: int = 30) -> Select:
+    return (
+        select(Absence)
+        .join(Mentee, Mentee.id == Absence.mentee_id)
+        .where(Mentee.hospital_id == hospital_id, Absence.end_date >= today)
+        .options(joinedload(Absence.mentee))
+        .order_by(Absence.start_date)
+        .limit(limit)
+    )

@@ -1,0 +1,72 @@
+"""Writes for hospitals: add and edit, with their departments and team."""
+
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ...core import audit
+from ...core.errors import RuleBroken
+from ...core.extensions import db
+from ..models import Department, Hospital
+
+
+def hospital_snapshot(hospital: Hospital) -> dict:
+    return {
+        "name": hospital.name,
+        "district": hospital.district,
+        "province": hospital.province,
+        "team_id": hospital.team_id,
+        "department_ids": sorted(d.id for d in hospital.departments),
+    }
+
+
+def _check_hospital_name(name: str, hospital: Hospital | None) -> None:
+    other = db.session.scalar(select(Hospital).where(func.lower(Hospital.name) == name.lower()))
+    if other is not None and other is not hospital:
+        raise RuleBroken("name", _("There is already a hospital called %(name)s.", name=other.name))
+
+
+def _hospital_values(name: str, district: str, province: str) -> tuple[str, str, str]:
+    name, district, province = name.strip(), district.strip(), province.strip()
+    for field, value in (("name", name), ("district", district), ("province", province)):
+        if not value:
+            raise RuleBroken(field, _("This field is required."))
+    return name, district, province
+
+
+def create_hospital(*, name: str, district: str, province: str, department_ids=(), team_id: int | None = None) -> Hospital:
+    name, district, province = _hospital_values(name, district, province)
+    _check_hospital_name(name, None)
+    hospital = Hospital(name=name, district=district, province=province, team_id=team_id,
+                        departments=_departments(department_ids))
+    db.session.add(hospital)
+    db.session.flush()
+    audit.record("hospital.create", hospital, summary=f"added hospital {hospital.name}",
+                 after=hospital_snapshot(hospital), hospital_id=hospital.id)
+    return hospital
+
+
+def update_hospital(hospital: Hospital, *, name: str, district: str, province: str, department_ids=(),
+                    team_id: int | None = None) -> Hospital:
+    name, district, province = _hospital_values(name, district, province)
+    _check_hospital_name(name, hospital)
+    departments = _departments(department_ids)
+    before = hospital_snapshot(hospital)
+    hospital.name, hospital.district, hospital.province, hospital.team_id = name, district, province, team_id
+    hospital.departments = departments
+    db.session.flush()
+    changed_before, changed_after = audit.changes(before, hospital_snapshot(hospital))
+    if changed_after:
+        audit.record("hospital.update", hospital, summary=f"updated hospital {hospital.name}",
+                     before=changed_before, after=changed_after, hospital_id=hospital.id)
+    return hospital
+
+
+def _departments(department_ids) -> list[Department]:
+    ids = set(department_ids or ())
+    if not ids:
+        return []
+    found = list(db.session.scalars(select(Department).where(Department.id.in_(ids)).order_by(Department.name)))
+    if len(found) != len(ids):
+        raise RuleBroken("department_ids", _("Choose departments from the list."))
+    return found

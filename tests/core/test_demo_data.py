@@ -112,3 +112,12 @@ def test_demo_accounts_prints_every_account_with_its_role_and_hospital_or_team(r
             assert rows[user.username] == ("Mentor", f"{team.name}, visits {', '.join(h.name for h in team.hospitals)}")
     assert rows["mentor.21"] == ("Mentor", "Team 05 (Nemba), visits Nemba")
 
+
+def test_the_readme_lists_the_demo_accounts_that_demo_accounts_prints(runner):
+    """The README's table is the command's output on the demo programme: it names every account's hospital or team."""
+    from pathlib import Path
+
+    assert runner.invoke(args=["demo-data", "--today", "2026-11-26"]).exit_code == 0
+    table = runner.invoke(args=["demo-accounts"]).output.strip()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert table in readme

@@ -66,7 +66,7 @@ db: install  ## apply migrations and the default content
 	$(FLASK) seed-defaults
 
 # On loopback the browser reaches the app over plain HTTP, so the Secure cookie flag is relaxed
-# there unless set explicitly; anywhere else, serve behind HTTPS (see README).
+# there unless set explicitly; anywhere else, serve behind HTTPS (see docs/deployment.md).
 LOOPBACK := $(filter 127.0.0.1 localhost ::1,$(HOST))
 run: db  ## serve the app with gunicorn on HOST:PORT, loading the demo programme into an empty database
 	$(FLASK) demo-data --if-empty
@@ -127,7 +127,7 @@ test-postgres: install-dev browser-deps
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not sqlite_only and not browser and not no_db"
 
 # Every test runs on one fixed day (tests/frozen_clock.py); TEST_TODAY=YYYY-MM-DD moves it. This runs the SQLite
-# pass, browser tests included, on a month end and a leap day. Not part of `make test` (it doubles its time; README).
+# pass, browser tests included, on a month end and a leap day. Not part of `make test` (it doubles its time; docs/testing.md).
 TEST_DATES ?= 2027-01-31 2028-02-29
 test-dates: install-dev browser-deps  ## the SQLite pass (and the browser tests) again on each of TEST_DATES
 	@failed=""; for day in $(TEST_DATES); do \
@@ -136,7 +136,7 @@ test-dates: install-dev browser-deps  ## the SQLite pass (and the browser tests)
 	done; \
 	if [ -n "$$failed" ]; then echo "The suite failed on:$$failed" >&2; exit 1; fi
 
-# Not part of `make test` (it takes minutes and wants a quiet machine); see README, Benchmarks.
+# Not part of `make test` (it takes minutes and wants a quiet machine); see docs/benchmarks.md.
 bench: install-bench  ## benchmarks at national scale against the budgets of issue 9; figures in bench/results.json
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
@@ -152,8 +152,8 @@ install-mutate: $(VENV)/.mutate install
 
 # Mutation testing of the rule modules (issue 16): cadence, planning, transfers, scopes, gaps. Not part of
 # `make test` (about 40 minutes on one core of a busy machine). mutmut mutates these functions one change at a time and runs the
-# tests chosen in pyproject.toml ([tool.mutmut]) that reach each; the survivors are listed in README
-# ("Mutation testing"). `make mutate MUTATE_CHILDREN=2` on a quiet machine.
+# tests chosen in pyproject.toml ([tool.mutmut]) that reach each; the survivors are listed in
+# docs/mutation-testing.md. `make mutate MUTATE_CHILDREN=2` on a quiet machine.
 MUTATE_CHILDREN ?= 1
 MUTATE_TARGETS ?= \
 	'blueprints.visits.queries.x_cadence_status*' 'blueprints.visits.queries.x_hospital_cadence*' \

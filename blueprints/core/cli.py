@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app app create-user`, `seed-defaults`, `demo-data`."""
+"""Command-line tasks: `flask --app app create-user`, `seed-defaults`, `demo-data`, `demo-accounts`."""
 
 import click
 from flask import Flask
@@ -147,3 +147,10 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(refusal)) from None
         db.session.commit()
         click.echo("Demo programme loaded (invented data): " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+    @app.cli.command("demo-accounts")
+    def demo_accounts_command():
+        """Print every account with its role and hospital or team, as the README's table of demo accounts."""
+        from .demo import accounts_table
+
+        click.echo(accounts_table())

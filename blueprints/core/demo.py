@@ -183,6 +183,34 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
     }
 
 
+def accounts_table() -> str:
+    """Every active account as a Markdown table (account, role, hospital or team): the README's table of demo
+    accounts is this output (`flask --app app demo-accounts`), so a newcomer can tell whose account is whose."""
+    from ..auth.forms import ROLE_LABELS
+
+    users = db.session.scalars(select(User).where(User.active).order_by(User.username)).all()
+    scope = {SYSADMIN: "users and settings only", COORDINATOR: "the whole programme"}
+    rows = [([u.username], u.role, scope[u.role]) for role in (SYSADMIN, COORDINATOR) for u in users if u.role == role]
+    mentors_by_team: dict[int | None, list[str]] = {}
+    for user in users:
+        if user.role == MENTOR:
+            mentors_by_team.setdefault(user.mentor.team_id, []).append(user.username)
+    for hospital in db.session.scalars(select(Hospital).order_by(Hospital.id)):
+        admins = [u.username for u in users if u.role == HOSPITAL_ADMIN and u.hospital_id == hospital.id]
+        if admins:
+            rows.append((admins, HOSPITAL_ADMIN, f"{hospital.name} ({hospital.district}, {hospital.province})"))
+        team = hospital.team
+        if team is not None and team.id in mentors_by_team:
+            visits = ", ".join(h.name for h in team.hospitals)
+            rows.append((mentors_by_team.pop(team.id), MENTOR, f"{team.name}, visits {visits}"))
+    for team_id, usernames in mentors_by_team.items():  # teams that visit no hospital, and mentors with no team
+        team = db.session.get(Team, team_id) if team_id is not None else None
+        rows.append((usernames, MENTOR, f"{team.name}, visits no hospital" if team else "no team"))
+    lines = ["| account | role | hospital or team |", "| --- | --- | --- |"]
+    lines += [f"| {' '.join(f'`{name}`' for name in names)} | {ROLE_LABELS[role]} | {where} |" for names, role, where in rows]
+    return "\n".join(lines)
+
+
 def _training_logs(rng: random.Random, mentors: list[Mentor], today: date) -> list[TrainingRecord]:
     """Each mentor's initial training two years ago and a refresher about every three months since;
     a few mentors missed the latest one or two, so they are overdue."""

@@ -85,3 +85,39 @@ def test_the_demo_is_built_around_the_programmes_today_not_the_servers_date(runn
     assert runner.invoke(args=["demo-data"]).exit_code == 0
     anchor = db.session.scalar(select(Setting.value).where(Setting.key == "demo_data"))
     assert anchor.endswith("anchor=2027-02-01")
+
+
+def account_rows(table: str) -> dict[str, tuple[str, str]]:
+    """{username: (role, hospital or team)} from the Markdown table `demo-accounts` prints."""
+    rows = {}
+    for line in table.strip().splitlines()[2:]:
+        accounts, role, where = (cell.strip() for cell in line.strip("|").split("|"))
+        for name in accounts.split():
+            rows[name.strip("`")] = (role, where)
+    return rows
+
+
+def test_demo_accounts_prints_every_account_with_its_role_and_hospital_or_team(runner):
+    assert runner.invoke(args=["demo-data", "--today", "2026-11-26"]).exit_code == 0
+    result = runner.invoke(args=["demo-accounts"])
+    assert result.exit_code == 0, result.output
+    rows = account_rows(result.output)
+    users = db.session.scalars(select(User)).all()
+    assert sorted(rows) == sorted(u.username for u in users)
+    assert rows["coordinator"] == ("Programme coordinator", "the whole programme")
+    assert rows["admin.nemba"] == ("Hospital administrator", "Nemba (Gakenke, Northern Province)")
+    for user in users:
+        if user.role == "mentor":
+            team = user.mentor.team
+            assert rows[user.username] == ("Mentor", f"{team.name}, visits {', '.join(h.name for h in team.hospitals)}")
+    assert rows["mentor.21"] == ("Mentor", "Team 05 (Nemba), visits Nemba")
+
+
+def test_the_readme_lists_the_demo_accounts_that_demo_accounts_prints(runner):
+    """The README's table is the command's output on the demo programme: it names every account's hospital or team."""
+    from pathlib import Path
+
+    assert runner.invoke(args=["demo-data", "--today", "2026-11-26"]).exit_code == 0
+    table = runner.invoke(args=["demo-accounts"]).output.strip()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert table in readme

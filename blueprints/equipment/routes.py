@@ -15,11 +15,10 @@ from ..core.clock import today
 from ..core.downloads import attachment, csv_response, file_name
 from ..core.errors import RuleBroken, saved, show_on_form
 from ..core.extensions import db
-from ..core.forms import EmptyForm
+from ..core.forms import EmptyForm, select_choices
 from ..core.htmx import htmx_redirect, render_page_or_fragment
 from ..core.i18n import current_language, localized_name
 from ..core.permissions import allow
-from ..people.forms import select_choices
 from ..people.models import Hospital
 from ..reports.pdf import render_pdf
 from . import queries, services

@@ -12,12 +12,11 @@ from ..core.clock import today
 from ..core.errors import EditConflict, RuleBroken, saved
 from ..core.extensions import db
 from ..core.formatting import to_local
-from ..core.forms import EmptyForm
+from ..core.forms import EmptyForm, select_choices
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from ..core.models import Setting
 from ..core.pagination import paginate
 from ..core.permissions import allow
-from ..people.forms import select_choices
 from ..people.queries.choices import named_choices, professions
 from . import queries, services
 from .forms import (

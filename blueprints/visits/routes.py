@@ -14,7 +14,7 @@ from ..core import limits
 from ..core.clock import today
 from ..core.errors import RuleBroken, saved
 from ..core.extensions import db
-from ..core.forms import EmptyForm
+from ..core.forms import EmptyForm, select_choices
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from ..core.i18n import in_language
 from ..core.pagination import paginate
@@ -33,7 +33,6 @@ from .forms import (
     StatusForm,
     VisitForm,
     WindowSearchForm,
-    select_choices,
 )
 from .models import Holiday
 

@@ -7,8 +7,9 @@ from ...auth.models import COORDINATOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
+from ...core.forms import select_choices
 from ...core.permissions import allow
-from ..forms import AssignForm, EndAssignmentForm, select_choices
+from ..forms import AssignForm, EndAssignmentForm
 from ..models import Assignment, Mentor
 from ..queries import mentees as mentee_queries
 from ..queries import mentors as mentor_queries

@@ -8,12 +8,12 @@ from ...auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
-from ...core.forms import EmptyForm
+from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import render_page_or_fragment
 from ...core.pagination import paginate
 from ...core.permissions import allow
 from ...visits import queries as visit_queries
-from ..forms import ABSENCE_KIND_LABELS, TRANSFER_KIND_LABELS, HospitalForm, select_choices
+from ..forms import ABSENCE_KIND_LABELS, TRANSFER_KIND_LABELS, HospitalForm
 from ..models import Team
 from ..queries import choices as choice_queries
 from ..queries import hospitals as hospital_queries

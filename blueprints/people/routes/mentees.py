@@ -12,7 +12,7 @@ from ...core.clock import today
 from ...core.downloads import csv_response
 from ...core.errors import EditConflict, render_error, show_on_form
 from ...core.extensions import db
-from ...core.forms import EmptyForm
+from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import is_htmx, render_page_or_fragment
 from ...core.pagination import paginate
 from ...core.permissions import allow
@@ -28,7 +28,6 @@ from ..forms import (
     NightRotaForm,
     RosterSaveForm,
     RosterUploadForm,
-    select_choices,
 )
 from ..models import Department, Hospital, Profession
 from ..queries import choices as choice_queries

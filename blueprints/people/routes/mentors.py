@@ -9,11 +9,12 @@ from ...auth.models import COORDINATOR, MENTOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
+from ...core.forms import select_choices
 from ...core.htmx import htmx_redirect, render_page_or_fragment
 from ...core.pagination import paginate
 from ...core.permissions import allow
 from ...visits import queries as visit_queries
-from ..forms import END_REASON_LABELS, MentorForm, TrainingForm, select_choices
+from ..forms import END_REASON_LABELS, MentorForm, TrainingForm
 from ..models import Mentor, Team
 from ..queries import choices as choice_queries
 from ..queries import mentors as mentor_queries

@@ -8,9 +8,9 @@ from ...auth.models import COORDINATOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
-from ...core.forms import EmptyForm
+from ...core.forms import EmptyForm, select_choices
 from ...core.permissions import allow
-from ..forms import TransferForm, select_choices
+from ..forms import TransferForm
 from ..models import Department, Hospital, Transfer
 from ..queries import choices as choice_queries
 from ..queries import hospitals as hospital_queries

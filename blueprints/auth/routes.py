@@ -11,7 +11,7 @@ from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
-from ..core.permissions import allow, public
+from ..core.permissions import allow, public, user
 from .cli import unlock_command
 from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, NewUserForm, SetPasswordForm, UserForm
 from .models import ROLES, SYSADMIN, User
@@ -67,7 +67,7 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
-        sign_out(current_user._get_current_object())
+        sign_out(user())
         db.session.commit()
         flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -78,11 +78,10 @@ def logout():
 def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
-        if not user.check_password(form.current_password.data):
+        if not user().check_password(form.current_password.data):
             form.current_password.errors.append(_("This is not your current password."))
         else:
-            set_password(user, form.password.data, by_admin=False)
+            set_password(user(), form.password.data, by_admin=False)
             db.session.commit()
             flash(_("Your password is changed. Other computers where you were signed in are signed out."), "success")
             return redirect(url_for("auth.account"))

@@ -18,7 +18,7 @@ from ..core.extensions import db
 from ..core.forms import EmptyForm, select_choices
 from ..core.htmx import htmx_redirect, render_page_or_fragment
 from ..core.i18n import current_language, localized_name
-from ..core.permissions import allow
+from ..core.permissions import allow, user
 from ..people.models import Hospital
 from ..reports.pdf import render_pdf
 from . import queries, services
@@ -34,10 +34,6 @@ bp = Blueprint("equipment", __name__, url_prefix="/equipment")
 
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 CHECKERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
-
-
-def user():
-    return current_user._get_current_object()
 
 
 def _matrix_filters() -> dict:

@@ -16,7 +16,7 @@ from ..core.forms import EmptyForm, select_choices
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from ..core.models import Setting
 from ..core.pagination import paginate
-from ..core.permissions import allow
+from ..core.permissions import allow, user
 from ..people.queries.choices import named_choices, professions
 from . import queries, services
 from .forms import (
@@ -42,10 +42,6 @@ bp = Blueprint("mentoring", __name__)
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 LABELS = {"contact_labels": CONTACT_LABELS, "method_labels": METHOD_LABELS, "followup_labels": FOLLOWUP_LABELS,
           "not_observed": NOT_OBSERVED}
-
-
-def user():
-    return current_user._get_current_object()
 
 
 def _feedback_context(place: queries.FeedbackPlace) -> dict:

@@ -18,7 +18,7 @@ from ..core.forms import EmptyForm, select_choices
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from ..core.i18n import in_language
 from ..core.pagination import paginate
-from ..core.permissions import allow, public
+from ..core.permissions import allow, public, user
 from ..mentoring import queries as mentoring
 from ..mentoring.forms import STATUS_LABELS as FEEDBACK_STATUS_LABELS
 from ..people.models import Hospital
@@ -40,10 +40,6 @@ bp = Blueprint("visits", __name__)
 
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 LABELS = {"status_labels": STATUS_LABELS, "cadence_labels": CADENCE_LABELS, "cadence_badges": CADENCE_BADGES}
-
-
-def user():
-    return current_user._get_current_object()
 
 
 def _int_arg(name: str) -> int | None:

@@ -8,12 +8,12 @@ from ...core.errors import saved
 from ...core.extensions import db
 from ...core.forms import EmptyForm
 from ...core.htmx import htmx_redirect, render_page_or_fragment
-from ...core.permissions import allow
+from ...core.permissions import allow, user
 from ..forms import AbsenceForm, NightRotaForm
 from ..models import Absence
 from ..queries import mentees as mentee_queries
 from ..services import absences as absence_services
-from . import bp, user
+from . import bp
 from .mentees import MENTEE_EDITORS
 
 

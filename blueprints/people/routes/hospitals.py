@@ -11,7 +11,7 @@ from ...core.extensions import db
 from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import render_page_or_fragment
 from ...core.pagination import paginate
-from ...core.permissions import allow
+from ...core.permissions import allow, user
 from ...visits import queries as visit_queries
 from ..forms import ABSENCE_KIND_LABELS, TRANSFER_KIND_LABELS, HospitalForm
 from ..models import Team
@@ -20,7 +20,7 @@ from ..queries import hospitals as hospital_queries
 from ..queries import mentees as mentee_queries
 from ..queries import transfers as transfer_queries
 from ..services import hospitals as hospital_services
-from . import bp, user
+from . import bp
 
 HOSPITAL_READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 

@@ -15,7 +15,7 @@ from ...core.extensions import db
 from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import is_htmx, render_page_or_fragment
 from ...core.pagination import paginate
-from ...core.permissions import allow
+from ...core.permissions import allow, user
 from ...visits import queries as visit_queries
 from .. import roster
 from ..forms import (
@@ -34,7 +34,7 @@ from ..queries import choices as choice_queries
 from ..queries import hospitals as hospital_queries
 from ..queries import mentees as mentee_queries
 from ..services import mentees as mentee_services
-from . import bp, int_arg, user
+from . import bp, int_arg
 
 MENTEE_READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 

@@ -4,7 +4,7 @@ and attendance, the cadence planner, and the secret .ics feeds."""
 import calendar as month_calendar
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core import limits
 from ..core.clock import today
+from ..core.downloads import attachment
 from ..core.errors import RuleBroken, saved
 from ..core.extensions import db
 from ..core.forms import EmptyForm, select_choices
@@ -150,10 +151,7 @@ def ics_feed(token: str):
             event.add("sequence", visit.version)
             event.add("transp", "TRANSPARENT")
             feed.add_component(event)
-    response = make_response(feed.to_ical())
-    response.mimetype = "text/calendar"
-    response.headers["Content-Disposition"] = 'inline; filename="visits.ics"'
-    return response
+    return attachment(Response(feed.to_ical(), mimetype="text/calendar"), "visits", "ics", inline=True)
 
 
 @bp.post("/account/calendar-token")

@@ -55,7 +55,8 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code)
+        # abort(403, _("…")) says why; werkzeug's own English description (the class's) gives way to ours.
+        return render_error(error.code, message=error.description if error.description != type(error).description else None)
 
     @app.errorhandler(StaleDataError)
     def stale_data(error):

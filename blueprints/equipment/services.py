@@ -33,11 +33,6 @@ class Conflict(Exception):
 
 # --- catalogue ---------------------------------------------------------------------------------
 
-def item_snapshot(item: EquipmentItem) -> dict:
-    return {"ward": item.ward, "name": item.name, "unit": item.unit, "required_quantity": item.required_quantity,
-            "critical": item.critical, "retired": item.retired, "name_translations": item.name_translations}
-
-
 def _validate_item(ward: str, name: str, required_quantity: int | None, item_id: int | None = None) -> None:
     from sqlalchemy import select
 
@@ -57,19 +52,19 @@ def create_item(*, ward: str, name: str, unit: str, required_quantity: int, crit
                          critical=critical, position=1000, name_translations=clean_translations(name_translations or {}))
     db.session.add(item)
     db.session.flush()
-    audit.record("equipment_item.create", item, summary=f"added equipment item {item.name}", after=item_snapshot(item))
+    audit.record("equipment_item.create", item, summary=f"added equipment item {item.name}", after=audit.snapshot(item))
     return item
 
 
 def update_item(item: EquipmentItem, **values) -> EquipmentItem:
     _validate_item(values.get("ward", item.ward), values.get("name", item.name), values.get("required_quantity", item.required_quantity), item.id)
-    before = item_snapshot(item)
+    before = audit.snapshot(item)
     if "name_translations" in values:
         values["name_translations"] = clean_translations(values["name_translations"] or {})
     for key, value in values.items():
         setattr(item, key, value.strip() if isinstance(value, str) else value)
     db.session.flush()
-    changed_before, changed_after = audit.changes(before, item_snapshot(item))
+    changed_before, changed_after = audit.changes(before, audit.snapshot(item))
     if changed_after:
         audit.record("equipment_item.update", item, summary=f"updated equipment item {item.name}",
                      before=changed_before, after=changed_after)
@@ -135,10 +130,6 @@ def start_visit_check(visit: Visit, *, by, today: date | None = None) -> Equipme
     return check
 
 
-def count_snapshot(row: EquipmentCount) -> dict:
-    return {"available": row.available, "functional": row.functional, "reason": row.reason, "note": row.note}
-
-
 def save_count(check: EquipmentCheck, item: EquipmentItem, *, available, functional, reason: str | None, note: str,
                version: int | None, by) -> EquipmentCount:
     """Save one row of a checklist. `version` is the row version the form was loaded with (0: no row yet);
@@ -169,7 +160,7 @@ def save_count(check: EquipmentCheck, item: EquipmentItem, *, available, functio
         raise Conflict(row)
     if row is None and version:
         raise RuleBroken("available", _("This row was removed; reload the checklist."))
-    before = count_snapshot(row) if row is not None else {}
+    before = audit.snapshot(row) if row is not None else {}
     try:
         with db.session.begin_nested():
             if row is None:
@@ -184,7 +175,7 @@ def save_count(check: EquipmentCheck, item: EquipmentItem, *, available, functio
         # Someone else saved this row between our read and our write.
         db.session.expire_all()
         raise Conflict(queries.check_rows(check.id)[item.id]) from None
-    changed_before, changed_after = audit.changes(before, count_snapshot(row))
+    changed_before, changed_after = audit.changes(before, audit.snapshot(row))
     if changed_after:
         audit.record("equipment_count.save", row, summary=f"{item.name}: {functional} of {available} functional",
                      before=changed_before or None, after=changed_after, hospital_id=check.hospital_id, user=by)

@@ -158,9 +158,8 @@ def ics_feed(token: str):
 @allow(*READERS)
 def calendar_token():
     if EmptyForm().validate_on_submit():
-        services.regenerate_calendar_token(user())
-        db.session.commit()
-        flash(_("Your calendar feed has a new address; the old one no longer works."), "success")
+        saved(None, lambda: services.regenerate_calendar_token(user()),
+              _("Your calendar feed has a new address; the old one no longer works."))
     return redirect(url_for("auth.account", _anchor="calendar-feed"))
 
 
@@ -430,7 +429,5 @@ def holidays():
 def holiday_delete(holiday_id: int):
     holiday = db.get_or_404(Holiday, holiday_id)
     if EmptyForm().validate_on_submit():
-        services.delete_holiday(holiday)
-        db.session.commit()
-        flash(_("Holiday removed (kept in the audit trail)."), "info")
+        saved(None, lambda: services.delete_holiday(holiday), _("Holiday removed (kept in the audit trail)."), category="info")
     return redirect(url_for("visits.holidays"))

@@ -137,7 +137,7 @@ class EquipmentCount(db.Model):
 
 
 class EquipmentStatus(db.Model):
-    """The current state of one item at one hospital, kept by `services.refresh_status` whenever a count, a
+    """The current state of one item at one hospital, kept by `status.refresh_status` whenever a count, a
     check, a norm or an item's required quantity changes: the last count, the quantity required now, and
     since when and over how many checks any gap has lasted. The matrix, its CSV and the dashboard read this
     one row per cell instead of five years of counts; it is always derivable from the counts."""

@@ -46,6 +46,15 @@ def changes(before: dict, after: dict) -> tuple[dict, dict]:
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+def record_changes(action: str, obj, before: dict, *, summary: str, **fields) -> AuditEvent | None:
+    """Record what changed in `obj` since `before` (its snapshot then), the changed keys only; nothing when
+    nothing did."""
+    changed_before, changed_after = changes(before, snapshot(obj))
+    if not changed_after:
+        return None
+    return record(action, obj, summary=summary, before=changed_before, after=changed_after, **fields)
+
+
 def snapshot(obj) -> dict:
     """The values the audit row keeps of `obj`: the fields its model names in `__audited__`, days as ISO text and
     enums as their value, so the row reads the same whatever the column's Python type."""

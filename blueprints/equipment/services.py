@@ -62,10 +62,7 @@ def update_item(item: EquipmentItem, **values) -> EquipmentItem:
     for key, value in values.items():
         setattr(item, key, value.strip() if isinstance(value, str) else value)
     db.session.flush()
-    changed_before, changed_after = audit.changes(before, audit.snapshot(item))
-    if changed_after:
-        audit.record("equipment_item.update", item, summary=f"updated equipment item {item.name}",
-                     before=changed_before, after=changed_after)
+    audit.record_changes("equipment_item.update", item, before, summary=f"updated equipment item {item.name}")
     return item
 
 

@@ -87,10 +87,7 @@ def update_visit(visit: Visit, *, hospital_id, team_id, start_date, days, notes:
     visit.hospital, visit.team, visit.start_date, visit.days, visit.end_date = hospital, team, start_date, days, end
     visit.notes = (notes or "").strip()
     db.session.flush()
-    changed_before, changed_after = audit.changes(before, audit.snapshot(visit))
-    if changed_after:
-        audit.record("visit.update", visit, summary=f"changed the visit to {hospital.name} of {start_date.isoformat()}",
-                     before=changed_before, after=changed_after, hospital_id=hospital.id)
+    audit.record_changes("visit.update", visit, before, summary=f"changed the visit to {hospital.name} of {start_date.isoformat()}", hospital_id=hospital.id)
     return visit
 
 

@@ -127,3 +127,13 @@ def test_a_transfers_snapshot_gives_its_date_as_iso_text_and_both_ends():
                 "from_department_id": mentee.department_id, "to_hospital_id": destination.id, "to_department_id": None,
                 "reason": "Family"}
     assert audit.snapshot(transfer) == expected
+
+
+def test_a_change_is_recorded_with_only_the_values_that_changed_and_no_change_leaves_no_row():
+    team = make_team()
+    mentor = make_mentor(team, name="Jean Habimana")
+    before = audit.snapshot(mentor)
+    mentor.phone = "+250788000003"
+    event = audit.record_changes("mentor.update", mentor, before, summary="updated mentor Jean Habimana")
+    assert (event.before, event.after) == ({"phone": ""}, {"phone": "+250788000003"})
+    assert audit.record_changes("mentor.update", mentor, audit.snapshot(mentor), summary="nothing") is None

@@ -45,10 +45,7 @@ def update_hospital(hospital: Hospital, *, name: str, district: str, province: s
     hospital.name, hospital.district, hospital.province, hospital.team_id = name, district, province, team_id
     hospital.departments = departments
     db.session.flush()
-    changed_before, changed_after = audit.changes(before, audit.snapshot(hospital))
-    if changed_after:
-        audit.record("hospital.update", hospital, summary=f"updated hospital {hospital.name}",
-                     before=changed_before, after=changed_after, hospital_id=hospital.id)
+    audit.record_changes("hospital.update", hospital, before, summary=f"updated hospital {hospital.name}", hospital_id=hospital.id)
     return hospital
 
 

@@ -24,8 +24,5 @@ def update_mentee(mentee: Mentee, version: int | None, **values) -> Mentee:
     for key, value in values.items():
         setattr(mentee, key, value)
     flush_or_conflict()
-    changed_before, changed_after = audit.changes(before, audit.snapshot(mentee))
-    if changed_after:
-        audit.record("mentee.update", mentee, summary=f"updated mentee {mentee.full_name}",
-                     before=changed_before, after=changed_after, hospital_id=mentee.hospital_id)
+    audit.record_changes("mentee.update", mentee, before, summary=f"updated mentee {mentee.full_name}", hospital_id=mentee.hospital_id)
     return mentee

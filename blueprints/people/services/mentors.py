@@ -36,10 +36,7 @@ def update_mentor(mentor: Mentor, **values) -> Mentor:
     for key, value in values.items():
         setattr(mentor, key, value)
     db.session.flush()
-    changed_before, changed_after = audit.changes(before, audit.snapshot(mentor))
-    if changed_after:
-        audit.record("mentor.update", mentor, summary=f"updated mentor {mentor.full_name}",
-                     before=changed_before, after=changed_after)
+    audit.record_changes("mentor.update", mentor, before, summary=f"updated mentor {mentor.full_name}")
     return mentor
 
 

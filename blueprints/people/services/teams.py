@@ -53,7 +53,5 @@ def update_team(team: Team, *, name: str, hospital_ids=()) -> Team:
     team.name = name
     db.session.flush()
     _set_team_hospitals(team, hospital_ids)
-    changed_before, changed_after = audit.changes(before, audit.snapshot(team))
-    if changed_after:
-        audit.record("team.update", team, summary=f"updated team {team.name}", before=changed_before, after=changed_after)
+    audit.record_changes("team.update", team, before, summary=f"updated team {team.name}")
     return team

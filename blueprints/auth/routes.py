@@ -103,6 +103,7 @@ def users():
 @allow(SYSADMIN)
 def user_new():
     form = NewUserForm()
+
     def create() -> User:
         account = create_user(username=form.username.data, display_name=form.display_name.data, role=form.role.data,
                               password=form.password.data, hospital_id=form.hospital_id.data, mentor_id=form.mentor_id.data)

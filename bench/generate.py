@@ -47,7 +47,7 @@ from blueprints.core.demo import (
 from blueprints.core.extensions import db
 from blueprints.core.models import Setting
 from blueprints.equipment.models import WARDS, EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm
-from blueprints.equipment.services import refresh_status
+from blueprints.equipment.status import refresh_status
 from blueprints.mentoring.framework import FRAMEWORK_OF
 from blueprints.mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, Skill, SkillRating
 from blueprints.people.models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, Transfer

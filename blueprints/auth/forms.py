@@ -8,12 +8,11 @@ from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, SelectField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from ..core import limits
 from ..core.extensions import db
-from ..core.forms import LineField, optional_int
+from ..core.forms import LineField, optional_int, select_choices
 from ..people.models import Hospital, Mentor
 from .models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN, User
 from .services import find_user
@@ -91,7 +90,7 @@ class UserForm(FlaskForm):
         ],
     )
     display_name = LineField(_l("Full name"), validators=[DataRequired(), Length(max=limits.NAME)])
-    role = SelectField(_l("Role"), choices=[SelectChoice("", _l("— choose —"))] + [SelectChoice(v, label) for v, label in ROLE_LABELS.items()],
+    role = SelectField(_l("Role"), choices=select_choices(ROLE_LABELS.items(), blank=_l("— choose —")),
                        validators=[DataRequired()])
     hospital_id = SelectField(
         _l("Hospital"), coerce=optional_int,
@@ -108,9 +107,8 @@ class UserForm(FlaskForm):
         self.editing = editing
         hospitals = db.session.execute(select(Hospital.id, Hospital.name).order_by(Hospital.name)).all()
         mentors = db.session.execute(select(Mentor.id, Mentor.full_name).order_by(Mentor.full_name)).all()
-        none = SelectChoice("", _l("— none —"))
-        self.hospital_id.choices = [none] + [SelectChoice(h.id, h.name) for h in hospitals]
-        self.mentor_id.choices = [none] + [SelectChoice(m.id, m.full_name) for m in mentors]
+        self.hospital_id.choices = select_choices(hospitals, blank=_l("— none —"))
+        self.mentor_id.choices = select_choices(mentors, blank=_l("— none —"))
 
     def validate_username(self, field):
         other = find_user(field.data)

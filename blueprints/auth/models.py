@@ -20,6 +20,7 @@ ROLES = (SYSADMIN, COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 
 
 class User(UserMixin, db.Model):
+    __audited__ = ("username", "display_name", "role", "hospital_id", "mentor_id", "active")
     __tablename__ = "user"
     __table_args__ = (
         CheckConstraint("role IN ('sysadmin', 'coordinator', 'hospital_admin', 'mentor')", name="role"),

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..core.errors import saved
 from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
-from ..core.permissions import allow, public
+from ..core.permissions import allow, public, user
 from .cli import unlock_command
 from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, NewUserForm, SetPasswordForm, UserForm
 from .models import ROLES, SYSADMIN, User
@@ -67,9 +68,7 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
-        sign_out(current_user._get_current_object())
-        db.session.commit()
-        flash(_("You are signed out."), "info")
+        saved(None, lambda: sign_out(user()), _("You are signed out."), category="info")
     return redirect(url_for("auth.login"))
 
 
@@ -78,13 +77,10 @@ def logout():
 def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
-        if not user.check_password(form.current_password.data):
+        if not user().check_password(form.current_password.data):
             form.current_password.errors.append(_("This is not your current password."))
-        else:
-            set_password(user, form.password.data, by_admin=False)
-            db.session.commit()
-            flash(_("Your password is changed. Other computers where you were signed in are signed out."), "success")
+        elif saved(form, lambda: set_password(user(), form.password.data, by_admin=False),
+                   _("Your password is changed. Other computers where you were signed in are signed out.")):
             return redirect(url_for("auth.account"))
     status = 422 if form.errors else 200
     return render_template("auth/account.html", form=form, role_labels=ROLE_LABELS), status
@@ -107,19 +103,14 @@ def users():
 @allow(SYSADMIN)
 def user_new():
     form = NewUserForm()
-    if form.validate_on_submit():
-        user = create_user(
-            username=form.username.data,
-            display_name=form.display_name.data,
-            role=form.role.data,
-            password=form.password.data,
-            hospital_id=form.hospital_id.data,
-            mentor_id=form.mentor_id.data,
-        )
-        if not form.active.data:
-            update_user(user, active=False)
-        db.session.commit()
-        flash(_("Account %(username)s created.", username=user.username), "success")
+
+    def create() -> User:
+        account = create_user(username=form.username.data, display_name=form.display_name.data, role=form.role.data,
+                              password=form.password.data, hospital_id=form.hospital_id.data, mentor_id=form.mentor_id.data)
+        return account if form.active.data else update_user(account, active=False)
+
+    if form.validate_on_submit() and (created := saved(form, create)):
+        flash(_("Account %(username)s created.", username=created.result.username), "success")
         return redirect(url_for("auth.users"))
     status = 422 if form.errors else 200
     return render_template("auth/user_form.html", form=form, user=None), status
@@ -133,17 +124,9 @@ def user_edit(user_id: int):
     if form.validate_on_submit():
         if user.id == current_user.id and (form.role.data != SYSADMIN or not form.active.data):
             form.role.errors.append(_("You cannot remove your own system administrator access."))
-        else:
-            update_user(
-                user,
-                username=form.username.data,
-                display_name=form.display_name.data.strip(),
-                role=form.role.data,
-                hospital_id=form.hospital_id.data,
-                mentor_id=form.mentor_id.data,
-                active=form.active.data,
-            )
-            db.session.commit()
+        elif saved(form, lambda: update_user(user, username=form.username.data, display_name=form.display_name.data.strip(),
+                                             role=form.role.data, hospital_id=form.hospital_id.data,
+                                             mentor_id=form.mentor_id.data, active=form.active.data)):
             flash(_("Account %(username)s saved.", username=user.username), "success")
             return redirect(url_for("auth.users"))
     status = 422 if form.errors else 200
@@ -155,9 +138,7 @@ def user_edit(user_id: int):
 def user_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        set_password(user, form.password.data, by_admin=True)
-        db.session.commit()
+    if form.validate_on_submit() and saved(form, lambda: set_password(user, form.password.data, by_admin=True)):
         flash(_("New password set for %(username)s; their open sessions are signed out.", username=user.username), "success")
         return redirect(url_for("auth.users"))
     status = 422 if form.errors else 200

@@ -83,17 +83,6 @@ def sign_out(user: User) -> None:
     session.clear()
 
 
-def snapshot(user: User) -> dict:
-    return {
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role,
-        "hospital_id": user.hospital_id,
-        "mentor_id": user.mentor_id,
-        "active": user.active,
-    }
-
-
 def create_user(
     *,
     username: str,
@@ -118,12 +107,12 @@ def create_user(
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    audit.record("user.create", user, summary=f"created {user.username} ({role})", after=snapshot(user))
+    audit.record("user.create", user, summary=f"created {user.username} ({role})", after=audit.snapshot(user))
     return user
 
 
 def update_user(user: User, **values) -> User:
-    before = snapshot(user)
+    before = audit.snapshot(user)
     for key, value in values.items():
         setattr(user, key, value)
     if user.role != "hospital_admin":
@@ -131,7 +120,7 @@ def update_user(user: User, **values) -> User:
     if user.role != "mentor":
         user.mentor_id = None
     user.username = normalise_username(user.username)
-    after = snapshot(user)
+    after = audit.snapshot(user)
     changed_before, changed_after = audit.changes(before, after)
     if changed_after:
         if "active" in changed_after or "role" in changed_after:

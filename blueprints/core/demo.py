@@ -338,7 +338,7 @@ def _demo_equipment(rng: random.Random, today: date, hospitals) -> dict[str, int
                          "reason": reason if functional < available else None,
                          "note": "Demo: oxygen shared between two babies" if "Oxygen cylinders" in item.name and functional < 2 else ""})
     db.session.execute(insert(EquipmentCount), rows)
-    from ..equipment.services import refresh_status
+    from ..equipment.status import refresh_status
 
     refresh_status()  # bulk inserts bypass the ORM's flush hook that keeps the status rows
     return {"equipment checks": len(checks), "equipment counts": len(rows)}

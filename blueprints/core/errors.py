@@ -55,7 +55,8 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code)
+        # abort(403, _("…")) says why; werkzeug's own English description (the class's) gives way to ours.
+        return render_error(error.code, message=error.description if error.description != type(error).description else None)
 
     @app.errorhandler(StaleDataError)
     def stale_data(error):
@@ -100,11 +101,11 @@ class Saved(Generic[T]):
     result: T
 
 
-def saved(form, change: Callable[[], T], message: str | None = None) -> Saved[T] | None:
+def saved(form, change: Callable[[], T], message: str | None = None, category: str = "success") -> Saved[T] | None:
     """Run `change` (a service call) the way every form route does: on RuleBroken roll back and put the refusal
     next to its field (or, with no form to show again, `form=None`, flash it as an error for the page the route
-    redirects to), and return None; else commit, flash `message` (when given; leave it out to flash something
-    made from the result yourself) and return Saved(result).
+    redirects to), and return None; else commit, flash `message` as `category` (when given; leave it out to flash
+    something made from the result yourself) and return Saved(result).
     Other exceptions (an EditConflict, say) pass through with nothing committed."""
     try:
         result = change()
@@ -117,7 +118,7 @@ def saved(form, change: Callable[[], T], message: str | None = None) -> Saved[T]
         return None
     db.session.commit()
     if message is not None:
-        flash(message, "success")
+        flash(message, category)
     return Saved(result)
 
 

@@ -1,10 +1,13 @@
 """Form pieces shared by every blueprint: the bounded field types (dates, single lines, ids, versions) that every
-form uses instead of WTForms' own, so a limit of `limits` holds in every form at once."""
+form uses instead of WTForms' own, so a limit of `limits` holds in every form at once, and the select and checkbox
+choices every area builds."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, StringField
+from wtforms import DateField, HiddenField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from . import limits
 
@@ -23,6 +26,19 @@ class TokenWithoutId:
 
 class EmptyForm(TokenWithoutId, FlaskForm):
     """Carries the CSRF token for POST-only buttons (deactivate, sign out)."""
+
+
+def select_choices(pairs, blank=None) -> list[SelectChoice]:
+    """A select's options from (value, label) pairs, after a `blank` one (value '') when given."""
+    options = [SelectChoice("", blank)] if blank is not None else []
+    return options + [SelectChoice(value, label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def optional_int(value):

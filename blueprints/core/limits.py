@@ -9,7 +9,7 @@ from flask import request
 from flask_babel import LazyString, gettext
 from werkzeug.routing import IntegerConverter
 
-# --- text: the most characters a field holds ----------------------------------------------------
+# Text: the most characters a field holds.
 USERNAME = 80
 PASSWORD = 200
 NAME = 120            # a person, a hospital, a holiday, a home institution
@@ -28,11 +28,11 @@ REASON = 1000         # a transfer, a postponed or cancelled visit
 VISIT_NOTES = 2000
 LONG_TEXT = 5000      # feedback (strengths, areas to improve, the mentee's comment), reflections, learning needs
 
-# --- lists: the most rows a form may send -------------------------------------------------------
+# Lists: the most rows a form may send.
 ACTION_ITEMS = 20     # per feedback
 PLAN_ROWS = 2000      # proposals the planner shows and saves at once (12 visits for each of 166 hospitals)
 
-# --- numbers and dates --------------------------------------------------------------------------
+# Numbers and dates.
 ID_MAX = 2**63 - 1    # the largest id a BIGINT (and SQLite's INTEGER) holds
 PAGE_MAX = 1_000_000  # a page number past every list: the list shows its last page
 FIRST_DAY = date(2000, 1, 1)

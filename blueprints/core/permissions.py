@@ -33,6 +33,12 @@ def public(view: Callable) -> Callable:
     return view
 
 
+def user():
+    """The signed-in account itself (an auth User), not flask_login's proxy of it: services store it on rows and
+    queries compare with it, which a proxy cannot do."""
+    return current_user._get_current_object()
+
+
 def view_access(endpoint: str | None):
     if endpoint in OPEN_ENDPOINTS:
         return PUBLIC

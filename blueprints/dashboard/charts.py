@@ -40,8 +40,8 @@ def gap_timeline(rows: list[dict], start: date, end: date, width: int = 300, row
         return round(label_width + min(max((on - start).days, 0), span) / span * room, 1)
 
     lines = []
-    for i, row in enumerate(rows):
-        y = i * row_height + row_height / 2
+    for index, row in enumerate(rows):
+        y = index * row_height + row_height / 2
         longest = row.get("longest")
         lines.append({"label": row["label"], "y": y, "ticks": [x(d) for d in row["held"]],
                       "gap": (x(longest[0]), x(longest[1])) if longest else None})

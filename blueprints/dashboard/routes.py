@@ -13,16 +13,12 @@ from ..core.downloads import csv_response
 from ..core.extensions import db
 from ..core.formatting import format_day, format_instant
 from ..core.htmx import is_htmx
-from ..core.permissions import allow
+from ..core.permissions import allow, user
 from ..people.queries import hospitals as hospital_queries
 from . import queries
 from .tiles import HOME_TILES, TABLE_ROWS, TILES, Filters, Tile, hospital_name
 
 bp = Blueprint("dashboard", __name__)
-
-
-def user():
-    return current_user._get_current_object()
 
 
 @bp.get("/")

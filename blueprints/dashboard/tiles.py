@@ -321,8 +321,8 @@ def load_transfers(filters: Filters, user: User, today: date) -> dict:
     window = (today - timedelta(days=364), today)  # the turnover's 12 months: after today - 365, up to today
     moves = []
     for direction in ("in", "out"):
-        for t in db.session.scalars(transfer_queries.hospital_transfers(user.hospital_id, direction, limit=None, between=window)):
-            moves.append(("within" if t.kind == "department" else direction, t))
+        for transfer in db.session.scalars(transfer_queries.hospital_transfers(user.hospital_id, direction, limit=None, between=window)):
+            moves.append(("within" if transfer.kind == "department" else direction, transfer))
     moves.sort(key=lambda pair: (pair[1].effective_date, pair[1].id), reverse=True)
     readable = mentee_queries.readable_mentee_ids(user, [t.mentee_id for _d, t in moves[:TABLE_ROWS]])
     labels = {"in": _("in"), "out": _("out"), "within": _("within the hospital")}
@@ -366,9 +366,9 @@ def load_writing(filters: Filters, user: User, today: date) -> dict:
                   [[r["visit"].start_date, r["visit"].hospital.name, r["visit"].team.name if r["visit"].team else "", r["expected"],
                     r["signed"], r["drafted"], r["missing"], r["reflections"], r["reflections_missing"]] for r in rows])
     per_hospital: dict[str, int] = {}
-    for r in rows:
-        name = r["visit"].hospital.name
-        per_hospital[name] = per_hospital.get(name, 0) + r["drafted"] + r["missing"] + r["reflections_missing"]
+    for row in rows:
+        name = row["visit"].hospital.name
+        per_hospital[name] = per_hospital.get(name, 0) + row["drafted"] + row["missing"] + row["reflections_missing"]
     busiest = sorted(per_hospital.items(), key=lambda pair: (-pair[1], pair[0]))[:LIST_ROWS]
     return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows,
             "drafted": sum(r["drafted"] for r in rows), "missing": sum(r["missing"] for r in rows),
@@ -403,12 +403,12 @@ def load_to_write(filters: Filters, user: User, today: date) -> dict:
             visits.setdefault(visit.id, {"visit": visit, "feedback": [], "reflection": False})["reflection"] = True
     rows = sorted(visits.values(), key=lambda r: (r["visit"].start_date, r["visit"].id))
     labels = {"feedback": _("Feedback"), "reflection": _("Reflection")}
-    for r in rows:
-        v = r["visit"]
-        table.rows += [[v.start_date, v.hospital.name, labels["feedback"], name, FEEDBACK_LABELS.get(status, status)]
-                       for _id, name, status in r["feedback"]]
-        if r["reflection"]:
-            table.rows.append([v.start_date, v.hospital.name, labels["reflection"], "", FEEDBACK_LABELS["missing"]])
+    for row in rows:
+        visit = row["visit"]
+        table.rows += [[visit.start_date, visit.hospital.name, labels["feedback"], name, FEEDBACK_LABELS.get(status, status)]
+                       for _id, name, status in row["feedback"]]
+        if row["reflection"]:
+            table.rows.append([visit.start_date, visit.hospital.name, labels["reflection"], "", FEEDBACK_LABELS["missing"]])
     return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows,
             "status_labels": FEEDBACK_LABELS,
             "feedback_count": sum(len(r["feedback"]) for r in rows), "reflection_count": sum(1 for r in rows if r["reflection"])}

@@ -45,10 +45,10 @@ def _points(history, first: date, x_scale: float, pad: int, bottom: int, y_scale
     if ys is None:
         ys = memo["y", bottom, y_scale] = {}
     out = []
-    for on, value in history:
-        x = xs.get(on)
+    for day, value in history:
+        x = xs.get(day)
         if x is None:
-            x = xs[on] = f"{round(pad + (on - first).days * x_scale, 1)},"
+            x = xs[day] = f"{round(pad + (day - first).days * x_scale, 1)},"
         y = ys.get(value)
         if y is None:
             y = ys[value] = f"{round(bottom - value * y_scale, 1)}"

@@ -3,11 +3,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..core import limits
-from ..core.forms import DayField, LineField, VersionField, id_int
+from ..core.forms import DayField, LineField, VersionField, id_int, select_choices
 
 WARD_LABELS = {
     "labour": _l("Labour ward"),
@@ -41,7 +40,7 @@ class CountForm(FlaskForm):
 
     available = CountInput(_l("Available"), validators=[InputRequired(NOT_A_NUMBER), NumberRange(min=0, max=9999, message=NOT_A_NUMBER)])
     functional = CountInput(_l("Functional"), validators=[InputRequired(NOT_A_NUMBER), NumberRange(min=0, max=9999, message=NOT_A_NUMBER)])
-    reason = SelectField(_l("Why the others do not work"), choices=[SelectChoice("", "—"), *(SelectChoice(k, v) for k, v in REASON_LABELS.items())],
+    reason = SelectField(_l("Why the others do not work"), choices=select_choices(REASON_LABELS.items(), blank="—"),
                          validate_choice=False)
     note = LineField(_l("Note"), validators=[Optional(), Length(max=limits.SHORT_TEXT)])
     version = VersionField()  # 0: no row yet
@@ -52,7 +51,7 @@ class StartCheckForm(FlaskForm):
 
 
 class ItemForm(FlaskForm):
-    ward = SelectField(_l("Ward"), choices=[SelectChoice(k, v) for k, v in WARD_LABELS.items()])
+    ward = SelectField(_l("Ward"), choices=select_choices(WARD_LABELS.items()))
     name = LineField(_l("Name"), validators=[DataRequired(), Length(max=limits.TITLE)])
     name_fr = LineField(_l("Name in French"), validators=[Optional(), Length(max=limits.TITLE)],
                           description=_l("Shown to French readers; left empty, they see the English name."))

@@ -1,13 +1,10 @@
 """One hospital's equipment page: its "Recent checks" and "Gaps now" lists and its checklist table body, written
-in Python as the gap matrix's body is (matrix_html.py): 60 rows nationally, each with seven cells and a trend line,
-where a Jinja loop (an attribute lookup, an `if` and an escape per value) cost more than reading the counts.
+in Python as the gap matrix's body is (matrix_html.py; why: docs/perf-history.md), each row one f-string.
 
-Every translated string is looked up once per request, each date formatted once, each row one f-string. The
-markup is what equipment/hospital.html wrote, character for character: the item's name linking to its history,
+The markup is what equipment/hospital.html wrote, character for character: the item's name linking to its history,
 a critical badge, required / available / functional, the gap as a word and a colour class, the last count's
 date and the trend line (or why there is none). Every text from the database or a catalogue goes through
-escape(); the rest are ints, fixed class names, URLs built by url_for and the SVG of charts.trend_svg.
-The "Recent checks" list too: twelve rows, but each had a url_for and three translations."""
+escape(); the rest are ints, fixed class names, URLs built by url_for and the SVG of charts.trend_svg."""
 
 from functools import cache
 

@@ -1,11 +1,10 @@
-"""The gap matrix's table body, written in Python: a national matrix is 42 hospitals × 60 items = 2,520 cells,
-and a Jinja loop over them (an attribute lookup, an `if`, an escape per value) cost most of the page's time.
+"""The gap matrix's table body, written in Python, one f-string a cell, with every translated string, URL prefix
+and item name worked out and escaped once per request (why not a Jinja loop: docs/perf-history.md).
 
-Every translated string, URL prefix and item name is worked out and escaped once per request; each cell is
-then one f-string. The markup stays what the template wrote: a row header per hospital, and per cell a class
-for the colour plus text that says the same without colour (a mark ✗ ! ✓ ? and functional / required), a link
-to that item's history at that hospital, and for a gap the sentence saying how long it has lasted (shown on
-hover or keyboard focus, read by screen readers as part of the cell)."""
+The markup is what the template wrote: a row header per hospital, and per cell a class for the colour plus text
+that says the same without colour (a mark ✗ ! ✓ ? and functional / required), a link to that item's history at
+that hospital, and for a gap the sentence saying how long it has lasted (shown on hover or keyboard focus, read
+by screen readers as part of the cell)."""
 
 from functools import cache
 

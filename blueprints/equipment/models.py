@@ -21,6 +21,7 @@ class EquipmentItem(db.Model):
     Retired items leave the checklist and the matrix but keep their counted history.
     """
 
+    __audited__ = ("ward", "name", "unit", "required_quantity", "critical", "retired", "name_translations")
     __tablename__ = "equipment_item"
     __table_args__ = (
         CheckConstraint("ward IN ('labour', 'newborn_corner', 'neonatal_unit', 'theatre', 'paediatric')", name="ward"),
@@ -104,6 +105,7 @@ class EquipmentCount(db.Model):
     `version` lets two people saving the same row see a conflict instead of a silent overwrite.
     """
 
+    __audited__ = ("available", "functional", "reason", "note")
     __tablename__ = "equipment_count"
     __table_args__ = (
         UniqueConstraint("check_id", "item_id"),
@@ -135,7 +137,7 @@ class EquipmentCount(db.Model):
 
 
 class EquipmentStatus(db.Model):
-    """The current state of one item at one hospital, kept by `services.refresh_status` whenever a count, a
+    """The current state of one item at one hospital, kept by `status.refresh_status` whenever a count, a
     check, a norm or an item's required quantity changes: the last count, the quantity required now, and
     since when and over how many checks any gap has lasted. The matrix, its CSV and the dashboard read this
     one row per cell instead of five years of counts; it is always derivable from the counts."""

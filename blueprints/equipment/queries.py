@@ -295,8 +295,8 @@ def matrix_cells(user: User, hospital_ids=None, item_ids=None) -> dict[tuple[int
     # Through the session's connection, not session.execute: plain tuples without the ORM's row processing
     # (2,520 rows nationally); the same transaction and the same scoping.
     return {
-        (h, i): Cell(req, avail, func_, on, since, run)
-        for h, i, req, avail, func_, on, since, run in db.session.connection().execute(query).all()
+        (hospital_id, item_id): Cell(required, available, functional, checked_on, gap_since, gap_checks)
+        for hospital_id, item_id, required, available, functional, checked_on, gap_since, gap_checks in db.session.connection().execute(query).all()
     }
 
 
@@ -346,9 +346,9 @@ def cells_from_counts(hospital_ids=None, item_ids=None) -> dict[tuple[int, int],
         .where(current.c.rn == 1)
     )
     return {
-        (h, i): Cell(required=req, available=avail, functional=func_, checked_on=on, gap_since=since if run else None,
-                     gap_checks=run)
-        for h, i, req, avail, func_, on, run, since in db.session.execute(query)
+        (hospital_id, item_id): Cell(required=required, available=available, functional=functional, checked_on=checked_on,
+                                     gap_since=gap_since if gap_checks else None, gap_checks=gap_checks)
+        for hospital_id, item_id, required, available, functional, checked_on, gap_checks, gap_since in db.session.execute(query)
     }
 
 

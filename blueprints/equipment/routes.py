@@ -13,13 +13,12 @@ from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core import limits
 from ..core.clock import today
 from ..core.downloads import attachment, csv_response, file_name
-from ..core.errors import RuleBroken, saved, show_on_form
+from ..core.errors import saved
 from ..core.extensions import db
-from ..core.forms import EmptyForm
+from ..core.forms import EmptyForm, select_choices
 from ..core.htmx import htmx_redirect, render_page_or_fragment
 from ..core.i18n import current_language, localized_name
-from ..core.permissions import allow
-from ..people.forms import select_choices
+from ..core.permissions import allow, user
 from ..people.models import Hospital
 from ..reports.pdf import render_pdf
 from . import queries, services
@@ -35,10 +34,6 @@ bp = Blueprint("equipment", __name__, url_prefix="/equipment")
 
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 CHECKERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
-
-
-def user():
-    return current_user._get_current_object()
 
 
 def _matrix_filters() -> dict:
@@ -215,14 +210,12 @@ def count_save(check_id: int, item_id: int):
     item = db.get_or_404(EquipmentItem, item_id)
     required = queries.norms_for_item(item.id).get(check.hospital_id, item.required_quantity)
     form = CountForm(prefix=f"i{item.id}")
-    status, message, count = 422, None, None
+    status, message, count, done = 422, None, None, None
     if form.validate_on_submit():
         try:
-            count = services.save_count(check, item, available=form.available.data, functional=form.functional.data,
-                                        reason=form.reason.data, note=form.note.data, version=form.version.data, by=user())
-        except RuleBroken as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
+            done = saved(form, lambda: services.save_count(
+                check, item, available=form.available.data, functional=form.functional.data, reason=form.reason.data,
+                note=form.note.data, version=form.version.data, by=user()))
         except services.Conflict as conflict:
             db.session.rollback()
             theirs = conflict.row
@@ -234,8 +227,8 @@ def count_save(check_id: int, item_id: int):
             form.version.raw_data = None
             form.version.data = theirs.version
             count = theirs
-        else:
-            db.session.commit()
+        if done:
+            count = done.result
             if not request.headers.get("HX-Request"):
                 flash(_("%(item)s saved.", item=item.display_name), "success")
                 return redirect(url_for("equipment.check", check_id=check.id, _anchor=f"row-{item.id}"))
@@ -324,9 +317,7 @@ def item_norm(item_id: int):
 @allow(COORDINATOR)
 def item_retire(item_id: int):
     item = db.get_or_404(EquipmentItem, item_id)
-    if EmptyForm().validate_on_submit():
-        services.update_item(item, retired=not item.retired)
-        db.session.commit()
+    if EmptyForm().validate_on_submit() and saved(None, lambda: services.update_item(item, retired=not item.retired)):
         flash(_("%(item)s retired: it leaves the checklist, its history stays.", item=item.display_name) if item.retired
               else _("%(item)s is back on the checklist.", item=item.display_name), "info")
     return redirect(url_for("equipment.catalogue"))

@@ -4,9 +4,8 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import audit
@@ -20,7 +19,8 @@ from ..core.models import utcnow
 from ..people.models import Hospital
 from ..visits.models import Visit
 from . import queries
-from .models import REASONS, WARDS, EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus
+from . import status as _status  # noqa: F401 - its flush listener keeps the status rows current
+from .models import REASONS, WARDS, EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm
 
 
 class Conflict(Exception):
@@ -29,13 +29,6 @@ class Conflict(Exception):
     def __init__(self, row: EquipmentCount):
         super().__init__("row changed")
         self.row = row
-
-
-# --- catalogue ---------------------------------------------------------------------------------
-
-def item_snapshot(item: EquipmentItem) -> dict:
-    return {"ward": item.ward, "name": item.name, "unit": item.unit, "required_quantity": item.required_quantity,
-            "critical": item.critical, "retired": item.retired, "name_translations": item.name_translations}
 
 
 def _validate_item(ward: str, name: str, required_quantity: int | None, item_id: int | None = None) -> None:
@@ -57,22 +50,19 @@ def create_item(*, ward: str, name: str, unit: str, required_quantity: int, crit
                          critical=critical, position=1000, name_translations=clean_translations(name_translations or {}))
     db.session.add(item)
     db.session.flush()
-    audit.record("equipment_item.create", item, summary=f"added equipment item {item.name}", after=item_snapshot(item))
+    audit.record("equipment_item.create", item, summary=f"added equipment item {item.name}", after=audit.snapshot(item))
     return item
 
 
 def update_item(item: EquipmentItem, **values) -> EquipmentItem:
     _validate_item(values.get("ward", item.ward), values.get("name", item.name), values.get("required_quantity", item.required_quantity), item.id)
-    before = item_snapshot(item)
+    before = audit.snapshot(item)
     if "name_translations" in values:
         values["name_translations"] = clean_translations(values["name_translations"] or {})
     for key, value in values.items():
         setattr(item, key, value.strip() if isinstance(value, str) else value)
     db.session.flush()
-    changed_before, changed_after = audit.changes(before, item_snapshot(item))
-    if changed_after:
-        audit.record("equipment_item.update", item, summary=f"updated equipment item {item.name}",
-                     before=changed_before, after=changed_after)
+    audit.record_changes("equipment_item.update", item, before, summary=f"updated equipment item {item.name}")
     return item
 
 
@@ -96,8 +86,6 @@ def set_norm(item: EquipmentItem, hospital: Hospital, required_quantity: int | N
         audit.record("equipment_norm.set", item, summary=f"{hospital.name} needs {required_quantity} × {item.name}",
                      before={"required_quantity": before}, after={"required_quantity": required_quantity}, hospital_id=hospital.id)
 
-
-# --- checks ------------------------------------------------------------------------------------
 
 def start_check(hospital: Hospital, check_date: date, *, by, today: date | None = None) -> EquipmentCheck:
     """A date-only check (hospital administrator or coordinator); the open check of that date is reused, also when
@@ -135,10 +123,6 @@ def start_visit_check(visit: Visit, *, by, today: date | None = None) -> Equipme
     return check
 
 
-def count_snapshot(row: EquipmentCount) -> dict:
-    return {"available": row.available, "functional": row.functional, "reason": row.reason, "note": row.note}
-
-
 def save_count(check: EquipmentCheck, item: EquipmentItem, *, available, functional, reason: str | None, note: str,
                version: int | None, by) -> EquipmentCount:
     """Save one row of a checklist. `version` is the row version the form was loaded with (0: no row yet);
@@ -169,7 +153,7 @@ def save_count(check: EquipmentCheck, item: EquipmentItem, *, available, functio
         raise Conflict(row)
     if row is None and version:
         raise RuleBroken("available", _("This row was removed; reload the checklist."))
-    before = count_snapshot(row) if row is not None else {}
+    before = audit.snapshot(row) if row is not None else {}
     try:
         with db.session.begin_nested():
             if row is None:
@@ -184,7 +168,7 @@ def save_count(check: EquipmentCheck, item: EquipmentItem, *, available, functio
         # Someone else saved this row between our read and our write.
         db.session.expire_all()
         raise Conflict(queries.check_rows(check.id)[item.id]) from None
-    changed_before, changed_after = audit.changes(before, count_snapshot(row))
+    changed_before, changed_after = audit.changes(before, audit.snapshot(row))
     if changed_after:
         audit.record("equipment_count.save", row, summary=f"{item.name}: {functional} of {available} functional",
                      before=changed_before or None, after=changed_after, hospital_id=check.hospital_id, user=by)
@@ -214,88 +198,3 @@ def complete_check(check: EquipmentCheck, *, by) -> list[EquipmentItem]:
     audit.record("equipment_check.complete", check, summary=f"equipment check at {check.hospital.name} complete",
                  after={"completed_at": check.completed_at.isoformat()}, hospital_id=check.hospital_id, user=by)
     return never_counted
-
-
-# --- the maintained status (one row per hospital and item) ----------------------------------------
-
-def refresh_status(hospital_ids=None, item_ids=None, session: Session | None = None) -> None:
-    """Recompute the status rows of these hospitals x items (all of them when None) from their counts.
-
-    On PostgreSQL the items' rows are locked first (in id order), so two transactions saving counts of the
-    same item wait for each other and the second recomputes from both counts, never from a stale read.
-    """
-    session = session or db.session
-    if item_ids is not None:
-        item_ids = sorted(set(item_ids))
-        session.execute(select(EquipmentItem.id).where(EquipmentItem.id.in_(item_ids)).order_by(EquipmentItem.id).with_for_update())
-    if hospital_ids is not None:
-        hospital_ids = sorted(set(hospital_ids))
-    cells = queries.cells_from_counts(hospital_ids, item_ids)
-    stale = EquipmentStatus.__table__.delete()
-    if hospital_ids is not None:
-        stale = stale.where(EquipmentStatus.hospital_id.in_(hospital_ids))
-    if item_ids is not None:
-        stale = stale.where(EquipmentStatus.item_id.in_(item_ids))
-    session.execute(stale)
-    if cells:
-        session.execute(insert(EquipmentStatus.__table__), [
-            {"hospital_id": h, "item_id": i, "required": c.required, "available": c.available, "functional": c.functional,
-             "checked_on": c.checked_on, "gap_since": c.gap_since, "gap_checks": c.gap_checks}
-            for (h, i), c in sorted(cells.items())
-        ])
-
-
-def _changed(obj, *names: str) -> bool:
-    state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in names)
-
-
-@event.listens_for(Session, "after_flush")
-def _keep_status(session: Session, _context) -> None:
-    """Whatever wrote them (a service, the demo data, a test's factory), flushed changes to counts, checks,
-    norms or an item's required quantity refresh the status rows they touch, in the same transaction."""
-    touched = [obj for obj in (*session.new, *session.dirty, *session.deleted)
-               if isinstance(obj, EquipmentCount | EquipmentCheck | EquipmentNorm | EquipmentItem)]
-    if not touched:
-        return
-    by_hospital: dict[int, set[int] | None] = {}   # hospital id -> item ids (None: every item)
-    whole_items: set[int] = set()                  # items to refresh at every hospital
-    count_checks: dict[int, set[int]] = {}         # check id -> item ids
-
-    def add(hospital_id, item_id=None):
-        if hospital_id is None:
-            return
-        if item_id is None:
-            by_hospital[hospital_id] = None
-        elif by_hospital.get(hospital_id, set()) is not None:
-            by_hospital.setdefault(hospital_id, set()).add(item_id)
-
-    for obj in touched:
-        deleted = obj in session.deleted
-        if isinstance(obj, EquipmentCount):
-            if obj in session.new or deleted or _changed(obj, "available", "functional", "item_id", "check_id"):
-                count_checks.setdefault(obj.check_id, set()).add(obj.item_id)
-                for old in inspect(obj).attrs.item_id.history.deleted or ():
-                    count_checks[obj.check_id].add(old)
-        elif isinstance(obj, EquipmentCheck):
-            if deleted or (obj not in session.new and _changed(obj, "check_date", "hospital_id")):
-                add(obj.hospital_id)
-                for old in inspect(obj).attrs.hospital_id.history.deleted or ():
-                    add(old)
-        elif isinstance(obj, EquipmentNorm):
-            add(obj.hospital_id, obj.item_id)
-        elif isinstance(obj, EquipmentItem) and not deleted and obj not in session.new and _changed(obj, "required_quantity"):
-            whole_items.add(obj.id)
-    if count_checks:
-        hospital_of = dict(session.execute(
-            select(EquipmentCheck.id, EquipmentCheck.hospital_id).where(EquipmentCheck.id.in_(list(count_checks)))).all())
-        for check_id, item_ids in count_checks.items():
-            for item_id in item_ids:
-                add(hospital_of.get(check_id), item_id)
-    if whole_items:
-        refresh_status(None, whole_items, session)
-    for hospital_id, item_ids in sorted(by_hospital.items()):
-        if item_ids is None:
-            refresh_status([hospital_id], None, session)
-        elif item_ids - whole_items:
-            refresh_status([hospital_id], item_ids - whole_items, session)

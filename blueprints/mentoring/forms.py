@@ -10,8 +10,7 @@ from wtforms import BooleanField, FloatField, IntegerField, SelectField, TextAre
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..core import limits
-from ..core.forms import ONE_LINE_MESSAGE, DayField, LineField, VersionedForm, optional_int
-from ..people.forms import MultiCheckboxField, select_choices
+from ..core.forms import ONE_LINE_MESSAGE, DayField, LineField, MultiCheckboxField, VersionedForm, optional_int, select_choices
 
 CONTACT_LABELS = {"on_site": _l("On site"), "phone": _l("Phone"), "virtual": _l("Virtual")}
 METHOD_LABELS = {

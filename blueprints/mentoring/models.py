@@ -25,6 +25,7 @@ SUPPORT_STATUSES = ("open", "in_progress", "resolved")
 class Skill(db.Model):
     """A competency of one profession's framework; retired skills keep their ratings and history."""
 
+    __audited__ = ("profession_id", "area", "name", "position", "retired_on", "name_translations")
     __tablename__ = "skill"
     __table_args__ = (UniqueConstraint("profession_id", "name"),)
 

@@ -1,6 +1,6 @@
 """Mentoring pages: the feedback form with its autosave, sign-off and reopening, and the skills framework."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,12 +12,11 @@ from ..core.clock import today
 from ..core.errors import EditConflict, RuleBroken, saved
 from ..core.extensions import db
 from ..core.formatting import to_local
-from ..core.forms import EmptyForm
+from ..core.forms import EmptyForm, select_choices
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from ..core.models import Setting
 from ..core.pagination import paginate
-from ..core.permissions import allow
-from ..people.forms import select_choices
+from ..core.permissions import allow, user
 from ..people.queries.choices import named_choices, professions
 from . import queries, services
 from .forms import (
@@ -43,10 +42,6 @@ bp = Blueprint("mentoring", __name__)
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 LABELS = {"contact_labels": CONTACT_LABELS, "method_labels": METHOD_LABELS, "followup_labels": FOLLOWUP_LABELS,
           "not_observed": NOT_OBSERVED}
-
-
-def user():
-    return current_user._get_current_object()
 
 
 def _feedback_context(place: queries.FeedbackPlace) -> dict:
@@ -135,8 +130,7 @@ def feedback(visit_id: int, mentee_id: int):
         context = _feedback_context(place)
         return _form_response(context, _feedback_form(place), {}, 200)
     if not place.can_write:
-        return render_template("errors/error.html", code=403, title=_("Not allowed"),
-                               message=_("Only the mentee's assigned mentor writes this feedback.")), 403
+        abort(403, _("Only the mentee's assigned mentor writes this feedback."))
     context = _feedback_context(place)
     form = _feedback_form(place, request.form)
     form.validate()
@@ -193,8 +187,7 @@ def feedback_sign(visit_id: int, mentee_id: int):
     place = queries.feedback_or_404(visit_id, mentee_id, user())
     back = url_for("mentoring.feedback", visit_id=visit_id, mentee_id=mentee_id)
     if not place.can_write or (place.feedback is None and "contact_type" not in request.form):
-        return render_template("errors/error.html", code=403, title=_("Not allowed"),
-                               message=_("Only the mentee's assigned mentor signs off feedback.")), 403
+        abort(403, _("Only the mentee's assigned mentor signs off feedback."))
     posted = request.form if "contact_type" in request.form else None
     if not request.form.get("sign_confirmed"):  # signing off locks it: refuse, save nothing, keep what was typed
         return _form_response(_feedback_context(place), _feedback_form(place, posted), {"sign_confirmed": [
@@ -231,7 +224,7 @@ def feedback_sign(visit_id: int, mentee_id: int):
 def feedback_reopen(visit_id: int, mentee_id: int):
     place = queries.feedback_or_404(visit_id, mentee_id, user())
     if place.feedback is None:
-        return render_template("errors/error.html", code=404, title=_("Not found"), message=_("No feedback to reopen.")), 404
+        abort(404, _("No feedback to reopen."))
     form = ReopenForm()
     if form.validate():
         if saved(form, lambda: services.reopen_feedback(place.feedback, form.reason.data),
@@ -370,8 +363,7 @@ def reflection(visit_id: int):
 
     visit = get_visit_or_404(visit_id, user())
     if visit.team_id != current_user.mentor.team_id:
-        return render_template("errors/error.html", code=403, title=_("Not allowed"),
-                               message=_("Reflections are written by the visiting team's mentors.")), 403
+        abort(403, _("Reflections are written by the visiting team's mentors."))
     record = queries.reflection_for(visit.id, current_user.mentor_id)
     form = ReflectionForm(obj=record)
     if request.method == "GET" and record is not None:
@@ -427,8 +419,7 @@ def self_assessment_new(mentee_id: int):
 
     mentee = get_mentee_or_404(mentee_id, user())
     if not queries.can_enter_self_assessment(user(), mentee):
-        return render_template("errors/error.html", code=403, title=_("Not allowed"),
-                               message=_("The mentee's mentor or their hospital's administrator enters self-assessments.")), 403
+        abort(403, _("The mentee's mentor or their hospital's administrator enters self-assessments."))
     skills = queries.skills_for(mentee.profession)
     scale = rating_scale()
     form = SelfAssessmentForm()

@@ -156,12 +156,6 @@ def reopen_feedback(feedback: Feedback, reason: str) -> None:
 
 # --- skills framework ----------------------------------------------------------------------
 
-def _skill_snapshot(skill: Skill) -> dict:
-    return {"profession_id": skill.profession_id, "area": skill.area, "name": skill.name, "position": skill.position,
-            "retired_on": skill.retired_on.isoformat() if skill.retired_on else None,
-            "name_translations": skill.name_translations}
-
-
 def save_skill(skill: Skill | None, *, profession_id: int, area: str, name: str, position: int,
                translations: dict | None = None) -> Skill:
     """Add or change a skill; `translations` ({"fr": …, "rw": …}, empty values dropped) replaces the translated
@@ -171,7 +165,7 @@ def save_skill(skill: Skill | None, *, profession_id: int, area: str, name: str,
         raise RuleBroken("name", _("Give the skill a name."))
     if skill_name_taken(profession_id, name, skill.id if skill else None):
         raise RuleBroken("name", _("This profession already has a skill with that name."))
-    before = _skill_snapshot(skill) if skill else {}
+    before = audit.snapshot(skill) if skill else {}
     if skill is None:
         skill = Skill(profession_id=profession_id)
         db.session.add(skill)
@@ -179,7 +173,7 @@ def save_skill(skill: Skill | None, *, profession_id: int, area: str, name: str,
     if translations is not None:
         skill.name_translations = clean_translations(translations)
     db.session.flush()
-    changed_before, changed_after = audit.changes(before, _skill_snapshot(skill))
+    changed_before, changed_after = audit.changes(before, audit.snapshot(skill))
     audit.record("skill.update" if before else "skill.create", skill, summary=f"skill {skill.name}",
                  before=changed_before or None, after=changed_after)
     return skill

@@ -10,15 +10,12 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core import limits
-from ..core.forms import DayField, LineField, TokenWithoutId, VersionedForm, optional_int
+from ..core.forms import DayField, LineField, MultiCheckboxField, TokenWithoutId, VersionedForm, optional_int, select_choices
 from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 TRANSFER_KIND_LABELS = {
@@ -44,18 +41,13 @@ END_REASON_LABELS = {
 }
 
 
-def select_choices(pairs, blank=None) -> list[SelectChoice]:
-    options = [SelectChoice("", blank)] if blank is not None else []
-    return options + [SelectChoice(value, label) for value, label in pairs]
-
-
 class MenteeForm(VersionedForm):
     full_name = LineField(_l("Full name"), validators=[DataRequired(), Length(max=limits.NAME)])
     profession_id = SelectField(_l("Profession"), coerce=optional_int)
     hospital_id = SelectField(_l("Hospital"), coerce=optional_int)
     department_id = SelectField(_l("Department"), coerce=optional_int)
     phone = LineField(_l("Phone"), validators=[Optional(), Length(max=limits.PHONE)])
-    preferred_language = SelectField(_l("Preferred language"), choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()], default=DEFAULT_LANGUAGE,
+    preferred_language = SelectField(_l("Preferred language"), choices=select_choices(LANGUAGES.items()), default=DEFAULT_LANGUAGE,
                                      description=_l("Their feedback sheets and certificates are printed in it."))
 
     def validate_profession_id(self, field):
@@ -111,11 +103,6 @@ class AbsenceForm(TokenWithoutId, FlaskForm):
     def validate_end_date(self, field):
         if self.start_date.data and field.data and field.data < self.start_date.data:
             raise ValidationError(_l("The end date cannot be before the start date."))
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class NightRotaForm(TokenWithoutId, FlaskForm):

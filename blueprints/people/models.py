@@ -24,6 +24,7 @@ hospital_department = Table(
 
 
 class Hospital(db.Model):
+    __audited__ = ("name", "district", "province", "team_id", "department_ids")
     __tablename__ = "hospital"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +38,10 @@ class Hospital(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def department_ids(self) -> list[int]:
+        return sorted(department.id for department in self.departments)
 
 
 class Department(db.Model):
@@ -79,6 +84,7 @@ class Profession(db.Model):
 class Team(db.Model):
     """Five mentors, one of each mentor profession, visiting one or more hospitals."""
 
+    __audited__ = ("name", "hospital_ids")
     __tablename__ = "team"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,8 +96,13 @@ class Team(db.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def hospital_ids(self) -> list[int]:
+        return sorted(hospital.id for hospital in self.hospitals)
+
 
 class Mentor(db.Model):
+    __audited__ = ("full_name", "profession_id", "team_id", "home_institution", "phone", "email", "active")
     __tablename__ = "mentor"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,6 +127,7 @@ class Mentor(db.Model):
 class Mentee(db.Model):
     """A health worker being mentored; their record follows them across hospitals."""
 
+    __audited__ = ("full_name", "profession_id", "hospital_id", "department_id", "status", "phone", "preferred_language")
     __tablename__ = "mentee"
     __table_args__ = (
         CheckConstraint("status IN ('active', 'completed', 'left')", name="status"),
@@ -183,6 +195,8 @@ class Transfer(db.Model):
 
     told = ()  # not stored: the groups `transfer_notices` told when the move was logged, for the success message
 
+    __audited__ = ("mentee_id", "kind", "effective_date", "from_hospital_id", "from_department_id", "to_hospital_id",
+                   "to_department_id", "reason")
     __tablename__ = "transfer"
     __table_args__ = (
         CheckConstraint(
@@ -226,6 +240,7 @@ class Transfer(db.Model):
 class Absence(db.Model):
     """A mentee away (leave, nights, sickness, training) for a date range; visits are planned around these."""
 
+    __audited__ = ("mentee_id", "kind", "start_date", "end_date", "note")
     __tablename__ = "absence"
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="dates_in_order"),

@@ -224,10 +224,10 @@ def check_roster(text: str, hospital: Hospital) -> RosterCheck:
                         phone=values.get("phone", ""), language_text=values.get("language", ""))
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             row.errors.append(_("This row has more cells than there are columns."))
-        for i, column in enumerate(header):
-            if not column and i < len(cells) and cells[i].strip():
+        for index, column in enumerate(header):
+            if not column and index < len(cells) and cells[index].strip():
                 row.errors.append(_("“%(value)s” is in column %(column)s, which has no name in the first row: name the column "
-                                    "or move the value.", value=cells[i].strip(), column=i + 1))
+                                    "or move the value.", value=cells[index].strip(), column=index + 1))
         if not row.full_name:
             row.errors.append(_("Name missing."))
         elif len(row.full_name) > limits.NAME:

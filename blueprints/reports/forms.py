@@ -5,8 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import InputRequired, ValidationError
 
-from ..core.forms import DayField
-from ..people.forms import MultiCheckboxField
+from ..core.forms import DayField, MultiCheckboxField
 
 
 class ExportForm(FlaskForm):

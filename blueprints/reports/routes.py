@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..auth.sessions import passive
@@ -19,7 +18,7 @@ from ..core.htmx import htmx_redirect, render_page_or_fragment
 from ..core.i18n import in_language
 from ..core.models import utcnow
 from ..core.pagination import paginate
-from ..core.permissions import allow
+from ..core.permissions import allow, user
 from ..mentoring import queries as mentoring
 from ..people.queries.hospitals import hospitals_for_select
 from ..visits.queries import get_visit_or_404
@@ -47,7 +46,7 @@ def _pdf(feedbacks, visit, name: str) -> Response:
 @bp.get("/visits/<int:visit_id>/feedback/<int:mentee_id>.pdf")
 @allow(*READERS)
 def feedback_pdf(visit_id: int, mentee_id: int):
-    place = mentoring.feedback_or_404(visit_id, mentee_id, current_user._get_current_object())
+    place = mentoring.feedback_or_404(visit_id, mentee_id, user())
     if place.feedback is None:
         abort(404)
     return _pdf([place.feedback], place.visit, f"feedback-{place.mentee.full_name}-{place.visit.start_date.isoformat()}")
@@ -56,9 +55,8 @@ def feedback_pdf(visit_id: int, mentee_id: int):
 @bp.get("/visits/<int:visit_id>/feedback.pdf")
 @allow(*READERS)
 def visit_feedback_pdf(visit_id: int):
-    user = current_user._get_current_object()
-    visit = get_visit_or_404(visit_id, user)
-    feedbacks = db.session.scalars(mentoring.visit_feedbacks(visit, user)).all()
+    visit = get_visit_or_404(visit_id, user())
+    feedbacks = db.session.scalars(mentoring.visit_feedbacks(visit, user())).all()
     if not feedbacks:
         abort(404)
     return _pdf(feedbacks, visit, f"feedback-{visit.hospital.name}-{visit.start_date.isoformat()}")
@@ -78,7 +76,7 @@ def exports():
     if form.validate_on_submit():
         asked = saved(form, lambda: services.request_export(
             date_from=form.date_from.data, date_to=form.date_to.data, hospital_ids=form.hospital_ids.data or [],
-            signed_only=form.signed_only.data, user=current_user._get_current_object()))
+            signed_only=form.signed_only.data, user=user()))
         if asked:
             job = asked.result
             runner.start_in_background(job.id)
@@ -117,7 +115,7 @@ def export_retry(job_id: int):
     services.reap_dead_exports()
     job = queries.get_export_or_404(job_id)
     if EmptyForm().validate_on_submit():
-        if saved(None, lambda: services.retry_export(job, current_user._get_current_object())):
+        if saved(None, lambda: services.retry_export(job, user())):
             runner.start_in_background(job.id)
             flash(_("Export queued again."), "success")
     return htmx_redirect(url_for("reports.export", job_id=job.id))
@@ -144,7 +142,7 @@ def export_download(job_id: int):
 @allow(*READERS)
 def cpd_certificate(mentee_id: int, year: int):
     """A mentee's CPD certificate for one year: who may read their feedback sheets may print it."""
-    mentee = mentoring.readable_mentee_or_404(mentee_id, current_user._get_current_object())
+    mentee = mentoring.readable_mentee_or_404(mentee_id, user())
     if not 2000 <= year <= 2100:
         abort(404)
     name = f"cpd-{mentee.full_name}-{year}"

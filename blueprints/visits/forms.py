@@ -6,8 +6,7 @@ from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, Selec
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..core import limits
-from ..core.forms import DayField, LineField, VersionField, optional_int
-from ..people.forms import select_choices
+from ..core.forms import DayField, LineField, VersionField, optional_int, select_choices
 
 STATUS_LABELS = {
     "planned": _l("Planned"),

@@ -17,6 +17,7 @@ VISIT_STATUSES = ("planned", "confirmed", "held", "postponed", "cancelled")
 class Visit(db.Model):
     """`end_date` is kept with `start_date` and `days` so date-range queries need no arithmetic in SQL."""
 
+    __audited__ = ("hospital_id", "team_id", "start_date", "days", "status", "status_reason", "postponed_to_id", "notes")
     __tablename__ = "visit"
     __table_args__ = (
         CheckConstraint("status IN ('planned', 'confirmed', 'held', 'postponed', 'cancelled')", name="status"),
@@ -84,6 +85,7 @@ class MenteeAttendance(db.Model):
 class Holiday(db.Model):
     """A public holiday: every year on month/day when `year` is empty, else once."""
 
+    __audited__ = ("name", "month", "day", "year")
     __tablename__ = "holiday"
     __table_args__ = (UniqueConstraint("month", "day", "year"),)
 

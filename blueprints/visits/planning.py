@@ -43,9 +43,9 @@ def absent_days(absences) -> dict[int, dict[date, str]]:
     """mentee id → {day: kind of absence}, from Absence rows or (mentee_id, kind, start_date, end_date) tuples."""
     out: dict[int, dict[date, str]] = defaultdict(dict)
     one = timedelta(days=1)
-    for a in absences:
-        days = out[a.mentee_id]
-        day, end, kind = a.start_date, a.end_date, a.kind
+    for absence in absences:
+        days = out[absence.mentee_id]
+        day, end, kind = absence.start_date, absence.end_date, absence.kind
         while day <= end:
             if day not in days:
                 days[day] = kind
@@ -205,18 +205,18 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
     ).all() if hospital_ids else []
     absent = absent_days(absences)
     busy: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for team_id, s, e in db.session.execute(
+    for team_id, start, end in db.session.execute(
         select(Visit.team_id, Visit.start_date, Visit.end_date)
         .where(Visit.status.in_(queries.ACTIVE_STATUSES), Visit.end_date >= start_from, Visit.start_date <= horizon)
     ):
-        busy[team_id].append((s, e))
+        busy[team_id].append((start, end))
     holidays = queries.holidays()
 
     say = _messages()  # translated once: hundreds of proposals would otherwise look up the locale each time
     proposals = []
     away_at: dict[int, dict[date, int]] = {}
-    for h in hospitals:
-        anchor = h.latest
+    for hospital in hospitals:
+        anchor = hospital.latest
         for _n in range(count):
             if anchor is None:
                 target, why = start_from, say["never"]
@@ -225,16 +225,16 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
                 why = say["target"](cadence) % {"target": format_day(target), "num": cadence, "anchor": format_day(anchor)}
                 if target < start_from:
                     target, why = start_from, say["overdue"] % {"anchor": format_day(anchor)}
-            proposal = Proposal(h.id, h.name, h.team_id, h.team, target, None, None, reasons=[why])
+            proposal = Proposal(hospital.id, hospital.name, hospital.team_id, hospital.team, target, None, None, reasons=[why])
             proposals.append(proposal)
-            if h.team_id is None:
+            if hospital.team_id is None:
                 proposal.reasons.append(say["no_team"])
                 break
-            mentee_ids = mentees_at.get(h.id, [])
-            if h.id not in away_at:
-                away_at[h.id] = absent_counts(absent, mentee_ids)
+            mentee_ids = mentees_at.get(hospital.id, [])
+            if hospital.id not in away_at:
+                away_at[hospital.id] = absent_counts(absent, mentee_ids)
             first = max(target - radius, start_from)
-            windows = best_windows(first, target + radius, days, len(mentee_ids), away_at[h.id], holidays, busy[h.team_id],
+            windows = best_windows(first, target + radius, days, len(mentee_ids), away_at[hospital.id], holidays, busy[hospital.team_id],
                                    target=target, limit=None)
             if not windows:
                 proposal.reasons.append(say["no_window"](days) % {"num": days})
@@ -256,7 +256,7 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
                 name = holidays.name(day)
                 if name:
                     proposal.reasons.append(say["holiday"] % {"name": name, "day": format_day(day)})
-            busy[h.team_id].append((best.start, best.end))
+            busy[hospital.team_id].append((best.start, best.end))
             anchor = best.start
     return proposals
 

@@ -477,12 +477,12 @@ class Holidays:
 
 def holidays() -> Holidays:
     result = Holidays()
-    for h in db.session.scalars(select(Holiday)):
-        if h.year is None:
-            result.yearly[(h.month, h.day)] = h.display_name
+    for holiday in db.session.scalars(select(Holiday)):
+        if holiday.year is None:
+            result.yearly[(holiday.month, holiday.day)] = holiday.display_name
         else:
             try:
-                result.once[date(h.year, h.month, h.day)] = h.display_name
+                result.once[date(holiday.year, holiday.month, holiday.day)] = holiday.display_name
             except ValueError:
                 continue
     return result

@@ -4,7 +4,7 @@ and attendance, the cadence planner, and the secret .ics feeds."""
 import calendar as month_calendar
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -12,13 +12,14 @@ from flask_login import current_user
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core import limits
 from ..core.clock import today
+from ..core.downloads import attachment
 from ..core.errors import RuleBroken, saved
 from ..core.extensions import db
-from ..core.forms import EmptyForm
+from ..core.forms import EmptyForm, select_choices
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from ..core.i18n import in_language
 from ..core.pagination import paginate
-from ..core.permissions import allow, public
+from ..core.permissions import allow, public, user
 from ..mentoring import queries as mentoring
 from ..mentoring.forms import STATUS_LABELS as FEEDBACK_STATUS_LABELS
 from ..people.models import Hospital
@@ -33,7 +34,6 @@ from .forms import (
     StatusForm,
     VisitForm,
     WindowSearchForm,
-    select_choices,
 )
 from .models import Holiday
 
@@ -41,10 +41,6 @@ bp = Blueprint("visits", __name__)
 
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 LABELS = {"status_labels": STATUS_LABELS, "cadence_labels": CADENCE_LABELS, "cadence_badges": CADENCE_BADGES}
-
-
-def user():
-    return current_user._get_current_object()
 
 
 def _int_arg(name: str) -> int | None:
@@ -155,19 +151,15 @@ def ics_feed(token: str):
             event.add("sequence", visit.version)
             event.add("transp", "TRANSPARENT")
             feed.add_component(event)
-    response = make_response(feed.to_ical())
-    response.mimetype = "text/calendar"
-    response.headers["Content-Disposition"] = 'inline; filename="visits.ics"'
-    return response
+    return attachment(Response(feed.to_ical(), mimetype="text/calendar"), "visits", "ics", inline=True)
 
 
 @bp.post("/account/calendar-token")
 @allow(*READERS)
 def calendar_token():
     if EmptyForm().validate_on_submit():
-        services.regenerate_calendar_token(user())
-        db.session.commit()
-        flash(_("Your calendar feed has a new address; the old one no longer works."), "success")
+        saved(None, lambda: services.regenerate_calendar_token(user()),
+              _("Your calendar feed has a new address; the old one no longer works."))
     return redirect(url_for("auth.account", _anchor="calendar-feed"))
 
 
@@ -437,7 +429,5 @@ def holidays():
 def holiday_delete(holiday_id: int):
     holiday = db.get_or_404(Holiday, holiday_id)
     if EmptyForm().validate_on_submit():
-        services.delete_holiday(holiday)
-        db.session.commit()
-        flash(_("Holiday removed (kept in the audit trail)."), "info")
+        saved(None, lambda: services.delete_holiday(holiday), _("Holiday removed (kept in the audit trail)."), category="info")
     return redirect(url_for("visits.holidays"))

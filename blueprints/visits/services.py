@@ -33,14 +33,6 @@ TRANSITIONS = {
 }
 
 
-def visit_snapshot(visit: Visit) -> dict:
-    return {
-        "hospital_id": visit.hospital_id, "team_id": visit.team_id, "start_date": visit.start_date.isoformat(),
-        "days": visit.days, "status": visit.status, "status_reason": visit.status_reason,
-        "postponed_to_id": visit.postponed_to_id, "notes": visit.notes,
-    }
-
-
 def _check_schedule(hospital_id, team_id, start_date: date | None, days, exclude_id: int | None = None):
     """The rules every date change obeys; returns the loaded hospital and team."""
     hospital = db.session.get(Hospital, hospital_id) if hospital_id else None
@@ -75,7 +67,7 @@ def create_visit(*, hospital_id, team_id, start_date: date | None, days=None, no
     db.session.add(visit)
     db.session.flush()
     audit.record("visit.create", visit, summary=f"planned a visit of {team.name} to {hospital.name} on {start_date.isoformat()}",
-                 after=visit_snapshot(visit), hospital_id=hospital.id)
+                 after=audit.snapshot(visit), hospital_id=hospital.id)
     return visit
 
 
@@ -91,14 +83,11 @@ def update_visit(visit: Visit, *, hospital_id, team_id, start_date, days, notes:
     if visit.status not in ("planned", "confirmed"):
         raise RuleBroken("start_date", _("A %(status)s visit cannot be changed.", status=_(visit.status)))
     hospital, team, end = _check_schedule(hospital_id, team_id, start_date, days, exclude_id=visit.id)
-    before = visit_snapshot(visit)
+    before = audit.snapshot(visit)
     visit.hospital, visit.team, visit.start_date, visit.days, visit.end_date = hospital, team, start_date, days, end
     visit.notes = (notes or "").strip()
     db.session.flush()
-    changed_before, changed_after = audit.changes(before, visit_snapshot(visit))
-    if changed_after:
-        audit.record("visit.update", visit, summary=f"changed the visit to {hospital.name} of {start_date.isoformat()}",
-                     before=changed_before, after=changed_after, hospital_id=hospital.id)
+    audit.record_changes("visit.update", visit, before, summary=f"changed the visit to {hospital.name} of {start_date.isoformat()}", hospital_id=hospital.id)
     return visit
 
 
@@ -125,7 +114,7 @@ def change_status(visit: Visit, status: str, *, reason: str = "", new_start_date
         raise RuleBroken("reason", _("Give the reason the visit is %(status)s.", status=_(status)))
     if status != "postponed" and new_start_date is not None:
         new_start_date = None
-    before = visit_snapshot(visit)
+    before = audit.snapshot(visit)
     new_visit = None
     if status == "postponed":
         if new_start_date is None:
@@ -145,7 +134,7 @@ def change_status(visit: Visit, status: str, *, reason: str = "", new_start_date
     visit.status = status
     visit.status_reason = reason if status in ("postponed", "cancelled") else visit.status_reason
     db.session.flush()
-    changed_before, changed_after = audit.changes(before, visit_snapshot(visit))
+    changed_before, changed_after = audit.changes(before, audit.snapshot(visit))
     audit.record(f"visit.{status}", visit, summary=f"visit to {visit.hospital.name} of {visit.start_date.isoformat()} {status}",
                  before=changed_before, after=changed_after, hospital_id=visit.hospital_id)
     if status in ("postponed", "cancelled"):
@@ -283,10 +272,6 @@ def mentees_by_id(ids) -> dict[int, Mentee]:
     return {m.id: m for m in db.session.scalars(select(Mentee).where(Mentee.id.in_(list(ids))))} if ids else {}
 
 
-def holiday_snapshot(holiday: Holiday) -> dict:
-    return {"name": holiday.name, "month": holiday.month, "day": holiday.day, "year": holiday.year}
-
-
 def add_holiday(*, name: str, month: int, day: int, year: int | None) -> Holiday:
     """A public holiday the planner avoids; one per date (yearly, or in one year)."""
     taken = db.session.scalar(select(Holiday).where(Holiday.month == month, Holiday.day == day,
@@ -296,11 +281,11 @@ def add_holiday(*, name: str, month: int, day: int, year: int | None) -> Holiday
     holiday = Holiday(name=name.strip(), month=month, day=day, year=year)
     db.session.add(holiday)
     db.session.flush()
-    audit.record("holiday.create", holiday, summary=f"holiday {holiday.name}", after=holiday_snapshot(holiday))
+    audit.record("holiday.create", holiday, summary=f"holiday {holiday.name}", after=audit.snapshot(holiday))
     return holiday
 
 
 def delete_holiday(holiday: Holiday) -> None:
-    audit.record("holiday.delete", holiday, summary=f"removed holiday {holiday.name}", before=holiday_snapshot(holiday))
+    audit.record("holiday.delete", holiday, summary=f"removed holiday {holiday.name}", before=audit.snapshot(holiday))
     db.session.delete(holiday)
     db.session.flush()

@@ -1,6 +1,10 @@
 """Friendly error pages that never show a traceback."""
 
+import html
+
 import pytest
+from flask import abort
+from flask_babel import lazy_gettext as _l
 
 from tests.factories import login, make_user
 
@@ -33,6 +37,24 @@ def test_htmx_errors_get_a_fragment_not_a_page(client):
     response = client.get("/users/", headers={"HX-Request": "true"})
     assert response.status_code == 403
     assert b"<html" not in response.data and b"Not allowed" in response.data
+
+
+def test_an_abort_with_a_message_shows_that_message_under_the_codes_title(app):
+    from app import create_app
+    from tests.conftest import TEST_CONFIG
+
+    refusing = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+
+    def refuse():
+        abort(403, _l("Only the mentee's assigned mentor writes this feedback."))
+
+    refuse.access = "public"
+    refusing.add_url_rule("/refuse-with-message", "refuse_with_message", refuse)
+    response = refusing.test_client().get("/refuse-with-message")
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 403
+    assert "Not allowed" in page and "Only the mentee's assigned mentor writes this feedback." in page
+    assert "Your account does not give access to this page." not in page
 
 
 @pytest.mark.parametrize("path", ["/", "/login", "/healthz", "/nothing"])

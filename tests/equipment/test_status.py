@@ -12,6 +12,7 @@ from blueprints.core.extensions import db
 from blueprints.equipment import queries, services
 from blueprints.equipment.gaps import Cell
 from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentStatus
+from blueprints.equipment.status import refresh_status
 from tests.equipment.helpers import item, make_check, world
 
 START = date(2025, 1, 6)
@@ -78,11 +79,11 @@ def test_the_status_follows_a_check_moved_to_another_date_or_deleted(w):
     db.session.delete(first)
     db.session.flush()
     db.session.execute(EquipmentCount.__table__.delete().where(EquipmentCount.check_id == first.id))  # SQLite without cascade
-    services.refresh_status([w["nemba"].id])
+    refresh_status([w["nemba"].id])
     assert_consistent()
     db.session.delete(db.session.get(EquipmentCheck, second.id))
     db.session.flush()
-    services.refresh_status([w["nemba"].id])
+    refresh_status([w["nemba"].id])
     assert (w["nemba"].id, cpap.id) not in status()
 
 
@@ -90,7 +91,7 @@ def test_refresh_status_rebuilds_every_row_after_bulk_inserts(w):
     make_check(w["nemba"], START, {"Bubble CPAP": (1, 0), "Pulse oximeter": (2, 1)})
     db.session.execute(EquipmentStatus.__table__.delete())
     assert status() == {}
-    services.refresh_status()
+    refresh_status()
     assert_consistent()
     assert len(status()) == 2
 

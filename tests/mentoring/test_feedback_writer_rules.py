@@ -2,6 +2,7 @@
 some day of the visit writes it (assigned on its last day: yes; the day after it, or ended the day before
 it: no); only a coordinator is offered the reopen form. Tests read the saved rows and the forms' targets."""
 
+import html
 from datetime import UTC, date, datetime
 
 import pytest
@@ -64,6 +65,7 @@ def test_a_mentor_assigned_after_the_visit_may_not_write_its_feedback(client, te
     assert page.status_code == 200  # they read the mentee's past feedback ...
     assert feedback_url(team, "late") not in post_targets(page.get_data(as_text=True))  # ... with no form to write
     assert posted.status_code == 403 and autosaved.status_code == 403
+    assert "Only the mentee's assigned mentor writes this feedback." in html.unescape(posted.get_data(as_text=True))
     assert saved_feedback(team, "late") == []
 
 

@@ -38,6 +38,8 @@ def test_feed_has_all_day_events_with_stable_uids_and_cancelled_status(client, p
     assert "Nemba" in text and "Team North" in text
     again = {str(e["uid"]) for e in Calendar.from_ical(feed(client, token).data).walk("VEVENT")}
     assert again == set(events)  # the same UIDs every time, so calendar apps update rather than duplicate
+    assert response.headers["Content-Disposition"] == 'inline; filename="visits.ics"'
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_a_wrong_or_old_token_gives_404(client, programme):

@@ -113,14 +113,14 @@ def mentee_history(mentee: Mentee) -> dict:
     transfers = db.session.scalars(mentee_transfers(mentee.id)).all()
     absences = db.session.scalars(mentee_absences(mentee.id)).all()
     events = []
-    for a in assignments:
-        events.append({"date": a.start_date, "kind": "assignment_start", "assignment": a})
-        if a.end_date:
-            events.append({"date": a.end_date, "kind": "assignment_end", "assignment": a})
-    for t in transfers:
-        events.append({"date": t.effective_date, "kind": "transfer", "transfer": t})
-    for ab in absences:
-        events.append({"date": ab.start_date, "kind": "absence", "absence": ab})
+    for assignment in assignments:
+        events.append({"date": assignment.start_date, "kind": "assignment_start", "assignment": assignment})
+        if assignment.end_date:
+            events.append({"date": assignment.end_date, "kind": "assignment_end", "assignment": assignment})
+    for transfer in transfers:
+        events.append({"date": transfer.effective_date, "kind": "transfer", "transfer": transfer})
+    for absence in absences:
+        events.append({"date": absence.start_date, "kind": "absence", "absence": absence})
     order = {"transfer": 0, "assignment_end": 1, "assignment_start": 2, "absence": 3}
     events.sort(key=lambda e: (e["date"], -order[e["kind"]]), reverse=True)
     return {"assignments": assignments, "transfers": transfers, "absences": absences, "events": events,
@@ -132,9 +132,9 @@ def places_over_time(mentee: Mentee, transfers) -> list[dict]:
     """Where the mentee worked, period by period, derived from the applied transfers."""
     applied = sorted((t for t in transfers if t.applied_at and not t.cancelled_at), key=lambda t: (t.effective_date, t.id))
     periods, since = [], None
-    for t in applied:
-        periods.append({"hospital": t.from_hospital, "department": t.from_department, "since": since, "until": t.effective_date})
-        since = t.effective_date
+    for transfer in applied:
+        periods.append({"hospital": transfer.from_hospital, "department": transfer.from_department, "since": since, "until": transfer.effective_date})
+        since = transfer.effective_date
     if mentee.status == "active":
         periods.append({"hospital": mentee.hospital, "department": mentee.department, "since": since, "until": None})
     return list(reversed(periods))

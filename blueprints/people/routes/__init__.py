@@ -2,7 +2,6 @@
 blueprint, with a module of routes per resource, imported below so that their routes register on it."""
 
 from flask import Blueprint
-from flask_login import current_user
 
 from ...core import limits
 
@@ -11,10 +10,6 @@ bp = Blueprint("people", __name__)
 
 def int_arg(name: str) -> int | None:
     return limits.id_arg(name)
-
-
-def user():
-    return current_user._get_current_object()
 
 
 from . import absences, assignments, hospitals, mentees, mentors, teams, transfers  # noqa: E402, F401

@@ -8,12 +8,12 @@ from ...core.errors import saved
 from ...core.extensions import db
 from ...core.forms import EmptyForm
 from ...core.htmx import htmx_redirect, render_page_or_fragment
-from ...core.permissions import allow
+from ...core.permissions import allow, user
 from ..forms import AbsenceForm, NightRotaForm
 from ..models import Absence
 from ..queries import mentees as mentee_queries
 from ..services import absences as absence_services
-from . import bp, user
+from . import bp
 from .mentees import MENTEE_EDITORS
 
 
@@ -53,7 +53,6 @@ def absence_delete(absence_id: int):
     absence = db.get_or_404(Absence, absence_id)
     mentee = mentee_queries.get_mentee_or_404(absence.mentee_id, user(), action="edit")
     if EmptyForm().validate_on_submit():
-        absence_services.delete_absence(absence)
-        db.session.commit()
-        flash(_("Absence removed (kept in the audit trail)."), "info")
+        saved(None, lambda: absence_services.delete_absence(absence), _("Absence removed (kept in the audit trail)."),
+              category="info")
     return redirect(url_for("people.mentee", mentee_id=mentee.id, _anchor="absences"))

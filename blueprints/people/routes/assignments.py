@@ -7,13 +7,14 @@ from ...auth.models import COORDINATOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
-from ...core.permissions import allow
-from ..forms import AssignForm, EndAssignmentForm, select_choices
+from ...core.forms import select_choices
+from ...core.permissions import allow, user
+from ..forms import AssignForm, EndAssignmentForm
 from ..models import Assignment, Mentor
 from ..queries import mentees as mentee_queries
 from ..queries import mentors as mentor_queries
 from ..services import assignments as assignment_services
-from . import bp, user
+from . import bp
 
 
 @bp.route("/mentees/<int:mentee_id>/assign", methods=["GET", "POST"])

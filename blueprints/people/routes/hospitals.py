@@ -8,19 +8,19 @@ from ...auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
-from ...core.forms import EmptyForm
+from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import render_page_or_fragment
 from ...core.pagination import paginate
-from ...core.permissions import allow
+from ...core.permissions import allow, user
 from ...visits import queries as visit_queries
-from ..forms import ABSENCE_KIND_LABELS, TRANSFER_KIND_LABELS, HospitalForm, select_choices
+from ..forms import ABSENCE_KIND_LABELS, TRANSFER_KIND_LABELS, HospitalForm
 from ..models import Team
 from ..queries import choices as choice_queries
 from ..queries import hospitals as hospital_queries
 from ..queries import mentees as mentee_queries
 from ..queries import transfers as transfer_queries
 from ..services import hospitals as hospital_services
-from . import bp, user
+from . import bp
 
 HOSPITAL_READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 

@@ -10,12 +10,12 @@ from ...auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ...core import limits
 from ...core.clock import today
 from ...core.downloads import csv_response
-from ...core.errors import EditConflict, render_error, show_on_form
+from ...core.errors import EditConflict, render_error, saved, show_on_form
 from ...core.extensions import db
-from ...core.forms import EmptyForm
+from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import is_htmx, render_page_or_fragment
 from ...core.pagination import paginate
-from ...core.permissions import allow
+from ...core.permissions import allow, user
 from ...visits import queries as visit_queries
 from .. import roster
 from ..forms import (
@@ -28,14 +28,13 @@ from ..forms import (
     NightRotaForm,
     RosterSaveForm,
     RosterUploadForm,
-    select_choices,
 )
 from ..models import Department, Hospital, Profession
 from ..queries import choices as choice_queries
 from ..queries import hospitals as hospital_queries
 from ..queries import mentees as mentee_queries
 from ..services import mentees as mentee_services
-from . import bp, int_arg, user
+from . import bp, int_arg
 
 MENTEE_READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 
@@ -148,9 +147,10 @@ def roster_import_save():
         return _roster_page(form, None)
     if not check.ok or not check.new_rows:
         return _roster_page(form, check)
-    added = roster.save_roster(check)
-    db.session.commit()
-    flash(ngettext("%(num)s mentee added to %(hospital)s.", "%(num)s mentees added to %(hospital)s.", len(added),
+    added = saved(form, lambda: roster.save_roster(check))
+    if not added:
+        return _roster_page(form, check)
+    flash(ngettext("%(num)s mentee added to %(hospital)s.", "%(num)s mentees added to %(hospital)s.", len(added.result),
                    hospital=hospital.name), "success")
     if current_user.role == COORDINATOR:
         return redirect(url_for("people.mentees", hospital=hospital.id))
@@ -215,15 +215,12 @@ def _mentee_form(form: MenteeForm) -> MenteeForm:
 @allow(*MENTEE_EDITORS)
 def mentee_new():
     form = _mentee_form(MenteeForm())
-    if form.validate_on_submit():
-        mentee = mentee_services.create_mentee(
+    if form.validate_on_submit() and (added := saved(form, lambda: mentee_services.create_mentee(
             full_name=form.full_name.data.strip(), profession_id=form.profession_id.data,
             hospital_id=form.hospital_id.data, department_id=form.department_id.data, phone=form.phone.data or "",
-            preferred_language=form.preferred_language.data,
-        )
-        db.session.commit()
-        flash(_("%(name)s added.", name=mentee.full_name), "success")
-        return redirect(url_for("people.mentee", mentee_id=mentee.id))
+            preferred_language=form.preferred_language.data))):
+        flash(_("%(name)s added.", name=added.result.full_name), "success")
+        return redirect(url_for("people.mentee", mentee_id=added.result.id))
     return render_template("people/mentee_form.html", form=form, mentee=None), 422 if form.errors else 200
 
 
@@ -238,15 +235,14 @@ def mentee_edit(mentee_id: int):
         form.version.data = mentee.version
     if form.validate_on_submit():
         try:
-            mentee_services.update_mentee(mentee, version=form.opened_at(), full_name=form.full_name.data.strip(),
-                                   profession_id=form.profession_id.data, phone=form.phone.data or "",
-                                   preferred_language=form.preferred_language.data)
-            db.session.commit()
+            done = saved(form, lambda: mentee_services.update_mentee(
+                mentee, version=form.opened_at(), full_name=form.full_name.data.strip(), profession_id=form.profession_id.data,
+                phone=form.phone.data or "", preferred_language=form.preferred_language.data), _("Saved."))
         except EditConflict:
             db.session.rollback()
             mentee = mentee_queries.get_mentee_or_404(mentee_id, user(), action="edit")
             form.version.data = mentee.version
             return render_template("people/mentee_form.html", form=form, mentee=mentee, conflict=mentee), 409
-        flash(_("Saved."), "success")
-        return redirect(url_for("people.mentee", mentee_id=mentee.id))
+        if done:
+            return redirect(url_for("people.mentee", mentee_id=mentee.id))
     return render_template("people/mentee_form.html", form=form, mentee=mentee), 422 if form.errors else 200

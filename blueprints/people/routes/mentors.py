@@ -9,17 +9,18 @@ from ...auth.models import COORDINATOR, MENTOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
+from ...core.forms import select_choices
 from ...core.htmx import htmx_redirect, render_page_or_fragment
 from ...core.pagination import paginate
-from ...core.permissions import allow
+from ...core.permissions import allow, user
 from ...visits import queries as visit_queries
-from ..forms import END_REASON_LABELS, MentorForm, TrainingForm, select_choices
+from ..forms import END_REASON_LABELS, MentorForm, TrainingForm
 from ..models import Mentor, Team
 from ..queries import choices as choice_queries
 from ..queries import mentors as mentor_queries
 from ..queries import teams as team_queries
 from ..services import mentors as mentor_services
-from . import bp, int_arg, user
+from . import bp, int_arg
 
 
 def _overdue_mentor_ids(mentors, facts: dict, day) -> set[int]:

@@ -8,16 +8,16 @@ from ...auth.models import COORDINATOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
-from ...core.forms import EmptyForm
-from ...core.permissions import allow
-from ..forms import TransferForm, select_choices
+from ...core.forms import EmptyForm, select_choices
+from ...core.permissions import allow, user
+from ..forms import TransferForm
 from ..models import Department, Hospital, Transfer
 from ..queries import choices as choice_queries
 from ..queries import hospitals as hospital_queries
 from ..queries import mentees as mentee_queries
 from ..services import transfers as transfer_services
 from ..transfer_notices import told_sentence
-from . import bp, user
+from . import bp
 from .mentees import MENTEE_EDITORS
 
 

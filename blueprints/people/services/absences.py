@@ -19,19 +19,14 @@ def add_absence(mentee: Mentee, *, kind: str, start_date: date, end_date: date, 
                       created_by_id=getattr(by, "id", None))
     db.session.add(absence)
     db.session.flush()
-    audit.record("absence.create", absence, summary=f"{kind} for {mentee.full_name}", after=absence_snapshot(absence),
+    audit.record("absence.create", absence, summary=f"{kind} for {mentee.full_name}", after=audit.snapshot(absence),
                  hospital_id=mentee.hospital_id)
     return absence
 
 
-def absence_snapshot(absence: Absence) -> dict:
-    return {"mentee_id": absence.mentee_id, "kind": absence.kind, "start_date": absence.start_date.isoformat(),
-            "end_date": absence.end_date.isoformat(), "note": absence.note}
-
-
 def delete_absence(absence: Absence) -> None:
     audit.record("absence.delete", absence, summary=f"removed {absence.kind} of {absence.mentee.full_name}",
-                 before=absence_snapshot(absence), hospital_id=absence.mentee.hospital_id)
+                 before=audit.snapshot(absence), hospital_id=absence.mentee.hospital_id)
     db.session.delete(absence)
     db.session.flush()
 

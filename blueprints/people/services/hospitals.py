@@ -10,16 +10,6 @@ from ...core.extensions import db
 from ..models import Department, Hospital
 
 
-def hospital_snapshot(hospital: Hospital) -> dict:
-    return {
-        "name": hospital.name,
-        "district": hospital.district,
-        "province": hospital.province,
-        "team_id": hospital.team_id,
-        "department_ids": sorted(d.id for d in hospital.departments),
-    }
-
-
 def _check_hospital_name(name: str, hospital: Hospital | None) -> None:
     other = db.session.scalar(select(Hospital).where(func.lower(Hospital.name) == name.lower()))
     if other is not None and other is not hospital:
@@ -42,7 +32,7 @@ def create_hospital(*, name: str, district: str, province: str, department_ids=(
     db.session.add(hospital)
     db.session.flush()
     audit.record("hospital.create", hospital, summary=f"added hospital {hospital.name}",
-                 after=hospital_snapshot(hospital), hospital_id=hospital.id)
+                 after=audit.snapshot(hospital), hospital_id=hospital.id)
     return hospital
 
 
@@ -51,14 +41,11 @@ def update_hospital(hospital: Hospital, *, name: str, district: str, province: s
     name, district, province = _hospital_values(name, district, province)
     _check_hospital_name(name, hospital)
     departments = _departments(department_ids)
-    before = hospital_snapshot(hospital)
+    before = audit.snapshot(hospital)
     hospital.name, hospital.district, hospital.province, hospital.team_id = name, district, province, team_id
     hospital.departments = departments
     db.session.flush()
-    changed_before, changed_after = audit.changes(before, hospital_snapshot(hospital))
-    if changed_after:
-        audit.record("hospital.update", hospital, summary=f"updated hospital {hospital.name}",
-                     before=changed_before, after=changed_after, hospital_id=hospital.id)
+    audit.record_changes("hospital.update", hospital, before, summary=f"updated hospital {hospital.name}", hospital_id=hospital.id)
     return hospital
 
 

@@ -8,36 +8,21 @@ from ...core.extensions import db
 from ..models import Mentee
 
 
-def mentee_snapshot(mentee: Mentee) -> dict:
-    return {
-        "full_name": mentee.full_name,
-        "profession_id": mentee.profession_id,
-        "hospital_id": mentee.hospital_id,
-        "department_id": mentee.department_id,
-        "status": mentee.status,
-        "phone": mentee.phone,
-        "preferred_language": mentee.preferred_language,
-    }
-
-
 def create_mentee(**values) -> Mentee:
     mentee = Mentee(**values)
     db.session.add(mentee)
     db.session.flush()
     audit.record("mentee.create", mentee, summary=f"added mentee {mentee.full_name}",
-                 after=mentee_snapshot(mentee), hospital_id=mentee.hospital_id)
+                 after=audit.snapshot(mentee), hospital_id=mentee.hospital_id)
     return mentee
 
 
 def update_mentee(mentee: Mentee, version: int | None, **values) -> Mentee:
     """Change a mentee; `version` is the one the editor opened, and a newer one means a conflict."""
     check_version(mentee, version)
-    before = mentee_snapshot(mentee)
+    before = audit.snapshot(mentee)
     for key, value in values.items():
         setattr(mentee, key, value)
     flush_or_conflict()
-    changed_before, changed_after = audit.changes(before, mentee_snapshot(mentee))
-    if changed_after:
-        audit.record("mentee.update", mentee, summary=f"updated mentee {mentee.full_name}",
-                     before=changed_before, after=changed_after, hospital_id=mentee.hospital_id)
+    audit.record_changes("mentee.update", mentee, before, summary=f"updated mentee {mentee.full_name}", hospital_id=mentee.hospital_id)
     return mentee

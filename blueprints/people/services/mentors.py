@@ -11,18 +11,6 @@ from ...core.extensions import db
 from ..models import Mentor, Profession, TrainingRecord
 
 
-def mentor_snapshot(mentor: Mentor) -> dict:
-    return {
-        "full_name": mentor.full_name,
-        "profession_id": mentor.profession_id,
-        "team_id": mentor.team_id,
-        "home_institution": mentor.home_institution,
-        "phone": mentor.phone,
-        "email": mentor.email,
-        "active": mentor.active,
-    }
-
-
 def _mentor_values(values: dict) -> dict:
     values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
     if not values.get("full_name"):
@@ -38,20 +26,17 @@ def create_mentor(**values) -> Mentor:
     mentor = Mentor(**_mentor_values(values))
     db.session.add(mentor)
     db.session.flush()
-    audit.record("mentor.create", mentor, summary=f"added mentor {mentor.full_name}", after=mentor_snapshot(mentor))
+    audit.record("mentor.create", mentor, summary=f"added mentor {mentor.full_name}", after=audit.snapshot(mentor))
     return mentor
 
 
 def update_mentor(mentor: Mentor, **values) -> Mentor:
-    values = _mentor_values({**mentor_snapshot(mentor), **values})
-    before = mentor_snapshot(mentor)
+    values = _mentor_values({**audit.snapshot(mentor), **values})
+    before = audit.snapshot(mentor)
     for key, value in values.items():
         setattr(mentor, key, value)
     db.session.flush()
-    changed_before, changed_after = audit.changes(before, mentor_snapshot(mentor))
-    if changed_after:
-        audit.record("mentor.update", mentor, summary=f"updated mentor {mentor.full_name}",
-                     before=changed_before, after=changed_after)
+    audit.record_changes("mentor.update", mentor, before, summary=f"updated mentor {mentor.full_name}")
     return mentor
 
 

@@ -10,10 +10,6 @@ from ...core.extensions import db
 from ..models import Hospital, Team
 
 
-def team_snapshot(team: Team) -> dict:
-    return {"name": team.name, "hospital_ids": sorted(h.id for h in team.hospitals)}
-
-
 def _team_name(name: str, team: Team | None) -> str:
     name = name.strip()
     if not name:
@@ -47,17 +43,15 @@ def create_team(*, name: str, hospital_ids=()) -> Team:
     db.session.add(team)
     db.session.flush()
     _set_team_hospitals(team, hospital_ids)
-    audit.record("team.create", team, summary=f"added team {team.name}", after=team_snapshot(team))
+    audit.record("team.create", team, summary=f"added team {team.name}", after=audit.snapshot(team))
     return team
 
 
 def update_team(team: Team, *, name: str, hospital_ids=()) -> Team:
     name = _team_name(name, team)
-    before = team_snapshot(team)
+    before = audit.snapshot(team)
     team.name = name
     db.session.flush()
     _set_team_hospitals(team, hospital_ids)
-    changed_before, changed_after = audit.changes(before, team_snapshot(team))
-    if changed_after:
-        audit.record("team.update", team, summary=f"updated team {team.name}", before=changed_before, after=changed_after)
+    audit.record_changes("team.update", team, before, summary=f"updated team {team.name}")
     return team

@@ -19,7 +19,6 @@ from ..queries import mentors as mentor_queries
 from ..queries import transfers as transfer_queries
 from ..transfer_corrections import correction_refusal
 from ..transfer_notices import notify_transfer
-from .mentees import mentee_snapshot
 
 
 def log_transfer(
@@ -78,7 +77,7 @@ def log_transfer(
     if not insert_once(transfer):  # the index's answer, should a move have slipped in since the check above
         raise RuleBroken("effective_date", _one_move_at_a_time(transfer_queries.pending_transfer(mentee.id)))
     audit.record("transfer.create", transfer, summary=transfer_sentence(transfer),
-                 after=transfer_snapshot(transfer), hospital_id=transfer.from_hospital_id)
+                 after=audit.snapshot(transfer), hospital_id=transfer.from_hospital_id)
     transfer.told = notify_transfer(transfer, lambda: transfer_sentence(transfer))  # for the success message
     if effective_date <= today:
         apply_transfer(transfer)
@@ -89,14 +88,6 @@ def _one_move_at_a_time(waiting: Transfer | None) -> str:
     sentence = transfer_sentence(waiting) if waiting is not None else ""
     return _("One move at a time: %(sentence)s To change it, cancel that move on the mentee's page, then log the new one.",
              sentence=sentence)
-
-
-def transfer_snapshot(transfer: Transfer) -> dict:
-    return {
-        "mentee_id": transfer.mentee_id, "kind": transfer.kind, "effective_date": transfer.effective_date.isoformat(),
-        "from_hospital_id": transfer.from_hospital_id, "from_department_id": transfer.from_department_id,
-        "to_hospital_id": transfer.to_hospital_id, "to_department_id": transfer.to_department_id, "reason": transfer.reason,
-    }
 
 
 def transfer_sentence(transfer: Transfer) -> str:
@@ -124,7 +115,7 @@ def _place(hospital_id: int | None, department_id: int | None) -> str:
 def apply_transfer(transfer: Transfer) -> None:
     """Move the mentee; a move out of the hospital ends their mentorships with a reason."""
     mentee = transfer.mentee
-    before = mentee_snapshot(mentee)
+    before = audit.snapshot(mentee)
     if transfer.kind in ("department", "hospital"):
         mentee.hospital_id = transfer.to_hospital_id
         mentee.department_id = transfer.to_department_id
@@ -137,7 +128,7 @@ def apply_transfer(transfer: Transfer) -> None:
             assignment.end_reason = reason
     transfer.applied_at = utcnow()
     db.session.flush()
-    changed_before, changed_after = audit.changes(before, mentee_snapshot(mentee))
+    changed_before, changed_after = audit.changes(before, audit.snapshot(mentee))
     audit.record("transfer.apply", transfer, summary=transfer_sentence(transfer), before=changed_before,
                  after=changed_after, hospital_id=transfer.from_hospital_id)
 
@@ -168,7 +159,7 @@ def cancel_transfer(transfer: Transfer, by) -> None:
     if latest is None or latest.id != transfer.id:
         raise RuleBroken("transfer", _("A later move was logged since; correct that one first."))
     mentee = transfer.mentee
-    before = mentee_snapshot(mentee)
+    before = audit.snapshot(mentee)
     if transfer.applied_at is not None:
         mentee.hospital_id = transfer.from_hospital_id
         mentee.department_id = transfer.from_department_id
@@ -185,7 +176,7 @@ def cancel_transfer(transfer: Transfer, by) -> None:
                 assignment.end_date = assignment.end_reason = None
     transfer.cancelled_at = utcnow()
     db.session.flush()
-    changed_before, changed_after = audit.changes(before, mentee_snapshot(mentee))
+    changed_before, changed_after = audit.changes(before, audit.snapshot(mentee))
     audit.record("transfer.cancel", transfer, summary=_("Cancelled: %(sentence)s", sentence=transfer_sentence(transfer)),
                  before=changed_before, after=changed_after, hospital_id=transfer.from_hospital_id)
     mentor_ids = [a.mentor_id for a in mentee_queries.active_assignments(mentee.id)]

@@ -12,7 +12,20 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
 from ..core.extensions import db
 from ..core.models import utcnow
-from .models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord, Transfer
+from .models import (
+    Absence,
+    Assignment,
+    Department,
+    Hospital,
+    Mentee,
+    MenteeStatus,
+    Mentor,
+    Profession,
+    Team,
+    TrainingRecord,
+    Transfer,
+    TransferKind,
+)
 from .transfer_corrections import correction_refusal
 
 
@@ -59,7 +72,7 @@ def mentees_query(
     search: str = "",
     department_id: int | None = None,
     profession_id: int | None = None,
-    status: str | None = "active",
+    status: str | None = MenteeStatus.ACTIVE,
     hospital_id: int | None = None,
 ) -> Select:
     """The mentee list as this user may see it, with everything a row shows loaded in the same query."""
@@ -180,7 +193,7 @@ def transfers_out_last_12_months(today: date, hospital_id: int | None = None) ->
             Transfer,
             and_(
                 Transfer.from_hospital_id == Hospital.id,
-                Transfer.kind != "department",
+                Transfer.kind != TransferKind.DEPARTMENT,
                 Transfer.cancelled_at.is_(None),
                 Transfer.effective_date > today - timedelta(days=365),
                 Transfer.effective_date <= today,
@@ -211,7 +224,7 @@ def hospital_transfers(hospital_id: int, direction: str, limit: int | None = 20,
     if between is not None:
         query = query.where(Transfer.effective_date.between(*between))
     if direction == "in":
-        query = query.where(Transfer.kind == "hospital")
+        query = query.where(Transfer.kind == TransferKind.HOSPITAL)
     return query
 
 
@@ -284,7 +297,7 @@ def places_over_time(mentee: Mentee, transfers) -> list[dict]:
     for t in applied:
         periods.append({"hospital": t.from_hospital, "department": t.from_department, "since": since, "until": t.effective_date})
         since = t.effective_date
-    if mentee.status == "active":
+    if mentee.status == MenteeStatus.ACTIVE:
         periods.append({"hospital": mentee.hospital, "department": mentee.department, "since": since, "until": None})
     return list(reversed(periods))
 
@@ -362,7 +375,7 @@ def active_mentee_counts(hospital_ids) -> dict[int, int]:
     """Active mentees per hospital, for a page of hospitals, in one query."""
     rows = db.session.execute(
         select(Mentee.hospital_id, func.count(Mentee.id))
-        .where(Mentee.hospital_id.in_(list(hospital_ids)), Mentee.status == "active")
+        .where(Mentee.hospital_id.in_(list(hospital_ids)), Mentee.status == MenteeStatus.ACTIVE)
         .group_by(Mentee.hospital_id)
     )
     return {hospital_id: n for hospital_id, n in rows}
@@ -380,7 +393,7 @@ def mentees_by_department(hospital: Hospital) -> list[dict]:
     counts = dict(
         db.session.execute(
             select(Mentee.department_id, func.count(Mentee.id))
-            .where(Mentee.hospital_id == hospital.id, Mentee.status == "active")
+            .where(Mentee.hospital_id == hospital.id, Mentee.status == MenteeStatus.ACTIVE)
             .group_by(Mentee.department_id)
         ).all()
     )

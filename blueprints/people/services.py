@@ -16,7 +16,21 @@ from ..core.formatting import format_day
 from ..core.models import utcnow
 from ..core.notify import link_to, notify
 from . import queries
-from .models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord, Transfer
+from .models import (
+    Absence,
+    AbsenceKind,
+    Assignment,
+    Department,
+    Hospital,
+    Mentee,
+    MenteeStatus,
+    Mentor,
+    Profession,
+    Team,
+    TrainingRecord,
+    Transfer,
+    TransferKind,
+)
 from .transfer_corrections import correction_refusal
 from .transfer_notices import notify_transfer
 
@@ -74,7 +88,7 @@ def profession_fits(mentor: Mentor, mentee: Mentee) -> bool:
 def assign(mentor: Mentor, mentee: Mentee, start_date: date) -> tuple[Assignment, list[str]]:
     """Pair a mentor with a mentee; refuses a mentor already at the limit. Returns warnings to show."""
     limit = current_app.config["MAX_ACTIVE_MENTEES"]
-    if mentee.status != "active":
+    if mentee.status != MenteeStatus.ACTIVE:
         raise RuleBroken("mentee_id", _("%(name)s is no longer in the programme.", name=mentee.full_name))
     if any(a.mentor_id == mentor.id for a in queries.active_assignments(mentee.id)):
         raise RuleBroken("mentor_id", _("%(mentor)s already mentors %(mentee)s.", mentor=mentor.full_name, mentee=mentee.full_name))
@@ -139,15 +153,15 @@ def log_transfer(
     if previous is not None and effective_date < previous.effective_date:
         raise RuleBroken("effective_date", _("%(name)s's previous move was on %(date)s; a transfer cannot be dated before it.",
                                              name=mentee.full_name, date=format_day(previous.effective_date)))
-    if mentee.status != "active":
+    if mentee.status != MenteeStatus.ACTIVE:
         raise RuleBroken("kind", _("%(name)s is no longer in the programme.", name=mentee.full_name))
-    if kind == "department":
+    if kind == TransferKind.DEPARTMENT:
         to_hospital = mentee.hospital
         if to_department is None:
             raise RuleBroken("to_department_id", _("Choose the department the mentee moves to."))
         if to_department.id == mentee.department_id:
             raise RuleBroken("to_department_id", _("The mentee already works in this department."))
-    elif kind == "hospital":
+    elif kind == TransferKind.HOSPITAL:
         if to_hospital is None:
             raise RuleBroken("to_hospital_id", _("Choose the hospital the mentee moves to."))
         if to_hospital.id == mentee.hospital_id:
@@ -193,9 +207,9 @@ def transfer_sentence(transfer: Transfer) -> str:
     mentee = transfer.mentee
     origin = _place(transfer.from_hospital_id, transfer.from_department_id)
     when = format_day(transfer.effective_date)
-    if transfer.kind == "out_of_programme":
+    if transfer.kind == TransferKind.OUT_OF_PROGRAMME:
         return _("%(name)s leaves the mentorship programme (%(origin)s) on %(date)s.", name=mentee.full_name, origin=origin, date=when)
-    if transfer.kind == "left_service":
+    if transfer.kind == TransferKind.LEFT_SERVICE:
         return _("%(name)s leaves service at %(origin)s on %(date)s.", name=mentee.full_name, origin=origin, date=when)
     destination = _place(transfer.to_hospital_id, transfer.to_department_id)
     return _("%(name)s moves from %(origin)s to %(destination)s on %(date)s.", name=mentee.full_name, origin=origin,
@@ -214,13 +228,13 @@ def apply_transfer(transfer: Transfer) -> None:
     """Move the mentee; a move out of the hospital ends their mentorships with a reason."""
     mentee = transfer.mentee
     before = mentee_snapshot(mentee)
-    if transfer.kind in ("department", "hospital"):
+    if transfer.kind in (TransferKind.DEPARTMENT, TransferKind.HOSPITAL):
         mentee.hospital_id = transfer.to_hospital_id
         mentee.department_id = transfer.to_department_id
     else:
-        mentee.status = "left"
+        mentee.status = MenteeStatus.LEFT
     if transfer.leaves_hospital:
-        reason = "left_service" if transfer.kind == "left_service" else "transferred"
+        reason = "left_service" if transfer.kind == TransferKind.LEFT_SERVICE else "transferred"
         for assignment in queries.active_assignments(mentee.id):
             assignment.end_date = max(transfer.effective_date, assignment.start_date)
             assignment.end_reason = reason
@@ -261,7 +275,7 @@ def cancel_transfer(transfer: Transfer, by) -> None:
     if transfer.applied_at is not None:
         mentee.hospital_id = transfer.from_hospital_id
         mentee.department_id = transfer.from_department_id
-        mentee.status = "active"
+        mentee.status = MenteeStatus.ACTIVE
         if transfer.leaves_hospital:
             ended = db.session.scalars(
                 select(Assignment).where(
@@ -328,7 +342,7 @@ def add_night_rota(mentee: Mentee, *, start: date, weeks: int, weekdays: set[int
         raise RuleBroken("weekdays", _("Choose at least one night of the week."))
     if not 1 <= weeks <= 26:
         raise RuleBroken("weeks", _("A rota covers 1 to 26 weeks."))
-    return [add_absence(mentee, kind="night_shift", start_date=a, end_date=b, note=note, by=by)
+    return [add_absence(mentee, kind=AbsenceKind.NIGHT_SHIFT, start_date=a, end_date=b, note=note, by=by)
             for a, b in night_rota_ranges(start, weeks, weekdays)]
 
 

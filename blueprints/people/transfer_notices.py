@@ -15,7 +15,7 @@ from ..auth.queries import active_coordinators
 from ..core.formatting import format_names
 from ..core.notify import link_to, notify
 from . import queries
-from .models import Transfer
+from .models import Transfer, TransferKind
 
 
 @dataclass
@@ -39,7 +39,7 @@ def notify_transfer(transfer: Transfer, sentence) -> list[Told]:
         return text
 
     groups = [(mentors, mentor_message, "transfer")]
-    if transfer.kind == "hospital" and transfer.to_hospital is not None:
+    if transfer.kind == TransferKind.HOSPITAL and transfer.to_hospital is not None:
         hospital = transfer.to_hospital
         groups.append((Told("admin", queries.hospital_admins(hospital.id), hospital.name),
                        lambda: _("Incoming mentee: %(sentence)s", sentence=sentence()), "transfer_in"))

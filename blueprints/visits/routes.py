@@ -24,8 +24,6 @@ from ..mentoring.forms import STATUS_LABELS as FEEDBACK_STATUS_LABELS
 from ..people.models import Hospital
 from . import planning, queries, services
 from .forms import (
-    CADENCE_BADGES,
-    CADENCE_LABELS,
     STATUS_LABELS,
     HolidayForm,
     PlanForm,
@@ -40,7 +38,7 @@ from .models import Holiday
 bp = Blueprint("visits", __name__)
 
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
-LABELS = {"status_labels": STATUS_LABELS, "cadence_labels": CADENCE_LABELS, "cadence_badges": CADENCE_BADGES}
+LABELS = {"status_labels": STATUS_LABELS}
 
 
 def user():

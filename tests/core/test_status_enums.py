@@ -13,20 +13,23 @@ from blueprints.core.enums import BADGE_STYLES
 from blueprints.core.extensions import db
 from blueprints.mentoring.models import Feedback, FeedbackStatus, SupportStatus
 from blueprints.people.models import Absence, AbsenceKind, Mentee, MenteeStatus, Transfer, TransferKind
+from blueprints.reports.models import ExportJob, ExportStatus
 from blueprints.visits.cadence import CadenceStatus
 from blueprints.visits.models import Visit, VisitStatus
 from tests.factories import make_hospital, make_mentee, make_team
 
 ROOT = Path(__file__).resolve().parents[2]
-ENUMS = (VisitStatus, CadenceStatus, FeedbackStatus, SupportStatus, MenteeStatus, TransferKind, AbsenceKind)
+ENUMS = (VisitStatus, CadenceStatus, FeedbackStatus, SupportStatus, MenteeStatus, TransferKind, AbsenceKind, ExportStatus)
 MEMBERS = [pytest.param(member, id=f"{type(member).__name__}.{member.name}") for enum in ENUMS for member in enum]
-# (model, column, the members it may store): feedback is "missing" only when no row exists.
+# (model, column, the members it may store): feedback is "missing" only when no row exists, an export
+# "expired" only once its file is gone or past its day.
 STORED = (
     (Visit, "status", list(VisitStatus)),
     (Feedback, "status", [FeedbackStatus.DRAFT, FeedbackStatus.SIGNED]),
     (Mentee, "status", list(MenteeStatus)),
     (Transfer, "kind", list(TransferKind)),
     (Absence, "kind", list(AbsenceKind)),
+    (ExportJob, "status", [ExportStatus.QUEUED, ExportStatus.RUNNING, ExportStatus.DONE, ExportStatus.FAILED]),
 )
 
 

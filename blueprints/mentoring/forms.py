@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from ..core import limits
 from ..core.forms import ONE_LINE_MESSAGE, DayField, LineField, VersionedForm, optional_int
 from ..people.forms import MultiCheckboxField, select_choices
-from .models import FeedbackStatus, SupportStatus
+from .models import SupportStatus
 
 CONTACT_LABELS = {"on_site": _l("On site"), "phone": _l("Phone"), "virtual": _l("Virtual")}
 METHOD_LABELS = {
@@ -26,7 +26,6 @@ METHOD_LABELS = {
     "emergency_management": _l("Emergency management"),
 }
 FOLLOWUP_LABELS = {"done": _l("done"), "partly": _l("partly"), "not_done": _l("not done")}
-STATUS_LABELS = FeedbackStatus.labels()
 ACTION_ROWS_BLANK = 2  # offered below the saved ones, up to limits.ACTION_ITEMS in all
 
 

@@ -8,11 +8,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from ..core import limits
 from ..core.forms import DayField, LineField, VersionField, optional_int
 from ..people.forms import select_choices
-from .cadence import CadenceStatus
 from .models import VisitStatus
 
 STATUS_LABELS = VisitStatus.labels()
-CADENCE_LABELS = CadenceStatus.labels()
 
 
 class VisitForm(FlaskForm):

@@ -20,7 +20,6 @@ from ..core.i18n import in_language
 from ..core.pagination import paginate
 from ..core.permissions import allow, public
 from ..mentoring import queries as mentoring
-from ..mentoring.forms import STATUS_LABELS as FEEDBACK_STATUS_LABELS
 from ..people.models import Hospital
 from . import planning, queries, services
 from .forms import (
@@ -260,7 +259,7 @@ def visit(visit_id: int):
     return render_template(
         "visits/visit.html", visit=visit, mentors=mentors, mentees=mentees, feedback_rows=feedback_rows, clashes=clashes, search=search,
         status_form=status_form, can_edit=queries.can_edit_visit(user()),
-        can_attend=queries.can_record_attendance(user(), visit), today=today(), feedback_labels=FEEDBACK_STATUS_LABELS, **LABELS,
+        can_attend=queries.can_record_attendance(user(), visit), today=today(), **LABELS,
     )
 
 

@@ -6,11 +6,11 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, case, func, select
 
 from ..auth.models import User
-from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Transfer
+from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Transfer, TransferKind
 from ..visits.models import Visit
 from ..visits.queries import hospital_scope, visit_scope
 
-LEFT_KINDS = ("out_of_programme", "left_service")
+LEFT_KINDS = (TransferKind.OUT_OF_PROGRAMME, TransferKind.LEFT_SERVICE)
 
 
 def mentor_active_mentees(mentor_id: int) -> Select:

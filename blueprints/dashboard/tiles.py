@@ -21,18 +21,16 @@ from ..core.i18n import localized_name
 from ..equipment import queries as equipment_queries
 from ..equipment.forms import WARD_LABELS
 from ..mentoring import queries as mentoring_queries
-from ..mentoring.forms import STATUS_LABELS as FEEDBACK_LABELS
-from ..mentoring.forms import SUPPORT_LABELS
 from ..mentoring.framework import rating_scale
-from ..people.forms import ABSENCE_KIND_LABELS, TRANSFER_KIND_LABELS
-from ..people.models import Hospital
+from ..mentoring.models import FeedbackStatus
+from ..people.models import Hospital, TransferKind
 from ..people.queries import hospitals as hospital_queries
 from ..people.queries import mentees as mentee_queries
 from ..people.queries import mentors as mentor_queries
 from ..people.queries import transfers as transfer_queries
 from ..visits import queries as visit_queries
-from ..visits.forms import CADENCE_LABELS, STATUS_LABELS
-from ..visits.models import Visit
+from ..visits.cadence import CadenceStatus
+from ..visits.models import Visit, VisitStatus
 from . import charts, queries
 
 TABLE_ROWS = 15  # rows of a tile's table shown on the page; the CSV has them all
@@ -101,15 +99,15 @@ def _as_of(filters: Filters, today: date) -> date:
 def load_cadence(filters: Filters, user: User, today: date) -> dict:
     on = _as_of(filters, today)
     rows = [c for c in visit_queries.hospital_cadence(on, user)
-            if c.status in ("overdue", "due", "never") and (not filters.province or c.province == filters.province)]
-    rows.sort(key=lambda c: (c.status != "never", -(c.days_since or 0), c.hospital))
+            if c.status != CadenceStatus.ON_TRACK and (not filters.province or c.province == filters.province)]
+    rows.sort(key=lambda c: (c.status != CadenceStatus.NEVER, -(c.days_since or 0), c.hospital))
     table = Table([_("Hospital"), _("Province"), _("Team"), _("Last held visit"), _("Days since"), _("Next planned"), _("Status")],
-                  [[c.hospital, c.province, c.team or "", c.last_held, c.days_since, c.next_planned, CADENCE_LABELS.get(c.status, c.status)]
+                  [[c.hospital, c.province, c.team or "", c.last_held, c.days_since, c.next_planned, c.status.label]
                    for c in rows])
     chart = charts.bars([(c.hospital, c.days_since) for c in rows if c.days_since is not None][:LIST_ROWS])
     return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "chart": chart, "table": table, "empty": not rows,
-            "overdue": sum(1 for c in rows if c.status in ("overdue", "never")), "due": sum(1 for c in rows if c.status == "due"),
-            "labels": CADENCE_LABELS, "as_of": on}
+            "overdue": sum(1 for c in rows if c.status in (CadenceStatus.OVERDUE, CadenceStatus.NEVER)),
+            "due": sum(1 for c in rows if c.status == CadenceStatus.DUE), "as_of": on}
 
 
 def load_visits(filters: Filters, user: User, today: date) -> dict:
@@ -119,9 +117,9 @@ def load_visits(filters: Filters, user: User, today: date) -> dict:
     visits = db.session.scalars(visit_queries.visits_between(user, first, last, province=filters.province)).all()
     months = [(first, [v for v in visits if v.start_date < following]), (following, [v for v in visits if v.start_date >= following])]
     table = Table([_("Start"), _("End"), _("Hospital"), _("Team"), _("Status")],
-                  [[v.start_date, v.end_date, v.hospital.name, v.team.name if v.team else "", STATUS_LABELS.get(v.status, v.status)]
+                  [[v.start_date, v.end_date, v.hospital.name, v.team.name if v.team else "", v.status.label]
                    for v in visits])
-    return {"months": months, "table": table, "empty": not visits, "status_labels": STATUS_LABELS}
+    return {"months": months, "table": table, "empty": not visits}
 
 
 def consistency_rows(raw, start: date, end: date) -> list[dict]:
@@ -133,7 +131,7 @@ def consistency_rows(raw, start: date, end: date) -> list[dict]:
         if visit_start is None:
             continue
         row["planned"] += 1
-        if status == "held":
+        if status == VisitStatus.HELD:
             row["held"].append(visit_start)
     months = _months(start, end)
     for row in by_hospital.values():
@@ -200,8 +198,7 @@ def load_turnover(filters: Filters, user: User, today: date) -> dict:
                   [[r["name"], r["out"], r["left"]] for r in rows])
     busy = [r for r in rows if r["out"]]
     return {"rows": busy[:LIST_ROWS], "left": left[:5], "left_count": len(left), "table": table, "as_of": on,
-            "empty": not busy and not left, "chart": charts.bars([(r["name"], r["out"]) for r in busy[:LIST_ROWS]]),
-            "kind_labels": TRANSFER_KIND_LABELS}
+            "empty": not busy and not left, "chart": charts.bars([(r["name"], r["out"]) for r in busy[:LIST_ROWS]])}
 
 
 def load_equipment(filters: Filters, user: User, today: date) -> dict:
@@ -254,7 +251,7 @@ def load_next_visit(filters: Filters, user: User, today: date) -> dict:
                 mentee_queries.mentees_query(user, hospital_id=visit.hospital_id))}
         absences = visit_queries.absences_between(names, visit.start_date, visit.end_date)
         for day in visit.day_dates:
-            away = sorted(((names[a.mentee_id], a.mentee_id, ABSENCE_KIND_LABELS.get(a.kind, a.kind)) for a in absences
+            away = sorted(((names[a.mentee_id], a.mentee_id, a.kind.label) for a in absences
                            if a.start_date <= day <= a.end_date), key=lambda t: t[0])
             days.append({"day": day, "away": away})
             table.rows += [[day, name, kind] for name, _id, kind in away]
@@ -276,7 +273,7 @@ def load_my_mentees(filters: Filters, user: User, today: date) -> dict:
     scale: dict[int, str] = {}
     if ids:
         for mentee_id, day, status, skill, translations, rating in db.session.execute(mentoring_queries.latest_ratings(ids)):
-            last.setdefault(mentee_id, {"day": day, "draft": status == "draft", "ratings": []})["ratings"].append(
+            last.setdefault(mentee_id, {"day": day, "draft": status == FeedbackStatus.DRAFT, "ratings": []})["ratings"].append(
                 (localized_name(skill, translations), rating))
         for item in db.session.scalars(mentoring_queries.open_items_of(ids)):
             items.setdefault(item.mentee_id, []).append(item)
@@ -322,16 +319,16 @@ def load_transfers(filters: Filters, user: User, today: date) -> dict:
     moves = []
     for direction in ("in", "out"):
         for transfer in db.session.scalars(transfer_queries.hospital_transfers(user.hospital_id, direction, limit=None, between=window)):
-            moves.append(("within" if transfer.kind == "department" else direction, transfer))
+            moves.append(("within" if transfer.kind == TransferKind.DEPARTMENT else direction, transfer))
     moves.sort(key=lambda pair: (pair[1].effective_date, pair[1].id), reverse=True)
     readable = mentee_queries.readable_mentee_ids(user, [t.mentee_id for _d, t in moves[:TABLE_ROWS]])
     labels = {"in": _("in"), "out": _("out"), "within": _("within the hospital")}
     table = Table([_("Date"), _("Mentee"), _("Direction"), _("Kind"), _("From"), _("To")],
-                  [[t.effective_date, t.mentee.full_name, labels[d], TRANSFER_KIND_LABELS.get(t.kind, t.kind),
+                  [[t.effective_date, t.mentee.full_name, labels[d], t.kind.label,
                     _place(t.from_hospital, t.from_department), _place(t.to_hospital, t.to_department)] for d, t in moves])
     counts = {d: sum(1 for direction, _t in moves if direction == d) for d in labels}
     return {"moves": moves[:TABLE_ROWS], "readable": readable, "table": table, "empty": not moves, "labels": labels,
-            "kind_labels": TRANSFER_KIND_LABELS, "moved_in": counts["in"], "moved_out": counts["out"], "moved_within": counts["within"]}
+            "moved_in": counts["in"], "moved_out": counts["out"], "moved_within": counts["within"]}
 
 
 def load_equipment_due(filters: Filters, user: User, today: date) -> dict:
@@ -382,11 +379,10 @@ def load_support(filters: Filters, user: User, today: date) -> dict:
     rows = db.session.execute(mentoring_queries.support_followup(user, on, filters.province)).all()
     table = Table([_("Visit start"), _("Hospital"), _("Mentor"), _("Support needed"), _("Status"), _("Owner"), _("Days since the visit")],
                   [[visit.start_date, hospital, reflection.mentor.full_name, reflection.support_needed,
-                    SUPPORT_LABELS.get(reflection.support_status, reflection.support_status), owner or "",
+                    reflection.support_status.label, owner or "",
                     max((on - visit.end_date).days, 0)] for reflection, visit, hospital, owner in rows])
     return {"rows": rows[:5], "more": max(len(rows) - 5, 0), "table": table, "empty": not counts, "as_of": on,
-            "open": counts.get("open", 0), "in_progress": counts.get("in_progress", 0), "resolved": counts.get("resolved", 0),
-            "labels": SUPPORT_LABELS}
+            "open": counts.get("open", 0), "in_progress": counts.get("in_progress", 0), "resolved": counts.get("resolved", 0)}
 
 
 def load_to_write(filters: Filters, user: User, today: date) -> dict:
@@ -398,19 +394,19 @@ def load_to_write(filters: Filters, user: User, today: date) -> dict:
     if user.mentor_id:
         for visit, mentee_id, name, status in db.session.execute(mentoring_queries.my_feedback_to_write(user, start, end)):
             row = visits.setdefault(visit.id, {"visit": visit, "feedback": [], "reflection": False})
-            row["feedback"].append((mentee_id, name, status or "missing"))
+            row["feedback"].append((mentee_id, name, status or FeedbackStatus.MISSING))
         for visit in db.session.scalars(mentoring_queries.my_reflections_to_write(user, start, end)):
             visits.setdefault(visit.id, {"visit": visit, "feedback": [], "reflection": False})["reflection"] = True
     rows = sorted(visits.values(), key=lambda r: (r["visit"].start_date, r["visit"].id))
     labels = {"feedback": _("Feedback"), "reflection": _("Reflection")}
     for row in rows:
         visit = row["visit"]
-        table.rows += [[visit.start_date, visit.hospital.name, labels["feedback"], name, FEEDBACK_LABELS.get(status, status)]
+        table.rows += [[visit.start_date, visit.hospital.name, labels["feedback"], name, status.label]
                        for _id, name, status in row["feedback"]]
         if row["reflection"]:
-            table.rows.append([visit.start_date, visit.hospital.name, labels["reflection"], "", FEEDBACK_LABELS["missing"]])
+            table.rows.append([visit.start_date, visit.hospital.name, labels["reflection"], "", FeedbackStatus.MISSING.label])
     return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows,
-            "status_labels": FEEDBACK_LABELS,
+            "missing": FeedbackStatus.MISSING,
             "feedback_count": sum(len(r["feedback"]) for r in rows), "reflection_count": sum(1 for r in rows if r["reflection"])}
 
 

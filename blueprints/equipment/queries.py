@@ -13,11 +13,11 @@ from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
 from ..core.extensions import db
 from ..people.models import Hospital, Mentor
 from ..people.queries.teams import team_hospital_ids
-from ..visits.models import Visit
+from ..visits.models import Visit, VisitStatus
 from .gaps import Cell
 from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus
 
-ACTIVE_VISIT_STATUSES = ("planned", "confirmed", "held")
+ACTIVE_VISIT_STATUSES = (VisitStatus.PLANNED, VisitStatus.CONFIRMED, VisitStatus.HELD)
 
 
 def visited_hospital_ids(mentor_id: int) -> Select:

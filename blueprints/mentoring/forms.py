@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..core import limits
 from ..core.forms import ONE_LINE_MESSAGE, DayField, LineField, MultiCheckboxField, VersionedForm, optional_int, select_choices
+from .models import SupportStatus
 
 CONTACT_LABELS = {"on_site": _l("On site"), "phone": _l("Phone"), "virtual": _l("Virtual")}
 METHOD_LABELS = {
@@ -24,7 +25,6 @@ METHOD_LABELS = {
     "emergency_management": _l("Emergency management"),
 }
 FOLLOWUP_LABELS = {"done": _l("done"), "partly": _l("partly"), "not_done": _l("not done")}
-STATUS_LABELS = {"missing": _l("missing"), "draft": _l("draft"), "signed": _l("signed off")}
 ACTION_ROWS_BLANK = 2  # offered below the saved ones, up to limits.ACTION_ITEMS in all
 
 
@@ -130,7 +130,7 @@ class ReflectionForm(VersionedForm):
                                    description=_l("Coordinators follow each of these up until it is resolved."))
 
 
-SUPPORT_LABELS = {"open": _l("open"), "in_progress": _l("in progress"), "resolved": _l("resolved")}
+SUPPORT_LABELS = SupportStatus.labels()
 
 
 class SupportForm(FlaskForm):

@@ -3,10 +3,12 @@ reflections, and self-assessments."""
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import limits
+from ..core.enums import EnumString, LabelledEnum
 from ..core.extensions import db
 from ..core.i18n import localized_name
 from ..core.models import UTCDateTime, utcnow
@@ -19,7 +21,22 @@ TEACHING_METHODS = (
     "debriefing", "emergency_management",
 )
 FOLLOWUP_STATUSES = ("done", "partly", "not_done")
-SUPPORT_STATUSES = ("open", "in_progress", "resolved")
+
+
+class FeedbackStatus(LabelledEnum):
+    """A mentee's feedback for a held visit: missing until a draft is saved (no row), then signed off."""
+
+    MISSING = "missing", _l("missing"), "overdue"
+    DRAFT = "draft", _l("draft"), "due"
+    SIGNED = "signed", _l("signed off"), "ok"
+
+
+class SupportStatus(LabelledEnum):
+    """How far coordinators have got with the support a mentor's reflection asks for."""
+
+    OPEN = "open", _l("open"), "overdue"
+    IN_PROGRESS = "in_progress", _l("in progress"), "due"
+    RESOLVED = "resolved", _l("resolved"), "ok"
 
 
 class Skill(db.Model):
@@ -55,7 +72,7 @@ class Feedback(db.Model):
     __tablename__ = "feedback"
     __table_args__ = (
         UniqueConstraint("visit_id", "mentee_id"),
-        CheckConstraint("status IN ('draft', 'signed')", name="status"),
+        CheckConstraint(FeedbackStatus.check("status", (FeedbackStatus.DRAFT, FeedbackStatus.SIGNED)), name="status"),
         CheckConstraint("cpd_hours IS NULL OR (cpd_hours >= 0 AND cpd_hours <= 100)", name="cpd_hours"),
         Index("ix_feedback_mentee", "mentee_id"),
         Index("ix_feedback_mentor", "mentor_id"),
@@ -72,7 +89,7 @@ class Feedback(db.Model):
     mentee_comment: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="")
     cpd_hours: Mapped[float | None]
     next_visit_date: Mapped[date | None]
-    status: Mapped[str] = mapped_column(String(10), default="draft")
+    status: Mapped[FeedbackStatus] = mapped_column(EnumString(FeedbackStatus, 10), default=FeedbackStatus.DRAFT)
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -91,7 +108,7 @@ class Feedback(db.Model):
 
     @property
     def signed(self) -> bool:
-        return self.status == "signed"
+        return self.status == FeedbackStatus.SIGNED
 
 
 class SkillRating(db.Model):
@@ -144,7 +161,7 @@ class Reflection(db.Model):
     mentees_absent: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="")
     equipment_problems: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="")
     support_needed: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="")
-    support_status: Mapped[str] = mapped_column(String(12), default="open")
+    support_status: Mapped[SupportStatus] = mapped_column(EnumString(SupportStatus, 12), default=SupportStatus.OPEN)
     support_owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)

@@ -12,10 +12,10 @@ from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
 from ..core.extensions import db
 from ..people.models import Assignment, Mentee, Profession
 from ..people.queries.mentees import mentee_scope
-from ..visits.models import Visit
+from ..visits.models import Visit, VisitStatus
 from ..visits.queries import get_visit_or_404
 from .framework import FRAMEWORK_OF
-from .models import ActionItem, Feedback, Skill, SkillRating
+from .models import ActionItem, Feedback, FeedbackStatus, Skill, SkillRating, SupportStatus
 
 
 def feedback_mentee_scope(user: User) -> ColumnElement[bool]:
@@ -135,7 +135,7 @@ def next_visit_date(visit: Visit) -> date | None:
     return db.session.scalar(
         select(func.min(Visit.start_date)).where(
             Visit.hospital_id == visit.hospital_id, Visit.start_date > visit.end_date,
-            Visit.status.in_(("planned", "confirmed")))
+            Visit.status.in_((VisitStatus.PLANNED, VisitStatus.CONFIRMED)))
     )
 
 
@@ -153,8 +153,8 @@ def progress(mentee_id: int, until: date | None = None) -> list[tuple[date, int,
     return [tuple(row) for row in db.session.execute(query).all()]
 
 
-def visit_feedback_status(visit_id: int) -> dict[int, str]:
-    """Mentee id -> 'draft' or 'signed' for one visit's feedback."""
+def visit_feedback_status(visit_id: int) -> dict[int, FeedbackStatus]:
+    """Mentee id -> draft or signed for one visit's feedback."""
     return dict(db.session.execute(select(Feedback.mentee_id, Feedback.status).where(Feedback.visit_id == visit_id)).all())
 
 
@@ -273,7 +273,7 @@ def mentee_record(mentee: Mentee, user: User) -> dict:
     ).all()
     cpd: dict[int, float] = {}
     for _visit_id, status, day, hours in feedbacks:
-        if status == "signed" and hours:
+        if status == FeedbackStatus.SIGNED and hours:
             cpd[day.year] = cpd.get(day.year, 0) + hours
     return {
         "baseline": assessments[0] if assessments else None,
@@ -298,7 +298,7 @@ def _held_visits_where(user: User, start: date, end: date, province: str | None 
     from ..people.models import Hospital
     from ..visits.queries import visit_scope
 
-    conditions = [Visit.status == "held", Visit.start_date >= start, Visit.start_date <= end, visit_scope(user)]
+    conditions = [Visit.status == VisitStatus.HELD, Visit.start_date >= start, Visit.start_date <= end, visit_scope(user)]
     if province:
         conditions.append(Visit.hospital_id.in_(select(Hospital.id).where(Hospital.province == province)))
     return conditions
@@ -333,8 +333,8 @@ def visits_with_writing_missing(user: User, start: date, end: date, province: st
     feedback = (
         select(attending.c.visit_id,
                func.count(mentee.distinct()).label("expected"),
-               func.count(case((Feedback.status == "signed", mentee)).distinct()).label("signed"),
-               func.count(case((Feedback.status == "draft", mentee)).distinct()).label("drafted"))
+               func.count(case((Feedback.status == FeedbackStatus.SIGNED, mentee)).distinct()).label("signed"),
+               func.count(case((Feedback.status == FeedbackStatus.DRAFT, mentee)).distinct()).label("drafted"))
         .join(seen, seen.c.id == attending.c.visit_id)
         .join(Assignment, (Assignment.mentor_id == attending.c.mentor_id) & (Assignment.start_date <= seen.c.end_date)
               & or_(Assignment.end_date.is_(None), Assignment.end_date >= seen.c.start_date))
@@ -375,7 +375,7 @@ def my_feedback_to_write(user: User, start: date, end: date) -> Select:
               & or_(Assignment.end_date.is_(None), Assignment.end_date >= Visit.start_date))
         .join(Mentee, Mentee.id == Assignment.mentee_id)
         .outerjoin(Feedback, (Feedback.visit_id == Visit.id) & (Feedback.mentee_id == Mentee.id))
-        .where(*_held_visits_where(user, start, end), mine_condition(user), or_(Feedback.id.is_(None), Feedback.status == "draft"))
+        .where(*_held_visits_where(user, start, end), mine_condition(user), or_(Feedback.id.is_(None), Feedback.status == FeedbackStatus.DRAFT))
         .options(joinedload(Visit.hospital))
         .order_by(Visit.start_date, Visit.id, Mentee.full_name)
     )
@@ -415,7 +415,7 @@ def support_followup(user: User, until: date, province: str | None = None) -> Se
         select(Reflection, Visit, Hospital.name.label("hospital_name"), User.display_name.label("owner"))
         .join(Visit, Visit.id == Reflection.visit_id).join(Hospital, Hospital.id == Visit.hospital_id)
         .outerjoin(User, User.id == Reflection.support_owner_id)
-        .where(Reflection.id.in_(_support_ids(user, until, province)), Reflection.support_status.in_(("open", "in_progress")))
+        .where(Reflection.id.in_(_support_ids(user, until, province)), Reflection.support_status.in_((SupportStatus.OPEN, SupportStatus.IN_PROGRESS)))
         .options(joinedload(Reflection.mentor))
         .order_by(Visit.start_date, Reflection.id)
     )
@@ -487,7 +487,7 @@ def cpd_visits(mentee_id: int, year: int) -> Select:
                Feedback.contact_type, Feedback.cpd_hours)
         .join(Visit, Visit.id == Feedback.visit_id).join(Hospital, Hospital.id == Visit.hospital_id)
         .join(Mentor, Mentor.id == Feedback.mentor_id)
-        .where(Feedback.mentee_id == mentee_id, Feedback.status == "signed",
+        .where(Feedback.mentee_id == mentee_id, Feedback.status == FeedbackStatus.SIGNED,
                Visit.start_date >= date(year, 1, 1), Visit.start_date <= date(year, 12, 31))
         .order_by(Visit.start_date, Visit.id)
     )
@@ -498,5 +498,6 @@ def visit_feedback_list(visit: Visit, user: User, mentees: list[dict]) -> list[d
     reader writes it or may only read it, so the page links only where the feedback page would open."""
     ids = [row["mentee"].id for row in mentees]
     writes, reads = writable_mentee_ids(visit, user, ids), feedback_readable_mentee_ids(user, ids)
-    rows = [{**row, "writes": row["mentee"].id in writes, "reads": row["mentee"].id in reads} for row in mentees]
+    rows = [{**row, "feedback_status": row["feedback_status"] or FeedbackStatus.MISSING,
+             "writes": row["mentee"].id in writes, "reads": row["mentee"].id in reads} for row in mentees]
     return sorted(rows, key=lambda row: not row["writes"])

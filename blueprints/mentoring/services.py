@@ -14,9 +14,20 @@ from ..core.extensions import db
 from ..core.i18n import clean_translations
 from ..core.models import Setting, utcnow
 from ..people.models import Mentee
-from ..visits.models import Visit
+from ..visits.models import Visit, VisitStatus
 from .framework import LANGUAGES, MAX_LEVELS, RATING_SCALE_KEY, dump_scale, rating_scale_labels
-from .models import CONTACT_TYPES, FOLLOWUP_STATUSES, TEACHING_METHODS, ActionItem, Feedback, SelfAssessment, Skill, SkillRating
+from .models import (
+    CONTACT_TYPES,
+    FOLLOWUP_STATUSES,
+    TEACHING_METHODS,
+    ActionItem,
+    Feedback,
+    FeedbackStatus,
+    SelfAssessment,
+    Skill,
+    SkillRating,
+    SupportStatus,
+)
 from .queries import skill_name_taken
 
 
@@ -40,8 +51,9 @@ def validate_feedback(visit: Visit, values: FeedbackInput, scale: dict[int, str]
                       open_item_ids: set[int]) -> list[RuleBroken]:
     """Every refusal at once, each naming its field, so the form shows them all next to their fields."""
     problems = []
-    if visit.status != "held":
-        problems.append(RuleBroken("form", _("Feedback is written for a held visit; this visit is %(status)s.", status=visit.status)))
+    if visit.status != VisitStatus.HELD:
+        problems.append(RuleBroken("form", _("Feedback is written for a held visit; this visit is %(status)s.",
+                                             status=str(visit.status.label).lower())))
     if values.contact_type not in CONTACT_TYPES:
         problems.append(RuleBroken("contact_type", _("Choose a contact type.")))
     if any(m not in TEACHING_METHODS for m in values.teaching_methods):
@@ -136,10 +148,10 @@ def sign_feedback(feedback: Feedback, opened_version: int | None, user) -> None:
         raise EditConflict
     if not any(r.rating is not None for r in feedback.ratings) and not feedback.strengths and not feedback.areas_to_improve:
         raise RuleBroken("form", _("Rate a skill or write strengths or areas to improve before signing off."))
-    feedback.status, feedback.signed_at, feedback.signed_by_id = "signed", utcnow(), user.id
+    feedback.status, feedback.signed_at, feedback.signed_by_id = FeedbackStatus.SIGNED, utcnow(), user.id
     flush_or_conflict()
     audit.record("feedback.sign", feedback, summary=f"signed off feedback for {feedback.mentee.full_name}",
-                 after={"status": "signed"}, hospital_id=feedback.mentee.hospital_id)
+                 after={"status": FeedbackStatus.SIGNED}, hospital_id=feedback.mentee.hospital_id)
 
 
 def reopen_feedback(feedback: Feedback, reason: str) -> None:
@@ -148,10 +160,10 @@ def reopen_feedback(feedback: Feedback, reason: str) -> None:
         raise RuleBroken("form", _("This feedback is not signed off."))
     if not reason.strip():
         raise RuleBroken("reason", _("Say why the feedback is reopened."))
-    feedback.status, feedback.signed_at, feedback.signed_by_id = "draft", None, None
+    feedback.status, feedback.signed_at, feedback.signed_by_id = FeedbackStatus.DRAFT, None, None
     flush_or_conflict()
     audit.record("feedback.reopen", feedback, summary=f"reopened feedback for {feedback.mentee.full_name}: {reason.strip()}",
-                 before={"status": "signed"}, after={"status": "draft"}, hospital_id=feedback.mentee.hospital_id)
+                 before={"status": FeedbackStatus.SIGNED}, after={"status": FeedbackStatus.DRAFT}, hospital_id=feedback.mentee.hospital_id)
 
 
 # --- skills framework ----------------------------------------------------------------------
@@ -197,7 +209,7 @@ def save_reflection(visit: Visit, mentor_id: int, reflection, opened_version: in
     """A mentor's reflection on a held visit; a stale version (another tab) is a conflict."""
     from .models import Reflection
 
-    if visit.status != "held":
+    if visit.status != VisitStatus.HELD:
         raise RuleBroken("form", _("Reflections are written for a held visit."))
     if reflection is not None and opened_version != reflection.version:
         raise EditConflict
@@ -213,9 +225,7 @@ def save_reflection(visit: Visit, mentor_id: int, reflection, opened_version: in
 
 
 def update_support(reflection, status: str, owner_id: int | None) -> None:
-    from .models import SUPPORT_STATUSES
-
-    if status not in SUPPORT_STATUSES:
+    if status not in tuple(SupportStatus):
         raise RuleBroken("support_status", _("Choose open, in progress or resolved."))
     before = {"status": reflection.support_status, "owner_id": reflection.support_owner_id}
     reflection.support_status, reflection.support_owner_id = status, owner_id

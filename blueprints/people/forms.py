@@ -17,20 +17,11 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from ..core import limits
 from ..core.forms import DayField, LineField, MultiCheckboxField, TokenWithoutId, VersionedForm, optional_int, select_choices
 from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from .models import AbsenceKind, MenteeStatus, TransferKind
 
-TRANSFER_KIND_LABELS = {
-    "department": _l("To another department of this hospital"),
-    "hospital": _l("To another programme hospital"),
-    "out_of_programme": _l("Out of the programme (another facility)"),
-    "left_service": _l("Leaving service"),
-}
-ABSENCE_KIND_LABELS = {
-    "annual_leave": _l("Annual leave"),
-    "night_shift": _l("Night shift"),
-    "sick_leave": _l("Sick leave"),
-    "training": _l("Training away"),
-}
-STATUS_LABELS = {"active": _l("Active"), "completed": _l("Completed mentoring"), "left": _l("Left")}
+TRANSFER_KIND_LABELS = TransferKind.labels()
+ABSENCE_KIND_LABELS = AbsenceKind.labels()
+STATUS_LABELS = MenteeStatus.labels()
 WEEKDAY_LABELS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
 END_REASON_LABELS = {
     "completed": _l("Competent: mentoring completed"),

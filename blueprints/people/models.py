@@ -3,17 +3,43 @@
 from datetime import date, datetime
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import limits
+from ..core.enums import EnumString, LabelledEnum
 from ..core.extensions import db
 from ..core.models import UTCDateTime, utcnow
 
-MENTEE_STATUSES = ("active", "completed", "left")
 END_REASONS = ("transferred", "completed", "reassigned", "left_service", "other")
-TRANSFER_KINDS = ("department", "hospital", "out_of_programme", "left_service")
-ABSENCE_KINDS = ("annual_leave", "night_shift", "sick_leave", "training")
+
+
+class MenteeStatus(LabelledEnum):
+    """Whether a mentee is still being mentored; only active mentees are planned for and counted."""
+
+    ACTIVE = "active", _l("Active"), "ok"
+    COMPLETED = "completed", _l("Completed mentoring"), "muted"
+    LEFT = "left", _l("Left"), "muted"
+
+
+class TransferKind(LabelledEnum):
+    """Where a transfer takes a mentee; the last two end their mentoring."""
+
+    DEPARTMENT = "department", _l("To another department of this hospital"), "info"
+    HOSPITAL = "hospital", _l("To another programme hospital"), "info"
+    OUT_OF_PROGRAMME = "out_of_programme", _l("Out of the programme (another facility)"), "muted"
+    LEFT_SERVICE = "left_service", _l("Leaving service"), "muted"
+
+
+class AbsenceKind(LabelledEnum):
+    """Why a mentee is away; every kind keeps them off a visit's days."""
+
+    ANNUAL_LEAVE = "annual_leave", _l("Annual leave"), "due"
+    NIGHT_SHIFT = "night_shift", _l("Night shift"), "due"
+    SICK_LEAVE = "sick_leave", _l("Sick leave"), "due"
+    TRAINING = "training", _l("Training away"), "due"
+
 
 hospital_department = Table(
     "hospital_department",
@@ -130,7 +156,7 @@ class Mentee(db.Model):
     __audited__ = ("full_name", "profession_id", "hospital_id", "department_id", "status", "phone", "preferred_language")
     __tablename__ = "mentee"
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'completed', 'left')", name="status"),
+        CheckConstraint(MenteeStatus.check("status"), name="status"),
         CheckConstraint("preferred_language IN ('en', 'fr', 'rw')", name="preferred_language"),
         Index("ix_mentee_hospital_status", "hospital_id", "status"),
     )
@@ -140,7 +166,7 @@ class Mentee(db.Model):
     profession_id: Mapped[int] = mapped_column(ForeignKey("profession.id"), index=True)
     hospital_id: Mapped[int | None] = mapped_column(ForeignKey("hospital.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="active")
+    status: Mapped[MenteeStatus] = mapped_column(EnumString(MenteeStatus, 20), default=MenteeStatus.ACTIVE)
     phone: Mapped[str] = mapped_column(String(limits.PHONE), default="")
     # The language their feedback sheets and certificates are printed in, whoever prints them.
     preferred_language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
@@ -199,9 +225,7 @@ class Transfer(db.Model):
                    "to_department_id", "reason")
     __tablename__ = "transfer"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('department', 'hospital', 'out_of_programme', 'left_service')", name="kind"
-        ),
+        CheckConstraint(TransferKind.check("kind"), name="kind"),
         CheckConstraint("kind NOT IN ('department', 'hospital') OR to_hospital_id IS NOT NULL", name="move_has_destination"),
         Index("ix_transfer_from_hospital_date", "from_hospital_id", "effective_date"),
         Index("ix_transfer_to_hospital_date", "to_hospital_id", "effective_date"),
@@ -214,7 +238,7 @@ class Transfer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[TransferKind] = mapped_column(EnumString(TransferKind, 20))
     effective_date: Mapped[date]
     reason: Mapped[str] = mapped_column(String(limits.REASON), default="")
     from_hospital_id: Mapped[int | None] = mapped_column(ForeignKey("hospital.id"))
@@ -234,7 +258,7 @@ class Transfer(db.Model):
 
     @property
     def leaves_hospital(self) -> bool:
-        return self.kind != "department"
+        return self.kind != TransferKind.DEPARTMENT
 
 
 class Absence(db.Model):
@@ -244,13 +268,13 @@ class Absence(db.Model):
     __tablename__ = "absence"
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="dates_in_order"),
-        CheckConstraint("kind IN ('annual_leave', 'night_shift', 'sick_leave', 'training')", name="kind"),
+        CheckConstraint(AbsenceKind.check("kind"), name="kind"),
         Index("ix_absence_mentee_dates", "mentee_id", "start_date", "end_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[AbsenceKind] = mapped_column(EnumString(AbsenceKind, 20))
     start_date: Mapped[date]
     end_date: Mapped[date]
     note: Mapped[str] = mapped_column(String(limits.NOTE), default="")

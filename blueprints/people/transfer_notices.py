@@ -14,7 +14,7 @@ from ..auth.models import User
 from ..auth.queries import active_coordinators
 from ..core.formatting import format_names
 from ..core.notify import link_to, notify
-from .models import Transfer
+from .models import Transfer, TransferKind
 from .queries import hospitals as hospital_queries
 from .queries import mentees as mentee_queries
 from .queries import mentors as mentor_queries
@@ -42,7 +42,7 @@ def notify_transfer(transfer: Transfer, sentence) -> list[Told]:
         return text
 
     groups = [(mentors, mentor_message, "transfer")]
-    if transfer.kind == "hospital" and transfer.to_hospital is not None:
+    if transfer.kind == TransferKind.HOSPITAL and transfer.to_hospital is not None:
         hospital = transfer.to_hospital
         groups.append((Told("admin", hospital_queries.hospital_admins(hospital.id), hospital.name),
                        lambda: _("Incoming mentee: %(sentence)s", sentence=sentence()), "transfer_in"))

@@ -6,14 +6,27 @@ runner that dies is noticed from its stale heartbeat wherever the job is next re
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
+from ..core.enums import EnumString, LabelledEnum
 from ..core.extensions import db
 from ..core.models import UTCDateTime, utcnow
 
-EXPORT_STATUSES = ("queued", "running", "done", "failed")
+
+class ExportStatus(LabelledEnum):
+    """Where an export job has got to; expired is not stored: a done job whose file is gone or past its day."""
+
+    QUEUED = "queued", _l("Waiting to start"), "info"
+    RUNNING = "running", _l("Building"), "due"
+    DONE = "done", _l("Ready"), "ok"
+    FAILED = "failed", _l("Failed"), "overdue"
+    EXPIRED = "expired", _l("Expired"), "muted"
+
+
+STORED_EXPORT_STATUSES = (ExportStatus.QUEUED, ExportStatus.RUNNING, ExportStatus.DONE, ExportStatus.FAILED)
 
 
 class ExportJob(db.Model):
@@ -21,7 +34,7 @@ class ExportJob(db.Model):
 
     __tablename__ = "export_job"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+        CheckConstraint(ExportStatus.check("status", STORED_EXPORT_STATUSES), name="status"),
         CheckConstraint("date_to >= date_from", name="dates_in_order"),
         CheckConstraint("done >= 0 AND total >= 0", name="counters"),
         Index("ix_export_job_status", "status"),
@@ -33,7 +46,7 @@ class ExportJob(db.Model):
     date_to: Mapped[date]
     hospital_ids: Mapped[list] = mapped_column(JSON, default=list)  # empty: every hospital
     signed_only: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(10), default="queued")
+    status: Mapped[ExportStatus] = mapped_column(EnumString(ExportStatus, 10), default=ExportStatus.QUEUED)
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     attempt: Mapped[int] = mapped_column(default=0)  # each run claims the next number; a stale runner's writes miss
@@ -50,13 +63,17 @@ class ExportJob(db.Model):
 
     @property
     def active(self) -> bool:
-        return self.status in ("queued", "running")
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
 
     def expired(self, now: datetime | None = None) -> bool:
-        return self.status == "done" and (not self.file_name or (self.expires_at is not None and self.expires_at <= (now or utcnow())))
+        return self.status == ExportStatus.DONE and (not self.file_name or (self.expires_at is not None and self.expires_at <= (now or utcnow())))
+
+    def state(self, now: datetime | None = None) -> ExportStatus:
+        """The status as the exports page shows it, expired included."""
+        return ExportStatus.EXPIRED if self.expired(now) else self.status
 
     @property
     def percent(self) -> int:
-        if self.status == "done":
+        if self.status == ExportStatus.DONE:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0

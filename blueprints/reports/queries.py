@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
 from ..core.extensions import db
-from ..mentoring.models import Feedback
+from ..mentoring.models import Feedback, FeedbackStatus
 from ..mentoring.queries import feedback_mentee_scope
 from ..people.models import Hospital, Mentee
 from ..visits.models import Visit
@@ -26,7 +26,7 @@ def export_feedback(date_from, date_to, hospital_ids, signed_only: bool, user: U
     if hospital_ids:
         query = query.where(Visit.hospital_id.in_(list(hospital_ids)))
     if signed_only:
-        query = query.where(Feedback.status == "signed")
+        query = query.where(Feedback.status == FeedbackStatus.SIGNED)
     return query
 
 

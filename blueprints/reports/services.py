@@ -17,7 +17,7 @@ from ..core.errors import RuleBroken
 from ..core.extensions import db
 from ..core.models import utcnow
 from . import queries
-from .models import ExportJob
+from .models import ExportJob, ExportStatus
 
 PART_FILE = re.compile(r"export-(\d+)-(\d+)\.zip\.part")
 
@@ -39,7 +39,7 @@ def request_export(*, date_from, date_to, hospital_ids, signed_only: bool, user:
     being built, when no sheet matches, and above the size limit."""
     reap_dead_exports()
     busy = db.session.scalar(select(func.count()).select_from(ExportJob).where(
-        ExportJob.requested_by_id == user.id, ExportJob.status.in_(("queued", "running"))))
+        ExportJob.requested_by_id == user.id, ExportJob.status.in_((ExportStatus.QUEUED, ExportStatus.RUNNING))))
     if busy:
         raise RuleBroken("form", _("Your previous export is still being built. Wait for it to finish, then ask for the next."))
     sheets = db.session.scalar(select(func.count()).select_from(
@@ -66,10 +66,10 @@ def request_export(*, date_from, date_to, hospital_ids, signed_only: bool, user:
 
 def retry_export(job: ExportJob, user: User | None) -> ExportJob:
     """Queue a failed export again, from the start (user None: an operator's `flask run-export`)."""
-    if job.status != "failed":
+    if job.status != ExportStatus.FAILED:
         raise RuleBroken("form", _("Only a failed export can be retried."))
     remove_files(job)
-    job.status, job.done, job.error, job.started_at, job.finished_at, job.heartbeat_at = "queued", 0, "", None, None, None
+    job.status, job.done, job.error, job.started_at, job.finished_at, job.heartbeat_at = ExportStatus.QUEUED, 0, "", None, None, None
     db.session.flush()
     audit.record("export.retry", job, summary=f"retried export {job.id}", user=user,
                  username=None if user is not None else "command line")
@@ -80,10 +80,10 @@ def retry_export(job: ExportJob, user: User | None) -> ExportJob:
 
 def _dead_condition(now: datetime):
     stale = now - timedelta(seconds=current_app.config["EXPORT_STALE_SECONDS"])
-    running_dead = (ExportJob.status == "running") & (ExportJob.heartbeat_at < stale)
+    running_dead = (ExportJob.status == ExportStatus.RUNNING) & (ExportJob.heartbeat_at < stale)
     if not current_app.config["EXPORT_IN_BACKGROUND"]:
         return running_dead  # queued jobs wait for an operator's `flask run-export`
-    return or_(running_dead, (ExportJob.status == "queued") & (ExportJob.created_at < stale)
+    return or_(running_dead, (ExportJob.status == ExportStatus.QUEUED) & (ExportJob.created_at < stale)
                & ExportJob.heartbeat_at.is_(None))
 
 
@@ -97,7 +97,7 @@ def reap_dead_exports(now: datetime | None = None) -> int:
         return 0
     db.session.commit()  # end the read transaction: the update below begins a fresh one
     result = db.session.execute(
-        update(ExportJob).where(condition).values(status="failed", error=dead_message(), finished_at=now)
+        update(ExportJob).where(condition).values(status=ExportStatus.FAILED, error=dead_message(), finished_at=now)
         .execution_options(synchronize_session=False))
     db.session.commit()
     return result.rowcount
@@ -118,10 +118,10 @@ def purge_expired_exports(now: datetime | None = None) -> int:
     now = now or utcnow()
     reap_dead_exports(now)
     expired = db.session.scalars(select(ExportJob).where(
-        ExportJob.status == "done", ExportJob.file_name != "", ExportJob.expires_at <= now)).all()
+        ExportJob.status == ExportStatus.DONE, ExportJob.file_name != "", ExportJob.expires_at <= now)).all()
     for job in expired:
         remove_files(job)
-    running = set(db.session.execute(select(ExportJob.id, ExportJob.attempt).where(ExportJob.status == "running")).all())
+    running = set(db.session.execute(select(ExportJob.id, ExportJob.attempt).where(ExportJob.status == ExportStatus.RUNNING)).all())
     for part in export_dir().glob("export-*.zip.part"):
         match = PART_FILE.fullmatch(part.name)
         if match and (int(match[1]), int(match[2])) not in running:
@@ -135,8 +135,8 @@ def claim(job_id: int) -> int | None:
     """Take a queued job for this runner; returns the attempt number, or None when another runner has it."""
     now = utcnow()
     result = db.session.execute(
-        update(ExportJob).where(ExportJob.id == job_id, ExportJob.status == "queued")
-        .values(status="running", attempt=ExportJob.attempt + 1, done=0, error="", started_at=now, heartbeat_at=now,
+        update(ExportJob).where(ExportJob.id == job_id, ExportJob.status == ExportStatus.QUEUED)
+        .values(status=ExportStatus.RUNNING, attempt=ExportJob.attempt + 1, done=0, error="", started_at=now, heartbeat_at=now,
                 finished_at=None)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
@@ -148,7 +148,7 @@ def claim(job_id: int) -> int | None:
 
 
 def _mine(job_id: int, attempt: int):
-    return update(ExportJob).where(ExportJob.id == job_id, ExportJob.attempt == attempt, ExportJob.status == "running")
+    return update(ExportJob).where(ExportJob.id == job_id, ExportJob.attempt == attempt, ExportJob.status == ExportStatus.RUNNING)
 
 
 def beat(job_id: int, attempt: int, done: int, total: int | None = None) -> bool:
@@ -164,7 +164,7 @@ def beat(job_id: int, attempt: int, done: int, total: int | None = None) -> bool
 def finish(job_id: int, attempt: int, file_name: str, size: int) -> bool:
     now = utcnow()
     result = db.session.execute(_mine(job_id, attempt).values(
-        status="done", done=ExportJob.total, file_name=file_name, file_size=size, finished_at=now, heartbeat_at=now,
+        status=ExportStatus.DONE, done=ExportJob.total, file_name=file_name, file_size=size, finished_at=now, heartbeat_at=now,
         expires_at=now + timedelta(hours=current_app.config["EXPORT_KEEP_HOURS"]),
     ).execution_options(synchronize_session=False))
     db.session.commit()
@@ -173,6 +173,6 @@ def finish(job_id: int, attempt: int, file_name: str, size: int) -> bool:
 
 def fail(job_id: int, attempt: int, message: str) -> None:
     db.session.rollback()
-    db.session.execute(_mine(job_id, attempt).values(status="failed", error=message[:2000], finished_at=utcnow())
+    db.session.execute(_mine(job_id, attempt).values(status=ExportStatus.FAILED, error=message[:2000], finished_at=utcnow())
                        .execution_options(synchronize_session=False))
     db.session.commit()

@@ -7,21 +7,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from ..core import limits
 from ..core.forms import DayField, LineField, VersionField, optional_int, select_choices
+from .models import VisitStatus
 
-STATUS_LABELS = {
-    "planned": _l("Planned"),
-    "confirmed": _l("Confirmed"),
-    "held": _l("Held"),
-    "postponed": _l("Postponed"),
-    "cancelled": _l("Cancelled"),
-}
-CADENCE_LABELS = {
-    "on_track": _l("on track"),
-    "due": _l("due"),
-    "overdue": _l("overdue"),
-    "never": _l("never visited"),
-}
-CADENCE_BADGES = {"on_track": "ok", "due": "due", "overdue": "overdue", "never": "overdue"}
+STATUS_LABELS = VisitStatus.labels()
 
 
 class VisitForm(FlaskForm):

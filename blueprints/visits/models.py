@@ -3,15 +3,25 @@
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import limits
+from ..core.enums import EnumString, LabelledEnum
 from ..core.extensions import db
 from ..core.models import UTCDateTime, utcnow
 from ..people.models import Hospital, Mentee, Mentor, Team
 
-VISIT_STATUSES = ("planned", "confirmed", "held", "postponed", "cancelled")
+
+class VisitStatus(LabelledEnum):
+    """Where a visit stands; held, postponed and cancelled are final."""
+
+    PLANNED = "planned", _l("Planned"), "muted"
+    CONFIRMED = "confirmed", _l("Confirmed"), "muted"
+    HELD = "held", _l("Held"), "ok"
+    POSTPONED = "postponed", _l("Postponed"), "overdue"
+    CANCELLED = "cancelled", _l("Cancelled"), "overdue"
 
 
 class Visit(db.Model):
@@ -20,7 +30,7 @@ class Visit(db.Model):
     __audited__ = ("hospital_id", "team_id", "start_date", "days", "status", "status_reason", "postponed_to_id", "notes")
     __tablename__ = "visit"
     __table_args__ = (
-        CheckConstraint("status IN ('planned', 'confirmed', 'held', 'postponed', 'cancelled')", name="status"),
+        CheckConstraint(VisitStatus.check("status"), name="status"),
         CheckConstraint("days BETWEEN 1 AND 14", name="days"),
         CheckConstraint("end_date >= start_date", name="dates_in_order"),
         CheckConstraint("status NOT IN ('postponed', 'cancelled') OR status_reason != ''", name="reason_for_postponed_or_cancelled"),
@@ -35,7 +45,7 @@ class Visit(db.Model):
     start_date: Mapped[date]
     days: Mapped[int] = mapped_column(SmallInteger, default=3)
     end_date: Mapped[date]
-    status: Mapped[str] = mapped_column(String(20), default="planned")
+    status: Mapped[VisitStatus] = mapped_column(EnumString(VisitStatus, 20), default=VisitStatus.PLANNED)
     status_reason: Mapped[str] = mapped_column(String(limits.REASON), default="")
     postponed_to_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id", ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(String(limits.VISIT_NOTES), default="")

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 
 from ..core.extensions import db
 from ..core.formatting import format_day
-from ..people.models import Absence, Assignment, Hospital, Mentee, Team
+from ..people.models import Absence, Assignment, Hospital, Mentee, MenteeStatus, Team
 from . import queries
 from .models import Visit
 
@@ -192,7 +192,7 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
     running = (Assignment.start_date <= start_from) & or_(Assignment.end_date.is_(None), Assignment.end_date >= start_from)
     mentee_rows = db.session.execute(
         select(Mentee.id, Mentee.hospital_id)
-        .where(Mentee.hospital_id.in_(hospital_ids), Mentee.status == "active",
+        .where(Mentee.hospital_id.in_(hospital_ids), Mentee.status == MenteeStatus.ACTIVE,
                select(Assignment.id).where(Assignment.mentee_id == Mentee.id, running).exists())
     ).all()
     mentees_at: dict[int, list[int]] = defaultdict(list)

@@ -5,17 +5,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
-from flask import abort, current_app
+from flask import abort
 from sqlalchemy import ColumnElement, Date, Select, and_, bindparam, case, false, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
 from ..core.extensions import db
-from ..people.models import Absence, Assignment, Hospital, Mentee, Mentor, Team
-from .models import Holiday, MenteeAttendance, MentorAttendance, Visit
+from ..people.models import Absence, Assignment, Hospital, Mentee, MenteeStatus, Mentor, Team
+from .cadence import CadenceStatus, cadence_status
+from .models import Holiday, MenteeAttendance, MentorAttendance, Visit, VisitStatus
 
-ACTIVE_STATUSES = ("planned", "confirmed", "held")  # a visit that occupies its team on its days
-UPCOMING_STATUSES = ("planned", "confirmed")
+ACTIVE_STATUSES = (VisitStatus.PLANNED, VisitStatus.CONFIRMED, VisitStatus.HELD)  # a visit that occupies its team on its days
+UPCOMING_STATUSES = (VisitStatus.PLANNED, VisitStatus.CONFIRMED)
 
 
 def _mentor_team_id(mentor_id: int):
@@ -164,24 +165,12 @@ class Cadence:
     last_held: date | None
     next_planned: date | None
     days_since: int | None
-    status: str  # on_track, due, overdue, never
-
-
-def cadence_status(last_held: date | None, today: date) -> tuple[int | None, str]:
-    """Days since the last held visit and the status it gives, by the programme's settings."""
-    if last_held is None:
-        return None, "never"
-    days = (today - last_held).days
-    if days > current_app.config["OVERDUE_AFTER_DAYS"]:
-        return days, "overdue"
-    if days > current_app.config["VISIT_CADENCE_DAYS"]:
-        return days, "due"
-    return days, "on_track"
+    status: CadenceStatus
 
 
 def hospital_cadence_query(today: date, scope: ColumnElement[bool] | None = None, hospital_id: int | None = None) -> Select:
     """Each hospital's last held visit (its last day) and next planned visit, in one grouped query."""
-    last_held = func.max(case((and_(Visit.status == "held", Visit.end_date <= today), Visit.end_date)))
+    last_held = func.max(case((and_(Visit.status == VisitStatus.HELD, Visit.end_date <= today), Visit.end_date)))
     next_planned = func.min(case((and_(Visit.status.in_(UPCOMING_STATUSES), Visit.end_date >= today), Visit.start_date)))
     query = (
         select(Hospital.id, Hospital.name, Hospital.province, Team.name.label("team"),
@@ -222,7 +211,7 @@ def _mentor_counts(mentor_ids):
     return (
         select(MentorAttendance.mentor_id, func.count(MentorAttendance.id).label("recorded"), missed.label("missed"))
         .join(Visit, Visit.id == MentorAttendance.visit_id)
-        .where(Visit.status == "held", MentorAttendance.mentor_id.in_(mentor_ids))
+        .where(Visit.status == VisitStatus.HELD, MentorAttendance.mentor_id.in_(mentor_ids))
         .group_by(MentorAttendance.mentor_id)
     )
 
@@ -237,7 +226,7 @@ def mentor_attendance_summary(mentor_id: int) -> dict:
     missed_visits = db.session.execute(
         select(Visit, MentorAttendance.reason)
         .join(MentorAttendance, MentorAttendance.visit_id == Visit.id)
-        .where(MentorAttendance.mentor_id == mentor_id, MentorAttendance.present.is_(False), Visit.status == "held")
+        .where(MentorAttendance.mentor_id == mentor_id, MentorAttendance.present.is_(False), Visit.status == VisitStatus.HELD)
         .options(joinedload(Visit.hospital))
         .order_by(Visit.start_date.desc())
     ).all()
@@ -265,7 +254,7 @@ def _expected_visits_for(mentee_column):
         .join(Mentor, Mentor.team_id == Visit.team_id)
         .join(Assignment, Assignment.mentor_id == Mentor.id)
         .where(
-            Visit.status == "held",
+            Visit.status == VisitStatus.HELD,
             Assignment.mentee_id == mentee_column,
             Assignment.start_date <= Visit.end_date,
             or_(Assignment.end_date.is_(None), Assignment.end_date >= Visit.start_date),
@@ -281,7 +270,7 @@ def mentee_rate_columns():
     present = (
         select(func.count(MenteeAttendance.id))
         .join(Visit, Visit.id == MenteeAttendance.visit_id)
-        .where(MenteeAttendance.mentee_id == Mentee.id, Visit.status == "held")
+        .where(MenteeAttendance.mentee_id == Mentee.id, Visit.status == VisitStatus.HELD)
         .correlate(Mentee)
         .scalar_subquery()
     )
@@ -307,7 +296,7 @@ def recent_missed_visits(since: date, user: User, limit: int | None = 10, *, unt
         select(Visit, Mentor.id.label("mentor_id"), Mentor.full_name, MentorAttendance.reason)
         .join(MentorAttendance, MentorAttendance.visit_id == Visit.id)
         .join(Mentor, Mentor.id == MentorAttendance.mentor_id)
-        .where(MentorAttendance.present.is_(False), Visit.start_date >= since, Visit.status == "held", visit_scope(user))
+        .where(MentorAttendance.present.is_(False), Visit.start_date >= since, Visit.status == VisitStatus.HELD, visit_scope(user))
         .options(joinedload(Visit.hospital))
         .order_by(Visit.start_date.desc(), Visit.id.desc())
         .limit(limit)
@@ -344,8 +333,8 @@ def _visit_mentors_statement() -> Select:
     from ..mentoring.models import Reflection
 
     visit_id, team_id = bindparam("visit_id"), bindparam("team_id")
-    missed = func.sum(case((and_(MentorAttendance.present.is_(False), Visit.status == "held"), 1), else_=0))
-    recorded = func.sum(case((Visit.status == "held", 1), else_=0))
+    missed = func.sum(case((and_(MentorAttendance.present.is_(False), Visit.status == VisitStatus.HELD), 1), else_=0))
+    recorded = func.sum(case((Visit.status == VisitStatus.HELD, 1), else_=0))
     at_visit = aliased(MentorAttendance)
     shown = or_(  # only the mentors this page lists: the sums then read their rows, not the whole programme's
         MentorAttendance.mentor_id.in_(select(Mentor.id).where(Mentor.team_id == team_id)),
@@ -379,7 +368,7 @@ def _assigned_at(hospital_id, on) -> ColumnElement[bool]:
         .correlate(Mentee)
         .exists()
     )
-    return and_(Mentee.hospital_id == hospital_id, Mentee.status == "active", running)
+    return and_(Mentee.hospital_id == hospital_id, Mentee.status == MenteeStatus.ACTIVE, running)
 
 
 def assigned_mentees(hospital_id: int, on: date) -> Select:

@@ -21,12 +21,9 @@ from ..core.i18n import in_language
 from ..core.pagination import paginate
 from ..core.permissions import allow, public, user
 from ..mentoring import queries as mentoring
-from ..mentoring.forms import STATUS_LABELS as FEEDBACK_STATUS_LABELS
 from ..people.models import Hospital
 from . import planning, queries, services
 from .forms import (
-    CADENCE_BADGES,
-    CADENCE_LABELS,
     STATUS_LABELS,
     HolidayForm,
     PlanForm,
@@ -40,7 +37,7 @@ from .models import Holiday
 bp = Blueprint("visits", __name__)
 
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
-LABELS = {"status_labels": STATUS_LABELS, "cadence_labels": CADENCE_LABELS, "cadence_badges": CADENCE_BADGES}
+LABELS = {"status_labels": STATUS_LABELS}
 
 
 def _int_arg(name: str) -> int | None:
@@ -254,7 +251,7 @@ def visit(visit_id: int):
     return render_template(
         "visits/visit.html", visit=visit, mentors=mentors, mentees=mentees, feedback_rows=feedback_rows, clashes=clashes, search=search,
         status_form=status_form, can_edit=queries.can_edit_visit(user()),
-        can_attend=queries.can_record_attendance(user(), visit), today=today(), feedback_labels=FEEDBACK_STATUS_LABELS, **LABELS,
+        can_attend=queries.can_record_attendance(user(), visit), today=today(), **LABELS,
     )
 
 

@@ -20,16 +20,17 @@ from ..core.models import SentAlert
 from ..core.notify import link_to, notify
 from ..people.models import Hospital, Mentee, Mentor, Team
 from . import queries
-from .models import Holiday, MenteeAttendance, MentorAttendance, Visit
+from .cadence import CadenceStatus
+from .models import Holiday, MenteeAttendance, MentorAttendance, Visit, VisitStatus
 
 MAX_DAYS = 14
 # Where each status may go next; held, postponed and cancelled are final.
 TRANSITIONS = {
-    "planned": {"confirmed", "held", "postponed", "cancelled"},
-    "confirmed": {"planned", "held", "postponed", "cancelled"},
-    "held": set(),
-    "postponed": set(),
-    "cancelled": set(),
+    VisitStatus.PLANNED: {VisitStatus.CONFIRMED, VisitStatus.HELD, VisitStatus.POSTPONED, VisitStatus.CANCELLED},
+    VisitStatus.CONFIRMED: {VisitStatus.PLANNED, VisitStatus.HELD, VisitStatus.POSTPONED, VisitStatus.CANCELLED},
+    VisitStatus.HELD: set(),
+    VisitStatus.POSTPONED: set(),
+    VisitStatus.CANCELLED: set(),
 }
 
 
@@ -57,10 +58,10 @@ def _check_schedule(hospital_id, team_id, start_date: date | None, days, exclude
     return hospital, team, end
 
 
-def create_visit(*, hospital_id, team_id, start_date: date | None, days=None, notes: str = "", status: str = "planned") -> Visit:
+def create_visit(*, hospital_id, team_id, start_date: date | None, days=None, notes: str = "", status: str = VisitStatus.PLANNED) -> Visit:
     days = current_app.config["VISIT_DAYS"] if days is None else days
     hospital, team, end = _check_schedule(hospital_id, team_id, start_date, days)
-    if status not in ("planned", "confirmed"):
+    if status not in (VisitStatus.PLANNED, VisitStatus.CONFIRMED):
         raise RuleBroken("status", _("A new visit is planned or confirmed."))
     visit = Visit(hospital=hospital, team=team, start_date=start_date, days=days, end_date=end, status=status,
                   status_reason="", notes=(notes or "").strip())
@@ -80,7 +81,7 @@ def check_version(visit: Visit, version) -> None:
 def update_visit(visit: Visit, *, hospital_id, team_id, start_date, days, notes: str = "", version) -> Visit:
     """Move or change a planned or confirmed visit; a held, postponed or cancelled one stays as it was."""
     check_version(visit, version)
-    if visit.status not in ("planned", "confirmed"):
+    if visit.status not in (VisitStatus.PLANNED, VisitStatus.CONFIRMED):
         raise RuleBroken("start_date", _("A %(status)s visit cannot be changed.", status=_(visit.status)))
     hospital, team, end = _check_schedule(hospital_id, team_id, start_date, days, exclude_id=visit.id)
     before = audit.snapshot(visit)
@@ -103,20 +104,20 @@ def change_status(visit: Visit, status: str, *, reason: str = "", new_start_date
         raise RuleBroken("status", _("The visit is already %(status)s.", status=_(status)))
     if status not in TRANSITIONS[visit.status]:
         raise RuleBroken("status", _("A %(old)s visit cannot be marked %(new)s.", old=_(visit.status), new=_(status)))
-    if status == "held":
+    if status == VisitStatus.HELD:
         if visit.end_date > today:
             raise RuleBroken("status", _("A visit can be marked held from its last day (%(day)s), not before.", day=format_day(visit.end_date)))
         came = db.session.scalar(select(MentorAttendance.id).where(MentorAttendance.visit_id == visit.id,
                                                                    MentorAttendance.present.is_(True)).limit(1))
         if came is None:
             raise RuleBroken("status", _("Record who came (attendance) before marking the visit held."))
-    if status in ("postponed", "cancelled") and not reason:
+    if status in (VisitStatus.POSTPONED, VisitStatus.CANCELLED) and not reason:
         raise RuleBroken("reason", _("Give the reason the visit is %(status)s.", status=_(status)))
-    if status != "postponed" and new_start_date is not None:
+    if status != VisitStatus.POSTPONED and new_start_date is not None:
         new_start_date = None
     before = audit.snapshot(visit)
     new_visit = None
-    if status == "postponed":
+    if status == VisitStatus.POSTPONED:
         if new_start_date is None:
             raise RuleBroken("new_start_date", _("Enter the new date of the visit."))
         if new_start_date < today:
@@ -132,12 +133,12 @@ def change_status(visit: Visit, status: str, *, reason: str = "", new_start_date
             raise RuleBroken("new_start_date", refusal.message) from None
         visit.postponed_to = new_visit
     visit.status = status
-    visit.status_reason = reason if status in ("postponed", "cancelled") else visit.status_reason
+    visit.status_reason = reason if status in (VisitStatus.POSTPONED, VisitStatus.CANCELLED) else visit.status_reason
     db.session.flush()
     changed_before, changed_after = audit.changes(before, audit.snapshot(visit))
     audit.record(f"visit.{status}", visit, summary=f"visit to {visit.hospital.name} of {visit.start_date.isoformat()} {status}",
                  before=changed_before, after=changed_after, hospital_id=visit.hospital_id)
-    if status in ("postponed", "cancelled"):
+    if status in (VisitStatus.POSTPONED, VisitStatus.CANCELLED):
         def message() -> str:  # in each mentor's language
             text = _("The visit to %(hospital)s on %(day)s is %(status)s: %(reason)s", hospital=visit.hospital.name,
                      day=format_day(visit.start_date), status=_(status), reason=reason)
@@ -165,7 +166,7 @@ def record_attendance(visit: Visit, *, mentors: dict[int, tuple[bool | None, str
     Returns the refusals (field names `mentor-<id>`); nothing is changed when there are any.
     """
     today = today or programme_today()
-    if visit.status in ("postponed", "cancelled"):
+    if visit.status in (VisitStatus.POSTPONED, VisitStatus.CANCELLED):
         raise RuleBroken("attendance", _("A %(status)s visit has no attendance.", status=_(visit.status)))
     if visit.start_date > today:
         raise RuleBroken("attendance", _("Attendance is recorded from the first day of the visit (%(day)s).", day=format_day(visit.start_date)))
@@ -239,7 +240,7 @@ def notify_overdue_hospitals(today: date | None = None) -> int:
     coordinators = active_coordinators()
     sent = 0
     for row in queries.hospital_cadence(today):
-        if row.status != "overdue" or not _once(f"overdue:{row.hospital_id}:{row.last_held.isoformat()}"):
+        if row.status != CadenceStatus.OVERDUE or not _once(f"overdue:{row.hospital_id}:{row.last_held.isoformat()}"):
             continue
         notify(coordinators, lambda row=row: ngettext("%(hospital)s is overdue: its last visit ended %(num)s day ago (%(day)s).",
                                                       "%(hospital)s is overdue: its last visit ended %(num)s days ago (%(day)s).",

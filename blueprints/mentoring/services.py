@@ -16,7 +16,18 @@ from ..core.models import Setting, utcnow
 from ..people.models import Mentee
 from ..visits.models import Visit
 from .framework import LANGUAGES, MAX_LEVELS, RATING_SCALE_KEY, dump_scale, rating_scale_labels
-from .models import CONTACT_TYPES, FOLLOWUP_STATUSES, TEACHING_METHODS, ActionItem, Feedback, SelfAssessment, Skill, SkillRating
+from .models import (
+    CONTACT_TYPES,
+    FOLLOWUP_STATUSES,
+    SUPPORT_STATUSES,
+    TEACHING_METHODS,
+    ActionItem,
+    Feedback,
+    Reflection,
+    SelfAssessment,
+    Skill,
+    SkillRating,
+)
 from .queries import skill_name_taken
 
 
@@ -201,8 +212,6 @@ REFLECTION_FIELDS = ("went_well", "challenges", "mentees_absent", "equipment_pro
 
 def save_reflection(visit: Visit, mentor_id: int, reflection, opened_version: int | None, values: dict):
     """A mentor's reflection on a held visit; a stale version (another tab) is a conflict."""
-    from .models import Reflection
-
     if visit.status != "held":
         raise RuleBroken("form", _("Reflections are written for a held visit."))
     if reflection is not None and opened_version != reflection.version:
@@ -219,8 +228,6 @@ def save_reflection(visit: Visit, mentor_id: int, reflection, opened_version: in
 
 
 def update_support(reflection, status: str, owner_id: int | None) -> None:
-    from .models import SUPPORT_STATUSES
-
     if status not in SUPPORT_STATUSES:
         raise RuleBroken("support_status", _("Choose open, in progress or resolved."))
     before = {"status": reflection.support_status, "owner_id": reflection.support_owner_id}
@@ -234,8 +241,6 @@ def update_support(reflection, status: str, owner_id: int | None) -> None:
 def add_self_assessment(mentee: Mentee, *, assessed_on: date, learning_needs: str, ratings: dict[int, int | None],
                         scale: dict[int, str], skill_ids: set[int], by):
     """The mentee's own ratings, entered on their behalf; every skill rated on the scale or left blank."""
-    from .models import SelfAssessment
-
     for skill_id, rating in ratings.items():
         if skill_id not in skill_ids:
             raise RuleBroken(f"rating-{skill_id}", _("This skill is not in the mentee's framework."))

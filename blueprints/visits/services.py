@@ -20,6 +20,7 @@ from ..core.models import SentAlert
 from ..core.notify import link_to, notify
 from ..people.models import Hospital, Mentee, Mentor, Team
 from . import queries
+from .cadence import hospital_cadence
 from .models import Holiday, MenteeAttendance, MentorAttendance, Visit
 
 MAX_DAYS = 14
@@ -249,7 +250,7 @@ def notify_overdue_hospitals(today: date | None = None) -> int:
     today = today or programme_today()
     coordinators = active_coordinators()
     sent = 0
-    for row in queries.hospital_cadence(today):
+    for row in hospital_cadence(today):
         if row.status != "overdue" or not _once(f"overdue:{row.hospital_id}:{row.last_held.isoformat()}"):
             continue
         notify(coordinators, lambda row=row: ngettext("%(hospital)s is overdue: its last visit ended %(num)s day ago (%(day)s).",

@@ -5,14 +5,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ...auth.models import COORDINATOR, MENTOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
 from ...core.htmx import htmx_redirect, render_page_or_fragment
 from ...core.pagination import paginate
 from ...core.permissions import allow
-from ...visits import queries as visit_queries
+from ...core.roles import COORDINATOR, MENTOR
+from ...core.slots import slots
 from ..forms import END_REASON_LABELS, MentorForm, TrainingForm, select_choices
 from ..models import Mentor, Team
 from ..queries import choices as choice_queries
@@ -60,7 +60,7 @@ def mentor(mentor_id: int):
         interval=current_app.config["REFRESHER_INTERVAL_DAYS"],
         active=[a for a in assignments if a.is_active], past=[a for a in assignments if not a.is_active],
         can_manage=current_user.role == COORDINATOR, end_reason_labels=END_REASON_LABELS,
-        attendance=visit_queries.mentor_attendance_summary(mentor.id),
+        **slots.context("people.mentor", mentor=mentor),  # visits: the attendance summary
         form=TrainingForm(formdata=None, course_date=day),
     )
 

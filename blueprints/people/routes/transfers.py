@@ -4,12 +4,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...auth.models import COORDINATOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
 from ...core.forms import EmptyForm
 from ...core.permissions import allow
+from ...core.roles import COORDINATOR
 from ..forms import TransferForm, select_choices
 from ..models import Department, Hospital, Transfer
 from ..queries import choices as choice_queries

@@ -156,16 +156,13 @@ install-mutate: $(VENV)/.mutate install
 # docs/mutation-testing.md. `make mutate MUTATE_CHILDREN=2` on a quiet machine.
 MUTATE_CHILDREN ?= 1
 MUTATE_TARGETS ?= \
-	'blueprints.visits.queries.x_cadence_status*' 'blueprints.visits.queries.x_hospital_cadence*' \
+	'blueprints.visits.cadence.*' \
 	'blueprints.visits.planning.*' 'blueprints.visits.queries.x_holidays*' 'blueprints.visits.queries.x*Holidays*' \
 	'blueprints.people.services.transfers.x_log_transfer*' 'blueprints.people.services.transfers.x_apply_transfer*' \
 	'blueprints.people.services.transfers.x_apply_due_transfers*' 'blueprints.people.services.transfers.x_cancel_transfer*' \
 	'blueprints.people.queries.transfers.x_last_transfer*' \
-	'blueprints.visits.queries.x_visit_scope*' 'blueprints.visits.queries.x_hospital_scope*' \
-	'blueprints.people.queries.mentees.x_mentee_scope*' 'blueprints.people.queries.hospitals.x_hospital_scope*' \
-	'blueprints.people.queries.mentors.x_mentor_scope*' 'blueprints.mentoring.queries.x_feedback_mentee_scope*' \
-	'blueprints.mentoring.queries.x_reflection_scope*' 'blueprints.mentoring.queries.x_assignment_covers*' \
-	'blueprints.equipment.queries.x_hospital_scope*' 'blueprints.equipment.gaps.*'
+	'blueprints.people.scopes.*' 'blueprints.mentoring.queries.x_assignment_covers*' \
+	'blueprints.equipment.gaps.*'
 mutate: install-mutate
 	rm -rf mutants
 	env -u TEST_DATABASE_URL $(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTATE_TARGETS)

@@ -29,11 +29,13 @@ from flask_migrate import upgrade
 from sqlalchemy import Integer, func, insert, select, text
 from werkzeug.security import generate_password_hash
 
-import blueprints.core  # noqa: F401 - first, as the app imports it: core's package imports auth.models itself
 from app import create_app
-from blueprints.auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN, User
-from blueprints.core.defaults import seed_defaults
-from blueprints.core.demo import (
+from blueprints.auth.models import User
+from blueprints.core.extensions import db
+from blueprints.core.models import Setting
+from blueprints.core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN
+from blueprints.defaults import seed_defaults
+from blueprints.demo import (
     ACTIONS,
     AREAS,
     FAMILY_NAMES,
@@ -44,8 +46,6 @@ from blueprints.core.demo import (
     database_is_empty,
     wipe,
 )
-from blueprints.core.extensions import db
-from blueprints.core.models import Setting
 from blueprints.equipment.models import WARDS, EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm
 from blueprints.equipment.status import refresh_status
 from blueprints.mentoring.framework import FRAMEWORK_OF

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from blueprints.auth.models import User
-from blueprints.core.defaults import seed_defaults
 from blueprints.core.extensions import db
+from blueprints.defaults import seed_defaults
 from blueprints.people.models import Assignment, Department, Hospital, Mentee, Mentor, Profession, Team
 
 PASSWORD = "correct horse battery staple"

@@ -1,8 +1,5 @@
 """Forms for signing in and managing accounts."""
 
-from functools import cache
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
@@ -13,11 +10,11 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp, Validation
 from ..core import limits
 from ..core.extensions import db
 from ..core.forms import LineField, optional_int, select_choices
-from ..people.models import Hospital, Mentor
-from .models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN, User
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN
+from .models import User
+from .passwords import MIN_PASSWORD_LENGTH, password_problems
 from .services import find_user
 
-MIN_PASSWORD_LENGTH = 12
 ROLE_LABELS = {
     SYSADMIN: _l("System administrator"),
     COORDINATOR: _l("Programme coordinator"),
@@ -31,25 +28,12 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=limits.PASSWORD)])
 
 
-COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
-
-
-@cache
-def common_passwords() -> frozenset[str]:
-    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
-def is_common_password(password: str) -> bool:
-    """Common as typed, or a common stem with digits and symbols around it ('Password2026!')."""
-    lowered = password.lower()
-    stem = lowered.strip("0123456789!@#$%^&*()_-+=.,;:?/ ")
-    return lowered in common_passwords() or stem in common_passwords() or len(set(lowered)) <= 2
-
-
-def not_common(form, field):
-    if field.data and is_common_password(field.data):
-        raise ValidationError(_l("This password is too common and easy to guess. Choose another."))
+def password_rules(form, field):
+    """The password rules of auth/passwords.py, each broken one shown under the field."""
+    problems = password_problems(field.data or "")
+    if problems:
+        field.errors.extend(problems[:-1])
+        raise ValidationError(problems[-1])
 
 
 def new_password_fields():
@@ -57,10 +41,10 @@ def new_password_fields():
         _l("New password"),
         validators=[
             DataRequired(),
-            Length(min=MIN_PASSWORD_LENGTH, max=limits.PASSWORD, message=lazy_ngettext("Use at least %(num)s character.",
-                                                                           "Use at least %(num)s characters.", MIN_PASSWORD_LENGTH)),
-            not_common,
+            Length(max=limits.PASSWORD),
+            password_rules,
         ],
+        render_kw={"minlength": MIN_PASSWORD_LENGTH},
         description=lazy_ngettext("At least %(num)s character. A short sentence is easy to remember.",
                                   "At least %(num)s characters. A short sentence is easy to remember.", MIN_PASSWORD_LENGTH),
     )
@@ -105,8 +89,9 @@ class UserForm(FlaskForm):
     def __init__(self, *args, editing: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.editing = editing
-        hospitals = db.session.execute(select(Hospital.id, Hospital.name).order_by(Hospital.name)).all()
-        mentors = db.session.execute(select(Mentor.id, Mentor.full_name).order_by(Mentor.full_name)).all()
+        hospital, mentor = _target(User.hospital), _target(User.mentor)
+        hospitals = db.session.execute(select(hospital.id, hospital.name).order_by(hospital.name)).all()
+        mentors = db.session.execute(select(mentor.id, mentor.full_name).order_by(mentor.full_name)).all()
         self.hospital_id.choices = select_choices(hospitals, blank=_l("— none —"))
         self.mentor_id.choices = select_choices(mentors, blank=_l("— none —"))
 
@@ -127,6 +112,12 @@ class UserForm(FlaskForm):
         taken = db.session.scalar(select(User).where(User.mentor_id == field.data))
         if taken is not None and (self.editing is None or taken.id != self.editing.id):
             raise ValidationError(_l("This mentor already has an account (%(username)s).", username=taken.username))
+
+
+def _target(relationship):
+    """The model a User relationship points to: auth sits below people on the ladder, so it reaches the
+    hospitals and mentors through its own relationships rather than by importing them."""
+    return relationship.property.mapper.class_
 
 
 class NewUserForm(UserForm):

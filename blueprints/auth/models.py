@@ -10,13 +10,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..core import limits
 from ..core.extensions import db
 from ..core.models import UTCDateTime, utcnow
-from ..people.models import Hospital, Mentor
-
-SYSADMIN = "sysadmin"
-COORDINATOR = "coordinator"
-HOSPITAL_ADMIN = "hospital_admin"
-MENTOR = "mentor"
-ROLES = (SYSADMIN, COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 
 
 class User(UserMixin, db.Model):
@@ -46,8 +39,9 @@ class User(UserMixin, db.Model):
     # The interface language the user chose ('en', 'fr', 'rw'); None follows the browser's Accept-Language.
     language: Mapped[str | None] = mapped_column(String(5))
 
-    hospital: Mapped[Hospital | None] = relationship()
-    mentor: Mapped[Mentor | None] = relationship()
+    # People's models, named as strings: auth sits below people on the ladder and does not import it.
+    hospital: Mapped["Hospital | None"] = relationship("Hospital")  # noqa: F821
+    mentor: Mapped["Mentor | None"] = relationship("Mentor")  # noqa: F821
 
     def __str__(self) -> str:
         return self.display_name

@@ -4,7 +4,8 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..core.extensions import db
-from .models import COORDINATOR, User
+from ..core.roles import COORDINATOR
+from .models import User
 
 
 def users_query(search: str = "", role: str = "") -> Select:

@@ -11,17 +11,26 @@ from ..core.errors import saved
 from ..core.extensions import db
 from ..core.forms import EmptyForm
 from ..core.htmx import render_page_or_fragment
+from ..core.navigation import menu
 from ..core.pagination import paginate
 from ..core.permissions import allow, public, user
-from .cli import unlock_command
+from ..core.roles import ROLES, SYSADMIN
+from .cli import create_user_command, unlock_command
 from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, NewUserForm, SetPasswordForm, UserForm
-from .models import ROLES, SYSADMIN, User
+from .models import User
 from .queries import users_query
 from .services import authenticate, create_user, set_password, sign_in, sign_out, update_user
 from .throttle import ADDRESS, PAIR, USERNAME, LoginThrottled
 
 bp = Blueprint("auth", __name__, cli_group=None)  # its commands are top-level: `flask --app app unlock NAME`
+menu.add("auth.users", _l("Users"), 110)
+
+
+@bp.app_context_processor
+def _role_label():
+    return {"role_label": lambda role: str(ROLE_LABELS.get(role, role))}
 bp.cli.add_command(unlock_command)
+bp.cli.add_command(create_user_command)
 
 THROTTLED_MESSAGES = {
     PAIR: _l("Too many failed attempts for this username. Wait 15 minutes, then try again."),

@@ -18,12 +18,6 @@ def start_session() -> None:
     session[STARTED] = session[SEEN] = now
 
 
-def passive(view):
-    """Mark a view (polling) whose requests do not count as the user being active."""
-    view.keeps_session_alive = False
-    return view
-
-
 def expire_idle_sessions():
     """before_request: end a session idle or too old; otherwise note the activity."""
     if request.endpoint in (None, "static") or not current_user.is_authenticated:

@@ -1,6 +1,9 @@
-"""Extensions, htmx helpers, permissions, audit, errors and CLI shared by every blueprint."""
+"""The kernel every area builds on: extensions, htmx helpers, roles, permissions, audit, errors, the menu registry
+and the kernel's own CLI. It imports no area: app.py hands it what it needs from them (the user loader and the
+session check)."""
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, abort, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -14,6 +17,8 @@ from .i18n import LANGUAGES, current_language, select_locale
 from .limits import DAY_RANGE_MESSAGE, FIRST_DAY, LAST_DAY, IdConverter
 from .logs import mask_filter
 from .migrate import init_migrate
+from .models import Setting
+from .navigation import menu_items
 from .permissions import enforce_access
 
 SECURITY_HEADERS = {
@@ -33,12 +38,9 @@ DAY_RANGE = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat(), "message
 PRIVATE_MIMETYPES = frozenset({"text/html", "text/csv", "application/pdf", "text/calendar", "application/json"})
 
 
-def init_core(app: Flask) -> None:
-    # Imported here, not at the top: they import the auth models, which import this package (any blueprint's
-    # models could not be imported first otherwise).
-    from ..auth.queries import load_user_by_session_id
-    from .navigation import menu_items
-
+def init_core(app: Flask, load_user: Callable, check_session: Callable) -> None:
+    """`load_user` turns a session's user id into a user (Flask-Login); `check_session` runs before access is
+    enforced on every request, so a session it ends is refused like any anonymous one."""
     app.url_map.converters["int"] = IdConverter  # before any route is added: every <int:…> id is bounded
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]))
@@ -49,13 +51,10 @@ def init_core(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_user_by_session_id)
-    _import_models()
-
-    from ..auth.sessions import expire_idle_sessions
+    login_manager.user_loader(load_user)
 
     app.before_request(refuse_nul_bytes)
-    app.before_request(expire_idle_sessions)
+    app.before_request(check_session)
     app.before_request(enforce_access)
     app.after_request(_response_headers)
     register_error_handlers(app)
@@ -69,7 +68,7 @@ def init_core(app: Flask) -> None:
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["dateformat"] = format_month  # |dateformat("EEE"): any CLDR pattern, in the language
     app.context_processor(lambda: {"menu_items": menu_items, "demo_banner": _demo_banner,
-                                   "languages": LANGUAGES, "current_language": current_language, "role_label": _role_label,
+                                   "languages": LANGUAGES, "current_language": current_language,
                                    "day_range": DAY_RANGE})
 
 
@@ -81,28 +80,9 @@ def refuse_nul_bytes():
             abort(400)
 
 
-def _import_models() -> None:
-    """Import every model module so metadata (and Alembic's autogenerate) sees all tables."""
-    from ..auth import models as _auth  # noqa: F401
-    from ..equipment import models as _equipment  # noqa: F401
-    from ..mentoring import models as _mentoring  # noqa: F401
-    from ..people import models as _people  # noqa: F401
-    from ..reports import models as _reports  # noqa: F401
-    from ..visits import models as _visits  # noqa: F401
-    from . import models as _core  # noqa: F401
-
-
-def _role_label(role: str) -> str:
-    from ..auth.forms import ROLE_LABELS
-
-    return str(ROLE_LABELS.get(role, role))
-
-
 def _demo_banner() -> bool:
     """True when the database holds the invented demo programme; asked once per page at most."""
     if "demo_banner" not in g:
-        from .models import Setting
-
         g.demo_banner = db.session.get(Setting, "demo_data") is not None
     return g.demo_banner
 

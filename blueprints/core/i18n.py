@@ -52,7 +52,7 @@ def in_language(code: str | None):
 
 
 def N_(text: str) -> str:
-    """Marks a seeded English name (a default profession, department or public holiday, core/defaults.py) for the
+    """Marks a seeded English name (a default profession, department or public holiday, blueprints/defaults.py) for the
     catalogues. It is stored as written and translated where it is shown (`display_name`), so names added later
     show as typed."""
     return text

@@ -9,6 +9,8 @@ from flask import request
 from flask_babel import LazyString, gettext
 from werkzeug.routing import IntegerConverter
 
+from .formatting import format_day
+
 # Text: the most characters a field holds.
 USERNAME = 80
 PASSWORD = 200
@@ -40,8 +42,6 @@ LAST_DAY = date(2100, 12, 31)
 
 
 def _day_range_message() -> str:
-    from .formatting import format_day
-
     return gettext("Enter a date between %(first)s and %(last)s.", first=format_day(FIRST_DAY), last=format_day(LAST_DAY))
 
 

@@ -4,7 +4,8 @@ never a web worker. Until then `app.extensions["migrate"]` is a stand-in that lo
 use, and `flask db` is a command group that loads Flask-Migrate's own when it runs or lists its commands."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
+from flask.cli import ScriptInfo
 
 from .extensions import db
 
@@ -20,7 +21,7 @@ def load_migrate(app: Flask):
     """Flask-Migrate's configuration for `app`, set up on the first call (it replaces the stand-in)."""
     current = app.extensions.get("migrate")
     if isinstance(current, LazyMigrateConfig):
-        from flask_migrate import Migrate
+        from flask_migrate import Migrate  # lazy: Alembic is half a second of imports, for `flask db` only
 
         Migrate(**MIGRATE_OPTIONS).init_app(app, db, directory=str(app.root_path + "/migrations"))
     return app.extensions["migrate"]
@@ -42,12 +43,9 @@ class LazyDbGroup(click.Group):
 
     @staticmethod
     def _real(ctx: click.Context | None) -> click.Group:
-        from flask import current_app
-        from flask.cli import ScriptInfo
-
         app = current_app._get_current_object() if current_app else ctx.ensure_object(ScriptInfo).load_app()
         load_migrate(app)
-        from flask_migrate.cli import db as real
+        from flask_migrate.cli import db as real  # lazy: as above
 
         return real
 

@@ -5,6 +5,7 @@ mark. A test walks `app.url_map` and fails on any view without a mark.
 """
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from flask import Response, abort, current_app, redirect, request, url_for
 from flask_login import current_user
@@ -39,6 +40,12 @@ def user():
     return current_user._get_current_object()
 
 
+def passive(view: Callable) -> Callable:
+    """Mark a view (polling) whose requests do not count as the user being active (auth/sessions.py reads it)."""
+    view.keeps_session_alive = False
+    return view
+
+
 def view_access(endpoint: str | None):
     if endpoint in OPEN_ENDPOINTS:
         return PUBLIC
@@ -57,8 +64,6 @@ def login_redirect() -> Response:
 
 
 def _local_path(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "") if parts.path else ""
 

@@ -4,21 +4,22 @@ import json
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import text
 
-from ..auth.models import COORDINATOR, ROLES, SYSADMIN
-from ..auth.sessions import passive
-from ..people.queries.hospitals import hospitals_for_select
 from . import limits, queries, services
 from .extensions import db
 from .forms import EmptyForm
 from .htmx import render_page_or_fragment
 from .i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE, known_language, safe_next
+from .navigation import menu
 from .pagination import paginate
-from .permissions import allow, public
+from .permissions import allow, passive, public
+from .roles import COORDINATOR, ROLES, SYSADMIN
 
 bp = Blueprint("core", __name__)
+menu.add("core.audit", _l("Audit"), 120)
 
 
 @bp.get("/healthz")
@@ -107,7 +108,7 @@ def audit():
     page = paginate(queries.audit_query(**filters))
     return render_page_or_fragment(
         "core/audit.html", "core/_audit_table.html",
-        page=page, filters=filters, kinds=queries.AUDIT_KINDS, hospitals=hospitals_for_select(), changes=changes,
+        page=page, filters=filters, kinds=queries.AUDIT_KINDS, hospitals=queries.hospitals_for_filter(), changes=changes,
         refused_dates=refused,
     )
 

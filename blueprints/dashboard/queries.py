@@ -7,8 +7,8 @@ from sqlalchemy import ColumnElement, Select, case, func, select
 
 from ..auth.models import User
 from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Transfer, TransferKind
+from ..people.scopes import cadence_hospitals, readable_visits
 from ..visits.models import Visit
-from ..visits.queries import hospital_scope, visit_scope
 
 LEFT_KINDS = (TransferKind.OUT_OF_PROGRAMME, TransferKind.LEFT_SERVICE)
 
@@ -39,8 +39,8 @@ def visits_in_range(user: User, start: date, end: date, province: str | None = N
     query = (
         select(Hospital.id, Hospital.name, Visit.start_date, Visit.end_date, Visit.status)
         .outerjoin(Visit, (Visit.hospital_id == Hospital.id) & (Visit.start_date >= start) & (Visit.start_date <= end)
-                   & visit_scope(user))
-        .where(hospital_scope(user))
+                   & readable_visits(user))
+        .where(cadence_hospitals(user))
         .order_by(Hospital.name, Hospital.id, Visit.start_date)
     )
     if province:

@@ -4,21 +4,24 @@ access rule (registered from `tiles.TILES`), so a slow or failing tile never hol
 from datetime import date, datetime
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.forms import ROLE_LABELS
-from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, ROLES, SYSADMIN
 from ..core.clock import today
 from ..core.downloads import csv_response
 from ..core.extensions import db
 from ..core.formatting import format_day, format_instant
 from ..core.htmx import is_htmx
+from ..core.navigation import menu
 from ..core.permissions import allow, user
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR, ROLES, SYSADMIN
 from ..people.queries import hospitals as hospital_queries
 from . import queries
 from .tiles import HOME_TILES, TABLE_ROWS, TILES, Filters, Tile, hospital_name
 
 bp = Blueprint("dashboard", __name__)
+menu.add("dashboard.home", _l("Home"), 10)
 
 
 @bp.get("/")

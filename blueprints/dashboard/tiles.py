@@ -13,21 +13,24 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
+from ..auth.models import User
 from ..core import limits
 from ..core import queries as core_queries
 from ..core.extensions import db
 from ..core.i18n import localized_name
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..equipment import queries as equipment_queries
+from ..equipment.checks import next_check_due
 from ..equipment.forms import WARD_LABELS
 from ..mentoring import queries as mentoring_queries
 from ..mentoring.framework import rating_scale
 from ..mentoring.models import FeedbackStatus
 from ..people.models import Hospital, TransferKind
-from ..people.queries import hospitals as hospital_queries
 from ..people.queries import mentees as mentee_queries
 from ..people.queries import mentors as mentor_queries
 from ..people.queries import transfers as transfer_queries
+from ..people.scopes import readable_hospitals, readable_mentees
+from ..visits import cadence as visit_cadence
 from ..visits import queries as visit_queries
 from ..visits.cadence import CadenceStatus
 from ..visits.models import Visit, VisitStatus
@@ -98,7 +101,7 @@ def _as_of(filters: Filters, today: date) -> date:
 
 def load_cadence(filters: Filters, user: User, today: date) -> dict:
     on = _as_of(filters, today)
-    rows = [c for c in visit_queries.hospital_cadence(on, user)
+    rows = [c for c in visit_cadence.hospital_cadence(on, user)
             if c.status != CadenceStatus.ON_TRACK and (not filters.province or c.province == filters.province)]
     rows.sort(key=lambda c: (c.status != CadenceStatus.NEVER, -(c.days_since or 0), c.hospital))
     table = Table([_("Hospital"), _("Province"), _("Team"), _("Last held visit"), _("Days since"), _("Next planned"), _("Status")],
@@ -186,9 +189,9 @@ def load_turnover(filters: Filters, user: User, today: date) -> dict:
     query = transfer_queries.transfers_out_last_12_months(on)
     if filters.province:
         query = query.where(Hospital.province == filters.province)
-    hospitals = db.session.execute(query.where(hospital_queries.hospital_scope(user))).all()
+    hospitals = db.session.execute(query.where(readable_hospitals(user))).all()
     left = db.session.execute(queries.left_before_finishing(filters.start, filters.end, filters.province,
-                                                            mentee_queries.mentee_scope(user))).all()
+                                                            readable_mentees(user))).all()
     left_per_hospital: dict[int, int] = {}
     for row in left:
         left_per_hospital[row.hospital_id] = left_per_hospital.get(row.hospital_id, 0) + 1
@@ -338,12 +341,12 @@ def load_equipment_due(filters: Filters, user: User, today: date) -> dict:
     gaps = [(item, cell) for item, cell in zip(data["items"], row["cells"], strict=True) if cell is not None and cell.gap] if row else []
     gaps.sort(key=lambda pair: (not pair[0].critical, pair[0].ward, pair[0].name))
     last_date = last.check_date if last else None
-    due = last_date + timedelta(days=current_app.config["VISIT_CADENCE_DAYS"]) if last_date else today
+    due, overdue = next_check_due(last_date, today)
     table = Table([_("Item"), _("Ward"), _("Critical"), _("Required"), _("Functional"), _("Gap"), _("Gap since")],
                   [[item.display_name, WARD_LABELS.get(item.ward, item.ward), _("yes") if item.critical else "", cell.required, cell.functional,
                     cell.gap, cell.gap_since] for item, cell in gaps])
     return {"gaps": gaps[:LIST_ROWS], "more": max(len(gaps) - LIST_ROWS, 0), "table": table, "empty": last is None,
-            "last": last_date, "due": due, "overdue": due < today}
+            "last": last_date, "due": due, "overdue": overdue}
 
 
 # --- feedback, reflections and their follow-up (each loader: a fixed number of statements) --------------

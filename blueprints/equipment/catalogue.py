@@ -4,6 +4,11 @@
 afterwards; seeding only adds the items that are missing.
 """
 
+from sqlalchemy import select
+
+from ..core.extensions import db
+from .models import EquipmentItem
+
 DEFAULT_CATALOGUE = (
     ("labour", "Delivery beds", "bed", 4, False),
     ("labour", "Partograph / labour care guide forms", "pad", 2, False),
@@ -59,11 +64,6 @@ DEFAULT_CATALOGUE = (
 
 def seed_catalogue() -> None:
     """Add the default items that are missing (matched by ward and name); never changes edited rows."""
-    from sqlalchemy import select
-
-    from ..core.extensions import db
-    from .models import EquipmentItem
-
     have = {(w, n) for w, n in db.session.execute(select(EquipmentItem.ward, EquipmentItem.name))}
     db.session.add_all(
         EquipmentItem(ward=w, name=n, unit=u, required_quantity=q, critical=c, position=i)

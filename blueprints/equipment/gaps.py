@@ -1,4 +1,5 @@
-"""Gap arithmetic shared by the matrix, the hospital page, the history, the CSV and the PDF report."""
+"""Gap arithmetic: what a gap is, the cell each page shows, and the words for how long a gap has lasted. When a gap
+began and over how many checks is worked out once, in SQL, by queries.cells_from_counts (kept in the status rows)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,20 +12,11 @@ def gap(required: int, functional: int) -> int:
     return max(required - functional, 0)
 
 
-def severity(required: int, functional: int | None) -> str:
-    """One word per cell, shown as text and as a colour: unknown, ok, short, none."""
-    if functional is None:
-        return "unknown"
-    if functional >= required:
-        return "ok"
-    return "none" if functional == 0 else "short"
-
-
 @dataclass(slots=True)
 class Cell:
     """The current state of one item at one hospital: its last count and how long any gap has lasted.
 
-    `gap` and `severity` are worked out once when the cell is made (the matrix makes 2,520 cells nationally and
+    `gap` and `severity` (unknown, ok, short, none) are worked out once when the cell is made (the matrix makes 2,520 cells nationally and
     reads both several times each); a plain slotted dataclass, as a frozen one costs twice as much to build.
     Treat it as read-only."""
 
@@ -37,7 +29,7 @@ class Cell:
     gap: int = field(init=False, repr=False, compare=False)
     severity: str = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:  # gap() and severity() inlined: this runs for every cell of the matrix
+    def __post_init__(self) -> None:  # gap() inlined: this runs for every cell of the matrix
         functional, required = self.functional, self.required
         if functional is None:
             self.gap, self.severity = 0, "unknown"
@@ -45,16 +37,6 @@ class Cell:
             self.gap, self.severity = 0, "ok"
         else:
             self.gap, self.severity = required - functional, "none" if functional == 0 else "short"
-
-
-def gap_run(history, required: int) -> tuple[date | None, int]:
-    """From (date, functional) pairs newest first: when the current gap started and over how many checks."""
-    since, checks = None, 0
-    for checked_on, functional in history:
-        if gap(required, functional) == 0:
-            break
-        since, checks = checked_on, checks + 1
-    return since, checks
 
 
 def gap_duration(since: date, checks: int, today: date, translations=None) -> str:

@@ -1,44 +1,28 @@
 """Reads for equipment. Scoping lives here: the matrix, the hospital page, its fragments, the CSV and
-the PDF report all start from `hospital_scope`, so none of them can show a hospital the page would not."""
+the PDF report all start from `equipment_hospitals`, so none of them can show a hospital the page would not."""
 
 from collections import defaultdict
 from datetime import date
 from functools import cache
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, String, and_, bindparam, case, cast, false, func, or_, select, true
+from sqlalchemy import Select, String, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
+from ..auth.models import User
 from ..core.extensions import db
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..people.models import Hospital, Mentor
-from ..people.queries.teams import team_hospital_ids
+from ..people.scopes import equipment_hospitals
 from ..visits.models import Visit, VisitStatus
-from .gaps import Cell
+from .gaps import Cell, gap
 from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus
 
 ACTIVE_VISIT_STATUSES = (VisitStatus.PLANNED, VisitStatus.CONFIRMED, VisitStatus.HELD)
 
 
-def visited_hospital_ids(mentor_id: int) -> Select:
-    """Hospitals the mentor's team has visits at (past or planned), whoever the hospital's team is now."""
-    return select(Visit.hospital_id).join(Mentor, Mentor.team_id == Visit.team_id).where(Mentor.id == mentor_id)
-
-
-def hospital_scope(user: User) -> ColumnElement[bool]:
-    """Whose equipment a user may see: coordinators every hospital, a hospital administrator their own,
-    a mentor the hospitals their team visits."""
-    if user.role == COORDINATOR:
-        return true()
-    if user.role == HOSPITAL_ADMIN:
-        return Hospital.id == user.hospital_id
-    if user.role == MENTOR and user.mentor_id:
-        return or_(Hospital.id.in_(team_hospital_ids(user.mentor_id)), Hospital.id.in_(visited_hospital_ids(user.mentor_id)))
-    return false()
-
-
-def get_hospital_or_404(hospital_id: int, user: User) -> Hospital:
-    hospital = db.session.scalar(select(Hospital).where(Hospital.id == hospital_id, hospital_scope(user)))
+def get_equipment_hospital_or_404(hospital_id: int, user: User) -> Hospital:
+    hospital = db.session.scalar(select(Hospital).where(Hospital.id == hospital_id, equipment_hospitals(user)))
     if hospital is None:
         abort(404)
     return hospital
@@ -48,7 +32,7 @@ def get_check_or_404(check_id: int, user: User) -> EquipmentCheck:
     check = db.session.scalar(
         select(EquipmentCheck)
         .join(Hospital, Hospital.id == EquipmentCheck.hospital_id)
-        .where(EquipmentCheck.id == check_id, hospital_scope(user))
+        .where(EquipmentCheck.id == check_id, equipment_hospitals(user))
         .options(joinedload(EquipmentCheck.hospital), joinedload(EquipmentCheck.visit), joinedload(EquipmentCheck.checked_by))
     )
     if check is None:
@@ -60,7 +44,7 @@ def get_visit_or_404(visit_id: int, user: User) -> Visit:
     """A visit at a hospital this user may see (404 otherwise)."""
     visit = db.session.scalar(
         select(Visit).join(Hospital, Hospital.id == Visit.hospital_id)
-        .where(Visit.id == visit_id, hospital_scope(user))
+        .where(Visit.id == visit_id, equipment_hospitals(user))
         .options(joinedload(Visit.hospital))
     )
     if visit is None:
@@ -274,7 +258,7 @@ def hospital_trends(hospital_id: int) -> dict[int, list[tuple[date, int]]]:
 # --- the matrix --------------------------------------------------------------------------------
 
 def scoped_hospitals(user: User) -> list[Hospital]:
-    return list(db.session.scalars(select(Hospital).where(hospital_scope(user)).order_by(Hospital.name)))
+    return list(db.session.scalars(select(Hospital).where(equipment_hospitals(user)).order_by(Hospital.name)))
 
 
 def matrix_cells(user: User, hospital_ids=None, item_ids=None) -> dict[tuple[int, int], Cell]:
@@ -286,7 +270,7 @@ def matrix_cells(user: User, hospital_ids=None, item_ids=None) -> dict[tuple[int
                status.gap_since, status.gap_checks)
         .join(Hospital, Hospital.id == status.hospital_id)
         .join(EquipmentItem, EquipmentItem.id == status.item_id)
-        .where(hospital_scope(user), EquipmentItem.retired.is_(False))
+        .where(equipment_hospitals(user), EquipmentItem.retired.is_(False))
     )
     if hospital_ids is not None:
         query = query.where(status.hospital_id.in_(list(hospital_ids)))
@@ -402,15 +386,13 @@ def critical_history(user: User) -> list[tuple]:
         .join(Hospital, Hospital.id == EquipmentCheck.hospital_id)
         .outerjoin(EquipmentNorm, and_(EquipmentNorm.item_id == EquipmentCount.item_id,
                                        EquipmentNorm.hospital_id == EquipmentCheck.hospital_id))
-        .where(hospital_scope(user), EquipmentItem.critical.is_(True), EquipmentItem.retired.is_(False))
+        .where(equipment_hospitals(user), EquipmentItem.critical.is_(True), EquipmentItem.retired.is_(False))
         .order_by(EquipmentCheck.check_date, EquipmentCheck.id)
     ))
 
 
 def critical_gap_trend(rows: list[tuple], months: list[date]) -> list[tuple[date, int]]:
     """How many (hospital, critical item) pairs had a gap at the end of each month, from their latest count then."""
-    from .gaps import gap
-
     latest: dict[tuple[int, int], int] = {}
     points, position = [], 0
     for month_end in months:

@@ -7,9 +7,9 @@ from typing import NamedTuple
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core import limits
 from ..core.clock import today
 from ..core.downloads import attachment, csv_response, file_name
@@ -18,19 +18,22 @@ from ..core.extensions import db
 from ..core.forms import EmptyForm, select_choices
 from ..core.htmx import htmx_redirect, render_page_or_fragment
 from ..core.i18n import current_language, localized_name
+from ..core.navigation import menu
 from ..core.permissions import allow, user
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..people.models import Hospital
 from ..reports.pdf import render_pdf
 from . import queries, services
 from .charts import line_points, trend_points, trend_svg
 from .forms import REASON_LABELS, WARD_LABELS, CountForm, ItemForm, NormForm, StartCheckForm
-from .gaps import Cell, gap_run
+from .gaps import Cell
 from .hospital_html import checklist_body, gap_list, recent_checks
 from .matrix_html import day_formatter, gap_sentence_parts, matrix_body
 from .matrix_html import gap_sentence as _gap_sentence
 from .models import EquipmentItem
 
 bp = Blueprint("equipment", __name__, url_prefix="/equipment")
+menu.add("equipment.matrix", _l("Equipment"), 100, roles=(COORDINATOR, HOSPITAL_ADMIN))  # not in a mentor's bar, who may still open it
 
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 CHECKERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
@@ -89,7 +92,7 @@ class ChecklistRow(NamedTuple):
 @bp.get("/hospitals/<int:hospital_id>")
 @allow(*READERS)
 def hospital(hospital_id: int):
-    hospital = queries.get_hospital_or_404(hospital_id, user())
+    hospital = queries.get_equipment_hospital_or_404(hospital_id, user())
     items = queries.hospital_items(hospital.id)
     trends = queries.hospital_trends(hospital.id)
     # Worked out once per row here rather than in the template (60 rows nationally): the item's name in the
@@ -125,11 +128,12 @@ def hospital(hospital_id: int):
 @bp.get("/hospitals/<int:hospital_id>/items/<int:item_id>")
 @allow(*READERS)
 def item_history(hospital_id: int, item_id: int):
-    hospital = queries.get_hospital_or_404(hospital_id, user())
+    hospital = queries.get_equipment_hospital_or_404(hospital_id, user())
     item = db.get_or_404(EquipmentItem, item_id)
     required = queries.norms_for_item(item.id).get(hospital.id, item.required_quantity)
     rows = queries.hospital_history(hospital.id, item.id).get(item.id, [])
-    since, checks = gap_run(((r[0], r[2]) for r in rows), required)
+    cell = queries.cells_from_counts([hospital.id], [item.id]).get((hospital.id, item.id))
+    since, checks = (cell.gap_since, cell.gap_checks) if cell else (None, 0)
     return render_template("equipment/item_history.html", hospital=hospital, item=item, required=required, rows=rows,
                            since=since, gap_checks=checks, reason_labels=REASON_LABELS, ward_labels=WARD_LABELS,
                            trend=trend_points([(r[0], r[2]) for r in reversed(rows)], required, width=480, height=90))
@@ -140,7 +144,7 @@ def item_history(hospital_id: int, item_id: int):
 @bp.post("/hospitals/<int:hospital_id>/checks")
 @allow(COORDINATOR, HOSPITAL_ADMIN)
 def check_start(hospital_id: int):
-    hospital = queries.get_hospital_or_404(hospital_id, user())
+    hospital = queries.get_equipment_hospital_or_404(hospital_id, user())
     form = StartCheckForm()
     if form.validate_on_submit():
         if started := saved(None, lambda: services.start_check(hospital, form.check_date.data, by=user())):
@@ -330,7 +334,7 @@ def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bo
     lasted: critical items first and the oldest gaps first, or by hospital name when sorted so. The programme's
     trend (a read of every critical count) only for the page and the PDF, which draw it."""
     u = user()
-    hospital = queries.get_hospital_or_404(hospital_id, u) if hospital_id is not None else None
+    hospital = queries.get_equipment_hospital_or_404(hospital_id, u) if hospital_id is not None else None
     filters = filters or {"province": None, "ward": None, "critical_only": False, "sort": "gap"}
     data = queries.matrix(u, **filters)
     rows = [r for r in data["rows"] if hospital is None or r["hospital"].id == hospital.id]

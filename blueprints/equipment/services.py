@@ -32,8 +32,6 @@ class Conflict(Exception):
 
 
 def _validate_item(ward: str, name: str, required_quantity: int | None, item_id: int | None = None) -> None:
-    from sqlalchemy import select
-
     if ward not in WARDS:
         raise RuleBroken("ward", _("Choose a ward."))
     if required_quantity is None or required_quantity < 0:
@@ -68,8 +66,6 @@ def update_item(item: EquipmentItem, **values) -> EquipmentItem:
 
 def set_norm(item: EquipmentItem, hospital: Hospital, required_quantity: int | None) -> None:
     """A hospital's own required quantity for an item; None goes back to the default norm."""
-    from sqlalchemy import select
-
     if required_quantity is not None and required_quantity < 0:
         raise RuleBroken("required_quantity", _("The required quantity is a whole number, 0 or more."))
     norm = db.session.scalar(select(EquipmentNorm).where(EquipmentNorm.item_id == item.id, EquipmentNorm.hospital_id == hospital.id))

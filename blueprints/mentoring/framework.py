@@ -2,6 +2,7 @@
 
 import json
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -119,8 +120,6 @@ def rating_scale_labels() -> dict[int, dict[str, str]]:
 def current_language() -> str:
     """The language of the current flask-babel locale ('en' outside a request or when none is set)."""
     try:
-        from flask_babel import get_locale
-
         locale = get_locale()
     except (RuntimeError, KeyError, AttributeError):
         return "en"

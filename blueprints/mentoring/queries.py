@@ -1,33 +1,22 @@
 """Reads for the mentoring record. Scoping lives here: the feedback page, its autosave, the PDFs and the
-mentee page all start from `feedback_mentee_scope`, so none of them can show feedback the page would not."""
+mentee page all start from `feedback_mentees`, so none of them can show feedback the page would not."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, case, exists, false, func, or_, select, true
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy import Select, case, exists, false, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
-from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
+from ..auth.models import User
 from ..core.extensions import db
-from ..people.models import Assignment, Mentee, Profession
-from ..people.queries.mentees import mentee_scope
-from ..visits.models import Visit, VisitStatus
-from ..visits.queries import get_visit_or_404
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ..people.models import Assignment, Hospital, Mentee, Mentor, Profession
+from ..people.scopes import feedback_mentees, readable_mentees, readable_reflections, readable_visits
+from ..visits.models import MentorAttendance, Visit, VisitStatus
+from ..visits.queries import get_visit_or_404, mine_condition
 from .framework import FRAMEWORK_OF
-from .models import ActionItem, Feedback, FeedbackStatus, Skill, SkillRating, SupportStatus
-
-
-def feedback_mentee_scope(user: User) -> ColumnElement[bool]:
-    """Whose feedback a user may read: coordinators all; a hospital administrator their hospital's
-    mentees; a mentor their own mentees, present or past (the next mentor sees the old feedback)."""
-    if user.role == COORDINATOR:
-        return true()
-    if user.role == HOSPITAL_ADMIN and user.hospital_id:
-        return Mentee.hospital_id == user.hospital_id
-    if user.role == MENTOR and user.mentor_id:
-        return exists().where(Assignment.mentee_id == Mentee.id, Assignment.mentor_id == user.mentor_id)
-    return false()
+from .models import ActionItem, Feedback, FeedbackStatus, Reflection, SelfAssessment, Skill, SkillRating, SupportStatus
 
 
 def writable_mentee_ids(visit: Visit, user: User, mentee_ids, authors: dict[int, int] | None = None) -> set[int]:
@@ -49,11 +38,11 @@ def writable_mentee_ids(visit: Visit, user: User, mentee_ids, authors: dict[int,
 
 
 def feedback_readable_mentee_ids(user: User, mentee_ids) -> set[int]:
-    """Of these mentees, those whose feedback the user may open (`feedback_mentee_scope`, one query)."""
+    """Of these mentees, those whose feedback the user may open (`feedback_mentees`, one query)."""
     ids = list(mentee_ids)
     if not ids:
         return set()
-    return set(db.session.scalars(select(Mentee.id).where(Mentee.id.in_(ids), feedback_mentee_scope(user))))
+    return set(db.session.scalars(select(Mentee.id).where(Mentee.id.in_(ids), feedback_mentees(user))))
 
 
 @dataclass
@@ -70,7 +59,7 @@ def feedback_or_404(visit_id: int, mentee_id: int, user: User) -> FeedbackPlace:
     """The visit, the mentee and their feedback if this user may read them (404 otherwise, so ids reveal nothing)."""
     visit = get_visit_or_404(visit_id, user)
     found = db.session.execute(
-        select(Mentee, mentee_scope(user)).where(Mentee.id == mentee_id, feedback_mentee_scope(user))
+        select(Mentee, readable_mentees(user)).where(Mentee.id == mentee_id, feedback_mentees(user))
         .options(joinedload(Mentee.profession), joinedload(Mentee.hospital), joinedload(Mentee.department))
     ).first()
     if found is None:
@@ -158,11 +147,26 @@ def visit_feedback_status(visit_id: int) -> dict[int, FeedbackStatus]:
     return dict(db.session.execute(select(Feedback.mentee_id, Feedback.status).where(Feedback.visit_id == visit_id)).all())
 
 
+def reflected_mentor_ids(visit_id: int) -> set[int]:
+    """The mentors who have written their reflection on a visit."""
+    return set(db.session.scalars(select(Reflection.mentor_id).where(Reflection.visit_id == visit_id)))
+
+
+def visit_status_slot(visit: Visit, user: User, mentees: list[dict], mentors: list[dict]) -> dict:
+    """What the visit page's feedback and reflection status (mentoring/_visit_status.html) shows, for a held visit:
+    the visit page (visits, below mentoring) offers its rows through the "visits.visit" slot."""
+    if visit.status != "held":
+        return {}
+    statuses = visit_feedback_status(visit.id)
+    rows = [{**row, "feedback_status": statuses.get(row["mentee"].id)} for row in mentees]
+    return {"feedback_rows": visit_feedback_list(visit, user, rows), "reflected": reflected_mentor_ids(visit.id)}
+
+
 def visit_feedbacks(visit: Visit, user: User) -> Select:
     """A visit's feedback this user may read, mentee by mentee."""
     return (
         select(Feedback).join(Mentee, Mentee.id == Feedback.mentee_id)
-        .where(Feedback.visit_id == visit.id, feedback_mentee_scope(user))
+        .where(Feedback.visit_id == visit.id, feedback_mentees(user))
         .options(contains_eager(Feedback.mentee))
         .order_by(Mentee.full_name)
     )
@@ -203,33 +207,15 @@ def mentee_open_items(mentee_id: int) -> list[ActionItem]:
 # --- reflections, self-assessments, the mentee's record ------------------------------------
 
 def reflection_for(visit_id: int, mentor_id: int):
-    from .models import Reflection
-
     return db.session.scalar(select(Reflection).where(Reflection.visit_id == visit_id, Reflection.mentor_id == mentor_id))
 
 
-def reflection_scope(user: User) -> ColumnElement[bool]:
-    """Coordinators read every reflection; a mentor their own; hospital administrators none (they are the mentors' notes)."""
-    from .models import Reflection
-
-    if user.role == COORDINATOR:
-        return true()
-    if user.role == MENTOR and user.mentor_id:
-        return Reflection.mentor_id == user.mentor_id
-    return false()
-
-
 def get_reflection_or_404(reflection_id: int, user: User):
-    from .models import Reflection
-
-    return db.first_or_404(select(Reflection).where(Reflection.id == reflection_id, reflection_scope(user)))
+    return db.first_or_404(select(Reflection).where(Reflection.id == reflection_id, readable_reflections(user)))
 
 
 def support_requests(status: str | None = None) -> Select:
     """Reflections that asked for support, oldest open first, with their visit and hospital."""
-    from ..people.models import Hospital
-    from .models import Reflection
-
     query = (
         select(Reflection, Visit, Hospital.name.label("hospital_name"))
         .join(Visit, Visit.id == Reflection.visit_id).join(Hospital, Hospital.id == Visit.hospital_id)
@@ -255,8 +241,6 @@ def can_enter_self_assessment(user: User, mentee: Mentee) -> bool:
 def mentee_record(mentee: Mentee, user: User) -> dict:
     """The mentee page's mentoring section: baseline against latest self-assessment, ratings over time,
     open action items, CPD hours per year, and the feedback this user may open (five queries whatever the history)."""
-    from .models import SelfAssessment
-
     assessments = list(db.session.scalars(
         select(SelfAssessment).where(SelfAssessment.mentee_id == mentee.id).order_by(SelfAssessment.assessed_on, SelfAssessment.id)))
     skills = {s.id: s for s in skills_for(mentee.profession)}
@@ -286,7 +270,7 @@ def mentee_record(mentee: Mentee, user: User) -> dict:
         "feedbacks": feedbacks,
         "can_self_assess": can_enter_self_assessment(user, mentee),
         "can_read_feedback": bool(feedbacks) and bool(db.session.scalar(
-            select(exists().where(Mentee.id == mentee.id, feedback_mentee_scope(user))))),
+            select(exists().where(Mentee.id == mentee.id, feedback_mentees(user))))),
     }
 
 
@@ -295,10 +279,7 @@ def mentee_record(mentee: Mentee, user: User) -> dict:
 
 def _held_visits_where(user: User, start: date, end: date, province: str | None = None) -> list:
     """Held visits starting in [start, end] (in the province if given) that the user may read."""
-    from ..people.models import Hospital
-    from ..visits.queries import visit_scope
-
-    conditions = [Visit.status == VisitStatus.HELD, Visit.start_date >= start, Visit.start_date <= end, visit_scope(user)]
+    conditions = [Visit.status == VisitStatus.HELD, Visit.start_date >= start, Visit.start_date <= end, readable_visits(user)]
     if province:
         conditions.append(Visit.hospital_id.in_(select(Hospital.id).where(Hospital.province == province)))
     return conditions
@@ -307,9 +288,6 @@ def _held_visits_where(user: User, start: date, end: date, province: str | None 
 def attending_mentors(visit_conditions: list):
     """(visit_id, mentor_id) of the mentors who came to each visit: recorded present, or a team mentor with no
     attendance recorded (as the visit page counts them). A mentor recorded absent writes nothing."""
-    from ..people.models import Mentor
-    from ..visits.models import MentorAttendance
-
     recorded = (select(MentorAttendance.visit_id.label("visit_id"), MentorAttendance.mentor_id.label("mentor_id"))
                 .join(Visit, Visit.id == MentorAttendance.visit_id)
                 .where(MentorAttendance.present.is_(True), *visit_conditions))
@@ -324,8 +302,6 @@ def visits_with_writing_missing(user: User, start: date, end: date, province: st
     """Held visits where some mentee assigned to an attending mentor (on a day of the visit) has no signed-off
     feedback, or some attending mentor has no reflection: the visit with feedback expected, signed and drafted,
     and reflections expected and written. Oldest first."""
-    from .models import Reflection
-
     conditions = _held_visits_where(user, start, end, province)
     attending = attending_mentors(conditions)
     seen = (select(Visit.start_date, Visit.end_date, Visit.id).where(*conditions).subquery("seen"))
@@ -367,8 +343,6 @@ def visits_with_writing_missing(user: User, start: date, end: date, province: st
 def my_feedback_to_write(user: User, start: date, end: date) -> Select:
     """A mentor's held visits (not recorded absent) in [start, end] with, for each of their mentees assigned on a
     day of the visit whose feedback is not signed off: the mentee and the feedback's status (None: not started)."""
-    from ..visits.queries import mine_condition
-
     return (
         select(Visit, Mentee.id.label("mentee_id"), Mentee.full_name, Feedback.status)
         .join(Assignment, (Assignment.mentor_id == user.mentor_id) & (Assignment.start_date <= Visit.end_date)
@@ -383,9 +357,6 @@ def my_feedback_to_write(user: User, start: date, end: date) -> Select:
 
 def my_reflections_to_write(user: User, start: date, end: date) -> Select:
     """A mentor's held visits (not recorded absent) in [start, end] without their reflection."""
-    from ..visits.queries import mine_condition
-    from .models import Reflection
-
     return (
         select(Visit)
         .where(*_held_visits_where(user, start, end), mine_condition(user),
@@ -397,8 +368,6 @@ def my_reflections_to_write(user: User, start: date, end: date) -> Select:
 
 def support_counts(user: User, until: date, province: str | None = None) -> Select:
     """(status, how many) of the support asked for in reflections of visits up to a date."""
-    from .models import Reflection
-
     return (
         select(Reflection.support_status, func.count(Reflection.id))
         .where(Reflection.id.in_(_support_ids(user, until, province)))
@@ -408,9 +377,6 @@ def support_counts(user: User, until: date, province: str | None = None) -> Sele
 
 def support_followup(user: User, until: date, province: str | None = None) -> Select:
     """Support still open or in progress, oldest visit first: (reflection, visit, hospital name, owner's name)."""
-    from ..people.models import Hospital
-    from .models import Reflection
-
     return (
         select(Reflection, Visit, Hospital.name.label("hospital_name"), User.display_name.label("owner"))
         .join(Visit, Visit.id == Reflection.visit_id).join(Hospital, Hospital.id == Visit.hospital_id)
@@ -422,11 +388,8 @@ def support_followup(user: User, until: date, province: str | None = None) -> Se
 
 
 def _support_ids(user: User, until: date, province: str | None) -> Select:
-    from ..people.models import Hospital
-    from .models import Reflection
-
     query = (select(Reflection.id).join(Visit, Visit.id == Reflection.visit_id)
-             .where(Reflection.support_needed != "", Visit.start_date <= until, reflection_scope(user)))
+             .where(Reflection.support_needed != "", Visit.start_date <= until, readable_reflections(user)))
     if province:
         query = query.where(Visit.hospital_id.in_(select(Hospital.id).where(Hospital.province == province)))
     return query
@@ -448,8 +411,6 @@ def latest_ratings(mentee_ids: list[int]) -> Select:
 
 def aliased_latest_feedback():
     """Correlated: the id of the latest feedback (by visit date) of the outer Feedback's mentee."""
-    from sqlalchemy.orm import aliased
-
     other, other_visit = aliased(Feedback), aliased(Visit)
     return (select(other.id).join(other_visit, other_visit.id == other.visit_id)
             .where(other.mentee_id == Feedback.mentee_id)
@@ -468,7 +429,7 @@ def readable_mentee_or_404(mentee_id: int, user: User) -> Mentee:
     """A mentee whose feedback (and so whose CPD record) this user may read, with profession, hospital and
     department; 404 otherwise, the same rule as the feedback sheets."""
     found = db.session.execute(
-        select(Mentee, mentee_scope(user)).where(Mentee.id == mentee_id, feedback_mentee_scope(user))
+        select(Mentee, readable_mentees(user)).where(Mentee.id == mentee_id, feedback_mentees(user))
         .options(joinedload(Mentee.profession), joinedload(Mentee.hospital), joinedload(Mentee.department))
     ).first()
     if found is None:
@@ -480,8 +441,6 @@ def readable_mentee_or_404(mentee_id: int, user: User) -> Mentee:
 def cpd_visits(mentee_id: int, year: int) -> Select:
     """A mentee's signed-off feedback in a calendar year (by the visit's first day), oldest first, as logbook
     rows: visit dates, hospital, mentor, contact type, CPD hours."""
-    from ..people.models import Hospital, Mentor
-
     return (
         select(Visit.start_date, Visit.end_date, Hospital.name.label("hospital"), Mentor.full_name.label("mentor"),
                Feedback.contact_type, Feedback.cpd_hours)

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..auth.queries import active_coordinators
 from ..core import limits
 from ..core.clock import today
@@ -15,15 +14,21 @@ from ..core.formatting import to_local
 from ..core.forms import EmptyForm, select_choices
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from ..core.models import Setting
+from ..core.navigation import menu
 from ..core.pagination import paginate
 from ..core.permissions import allow, user
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ..core.slots import slots
 from ..people.queries.choices import named_choices, professions
+from ..people.queries.mentees import get_mentee_or_404
+from ..visits.queries import get_visit_or_404
 from . import queries, services
 from .forms import (
     ACTION_ROWS_BLANK,
     CONTACT_LABELS,
     FOLLOWUP_LABELS,
     METHOD_LABELS,
+    STATUS_LABELS,
     SUPPORT_LABELS,
     FeedbackForm,
     ReflectionForm,
@@ -38,6 +43,9 @@ from .framework import LANGUAGES, MAX_LEVELS, NOT_OBSERVED, RATING_SCALE_KEY, ra
 from .services import FeedbackInput, FeedbackRefused
 
 bp = Blueprint("mentoring", __name__)
+menu.add("mentoring.skills", _l("Skills"), 70)
+menu.add("mentoring.support_list", _l("Support"), 80)
+slots.fill("visits.visit", "mentoring", lambda **page: {**queries.visit_status_slot(**page), "feedback_labels": STATUS_LABELS})
 
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 LABELS = {"contact_labels": CONTACT_LABELS, "method_labels": METHOD_LABELS, "followup_labels": FOLLOWUP_LABELS,
@@ -359,8 +367,6 @@ def rating_scale_edit():
 @allow(MENTOR)
 def reflection(visit_id: int):
     """The signed-in mentor's own reflection on a visit they attended."""
-    from ..visits.queries import get_visit_or_404
-
     visit = get_visit_or_404(visit_id, user())
     if visit.team_id != current_user.mentor.team_id:
         abort(403, _("Reflections are written by the visiting team's mentors."))
@@ -415,8 +421,6 @@ def support_update(reflection_id: int):
 @bp.route("/mentees/<int:mentee_id>/self-assessments/new", methods=["GET", "POST"])
 @allow(MENTOR, HOSPITAL_ADMIN)
 def self_assessment_new(mentee_id: int):
-    from ..people.queries.mentees import get_mentee_or_404
-
     mentee = get_mentee_or_404(mentee_id, user())
     if not queries.can_enter_self_assessment(user(), mentee):
         abort(403, _("The mentee's mentor or their hospital's administrator enters self-assessments."))
@@ -455,8 +459,6 @@ def self_assessment_new(mentee_id: int):
 @allow(*READERS)
 def mentee_record(mentee_id: int):
     """The mentee page's mentoring section (loaded into the page by htmx; a page of its own without JavaScript)."""
-    from ..people.queries.mentees import get_mentee_or_404
-
     mentee = get_mentee_or_404(mentee_id, user())
     return render_page_or_fragment("mentoring/mentee_record.html", "mentoring/_mentee_record.html", mentee=mentee,
                                    record=queries.mentee_record(mentee, user()))

@@ -23,6 +23,7 @@ from .models import (
     ActionItem,
     Feedback,
     FeedbackStatus,
+    Reflection,
     SelfAssessment,
     Skill,
     SkillRating,
@@ -207,8 +208,6 @@ REFLECTION_FIELDS = ("went_well", "challenges", "mentees_absent", "equipment_pro
 
 def save_reflection(visit: Visit, mentor_id: int, reflection, opened_version: int | None, values: dict):
     """A mentor's reflection on a held visit; a stale version (another tab) is a conflict."""
-    from .models import Reflection
-
     if visit.status != VisitStatus.HELD:
         raise RuleBroken("form", _("Reflections are written for a held visit."))
     if reflection is not None and opened_version != reflection.version:
@@ -238,8 +237,6 @@ def update_support(reflection, status: str, owner_id: int | None) -> None:
 def add_self_assessment(mentee: Mentee, *, assessed_on: date, learning_needs: str, ratings: dict[int, int | None],
                         scale: dict[int, str], skill_ids: set[int], by):
     """The mentee's own ratings, entered on their behalf; every skill rated on the scale or left blank."""
-    from .models import SelfAssessment
-
     for skill_id, rating in ratings.items():
         if skill_id not in skill_ids:
             raise RuleBroken(f"rating-{skill_id}", _("This skill is not in the mentee's framework."))

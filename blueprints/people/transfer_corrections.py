@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..auth.models import COORDINATOR
+from ..core.roles import COORDINATOR
 from .models import Transfer
 
 CORRECTION_DAYS = 7

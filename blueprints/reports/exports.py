@@ -17,10 +17,10 @@ import zipfile
 from flask import Flask, current_app
 from flask_babel import gettext as _
 
-from ..auth.models import COORDINATOR
 from ..core.downloads import safe_name
 from ..core.extensions import db
 from ..core.i18n import in_language
+from ..core.roles import COORDINATOR
 from . import queries, services
 from .models import ExportJob
 from .pdf import render_pdf

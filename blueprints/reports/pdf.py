@@ -10,6 +10,7 @@ made then, and `StaticOnlyFetcher` is looked up through the module's `__getattr_
 """
 
 import re
+import xml.etree.ElementTree as ElementTree
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -28,7 +29,7 @@ class RefusedURL(ValueError):
 
 @cache
 def _fetcher_class():
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # lazy: WeasyPrint is about 1 s of imports, for PDFs only
 
     class StaticOnlyFetcher(URLFetcher):
         """Serves `data:` URLs and files under static/; refuses any other file, http(s)://, and everything else."""
@@ -56,7 +57,7 @@ def __getattr__(name: str):
 @cache
 def _fonts():
     """One font configuration per worker, shared by every stylesheet and every PDF."""
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.fonts import FontConfiguration  # lazy: WeasyPrint, for PDFs only
 
     return FontConfiguration()
 
@@ -64,7 +65,7 @@ def _fonts():
 @cache
 def _stylesheet(path: Path = PRINT_CSS):
     """A print stylesheet, parsed once per worker."""
-    from weasyprint import CSS
+    from weasyprint import CSS  # lazy: WeasyPrint, for PDFs only
 
     fonts = _fonts()
     return CSS(filename=str(path), font_config=fonts, url_fetcher=_fetcher_class()()), fonts
@@ -74,7 +75,7 @@ def _stylesheet(path: Path = PRINT_CSS):
 def _html_class(lean: bool):
     """WeasyPrint's HTML, or (`lean`) the same with the print pipeline's own small user-agent stylesheet
     (ua.css, parsed once per worker) in place of WeasyPrint's HTML5 one."""
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # lazy: WeasyPrint, for PDFs only
 
     if not lean:
         return HTML
@@ -99,9 +100,7 @@ def _xhtml(html: str):
     is what the HTML5 parser builds for this markup (tags without a namespace, SVG in its own), bar the <tbody>
     it would add, which WeasyPrint adds anyway. None when the text is not well-formed XML (a control character in
     a comment, say): the caller parses it as HTML then. Needs WeasyPrint's HTML attributes (tested)."""
-    import xml.etree.ElementTree as ElementTree
-
-    import cssselect2
+    import cssselect2  # lazy: WeasyPrint's selector library, for PDFs only
 
     try:
         root = ElementTree.fromstring(_DOCTYPE.sub("", html, count=1))

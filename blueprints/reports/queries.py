@@ -7,8 +7,8 @@ from sqlalchemy.orm import joinedload
 from ..auth.models import User
 from ..core.extensions import db
 from ..mentoring.models import Feedback, FeedbackStatus
-from ..mentoring.queries import feedback_mentee_scope
 from ..people.models import Hospital, Mentee
+from ..people.scopes import feedback_mentees
 from ..visits.models import Visit
 from .models import ExportJob
 
@@ -20,7 +20,7 @@ def export_feedback(date_from, date_to, hospital_ids, signed_only: bool, user: U
         select(Feedback.id)
         .join(Visit, Visit.id == Feedback.visit_id).join(Hospital, Hospital.id == Visit.hospital_id)
         .join(Mentee, Mentee.id == Feedback.mentee_id)
-        .where(Visit.start_date >= date_from, Visit.start_date <= date_to, feedback_mentee_scope(user))
+        .where(Visit.start_date >= date_from, Visit.start_date <= date_to, feedback_mentees(user))
         .order_by(Hospital.name, Visit.start_date, Visit.id, Mentee.full_name, Feedback.id)
     )
     if hospital_ids:

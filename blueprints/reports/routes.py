@@ -6,9 +6,8 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
-from ..auth.sessions import passive
 from ..core.clock import today
 from ..core.downloads import attachment
 from ..core.errors import saved
@@ -17,19 +16,24 @@ from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, render_page_or_fragment
 from ..core.i18n import in_language
 from ..core.models import utcnow
+from ..core.navigation import menu
 from ..core.pagination import paginate
-from ..core.permissions import allow, user
+from ..core.permissions import allow, passive, user
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..mentoring import queries as mentoring
 from ..people.queries.hospitals import hospitals_for_select
 from ..visits.queries import get_visit_or_404
 from . import exports as runner
 from . import queries, services
+from .cli import run_export_command
 from .cpd import cpd_certificate_pdf
 from .forms import ExportForm
 from .pdf import breakable, css_string, render_pdf_parts
 from .sheets import sheets_documents
 
-bp = Blueprint("reports", __name__)
+bp = Blueprint("reports", __name__, cli_group=None)  # its commands are top-level: `flask --app app run-export ID`
+bp.cli.add_command(run_export_command)
+menu.add("reports.exports", _l("Exports"), 90)
 
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 

@@ -1,5 +1,7 @@
 """Forms for visits: plan or move a visit, change its status, search windows, run the planner."""
 
+import calendar
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, SelectField, TextAreaField
@@ -96,8 +98,6 @@ class HolidayForm(FlaskForm):
                         description=_l("Leave empty for a holiday on the same date every year."))
 
     def validate_day(self, field):
-        import calendar
-
         if field.data and self.month.data and 1 <= self.month.data <= 12:
             last = calendar.monthrange(self.year.data or 2024, self.month.data)[1]  # 2024: a leap year allows 29 Feb
             if field.data > last:

@@ -16,6 +16,7 @@ from ..core.extensions import db
 from ..core.formatting import format_day
 from ..people.models import Absence, Assignment, Hospital, Mentee, MenteeStatus, Team
 from . import queries
+from .cadence import next_target
 from .models import Visit
 
 WINDOW_RADIUS_DAYS = 14
@@ -221,10 +222,11 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
             if anchor is None:
                 target, why = start_from, say["never"]
             else:
-                target = anchor + timedelta(days=cadence)
-                why = say["target"](cadence) % {"target": format_day(target), "num": cadence, "anchor": format_day(anchor)}
-                if target < start_from:
-                    target, why = start_from, say["overdue"] % {"anchor": format_day(anchor)}
+                target, late = next_target(anchor, start_from)
+                if late:
+                    why = say["overdue"] % {"anchor": format_day(anchor)}
+                else:
+                    why = say["target"](cadence) % {"target": format_day(target), "num": cadence, "anchor": format_day(anchor)}
             proposal = Proposal(hospital.id, hospital.name, hospital.team_id, hospital.team, target, None, None, reasons=[why])
             proposals.append(proposal)
             if hospital.team_id is None:

@@ -1,50 +1,23 @@
 """Reads for visits. Scoping lives here: the calendar, the agenda, the visit list, fragments and the
-.ics feed all start from `visit_scope`, so none of them can show a visit the page would not."""
+.ics feed all start from `readable_visits`, so none of them can show a visit the page would not."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
 from flask import abort
-from sqlalchemy import ColumnElement, Date, Select, and_, bindparam, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Date, Select, and_, bindparam, case, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
-from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
+from ..auth.models import User
 from ..core.extensions import db
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..people.models import Absence, Assignment, Hospital, Mentee, MenteeStatus, Mentor, Team
-from .cadence import CadenceStatus, cadence_status
+from ..people.scopes import cadence_hospitals, mentor_team_id, readable_visits
 from .models import Holiday, MenteeAttendance, MentorAttendance, Visit, VisitStatus
 
 ACTIVE_STATUSES = (VisitStatus.PLANNED, VisitStatus.CONFIRMED, VisitStatus.HELD)  # a visit that occupies its team on its days
 UPCOMING_STATUSES = (VisitStatus.PLANNED, VisitStatus.CONFIRMED)
-
-
-def _mentor_team_id(mentor_id: int):
-    return select(Mentor.team_id).where(Mentor.id == mentor_id).scalar_subquery()
-
-
-def visit_scope(user: User) -> ColumnElement[bool]:
-    """Which visits a user may read: coordinators all; a hospital administrator their hospital's;
-    a mentor their team's, and any visit they were recorded at (history survives a team change)."""
-    if user.role == COORDINATOR:
-        return true()
-    if user.role == HOSPITAL_ADMIN and user.hospital_id:
-        return Visit.hospital_id == user.hospital_id
-    if user.role == MENTOR and user.mentor_id:
-        attended = select(MentorAttendance.visit_id).where(MentorAttendance.mentor_id == user.mentor_id)
-        return or_(Visit.team_id == _mentor_team_id(user.mentor_id), Visit.id.in_(attended))
-    return false()
-
-
-def hospital_scope(user: User) -> ColumnElement[bool]:
-    """Hospitals whose cadence a user sees: all; their own; those their team visits."""
-    if user.role == COORDINATOR:
-        return true()
-    if user.role == HOSPITAL_ADMIN and user.hospital_id:
-        return Hospital.id == user.hospital_id
-    if user.role == MENTOR and user.mentor_id:
-        return Hospital.team_id == _mentor_team_id(user.mentor_id)
-    return false()
 
 
 def can_edit_visit(user: User) -> bool:
@@ -82,7 +55,7 @@ def get_visit_or_404(visit_id: int, user: User, action: str = "view") -> Visit:
 @cache
 def _visit_statement(kind: str) -> Select:
     """get_visit_or_404's statement for one kind of reader, built once with bind parameters (visit_id, and
-    hospital_id or mentor_id): the same scoping as `visit_scope`, which it must follow."""
+    hospital_id or mentor_id): the same scoping as `readable_visits`, which it must follow."""
     earlier = aliased(Visit)
     postponed_from = select(func.min(earlier.id)).where(earlier.postponed_to_id == Visit.id).correlate(Visit).scalar_subquery()
     if kind == "all":
@@ -92,7 +65,7 @@ def _visit_statement(kind: str) -> Select:
     else:
         mentor_id = bindparam("mentor_id")
         attended = select(MentorAttendance.visit_id).where(MentorAttendance.mentor_id == mentor_id)
-        scope = or_(Visit.team_id == _mentor_team_id(mentor_id), Visit.id.in_(attended))
+        scope = or_(Visit.team_id == mentor_team_id(mentor_id), Visit.id.in_(attended))
     return (
         select(Visit, postponed_from.label("postponed_from_id"))
         .where(Visit.id == bindparam("visit_id"), scope)
@@ -114,7 +87,7 @@ def visits_between(
     query = (
         select(Visit)
         .join(Hospital, Hospital.id == Visit.hospital_id)
-        .where(Visit.start_date <= end, Visit.end_date >= start, visit_scope(user))
+        .where(Visit.start_date <= end, Visit.end_date >= start, readable_visits(user))
         .options(joinedload(Visit.hospital), joinedload(Visit.team))
         .order_by(Visit.start_date, Hospital.name, Visit.id)
     )
@@ -133,7 +106,7 @@ def mine_condition(user: User) -> ColumnElement[bool]:
     """"Mine": a mentor's own team's visits they are not recorded absent from; an administrator's hospital."""
     if user.role == MENTOR and user.mentor_id:
         absent = select(MentorAttendance.visit_id).where(MentorAttendance.mentor_id == user.mentor_id, MentorAttendance.present.is_(False))
-        return and_(Visit.team_id == _mentor_team_id(user.mentor_id), Visit.id.not_in(absent))
+        return and_(Visit.team_id == mentor_team_id(user.mentor_id), Visit.id.not_in(absent))
     if user.role == HOSPITAL_ADMIN:
         return Visit.hospital_id == user.hospital_id
     return true()
@@ -143,7 +116,7 @@ def visits_list(user: User, status: str | None = None, hospital_id: int | None =
     """The visit list, newest first."""
     query = (
         select(Visit)
-        .where(visit_scope(user))
+        .where(readable_visits(user))
         .options(joinedload(Visit.hospital), joinedload(Visit.team))
         .order_by(Visit.start_date.desc(), Visit.id.desc())
     )
@@ -152,55 +125,6 @@ def visits_list(user: User, status: str | None = None, hospital_id: int | None =
     if hospital_id:
         query = query.where(Visit.hospital_id == hospital_id)
     return query
-
-
-# --- cadence -------------------------------------------------------------------------------
-
-@dataclass
-class Cadence:
-    hospital_id: int
-    hospital: str
-    province: str
-    team: str | None
-    last_held: date | None
-    next_planned: date | None
-    days_since: int | None
-    status: CadenceStatus
-
-
-def hospital_cadence_query(today: date, scope: ColumnElement[bool] | None = None, hospital_id: int | None = None) -> Select:
-    """Each hospital's last held visit (its last day) and next planned visit, in one grouped query."""
-    last_held = func.max(case((and_(Visit.status == VisitStatus.HELD, Visit.end_date <= today), Visit.end_date)))
-    next_planned = func.min(case((and_(Visit.status.in_(UPCOMING_STATUSES), Visit.end_date >= today), Visit.start_date)))
-    query = (
-        select(Hospital.id, Hospital.name, Hospital.province, Team.name.label("team"),
-               last_held.label("last_held"), next_planned.label("next_planned"))
-        .outerjoin(Team, Team.id == Hospital.team_id)
-        .outerjoin(Visit, Visit.hospital_id == Hospital.id)
-        .group_by(Hospital.id, Hospital.name, Hospital.province, Team.name)
-        .order_by(Hospital.province, Hospital.name)
-    )
-    if scope is not None:
-        query = query.where(scope)
-    if hospital_id is not None:
-        query = query.where(Hospital.id == hospital_id)
-    return query
-
-
-def hospital_cadence(today: date, user: User | None = None, hospital_id: int | None = None) -> list[Cadence]:
-    """Cadence rows (status on track, due, overdue or never visited) for the hospitals a user sees.
-
-    For the hospital page: `hospital_cadence(today(), current_user, hospital_id=h.id)` and include
-    `visits/_cadence.html` with `cadence=` those rows.
-    """
-    rows = db.session.execute(
-        hospital_cadence_query(today, hospital_scope(user) if user is not None else None, hospital_id)
-    ).all()
-    result = []
-    for row in rows:
-        days, status = cadence_status(row.last_held, today)
-        result.append(Cadence(row.id, row.name, row.province, row.team, row.last_held, row.next_planned, days, status))
-    return result
 
 
 # --- attendance ----------------------------------------------------------------------------
@@ -296,7 +220,7 @@ def recent_missed_visits(since: date, user: User, limit: int | None = 10, *, unt
         select(Visit, Mentor.id.label("mentor_id"), Mentor.full_name, MentorAttendance.reason)
         .join(MentorAttendance, MentorAttendance.visit_id == Visit.id)
         .join(Mentor, Mentor.id == MentorAttendance.mentor_id)
-        .where(MentorAttendance.present.is_(False), Visit.start_date >= since, Visit.status == VisitStatus.HELD, visit_scope(user))
+        .where(MentorAttendance.present.is_(False), Visit.start_date >= since, Visit.status == VisitStatus.HELD, readable_visits(user))
         .options(joinedload(Visit.hospital))
         .order_by(Visit.start_date.desc(), Visit.id.desc())
         .limit(limit)
@@ -320,9 +244,8 @@ def visit_mentors(visit: Visit) -> list[dict]:
     """The team's mentors (and anyone recorded at the visit), with this visit's attendance and their record."""
     rows = db.session.execute(_visit_mentors_statement(), {"visit_id": visit.id, "team_id": visit.team_id}).all()
     return [
-        {"mentor": m, "attendance": att, "recorded": rec or 0, "missed": mis or 0, "rate": rate((rec or 0) - (mis or 0), rec or 0),
-         "reflection_status": "written" if reflected else None}
-        for m, att, rec, mis, reflected in rows
+        {"mentor": m, "attendance": att, "recorded": rec or 0, "missed": mis or 0, "rate": rate((rec or 0) - (mis or 0), rec or 0)}
+        for m, att, rec, mis in rows
     ]
 
 
@@ -330,8 +253,6 @@ def visit_mentors(visit: Visit) -> list[dict]:
 def _visit_mentors_statement() -> Select:
     """visit_mentors' statement, built once with bind parameters (visit_id, team_id): building it took 4 ms of
     the visit page's time, twice what SQLite takes to run it."""
-    from ..mentoring.models import Reflection
-
     visit_id, team_id = bindparam("visit_id"), bindparam("team_id")
     missed = func.sum(case((and_(MentorAttendance.present.is_(False), Visit.status == VisitStatus.HELD), 1), else_=0))
     recorded = func.sum(case((Visit.status == VisitStatus.HELD, 1), else_=0))
@@ -347,10 +268,9 @@ def _visit_mentors_statement() -> Select:
         .group_by(MentorAttendance.mentor_id)
         .subquery()
     )
-    reflected = select(Reflection.id).where(Reflection.visit_id == visit_id, Reflection.mentor_id == Mentor.id).correlate(Mentor).exists()
     here = aliased(MentorAttendance)
     return (
-        select(Mentor, here, summaries.c.recorded, summaries.c.missed, reflected.label("reflected"))
+        select(Mentor, here, summaries.c.recorded, summaries.c.missed)
         .outerjoin(here, and_(here.mentor_id == Mentor.id, here.visit_id == visit_id))
         .outerjoin(summaries, summaries.c.mentor_id == Mentor.id)
         .where(or_(and_(Mentor.team_id == team_id, Mentor.active), here.id.is_not(None)))
@@ -384,7 +304,7 @@ def assigned_mentees(hospital_id: int, on: date) -> Select:
 
 def visit_mentees(visit: Visit) -> list[dict]:
     """The mentees expected at a visit: those assigned at its hospital now, plus anyone recorded present at it (their
-    attendance is history: `moved_to` names the hospital they have moved to since), with their feedback's status."""
+    attendance is history: `moved_to` names the hospital they have moved to since)."""
     rows = db.session.execute(_visit_mentees_statement(),
                               {"hospital_id": visit.hospital_id, "on": visit.start_date, "visit_id": visit.id}).unique().all()
     present = db.session.execute(
@@ -394,23 +314,19 @@ def visit_mentees(visit: Visit) -> list[dict]:
     for mentee_id, day in present:
         days_present.setdefault(mentee_id, set()).add(day)
     return [{"mentee": m, "days_present": days_present.get(m.id, set()), "expected_days": e, "present_days": p,
-             "rate": rate(p, e), "feedback_status": status,
-             "moved_to": m.hospital if m.hospital_id not in (None, visit.hospital_id) else None} for m, e, p, status in rows]
+             "rate": rate(p, e),
+             "moved_to": m.hospital if m.hospital_id not in (None, visit.hospital_id) else None} for m, e, p in rows]
 
 
 @cache
 def _visit_mentees_statement() -> Select:
     """visit_mentees' statement, built once with bind parameters (hospital_id, on, visit_id)."""
-    from ..mentoring.models import Feedback
-
     visit_id = bindparam("visit_id")
-    feedback_status = (select(Feedback.status).where(Feedback.visit_id == visit_id, Feedback.mentee_id == Mentee.id)
-                       .correlate(Mentee).scalar_subquery())
     recorded_here = (select(MenteeAttendance.id).where(MenteeAttendance.visit_id == visit_id, MenteeAttendance.mentee_id == Mentee.id)
                      .correlate(Mentee).exists())
     expected, present = mentee_rate_columns()
     return (
-        select(Mentee, expected, present, feedback_status)
+        select(Mentee, expected, present)
         .where(or_(_assigned_at(bindparam("hospital_id"), bindparam("on", type_=Date)), recorded_here))
         .options(joinedload(Mentee.profession), joinedload(Mentee.department), joinedload(Mentee.hospital))
         .order_by(Mentee.full_name)
@@ -478,7 +394,7 @@ def holidays() -> Holidays:
 
 
 def hospitals_for_select(user: User) -> list[Hospital]:
-    return list(db.session.scalars(select(Hospital).where(hospital_scope(user)).order_by(Hospital.name)))
+    return list(db.session.scalars(select(Hospital).where(cadence_hospitals(user)).order_by(Hospital.name)))
 
 
 def teams_for_select() -> list[tuple[int, str]]:
@@ -496,7 +412,7 @@ def feed_visits(user: User, today: date) -> Select:
     """The visits in a user's .ics feed: a year back and everything ahead, in their scope."""
     return (
         select(Visit)
-        .where(visit_scope(user), Visit.end_date >= today - timedelta(days=365))
+        .where(readable_visits(user), Visit.end_date >= today - timedelta(days=365))
         .options(joinedload(Visit.hospital), joinedload(Visit.team))
         .order_by(Visit.start_date, Visit.id)
     )

@@ -4,12 +4,12 @@ and attendance, the cadence planner, and the secret .ics feeds."""
 import calendar as month_calendar
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..core import limits
 from ..core.clock import today
 from ..core.downloads import attachment
@@ -18,11 +18,14 @@ from ..core.extensions import db
 from ..core.forms import EmptyForm, select_choices
 from ..core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from ..core.i18n import in_language
+from ..core.navigation import menu
 from ..core.pagination import paginate
 from ..core.permissions import allow, public, user
-from ..mentoring import queries as mentoring
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ..core.slots import slots
 from ..people.models import Hospital
 from . import planning, queries, services
+from .cadence import hospital_cadence
 from .forms import (
     STATUS_LABELS,
     HolidayForm,
@@ -35,6 +38,10 @@ from .forms import (
 from .models import Holiday
 
 bp = Blueprint("visits", __name__)
+menu.add("visits.calendar", _l("Calendar"), 20)
+slots.fill("people.hospital", "visits", lambda hospital, user, day: {"cadence": hospital_cadence(day, user, hospital_id=hospital.id)})
+slots.fill("people.mentee", "visits", lambda mentee: {"attendance": queries.mentee_attendance_rate(mentee.id)})
+slots.fill("people.mentor", "visits", lambda mentor: {"attendance": queries.mentor_attendance_summary(mentor.id)})
 
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 LABELS = {"status_labels": STATUS_LABELS}
@@ -106,7 +113,7 @@ def calendar():
             hospitals=[(h.id, h.name) for h in hospitals],
             provinces=sorted({h.province for h in hospitals}),
             teams=queries.teams_for_select() if current_user.role == COORDINATOR else [],
-            cadence=queries.hospital_cadence(today(), user()),
+            cadence=hospital_cadence(today(), user()),
             missed=queries.recent_missed_visits(today() - timedelta(days=365), user()) if current_user.role == COORDINATOR else [],
             can_plan=current_user.role == COORDINATOR,
         )
@@ -170,7 +177,7 @@ def visits():
     page = paginate(queries.visits_list(user(), **filters))
     context = {"page": page, "filters": filters, **LABELS}
     if not is_htmx():
-        context.update(cadence=queries.hospital_cadence(today(), user(), hospital_id=filters["hospital_id"]),
+        context.update(cadence=hospital_cadence(today(), user(), hospital_id=filters["hospital_id"]),
                        hospitals=[(h.id, h.name) for h in queries.hospitals_for_select(user())],
                        can_plan=current_user.role == COORDINATOR)
     return render_page_or_fragment("visits/visits.html", "visits/_visits_table.html", **context)
@@ -217,8 +224,6 @@ def visit_new():
 
 
 def _days_default() -> int:
-    from flask import current_app
-
     return current_app.config["VISIT_DAYS"]
 
 
@@ -238,20 +243,19 @@ def visit(visit_id: int):
     mentees = queries.visit_mentees(visit)
     search = WindowSearchForm(request.args)
     search_ok = search.validate() if request.args else True
-    clashes = feedback_rows = None
+    clashes = None
     if visit.status in queries.UPCOMING_STATUSES:  # clashes and better windows help plan a visit, not read one past
         clashes = planning.clashes(
             visit.hospital_id, visit.team_id, visit.start_date, visit.days, exclude_id=visit.id, mentees=[m["mentee"] for m in mentees],
             search_from=search.search_from.data if search_ok else None, search_to=search.search_to.data if search_ok else None,
             today=today(),
         )
-    elif visit.status == "held":
-        feedback_rows = mentoring.visit_feedback_list(visit, user(), mentees)
     status_form = StatusForm(formdata=None, version=visit.version)
     return render_template(
-        "visits/visit.html", visit=visit, mentors=mentors, mentees=mentees, feedback_rows=feedback_rows, clashes=clashes, search=search,
+        "visits/visit.html", visit=visit, mentors=mentors, mentees=mentees, clashes=clashes, search=search,
         status_form=status_form, can_edit=queries.can_edit_visit(user()),
         can_attend=queries.can_record_attendance(user(), visit), today=today(), **LABELS,
+        **slots.context("visits.visit", visit=visit, user=user(), mentees=mentees, mentors=mentors),  # mentoring: feedback status
     )
 
 

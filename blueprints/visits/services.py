@@ -20,7 +20,7 @@ from ..core.models import SentAlert
 from ..core.notify import link_to, notify
 from ..people.models import Hospital, Mentee, Mentor, Team
 from . import queries
-from .cadence import CadenceStatus
+from .cadence import CadenceStatus, hospital_cadence
 from .models import Holiday, MenteeAttendance, MentorAttendance, Visit, VisitStatus
 
 MAX_DAYS = 14
@@ -239,7 +239,7 @@ def notify_overdue_hospitals(today: date | None = None) -> int:
     today = today or programme_today()
     coordinators = active_coordinators()
     sent = 0
-    for row in queries.hospital_cadence(today):
+    for row in hospital_cadence(today):
         if row.status != CadenceStatus.OVERDUE or not _once(f"overdue:{row.hospital_id}:{row.last_held.isoformat()}"):
             continue
         notify(coordinators, lambda row=row: ngettext("%(hospital)s is overdue: its last visit ended %(num)s day ago (%(day)s).",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from blueprints.auth.forms import is_common_password
+from blueprints.auth.passwords import is_common_password
 from blueprints.core.extensions import db
 from tests.factories import PASSWORD, login, make_user
 

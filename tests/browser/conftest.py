@@ -39,8 +39,8 @@ from sqlalchemy import make_url
 
 from app import create_app
 from blueprints.core import clock
-from blueprints.core.demo import DEFAULT_SEED, build_demo
 from blueprints.core.extensions import db
+from blueprints.demo import DEFAULT_SEED, build_demo
 from tests.browser.nu_checker import HtmlRecorder
 from tests.frozen_clock import suite_today
 from tests.live import LiveServer, session_cookie

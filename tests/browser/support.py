@@ -13,7 +13,7 @@ from sqlalchemy import select
 from blueprints.auth.models import User
 from blueprints.core import clock
 from blueprints.core.extensions import db
-from blueprints.core.navigation import MENU
+from blueprints.core.navigation import menu
 
 HERE = Path(__file__).resolve().parent
 SCREENSHOTS = HERE / "screenshots"  # git-ignored; for a person to review after a run
@@ -42,7 +42,7 @@ ACCOUNTS = (
 def expected_menu(app, role: str) -> list[str]:
     """The menu labels this role should see in the live app: the navigation plan, for the pages that exist."""
     with app.test_request_context():
-        return [str(label) for endpoint, label, roles in MENU if role in roles and endpoint in app.view_functions]
+        return [str(entry.label) for entry in menu.for_role(role)]
 
 
 def display_name(app, username: str) -> str:

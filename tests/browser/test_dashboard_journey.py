@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from blueprints.dashboard.tiles import HOME_TILES, LIST_ROWS
 from blueprints.people.models import Hospital
+from blueprints.visits.cadence import hospital_cadence
 from blueprints.visits.models import Visit
-from blueprints.visits.queries import hospital_cadence
 from tests.browser.support import axe_violations, describe_violations, live_db, programme_today, screenshot
 
 NORTH = ("Rutongo", "Kinihira", "Byumba", "Ruli", "Nemba")

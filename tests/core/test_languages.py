@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from blueprints.auth.models import User
-from blueprints.core.defaults import NAME_TRANSLATIONS, fill_name_translations, seed_defaults
 from blueprints.core.extensions import db
 from blueprints.core.formatting import format_day, format_instant, format_number
 from blueprints.core.i18n import LANGUAGE_COOKIE, in_language, safe_next
+from blueprints.defaults import NAME_TRANSLATIONS, fill_name_translations, seed_defaults
 from blueprints.equipment.models import EquipmentItem
 from blueprints.mentoring.models import Skill
 from blueprints.people.models import Mentee

@@ -145,7 +145,7 @@ def test_a_failing_tile_shows_a_short_error_in_its_box_not_a_broken_page(client,
     def broken(*args, **kwargs):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr("blueprints.visits.queries.hospital_cadence", broken)
+    monkeypatch.setattr("blueprints.visits.cadence.hospital_cadence", broken)
     response = tile(client, "cadence")
     assert response.status_code == 200
     body = response.get_data(as_text=True)

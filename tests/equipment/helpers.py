@@ -5,8 +5,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from blueprints.core.clock import today
-from blueprints.core.defaults import seed_defaults
 from blueprints.core.extensions import db
+from blueprints.defaults import seed_defaults
 from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
 from blueprints.visits.models import Visit
 from tests.factories import make_hospital, make_mentor, make_team, make_user

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from blueprints.core.defaults import seed_defaults
 from blueprints.core.extensions import db
+from blueprints.defaults import seed_defaults
 from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
 from tests.factories import make_hospital
 

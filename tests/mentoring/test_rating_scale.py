@@ -8,9 +8,9 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from blueprints.core.defaults import seed_defaults
 from blueprints.core.extensions import db
 from blueprints.core.models import AuditEvent, Setting
+from blueprints.defaults import seed_defaults
 from blueprints.mentoring.framework import RATING_SCALE_KEY, rating_scale, rating_scale_labels
 from blueprints.mentoring.models import Feedback, SelfAssessment, SkillRating
 from blueprints.mentoring.services import scale_version

@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select
 
-from blueprints.core.defaults import seed_defaults
 from blueprints.core.extensions import db
 from blueprints.core.models import AuditEvent, Setting
+from blueprints.defaults import seed_defaults
 from blueprints.mentoring.framework import RATING_SCALE_KEY, rating_scale
 from blueprints.mentoring.models import Skill
 from blueprints.people.models import Profession

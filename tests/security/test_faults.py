@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from blueprints.core.clock import today
-from blueprints.core.defaults import seed_defaults
 from blueprints.core.extensions import db
 from blueprints.core.models import AuditEvent
+from blueprints.defaults import seed_defaults
 from blueprints.mentoring.models import Feedback
 from blueprints.people import roster
 from blueprints.people.models import Hospital, Mentee

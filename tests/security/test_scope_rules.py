@@ -10,14 +10,18 @@ from sqlalchemy import select
 
 from blueprints.auth.models import User
 from blueprints.core.extensions import db
-from blueprints.equipment import queries as equipment
-from blueprints.mentoring import queries as mentoring
 from blueprints.mentoring.models import Feedback, Reflection
 from blueprints.people.models import Hospital, Mentee, Mentor
-from blueprints.people.queries import hospitals as hospital_queries
-from blueprints.people.queries import mentees as mentee_queries
-from blueprints.people.queries import mentors as mentor_queries
-from blueprints.visits import queries as visits
+from blueprints.people.scopes import (
+    cadence_hospitals,
+    equipment_hospitals,
+    feedback_mentees,
+    readable_hospitals,
+    readable_mentees,
+    readable_mentors,
+    readable_reflections,
+    readable_visits,
+)
 from blueprints.visits.models import MentorAttendance, Visit
 from tests.factories import assign, make_hospital, make_mentee, make_mentor, make_team, make_user
 from tests.visits.conftest import make_visit
@@ -75,22 +79,22 @@ ALL_MENTEES = {"Aline", "Eric", "Moved", "Kamana", "Lone"}
 ])
 def test_the_visit_scope(programme, who, expected):
     users, visit_names = programme
-    ids = set(db.session.scalars(select(Visit.id).where(visits.visit_scope(users[who]))))
+    ids = set(db.session.scalars(select(Visit.id).where(readable_visits(users[who]))))
     assert {visit_names[i] for i in ids} == expected
 
 
-@pytest.mark.parametrize("module, who, expected", [
-    (visits, "coordinator", ALL_HOSPITALS), (visits, "nemba_admin", {"Nemba"}), (visits, "alpha", {"Nemba", "Ruli"}),
-    (visits, "beta", {"Kabgayi"}), (visits, "sysadmin", set()),
-    (hospital_queries, "coordinator", ALL_HOSPITALS), (hospital_queries, "nemba_admin", {"Nemba"}), (hospital_queries, "alpha", {"Nemba", "Ruli"}),
-    (hospital_queries, "beta", {"Kabgayi"}), (hospital_queries, "sysadmin", set()),
+@pytest.mark.parametrize("scope, who, expected", [
+    (cadence_hospitals, "coordinator", ALL_HOSPITALS), (cadence_hospitals, "nemba_admin", {"Nemba"}), (cadence_hospitals, "alpha", {"Nemba", "Ruli"}),
+    (cadence_hospitals, "beta", {"Kabgayi"}), (cadence_hospitals, "sysadmin", set()),
+    (readable_hospitals, "coordinator", ALL_HOSPITALS), (readable_hospitals, "nemba_admin", {"Nemba"}), (readable_hospitals, "alpha", {"Nemba", "Ruli"}),
+    (readable_hospitals, "beta", {"Kabgayi"}), (readable_hospitals, "sysadmin", set()),
     # equipment: the hospitals the team covers and those it has visited
-    (equipment, "coordinator", ALL_HOSPITALS), (equipment, "nemba_admin", {"Nemba"}),
-    (equipment, "alpha", {"Nemba", "Ruli", "Butaro"}), (equipment, "beta", {"Kabgayi"}), (equipment, "sysadmin", set()),
+    (equipment_hospitals, "coordinator", ALL_HOSPITALS), (equipment_hospitals, "nemba_admin", {"Nemba"}),
+    (equipment_hospitals, "alpha", {"Nemba", "Ruli", "Butaro"}), (equipment_hospitals, "beta", {"Kabgayi"}), (equipment_hospitals, "sysadmin", set()),
 ])
-def test_the_hospital_scopes(programme, module, who, expected):
+def test_the_hospital_scopes(programme, scope, who, expected):
     users, _ = programme
-    assert names(select(Hospital.name).where(module.hospital_scope(users[who]))) == expected
+    assert names(select(Hospital.name).where(scope(users[who]))) == expected
 
 
 @pytest.mark.parametrize("who, expected", [
@@ -102,7 +106,7 @@ def test_the_hospital_scopes(programme, module, who, expected):
 ])
 def test_the_mentee_scope(programme, who, expected):
     users, _ = programme
-    assert names(select(Mentee.full_name).where(mentee_queries.mentee_scope(users[who]))) == expected
+    assert names(select(Mentee.full_name).where(readable_mentees(users[who]))) == expected
 
 
 @pytest.mark.parametrize("who, expected", [
@@ -114,7 +118,7 @@ def test_the_mentee_scope(programme, who, expected):
 ])
 def test_the_feedback_scope(programme, who, expected):
     users, _ = programme
-    assert names(select(Mentee.full_name).where(mentoring.feedback_mentee_scope(users[who]))) == expected
+    assert names(select(Mentee.full_name).where(feedback_mentees(users[who]))) == expected
 
 
 @pytest.mark.parametrize("who, expected", [
@@ -122,8 +126,8 @@ def test_the_feedback_scope(programme, who, expected):
 ])
 def test_the_mentor_and_reflection_scopes(programme, who, expected):
     users, _ = programme
-    assert names(select(Mentor.full_name).where(mentor_queries.mentor_scope(users[who]))) == expected
-    assert names(select(Reflection.went_well).where(mentoring.reflection_scope(users[who]))) == expected
+    assert names(select(Mentor.full_name).where(readable_mentors(users[who]))) == expected
+    assert names(select(Reflection.went_well).where(readable_reflections(users[who]))) == expected
 
 
 def test_a_user_whose_role_lacks_its_link_sees_nothing(programme):
@@ -131,10 +135,10 @@ def test_a_user_whose_role_lacks_its_link_sees_nothing(programme):
     both; the scopes do not rely on it)."""
     loose = [User(role="mentor", mentor_id=None), User(role="hospital_admin", hospital_id=None)]
     for user in loose:
-        assert names(select(Hospital.name).where(visits.hospital_scope(user))) == set()
-        assert names(select(Mentee.full_name).where(mentee_queries.mentee_scope(user))) == set()
-        assert set(db.session.scalars(select(Visit.id).where(visits.visit_scope(user)))) == set()
-        assert names(select(Mentee.full_name).where(mentoring.feedback_mentee_scope(user))) == set()
+        assert names(select(Hospital.name).where(cadence_hospitals(user))) == set()
+        assert names(select(Mentee.full_name).where(readable_mentees(user))) == set()
+        assert set(db.session.scalars(select(Visit.id).where(readable_visits(user)))) == set()
+        assert names(select(Mentee.full_name).where(feedback_mentees(user))) == set()
 
 
 def test_a_changed_role_sees_by_its_new_role_only(programme):
@@ -146,18 +150,18 @@ def test_a_changed_role_sees_by_its_new_role_only(programme):
     nemba = db.session.scalar(select(Hospital).where(Hospital.name == "Nemba"))
     now_mentor = User(role="mentor", mentor_id=alpha.id, hospital_id=kabgayi.id)
     now_admin = User(role="hospital_admin", hospital_id=nemba.id, mentor_id=beta.id)
-    assert names(select(Mentee.full_name).where(mentoring.feedback_mentee_scope(now_mentor))) == {"Aline", "Moved"}
-    assert names(select(Mentee.full_name).where(mentoring.feedback_mentee_scope(now_admin))) == {"Aline"}
-    assert names(select(Reflection.went_well).where(mentoring.reflection_scope(now_admin))) == set()
-    assert names(select(Reflection.went_well).where(mentoring.reflection_scope(now_mentor))) == {"Alpha"}
-    assert names(select(Hospital.name).where(visits.hospital_scope(now_mentor))) == {"Nemba", "Ruli"}
-    assert names(select(Hospital.name).where(hospital_queries.hospital_scope(now_admin))) == {"Nemba"}
-    assert names(select(Mentor.full_name).where(mentor_queries.mentor_scope(now_admin))) == set()
+    assert names(select(Mentee.full_name).where(feedback_mentees(now_mentor))) == {"Aline", "Moved"}
+    assert names(select(Mentee.full_name).where(feedback_mentees(now_admin))) == {"Aline"}
+    assert names(select(Reflection.went_well).where(readable_reflections(now_admin))) == set()
+    assert names(select(Reflection.went_well).where(readable_reflections(now_mentor))) == {"Alpha"}
+    assert names(select(Hospital.name).where(cadence_hospitals(now_mentor))) == {"Nemba", "Ruli"}
+    assert names(select(Hospital.name).where(readable_hospitals(now_admin))) == {"Nemba"}
+    assert names(select(Mentor.full_name).where(readable_mentors(now_admin))) == set()
     now_sysadmin = User(role="sysadmin", mentor_id=alpha.id, hospital_id=nemba.id)  # Alpha's account made system administrator
-    for scope in (hospital_queries.hospital_scope, visits.hospital_scope, equipment.hospital_scope):
+    for scope in (readable_hospitals, cadence_hospitals, equipment_hospitals):
         assert names(select(Hospital.name).where(scope(now_sysadmin))) == set()
-    for scope in (mentee_queries.mentee_scope, mentoring.feedback_mentee_scope):
+    for scope in (readable_mentees, feedback_mentees):
         assert names(select(Mentee.full_name).where(scope(now_sysadmin))) == set()
-    assert names(select(Mentor.full_name).where(mentor_queries.mentor_scope(now_sysadmin))) == set()
-    assert names(select(Reflection.went_well).where(mentoring.reflection_scope(now_sysadmin))) == set()
-    assert set(db.session.scalars(select(Visit.id).where(visits.visit_scope(now_sysadmin)))) == set()
+    assert names(select(Mentor.full_name).where(readable_mentors(now_sysadmin))) == set()
+    assert names(select(Reflection.went_well).where(readable_reflections(now_sysadmin))) == set()
+    assert set(db.session.scalars(select(Visit.id).where(readable_visits(now_sysadmin)))) == set()

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
-from blueprints.visits import queries
+from blueprints.visits import cadence, queries
 from blueprints.visits.models import MenteeAttendance, MentorAttendance
 from tests.conftest import count_queries
 from tests.factories import login
@@ -21,7 +21,7 @@ def test_cadence_status_follows_the_settings(programme):
     make_visit(programme["ruli"], programme["team_a"], monday(2))                     # next planned
     make_visit(programme["kabgayi"], programme["team_b"], t - timedelta(days=30), status="cancelled")  # not a visit held
     with count_queries() as statements:
-        rows = {r.hospital: r for r in queries.hospital_cadence(t)}
+        rows = {r.hospital: r for r in cadence.hospital_cadence(t)}
     assert len(statements) == 1
     assert rows["Nemba"].status == "on_track" and rows["Nemba"].days_since == 38
     assert rows["Ruli"].status == "overdue" and rows["Ruli"].next_planned == monday(2)
@@ -30,7 +30,7 @@ def test_cadence_status_follows_the_settings(programme):
 
 def test_a_hospital_is_due_between_the_cadence_and_the_overdue_limit(programme):
     held_visit(programme["nemba"], programme["team_a"], today() - timedelta(days=72))
-    [row] = queries.hospital_cadence(today(), hospital_id=programme["nemba"].id)
+    [row] = cadence.hospital_cadence(today(), hospital_id=programme["nemba"].id)
     assert row.status == "due"
 
 

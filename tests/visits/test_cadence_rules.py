@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from blueprints.core.extensions import db
 from blueprints.core.models import Notification
-from blueprints.visits import queries
+from blueprints.visits import cadence, queries
 from blueprints.visits.services import notify_overdue_hospitals
 from tests.factories import login, make_hospital, make_team, make_user
 from tests.meaning import on_day, paragraphs, rows_by_first_cell, table_rows
@@ -42,7 +42,7 @@ def edges():
 
 
 def test_a_hospital_is_due_only_after_the_cadence_and_overdue_only_after_the_limit(edges):
-    rows = {r.hospital: (r.days_since, r.status) for r in queries.hospital_cadence(TODAY)}
+    rows = {r.hospital: (r.days_since, r.status) for r in cadence.hospital_cadence(TODAY)}
     assert rows == {
         "Akanyaru": (60, "on_track"),   # exactly the cadence: still on track
         "Bugesera": (61, "due"),
@@ -127,7 +127,7 @@ def test_the_last_visit_held_is_one_that_has_ended_and_the_next_is_one_still_to_
     stale = make_hospital("Stale", team=team)
     make_visit(stale, team, TODAY - timedelta(days=10), status="planned")             # ended, never marked held
     make_visit(stale, team, TODAY + timedelta(days=3), status="cancelled", status_reason="Rain")
-    rows = {r.hospital: (r.last_held, r.days_since, r.status, r.next_planned) for r in queries.hospital_cadence(TODAY)}
+    rows = {r.hospital: (r.last_held, r.days_since, r.status, r.next_planned) for r in cadence.hospital_cadence(TODAY)}
     assert rows == {
         "Ended Today": (TODAY, 0, "on_track", None),
         "Ongoing": (TODAY - timedelta(days=78), 78, "due", None),
@@ -141,7 +141,7 @@ def test_the_cadence_table_comes_by_province_then_hospital(client):
     for name, province in (("Zaza", "Eastern Province"), ("Byumba", "Northern Province"), ("Akagera", "Eastern Province"),
                            ("Butaro", "Northern Province")):
         make_hospital(name, team=team, province=province)
-    assert [(r.province, r.hospital) for r in queries.hospital_cadence(TODAY)] == [
+    assert [(r.province, r.hospital) for r in cadence.hospital_cadence(TODAY)] == [
         ("Eastern Province", "Akagera"), ("Eastern Province", "Zaza"), ("Northern Province", "Butaro"),
         ("Northern Province", "Byumba")]
 

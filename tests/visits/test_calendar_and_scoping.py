@@ -123,18 +123,18 @@ def test_each_role_sees_the_same_visits_in_page_fragment_agenda_list_and_feed(cl
 @pytest.mark.parametrize("who", sorted(ROLE_SEES))
 def test_the_visit_page_opens_exactly_the_visits_visit_scope_allows(client, programme, month_visits, who):
     """The visit page reads through a statement built once per kind of reader (bind parameters, for speed):
-    it must open the same visits as `visit_scope`, including one a mentor attended with another team."""
+    it must open the same visits as `readable_visits`, including one a mentor attended with another team."""
     from sqlalchemy import select
 
     from blueprints.core.extensions import db
+    from blueprints.people.scopes import readable_visits
     from blueprints.visits.models import MentorAttendance, Visit
-    from blueprints.visits.queries import visit_scope
 
     borrowed = make_visit(programme["kabgayi"], programme["team_b"], month_visits["start"] + timedelta(days=14))
     db.session.add(MentorAttendance(visit_id=borrowed.id, mentor=programme["mentor_a"], present=True, reason=""))
     db.session.flush()
     user = programme[who]
-    allowed = set(db.session.scalars(select(Visit.id).where(visit_scope(user))))
+    allowed = set(db.session.scalars(select(Visit.id).where(readable_visits(user))))
     login(client, user)
     for visit_id in db.session.scalars(select(Visit.id)):
         assert client.get(f"/visits/{visit_id}").status_code == (200 if visit_id in allowed else 404), visit_id

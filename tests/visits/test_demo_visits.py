@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from blueprints.core.extensions import db
 from blueprints.people.models import Absence, Hospital
-from blueprints.visits import planning, queries
+from blueprints.visits import cadence, planning
 from blueprints.visits.models import MenteeAttendance, MentorAttendance, Visit
 
 ANCHOR = date(2026, 11, 26)
@@ -49,7 +49,7 @@ def _attendance_missed_mentors_and_an_overdue_hospital():
     assert with_attendance == held
     assert db.session.scalar(select(func.count(MentorAttendance.id)).where(MentorAttendance.present.is_(False))) >= 3
     assert db.session.scalar(select(func.count(MenteeAttendance.id))) > 1000
-    statuses = {row.hospital: row.status for row in queries.hospital_cadence(ANCHOR)}
+    statuses = {row.hospital: row.status for row in cadence.hospital_cadence(ANCHOR)}
     assert statuses["Ruli"] == "overdue" and "on_track" in statuses.values()
 
 

@@ -3,14 +3,15 @@
 from datetime import date
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ...auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
+from ...auth.models import User
 from ...core.extensions import db
+from ...core.roles import COORDINATOR, HOSPITAL_ADMIN
 from ..models import Hospital, Mentee, Mentor, Team
+from ..scopes import readable_hospitals
 from .choices import choices, departments
-from .teams import team_hospital_ids
 from .transfers import transfers_out_last_12_months
 
 
@@ -24,24 +25,12 @@ def hospitals_for_select() -> list[tuple[int, str]]:
     return choices(Hospital, Hospital.name)
 
 
-def hospital_scope(user: User) -> ColumnElement[bool]:
-    """Which hospitals a user may read: coordinators all; a hospital administrator their own; a
-    mentor those their team visits."""
-    if user.role == COORDINATOR:
-        return true()
-    if user.role == HOSPITAL_ADMIN:
-        return Hospital.id == user.hospital_id
-    if user.role == MENTOR and user.mentor_id:
-        return Hospital.id.in_(team_hospital_ids(user.mentor_id))
-    return false()
-
-
 def get_hospital_or_404(hospital_id: int, user: User, action: str = "view") -> Hospital:
     """The hospital with its team, mentors and departments, if this user may see it (404 otherwise);
     403 to edit for anyone but a coordinator."""
     hospital = db.session.scalar(
         select(Hospital)
-        .where(Hospital.id == hospital_id, hospital_scope(user))
+        .where(Hospital.id == hospital_id, readable_hospitals(user))
         .options(
             joinedload(Hospital.team).selectinload(Team.mentors).joinedload(Mentor.profession),
             selectinload(Hospital.departments),
@@ -58,7 +47,7 @@ def hospitals_query(user: User, search: str = "", province: str = "") -> Select:
     """The hospital list as this user may see it; the row's team and departments load with the page."""
     query = (
         select(Hospital)
-        .where(hospital_scope(user))
+        .where(readable_hospitals(user))
         .options(joinedload(Hospital.team), selectinload(Hospital.departments))
         .order_by(Hospital.name, Hospital.id)
     )
@@ -71,7 +60,7 @@ def hospitals_query(user: User, search: str = "", province: str = "") -> Select:
 
 
 def provinces(user: User) -> list[str]:
-    return list(db.session.scalars(select(Hospital.province).where(hospital_scope(user)).distinct().order_by(Hospital.province)))
+    return list(db.session.scalars(select(Hospital.province).where(readable_hospitals(user)).distinct().order_by(Hospital.province)))
 
 
 def active_mentee_counts(hospital_ids) -> dict[int, int]:

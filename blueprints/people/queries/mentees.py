@@ -4,27 +4,15 @@ of them can show a mentee the page would not."""
 from datetime import date
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select, true
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from ...auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, User
+from ...auth.models import User
 from ...core.extensions import db
+from ...core.roles import COORDINATOR, HOSPITAL_ADMIN
 from ..models import Absence, Assignment, Mentee, Mentor
-from .teams import team_hospital_ids
+from ..scopes import readable_mentees
 from .transfers import mentee_transfers
-
-
-def mentee_scope(user: User) -> ColumnElement[bool]:
-    """Which mentees a user may read: coordinators all; a hospital administrator those now at their
-    hospital; a mentor their own (present or past) and those at the hospitals their team visits."""
-    if user.role == COORDINATOR:
-        return true()
-    if user.role == HOSPITAL_ADMIN:
-        return Mentee.hospital_id == user.hospital_id
-    if user.role == MENTOR and user.mentor_id:
-        own = exists().where(Assignment.mentee_id == Mentee.id, Assignment.mentor_id == user.mentor_id)
-        return or_(own, Mentee.hospital_id.in_(team_hospital_ids(user.mentor_id)))
-    return false()
 
 
 def can_edit_mentee(user: User, mentee: Mentee) -> bool:
@@ -38,7 +26,7 @@ def get_mentee_or_404(mentee_id: int, user: User, action: str = "view") -> Mente
     """The mentee if this user may see it (404 otherwise, so ids reveal nothing); 403 to edit read-only."""
     mentee = db.session.scalar(
         select(Mentee)
-        .where(Mentee.id == mentee_id, mentee_scope(user))
+        .where(Mentee.id == mentee_id, readable_mentees(user))
         .options(joinedload(Mentee.profession), joinedload(Mentee.hospital), joinedload(Mentee.department))
     )
     if mentee is None:
@@ -67,7 +55,7 @@ def mentees_query(
     )
     query = (
         select(Mentee, active_mentor)
-        .where(mentee_scope(user))
+        .where(readable_mentees(user))
         .options(joinedload(Mentee.profession), joinedload(Mentee.hospital), joinedload(Mentee.department))
         .order_by(Mentee.full_name, Mentee.id)
     )
@@ -145,7 +133,7 @@ def readable_mentee_ids(user: User, mentee_ids) -> set[int]:
     ids = set(mentee_ids)
     if not ids:
         return set()
-    return set(db.session.scalars(select(Mentee.id).where(Mentee.id.in_(ids), mentee_scope(user))))
+    return set(db.session.scalars(select(Mentee.id).where(Mentee.id.in_(ids), readable_mentees(user))))
 
 
 def upcoming_absences(hospital_id: int, today: date, limit: int = 30) -> Select:

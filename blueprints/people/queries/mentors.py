@@ -4,12 +4,14 @@ from datetime import date, timedelta
 
 from flask import abort, current_app
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ...auth.models import COORDINATOR, MENTOR, User
+from ...auth.models import User
 from ...core.extensions import db
+from ...core.roles import COORDINATOR
 from ..models import Assignment, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord
+from ..scopes import readable_mentors
 
 
 def active_mentee_count(mentor_id: int) -> int:
@@ -40,19 +42,10 @@ def mentors_for_select(hospital_id: int | None) -> list[tuple[int, str]]:
     return [(r[0], f"{r[1]} · {_(r[2])}" + (f" · {r[3]}" if r[3] else "")) for r in rows]
 
 
-def mentor_scope(user: User) -> ColumnElement[bool]:
-    """Coordinators read every mentor; a mentor reads their own record."""
-    if user.role == COORDINATOR:
-        return true()
-    if user.role == MENTOR and user.mentor_id:
-        return Mentor.id == user.mentor_id
-    return false()
-
-
 def get_mentor_or_404(mentor_id: int, user: User, action: str = "view") -> Mentor:
     mentor = db.session.scalar(
         select(Mentor)
-        .where(Mentor.id == mentor_id, mentor_scope(user))
+        .where(Mentor.id == mentor_id, readable_mentors(user))
         .options(
             joinedload(Mentor.profession),
             joinedload(Mentor.team).selectinload(Team.hospitals),

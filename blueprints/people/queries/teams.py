@@ -9,11 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ...auth.models import User
 from ...core.extensions import db
-from ..models import Hospital, Mentor, Profession, Team
-
-
-def team_hospital_ids(mentor_id: int) -> Select:
-    return select(Hospital.id).join(Mentor, Mentor.team_id == Hospital.team_id).where(Mentor.id == mentor_id)
+from ..models import Mentor, Profession, Team
 
 
 def team_mentor_users(team_id: int) -> list[User]:

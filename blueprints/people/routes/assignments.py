@@ -3,12 +3,12 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ...auth.models import COORDINATOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
 from ...core.forms import select_choices
 from ...core.permissions import allow, user
+from ...core.roles import COORDINATOR
 from ..forms import AssignForm, EndAssignmentForm
 from ..models import Assignment, Mentor
 from ..queries import mentees as mentee_queries

@@ -4,7 +4,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
@@ -12,7 +11,8 @@ from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import render_page_or_fragment
 from ...core.pagination import paginate
 from ...core.permissions import allow, user
-from ...visits import queries as visit_queries
+from ...core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ...core.slots import slots
 from ..forms import ABSENCE_KIND_LABELS, TRANSFER_KIND_LABELS, HospitalForm
 from ..models import Team
 from ..queries import choices as choice_queries
@@ -55,7 +55,7 @@ def hospital(hospital_id: int):
         transfers_in=transfers_in, transfers_out=transfers_out, absences=absences,
         turnover=hospital_queries.turnover(day, [hospital.id]).get(hospital.id, 0),
         readable_mentees=mentee_queries.readable_mentee_ids(user(), shown),
-        cadence=visit_queries.hospital_cadence(day, user(), hospital_id=hospital.id),
+        **slots.context("people.hospital", hospital=hospital, user=user(), day=day),  # visits: the cadence
         can_manage=current_user.role == COORDINATOR, transfer_labels=TRANSFER_KIND_LABELS, absence_labels=ABSENCE_KIND_LABELS,
         cancellable=transfer_queries.cancellable_transfers(user(), transfers_out), empty_form=EmptyForm(),
     )

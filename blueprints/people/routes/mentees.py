@@ -6,7 +6,6 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ...auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ...core import limits
 from ...core.clock import today
 from ...core.downloads import csv_response
@@ -16,7 +15,8 @@ from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import is_htmx, render_page_or_fragment
 from ...core.pagination import paginate
 from ...core.permissions import allow, user
-from ...visits import queries as visit_queries
+from ...core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ...core.slots import slots
 from .. import roster
 from ..forms import (
     ABSENCE_KIND_LABELS,
@@ -195,7 +195,7 @@ def mentee(mentee_id: int):
         can_assign=current_user.role == COORDINATOR, absence_labels=ABSENCE_KIND_LABELS,
         end_reason_labels=END_REASON_LABELS, transfer_labels=TRANSFER_KIND_LABELS,
         absence_form=AbsenceForm(formdata=None), rota_form=NightRotaForm(formdata=None), empty_form=EmptyForm(),
-        attendance=visit_queries.mentee_attendance_rate(mentee.id),
+        **slots.context("people.mentee", mentee=mentee),  # visits: the attendance rate
         today=today(),
     )
 

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ...auth.models import COORDINATOR, MENTOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
@@ -13,7 +12,8 @@ from ...core.forms import select_choices
 from ...core.htmx import htmx_redirect, render_page_or_fragment
 from ...core.pagination import paginate
 from ...core.permissions import allow, user
-from ...visits import queries as visit_queries
+from ...core.roles import COORDINATOR, MENTOR
+from ...core.slots import slots
 from ..forms import END_REASON_LABELS, MentorForm, TrainingForm
 from ..models import Mentor, Team
 from ..queries import choices as choice_queries
@@ -61,7 +61,7 @@ def mentor(mentor_id: int):
         interval=current_app.config["REFRESHER_INTERVAL_DAYS"],
         active=[a for a in assignments if a.is_active], past=[a for a in assignments if not a.is_active],
         can_manage=current_user.role == COORDINATOR, end_reason_labels=END_REASON_LABELS,
-        attendance=visit_queries.mentor_attendance_summary(mentor.id),
+        **slots.context("people.mentor", mentor=mentor),  # visits: the attendance summary
         form=TrainingForm(formdata=None, course_date=day),
     )
 

@@ -3,11 +3,11 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ...auth.models import COORDINATOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.pagination import paginate
 from ...core.permissions import allow
+from ...core.roles import COORDINATOR
 from ..forms import TeamForm
 from ..models import Team
 from ..queries import hospitals as hospital_queries

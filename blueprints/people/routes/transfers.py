@@ -4,12 +4,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...auth.models import COORDINATOR
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
 from ...core.forms import EmptyForm, select_choices
 from ...core.permissions import allow, user
+from ...core.roles import COORDINATOR
 from ..forms import TransferForm
 from ..models import Department, Hospital, Transfer
 from ..queries import choices as choice_queries

@@ -1,7 +1,7 @@
 """The demo programme of DOMAIN.md: invented people at ten real district hospitals.
 
-Deterministic: the same seed and the same anchor date give the same rows. Later issues extend
-`build_demo` so that every screen has something true to show.
+Deterministic: the same seed and the same anchor date give the same rows. Above the areas (it fills them all, in
+one seeded order), so no area and not the kernel imports it.
 """
 
 import random
@@ -10,12 +10,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, insert, select, update
 from werkzeug.security import generate_password_hash
 
-from ..auth.models import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN, User
-from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord
-from .clock import today as programme_today
-from .defaults import seed_defaults
-from .extensions import db
-from .models import Setting
+from .auth.forms import ROLE_LABELS
+from .auth.models import User
+from .core.clock import today as programme_today
+from .core.extensions import db
+from .core.models import Setting, utcnow
+from .core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN
+from .defaults import FIXED_HOLIDAYS, seed_defaults
+from .equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
+from .equipment.status import refresh_status
+from .mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, SkillRating
+from .mentoring.queries import skills_for
+from .people.models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord
+from .people.services.absences import add_absence, add_night_rota
+from .people.services.transfers import log_transfer
+from .visits.models import MenteeAttendance, MentorAttendance, Visit
 
 DEMO_PASSWORD = "mentorship-demo"
 DEFAULT_SEED = 2021
@@ -186,8 +195,6 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
 def accounts_table() -> str:
     """Every active account as a Markdown table (account, role, hospital or team): the README's table of demo
     accounts is this output (`flask --app app demo-accounts`), so a newcomer can tell whose account is whose."""
-    from ..auth.forms import ROLE_LABELS
-
     users = db.session.scalars(select(User).where(User.active).order_by(User.username)).all()
     scope = {SYSADMIN: "users and settings only", COORDINATOR: "the whole programme"}
     rows = [([u.username], u.role, scope[u.role]) for role in (SYSADMIN, COORDINATOR) for u in users if u.role == role]
@@ -237,9 +244,6 @@ def _name_pool(rng: random.Random):
 def _demo_movements(rng: random.Random, today: date, hospitals, mentees, departments) -> dict[str, int]:
     """Transfers (between departments, between demo hospitals, out of the programme, one still to
     come) logged through the real service so mentors are notified; and leave and night shifts."""
-    from ..people.services.absences import add_absence, add_night_rota
-    from ..people.services.transfers import log_transfer
-
     movers = rng.sample(mentees, 10)
     plans = [
         ("department", 200), ("department", 150), ("department", 40),
@@ -299,10 +303,6 @@ def _demo_equipment(rng: random.Random, today: date, hospitals) -> dict[str, int
     """Equipment checks at the demo hospitals over two years: at each held visit when visits exist, else every
     two months by the hospital administrator. Gaps persist (no CPAP, shared oxygen, one labour monitor), a few
     items get fixed, and ordinary wear comes and goes. Gitwe's last check is left in progress."""
-    from ..equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
-    from ..visits.models import Visit
-    from .models import utcnow
-
     items = list(db.session.scalars(select(EquipmentItem).where(EquipmentItem.retired.is_(False)).order_by(EquipmentItem.id)))
     admins = {u.hospital_id: u.id for u in db.session.scalars(select(User).where(User.role == HOSPITAL_ADMIN))}
     held = {}
@@ -338,8 +338,6 @@ def _demo_equipment(rng: random.Random, today: date, hospitals) -> dict[str, int
                          "reason": reason if functional < available else None,
                          "note": "Demo: oxygen shared between two babies" if "Oxygen cylinders" in item.name and functional < 2 else ""})
     db.session.execute(insert(EquipmentCount), rows)
-    from ..equipment.status import refresh_status
-
     refresh_status()  # bulk inserts bypass the ORM's flush hook that keeps the status rows
     return {"equipment checks": len(checks), "equipment counts": len(rows)}
 
@@ -356,10 +354,6 @@ def _demo_visits(rng: random.Random, today: date, hospitals, mentors) -> dict[st
     """About two years of visits (North 15, South 13 held per hospital) with gaps over three months
     at two hospitals, postponements with reasons, a few missed mentors, attendance for every held
     visit, one hospital overdue now, and planned visits ahead, one of them clashing with leave."""
-    from ..people.models import Absence
-    from ..visits.models import MenteeAttendance, MentorAttendance, Visit
-    from .defaults import FIXED_HOLIDAYS
-
     holidays = {(m, d) for m, d, _name in FIXED_HOLIDAYS}
 
     def working_start(day: date) -> date:
@@ -449,10 +443,6 @@ def _demo_mentoring(rng: random.Random, today: date, visits_per_hospital: int = 
     still in draft or not started and some of its reflections not written (the dashboards' "still to write"),
     always so for mentor.01 at Rutongo; a baseline self-assessment per mentee; reflections with a few
     support-needed items, some in progress or resolved by the coordinator (the follow-up list)."""
-    from ..mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, SkillRating
-    from ..mentoring.queries import skills_for
-    from ..visits.models import MenteeAttendance, MentorAttendance, Visit
-
     held = db.session.scalars(select(Visit).where(Visit.status == "held", Visit.end_date < today)
                               .order_by(Visit.hospital_id, Visit.start_date)).all()
     by_hospital: dict[int, list] = {}

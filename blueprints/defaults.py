@@ -1,10 +1,16 @@
-"""Default content every programme starts with (DOMAIN.md); coordinators can edit it afterwards."""
+"""Default content every programme starts with (DOMAIN.md); coordinators can edit it afterwards. Above the areas
+(it fills people, visits, mentoring and equipment tables), so no area and not the kernel imports it."""
 
 from sqlalchemy import select
 
-from ..people.models import Department, Profession
-from .extensions import db
-from .i18n import N_
+from .core.extensions import db
+from .core.i18n import N_
+from .equipment.catalogue import seed_catalogue
+from .equipment.models import EquipmentItem
+from .mentoring.framework import seed_skills
+from .mentoring.models import Skill
+from .people.models import Department, Profession
+from .visits.models import Holiday
 
 DEPARTMENTS = (
     ("maternity", N_("Maternity")),
@@ -170,9 +176,6 @@ def default_name_translations(name: str) -> dict | None:
 def fill_name_translations() -> int:
     """Give default skills and items that have no translations yet the seeded ones (databases made before names
     were translated); never touches a name a coordinator has translated or renamed. Returns how many it filled."""
-    from ..equipment.models import EquipmentItem
-    from ..mentoring.models import Skill
-
     filled = 0
     for model in (Skill, EquipmentItem):
         for row in db.session.scalars(select(model).where(model.name.in_(NAME_TRANSLATIONS), model.name_translations.is_(None))):
@@ -184,10 +187,6 @@ def fill_name_translations() -> int:
 def seed_defaults() -> None:
     """Insert the departments, professions, fixed holidays, equipment items, skills and rating scale that are missing;
     never changes edited rows."""
-    from ..equipment.catalogue import seed_catalogue
-    from ..mentoring.framework import seed_skills
-    from ..visits.models import Holiday
-
     have = set(db.session.scalars(select(Department.code)))
     db.session.add_all(Department(code=c, name=n) for c, n in DEPARTMENTS if c not in have)
     have = set(db.session.scalars(select(Profession.code)))

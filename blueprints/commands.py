@@ -1,0 +1,77 @@
+"""The command-line tasks that span the areas, registered by app.py: `flask --app app seed-defaults`, `daily`,
+`demo-data`, `demo-accounts`. Each area's own tasks are on its blueprint (auth, reports) and the kernel's in core/cli.py."""
+
+import click
+from flask.cli import with_appcontext
+
+from .auth.throttle import purge_expired
+from .core.extensions import db
+from .defaults import seed_defaults
+from .demo import DEFAULT_SEED, DemoRefused, accounts_table, build_demo, database_is_empty
+from .people.services.transfers import apply_due_transfers
+from .reports.services import purge_expired_exports
+from .visits.services import notify_overdue_hospitals, remind_mentors
+
+
+@click.command("seed-defaults")
+@with_appcontext
+def seed_defaults_command():
+    """Add the default departments and professions that are missing (safe to run again)."""
+    seed_defaults()
+    db.session.commit()
+    click.echo("Default departments and professions are in place.")
+
+
+@click.command("daily")
+@with_appcontext
+def daily_command():
+    """Daily housekeeping for cron (safe to run more than once a day): apply transfers whose date has come,
+    tell coordinators of hospitals that became overdue, remind mentors a week before their visit, delete
+    bulk exports older than a day and sign-in counters whose window has closed."""
+    applied = apply_due_transfers()
+    db.session.commit()
+    click.echo(f"Transfers applied: {applied}.")
+    overdue = notify_overdue_hospitals()
+    reminders = remind_mentors()
+    db.session.commit()
+    click.echo(f"Overdue hospitals notified: {overdue}. Visit reminders: {reminders}.")
+    purged = purge_expired_exports()
+    db.session.commit()
+    click.echo(f"Expired exports deleted: {purged}.")
+    counters = purge_expired()
+    db.session.commit()
+    click.echo(f"Closed sign-in counters deleted: {counters}.")
+
+
+@click.command("demo-data")
+@click.option("--reset", is_flag=True, help="Delete everything in the database first.")
+@click.option("--if-empty", is_flag=True, help="Load only into an empty database; otherwise do nothing (for make run).")
+@click.option("--seed", default=None, type=int, help="Random seed (same seed and date, same data).")
+@click.option("--today", default=None, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The date the demo programme is built around (default: today in the programme's time zone).")
+@with_appcontext
+def demo_data_command(reset, if_empty, seed, today):
+    """Build the invented demo programme of DOMAIN.md."""
+    if if_empty and not database_is_empty():
+        click.echo("The database already has data; demo data not loaded.")
+        return
+    try:
+        counts = build_demo(
+            seed=DEFAULT_SEED if seed is None else seed,
+            today=today.date() if today else None,  # None: the programme's today (Kigali), not the server's
+            reset=reset,
+        )
+    except DemoRefused as refusal:
+        raise click.ClickException(str(refusal)) from None
+    db.session.commit()
+    click.echo("Demo programme loaded (invented data): " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@click.command("demo-accounts")
+@with_appcontext
+def demo_accounts_command():
+    """Print every account with its role and hospital or team, as the README's table of demo accounts."""
+    click.echo(accounts_table())
+
+
+COMMANDS = (seed_defaults_command, daily_command, demo_data_command, demo_accounts_command)

@@ -1,0 +1,7 @@
+"""The roles an account can have. In the kernel because every area checks them and none owns them."""
+
+SYSADMIN = "sysadmin"
+COORDINATOR = "coordinator"
+HOSPITAL_ADMIN = "hospital_admin"
+MENTOR = "mentor"
+ROLES = (SYSADMIN, COORDINATOR, HOSPITAL_ADMIN, MENTOR)

@@ -1,0 +1,133 @@
+"""Who may see what: every scope of the programme, one per kind of row, each a SQL condition for the user's role.
+Lists, fragments, CSV, PDFs and feeds filter with these, so none can show what the page would not; a new role
+touches this module and the permission table (core/permissions.py), not the areas.
+
+In people, the lowest area whose models most scopes filter (hospitals, mentees, mentors, assignments). The visit
+and reflection scopes filter tables of areas above people on the ladder: they name those tables as a foreign key
+does (`table()`), so that people imports no area above it."""
+
+from sqlalchemy import ColumnElement, Select, Table, exists, false, or_, select, true
+
+from ..auth.models import User
+from ..core.extensions import db
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from .models import Assignment, Hospital, Mentee, Mentor
+
+
+def table(name: str) -> Table:
+    """An upper area's table by its name (visit, mentor_attendance, reflection); its ORM columns are these same ones."""
+    return db.metadata.tables[name]
+
+
+def mentor_team_id(mentor_id) -> ColumnElement:
+    """The mentor's current team, as a scalar subquery (`mentor_id` may be a bind parameter)."""
+    return select(Mentor.team_id).where(Mentor.id == mentor_id).scalar_subquery()
+
+
+def team_hospital_ids(mentor_id: int) -> Select:
+    """The hospitals the mentor's team is responsible for now."""
+    return select(Hospital.id).join(Mentor, Mentor.team_id == Hospital.team_id).where(Mentor.id == mentor_id)
+
+
+def visited_hospital_ids(mentor_id: int) -> Select:
+    """Hospitals the mentor's team has visits at (past or planned), whoever the hospital's team is now."""
+    visit = table("visit")
+    return select(visit.c.hospital_id).join(Mentor, Mentor.team_id == visit.c.team_id).where(Mentor.id == mentor_id)
+
+
+
+def readable_hospitals(user: User) -> ColumnElement[bool]:
+    """The hospital records a user may open: coordinators all; a hospital administrator their own; a mentor
+    those their team is responsible for now."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN:
+        return Hospital.id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        return Hospital.id.in_(team_hospital_ids(user.mentor_id))
+    return false()
+
+
+def cadence_hospitals(user: User) -> ColumnElement[bool]:
+    """Hospitals whose visit cadence a user follows: all; their own; those their team is responsible for now
+    (the same hospitals as readable_hospitals, said through the hospital's team)."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN and user.hospital_id:
+        return Hospital.id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        return Hospital.team_id == mentor_team_id(user.mentor_id)
+    return false()
+
+
+def equipment_hospitals(user: User) -> ColumnElement[bool]:
+    """Hospitals whose equipment a user may see: wider than readable_hospitals for a mentor, who also sees the
+    hospitals their team has visited (a check made at a visit stays theirs after the hospital changes team)."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN:
+        return Hospital.id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        return or_(Hospital.id.in_(team_hospital_ids(user.mentor_id)), Hospital.id.in_(visited_hospital_ids(user.mentor_id)))
+    return false()
+
+
+
+def readable_mentees(user: User) -> ColumnElement[bool]:
+    """Which mentees a user may read: coordinators all; a hospital administrator those now at their
+    hospital; a mentor their own (present or past) and those at the hospitals their team visits."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN:
+        return Mentee.hospital_id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        own = exists().where(Assignment.mentee_id == Mentee.id, Assignment.mentor_id == user.mentor_id)
+        return or_(own, Mentee.hospital_id.in_(team_hospital_ids(user.mentor_id)))
+    return false()
+
+
+def feedback_mentees(user: User) -> ColumnElement[bool]:
+    """Whose feedback a user may read: coordinators all; a hospital administrator their hospital's
+    mentees; a mentor their own mentees, present or past (the next mentor sees the old feedback).
+    Narrower than readable_mentees for a mentor: feedback is between a mentee and their mentors, so a mentor
+    who may read a mentee's profile (at a hospital their team visits) does not read another mentor's feedback."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN and user.hospital_id:
+        return Mentee.hospital_id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        return exists().where(Assignment.mentee_id == Mentee.id, Assignment.mentor_id == user.mentor_id)
+    return false()
+
+
+def readable_mentors(user: User) -> ColumnElement[bool]:
+    """Coordinators read every mentor; a mentor reads their own record."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == MENTOR and user.mentor_id:
+        return Mentor.id == user.mentor_id
+    return false()
+
+
+
+def readable_visits(user: User) -> ColumnElement[bool]:
+    """Which visits a user may read: coordinators all; a hospital administrator their hospital's;
+    a mentor their team's, and any visit they were recorded at (history survives a team change)."""
+    visit, attendance = table("visit"), table("mentor_attendance")
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN and user.hospital_id:
+        return visit.c.hospital_id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        attended = select(attendance.c.visit_id).where(attendance.c.mentor_id == user.mentor_id)
+        return or_(visit.c.team_id == mentor_team_id(user.mentor_id), visit.c.id.in_(attended))
+    return false()
+
+
+def readable_reflections(user: User) -> ColumnElement[bool]:
+    """Coordinators read every reflection; a mentor their own; hospital administrators none (they are the mentors' notes)."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == MENTOR and user.mentor_id:
+        return table("reflection").c.mentor_id == user.mentor_id
+    return false()

@@ -28,7 +28,6 @@ from .forms import (
     CONTACT_LABELS,
     FOLLOWUP_LABELS,
     METHOD_LABELS,
-    STATUS_LABELS,
     SUPPORT_LABELS,
     FeedbackForm,
     ReflectionForm,
@@ -45,7 +44,7 @@ from .services import FeedbackInput, FeedbackRefused
 bp = Blueprint("mentoring", __name__)
 menu.add("mentoring.skills", _l("Skills"), 70)
 menu.add("mentoring.support_list", _l("Support"), 80)
-slots.fill("visits.visit", "mentoring", lambda **page: {**queries.visit_status_slot(**page), "feedback_labels": STATUS_LABELS})
+slots.fill("visits.visit", "mentoring", queries.visit_status_slot)
 
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 LABELS = {"contact_labels": CONTACT_LABELS, "method_labels": METHOD_LABELS, "followup_labels": FOLLOWUP_LABELS,

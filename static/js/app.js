@@ -37,10 +37,10 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 
-  // A date input's day in the reader's language, in the <output> that follows it (core.formatting.day_said):
+  // A date input's day in the reader's language, in its <output id="INPUT-ID-day"> (core.formatting.day_said):
   // the browser writes the input in its own locale, which is often not the page's.
   function sayDay(input) {
-    var out = input.nextElementSibling;
+    var out = input.id && document.getElementById(input.id + "-day");
     if (!out || !out.classList.contains("day-said")) return;
     var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
     var months = out.dataset.months.split(",");

@@ -49,15 +49,20 @@ CHART_TEXT = """() => {
 }"""
 
 
-def coordinator_home(as_user, size: str) -> Page:
-    page = as_user("coordinator", "/", viewport=SIZES[size])
-    tiles_loaded(page, "coordinator")
+CHART_PAGES = {"home": "/", "equipment-report": "/equipment/report"}  # the dashboard's charts and the equipment trend
+
+
+def coordinator_home(as_user, size: str, path: str = "/") -> Page:
+    page = as_user("coordinator", path, viewport=SIZES[size])
+    if path == "/":
+        tiles_loaded(page, "coordinator")
     return page
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_chart_text_renders_at_11_px_or_more_and_is_never_clipped(as_user, size):
-    page = coordinator_home(as_user, size)
+@pytest.mark.parametrize("where", CHART_PAGES)
+def test_chart_text_renders_at_11_px_or_more_and_is_never_clipped(as_user, where, size):
+    page = coordinator_home(as_user, size, CHART_PAGES[where])
     charts = page.evaluate(CHART_TEXT)
     assert any(c["texts"] for c in charts), "the demo draws charts with names"
     small, clipped = [], []
@@ -70,13 +75,14 @@ def test_chart_text_renders_at_11_px_or_more_and_is_never_clipped(as_user, size)
                 clipped.append(f'{chart["tile"]}: "{t["text"]}" outside its chart')
             if t["text"].endswith("…"):
                 clipped.append(f'{chart["tile"]}: "{t["text"]}" cut short')
-    screenshot(page, f"charts-coordinator-{size}")
+    screenshot(page, f"charts-{where}-{size}")
     assert not small, "chart text under 11 px:\n  " + "\n  ".join(small[:20])
     assert not clipped, "\n  ".join(clipped[:20])
 
 
-def test_every_chart_says_in_a_caption_what_it_shows(as_user):
-    page = coordinator_home(as_user, "1366")
+@pytest.mark.parametrize("where", CHART_PAGES)
+def test_every_chart_says_in_a_caption_what_it_shows(as_user, where):
+    page = coordinator_home(as_user, "1366", CHART_PAGES[where])
     charts = page.evaluate(CHART_TEXT)
     assert charts
     uncaptioned = [f'{c["tile"]}: {c["kind"]}' for c in charts if not c["caption"]]

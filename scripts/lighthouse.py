@@ -106,6 +106,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", nargs="*", default=["mobile", "desktop"], choices=["mobile", "desktop"])
     parser.add_argument("--only", nargs="*", help="page names to run (default: all)")
+    parser.add_argument("--reports", type=Path, help="keep each run's JSON report in this folder")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         raise SystemExit("node_modules/.bin/lighthouse is missing: `npm ci --ignore-scripts` installs it (make lighthouse does)")
@@ -119,12 +120,15 @@ def main() -> int:
     rows, missed = [], []
     try:
         with tempfile.TemporaryDirectory() as tmp:
+            folder = args.reports or Path(tmp)
+            folder.mkdir(parents=True, exist_ok=True)
             for name, username, path in pages(app):
                 if args.only and name not in args.only:
                     continue
                 for preset in args.presets:
                     headers = {"Cookie": cookie(app, username, preset)} if username else {}
-                    scores = run(base + path, preset, headers, Path(tmp) / "report.json")
+                    slug = "".join(c if c.isalnum() else "-" for c in name)
+                    scores = run(base + path, preset, headers, folder / f"{slug}-{preset}.json")
                     if username and scores["final_url"] and "/login" in scores["final_url"]:
                         raise SystemExit(f"{name}: Lighthouse was sent to the login page; the session cookie was refused")
                     rows.append((name, preset, scores))

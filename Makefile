@@ -14,7 +14,7 @@ FLASK := $(BIN)/flask --app app
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install install-dev install-bench install-mutate browser-deps html-checker db run dev test test-sqlite test-postgres test-dates bench bench-data mutate lint clean \
+.PHONY: install install-dev install-bench install-mutate browser-deps html-checker lighthouse db run dev test test-sqlite test-postgres test-dates bench bench-data mutate lint clean \
 	extract update-translations compile-translations
 
 $(BIN)/python:
@@ -167,6 +167,19 @@ mutate: install-mutate
 	rm -rf mutants
 	env -u TEST_DATABASE_URL $(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTATE_TARGETS)
 	$(BIN)/python scripts/mutation_report.py $(MUTATE_TARGETS)
+
+# Lighthouse (issue 19) over the login page, each role's home, a feedback form, the calendar and the equipment matrix,
+# mobile and desktop presets, against the app served as `make run` does (the demo database) on a free port. The npm
+# `lighthouse` pinned in package-lock.json runs Debian's Chromium. Not part of `make test`: the scores move with the
+# machine's load; README ("Lighthouse") has the last figures. LIGHTHOUSE_ARGS="--presets mobile --only login".
+LIGHTHOUSE_NPM := node_modules/.bin/lighthouse
+$(LIGHTHOUSE_NPM): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+lighthouse: db browser-deps $(LIGHTHOUSE_NPM)  ## Lighthouse scores of the main pages (performance, accessibility, best practices, CLS)
+	$(FLASK) demo-data --if-empty
+	CHROME_PATH=$(CHROMIUM) $(BIN)/python scripts/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

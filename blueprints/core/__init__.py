@@ -12,7 +12,7 @@ from . import db as _sqlite_discipline  # noqa: F401 - registers the SQLite conn
 from . import limits
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, login_manager
-from .formatting import format_datetime_attribute, format_day, format_instant, format_month, format_number
+from .formatting import day_said, format_datetime_attribute, format_day, format_instant, format_month, format_number
 from .i18n import LANGUAGES, current_language, select_locale
 from .limits import DAY_RANGE_MESSAGE, FIRST_DAY, LAST_DAY, IdConverter
 from .logs import mask_filter
@@ -62,6 +62,7 @@ def init_core(app: Flask, load_user: Callable, check_session: Callable) -> None:
         logger.addFilter(mask_filter)
     app.jinja_env.globals["limits"] = limits  # maxlength of the inputs a template writes by hand
     app.jinja_env.filters["day"] = format_day
+    app.jinja_env.globals["day_said"] = day_said  # after a date input written by hand (DayField adds its own)
     app.jinja_env.filters["instant"] = format_instant
     app.jinja_env.filters["datetime_attr"] = format_datetime_attribute
     app.jinja_env.filters["number"] = format_number

@@ -6,10 +6,12 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import get_month_names
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import get_locale
+from markupsafe import Markup
 
 DAY_PATTERN = "d MMM y"
 MONTH_PATTERN = "MMMM y"
@@ -40,6 +42,14 @@ def _format_date(value: date, pattern: str, locale) -> str:
     a page of 60 rows or a matrix of 2,500 cells shows a few dozen distinct dates, so each is worked out once
     per process and language. Pure: the same date, pattern and locale always give the same string."""
     return babel_format_date(value, pattern, locale=locale)
+
+
+def day_said(input_id: str, value: date | None) -> Markup:
+    """What follows a date input: its day in the reader's language (the browser writes the input in its own locale,
+    often another), kept in step by static/js/app.js from the month names given here (DAY_PATTERN: d MMM y)."""
+    months = ",".join(get_month_names("abbreviated", locale=_locale()).values())
+    return Markup('<output class="day-said small" id="{0}-day" for="{0}" data-months="{1}">{2}</output>').format(
+        input_id, months, format_day(value) if isinstance(value, date) else "")
 
 
 def to_local(value: datetime) -> datetime:

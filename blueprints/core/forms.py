@@ -7,9 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
 from . import limits
+from .formatting import day_said
 
 ONE_LINE_MESSAGE = _l("Keep this on one line.")
 
@@ -55,9 +56,18 @@ def id_int(value):
     return number
 
 
+class DayInput(DateInput):
+    """The browser's date input, then the day in the reader's language (the input shows it in the browser's)."""
+
+    def __call__(self, field, **kwargs):
+        return super().__call__(field, **kwargs) + day_said(kwargs.get("id", field.id), field.data)
+
+
 class DayField(DateField):
     """The one date field: a day between limits.FIRST_DAY and limits.LAST_DAY (the year 1 or 9999 are typing
     mistakes, and overflow date arithmetic), shown to the browser as the input's min and max."""
+
+    widget = DayInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
         render_kw = {"min": limits.FIRST_DAY.isoformat(), "max": limits.LAST_DAY.isoformat(), **(kwargs.pop("render_kw", None) or {})}

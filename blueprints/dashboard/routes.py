@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask import Blueprint, Response, current_app, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..auth.forms import ROLE_LABELS
 from ..core.clock import today
@@ -18,7 +19,7 @@ from ..core.permissions import allow, user
 from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR, ROLES, SYSADMIN
 from ..people.queries import hospitals as hospital_queries
 from . import queries
-from .tiles import HOME_TILES, TABLE_ROWS, TILES, Filters, Tile, hospital_name
+from .tiles import HOME_LEAD, HOME_TILES, INLINE_TILES, TABLE_ROWS, TILES, Filters, Tile, hospital_name
 
 bp = Blueprint("dashboard", __name__)
 menu.add("dashboard.home", _l("Home"), 10)
@@ -32,7 +33,11 @@ def home():
         return render_template("dashboard/home_sysadmin.html", role_labels=ROLE_LABELS,
                                users_by_role=db.session.execute(queries.users_by_role()).all())
     filters = Filters.from_args(request.args, today())
-    context = {"filters": filters, "tiles": [TILES[name] for name in HOME_TILES.get(role, ())]}
+    tiles = [TILES[name] for name in HOME_TILES.get(role, ())]
+    names = dict.fromkeys([*HOME_LEAD.get(role, ()), *(tile.name for tile in tiles if tile.name in INLINE_TILES)])
+    loaded = {name: tile_context(TILES[name], filters) for name in names}
+    context = {"filters": filters, "tiles": tiles, "loaded": loaded,
+               "inline": {tile.name: Markup(render_tile_context(loaded[tile.name])) for tile in tiles if tile.name in loaded}}
     if role == COORDINATOR:
         context["provinces"] = hospital_queries.provinces(user())
     elif role == HOSPITAL_ADMIN:
@@ -42,20 +47,28 @@ def home():
     return render_template(f"dashboard/home_{role}.html", **context)
 
 
-def render_tile(tile: Tile) -> Response:
-    """The tile's fragment (or, without htmx, a page holding it). A tile that fails says so in its box."""
-    filters = Filters.from_args(request.args, today())
+def tile_context(tile: Tile, filters: Filters) -> dict:
+    """What the tile's template draws; a tile that fails says so in its box ("failed")."""
     context = {"tile": tile, "filters": filters, "me": user(), "shown": TABLE_ROWS, "failed": False}
-    fragment = is_htmx()
     try:
         context.update(tile.load(filters, context["me"], today()))
-        html = render_template("dashboard/_tile.html" if fragment else "dashboard/tile_page.html", **context)
     except Exception:
         current_app.logger.exception("dashboard tile %s failed", tile.name)
         db.session.rollback()
         context["failed"] = True
-        html = render_template("dashboard/_tile_error.html" if fragment else "dashboard/tile_page.html", **context)
-    response = make_response(html)
+    return context
+
+
+def render_tile_context(context: dict, fragment: bool = True) -> str:
+    """The tile's content (or, not `fragment`, a page holding it)."""
+    if fragment:
+        return render_template("dashboard/_tile_error.html" if context["failed"] else "dashboard/_tile.html", **context)
+    return render_template("dashboard/tile_page.html", **context)
+
+
+def render_tile(tile: Tile) -> Response:
+    """The tile's fragment for htmx, or without htmx a page holding it."""
+    response = make_response(render_tile_context(tile_context(tile, Filters.from_args(request.args, today())), is_htmx()))
     response.vary.add("HX-Request")
     return response
 

@@ -261,7 +261,7 @@ def load_next_visit(filters: Filters, user: User, today: date) -> dict:
         expected = len(names)
     else:
         expected = 0
-    return {"visit": visit, "days": days, "table": table, "empty": visit is None, "expected": expected,
+    return {"visit": visit, "days": days, "table": table, "empty": visit is None, "expected": expected, "today": today,
             "clashes": len({mentee_id for d in days for _name, mentee_id, _kind in d["away"]})}
 
 
@@ -478,9 +478,17 @@ TILES: dict[str, Tile] = {tile.name: tile for tile in (
          _l("No notifications. Changes to your visits and mentees will appear here."), None),
 )}
 
+# Drawn with the page rather than loaded after it (issue 19): small and first on the screen, which then never moves
+# as the other tiles load.
+INLINE_TILES = frozenset({"next_visit", "to_write"})
+
+# Loaded with the page for the card that leads the home page: a mentor on the ward opens the app for the visit of
+# today (or the next) and the feedback left to write (issue 19); the next visit lives in that card.
+HOME_LEAD = {MENTOR: ("next_visit", "to_write")}
+
 HOME_TILES = {
     COORDINATOR: ("cadence", "visits", "consistency", "missed", "turnover", "writing", "support", "equipment", "refresher"),
-    MENTOR: ("next_visit", "to_write", "my_mentees", "notifications"),
+    MENTOR: ("to_write", "my_mentees", "notifications"),
     HOSPITAL_ADMIN: ("next_visit", "hospital_mentees", "transfers", "equipment_due", "notifications"),
 }
 

@@ -36,4 +36,20 @@
     var message = (button && button.dataset.confirm) || event.target.dataset.confirm;
     if (message && !window.confirm(message)) event.preventDefault();
   });
+
+  // A date input's day in the reader's language, in its <output id="INPUT-ID-day"> (core.formatting.day_said):
+  // the browser writes the input in its own locale, which is often not the page's.
+  function sayDay(input) {
+    var out = input.id && document.getElementById(input.id + "-day");
+    if (!out || !out.classList.contains("day-said")) return;
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
+    var months = out.dataset.months.split(",");
+    out.textContent = parts ? Number(parts[3]) + " " + months[Number(parts[2]) - 1] + " " + parts[1] : "";
+  }
+
+  ["input", "change"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (event.target.matches && event.target.matches("input[type=date]")) sayDay(event.target);
+    });
+  });
 })();

@@ -159,7 +159,7 @@ def test_mentor_with_their_writing_done_or_absent_from_the_visit_has_nothing_to_
 def test_mentor_home_lists_the_writing_tile(client, team_world):
     login(client, make_user("mentor", mentor=team_world["me"]))
     page = client.get("/").get_data(as_text=True)
-    assert 'data-hx-get="/dashboard/tiles/to_write?' in page
+    assert re.search(r'id="tile-to_write".*Nemba.*id="tile-my_mentees"', page, re.S), "drawn with the page, before my mentees"
     assert HOME_TILES["mentor"].index("to_write") < HOME_TILES["mentor"].index("my_mentees")
 
 

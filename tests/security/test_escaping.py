@@ -244,6 +244,10 @@ MARKUP_ALLOWED: dict[str, str] = {
     # the rest are ints, dates through escape, fixed class names, URLs from url_for and charts.trend_svg's Markup.
     # Tested with hostile names (tests/equipment/test_gaps.py::test_the_hospital_page_escapes_item_and_hospital_names).
     "blueprints/equipment/hospital_html.py:": "the hospital page's rows and lists, every text escaped",
+    # A date input's day in the reader's language (issue 19): Markup.format escapes the id, the month names and the day.
+    "blueprints/core/formatting.py:": "day_said: a fixed <output> whose every value goes through Markup.format",
+    # The tiles drawn with a home page (issue 19): each the output of its own autoescaped template, dashboard/_tile.html.
+    "blueprints/dashboard/routes.py:": "a tile's fragment rendered by an autoescaped template",
 }
 
 

@@ -85,6 +85,13 @@ class TransferForm(FlaskForm):
                            description=_l("For example: staff shortage in neonatology."))
 
 
+class ArrivalDepartmentForm(FlaskForm):
+    """The receiving administrator's choice of the department a mentee moving in works in."""
+
+    department_id = SelectField(_l("Department at your hospital"), coerce=optional_int,
+                                validators=[InputRequired(message=_l("Choose the department the mentee will work in at the new hospital."))])
+
+
 class AbsenceForm(TokenWithoutId, FlaskForm):
     kind = SelectField(_l("Kind"), choices=select_choices(ABSENCE_KIND_LABELS.items(), blank=_l("— choose —")), validators=[InputRequired()])
     start_date = DayField(_l("From"), validators=[InputRequired(message=_l("Enter the first day."))])

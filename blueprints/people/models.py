@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import limits
@@ -219,8 +219,6 @@ class Transfer(db.Model):
     has already come); a transfer logged for a future date waits, `applied_at` empty, until then.
     """
 
-    told = ()  # not stored: the groups `transfer_notices` told when the move was logged, for the success message
-
     __audited__ = ("mentee_id", "kind", "effective_date", "from_hospital_id", "from_department_id", "to_hospital_id",
                    "to_department_id", "reason")
     __tablename__ = "transfer"
@@ -249,6 +247,12 @@ class Transfer(db.Model):
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who `transfer_notices` told when it was logged ([{"role", "place", "user_ids"}]); empty for older transfers.
+    told: Mapped[list | None] = mapped_column(JSON)
+    # The receiving administrator's own acts on it (`transfer_receiving`): the department set, a mentor requested.
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mentor_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mentor_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     mentee: Mapped[Mentee] = relationship()
     from_hospital: Mapped[Hospital | None] = relationship(foreign_keys=[from_hospital_id])

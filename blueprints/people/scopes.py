@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, Table, exists, false, or_, select,
 from ..auth.models import User
 from ..core.extensions import db
 from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
-from .models import Assignment, Hospital, Mentee, Mentor
+from .models import Assignment, Hospital, Mentee, Mentor, Transfer, TransferKind
 
 
 def table(name: str) -> Table:
@@ -131,3 +131,18 @@ def readable_reflections(user: User) -> ColumnElement[bool]:
     if user.role == MENTOR and user.mentor_id:
         return table("reflection").c.mentor_id == user.mentor_id
     return false()
+
+
+def can_read_transfer(user: User, transfer: Transfer) -> bool:
+    """Coordinators read every transfer; a hospital administrator those out of their hospital (the sending side keeps
+    sight of the move, not of the mentee's record, once the mentee has left) and the moves into it."""
+    if user.role == COORDINATOR:
+        return True
+    if user.role != HOSPITAL_ADMIN or user.hospital_id is None:
+        return False
+    return transfer.from_hospital_id == user.hospital_id or is_receiving_admin(user, transfer)
+
+
+def is_receiving_admin(user: User, transfer: Transfer) -> bool:
+    """The administrator of the hospital a mentee moves to, who may set the department and ask for a mentor."""
+    return user.role == HOSPITAL_ADMIN and transfer.kind == TransferKind.HOSPITAL and transfer.to_hospital_id == user.hospital_id

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy import select
 
 from ..auth.models import User
 from ..auth.queries import active_coordinators
+from ..core.extensions import db
 from ..core.formatting import format_names
 from ..core.notify import link_to, notify
 from .models import Transfer, TransferKind
@@ -61,6 +63,20 @@ def notify_transfer(transfer: Transfer, sentence) -> list[Told]:
         if group.users:
             told.append(group)
     return told
+
+
+def told_record(told: list[Told]) -> list[dict]:
+    """The groups told, as the transfer keeps them (`Transfer.told`), so its page can name them later."""
+    return [{"role": group.role, "place": group.place, "user_ids": [u.id for u in group.users]} for group in told]
+
+
+def told_on_record(transfer: Transfer) -> list[Told] | None:
+    """The groups the transfer kept, with their accounts (in one query); None for a transfer logged before they were."""
+    if transfer.told is None:
+        return None
+    ids = {user_id for group in transfer.told for user_id in group["user_ids"]}
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return [Told(group["role"], [users[i] for i in group["user_ids"] if i in users], group["place"]) for group in transfer.told]
 
 
 def told_sentence(told: list[Told]) -> str:

@@ -174,7 +174,7 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
     cadence = current_app.config["VISIT_CADENCE_DAYS"]
     radius = timedelta(days=WINDOW_RADIUS_DAYS)
 
-    latest = func.max(Visit.start_date)
+    latest = func.max(Visit.end_date)  # the last visit is the day it ended, as cadence counts it
     hospitals_q = (
         select(Hospital.id, Hospital.name, Hospital.team_id, Team.name.label("team"), latest.label("latest"))
         .outerjoin(Team, Team.id == Hospital.team_id)
@@ -259,7 +259,7 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
                 if name:
                     proposal.reasons.append(say["holiday"] % {"name": name, "day": format_day(day)})
             busy[hospital.team_id].append((best.start, best.end))
-            anchor = best.start
+            anchor = best.end
     return proposals
 
 

@@ -86,14 +86,17 @@ def test_admin_logs_a_transfer_the_mentor_is_notified_and_the_receiving_admin_fi
     page.get_by_label("Reason").fill(REASON)
     page.get_by_role("button", name="Log transfer").click()
 
-    # No longer theirs to edit, so the administrator lands on their hospital's transfers, which list the move,
-    # told who knows of it by name: the mentor, Ruli's administrator, Ruli's team (if its mentors sign in), the coordinator.
-    expect(page).to_have_url(re.compile(re.escape(base_url) + r"/hospitals/\d+#transfers$"))
+    # No longer theirs to edit, so the administrator lands on the transfer's own page, told who knows of it by name:
+    # the mentor, Ruli's administrator, Ruli's team (if its mentors sign in), the coordinator.
+    expect(page).to_have_url(re.compile(re.escape(base_url) + r"/transfers/\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Transfer of {moving.name}")
     flash = page.locator(".flashes")
     expect(flash).to_contain_text(f"{moving.name} moves from {FROM_HOSPITAL} ({moving.department}) "
                                   f"to {TO_HOSPITAL} ({moving.department})")
     expect(flash).to_contain_text(re.compile(
         rf"\d+ people were told: their mentors?, .+; the administrator of {TO_HOSPITAL}, .+; the coordinator, "))
+    page.goto(f"{base_url}/hospitals/")
+    page.get_by_role("link", name=FROM_HOSPITAL, exact=True).click()
     out = page.locator("section", has=page.get_by_role("heading", name="Out", exact=True))
     expect(out.get_by_role("listitem").filter(has_text=moving.name)).to_contain_text(TO_HOSPITAL)
     main_menu(page, "Mentees")

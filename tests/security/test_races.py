@@ -119,3 +119,23 @@ def test_a_future_transfer_posted_in_parallel_is_logged_once_and_told_once(live,
     assert_every_answer_is_a_page(answers)
     assert statuses(answers) == {302: 1, 422: PARALLEL - 1}
     assert all("One move at a time: Aline Uwase moves from Nemba" in a.body for a in answers if a.status == 422)
+
+
+def test_cancelling_a_transfer_while_the_receiving_side_acts_leaves_one_or_the_other(live, nemba):
+    """Issue 17 item 3: the sending administrator's cancel and the receiving administrator's mentor request race; the
+    one decided first wins and the other is refused, so a cancelled move never carries a mentor request (nor told
+    anyone of one), and a move with a request is never undone by the sending side."""
+    sender, receiver = Client(live, "admin.nemba"), Client(live, "admin.byumba")
+    assert sender.post(f"/mentees/{nemba['mentee']}/transfer", transfer_form(nemba, TODAY)).status == 302
+    transfer_id = db.session.scalar(select(Transfer.id).where(Transfer.mentee_id == nemba["mentee"]))
+    db.session.rollback()  # leave no transaction open (SQLite's would hold the write lock)
+    answers = fire(PARALLEL, lambda i: sender.post(f"/transfers/{transfer_id}/cancel") if i % 2
+                   else receiver.post(f"/transfers/{transfer_id}/request-mentor"))
+    assert all(a.status == 302 for a in answers), statuses(answers)
+    transfer = db.session.get(Transfer, transfer_id)
+    requests = db.session.scalar(select(func.count(Notification.id)).where(Notification.kind == "mentor_request"))
+    mentee = db.session.get(Mentee, nemba["mentee"])
+    if transfer.cancelled_at is not None:
+        assert transfer.mentor_requested_at is None and requests == 0 and mentee.hospital_id == nemba["nemba"]
+    else:
+        assert transfer.mentor_requested_at is not None and requests == 1 and mentee.hospital_id == nemba["byumba"]

@@ -26,7 +26,7 @@ def test_planner_places_the_visit_at_the_cadence_on_working_days(app, programme,
     last = monday() - timedelta(days=7)
     held_visit(programme["nemba"], programme["team_a"], last, mentors=(programme["mentor_a"],))
     [proposal] = planning.plan(today() + timedelta(days=1), 1, hospital_id=programme["nemba"].id)
-    target = last + timedelta(days=60)
+    target = last + timedelta(days=2 + 60)  # 60 days after the three-day visit ended
     assert proposal.target == target
     assert abs((proposal.start - target).days) <= 14
     assert all(d.weekday() < 5 for d in (proposal.start, proposal.start + timedelta(days=1), proposal.end))
@@ -35,7 +35,7 @@ def test_planner_places_the_visit_at_the_cadence_on_working_days(app, programme,
 
 def test_planner_avoids_a_leave_clash_and_says_why(programme, no_holidays):
     target = monday(10)
-    make_visit(programme["nemba"], programme["team_a"], target - timedelta(days=60))
+    make_visit(programme["nemba"], programme["team_a"], target - timedelta(days=62))  # ends 60 days before the target
     add_absence(programme["mentee_1"], kind="annual_leave", start_date=target - timedelta(days=3), end_date=target + timedelta(days=3))
     [proposal] = planning.plan(today() + timedelta(days=1), 1, hospital_id=programme["nemba"].id)
     assert proposal.available == proposal.possible == 6
@@ -45,7 +45,7 @@ def test_planner_avoids_a_leave_clash_and_says_why(programme, no_holidays):
 
 def test_planner_avoids_public_holidays_and_the_teams_other_visits(programme, no_holidays):
     target = monday(10)
-    make_visit(programme["nemba"], programme["team_a"], target - timedelta(days=60))
+    make_visit(programme["nemba"], programme["team_a"], target - timedelta(days=62))  # ends 60 days before the target
     holiday = target + timedelta(days=1)
     db.session.add(Holiday(month=holiday.month, day=holiday.day, year=holiday.year, name="Test Holiday"))
     make_visit(programme["ruli"], programme["team_a"], target + timedelta(days=2))  # Wed to Fri of that week

@@ -14,7 +14,7 @@ from blueprints.visits.models import Holiday
 from tests.factories import assign, make_hospital, make_mentee, make_mentor, make_team
 from tests.visits.conftest import make_visit
 
-TARGET = date(2026, 6, 15)  # a Monday: 60 days after the last visit
+TARGET = date(2026, 6, 15)  # a Monday: 60 days after the last visit ended
 START_FROM = date(2026, 6, 1)
 
 
@@ -24,14 +24,14 @@ def days(first: date, n: int) -> list[date]:
 
 @pytest.fixture
 def hospital():
-    """Nemba with two mentees under mentorship and a visit 60 days before TARGET; no public holiday at all."""
+    """Nemba with two mentees under mentorship and a visit ending 60 days before TARGET; no public holiday at all."""
     team = make_team("Team North")
     nemba = make_hospital("Nemba", team=team)
     mentor = make_mentor(team, name="Mentor Alpha")
     mentees = [make_mentee(nemba, name=name) for name in ("Aline Uwase", "Eric Manzi")]
     for mentee in mentees:
         assign(mentor, mentee, start=date(2025, 1, 6))
-    make_visit(nemba, team, TARGET - timedelta(days=60), status="held")
+    make_visit(nemba, team, TARGET - timedelta(days=62), status="held")  # 14-16 April
     db.session.execute(delete(Holiday))
     db.session.flush()
     return {"nemba": nemba, "team": team, "mentees": mentees}
@@ -123,7 +123,7 @@ def test_leave_is_seen_after_a_visit_already_planned_far_ahead(hospital):
     """The next visit is planned 100 days on; the one after it falls 160 days on, and its week's leave counts."""
     planned = date(2026, 9, 7)  # a Monday, 98 days after START_FROM
     make_visit(hospital["nemba"], hospital["team"], planned, status="planned")
-    target = planned + timedelta(days=60)  # Friday 6 Nov 2026
+    target = planned + timedelta(days=2 + 60)  # 60 days after it ends: Sunday 8 Nov 2026
     for mentee in hospital["mentees"]:
         add_absence(mentee, kind="annual_leave", start_date=target - timedelta(days=4), end_date=target + timedelta(days=4))
     [proposal] = planning.plan(START_FROM, 1, hospital_id=hospital["nemba"].id)
@@ -213,9 +213,9 @@ def test_proposals_for_the_programme_come_by_hospital_name_with_their_team(hospi
 
 def test_an_overdue_hospital_is_proposed_at_once_and_one_due_that_day_on_its_target(hospital, overdue):
     on_time = make_hospital("Gitwe", team=make_team("Team West"))
-    make_visit(on_time, on_time.team, START_FROM - timedelta(days=60), status="held")  # target: START_FROM itself
+    make_visit(on_time, on_time.team, START_FROM - timedelta(days=62), status="held")  # ends 2 Apr; target: START_FROM itself
     late, due = planning.plan(START_FROM, 1, hospital_id=overdue["ruli"].id)[0], planning.plan(START_FROM, 1, hospital_id=on_time.id)[0]
-    assert (late.target, late.reasons[0]) == (START_FROM, "Overdue (last visit 21 Feb 2026): as soon as possible.")
+    assert (late.target, late.reasons[0]) == (START_FROM, "Overdue (last visit 23 Feb 2026): as soon as possible.")
     assert (due.target, due.reasons[0]) == (START_FROM, "Target 1 Jun 2026: 60 days after the visit of 2 Apr 2026.")
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from flask import abort
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import joinedload
 
@@ -9,6 +10,7 @@ from ...auth.models import User
 from ...core.extensions import db
 from ...core.models import utcnow
 from ..models import Hospital, Transfer
+from ..scopes import can_read_transfer
 from ..transfer_corrections import correction_refusal
 
 
@@ -89,3 +91,21 @@ def hospital_transfers(hospital_id: int, direction: str, limit: int | None = 20,
     if direction == "in":
         query = query.where(Transfer.kind == "hospital")
     return query
+
+
+def get_transfer_or_404(transfer_id: int, user: User) -> Transfer:
+    """The transfer for its page if this user may read it (404 otherwise, so ids reveal nothing)."""
+    transfer = db.session.scalar(
+        select(Transfer).where(Transfer.id == transfer_id).options(
+            joinedload(Transfer.mentee), joinedload(Transfer.from_hospital), joinedload(Transfer.to_hospital),
+            joinedload(Transfer.from_department), joinedload(Transfer.to_department))
+    )
+    if transfer is None or not can_read_transfer(user, transfer):
+        abort(404)
+    return transfer
+
+
+def users_by_id(ids) -> list[User]:
+    """The accounts named on a transfer's page (who logged it, who asked for a mentor), in one query."""
+    wanted = {i for i in ids if i is not None}
+    return list(db.session.scalars(select(User).where(User.id.in_(wanted)))) if wanted else []

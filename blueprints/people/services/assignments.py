@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ...core import audit
+from ...core.concurrency import lock
 from ...core.errors import RuleBroken
 from ...core.extensions import db
 from ...core.formatting import format_day
@@ -31,6 +32,7 @@ def profession_fits(mentor: Mentor, mentee: Mentee) -> bool:
 def assign(mentor: Mentor, mentee: Mentee, start_date: date) -> tuple[Assignment, list[str]]:
     """Pair a mentor with a mentee; refuses a mentor already at the limit. Returns warnings to show."""
     limit = current_app.config["MAX_ACTIVE_MENTEES"]
+    lock(mentee)  # one at a time with a cancellation of their transfer, which reads the mentee's assignments
     if mentee.status != "active":
         raise RuleBroken("mentee_id", _("%(name)s is no longer in the programme.", name=mentee.full_name))
     if any(a.mentor_id == mentor.id for a in mentee_queries.active_assignments(mentee.id)):

@@ -1,10 +1,12 @@
-"""Writes for transfers: log a move, apply it on its date, cancel a mistaken one."""
+"""Writes for transfers: log a move, apply it on its date, cancel a mistaken one; the receiving administrator sets
+the department the mentee arrives in and asks for a mentor."""
 
 from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ...auth.queries import active_coordinators
 from ...core import audit
 from ...core.clock import today as programme_today
 from ...core.concurrency import insert_once, lock
@@ -16,9 +18,10 @@ from ...core.notify import link_to, notify
 from ..models import Assignment, Department, Hospital, Mentee, Transfer
 from ..queries import mentees as mentee_queries
 from ..queries import mentors as mentor_queries
+from ..queries import teams as team_queries
 from ..queries import transfers as transfer_queries
 from ..transfer_corrections import correction_refusal
-from ..transfer_notices import notify_transfer
+from ..transfer_notices import notify_transfer, told_record
 
 
 def log_transfer(
@@ -78,7 +81,7 @@ def log_transfer(
         raise RuleBroken("effective_date", _one_move_at_a_time(transfer_queries.pending_transfer(mentee.id)))
     audit.record("transfer.create", transfer, summary=transfer_sentence(transfer),
                  after=audit.snapshot(transfer), hospital_id=transfer.from_hospital_id)
-    transfer.told = notify_transfer(transfer, lambda: transfer_sentence(transfer))  # for the success message
+    transfer.told = told_record(notify_transfer(transfer, lambda: transfer_sentence(transfer)))
     if effective_date <= today:
         apply_transfer(transfer)
     return transfer
@@ -183,3 +186,52 @@ def cancel_transfer(transfer: Transfer, by) -> None:
     notify(mentor_queries.mentor_users(mentor_ids), lambda: _("Correction: the transfer of %(name)s was cancelled; nothing changes.",
                                                        name=mentee.full_name),
            link=link_to("people.mentee", mentee_id=mentee.id), kind="transfer")
+
+
+def _still_open(transfer: Transfer) -> None:
+    """The receiving side acts on a move that stands: locked against a cancellation running at the same moment
+    (`cancel_transfer` takes the same lock), then read again as the request before us left it."""
+    lock(transfer.mentee)
+    db.session.refresh(transfer)
+    if transfer.cancelled_at is not None:
+        raise RuleBroken("transfer", _("This transfer was cancelled; the mentee stays where they were."))
+    latest = transfer_queries.last_transfer(transfer.mentee_id)
+    if latest is None or latest.id != transfer.id:
+        raise RuleBroken("transfer", _("A later move was logged since; correct that one first."))
+
+
+def set_arrival_department(transfer: Transfer, department: Department, by) -> None:
+    """The receiving administrator names the department the mentee works in at their hospital: on the transfer, and
+    on the mentee's record once the move has happened. Counts as the receiving side acting (`transfer_corrections`)."""
+    _still_open(transfer)
+    before = transfer.to_department_id
+    transfer.to_department_id = department.id
+    if transfer.applied_at is not None:
+        transfer.mentee.department_id = department.id
+    transfer.received_at = transfer.received_at or utcnow()
+    db.session.flush()
+    if before != department.id:
+        audit.record("transfer.department", transfer, summary=transfer_sentence(transfer), user=by,
+                     before={"to_department_id": before}, after={"to_department_id": department.id},
+                     hospital_id=transfer.to_hospital_id)
+
+
+def request_mentor(transfer: Transfer, by) -> None:
+    """Ask for a mentor for a mentee moving in: the coordinators (who assign across hospitals) and the mentors of the
+    team visiting the hospital are told, once per transfer (a second request is refused, whoever makes it)."""
+    _still_open(transfer)
+    if transfer.mentor_requested_at is not None:
+        raise RuleBroken("transfer", _("A mentor was already requested on %(date)s; the coordinator was told then.",
+                                       date=format_day(transfer.mentor_requested_at.date())))
+    now = utcnow()
+    transfer.mentor_requested_at, transfer.mentor_requested_by_id = now, by.id
+    transfer.received_at = transfer.received_at or now
+    db.session.flush()
+    hospital, mentee = transfer.to_hospital, transfer.mentee
+    audit.record("transfer.mentor_request", transfer, summary=f"{hospital.name} asked for a mentor for {mentee.full_name}",
+                 user=by, after={"mentor_requested_at": now.isoformat()}, hospital_id=hospital.id)
+    team = team_queries.team_mentor_users(hospital.team_id) if hospital.team_id else []
+    notify([*active_coordinators(), *team],
+           lambda: _("%(hospital)s asks for a mentor for %(name)s, who moves there on %(date)s.", hospital=hospital.name,
+                     name=mentee.full_name, date=format_day(transfer.effective_date)),
+           link=link_to("people.mentee", mentee_id=mentee.id), kind="mentor_request")

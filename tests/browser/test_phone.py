@@ -1,11 +1,13 @@
 """Issue 19, items 1-4: a mentor rates skills at the bedside on a 360x640 phone, and the pages of the browser journeys
 work there: the navigation folds behind a menu button under a header of at most 64 px, lists of things become cards,
-the wide grids (equipment matrix, clash grid) scroll sideways inside their own labelled region, the calendar is an
+the wide grids (equipment matrix, clash grid, a visit's attendance, a mentee's ratings) scroll sideways inside their own
+labelled region, the calendar is an
 agenda, and every control is thumb-sized (44x44 CSS px).
 
 The journey here writes feedback at Kibilizi's latest held visit (no other journey touches Kibilizi).
 """
 
+import gzip
 from datetime import timedelta
 
 import pytest
@@ -28,6 +30,9 @@ PAGES = {
     "mentees-list": ("coordinator", "/mentees/"),
     "visits-list": ("coordinator", "/visits/"),
     "mentors-list": ("coordinator", "/mentors/"),
+    "hospitals-list": ("coordinator", "/hospitals/"),
+    "teams-list": ("coordinator", "/teams/"),
+    "mentee-profile": ("admin.byumba", "<mentee>"),
     "notifications": ("mentor.01", "/notifications/"),
     "audit": ("sysadmin", "/audit/"),
     "calendar": ("coordinator", "/calendar/"),
@@ -221,3 +226,20 @@ def test_mentor_rates_three_skills_adds_an_action_item_and_signs_off_on_a_phone_
     expect(sheet).to_contain_text(ACTION)
     assert horizontal_overflow(page) <= 0
     screenshot(page, "phone19-feedback-signed")
+
+
+@pytest.mark.parametrize("name", ["feedback-form", "calendar", "mentees-list"])
+def test_first_load_of_a_phone_page_stays_under_100kb_gzipped(as_user, live_server, name):
+    """Everything the browser fetches to show the page (HTML, CSS, scripts, icons, lazy fragments), each gzipped as a
+    server would send it: hospital links are slow, so the first load stays small."""
+    account, path = page_path(live_server, PAGES[name][1], PAGES[name][0])
+    page = as_user(account, "/account", **TOUCH)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})  # a first visit: nothing cached yet
+    bodies: dict[str, int] = {}
+    page.on("response", lambda r: bodies.__setitem__(r.url, len(gzip.compress(r.body()))) if r.ok and r.url.startswith(live_server.url) else None)
+    page.goto(path, wait_until="networkidle")
+    total = sum(bodies.values())
+    print(f"first load of {name}: {total} bytes gzipped over {len(bodies)} responses")
+    assert total <= 100 * 1024, f"{name}: {total} bytes gzipped: " + ", ".join(f"{u} {n}" for u, n in bodies.items())

@@ -40,12 +40,12 @@ class Setting:
     words: dict[int, str]
 
 
-def feedback_to_write(app) -> Setting:
+def feedback_to_write(app, hospital: str = HOSPITAL) -> Setting:
     """Ruhango's latest held visit (over before today), a mentor who came to it and one of their mentees who reads
     English, with no feedback there yet: an English reader not started if there is one."""
     with live_db(app) as session:
         visit = session.scalar(select(Visit).join(Hospital, Hospital.id == Visit.hospital_id)
-                               .where(Hospital.name == HOSPITAL, Visit.status == "held", Visit.end_date < programme_today(app))
+                               .where(Hospital.name == hospital, Visit.status == "held", Visit.end_date < programme_today(app))
                                .order_by(Visit.start_date.desc()).limit(1))
         absent = select(MentorAttendance.mentor_id).where(MentorAttendance.visit_id == visit.id, MentorAttendance.present.is_(False))
         pairs = session.execute(
@@ -88,13 +88,15 @@ def test_mentor_writes_feedback_the_draft_survives_a_reload_signs_off_and_downlo
     expect(page.locator("#save-status")).to_contain_text("The draft saves itself as you type.")
 
     # Two ratings, strengths and an action item; the draft saves itself (one autosave after the typing stops).
-    ratings = page.locator("select[name^='rating-']")
-    first_skill = page.locator(f"label[for='{ratings.nth(0).get_attribute('id')}']").inner_text()
-    second_skill = page.locator(f"label[for='{ratings.nth(1).get_attribute('id')}']").inner_text()
+    skills = page.locator("fieldset.skill")  # one block per skill, the scale's words as radio buttons (issue 19)
+    first_skill = skills.nth(0).locator("legend").inner_text()
+    second_skill = skills.nth(1).locator("legend").inner_text()
+    first_four = skills.nth(0).get_by_role("radio", name=f"4 {setting.words[4]}")
+    second_two = skills.nth(1).get_by_role("radio", name=f"2 {setting.words[2]}")
     due = (programme_today(live_server.app) + timedelta(days=30)).isoformat()
     with page.expect_response(lambda r: r.url.endswith("/autosave") and ACTION in posted(r.request, "action-text")) as saved:
-        ratings.nth(0).select_option("4")
-        ratings.nth(1).select_option("2")
+        first_four.check()
+        second_two.check()
         page.get_by_label("Strengths").fill(STRENGTHS)
         page.locator("input[name='action-text']").first.fill(ACTION)
         page.locator("input[name='action-due']").first.fill(due)
@@ -104,8 +106,8 @@ def test_mentor_writes_feedback_the_draft_survives_a_reload_signs_off_and_downlo
     # Reload: the draft is all still there.
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Feedback for {setting.mentee_name}")
-    expect(ratings.nth(0)).to_have_value("4")
-    expect(ratings.nth(1)).to_have_value("2")
+    expect(first_four).to_be_checked()
+    expect(second_two).to_be_checked()
     expect(page.get_by_label("Strengths")).to_have_value(STRENGTHS)
     expect(page.locator("input[name='action-text']").first).to_have_value(ACTION)
     expect(page.locator("input[name='action-due']").first).to_have_value(due)

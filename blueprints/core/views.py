@@ -57,8 +57,6 @@ def language():
     return response
 
 
-# --- notifications -------------------------------------------------------------------------
-
 @bp.get("/notifications/")
 @allow(*ROLES)
 def notifications():

@@ -66,8 +66,6 @@ def visit_feedback_pdf(visit_id: int):
     return _pdf(feedbacks, visit, f"feedback-{visit.hospital.name}-{visit.start_date.isoformat()}")
 
 
-# --- bulk export (coordinators) ------------------------------------------------------------
-
 @bp.route("/reports/exports", methods=["GET", "POST"])
 @allow(COORDINATOR)
 def exports():

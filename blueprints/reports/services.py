@@ -76,8 +76,6 @@ def retry_export(job: ExportJob, user: User | None) -> ExportJob:
     return job
 
 
-# --- dead runners and old files ------------------------------------------------------------
-
 def _dead_condition(now: datetime):
     stale = now - timedelta(seconds=current_app.config["EXPORT_STALE_SECONDS"])
     running_dead = (ExportJob.status == ExportStatus.RUNNING) & (ExportJob.heartbeat_at < stale)
@@ -128,8 +126,6 @@ def purge_expired_exports(now: datetime | None = None) -> int:
             part.unlink(missing_ok=True)
     return len(expired)
 
-
-# --- the runner's steps: each commits at once ----------------------------------------------
 
 def claim(job_id: int) -> int | None:
     """Take a queued job for this runner; returns the attempt number, or None when another runner has it."""

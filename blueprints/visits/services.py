@@ -156,8 +156,6 @@ def _team_users(team_id: int) -> list[User]:
     ))
 
 
-# --- attendance ----------------------------------------------------------------------------
-
 def record_attendance(visit: Visit, *, mentors: dict[int, tuple[bool | None, str]], mentee_days: set[tuple[int, date]],
                       allowed_mentor_ids, allowed_mentee_ids, today: date | None = None) -> list[RuleBroken]:
     """Replace the attendance of the mentors and mentees the form showed (`allowed_*_ids`): each mentor present or
@@ -200,8 +198,6 @@ def record_attendance(visit: Visit, *, mentors: dict[int, tuple[bool | None, str
     return []
 
 
-# --- the planner ---------------------------------------------------------------------------
-
 def save_plan(rows: list[dict]) -> list[Visit]:
     """Create the confirmed proposals, all or none: the first refusal names its row."""
     created = []
@@ -213,8 +209,6 @@ def save_plan(rows: list[dict]) -> list[Visit]:
     return created
 
 
-# --- calendar feed -------------------------------------------------------------------------
-
 def regenerate_calendar_token(user: User) -> str:
     """A new secret feed URL; the old one stops working at once."""
     user.calendar_token = secrets.token_urlsafe(32)
@@ -222,8 +216,6 @@ def regenerate_calendar_token(user: User) -> str:
     audit.record("calendar.token", user, summary=f"new calendar feed address for {user.username}", user=user)
     return user.calendar_token
 
-
-# --- daily alerts --------------------------------------------------------------------------
 
 def _once(key: str) -> bool:
     """True the first time a key is seen (and remembers it); False after."""

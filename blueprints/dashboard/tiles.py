@@ -30,6 +30,7 @@ from ..people.queries import mentees as mentee_queries
 from ..people.queries import mentors as mentor_queries
 from ..people.queries import transfers as transfer_queries
 from ..people.scopes import readable_hospitals, readable_mentees
+from ..visits import attendance as visit_attendance
 from ..visits import cadence as visit_cadence
 from ..visits import queries as visit_queries
 from ..visits.cadence import CadenceStatus
@@ -172,7 +173,7 @@ def load_consistency(filters: Filters, user: User, today: date) -> dict:
 
 
 def load_missed(filters: Filters, user: User, today: date) -> dict:
-    missed = visit_queries.recent_missed_visits(filters.start, user, None, until=filters.end, province=filters.province)
+    missed = visit_attendance.recent_missed_visits(filters.start, user, None, until=filters.end, province=filters.province)
     mentors: dict[int, dict] = {}
     for visit, mentor_id, name, reason in missed:  # newest first
         row = mentors.setdefault(mentor_id, {"id": mentor_id, "name": name, "missed": 0, "last": visit, "reason": reason or ""})

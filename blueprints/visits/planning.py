@@ -91,8 +91,6 @@ def best_windows(
     return found if limit is None else found[:limit]
 
 
-# --- clashes for one visit -----------------------------------------------------------------
-
 @dataclass
 class Clashes:
     days: list[date]
@@ -150,8 +148,6 @@ def clashes(
     return Clashes(visit_days, rows, team_visits, too_close, non_working, alternatives, available,
                    len(mentee_ids) * days, search_from, search_to)
 
-
-# --- the cadence planner -------------------------------------------------------------------
 
 @dataclass
 class Proposal:

@@ -25,7 +25,7 @@ LAZY_IMPORTS = {
     ("blueprints.reports.pdf", "weasyprint.urls"),
     ("blueprints.reports.pdf", "weasyprint.text.fonts"),
     ("blueprints.reports.pdf", "cssselect2"),
-    ("blueprints.visits.routes", "icalendar"),  # for calendar feeds only
+    ("blueprints.visits.routes.calendar", "icalendar"),  # for calendar feeds only
 }
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
-from blueprints.visits import cadence, queries
+from blueprints.visits import attendance, cadence
 from blueprints.visits.models import MenteeAttendance, MentorAttendance
 from tests.conftest import count_queries
 from tests.factories import login
@@ -88,10 +88,10 @@ def test_mentor_summary_counts_missed_visits_and_the_rate(programme):
     for weeks in (10, 20, 30, 40):
         held_visit(programme["nemba"], programme["team_a"], today() - timedelta(weeks=weeks), mentors=(a, a2),
                    absent=(a2,) if weeks == 20 else ())
-    summary = queries.mentor_attendance_summary(a2.id)
+    summary = attendance.mentor_attendance_summary(a2.id)
     assert (summary["recorded"], summary["missed"], summary["rate"]) == (4, 1, 75)
     assert summary["missed_visits"][0]["reason"] == "Sick"
-    assert queries.mentor_attendance_summary(a.id)["rate"] == 100
+    assert attendance.mentor_attendance_summary(a.id)["rate"] == 100
 
 
 def test_mentee_rate_is_days_present_over_days_of_visits_while_mentored(programme):
@@ -99,8 +99,8 @@ def test_mentee_rate_is_days_present_over_days_of_visits_while_mentored(programm
     held_visit(programme["nemba"], programme["team_a"], today() - timedelta(days=120), mentors=(programme["mentor_a"],))
     db.session.add_all(MenteeAttendance(visit_id=v1.id, mentee_id=programme["mentee_1"].id, day=d) for d in v1.day_dates[:2])
     db.session.flush()
-    assert queries.mentee_attendance_rate(programme["mentee_1"].id) == {"expected_days": 6, "present_days": 2, "rate": 33}
-    assert queries.mentee_attendance_rate(programme["mentee_k"].id)["rate"] is None
+    assert attendance.mentee_attendance_rate(programme["mentee_1"].id) == {"expected_days": 6, "present_days": 2, "rate": 33}
+    assert attendance.mentee_attendance_rate(programme["mentee_k"].id)["rate"] is None
 
 
 def test_a_mentor_who_missed_a_visit_is_on_the_coordinators_calendar(client, programme):

@@ -22,7 +22,7 @@ from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..equipment import queries as equipment_queries
 from ..equipment.checks import next_check_due
 from ..equipment.forms import WARD_LABELS
-from ..mentoring import queries as mentoring_queries
+from ..mentoring import followup as mentoring_followup
 from ..mentoring.framework import rating_scale
 from ..mentoring.models import FeedbackStatus
 from ..people.models import Hospital, TransferKind
@@ -276,10 +276,10 @@ def load_my_mentees(filters: Filters, user: User, today: date) -> dict:
     items: dict[int, list] = {}
     scale: dict[int, str] = {}
     if ids:
-        for mentee_id, day, status, skill, translations, rating in db.session.execute(mentoring_queries.latest_ratings(ids)):
+        for mentee_id, day, status, skill, translations, rating in db.session.execute(mentoring_followup.latest_ratings(ids)):
             last.setdefault(mentee_id, {"day": day, "draft": status == FeedbackStatus.DRAFT, "ratings": []})["ratings"].append(
                 (localized_name(skill, translations), rating))
-        for item in db.session.scalars(mentoring_queries.open_items_of(ids)):
+        for item in db.session.scalars(mentoring_followup.open_items_of(ids)):
             items.setdefault(item.mentee_id, []).append(item)
         scale = rating_scale()
 
@@ -358,7 +358,7 @@ def load_writing(filters: Filters, user: User, today: date) -> dict:
     start = min(filters.start, end)
     rows = []
     for visit, expected, signed, drafted, reflections_expected, written in db.session.execute(
-            mentoring_queries.visits_with_writing_missing(user, start, end, filters.province)):
+            mentoring_followup.visits_with_writing_missing(user, start, end, filters.province)):
         rows.append({"visit": visit, "expected": expected, "signed": signed, "drafted": drafted,
                      "missing": max(expected - signed - drafted, 0), "reflections": reflections_expected,
                      "written": written, "reflections_missing": max(reflections_expected - written, 0)})
@@ -379,8 +379,8 @@ def load_writing(filters: Filters, user: User, today: date) -> dict:
 def load_support(filters: Filters, user: User, today: date) -> dict:
     """Support asked for in reflections: how many open, in progress and resolved, and the oldest still open."""
     on = _as_of(filters, today)
-    counts = dict(db.session.execute(mentoring_queries.support_counts(user, on, filters.province)).all())
-    rows = db.session.execute(mentoring_queries.support_followup(user, on, filters.province)).all()
+    counts = dict(db.session.execute(mentoring_followup.support_counts(user, on, filters.province)).all())
+    rows = db.session.execute(mentoring_followup.support_followup(user, on, filters.province)).all()
     table = Table([_("Visit start"), _("Hospital"), _("Mentor"), _("Support needed"), _("Status"), _("Owner"), _("Days since the visit")],
                   [[visit.start_date, hospital, reflection.mentor.full_name, reflection.support_needed,
                     reflection.support_status.label, owner or "",
@@ -396,10 +396,10 @@ def load_to_write(filters: Filters, user: User, today: date) -> dict:
     start = min(filters.start, end)
     visits: dict[int, dict] = {}
     if user.mentor_id:
-        for visit, mentee_id, name, status in db.session.execute(mentoring_queries.my_feedback_to_write(user, start, end)):
+        for visit, mentee_id, name, status in db.session.execute(mentoring_followup.my_feedback_to_write(user, start, end)):
             row = visits.setdefault(visit.id, {"visit": visit, "feedback": [], "reflection": False})
             row["feedback"].append((mentee_id, name, status or FeedbackStatus.MISSING))
-        for visit in db.session.scalars(mentoring_queries.my_reflections_to_write(user, start, end)):
+        for visit in db.session.scalars(mentoring_followup.my_reflections_to_write(user, start, end)):
             visits.setdefault(visit.id, {"visit": visit, "feedback": [], "reflection": False})["reflection"] = True
     rows = sorted(visits.values(), key=lambda r: (r["visit"].start_date, r["visit"].id))
     labels = {"feedback": _("Feedback"), "reflection": _("Reflection")}

@@ -5,18 +5,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import Select, case, exists, false, func, or_, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..auth.models import User
 from ..core.extensions import db
 from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..people.models import Assignment, Hospital, Mentee, Mentor, Profession
-from ..people.scopes import feedback_mentees, readable_mentees, readable_reflections, readable_visits
-from ..visits.models import MentorAttendance, Visit, VisitStatus
-from ..visits.queries import get_visit_or_404, mine_condition
+from ..people.scopes import feedback_mentees, readable_mentees, readable_reflections
+from ..visits.models import Visit, VisitStatus
+from ..visits.queries import get_visit_or_404
 from .framework import FRAMEWORK_OF
-from .models import ActionItem, Feedback, FeedbackStatus, Reflection, SelfAssessment, Skill, SkillRating, SupportStatus
+from .models import ActionItem, Feedback, FeedbackStatus, Reflection, SelfAssessment, Skill, SkillRating
 
 
 def writable_mentee_ids(visit: Visit, user: User, mentee_ids, authors: dict[int, int] | None = None) -> set[int]:
@@ -172,8 +172,6 @@ def visit_feedbacks(visit: Visit, user: User) -> Select:
     )
 
 
-# --- skills framework ----------------------------------------------------------------------
-
 def skills_query(profession_id: int | None = None, show_retired: bool = False) -> Select:
     query = (
         select(Skill).join(Profession, Profession.id == Skill.profession_id).options(joinedload(Skill.profession))
@@ -203,8 +201,6 @@ def mentee_open_items(mentee_id: int) -> list[ActionItem]:
     ))
 
 
-
-# --- reflections, self-assessments, the mentee's record ------------------------------------
 
 def reflection_for(visit_id: int, mentor_id: int):
     return db.session.scalar(select(Reflection).where(Reflection.visit_id == visit_id, Reflection.mentor_id == mentor_id))
@@ -273,157 +269,6 @@ def mentee_record(mentee: Mentee, user: User) -> dict:
             select(exists().where(Mentee.id == mentee.id, feedback_mentees(user))))),
     }
 
-
-# --- what is still to write, and the support follow-up (the dashboard's tiles) -------------------------
-# Kept apart from the rest on purpose: each is one statement, whatever the number of visits or mentees.
-
-def _held_visits_where(user: User, start: date, end: date, province: str | None = None) -> list:
-    """Held visits starting in [start, end] (in the province if given) that the user may read."""
-    conditions = [Visit.status == VisitStatus.HELD, Visit.start_date >= start, Visit.start_date <= end, readable_visits(user)]
-    if province:
-        conditions.append(Visit.hospital_id.in_(select(Hospital.id).where(Hospital.province == province)))
-    return conditions
-
-
-def attending_mentors(visit_conditions: list):
-    """(visit_id, mentor_id) of the mentors who came to each visit: recorded present, or a team mentor with no
-    attendance recorded (as the visit page counts them). A mentor recorded absent writes nothing."""
-    recorded = (select(MentorAttendance.visit_id.label("visit_id"), MentorAttendance.mentor_id.label("mentor_id"))
-                .join(Visit, Visit.id == MentorAttendance.visit_id)
-                .where(MentorAttendance.present.is_(True), *visit_conditions))
-    unrecorded = (select(Visit.id.label("visit_id"), Mentor.id.label("mentor_id"))
-                  .join(Mentor, (Mentor.team_id == Visit.team_id) & Mentor.active.is_(True))
-                  .where(*visit_conditions, ~exists().where(MentorAttendance.visit_id == Visit.id,
-                                                             MentorAttendance.mentor_id == Mentor.id)))
-    return recorded.union_all(unrecorded).subquery("attending")
-
-
-def visits_with_writing_missing(user: User, start: date, end: date, province: str | None = None) -> Select:
-    """Held visits where some mentee assigned to an attending mentor (on a day of the visit) has no signed-off
-    feedback, or some attending mentor has no reflection: the visit with feedback expected, signed and drafted,
-    and reflections expected and written. Oldest first."""
-    conditions = _held_visits_where(user, start, end, province)
-    attending = attending_mentors(conditions)
-    seen = (select(Visit.start_date, Visit.end_date, Visit.id).where(*conditions).subquery("seen"))
-    mentee = Assignment.mentee_id
-    feedback = (
-        select(attending.c.visit_id,
-               func.count(mentee.distinct()).label("expected"),
-               func.count(case((Feedback.status == FeedbackStatus.SIGNED, mentee)).distinct()).label("signed"),
-               func.count(case((Feedback.status == FeedbackStatus.DRAFT, mentee)).distinct()).label("drafted"))
-        .join(seen, seen.c.id == attending.c.visit_id)
-        .join(Assignment, (Assignment.mentor_id == attending.c.mentor_id) & (Assignment.start_date <= seen.c.end_date)
-              & or_(Assignment.end_date.is_(None), Assignment.end_date >= seen.c.start_date))
-        .outerjoin(Feedback, (Feedback.visit_id == attending.c.visit_id) & (Feedback.mentee_id == mentee))
-        .group_by(attending.c.visit_id)
-        .subquery("feedback_counts")
-    )
-    reflections = (
-        select(attending.c.visit_id, func.count().label("expected"), func.count(Reflection.id).label("written"))
-        .outerjoin(Reflection, (Reflection.visit_id == attending.c.visit_id) & (Reflection.mentor_id == attending.c.mentor_id))
-        .group_by(attending.c.visit_id)
-        .subquery("reflection_counts")
-    )
-    feedback_expected = func.coalesce(feedback.c.expected, 0)
-    feedback_signed = func.coalesce(feedback.c.signed, 0)
-    reflections_expected = func.coalesce(reflections.c.expected, 0)
-    reflections_written = func.coalesce(reflections.c.written, 0)
-    return (
-        select(Visit, feedback_expected.label("feedback_expected"), feedback_signed.label("feedback_signed"),
-               func.coalesce(feedback.c.drafted, 0).label("feedback_drafted"),
-               reflections_expected.label("reflections_expected"), reflections_written.label("reflections_written"))
-        .outerjoin(feedback, feedback.c.visit_id == Visit.id)
-        .outerjoin(reflections, reflections.c.visit_id == Visit.id)
-        .where(*conditions, or_(feedback_expected > feedback_signed, reflections_expected > reflections_written))
-        .options(joinedload(Visit.hospital), joinedload(Visit.team))
-        .order_by(Visit.start_date, Visit.id)
-    )
-
-
-def my_feedback_to_write(user: User, start: date, end: date) -> Select:
-    """A mentor's held visits (not recorded absent) in [start, end] with, for each of their mentees assigned on a
-    day of the visit whose feedback is not signed off: the mentee and the feedback's status (None: not started)."""
-    return (
-        select(Visit, Mentee.id.label("mentee_id"), Mentee.full_name, Feedback.status)
-        .join(Assignment, (Assignment.mentor_id == user.mentor_id) & (Assignment.start_date <= Visit.end_date)
-              & or_(Assignment.end_date.is_(None), Assignment.end_date >= Visit.start_date))
-        .join(Mentee, Mentee.id == Assignment.mentee_id)
-        .outerjoin(Feedback, (Feedback.visit_id == Visit.id) & (Feedback.mentee_id == Mentee.id))
-        .where(*_held_visits_where(user, start, end), mine_condition(user), or_(Feedback.id.is_(None), Feedback.status == FeedbackStatus.DRAFT))
-        .options(joinedload(Visit.hospital))
-        .order_by(Visit.start_date, Visit.id, Mentee.full_name)
-    )
-
-
-def my_reflections_to_write(user: User, start: date, end: date) -> Select:
-    """A mentor's held visits (not recorded absent) in [start, end] without their reflection."""
-    return (
-        select(Visit)
-        .where(*_held_visits_where(user, start, end), mine_condition(user),
-               ~exists().where(Reflection.visit_id == Visit.id, Reflection.mentor_id == user.mentor_id))
-        .options(joinedload(Visit.hospital))
-        .order_by(Visit.start_date, Visit.id)
-    )
-
-
-def support_counts(user: User, until: date, province: str | None = None) -> Select:
-    """(status, how many) of the support asked for in reflections of visits up to a date."""
-    return (
-        select(Reflection.support_status, func.count(Reflection.id))
-        .where(Reflection.id.in_(_support_ids(user, until, province)))
-        .group_by(Reflection.support_status)
-    )
-
-
-def support_followup(user: User, until: date, province: str | None = None) -> Select:
-    """Support still open or in progress, oldest visit first: (reflection, visit, hospital name, owner's name)."""
-    return (
-        select(Reflection, Visit, Hospital.name.label("hospital_name"), User.display_name.label("owner"))
-        .join(Visit, Visit.id == Reflection.visit_id).join(Hospital, Hospital.id == Visit.hospital_id)
-        .outerjoin(User, User.id == Reflection.support_owner_id)
-        .where(Reflection.id.in_(_support_ids(user, until, province)), Reflection.support_status.in_((SupportStatus.OPEN, SupportStatus.IN_PROGRESS)))
-        .options(joinedload(Reflection.mentor))
-        .order_by(Visit.start_date, Reflection.id)
-    )
-
-
-def _support_ids(user: User, until: date, province: str | None) -> Select:
-    query = (select(Reflection.id).join(Visit, Visit.id == Reflection.visit_id)
-             .where(Reflection.support_needed != "", Visit.start_date <= until, readable_reflections(user)))
-    if province:
-        query = query.where(Visit.hospital_id.in_(select(Hospital.id).where(Hospital.province == province)))
-    return query
-
-
-def latest_ratings(mentee_ids: list[int]) -> Select:
-    """Each mentee's ratings at their latest feedback (by visit date): (mentee id, visit start, status, skill name,
-    its translations, rating)."""
-    latest = aliased_latest_feedback()
-    return (
-        select(Feedback.mentee_id, Visit.start_date, Feedback.status, Skill.name, Skill.name_translations, SkillRating.rating)
-        .join(Visit, Visit.id == Feedback.visit_id)
-        .join(SkillRating, SkillRating.feedback_id == Feedback.id)
-        .join(Skill, Skill.id == SkillRating.skill_id)
-        .where(Feedback.mentee_id.in_(mentee_ids), Feedback.id == latest, SkillRating.rating.is_not(None))
-        .order_by(Feedback.mentee_id, SkillRating.rating, Skill.position, Skill.name)
-    )
-
-
-def aliased_latest_feedback():
-    """Correlated: the id of the latest feedback (by visit date) of the outer Feedback's mentee."""
-    other, other_visit = aliased(Feedback), aliased(Visit)
-    return (select(other.id).join(other_visit, other_visit.id == other.visit_id)
-            .where(other.mentee_id == Feedback.mentee_id)
-            .order_by(other_visit.start_date.desc(), other.id.desc()).limit(1)
-            .correlate(Feedback).scalar_subquery())
-
-
-def open_items_of(mentee_ids: list[int]) -> Select:
-    """Action items not followed up yet, of several mentees, soonest due first."""
-    return (select(ActionItem).where(ActionItem.mentee_id.in_(mentee_ids), ActionItem.followup.is_(None))
-            .order_by(ActionItem.mentee_id, ActionItem.due_date, ActionItem.id))
-
-# --- CPD ------------------------------------------------------------------------------------
 
 def readable_mentee_or_404(mentee_id: int, user: User) -> Mentee:
     """A mentee whose feedback (and so whose CPD record) this user may read, with profession, hospital and

@@ -167,8 +167,6 @@ def reopen_feedback(feedback: Feedback, reason: str) -> None:
                  before={"status": FeedbackStatus.SIGNED}, after={"status": FeedbackStatus.DRAFT}, hospital_id=feedback.mentee.hospital_id)
 
 
-# --- skills framework ----------------------------------------------------------------------
-
 def save_skill(skill: Skill | None, *, profession_id: int, area: str, name: str, position: int,
                translations: dict | None = None) -> Skill:
     """Add or change a skill; `translations` ({"fr": …, "rw": …}, empty values dropped) replaces the translated
@@ -200,8 +198,6 @@ def retire_skill(skill: Skill, on: date) -> None:
     db.session.flush()
     audit.record("skill.retire", skill, summary=f"retired skill {skill.name}", after={"retired_on": on.isoformat()})
 
-
-# --- reflections and self-assessments ------------------------------------------------------
 
 REFLECTION_FIELDS = ("went_well", "challenges", "mentees_absent", "equipment_problems", "support_needed")
 
@@ -251,8 +247,6 @@ def add_self_assessment(mentee: Mentee, *, assessed_on: date, learning_needs: st
     audit.record("self_assessment.create", assessment, summary=f"self-assessment for {mentee.full_name}", hospital_id=mentee.hospital_id)
     return assessment
 
-
-# --- the rating scale ----------------------------------------------------------------------
 
 LABEL_MAX = limits.RATING_LABEL
 

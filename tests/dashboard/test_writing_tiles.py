@@ -202,7 +202,7 @@ def test_a_failing_new_tile_shows_a_short_error_in_its_box(client, monkeypatch, 
     def broken(*args, **kwargs):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(f"blueprints.mentoring.queries.{query}", broken)
+    monkeypatch.setattr(f"blueprints.mentoring.followup.{query}", broken)
     login(client, make_user(role, mentor=team_world["me"]) if role == "mentor" else make_user(role))
     body = tile(client, name)
     assert "could not be loaded" in body and 'role="alert"' in body and "database on fire" not in body

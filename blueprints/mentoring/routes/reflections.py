@@ -1,0 +1,71 @@
+"""A mentor's reflection on a visit, and the coordinators' follow-up of the support it asks for."""
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...auth.queries import active_coordinators
+from ...core.errors import EditConflict, saved
+from ...core.extensions import db
+from ...core.forms import EmptyForm, select_choices
+from ...core.htmx import htmx_redirect, render_page_or_fragment
+from ...core.pagination import paginate
+from ...core.permissions import allow, user
+from ...core.roles import COORDINATOR, MENTOR
+from ...visits.queries import get_visit_or_404
+from .. import queries, services
+from ..forms import SUPPORT_LABELS, ReflectionForm, SupportForm
+from . import bp
+
+
+@bp.route("/visits/<int:visit_id>/reflection", methods=["GET", "POST"])
+@allow(MENTOR)
+def reflection(visit_id: int):
+    """The signed-in mentor's own reflection on a visit they attended."""
+    visit = get_visit_or_404(visit_id, user())
+    if visit.team_id != current_user.mentor.team_id:
+        abort(403, _("Reflections are written by the visiting team's mentors."))
+    record = queries.reflection_for(visit.id, current_user.mentor_id)
+    form = ReflectionForm(obj=record)
+    if request.method == "GET" and record is not None:
+        form.version.data = record.version
+    if request.method == "POST" and form.validate():
+        try:
+            done = saved(form, lambda: services.save_reflection(
+                visit, current_user.mentor_id, record, form.opened_at(),
+                {name: getattr(form, name).data for name in services.REFLECTION_FIELDS}), _("Reflection saved."))
+        except EditConflict:
+            db.session.rollback()
+            record = queries.reflection_for(visit.id, current_user.mentor_id)
+            form.version.data = record.version if record else ""
+            return render_template("mentoring/reflection.html", form=form, visit=visit, conflict=True), 409
+        if done:
+            return htmx_redirect(url_for("visits.visit", visit_id=visit.id))
+    return render_template("mentoring/reflection.html", form=form, visit=visit), 422 if form.errors or form.form_errors else 200
+
+
+@bp.get("/reflections/support")
+@allow(COORDINATOR)
+def support_list():
+    """What mentors asked of the programme or the hospital, tracked until resolved."""
+    status = request.args.get("status", "open")
+    page = paginate(queries.support_requests(status if status in SUPPORT_LABELS else None))
+    return render_page_or_fragment("mentoring/support.html", "mentoring/_support_table.html", page=page, status_filter=status,
+                                   support_labels=SUPPORT_LABELS, owners=_owners(), empty_form=EmptyForm())
+
+
+def _owners() -> list[tuple[int, str]]:
+    return [(u.id, u.display_name) for u in active_coordinators()]
+
+
+@bp.post("/reflections/<int:reflection_id>/support")
+@allow(COORDINATOR)
+def support_update(reflection_id: int):
+    record = queries.get_reflection_or_404(reflection_id, user())
+    form = SupportForm()
+    form.support_owner_id.choices = select_choices(_owners(), blank=_("— nobody yet —"))
+    if form.validate():
+        if not saved(None, lambda: services.update_support(record, form.support_status.data, form.support_owner_id.data),
+                     _("Support request updated.")):
+            return redirect(url_for("mentoring.support_list")), 303
+    return htmx_redirect(url_for("mentoring.support_list"))

@@ -60,7 +60,8 @@ def pages(app) -> list[tuple[str, str | None, str]]:
     from blueprints.auth.models import User
     from blueprints.core.clock import today
     from blueprints.core.extensions import db
-    from blueprints.dashboard.tiles import Filters, load_to_write
+    from blueprints.dashboard.tiles.base import Filters
+    from blueprints.dashboard.tiles.writing import load_to_write
 
     with app.app_context():
         mentor = db.session.query(User).filter_by(username="mentor.01").one()

@@ -19,7 +19,8 @@ from ..core.permissions import allow, user
 from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR, ROLES, SYSADMIN
 from ..people.queries import hospitals as hospital_queries
 from . import queries
-from .tiles import HOME_LEAD, HOME_TILES, INLINE_TILES, TABLE_ROWS, TILES, Filters, Tile, hospital_name
+from .tiles import HOME_LEAD, HOME_TILES, INLINE_TILES, TILES, hospital_name
+from .tiles.base import TABLE_ROWS, Filters, Tile
 
 bp = Blueprint("dashboard", __name__)
 menu.add("dashboard.home", _l("Home"), 10)

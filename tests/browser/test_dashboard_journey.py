@@ -14,7 +14,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from blueprints.dashboard.tiles import HOME_TILES, LIST_ROWS
+from blueprints.dashboard.tiles import HOME_TILES
+from blueprints.dashboard.tiles.base import LIST_ROWS
 from blueprints.people.models import Hospital
 from blueprints.visits.cadence import hospital_cadence
 from blueprints.visits.models import Visit

@@ -9,7 +9,8 @@ from playwright.sync_api import Page, expect
 
 from blueprints.auth.models import User
 from blueprints.core.i18n import LANGUAGE_COOKIE
-from blueprints.dashboard import tiles
+from blueprints.dashboard.tiles import base as tiles
+from blueprints.dashboard.tiles.own import next_visit
 from tests.browser.support import live_db, programme_today, screenshot
 from tests.browser.test_dashboard_journey import tiles_loaded
 
@@ -121,7 +122,7 @@ def test_the_coordinator_home_does_not_shift_as_its_tiles_load(as_user, size):
 def test_the_mentors_phone_home_shows_the_next_visit_and_the_feedback_to_write_above_the_fold(as_user, live_server):
     with live_db(live_server.app) as session:
         user = session.query(User).filter_by(username="mentor.01").one()
-        visit = tiles.next_visit(user, programme_today(live_server.app))
+        visit = next_visit(user, programme_today(live_server.app))
         assert visit is not None, "the demo gives mentor.01 a next visit"
         where = visit.hospital.name
     page = as_user("mentor.01", "/", viewport=PHONE)

@@ -12,6 +12,7 @@ from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.dashboard import tiles as tiles_module
 from blueprints.dashboard.tiles import HOME_TILES, INLINE_TILES, TILES
+from blueprints.dashboard.tiles.base import Filters
 from blueprints.people.services.absences import add_absence
 from blueprints.people.services.transfers import log_transfer
 from tests.conftest import count_queries
@@ -139,7 +140,7 @@ def test_every_tile_has_a_csv_of_its_table(client, name):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0] == [str(h) for h in tiles_module.TILES[name].load(
-        tiles_module.Filters.from_args({}, today()), user, today())["table"].header]
+        Filters.from_args({}, today()), user, today())["table"].header]
     assert len(rows) >= 2, f"{name}: no data rows"
 
 

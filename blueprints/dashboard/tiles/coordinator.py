@@ -1,0 +1,158 @@
+"""The coordinator's tiles over the whole programme (or a province): cadence, visits, consistency, missed visits,
+turnover, equipment gaps and refresher courses."""
+
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from ...auth.models import User
+from ...core.extensions import db
+from ...equipment import queries as equipment_queries
+from ...people.models import Hospital
+from ...people.queries import mentors as mentor_queries
+from ...people.queries import transfers as transfer_queries
+from ...people.scopes import readable_hospitals, readable_mentees
+from ...visits import attendance as visit_attendance
+from ...visits import cadence as visit_cadence
+from ...visits import queries as visit_queries
+from ...visits.cadence import CadenceStatus
+from ...visits.models import VisitStatus
+from .. import charts, queries
+from .base import LIST_ROWS, Filters, Table, as_of
+
+
+def load_cadence(filters: Filters, user: User, today: date) -> dict:
+    on = as_of(filters, today)
+    rows = [c for c in visit_cadence.hospital_cadence(on, user)
+            if c.status != CadenceStatus.ON_TRACK and (not filters.province or c.province == filters.province)]
+    rows.sort(key=lambda c: (c.status != CadenceStatus.NEVER, -(c.days_since or 0), c.hospital))
+    table = Table([_("Hospital"), _("Province"), _("Team"), _("Last held visit"), _("Days since"), _("Next planned"), _("Status")],
+                  [[c.hospital, c.province, c.team or "", c.last_held, c.days_since, c.next_planned, c.status.label]
+                   for c in rows])
+    chart = charts.bars([(c.hospital, c.days_since) for c in rows if c.days_since is not None][:LIST_ROWS])
+    return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "chart": chart, "table": table, "empty": not rows,
+            "overdue": sum(1 for c in rows if c.status in (CadenceStatus.OVERDUE, CadenceStatus.NEVER)),
+            "due": sum(1 for c in rows if c.status == CadenceStatus.DUE), "as_of": on}
+
+
+def load_visits(filters: Filters, user: User, today: date) -> dict:
+    first = filters.end.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    last = (following + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    visits = db.session.scalars(visit_queries.visits_between(user, first, last, province=filters.province)).all()
+    months = [(first, [v for v in visits if v.start_date < following]), (following, [v for v in visits if v.start_date >= following])]
+    table = Table([_("Start"), _("End"), _("Hospital"), _("Team"), _("Status")],
+                  [[v.start_date, v.end_date, v.hospital.name, v.team.name if v.team else "", v.status.label]
+                   for v in visits])
+    return {"months": months, "table": table, "empty": not visits}
+
+
+def consistency_rows(raw, start: date, end: date) -> list[dict]:
+    """Per hospital: visits planned and held in the range, mean interval and longest gap between held visits
+    (the range's ends count as edges, so a hospital never visited has the whole range as its gap)."""
+    by_hospital: dict[int, dict] = {}
+    for hospital_id, name, visit_start, _visit_end, status in raw:
+        row = by_hospital.setdefault(hospital_id, {"id": hospital_id, "label": name, "planned": 0, "held": []})
+        if visit_start is None:
+            continue
+        row["planned"] += 1
+        if status == VisitStatus.HELD:
+            row["held"].append(visit_start)
+    months = _months(start, end)
+    for row in by_hospital.values():
+        held = sorted(row["held"])
+        edges = [start, *held, end]
+        gaps = [(a, b) for a, b in zip(edges, edges[1:], strict=False)]
+        row["longest"] = max(gaps, key=lambda g: (g[1] - g[0]).days) if gaps else None
+        row["longest_days"] = (row["longest"][1] - row["longest"][0]).days if row["longest"] else 0
+        intervals = [(b - a).days for a, b in zip(held, held[1:], strict=False)]
+        row["mean_interval"] = round(sum(intervals) / len(intervals)) if intervals else None
+        row["per_month"] = [sum(1 for d in held if (d.year, d.month) == m) for m in months]
+        row["spark"] = charts.sparkline(row["per_month"])
+    return sorted(by_hospital.values(), key=lambda r: (-r["longest_days"], r["label"]))
+
+
+def _months(start: date, end: date) -> list[tuple[int, int]]:
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month) and len(months) < 36:
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def load_consistency(filters: Filters, user: User, today: date) -> dict:
+    end = as_of(filters, today)
+    start = min(filters.start, end)
+    rows = consistency_rows(db.session.execute(queries.visits_in_range(user, start, end, filters.province)).all(), start, end)
+    table = Table([_("Hospital"), _("Visits planned"), _("Visits held"), _("Mean interval (days)"), _("Longest gap (days)"),
+                   _("Longest gap from"), _("Longest gap to")],
+                  [[r["label"], r["planned"], len(r["held"]), r["mean_interval"], r["longest_days"],
+                    r["longest"][0] if r["longest"] else None, r["longest"][1] if r["longest"] else None] for r in rows])
+    shown = rows[:LIST_ROWS]
+    return {"rows": shown, "more": max(len(rows) - LIST_ROWS, 0), "gap_chart": charts.gap_timeline(shown, start, end),
+            "table": table, "empty": not rows, "start": start, "end": end}
+
+
+def load_missed(filters: Filters, user: User, today: date) -> dict:
+    missed = visit_attendance.recent_missed_visits(filters.start, user, None, until=filters.end, province=filters.province)
+    mentors: dict[int, dict] = {}
+    for visit, mentor_id, name, reason in missed:  # newest first
+        row = mentors.setdefault(mentor_id, {"id": mentor_id, "name": name, "missed": 0, "last": visit, "reason": reason or ""})
+        row["missed"] += 1
+    rows = sorted(mentors.values(), key=lambda r: (-r["missed"], r["name"]))
+    table = Table([_("Mentor"), _("Held visits missed"), _("Last missed"), _("Hospital"), _("Reason")],
+                  [[r["name"], r["missed"], r["last"].start_date, r["last"].hospital.name, r["reason"]] for r in rows])
+    return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows,
+            "chart": charts.bars([(r["name"], r["missed"]) for r in rows[:LIST_ROWS]])}
+
+
+def load_turnover(filters: Filters, user: User, today: date) -> dict:
+    on = as_of(filters, today)
+    query = transfer_queries.transfers_out_last_12_months(on)
+    if filters.province:
+        query = query.where(Hospital.province == filters.province)
+    hospitals = db.session.execute(query.where(readable_hospitals(user))).all()
+    left = db.session.execute(queries.left_before_finishing(filters.start, filters.end, filters.province,
+                                                            readable_mentees(user))).all()
+    left_per_hospital: dict[int, int] = {}
+    for row in left:
+        left_per_hospital[row.hospital_id] = left_per_hospital.get(row.hospital_id, 0) + 1
+    rows = [{"id": h.id, "name": h.name, "out": h.transfers_out, "left": left_per_hospital.get(h.id, 0)} for h in hospitals]
+    rows.sort(key=lambda r: (-r["out"], -r["left"], r["name"]))
+    table = Table([_("Hospital"), _("Transfers out in the 12 months to %(day)s", day=on.isoformat()), _("Left before finishing")],
+                  [[r["name"], r["out"], r["left"]] for r in rows])
+    busy = [r for r in rows if r["out"]]
+    return {"rows": busy[:LIST_ROWS], "left": left[:5], "left_count": len(left), "table": table, "as_of": on,
+            "empty": not busy and not left, "chart": charts.bars([(r["name"], r["out"]) for r in busy[:LIST_ROWS]])}
+
+
+def load_equipment(filters: Filters, user: User, today: date) -> dict:
+    data = equipment_queries.matrix(user, province=filters.province, critical_only=True)
+    rows, table = [], Table([_("Hospital"), _("Province"), _("Critical item"), _("Required"), _("Functional"), _("Gap"), _("Gap since")])
+    for row in data["rows"]:
+        gaps = [(item, cell) for item, cell in zip(data["items"], row["cells"], strict=True) if cell is not None and cell.gap]
+        for item, cell in gaps:
+            table.rows.append([row["hospital"].name, row["hospital"].province, item.display_name, cell.required, cell.functional, cell.gap,
+                               cell.gap_since])
+        if gaps:
+            rows.append({"hospital": row["hospital"], "gaps": gaps})
+    unchecked = sum(1 for row in data["rows"] if not row["checked"])
+    return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows,
+            "unchecked": unchecked, "chart": charts.bars([(r["hospital"].name, len(r["gaps"])) for r in rows[:LIST_ROWS]])}
+
+
+def load_refresher(filters: Filters, user: User, today: date) -> dict:
+    on = as_of(filters, today)
+    query = mentor_queries.mentors_query(overdue_on=on)
+    if filters.province:
+        query = query.where(queries.mentors_in_province(filters.province))
+    mentors = db.session.scalars(query).all()
+    facts = mentor_queries.mentor_facts(m.id for m in mentors)
+    rows = [{"mentor": m, "last": facts.get(m.id, {}).get("last_refresher")} for m in mentors]
+    rows.sort(key=lambda r: (r["last"] is not None, r["last"] or on, r["mentor"].full_name))
+    table = Table([_("Mentor"), _("Profession"), _("Team"), _("Last refresher"), _("Days since")],
+                  [[r["mentor"].full_name, r["mentor"].profession.display_name, r["mentor"].team.name if r["mentor"].team else "",
+                    r["last"], (on - r["last"]).days if r["last"] else None] for r in rows])
+    return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows, "as_of": on,
+            "interval": current_app.config["REFRESHER_INTERVAL_DAYS"]}

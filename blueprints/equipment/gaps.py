@@ -1,5 +1,5 @@
 """Gap arithmetic: what a gap is, the cell each page shows, and the words for how long a gap has lasted. When a gap
-began and over how many checks is worked out once, in SQL, by queries.cells_from_counts (kept in the status rows)."""
+began and over how many checks is worked out once, in SQL, by gap_matrix.cells_from_counts (kept in the status rows)."""
 
 from dataclasses import dataclass, field
 from datetime import date

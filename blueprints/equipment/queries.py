@@ -6,7 +6,7 @@ from datetime import date
 from functools import cache
 
 from flask import abort
-from sqlalchemy import Select, String, and_, bindparam, case, cast, func, or_, select
+from sqlalchemy import Select, String, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
@@ -15,7 +15,6 @@ from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..people.models import Hospital, Mentor
 from ..people.scopes import equipment_hospitals
 from ..visits.models import Visit, VisitStatus
-from .gaps import Cell, gap
 from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus
 
 ACTIVE_VISIT_STATUSES = (VisitStatus.PLANNED, VisitStatus.CONFIRMED, VisitStatus.HELD)
@@ -106,8 +105,6 @@ def visit_check_status(visit_ids) -> dict[int, str]:
     return {visit_id: "complete" if completed else "started" for visit_id, completed in rows}
 
 
-# --- catalogue ---------------------------------------------------------------------------------
-
 def catalogue_query(include_retired: bool = True) -> Select:
     query = select(EquipmentItem).order_by(EquipmentItem.ward, EquipmentItem.position, EquipmentItem.name)
     if not include_retired:
@@ -135,8 +132,6 @@ def norms_for_item(item_id: int) -> dict[int, int]:
     return dict(db.session.execute(
         select(EquipmentNorm.hospital_id, EquipmentNorm.required_quantity).where(EquipmentNorm.item_id == item_id)).all())
 
-
-# --- checks ------------------------------------------------------------------------------------
 
 def check_rows(check_id: int) -> dict[int, EquipmentCount]:
     rows = db.session.scalars(
@@ -253,152 +248,3 @@ def hospital_trends(hospital_id: int) -> dict[int, list[tuple[date, int]]]:
         for item, functional in zip(values[::2], values[1::2], strict=True):
             trends[item].append((checked_on, int(functional)))
     return {int(item): pairs for item, pairs in trends.items()}
-
-
-# --- the matrix --------------------------------------------------------------------------------
-
-def scoped_hospitals(user: User) -> list[Hospital]:
-    return list(db.session.scalars(select(Hospital).where(equipment_hospitals(user)).order_by(Hospital.name)))
-
-
-def matrix_cells(user: User, hospital_ids=None, item_ids=None) -> dict[tuple[int, int], Cell]:
-    """Every (hospital, item) cell the user may see, in one query over the maintained status rows (one per
-    cell, whatever the number of checks): the last count, the required quantity, and the gap's start and length."""
-    status = EquipmentStatus
-    query = (
-        select(status.hospital_id, status.item_id, status.required, status.available, status.functional, status.checked_on,
-               status.gap_since, status.gap_checks)
-        .join(Hospital, Hospital.id == status.hospital_id)
-        .join(EquipmentItem, EquipmentItem.id == status.item_id)
-        .where(equipment_hospitals(user), EquipmentItem.retired.is_(False))
-    )
-    if hospital_ids is not None:
-        query = query.where(status.hospital_id.in_(list(hospital_ids)))
-    if item_ids is not None:
-        query = query.where(status.item_id.in_(list(item_ids)))
-    # Through the session's connection, not session.execute: plain tuples without the ORM's row processing
-    # (2,520 rows nationally); the same transaction and the same scoping.
-    return {
-        (hospital_id, item_id): Cell(required, available, functional, checked_on, gap_since, gap_checks)
-        for hospital_id, item_id, required, available, functional, checked_on, gap_since, gap_checks in db.session.connection().execute(query).all()
-    }
-
-
-def cells_from_counts(hospital_ids=None, item_ids=None) -> dict[tuple[int, int], Cell]:
-    """The same cells computed from every count (retired items included), in one query: what the status rows
-    are refreshed from, and what tests compare them with."""
-    required = func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity)
-    base = (
-        select(
-            EquipmentCheck.hospital_id.label("hospital_id"),
-            EquipmentCount.item_id.label("item_id"),
-            EquipmentCheck.check_date.label("check_date"),
-            EquipmentCount.available.label("available"),
-            EquipmentCount.functional.label("functional"),
-            required.label("required"),
-            func.row_number().over(
-                partition_by=(EquipmentCheck.hospital_id, EquipmentCount.item_id),
-                order_by=(EquipmentCheck.check_date.desc(), EquipmentCheck.id.desc()),
-            ).label("rn"),
-        )
-        .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
-        .join(EquipmentItem, EquipmentItem.id == EquipmentCount.item_id)
-        .outerjoin(EquipmentNorm, and_(EquipmentNorm.item_id == EquipmentCount.item_id,
-                                       EquipmentNorm.hospital_id == EquipmentCheck.hospital_id))
-    )
-    if hospital_ids is not None:
-        base = base.where(EquipmentCheck.hospital_id.in_(list(hospital_ids)))
-    if item_ids is not None:
-        base = base.where(EquipmentCount.item_id.in_(list(item_ids)))
-    base = base.cte("counted")
-    # Counting from the newest check (rn 1), the gap began just after the newest check without one.
-    runs = (
-        select(
-            base.c.hospital_id, base.c.item_id,
-            func.coalesce(func.min(case((base.c.functional >= base.c.required, base.c.rn))) - 1, func.count()).label("run"),
-        )
-        .group_by(base.c.hospital_id, base.c.item_id)
-        .cte("runs")
-    )
-    current, start = base.alias("cur"), base.alias("start")
-    query = (
-        select(current.c.hospital_id, current.c.item_id, current.c.required, current.c.available, current.c.functional,
-               current.c.check_date, runs.c.run, start.c.check_date)
-        .join(runs, and_(runs.c.hospital_id == current.c.hospital_id, runs.c.item_id == current.c.item_id))
-        .outerjoin(start, and_(start.c.hospital_id == current.c.hospital_id, start.c.item_id == current.c.item_id,
-                               start.c.rn == runs.c.run))
-        .where(current.c.rn == 1)
-    )
-    return {
-        (hospital_id, item_id): Cell(required=required, available=available, functional=functional, checked_on=checked_on,
-                                     gap_since=gap_since if gap_checks else None, gap_checks=gap_checks)
-        for hospital_id, item_id, required, available, functional, checked_on, gap_checks, gap_since in db.session.execute(query)
-    }
-
-
-def matrix(user: User, province: str | None = None, ward: str | None = None, critical_only: bool = False,
-           sort: str = "gap") -> dict:
-    """The coordinator's matrix: hospitals × items grouped by ward, worst hospital first. Three queries."""
-    hospitals = scoped_hospitals(user)
-    provinces = sorted({h.province for h in hospitals})
-    if province:
-        hospitals = [h for h in hospitals if h.province == province]
-    items = [item for item, _required in items_for(ward=ward, critical_only=critical_only)]
-    # The cells of the hospitals and items shown: lists of ids only when a filter narrows them (an IN list of
-    # every hospital and item costs the query a third more and leaves out nothing).
-    cells = matrix_cells(user, [h.id for h in hospitals] if province else None,
-                         [i.id for i in items] if ward or critical_only else None) if hospitals and items else {}
-    rows = []
-    item_ids = [item.id for item in items]
-    critical = [item.critical for item in items]
-    for hospital in hospitals:
-        hospital_id = hospital.id
-        row_cells = [cells.get((hospital_id, item_id)) for item_id in item_ids]
-        counted = [c for c in row_cells if c is not None]
-        rows.append({
-            "hospital": hospital,
-            "cells": row_cells,
-            "total_gap": sum(c.gap for c in counted),
-            "critical_gaps": sum(1 for c, is_critical in zip(row_cells, critical, strict=True) if is_critical and c is not None and c.gap),
-            "checked": bool(counted),
-        })
-    if sort == "name":
-        rows.sort(key=lambda r: r["hospital"].name)
-    else:
-        rows.sort(key=lambda r: (-r["total_gap"], -r["critical_gaps"], r["hospital"].name))
-    wards = []
-    for item in items:
-        if not wards or wards[-1][0] != item.ward:
-            wards.append((item.ward, []))
-        wards[-1][1].append(item)
-    return {"rows": rows, "items": items, "wards": wards, "provinces": provinces}
-
-
-# --- programme trend and report ----------------------------------------------------------------
-
-def critical_history(user: User) -> list[tuple]:
-    """(hospital id, item id, date, functional, required) of every count of a critical item the user may see."""
-    required = func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity)
-    return list(db.session.execute(
-        select(EquipmentCheck.hospital_id, EquipmentCount.item_id, EquipmentCheck.check_date, EquipmentCount.functional, required)
-        .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
-        .join(EquipmentItem, EquipmentItem.id == EquipmentCount.item_id)
-        .join(Hospital, Hospital.id == EquipmentCheck.hospital_id)
-        .outerjoin(EquipmentNorm, and_(EquipmentNorm.item_id == EquipmentCount.item_id,
-                                       EquipmentNorm.hospital_id == EquipmentCheck.hospital_id))
-        .where(equipment_hospitals(user), EquipmentItem.critical.is_(True), EquipmentItem.retired.is_(False))
-        .order_by(EquipmentCheck.check_date, EquipmentCheck.id)
-    ))
-
-
-def critical_gap_trend(rows: list[tuple], months: list[date]) -> list[tuple[date, int]]:
-    """How many (hospital, critical item) pairs had a gap at the end of each month, from their latest count then."""
-    latest: dict[tuple[int, int], int] = {}
-    points, position = [], 0
-    for month_end in months:
-        while position < len(rows) and rows[position][2] <= month_end:
-            hospital_id, item_id, _on, functional, required = rows[position]
-            latest[(hospital_id, item_id)] = gap(required, functional)
-            position += 1
-        points.append((month_end, sum(1 for value in latest.values() if value)))
-    return points

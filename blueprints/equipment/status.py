@@ -5,7 +5,7 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from ..core.extensions import db
-from . import queries
+from . import gap_matrix
 from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus
 
 
@@ -21,7 +21,7 @@ def refresh_status(hospital_ids=None, item_ids=None, session: Session | None = N
         session.execute(select(EquipmentItem.id).where(EquipmentItem.id.in_(item_ids)).order_by(EquipmentItem.id).with_for_update())
     if hospital_ids is not None:
         hospital_ids = sorted(set(hospital_ids))
-    cells = queries.cells_from_counts(hospital_ids, item_ids)
+    cells = gap_matrix.cells_from_counts(hospital_ids, item_ids)
     stale = EquipmentStatus.__table__.delete()
     if hospital_ids is not None:
         stale = stale.where(EquipmentStatus.hospital_id.in_(hospital_ids))

@@ -149,7 +149,7 @@ def test_generated_visits_and_mentoring_record_respect_the_domain():
     assert db.session.scalar(select(func.count(EquipmentCheck.id))) == held
     assert db.session.scalar(select(func.count(EquipmentCount.id))) == held * items
     assert db.session.scalar(select(func.count(EquipmentCount.id)).where(EquipmentCount.functional < EquipmentCount.available)) > 0
+    from blueprints.equipment.gap_matrix import cells_from_counts
     from blueprints.equipment.models import EquipmentStatus
-    from blueprints.equipment.queries import cells_from_counts
 
     assert db.session.scalar(select(func.count(EquipmentStatus.id))) == len(cells_from_counts()) == 3 * items

@@ -3,7 +3,7 @@
 import re
 
 from blueprints.core.extensions import db
-from blueprints.equipment import queries
+from blueprints.equipment import gap_matrix
 from blueprints.equipment.models import EquipmentItem
 from tests.factories import login
 
@@ -14,7 +14,7 @@ def test_demo_checks_show_lasting_gaps_and_a_repair(runner, client):
     page = client.get("/equipment/").data.decode()
     assert re.search(r"no functional Bubble CPAP at Nemba since \d+ \w+ \d{4} \(\d+ months, \d+ checks\)", page)
     assert "CTG / fetal monitor (labour monitor) short at Byumba" in page
-    rutongo = next(h for h in queries.scoped_hospitals(type("U", (), {"role": "coordinator"})()) if h.name == "Rutongo")
+    rutongo = next(h for h in gap_matrix.scoped_hospitals(type("U", (), {"role": "coordinator"})()) if h.name == "Rutongo")
     cpap = db.session.scalar(db.select(EquipmentItem).where(EquipmentItem.name == "Bubble CPAP"))
     history = client.get(f"/equipment/hospitals/{rutongo.id}/items/{cpap.id}").data
     assert b"Enough working at the last check" in history

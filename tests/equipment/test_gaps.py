@@ -8,7 +8,7 @@ import pytest
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.core.formatting import format_day
-from blueprints.equipment import queries
+from blueprints.equipment import gap_matrix, queries
 from blueprints.equipment.gaps import gap
 from blueprints.equipment.models import EquipmentNorm
 from tests.conftest import count_queries
@@ -28,10 +28,10 @@ def test_a_gap_is_required_minus_functional_never_below_zero():
 def test_a_gap_lasts_from_the_first_of_the_consecutive_checks_that_found_it(w):
     for on, functional in ((date(2025, 3, 1), 2), (date(2025, 5, 1), 1), (date(2025, 7, 1), 0), (date(2025, 9, 1), 0)):
         make_check(w["nemba"], on, {"Bubble CPAP": (2, functional)})
-    cell = queries.cells_from_counts([w["nemba"].id], [item("Bubble CPAP").id])[(w["nemba"].id, item("Bubble CPAP").id)]
+    cell = gap_matrix.cells_from_counts([w["nemba"].id], [item("Bubble CPAP").id])[(w["nemba"].id, item("Bubble CPAP").id)]
     assert (cell.required, cell.gap_since, cell.gap_checks) == (2, date(2025, 5, 1), 3)
     make_check(w["nemba"], date(2025, 11, 1), {"Bubble CPAP": (2, 2)})
-    cell = queries.cells_from_counts([w["nemba"].id], [item("Bubble CPAP").id])[(w["nemba"].id, item("Bubble CPAP").id)]
+    cell = gap_matrix.cells_from_counts([w["nemba"].id], [item("Bubble CPAP").id])[(w["nemba"].id, item("Bubble CPAP").id)]
     assert (cell.gap_since, cell.gap_checks) == (None, 0)
 
 

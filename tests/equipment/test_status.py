@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from blueprints.core.extensions import db
-from blueprints.equipment import queries, services
+from blueprints.equipment import gap_matrix, queries, services
 from blueprints.equipment.gaps import Cell
 from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentStatus
 from blueprints.equipment.status import refresh_status
@@ -31,7 +31,7 @@ def status() -> dict[tuple[int, int], Cell]:
 
 
 def assert_consistent() -> None:
-    assert status() == queries.cells_from_counts()
+    assert status() == gap_matrix.cells_from_counts()
 
 
 def test_the_status_follows_counts_saved_checks_completed_norms_and_required_quantities(w):
@@ -108,7 +108,7 @@ def test_the_migration_fills_the_status_from_existing_counts_like_the_app_does(w
     spec.loader.exec_module(migration)
     db.session.execute(EquipmentStatus.__table__.delete())
     db.session.execute(db.text(migration.FILL))
-    assert status() == expected == queries.cells_from_counts()
+    assert status() == expected == gap_matrix.cells_from_counts()
 
 
 def test_the_hospital_page_reads_every_count_of_each_item_oldest_first_and_its_cell_from_the_status(w):
@@ -127,7 +127,7 @@ def test_the_hospital_page_reads_every_count_of_each_item_oldest_first_and_its_c
         item_id: [(on, functional) for on, _available, functional, *_rest in reversed(rows)] for item_id, rows in history.items()}
     assert queries.hospital_trends(w["nemba"].id)[cpap.id] == [(START, 2), (START + timedelta(days=60), 0), (START + timedelta(days=60), 11)]
 
-    expected = queries.cells_from_counts([w["nemba"].id])
+    expected = gap_matrix.cells_from_counts([w["nemba"].id])
     rows = {row.id: row for row in queries.hospital_items(w["nemba"].id)}
     for item_id in (cpap.id, oxygen.id):
         row = rows[item_id]

@@ -61,7 +61,7 @@ def test_a_feedback_sheet_of_esperance_keeps_her_name(client, world):
 
 
 def test_csv_and_the_inline_equipment_report_carry_the_real_name_too(client, monkeypatch):
-    monkeypatch.setattr("blueprints.equipment.routes.render_pdf", lambda html, **_: b"%PDF-1.7")
+    monkeypatch.setattr("blueprints.equipment.routes.report.render_pdf", lambda html, **_: b"%PDF-1.7")
     hospital = make_hospital("Hôpital Kibogora", team=make_team("Team West"), province="Iburengerazuba")
     make_mentee(hospital, name="Aline")
     login(client, make_user("coordinator"))

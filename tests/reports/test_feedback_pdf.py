@@ -209,7 +209,7 @@ def test_every_pdf_is_rendered_one_way_through_the_static_only_fetcher():
     """Only blueprints/reports/pdf.py talks to WeasyPrint; the equipment report renders through it too."""
     from pathlib import Path
 
-    import blueprints.equipment.routes as equipment_routes
+    import blueprints.equipment.routes.report as equipment_routes
     import blueprints.reports.pdf as pdf
 
     assert equipment_routes.render_pdf is pdf.render_pdf

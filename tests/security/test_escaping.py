@@ -63,7 +63,7 @@ def test_payloads_in_every_free_text_field_come_back_escaped(app, client, monkey
     world = build_world(payload)
     ids = world["ids"]
     sent_to_weasyprint = []
-    monkeypatch.setattr("blueprints.equipment.routes.render_pdf", lambda html, **_: sent_to_weasyprint.append(html) or b"%PDF-1.7")
+    monkeypatch.setattr("blueprints.equipment.routes.report.render_pdf", lambda html, **_: sent_to_weasyprint.append(html) or b"%PDF-1.7")
     shown = set()
     for username in ("coord.world", "admin.world", "mentor.world", "sys.world"):
         sign_in(client, username)
@@ -94,7 +94,7 @@ def test_the_pdf_template_escapes_a_payload_item_name_and_count_note(app, client
     """The report PDF's HTML, rendered from the template through the real route, for one hospital."""
     world = build_world(PAYLOADS["htmx"])
     captured = []
-    monkeypatch.setattr("blueprints.equipment.routes.render_pdf", lambda html, **_: captured.append(html) or b"%PDF-1.7")
+    monkeypatch.setattr("blueprints.equipment.routes.report.render_pdf", lambda html, **_: captured.append(html) or b"%PDF-1.7")
     sign_in(client, "coord.world")
     response = client.get(f"/equipment/hospitals/{world['hospital'].id}/report.pdf")
     assert response.status_code == 200 and captured

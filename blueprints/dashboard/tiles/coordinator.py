@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ...auth.models import User
 from ...core.extensions import db
-from ...equipment import queries as equipment_queries
+from ...equipment import gap_matrix
 from ...people.models import Hospital
 from ...people.queries import mentors as mentor_queries
 from ...people.queries import transfers as transfer_queries
@@ -128,7 +128,7 @@ def load_turnover(filters: Filters, user: User, today: date) -> dict:
 
 
 def load_equipment(filters: Filters, user: User, today: date) -> dict:
-    data = equipment_queries.matrix(user, province=filters.province, critical_only=True)
+    data = gap_matrix.matrix(user, province=filters.province, critical_only=True)
     rows, table = [], Table([_("Hospital"), _("Province"), _("Critical item"), _("Required"), _("Functional"), _("Gap"), _("Gap since")])
     for row in data["rows"]:
         gaps = [(item, cell) for item, cell in zip(data["items"], row["cells"], strict=True) if cell is not None and cell.gap]

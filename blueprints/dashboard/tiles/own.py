@@ -10,6 +10,7 @@ from ...core import queries as core_queries
 from ...core.extensions import db
 from ...core.i18n import localized_name
 from ...core.roles import MENTOR
+from ...equipment import gap_matrix
 from ...equipment import queries as equipment_queries
 from ...equipment.checks import next_check_due
 from ...equipment.forms import WARD_LABELS
@@ -123,7 +124,7 @@ def load_transfers(filters: Filters, user: User, today: date) -> dict:
 
 
 def load_equipment_due(filters: Filters, user: User, today: date) -> dict:
-    data = equipment_queries.matrix(user)
+    data = gap_matrix.matrix(user)
     row = next((r for r in data["rows"] if r["hospital"].id == user.hospital_id), None)
     last = (equipment_queries.hospital_checks(user.hospital_id, limit=1) or [None])[0]
     gaps = [(item, cell) for item, cell in zip(data["items"], row["cells"], strict=True) if cell is not None and cell.gap] if row else []

@@ -1,0 +1,112 @@
+"""The advocacy report of equipment gaps (page, CSV, PDFs) and the template filter that words a gap."""
+
+from datetime import date
+
+from flask import Response, render_template
+from flask_babel import gettext as _
+
+from ...core import limits
+from ...core.clock import today
+from ...core.downloads import attachment, csv_response, file_name
+from ...core.extensions import db
+from ...core.permissions import allow, user
+from ...reports.pdf import render_pdf
+from .. import gap_matrix, queries
+from ..charts import line_points
+from ..forms import WARD_LABELS
+from ..matrix_html import gap_sentence as _gap_sentence
+from ..matrix_html import gap_sentence_parts
+from . import READERS, bp, matrix_filters
+
+
+def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bool = True) -> dict:
+    """The gap rows of the matrix's hospitals and items (cut by the matrix's filters), each with how long it has
+    lasted: critical items first and the oldest gaps first, or by hospital name when sorted so. The programme's
+    trend (a read of every critical count) only for the page and the PDF, which draw it."""
+    u = user()
+    hospital = queries.get_equipment_hospital_or_404(hospital_id, u) if hospital_id is not None else None
+    filters = filters or {"province": None, "ward": None, "critical_only": False, "sort": "gap"}
+    data = gap_matrix.matrix(u, **filters)
+    rows = [r for r in data["rows"] if hospital is None or r["hospital"].id == hospital.id]
+    duration = gap_sentence_parts()[3]
+    gaps = [
+        {"hospital": r["hospital"], "item": item, "cell": cell, "duration": duration(cell.gap_since, cell.gap_checks)}
+        for r in rows for item, cell in zip(data["items"], r["cells"], strict=True) if cell is not None and cell.gap
+    ]
+    if filters["sort"] == "name":
+        gaps.sort(key=lambda g: (g["hospital"].name, not g["item"].critical, g["cell"].gap_since or date.max, g["item"].name))
+    else:
+        gaps.sort(key=lambda g: (not g["item"].critical, g["cell"].gap_since or date.max, g["hospital"].name, g["item"].name))
+    trend = None
+    if hospital is None and with_trend:
+        history = gap_matrix.critical_history(u)
+        trend = line_points(gap_matrix.critical_gap_trend(history, _month_ends(history)))
+    return {"hospital": hospital, "gaps": gaps, "rows": rows, "trend": trend, "today": today(), "filters": filters,
+            "provinces": data["provinces"], "ward_labels": WARD_LABELS,
+            "unchecked": [r["hospital"] for r in rows if not r["checked"]]}
+
+
+def _month_ends(history) -> list[date]:
+    """Month ends from the first count to today (at most five years)."""
+    if not history:
+        return []
+    end = today()
+    start = max(history[0][2], date(end.year - 5, end.month, 1))
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        following = date(year + (month == 12), month % 12 + 1, 1)
+        months.append(min(date.fromordinal(following.toordinal() - 1), end))
+        year, month = following.year, following.month
+    return months
+
+
+@bp.get("/report")
+@allow(*READERS)
+def report():
+    return render_template("equipment/report.html", **_report(limits.id_arg("hospital"), matrix_filters()))
+
+
+@bp.get("/report.csv")
+@allow(*READERS)
+def report_csv():
+    filters = matrix_filters()
+    context = _report(None, filters, with_trend=False)
+    header = [_("Hospital"), _("Province"), _("Ward"), _("Item"), _("Critical"), _("Required"), _("Functional"), _("Gap"),
+              _("Gap since"), _("Checks with the gap"), _("How long")]
+    wards = {ward: str(label) for ward, label in WARD_LABELS.items()}
+    yes = _("yes")
+    rows = ([g["hospital"].name, g["hospital"].province, wards[g["item"].ward], g["item"].display_name,
+             yes if g["item"].critical else "", g["cell"].required, g["cell"].functional, g["cell"].gap,
+             g["cell"].gap_since, g["cell"].gap_checks, g["duration"]] for g in context["gaps"])
+    name = ("equipment-gap-report", filters["province"], filters["ward"], "critical" if filters["critical_only"] else None,
+            "by-name" if filters["sort"] == "name" else None, today().isoformat())
+    return csv_response(name, header, rows)
+
+
+@bp.get("/report.pdf")
+@allow(*READERS)
+def report_pdf():
+    filters = matrix_filters()
+    name = file_name("equipment-gap-report", filters["province"], filters["ward"],
+                     "critical" if filters["critical_only"] else None, "by-name" if filters["sort"] == "name" else None)
+    return _pdf_response(_report(None, filters), name)
+
+
+@bp.get("/hospitals/<int:hospital_id>/report.pdf")
+@allow(*READERS)
+def hospital_report_pdf(hospital_id: int):
+    context = _report(hospital_id)
+    return _pdf_response(context, f"equipment-gap-report-{context['hospital'].name}")
+
+
+def _pdf_response(context: dict, name: str) -> Response:
+    html = render_template("equipment/report_pdf.html", **context)
+    db.session.rollback()  # every value is read; nothing below holds a transaction open while rendering
+    response = Response(render_pdf(html, stylesheet=None), mimetype="application/pdf")  # its CSS is inline
+    return attachment(response, f"{name}-{today().isoformat()}", "pdf", inline=True)
+
+
+@bp.app_template_filter("gap_sentence")
+def gap_sentence(cell, item, hospital) -> str:
+    """'no functional Bubble CPAP at Nemba since 12 Mar 2025, 8 checks' (or the shortfall when some work)."""
+    return _gap_sentence(cell, item.display_name, hospital.name, gap_sentence_parts())

@@ -161,7 +161,7 @@ MUTATE_TARGETS ?= \
 	'blueprints.people.services.transfers.x_log_transfer*' 'blueprints.people.services.transfers.x_apply_transfer*' \
 	'blueprints.people.services.transfers.x_apply_due_transfers*' 'blueprints.people.services.transfers.x_cancel_transfer*' \
 	'blueprints.people.queries.transfers.x_last_transfer*' \
-	'blueprints.people.scopes.*' 'blueprints.mentoring.queries.x_assignment_covers*' \
+	'blueprints.people.scopes.*' 'blueprints.mentoring.queries.x_writable_mentee_ids*' \
 	'blueprints.equipment.gaps.*'
 mutate: install-mutate
 	rm -rf mutants

@@ -44,9 +44,15 @@ def _format_date(value: date, pattern: str, locale) -> str:
     return babel_format_date(value, pattern, locale=locale)
 
 
-def day_said(input_id: str, value: date | None) -> Markup:
+def day_said(input_id: str, value: date | str | None) -> Markup:
     """What follows a date input: its day in the reader's language (the browser writes the input in its own locale,
-    often another), kept in step by static/js/app.js from the month names given here (DAY_PATTERN: d MMM y)."""
+    often another), kept in step by static/js/app.js from the month names given here (DAY_PATTERN: d MMM y). A form
+    sent back with its errors holds the typed text, which is said only when it is a day."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            value = None
     months = ",".join(get_month_names("abbreviated", locale=_locale()).values())
     return Markup('<output class="day-said small" id="{0}-day" for="{0}" data-months="{1}">{2}</output>').format(
         input_id, months, format_day(value) if isinstance(value, date) else "")

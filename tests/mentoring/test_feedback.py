@@ -1,6 +1,7 @@
 """Feedback: written by the mentee's assigned mentor for a held visit, saved as the mentor types, signed off
 and locked, reopened only by a coordinator; refused input saves nothing and loses nothing."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -276,3 +277,18 @@ def test_the_feedback_page_links_to_the_mentees_record(client, world):
     login(client, world["kabgayi_admin"])
     write_as_other = client.get(url(world, visit="visit_k", mentee="mentee_k"))
     assert f'href="/mentees/{world["mentee_k"].id}"' in write_as_other.get_data(as_text=True)
+
+
+def test_an_action_items_due_date_is_followed_by_its_day_in_the_readers_language(client, world):
+    """Issue 19 item 5: the "By when" inputs say their day in the reader's language, as every DayField does."""
+    world["mentor_user"].language = "fr"
+    db.session.commit()
+    login(client, world["mentor_user"])
+    assert write(client, world, **{"action-due": ["2026-07-10", ""]}).status_code == 302
+    page = client.get(url(world)).get_data(as_text=True)
+    inputs = re.findall(r'<input type="date" name="action-due"[^>]*>', page)
+    assert len(inputs) >= 2
+    first_id = re.search(r'id="([^"]+)"', inputs[0]).group(1)
+    assert re.search(r'value="2026-07-10"[^>]*>\s*</label>\s*<output class="day-said[^>]*for="' + first_id + r'"[^>]*>10 juil\. 2026</output>', page)
+    blank_id = re.search(r'id="([^"]+)"', inputs[-1]).group(1)
+    assert re.search(r'<output class="day-said[^>]*for="' + blank_id + r'"[^>]*></output>', page)

@@ -35,21 +35,13 @@ from blueprints.core.extensions import db
 from blueprints.core.models import Setting
 from blueprints.core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN
 from blueprints.defaults import seed_defaults
-from blueprints.demo import (
-    ACTIONS,
-    AREAS,
-    FAMILY_NAMES,
-    GIVEN_NAMES,
-    MENTEE_PLAN,
-    STRENGTHS,
-    SUPPORT,
-    database_is_empty,
-    wipe,
-)
+from blueprints.demo import database_is_empty, wipe
 from blueprints.equipment.models import WARDS, EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm
 from blueprints.equipment.status import refresh_status
+from blueprints.mentoring.demo import ACTIONS, AREAS, STRENGTHS, SUPPORT
 from blueprints.mentoring.framework import FRAMEWORK_OF
 from blueprints.mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, Skill, SkillRating
+from blueprints.people.demo import FAMILY_NAMES, GIVEN_NAMES, MENTEE_PLAN
 from blueprints.people.models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, Transfer
 from blueprints.visits.models import MenteeAttendance, MentorAttendance, Visit
 

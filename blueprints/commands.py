@@ -7,7 +7,8 @@ from flask.cli import with_appcontext
 from .auth.throttle import purge_expired
 from .core.extensions import db
 from .defaults import seed_defaults
-from .demo import DEFAULT_SEED, DemoRefused, accounts_table, build_demo, database_is_empty
+from .demo import DEFAULT_SEED, DemoRefused, build_demo, database_is_empty
+from .people.demo import accounts_table
 from .people.services.transfers import apply_due_transfers
 from .reports.services import purge_expired_exports
 from .visits.services import notify_overdue_hospitals, remind_mentors

@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 from flask import has_request_context, request
 from flask_babel import force_locale, get_locale
 from flask_login import current_user
+from sqlalchemy import select
+
+from .extensions import db
 
 DEFAULT_LANGUAGE = "en"
 # Each language named in itself (an autonym is never translated: a reader must recognise their own).
@@ -52,7 +55,7 @@ def in_language(code: str | None):
 
 
 def N_(text: str) -> str:
-    """Marks a seeded English name (a default profession, department or public holiday, blueprints/defaults.py) for the
+    """Marks a seeded English name (a default profession, department or public holiday: people/defaults.py, visits/defaults.py) for the
     catalogues. It is stored as written and translated where it is shown (`display_name`), so names added later
     show as typed."""
     return text
@@ -88,3 +91,15 @@ def safe_next(target: str | None, fallback: str) -> str:
     if parts.scheme or parts.netloc:
         return fallback
     return target
+
+
+def fill_name_translations(model, translations: dict[str, tuple[str, str]]) -> int:
+    """Rows of `model` named as a default (`translations`: English name -> (French, Kinyarwanda)) and not yet
+    translated get the seeded translations; a row a coordinator translated or renamed is left alone. Returns how
+    many it filled."""
+    filled = 0
+    for row in db.session.scalars(select(model).where(model.name.in_(translations), model.name_translations.is_(None))):
+        french, kinyarwanda = translations[row.name]
+        row.name_translations = {"fr": french, "rw": kinyarwanda}
+        filled += 1
+    return filled

@@ -82,7 +82,7 @@ class Department(db.Model):
 
     @property
     def display_name(self) -> str:
-        """The name in the reader's language: the seeded ones are in the catalogues (blueprints/defaults.py, N_), any
+        """The name in the reader's language: the seeded ones are in the catalogues (people/defaults.py, N_), any
         other shows as it was typed."""
         return gettext(self.name)
 
@@ -102,7 +102,7 @@ class Profession(db.Model):
 
     @property
     def display_name(self) -> str:
-        """The name in the reader's language: the seeded ones are in the catalogues (blueprints/defaults.py, N_), any
+        """The name in the reader's language: the seeded ones are in the catalogues (people/defaults.py, N_), any
         other shows as it was typed."""
         return gettext(self.name)
 

@@ -107,6 +107,6 @@ class Holiday(db.Model):
 
     @property
     def display_name(self) -> str:
-        """The name in the reader's language: Rwanda's fixed holidays are in the catalogues (blueprints/defaults.py,
+        """The name in the reader's language: Rwanda's fixed holidays are in the catalogues (visits/defaults.py,
         N_), a holiday added later shows as it was typed."""
         return gettext(self.name)

@@ -12,7 +12,8 @@ from blueprints.auth.models import User
 from blueprints.core.extensions import db
 from blueprints.core.formatting import format_day, format_instant, format_number
 from blueprints.core.i18n import LANGUAGE_COOKIE, in_language, safe_next
-from blueprints.defaults import NAME_TRANSLATIONS, fill_name_translations, seed_defaults
+from blueprints.defaults import fill_name_translations, seed_defaults
+from blueprints.equipment.defaults import ITEM_NAME_TRANSLATIONS
 from blueprints.equipment.models import EquipmentItem
 from blueprints.mentoring.models import Skill
 from blueprints.people.models import Mentee
@@ -170,7 +171,7 @@ def test_default_skills_and_equipment_items_are_seeded_in_french_and_kinyarwanda
         assert rows and all(row.name_translations and row.name_translations.get("fr") and row.name_translations.get("rw")
                             for row in rows), model.__name__
     cpap = db.session.scalar(select(EquipmentItem).where(EquipmentItem.name == "Oxygen concentrator"))
-    assert cpap.name_translations == {"fr": NAME_TRANSLATIONS["Oxygen concentrator"][0], "rw": NAME_TRANSLATIONS["Oxygen concentrator"][1]}
+    assert cpap.name_translations == {"fr": ITEM_NAME_TRANSLATIONS["Oxygen concentrator"][0], "rw": ITEM_NAME_TRANSLATIONS["Oxygen concentrator"][1]}
 
 
 def test_display_name_is_in_the_current_language_and_falls_back_to_english(app):

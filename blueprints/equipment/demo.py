@@ -1,0 +1,73 @@
+"""The demo programme's equipment checks, true to DOMAIN.md's problem 5 (no CPAP, shared oxygen, one labour
+monitor). Called by blueprints/demo.py after the visits, whose held visits carry the checks."""
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import insert, select
+
+from ..auth.models import User
+from ..core.extensions import db
+from ..core.models import utcnow
+from ..core.roles import HOSPITAL_ADMIN
+from ..visits.models import Visit
+from .models import EquipmentCheck, EquipmentCount, EquipmentItem
+from .status import refresh_status
+
+# Persistent equipment problems per demo hospital (DOMAIN.md problem 5): item name -> (available, functional)
+# at the start, and for some the check from which it was fixed (index of the check, then its numbers).
+EQUIPMENT_PROBLEMS = {
+    "Nemba": {"Bubble CPAP": (0, 0), "Oxygen cylinders with regulator and flowmeter": (2, 1)},
+    "Kinihira": {"Bubble CPAP": (1, 0), "Pulse oximeter with neonatal probes": (1, 1)},
+    "Gakoma": {"Bubble CPAP": (0, 0), "Oxygen concentrator": (1, 0), "CTG / fetal monitor (labour monitor)": (1, 1)},
+    "Byumba": {"CTG / fetal monitor (labour monitor)": (1, 1), "Oxygen cylinders with regulator and flowmeter": (2, 2)},
+    "Kabgayi": {"CTG / fetal monitor (labour monitor)": (2, 1), "Radiant warmer / resuscitaire": (1, 1)},
+    "Ruhango": {"Oxygen cylinders with regulator and flowmeter": (1, 1), "Phototherapy unit": (1, 0)},
+    "Rutongo": {"Bubble CPAP": (1, 0)},
+    "Ruli": {"Pulse oximeter": (1, 0), "Neonatal bag-valve-mask (masks 0 and 1)": (1, 1)},
+    "Kibilizi": {"Oxygen cylinders with regulator and flowmeter": (1, 0)},
+}
+EQUIPMENT_FIXED = {("Rutongo", "Bubble CPAP"): 6, ("Ruli", "Pulse oximeter"): 4, ("Kibilizi", "Oxygen cylinders with regulator and flowmeter"): 8}
+
+
+def add_checks(rng: random.Random, today: date, hospitals) -> dict[str, int]:
+    """Equipment checks at the demo hospitals over two years: at each held visit when visits exist, else every
+    two months by the hospital administrator. Gaps persist (no CPAP, shared oxygen, one labour monitor), a few
+    items get fixed, and ordinary wear comes and goes. Gitwe's last check is left in progress."""
+    items = list(db.session.scalars(select(EquipmentItem).where(EquipmentItem.retired.is_(False)).order_by(EquipmentItem.id)))
+    admins = {u.hospital_id: u.id for u in db.session.scalars(select(User).where(User.role == HOSPITAL_ADMIN))}
+    held = {}
+    for visit in db.session.scalars(select(Visit).where(Visit.status == "held", Visit.start_date <= today).order_by(Visit.start_date)):
+        held.setdefault(visit.hospital_id, []).append(visit)
+    checks = []  # (check, its number at the hospital, hospital)
+    for hospital in hospitals:
+        visits = held.get(hospital.id, [])
+        dates = [(v.start_date, v) for v in visits] or [
+            (today - timedelta(days=720 - 60 * n + rng.randint(0, 10)), None) for n in range(12)]
+        for number, (on, visit) in enumerate(dates):
+            last = number == len(dates) - 1
+            check = EquipmentCheck(hospital_id=hospital.id, check_date=min(on, today), visit_id=visit.id if visit else None,
+                                   checked_by_id=None if visit else admins.get(hospital.id),
+                                   completed_at=None if last and hospital.name == "Gitwe" else utcnow())
+            db.session.add(check)
+            checks.append((check, number, hospital))
+    db.session.flush()  # one flush gives every check its id; the counts then go in as one bulk insert
+    rows = []
+    for check, number, hospital in checks:
+        problems = EQUIPMENT_PROBLEMS.get(hospital.name, {})
+        for item in items:
+            available = functional = item.required_quantity
+            reason = None
+            fixed_at = EQUIPMENT_FIXED.get((hospital.name, item.name))
+            if item.name in problems and (fixed_at is None or number < fixed_at):
+                available, functional = problems[item.name]
+                reason = "broken" if item.name == "Bubble CPAP" else "no_spare_part"
+            elif available and rng.random() < 0.05:  # ordinary wear, repaired by the next check or two
+                functional = available - 1
+                reason = rng.choice(("broken", "no_spare_part", "no_consumables", "nobody_trained"))
+            rows.append({"check_id": check.id, "item_id": item.id, "available": available, "functional": functional,
+                         "reason": reason if functional < available else None,
+                         "note": "Demo: oxygen shared between two babies" if "Oxygen cylinders" in item.name and functional < 2 else ""})
+    db.session.execute(insert(EquipmentCount), rows)
+    refresh_status()  # bulk inserts bypass the ORM's flush hook that keeps the status rows
+    return {"equipment checks": len(checks), "equipment counts": len(rows)}

@@ -1,0 +1,96 @@
+"""The demo programme's visits: about two years of them at each hospital, with gaps, postponements, absences and
+attendance, and planned visits ahead. Called by blueprints/demo.py after the people and accounts."""
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import insert, select
+
+from ..core.extensions import db
+from ..people.models import Absence, Assignment, Mentee
+from .defaults import FIXED_HOLIDAYS
+from .models import MenteeAttendance, MentorAttendance, Visit
+
+POSTPONE_REASONS = (
+    "Team's obstetrician called to an emergency at the home hospital",
+    "Hospital hosting a district health inspection that week",
+    "Vehicle broke down; no transport available",
+    "Heavy rains closed the road",
+)
+
+
+def add_visits(rng: random.Random, today: date, hospitals, mentors) -> dict[str, int]:
+    """About two years of visits (North 15, South 13 held per hospital) with gaps over three months
+    at two hospitals, postponements with reasons, a few missed mentors, attendance for every held
+    visit, one hospital overdue now, and planned visits ahead, one of them clashing with leave."""
+    holidays = {(m, d) for m, d, _name in FIXED_HOLIDAYS}
+
+    def working_start(day: date) -> date:
+        """The nearest start on or before `day` whose three days are working days."""
+        day -= timedelta(days=max(day.weekday() - 2, 0))
+        while any(((day + timedelta(days=n)).month, (day + timedelta(days=n)).day) in holidays for n in range(3)):
+            day += timedelta(days=7)
+        return day
+
+    def add(hospital, start, status, reason=""):
+        visit = Visit(hospital=hospital, team=hospital.team, start_date=start, days=3, end_date=start + timedelta(days=2),
+                      status=status, status_reason=reason)
+        db.session.add(visit)
+        return visit
+
+    held, postponed, missed, mentee_days, planned = [], 0, 0, 0, []
+    mentor_rows, mentee_rows = [], []  # attendance, inserted in bulk once the visits have ids
+    for index, hospital in enumerate(hospitals):
+        count = 15 if hospital.province == "Northern Province" else 13
+        last_ago = {3: 100, 9: 70}.get(index, rng.randint(18, 50))  # Ruli overdue now, Gitwe due
+        first = today - timedelta(days=725 - rng.randint(0, 10))
+        span = (today - timedelta(days=last_ago) - first).days
+        gap = rng.randint(100, 120) if index in (1, 6) else 0  # Kinihira and Kibilizi went over three months
+        step = (span - gap) / (count - 1 - (1 if gap else 0))
+        gap_at = rng.randint(4, count - 4) if gap else -1
+        starts, day = [], first
+        for n in range(count):
+            starts.append(working_start(day))
+            day = day + timedelta(days=gap if n == gap_at else round(step) + rng.randint(-5, 5))
+        team_mentors = [m for m in mentors if m.team is hospital.team]
+        assignments = db.session.scalars(select(Assignment).where(Assignment.mentor_id.in_([m.id for m in team_mentors]))).all()
+        for n, start in enumerate(starts):
+            if n < count - 1 and index % 3 == 0 and n == 5 + index % 4:
+                postponed_visit = add(hospital, start - timedelta(days=14), "postponed", rng.choice(POSTPONE_REASONS))
+                visit = add(hospital, start, "held")
+                postponed_visit.postponed_to = visit
+                postponed += 1
+            else:
+                visit = add(hospital, start, "held")
+            held.append(visit)
+            for mentor in team_mentors:
+                absent = rng.random() < 0.04
+                missed += absent
+                mentor_rows.append((visit, {"mentor_id": mentor.id, "present": not absent,
+                                            "reason": rng.choice(("Sick", "Called to the home hospital", "Annual leave")) if absent else ""}))
+            for assignment in assignments:
+                for visit_day in visit.day_dates:
+                    on = assignment.start_date <= visit_day and (assignment.end_date is None or assignment.end_date >= visit_day)
+                    if on and rng.random() < 0.8:
+                        mentee_rows.append((visit, {"mentee_id": assignment.mentee_id, "day": visit_day}))
+                        mentee_days += 1
+        if index == 3:
+            continue  # overdue, nothing planned yet: the planner and the daily alert have something to say
+        next_start = working_start(max(starts[-1] + timedelta(days=60), today + timedelta(days=10 + index)))
+        for _n in range(2):
+            status = "confirmed" if (next_start - today).days <= 30 else "planned"
+            planned.append(add(hospital, next_start, status))
+            next_start = working_start(next_start + timedelta(days=60))
+    db.session.flush()
+    db.session.execute(insert(MentorAttendance), [{"visit_id": v.id, **row} for v, row in mentor_rows])
+    db.session.execute(insert(MenteeAttendance), [{"visit_id": v.id, **row} for v, row in mentee_rows])
+
+    clash = planned[0]
+    on_leave = db.session.scalar(
+        select(Mentee).where(Mentee.hospital_id == clash.hospital_id, Mentee.status == "active").order_by(Mentee.full_name).limit(1))
+    if on_leave is not None:
+        db.session.add(Absence(mentee=on_leave, kind="annual_leave", start_date=clash.start_date - timedelta(days=4),
+                               end_date=clash.end_date + timedelta(days=3), note="Annual leave (demo): clashes with the next visit"))
+    db.session.flush()
+    return {"visits": len(held) + postponed + len(planned), "held visits": len(held), "postponed visits": postponed,
+            "missed by a mentor": missed, "mentee-days present": mentee_days}

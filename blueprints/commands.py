@@ -1,14 +1,14 @@
 """The command-line tasks that span the areas, registered by app.py: `flask --app app seed-defaults`, `daily`,
-`demo-data`, `demo-accounts`. Each area's own tasks are on its blueprint (auth, reports) and the kernel's in core/cli.py."""
+`demo-data`, `demo-accounts`. Each area's own tasks are on its blueprint (auth, reports) and the kernel's in core/cli.py.
+
+The default content and the demo programme are imported by their commands, not here: every web worker builds the
+app, and none of them needs those modules (tests/core/test_cold_start.py checks it)."""
 
 import click
 from flask.cli import with_appcontext
 
 from .auth.throttle import purge_expired
 from .core.extensions import db
-from .defaults import seed_defaults
-from .demo import DEFAULT_SEED, DemoRefused, build_demo, database_is_empty
-from .people.demo import accounts_table
 from .people.services.transfers import apply_due_transfers
 from .reports.services import purge_expired_exports
 from .visits.services import notify_overdue_hospitals, remind_mentors
@@ -18,6 +18,8 @@ from .visits.services import notify_overdue_hospitals, remind_mentors
 @with_appcontext
 def seed_defaults_command():
     """Add the default departments and professions that are missing (safe to run again)."""
+    from .defaults import seed_defaults  # lazy: for this command and the demo only, not every worker
+
     seed_defaults()
     db.session.commit()
     click.echo("Default departments and professions are in place.")
@@ -53,6 +55,8 @@ def daily_command():
 @with_appcontext
 def demo_data_command(reset, if_empty, seed, today):
     """Build the invented demo programme of DOMAIN.md."""
+    from .demo import DEFAULT_SEED, DemoRefused, build_demo, database_is_empty  # lazy: every area's demo rows
+
     if if_empty and not database_is_empty():
         click.echo("The database already has data; demo data not loaded.")
         return
@@ -72,6 +76,8 @@ def demo_data_command(reset, if_empty, seed, today):
 @with_appcontext
 def demo_accounts_command():
     """Print every account with its role and hospital or team, as the README's table of demo accounts."""
+    from .people.demo import accounts_table  # lazy: with the demo programme, for this command only
+
     click.echo(accounts_table())
 
 

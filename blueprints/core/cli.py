@@ -1,11 +1,10 @@
 """The kernel's command-line tasks: `flask --app app backup FILE`, `restore FILE`, `check-deploy`. The areas
-register their own (auth: create-user, unlock; reports: run-export) and blueprints/commands.py those that span them."""
+register their own (auth: create-user, unlock; reports: run-export) and blueprints/commands.py those that span them.
+Backup and the deployment check are imported by their commands, not by every worker that builds the app."""
 
 import click
 from flask import Flask
 
-from .backup import backup, restore
-from .deploy import deployment_problems
 from .extensions import db
 
 
@@ -14,6 +13,8 @@ def register_cli(app: Flask) -> None:
     @click.argument("destination", type=click.Path(dir_okay=False))
     def backup_command(destination):
         """Copy the database to DESTINATION, consistently, while the app keeps running."""
+        from .backup import backup  # lazy: for this command only
+
         db.session.remove()
         backup(app.config["SQLALCHEMY_DATABASE_URI"], destination)
         click.echo(f"Backed up to {destination}.")
@@ -23,6 +24,8 @@ def register_cli(app: Flask) -> None:
     @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
     def restore_command(source, yes):
         """Replace the database with the backup SOURCE (stop the app servers first)."""
+        from .backup import restore  # lazy: for this command only
+
         if not yes:
             click.confirm("This replaces everything in the database with the backup. Continue?", abort=True)
         db.session.remove()
@@ -33,6 +36,8 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("check-deploy")
     def check_deploy_command():
         """Fail when the configuration is unsafe for production."""
+        from .deploy import deployment_problems  # lazy: for this command only
+
         problems = deployment_problems(app)
         for problem in problems:
             click.echo(f"UNSAFE: {problem}", err=True)

@@ -20,6 +20,20 @@ def test_building_the_app_imports_neither_alembic_nor_weasyprint_nor_icalendar(t
     assert out.strip() == "[]"
 
 
+# Modules only CLI commands use (tests/core/test_layers.py's LAZY_IMPORTS lists where each is imported).
+COMMAND_ONLY = ("blueprints.defaults", "blueprints.demo", "blueprints.people.demo", "blueprints.visits.demo",
+                "blueprints.mentoring.demo", "blueprints.equipment.demo", "blueprints.core.backup", "blueprints.core.deploy")
+
+
+@pytest.mark.no_db
+def test_building_the_app_imports_neither_the_demo_nor_the_default_content_nor_backup_and_deploy(tmp_path):
+    code = ("import sys; from app import create_app; "
+            f"create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/x.db', 'SECRET_KEY': 'x'}}); "
+            f"print(sorted(m for m in {COMMAND_ONLY!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 @pytest.mark.no_db
 def test_flask_db_still_runs_flask_migrates_commands(tmp_path):
     """The `db` command group loads Flask-Migrate when used: upgrade brings the database to the head."""

@@ -26,6 +26,11 @@ LAZY_IMPORTS = {
     ("blueprints.reports.pdf", "weasyprint.text.fonts"),
     ("blueprints.reports.pdf", "cssselect2"),
     ("blueprints.visits.routes.calendar", "icalendar"),  # for calendar feeds only
+    ("blueprints.commands", "blueprints.defaults"),  # default content and the demo programme: for their commands only
+    ("blueprints.commands", "blueprints.demo"),
+    ("blueprints.commands", "blueprints.people.demo"),
+    ("blueprints.core.cli", "blueprints.core.backup"),  # backup, restore and check-deploy: for their commands only
+    ("blueprints.core.cli", "blueprints.core.deploy"),
 }
 
 

@@ -52,6 +52,7 @@ def safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
+    """Sign in. Commits by hand: a refused or failed attempt's audit row and counters are kept though the request fails."""
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()

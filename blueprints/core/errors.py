@@ -101,17 +101,21 @@ class Saved(Generic[T]):
     result: T
 
 
-def saved(form, change: Callable[[], T], message: str | None = None, category: str = "success") -> Saved[T] | None:
+def saved(form, change: Callable[[], T], message: str | None = None, category: str = "success",
+          refused: Callable[[RuleBroken], None] | None = None) -> Saved[T] | None:
     """Run `change` (a service call) the way every form route does: on RuleBroken roll back and put the refusal
     next to its field (or, with no form to show again, `form=None`, flash it as an error for the page the route
-    redirects to), and return None; else commit, flash `message` as `category` (when given; leave it out to flash
-    something made from the result yourself) and return Saved(result).
+    redirects to; or hand it to `refused`, for a page that lays out its own errors), and return None; else commit,
+    flash `message` as `category` (when given; leave it out to flash something made from the result yourself) and
+    return Saved(result).
     Other exceptions (an EditConflict, say) pass through with nothing committed."""
     try:
         result = change()
     except RuleBroken as refusal:
         db.session.rollback()
-        if form is None:
+        if refused is not None:
+            refused(refusal)
+        elif form is None:
             flash(str(refusal.message), "error")
         else:
             show_on_form(form, refusal)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from . import limits, queries, services
+from .errors import saved
 from .extensions import db
 from .forms import EmptyForm
 from .htmx import render_page_or_fragment
@@ -46,8 +47,7 @@ def language():
     if not form.validate_on_submit() or (chosen and not known_language(chosen)):
         abort(400)
     if current_user.is_authenticated:
-        current_user.language = chosen or None  # empty: follow the browser again
-        db.session.commit()
+        saved(None, lambda: services.set_language(current_user, chosen or None))  # empty: follow the browser again
     response = redirect(safe_next(request.form.get("next"), url_for("dashboard.home")))
     if chosen:
         response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
@@ -77,8 +77,7 @@ def notifications_bell():
 def notification_read(notification_id: int):
     notification = queries.get_notification_or_404(notification_id, current_user.id)
     if EmptyForm().validate_on_submit():
-        services.mark_read([notification])
-        db.session.commit()
+        saved(None, lambda: services.mark_read([notification]))
     target = notification.link if notification.link.startswith("/") and not notification.link.startswith("//") else None
     return redirect(target or url_for("core.notifications"))
 
@@ -87,8 +86,7 @@ def notification_read(notification_id: int):
 @allow(*ROLES)
 def notifications_read_all():
     if EmptyForm().validate_on_submit():
-        services.mark_all_read(current_user.id)
-        db.session.commit()
+        saved(None, lambda: services.mark_all_read(current_user.id))
     return redirect(url_for("core.notifications"))
 @bp.get("/audit/")
 @allow(COORDINATOR, SYSADMIN)

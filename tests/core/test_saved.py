@@ -48,6 +48,19 @@ def test_a_refusal_about_no_field_of_the_form_is_shown_at_its_top(app):
         assert form.form_errors == ["Not now."] and not form.name.errors
 
 
+def test_a_refusal_goes_to_the_page_that_lays_out_its_own_errors_when_it_asks(app):
+    with app.test_request_context(method="POST"):
+        form, errors = NameForm(), {}
+
+        def change():
+            make_team("Half-made")
+            raise RuleBroken("rating-3", "Out of the scale.")
+
+        assert saved(form, change, "Saved.", refused=lambda refusal: errors.update({refusal.field: refusal.message})) is None
+        assert errors == {"rating-3": "Out of the scale."} and not form.form_errors
+        assert _teams() == 0 and get_flashed_messages() == []
+
+
 def test_a_success_is_committed_and_flashed_and_returns_what_the_service_returned(app):
     with app.test_request_context(method="POST"):
         outcome = saved(NameForm(), lambda: make_team("Made"), "Team saved.")

@@ -99,6 +99,7 @@ def _form_response(context: dict, form: FeedbackForm, errors: dict, status: int,
 @bp.route("/visits/<int:visit_id>/feedback/<int:mentee_id>", methods=["GET", "POST"])
 @allow(*READERS)
 def feedback(visit_id: int, mentee_id: int):
+    """Open or save a draft. Commits by hand: the form's, the rows' and the service's refusals are shown together."""
     place = queries.feedback_or_404(visit_id, mentee_id, user())
     if request.method == "GET":
         context = _feedback_context(place)
@@ -135,7 +136,8 @@ def _conflict(visit_id: int, mentee_id: int, form: FeedbackForm, autosave: bool 
 @bp.post("/visits/<int:visit_id>/feedback/<int:mentee_id>/autosave")
 @allow(MENTOR)
 def feedback_autosave(visit_id: int, mentee_id: int):
-    """The draft saving itself as the mentor types: a small status fragment with the new version."""
+    """The draft saving itself as the mentor types: a small status fragment with the new version. Commits by hand:
+    the form's, the rows' and the service's refusals are answered together."""
     place = queries.feedback_or_404(visit_id, mentee_id, user())
     if not place.can_write:
         return render_template("mentoring/_save_status.html", refused=_("Only the mentee's assigned mentor writes this feedback.")), 403
@@ -158,6 +160,7 @@ def feedback_autosave(visit_id: int, mentee_id: int):
 @bp.post("/visits/<int:visit_id>/feedback/<int:mentee_id>/sign")
 @allow(MENTOR)
 def feedback_sign(visit_id: int, mentee_id: int):
+    """Sign off, saving what was typed first. Commits by hand: that save's refusals are shown together, as on saving."""
     place = queries.feedback_or_404(visit_id, mentee_id, user())
     back = url_for("mentoring.feedback", visit_id=visit_id, mentee_id=mentee_id)
     if not place.can_write or (place.feedback is None and "contact_type" not in request.form):

@@ -1,11 +1,10 @@
 """A mentee's self-assessment, and their record (ratings, action items, reflections) that it feeds."""
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ...core.clock import today
-from ...core.errors import RuleBroken
-from ...core.extensions import db
+from ...core.errors import saved
 from ...core.htmx import htmx_redirect, render_page_or_fragment
 from ...core.permissions import allow, user
 from ...core.roles import HOSPITAL_ADMIN, MENTOR
@@ -37,17 +36,12 @@ def self_assessment_new(mentee_id: int):
                 ratings[skill.id] = int(raw) if raw else None
             except ValueError:
                 errors[f"rating-{skill.id}"] = [_("A rating is a number on the scale.")]
-        if not form.errors and not errors:
-            try:
-                services.add_self_assessment(mentee, assessed_on=form.assessed_on.data, learning_needs=form.learning_needs.data or "",
-                                             ratings=ratings, scale=scale, skill_ids={s.id for s in skills}, by=user())
-            except RuleBroken as refusal:
-                db.session.rollback()
-                errors[refusal.field] = [refusal.message]
-            else:
-                db.session.commit()
-                flash(_("Self-assessment saved."), "success")
-                return htmx_redirect(url_for("people.mentee", mentee_id=mentee.id))
+        if not form.errors and not errors and saved(
+                form, lambda: services.add_self_assessment(
+                    mentee, assessed_on=form.assessed_on.data, learning_needs=form.learning_needs.data or "",
+                    ratings=ratings, scale=scale, skill_ids={skill.id for skill in skills}, by=user()),
+                _("Self-assessment saved."), refused=lambda refusal: errors.update({refusal.field: [refusal.message]})):
+            return htmx_redirect(url_for("people.mentee", mentee_id=mentee.id))
     status = 422 if (form.errors or errors) else 200
     return render_template("mentoring/self_assessment_form.html", form=form, mentee=mentee, skills=skills, scale=scale,
                            errors=errors, posted=request.form, not_observed=NOT_OBSERVED), status

@@ -1,12 +1,12 @@
 """The skills framework (add, edit, retire a skill) and the rating scale its ratings use."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ...core import limits
 from ...core.clock import today
-from ...core.errors import EditConflict, RuleBroken, saved
+from ...core.errors import EditConflict, saved
 from ...core.extensions import db
 from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
@@ -113,18 +113,14 @@ def rating_scale_edit():
             errors["form"], status = refusal, 422
         else:
             try:
-                services.save_rating_scale(levels, request.form.get("version"))
-            except RuleBroken as broken:
-                db.session.rollback()
-                errors[broken.field], status = str(broken.message), 422
+                if saved(form, lambda: services.save_rating_scale(levels, request.form.get("version")), _("Rating scale saved."),
+                         refused=lambda broken: errors.update({broken.field: str(broken.message)})):
+                    return htmx_redirect(url_for("mentoring.rating_scale_edit"))
+                status = 422
             except EditConflict:
                 db.session.rollback()
                 errors["form"], status = str(_("Someone changed the rating scale after you opened it. "
                                                "Your labels are still in the form; the scale now saved is shown below.")), 409
-            else:
-                db.session.commit()
-                flash(_("Rating scale saved."), "success")
-                return htmx_redirect(url_for("mentoring.rating_scale_edit"))
     elif request.method == "POST":
         errors["form"], status = " ".join(form.csrf_token.errors) or str(_("The form could not be read.")), 400
     setting = db.session.get(Setting, RATING_SCALE_KEY)

@@ -33,13 +33,8 @@ def planner():
         if plan_form.validate_on_submit():
             rows = [{"hospital_id": _to_int(r.form.hospital_id.data), "team_id": _to_int(r.form.team_id.data),
                      "start_date": r.form.start_date.data} for r in plan_form.rows if r.form.include.data == "y"]
-            try:
-                created = services.save_plan(rows)
-            except RuleBroken as refusal:
-                db.session.rollback()
-                _show_row_error(plan_form, refusal, rows)
-            else:
-                db.session.commit()
+            if plan := saved(plan_form, lambda: services.save_plan(rows), refused=lambda refusal: _show_row_error(plan_form, refusal, rows)):
+                created = plan.result
                 flash(ngettext("%(num)s visit planned.", "%(num)s visits planned.", len(created)), "success")
                 return redirect(url_for("visits.calendar", month=f"{created[0].start_date:%Y-%m}") if created else url_for("visits.planner"))
         proposals = _proposals_from_form(plan_form, hospitals)

@@ -162,6 +162,7 @@ def visit_status(visit_id: int):
 @bp.route("/visits/<int:visit_id>/attendance", methods=["GET", "POST"])
 @allow(COORDINATOR, MENTOR)
 def attendance(visit_id: int):
+    """Who came on which day. Commits by hand: the service returns every refused row at once, each shown by its row."""
     visit = queries.get_visit_or_404(visit_id, user(), action="attendance")
     mentors = queries.visit_mentors(visit)
     mentees = queries.visit_mentees(visit)

@@ -151,7 +151,10 @@ class Reflection(db.Model):
     """One mentor's reflection form for one visit."""
 
     __tablename__ = "reflection"
-    __table_args__ = (UniqueConstraint("visit_id", "mentor_id"),)
+    __table_args__ = (
+        UniqueConstraint("visit_id", "mentor_id"),
+        CheckConstraint(SupportStatus.check("support_status"), name="support_status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)

@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from blueprints.core.enums import BADGE_STYLES
 from blueprints.core.extensions import db
-from blueprints.mentoring.models import Feedback, FeedbackStatus, SupportStatus
+from blueprints.mentoring.models import Feedback, FeedbackStatus, Reflection, SupportStatus
 from blueprints.people.models import Absence, AbsenceKind, Mentee, MenteeStatus, Transfer, TransferKind
 from blueprints.reports.models import ExportJob, ExportStatus
 from blueprints.visits.cadence import CadenceStatus
 from blueprints.visits.models import Visit, VisitStatus
-from tests.factories import make_hospital, make_mentee, make_team
+from tests.factories import make_hospital, make_mentee, make_mentor, make_team
 
 ROOT = Path(__file__).resolve().parents[2]
 ENUMS = (VisitStatus, CadenceStatus, FeedbackStatus, SupportStatus, MenteeStatus, TransferKind, AbsenceKind, ExportStatus)
@@ -30,6 +32,7 @@ STORED = (
     (Transfer, "kind", list(TransferKind)),
     (Absence, "kind", list(AbsenceKind)),
     (ExportJob, "status", [ExportStatus.QUEUED, ExportStatus.RUNNING, ExportStatus.DONE, ExportStatus.FAILED]),
+    (Reflection, "support_status", list(SupportStatus)),
 )
 
 
@@ -80,3 +83,19 @@ def test_a_status_read_from_the_database_carries_its_label_and_badge():
     assert db.session.get(Mentee, mentee.id).status is MenteeStatus.ACTIVE
     visit.status = "postponed"  # as a form gives it: the page rendered before any reload shows its words
     assert visit.status is VisitStatus.POSTPONED and str(visit.status.label) == "Postponed"
+
+
+def test_the_database_refuses_a_support_status_that_is_not_one_of_the_enums():
+    hospital = make_hospital(team=make_team())
+    visit = Visit(hospital_id=hospital.id, team_id=hospital.team_id, start_date=date(2026, 5, 4), days=2,
+                  end_date=date(2026, 5, 5), status="held")
+    db.session.add(visit)
+    db.session.flush()
+    reflection = Reflection(visit_id=visit.id, mentor_id=make_mentor(hospital.team).id, support_needed="Oxygen")
+    db.session.add(reflection)
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        db.session.execute(text("UPDATE reflection SET support_status = 'forgotten' WHERE id = :id"), {"id": reflection.id})
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(Reflection, reflection.id).support_status is SupportStatus.OPEN

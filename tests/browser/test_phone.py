@@ -243,3 +243,25 @@ def test_first_load_of_a_phone_page_stays_under_100kb_gzipped(as_user, live_serv
     total = sum(bodies.values())
     print(f"first load of {name}: {total} bytes gzipped over {len(bodies)} responses")
     assert total <= 100 * 1024, f"{name}: {total} bytes gzipped: " + ", ".join(f"{u} {n}" for u, n in bodies.items())
+
+
+# Sends of tile requests made inside the page's DOMContentLoaded task (htmx starts its `load` triggers there).
+LOAD_TASK_SENDS_JS = """
+window.__sentInLoadTask = [];
+let inLoadTask = false;
+document.addEventListener('DOMContentLoaded', () => { inLoadTask = true; setTimeout(() => { inLoadTask = false; }, 0); }, true);
+const send = XMLHttpRequest.prototype.send, open = XMLHttpRequest.prototype.open;
+XMLHttpRequest.prototype.open = function (method, url, ...rest) { this.__url = url; return open.call(this, method, url, ...rest); };
+XMLHttpRequest.prototype.send = function (...args) { if (inLoadTask) window.__sentInLoadTask.push(String(this.__url)); return send.apply(this, args); };
+"""
+
+
+def test_the_coordinator_home_sends_its_tile_requests_after_the_page_load_task_not_inside_it(as_user):
+    """Lighthouse (mobile) found one 311 ms task on the coordinator's home: htmx's start-up sending the nine tile requests
+    in one go, which held the first tile's paint and blocked the phone; each tile's request now goes in a task of its own."""
+    page = as_user("coordinator", "/account", **TOUCH)
+    page.add_init_script(LOAD_TASK_SENDS_JS)
+    page.goto("/", wait_until="networkidle")
+    assert page.locator("#tile-cadence .tile-loading").count() == 0, "the tiles still load"
+    sent = [url for url in page.evaluate("window.__sentInLoadTask") if "/dashboard/tiles/" in url]
+    assert not sent, f"{len(sent)} tile requests sent inside the page's load task: {sent}"

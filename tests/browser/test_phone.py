@@ -352,3 +352,42 @@ def test_a_list_of_things_is_cards_on_a_phone_every_field_named_every_control_on
     small = page.evaluate(SMALL_TARGETS_JS, THUMB)
     assert not small, f"{len(small)} targets under {THUMB}x{THUMB} px on {name}:\n  " + "\n  ".join(small)
     screenshot(page, f"phone19-cards-{name}")
+
+
+PIN_PROBE_JS = """region => {
+  const table = region.querySelector('table'), head = table.tHead;
+  const corner = head.rows[0].cells[0], other = head.rows[0].cells[1];
+  const firstCell = table.tBodies[0].rows[Math.floor(table.tBodies[0].rows.length / 2)].cells[0];
+  const box = el => el.getBoundingClientRect();
+  return {tableTop: box(table).top, tableBottom: box(table).bottom, headHeight: box(head).height, cornerTop: box(corner).top,
+          cornerLeft: box(corner).left, otherTop: box(other).top, otherLeft: box(other).left, firstLeft: box(firstCell).left,
+          regionLeft: box(region).left, scrollLeft: region.scrollLeft, scrolls: region.scrollWidth > region.clientWidth};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["360", "1366"])
+@pytest.mark.parametrize("name", WIDE_REGIONS)
+def test_a_wide_grids_header_row_stays_at_the_top_and_its_first_column_at_the_left_as_the_page_scrolls(as_user, live_server, name, viewport):
+    """The equipment matrix and the clash grid stay tables: scrolled down the page, their header row stays on screen at
+    the top; scrolled sideways in their region, the first column stays at the left (no vertical scroll box of their own)."""
+    page = open_page(as_user, live_server, name, viewport=viewport)
+    region = page.get_by_role("region", name=WIDE_REGIONS[name])
+    region.scroll_into_view_if_needed()
+    start = region.evaluate(PIN_PROBE_JS)
+    # Scroll the page until the grid's top is half its body above the screen's top edge.
+    down = start["tableTop"] + (start["tableBottom"] - start["tableTop"] - start["headHeight"]) / 2
+    page.evaluate("y => window.scrollBy(0, y)", down)
+    page.wait_for_timeout(100)  # a frame or two
+    scrolled = region.evaluate(PIN_PROBE_JS)
+    assert scrolled["tableTop"] < -10, "the grid's top is above the screen"
+    assert abs(scrolled["cornerTop"]) < 1.5 and abs(scrolled["otherTop"]) < 1.5, f"the header row left the top of the screen: {scrolled}"
+    if start["scrolls"]:
+        region.evaluate("el => { el.scrollLeft = 300 }")
+        page.wait_for_timeout(100)
+        sideways = region.evaluate(PIN_PROBE_JS)
+        assert abs(sideways["firstLeft"] - sideways["regionLeft"]) < 1.5 and abs(sideways["cornerLeft"] - sideways["regionLeft"]) < 1.5, \
+            f"the first column left the region's left edge: {sideways}"
+        assert sideways["scrollLeft"] > 0 and abs(sideways["otherLeft"] - (scrolled["otherLeft"] - sideways["scrollLeft"])) < 1.5, \
+            "the other columns scroll sideways"
+        assert abs(sideways["cornerTop"]) < 1.5, "and the header row stays at the top"
+    screenshot(page, f"phone19-pinned-{name}-{viewport['width']}")

@@ -351,6 +351,8 @@ def test_a_list_of_things_is_cards_on_a_phone_every_field_named_every_control_on
     assert not problems, f"{name} on a 360px phone:\n  " + "\n  ".join(problems)
     small = page.evaluate(SMALL_TARGETS_JS, THUMB)
     assert not small, f"{len(small)} targets under {THUMB}x{THUMB} px on {name}:\n  " + "\n  ".join(small)
+    violations = axe_violations(page)
+    assert not violations, f"axe-core found on {name} at 360px:\n" + describe_violations(violations)
     screenshot(page, f"phone19-cards-{name}")
 
 

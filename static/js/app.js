@@ -47,6 +47,35 @@
     out.textContent = parts ? Number(parts[3]) + " " + months[Number(parts[2]) - 1] + " " + parts[1] : "";
   }
 
+  // A wide grid scrolls sideways in its own region (its first column sticky there, by CSS), so position: sticky cannot
+  // keep its header row at the top as the page scrolls down: this moves the header row by what the grid's top has
+  // gone above the screen, never past its last row. Reads every grid first, then writes (no layout between them).
+  var pinning = false;
+  function pinHeads() {
+    pinning = false;
+    var heads = document.querySelectorAll(".pin-head > table > thead");
+    var shifts = [];
+    for (var i = 0; i < heads.length; i++) {
+      var table = heads[i].parentNode;
+      var room = table.offsetHeight - heads[i].offsetHeight;
+      shifts.push(Math.max(0, Math.min(-table.getBoundingClientRect().top, room)));
+    }
+    for (var j = 0; j < heads.length; j++) {
+      var transform = shifts[j] ? "translateY(" + shifts[j] + "px)" : "";
+      var cells = heads[j].querySelectorAll("th, td");
+      for (var k = 0; k < cells.length; k++) cells[k].style.transform = transform;
+    }
+  }
+  function schedulePin() {
+    if (pinning || !document.querySelector(".pin-head")) return;
+    pinning = true;
+    window.requestAnimationFrame(pinHeads);
+  }
+  window.addEventListener("scroll", schedulePin, {passive: true});
+  window.addEventListener("resize", schedulePin);
+  document.addEventListener("htmx:afterSettle", schedulePin);
+  schedulePin();
+
   ["input", "change"].forEach(function (type) {
     document.addEventListener(type, function (event) {
       if (event.target.matches && event.target.matches("input[type=date]")) sayDay(event.target);

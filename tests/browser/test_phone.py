@@ -134,12 +134,29 @@ def test_header_is_at_most_64px_on_a_phone_and_its_menu_button_opens_the_navigat
     screenshot(page, "phone19-menu-open")
 
 
-@pytest.mark.parametrize("viewport", [TABLET, LAPTOP], ids=["768", "1366"])
-def test_from_720px_the_navigation_is_shown_without_a_menu_button(as_user, viewport):
-    page = as_user("coordinator", "/", viewport=viewport)
+@pytest.mark.parametrize("account, viewport", [("mentor.01", TABLET), ("admin.byumba", TABLET), ("coordinator", LAPTOP)],
+                         ids=["mentor-768", "hospital-admin-768", "coordinator-1366"])
+def test_from_720px_the_navigation_is_shown_without_a_menu_button(as_user, account, viewport):
+    """From 720 px for a short menu; a menu as long as the coordinator's is shown from 1200 px (the next test)."""
+    page = as_user(account, "/", viewport=viewport)
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentees", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     expect(page.locator("summary", has_text="Menu")).to_be_hidden()
+
+
+@pytest.mark.parametrize("width", [800, 1024, 1150])
+def test_the_coordinators_long_menu_keeps_the_header_one_row_between_720_and_1200px(as_user, width):
+    """The coordinator's eleven entries wrapped the header to three rows (110-175 px) on a tablet or a small laptop;
+    there they fold behind the menu button, as on a phone, and the header stays one row."""
+    page = as_user("coordinator", "/", viewport={"width": width, "height": 800})
+    assert page.locator("header.topbar").bounding_box()["height"] <= 64
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav).to_be_hidden()
+    page.locator("summary", has_text="Menu").click()
+    expect(nav.get_by_role("link", name="Audit", exact=True)).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Sign out")).to_be_in_viewport()
+    assert horizontal_overflow(page) <= 0
+    screenshot(page, f"phone19-coordinator-menu-{width}")
 
 
 def test_a_list_of_mentees_is_cards_on_a_phone_each_field_named_and_on_screen(as_user):
@@ -243,3 +260,136 @@ def test_first_load_of_a_phone_page_stays_under_100kb_gzipped(as_user, live_serv
     total = sum(bodies.values())
     print(f"first load of {name}: {total} bytes gzipped over {len(bodies)} responses")
     assert total <= 100 * 1024, f"{name}: {total} bytes gzipped: " + ", ".join(f"{u} {n}" for u, n in bodies.items())
+
+
+# Sends of tile requests made inside the page's DOMContentLoaded task (htmx starts its `load` triggers there).
+LOAD_TASK_SENDS_JS = """
+window.__sentInLoadTask = [];
+let inLoadTask = false;
+document.addEventListener('DOMContentLoaded', () => { inLoadTask = true; setTimeout(() => { inLoadTask = false; }, 0); }, true);
+const send = XMLHttpRequest.prototype.send, open = XMLHttpRequest.prototype.open;
+XMLHttpRequest.prototype.open = function (method, url, ...rest) { this.__url = url; return open.call(this, method, url, ...rest); };
+XMLHttpRequest.prototype.send = function (...args) { if (inLoadTask) window.__sentInLoadTask.push(String(this.__url)); return send.apply(this, args); };
+"""
+
+
+def test_the_coordinator_home_sends_its_tile_requests_after_the_page_load_task_not_inside_it(as_user):
+    """Lighthouse (mobile) found one 311 ms task on the coordinator's home: htmx's start-up sending the nine tile requests
+    in one go, which held the first tile's paint and blocked the phone; each tile's request now goes in a task of its own."""
+    page = as_user("coordinator", "/account", **TOUCH)
+    page.add_init_script(LOAD_TASK_SENDS_JS)
+    page.goto("/", wait_until="networkidle")
+    assert page.locator("#tile-cadence .tile-loading").count() == 0, "the tiles still load"
+    sent = [url for url in page.evaluate("window.__sentInLoadTask") if "/dashboard/tiles/" in url]
+    assert not sent, f"{len(sent)} tile requests sent inside the page's load task: {sent}"
+
+
+# name: (account, path or a demo_path kind in <>, the table): lists whose row is one thing, shown as cards on a phone
+CARD_PAGES = {
+    "users": ("sysadmin", "/users/", "#users-results table"),
+    "skills": ("coordinator", "/skills/", "#skills-table table"),
+    "exports": ("coordinator", "/reports/exports", "#export-results table"),
+    "support": ("coordinator", "/reflections/support", "#support-table table"),
+    "equipment-catalogue": ("coordinator", "/equipment/catalogue", "main table"),
+    "equipment-checklist": ("coordinator", "<equipment-check>", "table.checklist"),
+}
+
+# Problems with the first rows of a card list: a cell off screen, a cell shown without its column's name (cells under a
+# column whose heading is for screen readers only, such as a row's buttons, need none; nor does the card's title).
+CARD_PROBLEMS_JS = """table => {
+  const problems = [];
+  const heads = [...table.tHead.rows[0].cells];
+  const rows = [...table.tBodies[0].rows].filter(r => !r.classList.contains('group') && r.cells.length === heads.length).slice(0, 3);
+  if (!rows.length) return ['no rows'];
+  for (const row of rows) {
+    const title = (row.querySelector('th[scope=row], td.card-title') || row.cells[0]).innerText.trim().split('\\n')[0];
+    for (const cell of row.cells) {
+      const r = cell.getBoundingClientRect();
+      const head = heads[cell.cellIndex];
+      const name = head.innerText.trim();
+      if (r.left < -0.5 || r.right > innerWidth + 0.5) problems.push(`${title}: ${name || 'a cell'} is off screen (${Math.round(r.left)}-${Math.round(r.right)})`);
+      for (const control of cell.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')) {
+        const c = control.getBoundingClientRect();
+        if (c.width && (c.left < -0.5 || c.right > innerWidth + 0.5)) problems.push(`${title}: ${control.tagName.toLowerCase()} in ${name || 'a cell'} is off screen`);
+      }
+      const spoken = !head.querySelector('.visually-hidden') || head.innerText.trim() !== head.querySelector('.visually-hidden').innerText.trim();
+      if (cell.tagName === 'TH' || cell.classList.contains('card-title') || !spoken || !name) continue;
+      const label = getComputedStyle(cell, '::before').content.replace(/^"|"$/g, '');
+      if (!label.startsWith(name)) problems.push(`${title}: the ${name} is shown without its name (${label})`);
+    }
+  }
+  return problems;
+}"""
+
+
+def add_export_to_list(app) -> None:
+    """The demo asks for no bulk export: one finished with an error, which no runner picks up, fills the list."""
+    from blueprints.auth.models import User
+    from blueprints.reports.models import ExportJob
+    from tests.browser.support import live_db
+
+    today = programme_today(app)
+    with live_db(app) as session:
+        coordinator = session.query(User).filter_by(username="coordinator").one()
+        if not session.query(ExportJob).filter_by(requested_by_id=coordinator.id).count():
+            session.add(ExportJob(requested_by_id=coordinator.id, date_from=today - timedelta(days=30), date_to=today, status="failed",
+                                  done=3, total=12, error="phone cards test"))
+            session.commit()
+
+
+@pytest.mark.parametrize("name", CARD_PAGES)
+def test_a_list_of_things_is_cards_on_a_phone_every_field_named_every_control_on_screen_and_thumb_sized(as_user, live_server, name):
+    account, path, table = CARD_PAGES[name]
+    if name == "exports":
+        add_export_to_list(live_server.app)
+    if path.startswith("<"):
+        path = demo_path(live_server.app, path.strip("<>"))
+    page = as_user(account, path, **TOUCH)
+    page.wait_for_load_state("networkidle")
+    assert horizontal_overflow(page) <= 0, f"{name} is {horizontal_overflow(page)}px wider than a 360px screen"
+    problems = page.locator(table).first.evaluate(CARD_PROBLEMS_JS)
+    assert not problems, f"{name} on a 360px phone:\n  " + "\n  ".join(problems)
+    small = page.evaluate(SMALL_TARGETS_JS, THUMB)
+    assert not small, f"{len(small)} targets under {THUMB}x{THUMB} px on {name}:\n  " + "\n  ".join(small)
+    violations = axe_violations(page)
+    assert not violations, f"axe-core found on {name} at 360px:\n" + describe_violations(violations)
+    screenshot(page, f"phone19-cards-{name}")
+
+
+PIN_PROBE_JS = """region => {
+  const table = region.querySelector('table'), head = table.tHead;
+  const corner = head.rows[0].cells[0], other = head.rows[0].cells[1];
+  const firstCell = table.tBodies[0].rows[Math.floor(table.tBodies[0].rows.length / 2)].cells[0];
+  const box = el => el.getBoundingClientRect();
+  return {tableTop: box(table).top, tableBottom: box(table).bottom, headHeight: box(head).height, cornerTop: box(corner).top,
+          cornerLeft: box(corner).left, otherTop: box(other).top, otherLeft: box(other).left, firstLeft: box(firstCell).left,
+          regionLeft: box(region).left, scrollLeft: region.scrollLeft, scrolls: region.scrollWidth > region.clientWidth};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["360", "1366"])
+@pytest.mark.parametrize("name", WIDE_REGIONS)
+def test_a_wide_grids_header_row_stays_at_the_top_and_its_first_column_at_the_left_as_the_page_scrolls(as_user, live_server, name, viewport):
+    """The equipment matrix and the clash grid stay tables: scrolled down the page, their header row stays on screen at
+    the top; scrolled sideways in their region, the first column stays at the left (no vertical scroll box of their own)."""
+    page = open_page(as_user, live_server, name, viewport=viewport)
+    region = page.get_by_role("region", name=WIDE_REGIONS[name])
+    region.scroll_into_view_if_needed()
+    start = region.evaluate(PIN_PROBE_JS)
+    # Scroll the page until the grid's top is half its body above the screen's top edge.
+    down = start["tableTop"] + (start["tableBottom"] - start["tableTop"] - start["headHeight"]) / 2
+    page.evaluate("y => window.scrollBy(0, y)", down)
+    page.wait_for_timeout(100)  # a frame or two
+    scrolled = region.evaluate(PIN_PROBE_JS)
+    assert scrolled["tableTop"] < -10, "the grid's top is above the screen"
+    assert abs(scrolled["cornerTop"]) < 1.5 and abs(scrolled["otherTop"]) < 1.5, f"the header row left the top of the screen: {scrolled}"
+    if start["scrolls"]:
+        region.evaluate("el => { el.scrollLeft = 300 }")
+        page.wait_for_timeout(100)
+        sideways = region.evaluate(PIN_PROBE_JS)
+        assert abs(sideways["firstLeft"] - sideways["regionLeft"]) < 1.5 and abs(sideways["cornerLeft"] - sideways["regionLeft"]) < 1.5, \
+            f"the first column left the region's left edge: {sideways}"
+        assert sideways["scrollLeft"] > 0 and abs(sideways["otherLeft"] - (scrolled["otherLeft"] - sideways["scrollLeft"])) < 1.5, \
+            "the other columns scroll sideways"
+        assert abs(sideways["cornerTop"]) < 1.5, "and the header row stays at the top"
+    screenshot(page, f"phone19-pinned-{name}-{viewport['width']}")

@@ -86,27 +86,38 @@
       else if (element.tagName === "SELECT" && element.multiple) {
         Array.prototype.forEach.call(element.options, function (o) { o.selected = values.indexOf(o.value) !== -1; });
       } else {
-        var same = form.querySelectorAll("[name='" + element.name + "']");
-        element.value = values[Array.prototype.indexOf.call(same, element)] || "";
+        var same = namedElements(form, element.name);
+        element.value = values[same.indexOf(element)] || "";
       }
       var details = element.closest("details");
       if (details && element.value && element.type === "text") details.open = true;
     });
-    ["version", "opened_version"].forEach(function (name) {
-      var input = form.querySelector("input[type=hidden][name='" + name + "']");
-      if (input && byName[name]) input.value = byName[name][0];
-    });
+    versionInputs(form).forEach(function (input) { if (byName[input.name]) input.value = byName[input.name][0]; });
   }
 
-  function statusBox(form) { return form.querySelector("[data-offline-status]") || form.querySelector("#save-status"); }
+  // A form's own fields, those outside it (form="id") included.
+  function namedElements(form, name) {
+    return Array.prototype.filter.call(form.elements, function (element) { return element.name === name; });
+  }
+
+  function versionInputs(form) {
+    return Array.prototype.filter.call(form.elements, function (e) { return e.type === "hidden" && /(^|-)version$/.test(e.name); });
+  }
+
+  // Where a form says how its draft stands: data-offline-status names a box outside it, else one inside it.
+  function statusBox(form) {
+    var outside = form.dataset.offlineStatus;
+    return (outside && document.querySelector(outside)) || form.querySelector("[data-offline-status]") || form.querySelector("#save-status");
+  }
 
   function showStatus(form, state, detail) {
     var box = statusBox(form);
     if (!box) return;
     var p = document.createElement("p");
-    p.className = state === "saved" ? "offline-saved" : "field-error";
-    if (state !== "saved") p.setAttribute("role", "alert");
-    p.textContent = say(state) + (detail ? " " + detail : "");
+    var fine = state === "saved" || state === "sent";
+    p.className = fine ? "muted" : "field-error";
+    if (!fine) p.setAttribute("role", "alert");
+    p.textContent = state === "sent" && detail ? detail : say(state) + (detail ? " " + detail : "");
     box.replaceChildren(p);
   }
 
@@ -143,14 +154,17 @@
             return "refused";
           });
         }
-        if (!response.ok || response.redirected) return "stop";
+        if (!response.ok) return "stop"; // 401: signed out meanwhile; anything else: try again later
         return response.text().then(function (html) {
-          var answer = new DOMParser().parseFromString(html, "text/html");
-          var version = answer.querySelector("input[name=version]");
           var form = formFor(draft);
-          if (form && version) form.querySelectorAll("input[name=version]").forEach(function (i) { i.value = version.value; });
-          if (form) statusBox(form).replaceChildren.apply(statusBox(form), Array.prototype.slice.call(answer.body.children)
-            .filter(function (node) { return node.tagName !== "INPUT"; }));
+          if (!form) return "sent";
+          var answer = new DOMParser().parseFromString("<table>" + html + "</table>", "text/html");
+          versionInputs(form).forEach(function (input) {
+            var fresh = answer.querySelector("input[name='" + input.name + "']");
+            if (fresh) input.value = fresh.value;
+          });
+          var said = !response.redirected && answer.querySelector("p.muted");
+          showStatus(form, "sent", said && !form.dataset.offlineStatus ? said.textContent.trim() : "");
           return "sent";
         });
       })
@@ -202,7 +216,7 @@
   // --- a conflict: both versions side by side, the mentor chooses ------------------------------------------------
 
   function labelOf(form, name) {
-    var element = form.querySelector("[name='" + name + "']");
+    var element = namedElements(form, name)[0];
     if (!element) return name;
     var fieldset = element.closest("fieldset");
     if (fieldset && fieldset.querySelector("legend")) return fieldset.querySelector("legend").textContent.trim();
@@ -273,7 +287,22 @@
 
   // --- wiring ------------------------------------------------------------------------------------------------------
 
-  function draftForm(element) { return element && element.closest ? element.closest("form[data-offline-draft]") : null; }
+  function draftForm(element) {
+    if (!element) return null;
+    var form = element.form || (element.closest ? element.closest("form") : null);
+    return form && form.matches("form[data-offline-draft]") ? form : null;
+  }
+
+  // Offline, every change is kept at once (a plain form has no autosave to wait for).
+  var pending = null;
+  ["input", "change"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var form = draftForm(event.target);
+      if (!form || navigator.onLine) return;
+      window.clearTimeout(pending);
+      pending = window.setTimeout(function () { saveDraft(form); }, 300);
+    });
+  });
 
   // Offline: a save is kept on this phone instead of failing; signing off (which locks the record) waits for the server.
   document.addEventListener("htmx:beforeRequest", function (event) {

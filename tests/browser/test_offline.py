@@ -36,9 +36,9 @@ class Connection:
         self.since = len(self.log.problems)
         self.context.set_offline(True)
 
-    def online(self) -> None:
+    def online(self, also: tuple[str, ...] = ()) -> None:
         self.context.set_offline(False)
-        self.forgive()
+        self.forgive(also)
 
     def forgive(self, also: tuple[str, ...] = ()) -> None:
         if self.since is None:
@@ -115,6 +115,8 @@ def test_feedback_typed_offline_survives_a_reload_and_reaches_the_server_when_ba
     page.get_by_label("Strengths").fill("Kept on the phone on the ward")
     expect(page.locator("#save-status")).to_contain_text("Saved on this phone, not yet sent.")
     expect(page.locator("#offline-queue")).to_contain_text(f"Feedback for {place.mentee_name}")
+    page.get_by_role("button", name="Save and sign off").click()  # signing off locks the record: the server must do it
+    expect(page.locator("#save-status")).to_contain_text("Signing off needs a connection")
     assert saved_feedback(app, place) is None
 
     with page.expect_response(lambda r: r.url.endswith(place.path)) as reloaded:
@@ -303,3 +305,52 @@ def test_drafts_of_a_session_that_ended_offline_are_never_shown_or_sent_as_anoth
 def user_id(app, username: str) -> int:
     with live_db(app) as session:
         return session.scalar(select(User.id).where(User.username == username))
+
+
+def test_signing_out_clears_this_users_drafts_from_the_device(as_user, live_server, browser_log):
+    app = live_server.app
+    place = feedback_on_the_ward(app, skip=("mentor.01",))
+    page = as_user(place.username, place.path)
+    wait_until_kept(page, place.path)
+    connection = Connection(browser_log, page.context)
+    connection.offline()
+    page.get_by_label("Strengths").fill("Never to be sent")
+    expect(page.locator("#offline-queue")).to_contain_text(f"Feedback for {place.mentee_name}")
+    page.context.route("**/logout", lambda route: route.abort())  # the server never hears of it: the session stays
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    connection.online(also=("POST http://127.0.0.1", ))  # the aborted sign-out
+
+    page.goto(place.path)  # still signed in on the server: only the device forgot
+    expect(page.get_by_label("Strengths")).to_have_value("")
+    expect(page.locator("#offline-queue")).to_be_hidden()
+    time.sleep(SENT_WITHIN)
+    assert saved_feedback(app, place) is None
+
+
+def test_a_device_keeps_drafts_at_most_7_days(as_user, live_server):
+    page = as_user("mentor.01", "/")
+    me = page.evaluate("document.body.dataset.offlineUser")
+    page.evaluate("""me => {
+        const store = idbKeyval.createStore("mentorship-offline", "drafts");
+        const day = 24 * 3600 * 1000;
+        const draft = (key, age) => ({key, user: me, url: "/nowhere", page: "/", label: key, fields: [],
+                                      savedAt: Date.now() - age, changedAt: Date.now() - age, conflict: true});
+        return Promise.all([idbKeyval.set("old", draft("old", 8 * day), store), idbKeyval.set("recent", draft("recent", 6 * day), store)]);
+    }""", me)
+    page.reload()
+    expect(page.locator("#offline-queue li")).to_have_count(1)
+    expect(page.locator("#offline-queue")).to_contain_text("recent")
+    assert page.evaluate("idbKeyval.keys(idbKeyval.createStore('mentorship-offline', 'drafts'))") == ["recent"]
+
+
+def test_chromium_finds_the_app_installable(as_user):
+    """Chromium's own installability check (what its install prompt uses): manifest, icons, start URL, display,
+    service worker. Lighthouse 12 no longer audits installability, so the test asks the browser directly."""
+    page = as_user("mentor.01", "/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+    cdp = page.context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []  # a test profile is incognito; the app is not
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == [] and manifest["url"].endswith("/manifest.webmanifest")

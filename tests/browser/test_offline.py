@@ -354,3 +354,33 @@ def test_chromium_finds_the_app_installable(as_user):
     assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []  # a test profile is incognito; the app is not
     manifest = cdp.send("Page.getAppManifest")
     assert manifest["errors"] == [] and manifest["url"].endswith("/manifest.webmanifest")
+
+
+CACHED_PAGE_BUDGET_MS = 300  # issue 21: a page served from the phone's cache opens within this
+
+
+def test_a_kept_page_is_served_offline_within_300_ms_on_the_phone_profile(as_user, live_server, browser_log):
+    """The phone profile: 360 px, touch, and the CPU slowed 4× as Lighthouse's mobile preset does; the median of three
+    offline reloads. Asserted: the service worker has handed over the whole page (responseEnd) within the budget.
+    The first paint is printed, not asserted: on a CPU shared by a dozen jobs it measures the machine's load, and
+    rendering the long feedback form, more than the cache (README, "Working offline", has the figures)."""
+    place = feedback_on_the_ward(live_server.app, skip=("mentor.01",))
+    page = as_user(place.username, place.path, viewport={"width": 360, "height": 640}, has_touch=True, is_mobile=True)
+    wait_until_kept(page, place.path)
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    connection = Connection(browser_log, page.context)
+    connection.offline()
+    timings = []
+    for _ in range(3):
+        with page.expect_response(lambda r: r.url.endswith(place.path)) as reloaded:
+            page.reload(wait_until="domcontentloaded")
+        assert reloaded.value.from_service_worker
+        page.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length > 0")
+        timings.append(page.evaluate("""() => ({
+            served: performance.getEntriesByType('navigation')[0].responseEnd,
+            painted: performance.getEntriesByName('first-contentful-paint')[0].startTime,
+            ready: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd})"""))
+    connection.online()
+    median = {name: sorted(t[name] for t in timings)[1] for name in timings[0]}
+    print("kept page offline, median ms:", {name: round(value) for name, value in median.items()})
+    assert median["served"] < CACHED_PAGE_BUDGET_MS, timings

@@ -339,11 +339,12 @@
   }, true);
 
   function forgetMine() {
-    var done = tellWorker({ type: "forget-pages" });
-    if (!store) return done;
-    return myDrafts(user).then(function (drafts) {
-      return Promise.all(drafts.map(function (d) { return window.idbKeyval.del(d.key, store); }));
-    }).then(function () { return done; }).catch(function () { return done; });
+    var waited = new Promise(function (resolve) { window.setTimeout(resolve, 1500); });
+    var worker = Promise.race([tellWorker({ type: "forget-pages" }), waited]); // a worker never ready must not hold sign-out
+    var drafts = store ? myDrafts(user).then(function (mine) {
+      return Promise.all(mine.map(function (d) { return window.idbKeyval.del(d.key, store); }));
+    }).catch(function () {}) : Promise.resolve();
+    return Promise.all([worker, drafts]);
   }
 
   function dropOld() {

@@ -63,17 +63,20 @@ class Place:
 
 def feedback_on_the_ward(app, skip: tuple[str, ...] = ()) -> Place:
     """A mentor whose phone keeps a feedback form to write (bedside_urls), started afresh: no feedback saved yet."""
+    place = None
     with live_db(app) as session, app.test_request_context():
         for user in session.scalars(select(User).where(User.role == "mentor", User.active.is_(True)).order_by(User.username)):
-            if user.username in skip:
-                continue
-            forms = [u for u in bedside_urls(user, programme_today(app)) if "/feedback/" in u]
+            forms = [u for u in bedside_urls(user, programme_today(app)) if "/feedback/" in u] if user.username not in skip else []
             if forms:
                 visit_id, mentee_id = (int(part) for part in forms[0].split("/")[2::2])
-                session.execute(delete(Feedback).where(Feedback.visit_id == visit_id, Feedback.mentee_id == mentee_id))
-                session.commit()
-                return Place(user.username, visit_id, mentee_id, session.get(Mentee, mentee_id).full_name)
-    raise AssertionError("the demo has no mentor with a feedback form to write on the ward")
+                place = Place(user.username, visit_id, mentee_id, session.get(Mentee, mentee_id).full_name)
+                break
+        session.rollback()  # the read ends here: the live server's writes never wait on it
+    assert place is not None, "the demo has no mentor with a feedback form to write on the ward"
+    with live_db(app) as session:
+        session.execute(delete(Feedback).where(Feedback.visit_id == place.visit_id, Feedback.mentee_id == place.mentee_id))
+        session.commit()
+    return place
 
 
 def saved_feedback(app, place: Place) -> dict | None:

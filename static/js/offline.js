@@ -11,6 +11,7 @@
   var MAX_AGE = 7 * 24 * 3600 * 1000;
   var store = window.idbKeyval && window.indexedDB ? window.idbKeyval.createStore("mentorship-offline", "drafts") : null;
   var sending = false;
+  var again = false; // a draft changed while the queue was being sent: send once more after
 
   function say(name) { return (texts && texts.dataset[name]) || ""; }
 
@@ -65,13 +66,17 @@
     return fields;
   }
 
+  var queued = {}; // keys of this page's drafts not yet sent (kept in step by saveDraft and showQueue)
+
   function saveDraft(form) {
     if (!store || !user) return Promise.resolve();
     var key = draftKey(form);
+    queued[key] = true;
     return window.idbKeyval.get(key, store).then(function (old) {
       var draft = { key: key, user: user, url: form.dataset.offlineDraft, page: window.location.pathname,
                     label: form.dataset.offlineLabel || document.title, fields: fieldsOf(form),
                     savedAt: old ? old.savedAt : Date.now(), changedAt: Date.now() };
+      if (old && old.conflict) draft.conflict = true; // stays in conflict until the mentor chooses
       return window.idbKeyval.set(key, draft, store);
     }).then(function () { showStatus(form, "saved"); return showQueue(); });
   }
@@ -125,6 +130,8 @@
     var box = document.getElementById("offline-queue");
     if (!box || !user) return Promise.resolve();
     return myDrafts(user).then(function (drafts) {
+      queued = {};
+      drafts.forEach(function (draft) { queued[draft.key] = true; });
       box.hidden = drafts.length === 0;
       var list = box.querySelector("ul");
       list.replaceChildren.apply(list, drafts.map(function (draft) {
@@ -176,7 +183,8 @@
   }
 
   function sendQueue() {
-    if (sending || !store || !navigator.onLine) return Promise.resolve();
+    if (!store || !navigator.onLine) return Promise.resolve();
+    if (sending) { again = true; return Promise.resolve(); }
     sending = true;
     return whoIsSignedIn().then(function (me) {
       var hint = document.querySelector("[data-offline-signin]");
@@ -190,7 +198,7 @@
           chain = chain.then(function (going) {
             if (!going) return false;
             return sendDraft(draft, me.csrf).then(function (outcome) {
-              if (outcome === "sent") return window.idbKeyval.del(draft.key, store).then(function () { return true; });
+              if (outcome === "sent") return settle(draft).then(function () { return true; });
               if (outcome === "conflict") {
                 draft.conflict = true;
                 return window.idbKeyval.set(draft.key, draft, store).then(function () { return true; });
@@ -206,7 +214,25 @@
         });
         return chain.then(function () { return showConflicts(me.csrf); });
       });
-    }).finally(function () { sending = false; return showQueue(); });
+    }).finally(function () {
+      sending = false;
+      if (again) { again = false; window.setTimeout(sendQueue, 0); }
+      return showQueue();
+    });
+  }
+
+  // Sent: forget the draft, unless it changed while it was on its way; then it stays queued, at the version just saved.
+  function settle(sent) {
+    return window.idbKeyval.get(sent.key, store).then(function (now) {
+      if (!now || now.changedAt === sent.changedAt) return window.idbKeyval.del(sent.key, store);
+      var form = formFor(now);
+      if (form) now.fields = now.fields.map(function (pair) {
+        var input = versionInputs(form).filter(function (i) { return i.name === pair[0]; })[0];
+        return input ? [pair[0], input.value] : pair;
+      });
+      again = true;
+      return window.idbKeyval.set(now.key, now, store);
+    });
   }
 
   function keepPagesFor(me) {
@@ -237,10 +263,11 @@
     return myDrafts(user).then(function (drafts) {
       drafts.filter(function (d) { return d.conflict; }).forEach(function (draft) {
         var form = formFor(draft);
-        if (!form || form.parentNode.querySelector(".offline-conflict")) return;
+        if (!form || form.dataset.offlineChoosing) return; // already shown (or being fetched) for this form
+        form.dataset.offlineChoosing = "1";
         fetch(draft.page, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
           var theirs = new DOMParser().parseFromString(html, "text/html").querySelector("form[data-offline-draft='" + draft.url + "']");
-          if (!theirs) return;
+          if (!theirs) { delete form.dataset.offlineChoosing; return; }
           var mine = valuesByName(draft.fields);
           var saved = valuesByName(fieldsOf(theirs));
           var box = document.createElement("div");
@@ -263,10 +290,18 @@
           keepMine.type = "button";
           keepMine.textContent = say("keepMine");
           keepMine.addEventListener("click", function () {
-            var version = theirs.querySelector("input[name=version]");
-            draft.fields = draft.fields.map(function (pair) { return pair[0] === "version" && version ? ["version", version.value] : pair; });
-            delete draft.conflict;
-            window.idbKeyval.set(draft.key, draft, store).then(function () { box.remove(); return sendQueue(); });
+            var versions = {};
+            versionInputs(theirs).forEach(function (input) { versions[input.name] = input.value; });
+            window.idbKeyval.get(draft.key, store).then(function (latest) {
+              latest = latest || draft;
+              latest.fields = latest.fields.map(function (pair) { return pair[0] in versions ? [pair[0], versions[pair[0]]] : pair; });
+              delete latest.conflict;
+              return window.idbKeyval.set(latest.key, latest, store);
+            }).then(function () {
+              box.remove();
+              delete form.dataset.offlineChoosing;
+              return sendQueue();
+            });
           });
           var keepTheirs = document.createElement("button");
           keepTheirs.type = "button";
@@ -280,7 +315,7 @@
           actions.append(keepMine, keepTheirs);
           box.append(p, table, actions);
           form.parentNode.insertBefore(box, form);
-        }).catch(function () { /* offline again: the queue still says there is a conflict */ });
+        }).catch(function () { delete form.dataset.offlineChoosing; /* offline again: the queue still says so */ });
       });
     });
   }
@@ -305,12 +340,15 @@
   });
 
   // Offline: a save is kept on this phone instead of failing; signing off (which locks the record) waits for the server.
+  // Online, a form whose draft is still queued saves through the queue too: two saves of one record never race.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = draftForm(event.detail.elt);
-    if (!form || navigator.onLine) return;
+    if (!form) return;
+    var onlineOnly = event.detail.elt.closest("[data-offline-online-only]");
+    if (navigator.onLine && (onlineOnly || !queued[draftKey(form)])) return;
     event.preventDefault();
-    if (event.detail.elt.closest("[data-offline-online-only]")) showStatus(form, "needsServer");
-    else saveDraft(form);
+    if (onlineOnly) showStatus(form, "needsServer");
+    else saveDraft(form).then(sendQueue);
   });
 
   document.addEventListener("htmx:sendError", function (event) {

@@ -292,6 +292,7 @@ def test_drafts_of_a_session_that_ended_offline_are_never_shown_or_sent_as_anoth
     # Signed out: GET /offline/bedside answers 401, which is how offline.js learns it.
     connection.forgive(also=("401: GET", "status of 401 (UNAUTHORIZED) (http://127.0.0.1", ))
     sign_in(page, "mentor.01")  # someone else, on the same browser
+    connection.forgive(also=("401: GET http://127.0.0.1", "status of 401 (UNAUTHORIZED) (http://127.0.0.1", ))  # late ones
     expect(page.locator("#offline-queue")).to_be_hidden()
     expect(page.locator("body")).not_to_contain_text(place.mentee_name)
     time.sleep(SENT_WITHIN)

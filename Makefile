@@ -14,7 +14,7 @@ FLASK := $(BIN)/flask --app app
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install install-dev install-bench install-mutate browser-deps html-checker lighthouse db run dev test test-sqlite test-postgres test-dates bench bench-data mutate lint clean \
+.PHONY: install install-dev install-bench install-mutate browser-deps html-checker vendor-js lighthouse db run dev test test-sqlite test-postgres test-dates bench bench-data mutate lint clean \
 	extract update-translations compile-translations
 
 $(BIN)/python:
@@ -91,6 +91,20 @@ browser-deps:  ## Debian's chromium for the browser tests (apt-get installs it w
 	  { apt-get update && apt-get install -y chromium; } || { echo "apt-get could not install chromium" >&2; exit 1; }; \
 	  [ -x $(CHROMIUM) ] || { echo "the chromium package did not provide $(CHROMIUM)" >&2; exit 1; }; \
 	fi
+
+# The offline app's libraries (issue 21), pinned in package.json/package-lock.json and copied into static/js/vendor/,
+# where they are committed as htmx is: the app serves them itself (never a CDN). Run after changing their versions.
+VENDOR_JS := static/js/vendor
+vendor-js: package.json package-lock.json  ## copy workbox (service worker) and idb-keyval (drafts) from node_modules into static/
+	npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p $(VENDOR_JS)
+	for module in sw core routing strategies; do \
+	  file=workbox-$$module.$$( [ $$module = sw ] && echo js || echo prod.js ); \
+	  sed '/sourceMappingURL=/d' node_modules/workbox-$$module/build/$$file > $(VENDOR_JS)/$$file; \
+	done
+	cp node_modules/workbox-sw/LICENSE $(VENDOR_JS)/workbox.LICENSE
+	sed '/sourceMappingURL=/d' node_modules/idb-keyval/dist/umd.js > $(VENDOR_JS)/idb-keyval.js
+	cp node_modules/idb-keyval/LICENCE $(VENDOR_JS)/idb-keyval.LICENSE
 
 # The Nu HTML Checker for tests/browser/test_valid_html.py: vnu-jar pinned in package-lock.json, installed by
 # `npm ci` without its install script (which would download a Java of its own), run on Debian's Java.

@@ -127,3 +127,6 @@ def _shown(value) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+from . import installable  # noqa: E402,F401 - the manifest's and the service worker's routes join this blueprint

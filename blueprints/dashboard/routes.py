@@ -3,9 +3,10 @@ access rule (registered from `tiles.TILES`), so a slow or failing tile never hol
 
 from datetime import date, datetime
 
-from flask import Blueprint, Response, current_app, make_response, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from ..auth.forms import ROLE_LABELS
@@ -15,10 +16,11 @@ from ..core.extensions import db
 from ..core.formatting import format_day, format_instant
 from ..core.htmx import is_htmx
 from ..core.navigation import menu
-from ..core.permissions import allow, user
+from ..core.permissions import allow, passive, user
 from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR, ROLES, SYSADMIN
 from ..people.queries import hospitals as hospital_queries
 from . import queries
+from .bedside import bedside_urls
 from .tiles import HOME_LEAD, HOME_TILES, INLINE_TILES, TILES, hospital_name
 from .tiles.base import TABLE_ROWS, Filters, Tile
 
@@ -109,3 +111,12 @@ def cell(value) -> str:
         return format_day(value)
     return str(value)
 
+
+
+@bp.get("/offline/bedside")
+@allow(*ROLES)
+@passive
+def offline_bedside():
+    """What offline.js asks before it keeps pages or sends drafts: who is signed in (a phone never sends one person's
+    drafts as another's), a fresh CSRF token for sending them, and the pages to keep for the ward."""
+    return jsonify(user=current_user.id, csrf=generate_csrf(), urls=bedside_urls(user(), today()))

@@ -8,7 +8,9 @@ from tests.factories import login, make_user
 
 # The .ics feed answers calendar apps that cannot sign in: its secret token is the credential.
 # The language switcher is on the login page too (it changes nothing but the visitor's cookie there).
-OPEN_ENDPOINTS = {"auth.login", "static", "core.healthz", "visits.ics_feed", "core.language"}
+# The web app manifest and the service worker (issue 21) are fetched by the browser itself, signed in or not.
+OPEN_ENDPOINTS = {"auth.login", "static", "core.healthz", "visits.ics_feed", "core.language", "core.manifest",
+                  "core.service_worker"}
 
 
 def test_every_route_declares_who_may_use_it(app):

@@ -155,3 +155,32 @@ def test_get_requests_never_change_data(app, client):
         after = row_counts()
         assert after == before, f"a GET changed data for {user.role}"
         client.post("/logout")
+
+
+@pytest.mark.parametrize("role", ["hospital_admin", "mentor"])
+def test_pages_kept_for_offline_are_the_users_own_and_never_show_another_hospital(app, client, role):
+    """Issue 21: the set of pages a phone keeps (GET /offline/bedside) holds only pages this user opens, none showing
+    another hospital's data, although the other hospital has a visit, a check and feedback under way too."""
+    world = other_hospital_world()
+    hospital_a, mentor_a = world["hospital_a"], world["mentor_a"]
+    mentee_a = make_mentee(hospital_a, name="Own Mentee")
+    assign(mentor_a, mentee_a, start=today() - timedelta(days=30))
+    current = Visit(hospital=hospital_a, team=mentor_a.team, start_date=today(), days=2, end_date=today() + timedelta(days=1),
+                    status="confirmed")
+    held = Visit(hospital=hospital_a, team=mentor_a.team, start_date=today() - timedelta(days=6), days=3,
+                 end_date=today() - timedelta(days=4), status="held")
+    db.session.add_all([current, held])
+    db.session.flush()
+    db.session.add(EquipmentCheck(hospital=hospital_a, check_date=today(), visit=current))
+    user = (make_user("hospital_admin", hospital=hospital_a) if role == "hospital_admin"
+            else make_user("mentor", mentor=mentor_a))
+    db.session.commit()
+    login(client, user)
+    kept = client.get("/offline/bedside").get_json()["urls"]
+    expected = {"mentor": [f"/visits/{current.id}/attendance", f"/visits/{held.id}/feedback/{mentee_a.id}"],
+                "hospital_admin": ["/equipment/checks/"]}[role]
+    assert all(any(path.startswith(e) for path in kept) for e in expected), kept
+    for path in kept:
+        response = client.get(path)
+        assert response.status_code == 200, f"{role} keeps {path}, which answers {response.status_code}"
+        assert MARKER.encode() not in response.data, f"{role} keeps {path}, which shows the other hospital's data"

@@ -122,6 +122,7 @@ PAGES = (
     Page("users list", "sysadmin", "/users/", load=4),
     Page("users search (htmx)", "sysadmin", "/users/?q=uwi", htmx=True, load=6),
     Page("users page 3 (htmx)", "sysadmin", "/users/?page=3", htmx=True, load=3),
+    Page("programme settings", "coordinator", "/settings/", load=1),
     # visits
     Page("calendar month", "coordinator", "/calendar/?month={month}", load=3),
     Page("calendar month", "mentor", "/calendar/?month={month}", load=3),

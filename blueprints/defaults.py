@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from .core.extensions import db
 from .core.i18n import N_
+from .core.programme import seed_programme_settings
 from .equipment.catalogue import seed_catalogue
 from .equipment.models import EquipmentItem
 from .mentoring.framework import seed_skills
@@ -185,7 +186,8 @@ def fill_name_translations() -> int:
 
 
 def seed_defaults() -> None:
-    """Insert the departments, professions, fixed holidays, equipment items, skills and rating scale that are missing;
+    """Insert the departments, professions, fixed holidays, equipment items, skills, rating scale and programme settings
+    that are missing;
     never changes edited rows."""
     have = set(db.session.scalars(select(Department.code)))
     db.session.add_all(Department(code=c, name=n) for c, n in DEPARTMENTS if c not in have)
@@ -198,6 +200,7 @@ def seed_defaults() -> None:
     db.session.flush()
     seed_catalogue()
     seed_skills()
+    seed_programme_settings()
     db.session.flush()
     fill_name_translations()
     db.session.flush()

@@ -1,0 +1,29 @@
+"""a hospital may have its own cadence (days between visits); the programme's settings live in the setting table
+
+Revision ID: 4b9d2e7a6c13
+Revises: 3e8a5c1d7b42
+Create Date: 2026-12-03 15:10:00.000000
+
+The programme settings need no table of their own (they are rows of `setting`, seeded by `flask seed-defaults` from the
+server's configuration); hospitals keep the programme's cadence (NULL) until a coordinator gives them one.
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = '4b9d2e7a6c13'
+down_revision = '3e8a5c1d7b42'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('hospital', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('cadence_days', sa.Integer(), nullable=True))
+        batch_op.create_check_constraint(op.f('ck_hospital_cadence_days'), "cadence_days IS NULL OR cadence_days BETWEEN 7 AND 365")
+
+
+def downgrade():
+    with op.batch_alter_table('hospital', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_hospital_cadence_days'), type_='check')
+        batch_op.drop_column('cadence_days')

@@ -140,6 +140,7 @@ PAGES = (
     Page("mentee mentoring record", "mentor", "/mentees/{mentee_id}/mentoring", load=4),
     Page("mentee mentoring record", "coordinator", "/mentees/{mentee_id}/mentoring", load=2),
     Page("reflection follow-up list", "coordinator", "/reflections/support", load=2),
+    Page("support requests about the hospital", "hospital_admin", "/reflections/support?status=all", load=1),
     # equipment
     Page("equipment matrix", "coordinator", "/equipment/", load=4, time_budget="matrix_p95_ms", query_budget="matrix_queries"),
     Page("equipment matrix, critical only (htmx)", "coordinator", "/equipment/?critical=1", htmx=True, load=2,

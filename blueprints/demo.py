@@ -19,6 +19,7 @@ from .core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN
 from .defaults import FIXED_HOLIDAYS, seed_defaults
 from .equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
 from .equipment.status import refresh_status
+from .mentoring.demo_depth import add_programme_depth
 from .mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, SkillRating
 from .mentoring.queries import skills_for
 from .people.models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord
@@ -189,6 +190,7 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
         "training records": len(trainings),
         **_demo_equipment(rng, today, hospitals),
         **_demo_mentoring(rng, today),
+        **add_programme_depth(today),  # issue 25: settings, support requests
     }
 
 

@@ -25,7 +25,7 @@ FETCHED = {
          "/notifications/bell", *(f"/dashboard/tiles/{name}" for name in HOME_TILES["coordinator"])],
     ),
     "sysadmin": (["/users/new", "/audit/"], ["/users/?q=a"]),
-    "admin.byumba": (["/mentees/new", "/mentees/import"],
+    "admin.byumba": (["/mentees/new", "/mentees/import", "/reflections/support?status=all"],
                      [*(f"/dashboard/tiles/{name}" for name in HOME_TILES["hospital_admin"])]),
     "mentor.01": ([], [*(f"/dashboard/tiles/{name}" for name in HOME_TILES["mentor"])]),
 }

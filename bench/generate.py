@@ -39,6 +39,7 @@ from blueprints.demo import database_is_empty, wipe
 from blueprints.equipment.models import WARDS, EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm
 from blueprints.equipment.status import refresh_status
 from blueprints.mentoring.demo import ACTIONS, AREAS, STRENGTHS, SUPPORT
+from blueprints.mentoring.demo_depth import TOPICS as SUPPORT_TOPICS
 from blueprints.mentoring.framework import FRAMEWORK_OF
 from blueprints.mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, Skill, SkillRating
 from blueprints.people.demo import FAMILY_NAMES, GIVEN_NAMES, MENTEE_PLAN
@@ -522,6 +523,7 @@ def mentoring(p: Programme) -> None:
                 "challenges": "Mentees on night shift missed a day (bench)" if rng.random() < 0.3 else "",
                 "mentees_absent": "", "equipment_problems": "", "support_needed": support, "support_status": status,
                 "support_owner_id": None, "submitted_at": _at(signed_on, 16), "version": 1,
+                "support_topic": SUPPORT_TOPICS.get(support, "programme"),  # equipment, scheduling: the hospital's to answer
             })
     p.insert(Feedback, feedback)
     p.insert(SkillRating, ratings)

@@ -122,6 +122,7 @@ PAGES = (
     Page("users list", "sysadmin", "/users/", load=4),
     Page("users search (htmx)", "sysadmin", "/users/?q=uwi", htmx=True, load=6),
     Page("users page 3 (htmx)", "sysadmin", "/users/?page=3", htmx=True, load=3),
+    Page("programme settings", "coordinator", "/settings/", load=1),
     # visits
     Page("calendar month", "coordinator", "/calendar/?month={month}", load=3),
     Page("calendar month", "mentor", "/calendar/?month={month}", load=3),
@@ -139,6 +140,7 @@ PAGES = (
     Page("mentee mentoring record", "mentor", "/mentees/{mentee_id}/mentoring", load=4),
     Page("mentee mentoring record", "coordinator", "/mentees/{mentee_id}/mentoring", load=2),
     Page("reflection follow-up list", "coordinator", "/reflections/support", load=2),
+    Page("support requests about the hospital", "hospital_admin", "/reflections/support?status=all", load=1),
     # equipment
     Page("equipment matrix", "coordinator", "/equipment/", load=4, time_budget="matrix_p95_ms", query_budget="matrix_queries"),
     Page("equipment matrix, critical only (htmx)", "coordinator", "/equipment/?critical=1", htmx=True, load=2,

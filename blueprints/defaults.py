@@ -2,6 +2,7 @@
 and the demo programme call seed_defaults. Above the areas, so no area and not the kernel imports it."""
 
 from .core.extensions import db
+from .core.programme import seed_programme_settings
 from .equipment import defaults as equipment
 from .mentoring import defaults as mentoring
 from .people import defaults as people
@@ -16,6 +17,7 @@ def seed_defaults() -> None:
     db.session.flush()
     mentoring.seed()
     equipment.seed()
+    seed_programme_settings()
 
 
 def fill_name_translations() -> int:

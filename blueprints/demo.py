@@ -18,6 +18,7 @@ from .core.models import Setting
 from .defaults import seed_defaults
 from .equipment import demo as equipment
 from .mentoring import demo as mentoring
+from .mentoring.demo_depth import add_programme_depth
 from .people import demo as people
 from .people.models import Hospital
 from .visits import demo as visits
@@ -59,5 +60,6 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
     db.session.flush()
     counts |= equipment.add_checks(rng, today, programme.hospitals)
     counts |= mentoring.add_record(rng, today)
+    counts |= add_programme_depth(today)  # issue 25: settings, support requests
     # Areas added later: one call each here, after the rows they build on (they draw from rng after the above).
     return counts

@@ -4,13 +4,14 @@ choices every area builds."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectMultipleField, StringField
+from wtforms import DateField, HiddenField, IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import InputRequired, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
 from . import limits
 from .formatting import day_said
+from .programme import BOUNDS, range_message
 
 ONE_LINE_MESSAGE = _l("Keep this on one line.")
 
@@ -112,3 +113,36 @@ class VersionedForm(FlaskForm):
 
     def opened_at(self) -> int | None:
         return self.version.data
+
+
+def _range(name: str) -> NumberRange:
+    return NumberRange(*BOUNDS[name], message=range_message(name))
+
+
+class ProgrammeSettingsForm(FlaskForm):
+    """The coordinator's programme settings (blueprints/core/programme.py); each bounded, with its message beside it."""
+
+    cadence_days = IntegerField(_l("Days between visits"), validators=[
+        InputRequired(message=_l("Enter a number of days.")),
+        _range("cadence_days")],
+        description=_l("A hospital is due for a visit once this many days have passed since its last visit ended. "
+                       "A hospital may have its own, on its page."))
+    overdue_after_days = IntegerField(_l("Overdue after (days)"), validators=[
+        InputRequired(message=_l("Enter a number of days.")),
+        _range("overdue_after_days")],
+        description=_l("A hospital is overdue once this many days have passed since its last visit ended."))
+    visit_days = IntegerField(_l("Days a visit lasts"), validators=[
+        InputRequired(message=_l("Enter a number of days.")),
+        _range("visit_days")],
+        description=_l("What the planner and a new visit start with."))
+    max_active_mentees = IntegerField(_l("Mentees per mentor at most"), validators=[
+        InputRequired(message=_l("Enter a number of mentees.")),
+        _range("max_active_mentees")])
+    refresher_interval_days = IntegerField(_l("Refresher training every (days)"), validators=[
+        InputRequired(message=_l("Enter a number of days.")),
+        _range("refresher_interval_days")],
+        description=_l("A mentor whose last refresher is older is listed as due for one."))
+
+    def validate_overdue_after_days(self, field):
+        if field.data is not None and self.cadence_days.data is not None and field.data <= self.cadence_days.data:
+            raise ValidationError(_l("The overdue limit must be longer than the days between visits."))

@@ -1,4 +1,4 @@
-"""Core routes: the health check, the language switcher, notifications and the audit trail."""
+"""Core routes: the health check, the language switcher, notifications, the programme settings and the audit trail."""
 
 import json
 
@@ -11,16 +11,19 @@ from sqlalchemy import text
 from . import limits, queries, services
 from .errors import saved
 from .extensions import db
-from .forms import EmptyForm
+from .forms import EmptyForm, ProgrammeSettingsForm
 from .htmx import render_page_or_fragment
 from .i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE, known_language, safe_next
 from .navigation import menu
 from .pagination import paginate
 from .permissions import allow, passive, public
+from .programme import NAMES
+from .programme import programme_settings as read_programme_settings
 from .roles import COORDINATOR, ROLES, SYSADMIN
 
 bp = Blueprint("core", __name__)
 menu.add("core.audit", _l("Audit"), 120)
+menu.add("core.programme_settings", _l("Settings"), 115)
 
 
 @bp.get("/healthz")
@@ -88,6 +91,18 @@ def notifications_read_all():
     if EmptyForm().validate_on_submit():
         saved(None, lambda: services.mark_all_read(current_user.id))
     return redirect(url_for("core.notifications"))
+@bp.route("/settings/", methods=["GET", "POST"])
+@allow(COORDINATOR)
+def programme_settings():
+    """The programme's settings: saved, audited and in force from the next page on."""
+    form = ProgrammeSettingsForm(data=read_programme_settings().as_dict())
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in NAMES}
+        if saved(form, lambda: services.save_programme_settings(values), _("Programme settings saved.")):
+            return redirect(url_for("core.programme_settings"))
+    return render_template("core/programme_settings.html", form=form), 422 if form.errors else 200
+
+
 @bp.get("/audit/")
 @allow(COORDINATOR, SYSADMIN)
 def audit():

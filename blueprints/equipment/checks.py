@@ -3,10 +3,10 @@ has never been checked) and whether that day has passed. The hospital administra
 
 from datetime import date, timedelta
 
-from flask import current_app
+from ..core.programme import programme_settings
 
 
 def next_check_due(last_checked: date | None, today: date) -> tuple[date, bool]:
     """(the day the next check is due, whether it is overdue: due before today)."""
-    due = last_checked + timedelta(days=current_app.config["VISIT_CADENCE_DAYS"]) if last_checked else today
+    due = last_checked + timedelta(days=programme_settings().cadence_days) if last_checked else today
     return due, due < today

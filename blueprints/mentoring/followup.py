@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from ..auth.models import User
 from ..people.models import Assignment, Hospital, Mentee, Mentor
-from ..people.scopes import readable_reflections, readable_visits
+from ..people.scopes import readable_visits, support_requests_scope
 from ..visits.models import MentorAttendance, Visit, VisitStatus
 from ..visits.queries import mine_condition
 from .models import ActionItem, Feedback, FeedbackStatus, Reflection, Skill, SkillRating, SupportStatus
@@ -126,7 +126,7 @@ def support_followup(user: User, until: date, province: str | None = None) -> Se
 
 def _support_ids(user: User, until: date, province: str | None) -> Select:
     query = (select(Reflection.id).join(Visit, Visit.id == Reflection.visit_id)
-             .where(Reflection.support_needed != "", Visit.start_date <= until, readable_reflections(user)))
+             .where(Reflection.support_needed != "", Visit.start_date <= until, support_requests_scope(user)))
     if province:
         query = query.where(Visit.hospital_id.in_(select(Hospital.id).where(Hospital.province == province)))
     return query

@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..core import limits
 from ..core.forms import ONE_LINE_MESSAGE, DayField, LineField, MultiCheckboxField, VersionedForm, optional_int, select_choices
-from .models import SupportStatus
+from .models import SupportStatus, SupportTopic
 
 CONTACT_LABELS = {"on_site": _l("On site"), "phone": _l("Phone"), "virtual": _l("Virtual")}
 METHOD_LABELS = {
@@ -128,6 +128,10 @@ class ReflectionForm(VersionedForm):
     equipment_problems = TextAreaField(_l("Equipment problems seen"), validators=[Optional(), Length(max=limits.LONG_TEXT)])
     support_needed = TextAreaField(_l("Support needed from the programme or the hospital"), validators=[Optional(), Length(max=limits.LONG_TEXT)],
                                    description=_l("Coordinators follow each of these up until it is resolved."))
+    support_topic = SelectField(_l("What the support is about"), choices=select_choices(SupportTopic.labels().items()),
+                                default=SupportTopic.PROGRAMME.value,
+                                description=_l("The hospital's administrator sees and answers requests about the hospital's "
+                                               "staffing, equipment or scheduling."))
 
 
 SUPPORT_LABELS = SupportStatus.labels()
@@ -136,6 +140,7 @@ SUPPORT_LABELS = SupportStatus.labels()
 class SupportForm(FlaskForm):
     support_status = SelectField(_l("Status"), choices=select_choices(SUPPORT_LABELS.items()), validate_choice=False)
     support_owner_id = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False)
+    support_answer = TextAreaField(_l("Answer to the mentor"), validators=[Optional(), Length(max=limits.LONG_TEXT)])
 
 
 class SelfAssessmentForm(FlaskForm):

@@ -39,6 +39,16 @@ class SupportStatus(LabelledEnum):
     RESOLVED = "resolved", _l("resolved"), "ok"
 
 
+class SupportTopic(LabelledEnum):
+    """What a mentor's support request is about; the last three concern the visited hospital, whose administrator
+    sees and answers them (people/scopes.py, HOSPITAL_SUPPORT_TOPICS)."""
+
+    PROGRAMME = "programme", _l("The programme (training, materials, the team)"), "info"
+    STAFFING = "staffing", _l("The hospital: staffing"), "info"
+    EQUIPMENT = "equipment", _l("The hospital: equipment"), "info"
+    SCHEDULING = "scheduling", _l("The hospital: scheduling"), "info"
+
+
 class Skill(db.Model):
     """A competency of one profession's framework; retired skills keep their ratings and history."""
 
@@ -154,6 +164,7 @@ class Reflection(db.Model):
     __table_args__ = (
         UniqueConstraint("visit_id", "mentor_id"),
         CheckConstraint(SupportStatus.check("support_status"), name="support_status"),
+        CheckConstraint(SupportTopic.check("support_topic"), name="support_topic"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,6 +177,11 @@ class Reflection(db.Model):
     support_needed: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="")
     support_status: Mapped[SupportStatus] = mapped_column(EnumString(SupportStatus, 12), default=SupportStatus.OPEN)
     support_owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    support_topic: Mapped[SupportTopic] = mapped_column(EnumString(SupportTopic, 12), default=SupportTopic.PROGRAMME,
+                                                        server_default=SupportTopic.PROGRAMME.value)
+    support_answer: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="", server_default="")
+    support_answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    support_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 

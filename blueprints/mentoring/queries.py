@@ -12,7 +12,7 @@ from ..auth.models import User
 from ..core.extensions import db
 from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..people.models import Assignment, Hospital, Mentee, Mentor, Profession
-from ..people.scopes import feedback_mentees, readable_mentees, readable_reflections
+from ..people.scopes import feedback_mentees, readable_mentees, readable_reflections, support_requests_scope
 from ..visits.models import Visit, VisitStatus
 from ..visits.queries import get_visit_or_404
 from .framework import FRAMEWORK_OF
@@ -210,12 +210,19 @@ def get_reflection_or_404(reflection_id: int, user: User):
     return db.first_or_404(select(Reflection).where(Reflection.id == reflection_id, readable_reflections(user)))
 
 
-def support_requests(status: str | None = None) -> Select:
-    """Reflections that asked for support, oldest open first, with their visit and hospital."""
+def get_support_request_or_404(reflection_id: int, user: User) -> Reflection:
+    """A reflection's support request, for one who follows it (a hospital administrator: their hospital's only)."""
+    return db.first_or_404(select(Reflection).where(Reflection.id == reflection_id, Reflection.support_needed != "",
+                                                    support_requests_scope(user)))
+
+
+def support_requests(user: User, status: str | None = None) -> Select:
+    """Reflections that asked for support and that the user follows (people/scopes.py), oldest open first, with
+    their visit and hospital."""
     query = (
         select(Reflection, Visit, Hospital.name.label("hospital_name"))
         .join(Visit, Visit.id == Reflection.visit_id).join(Hospital, Hospital.id == Visit.hospital_id)
-        .where(Reflection.support_needed != "")
+        .where(Reflection.support_needed != "", support_requests_scope(user))
         .options(joinedload(Reflection.mentor))
         .order_by(Reflection.support_status, Visit.start_date, Reflection.id)
     )

@@ -11,9 +11,12 @@ from sqlalchemy import func, select
 from ..core import audit, limits
 from ..core.errors import EditConflict, RuleBroken, flush_or_conflict
 from ..core.extensions import db
+from ..core.formatting import format_day
 from ..core.i18n import clean_translations
 from ..core.models import Setting, utcnow
+from ..core.notify import link_to, notify
 from ..people.models import Mentee
+from ..people.queries.mentors import mentor_users
 from ..visits.models import Visit, VisitStatus
 from .framework import LANGUAGES, MAX_LEVELS, RATING_SCALE_KEY, dump_scale, rating_scale_labels
 from .models import (
@@ -28,6 +31,7 @@ from .models import (
     Skill,
     SkillRating,
     SupportStatus,
+    SupportTopic,
 )
 from .queries import skill_name_taken
 
@@ -199,7 +203,7 @@ def retire_skill(skill: Skill, on: date) -> None:
     audit.record("skill.retire", skill, summary=f"retired skill {skill.name}", after={"retired_on": on.isoformat()})
 
 
-REFLECTION_FIELDS = ("went_well", "challenges", "mentees_absent", "equipment_problems", "support_needed")
+REFLECTION_FIELDS = ("went_well", "challenges", "mentees_absent", "equipment_problems", "support_needed", "support_topic")
 
 
 def save_reflection(visit: Visit, mentor_id: int, reflection, opened_version: int | None, values: dict):
@@ -208,26 +212,46 @@ def save_reflection(visit: Visit, mentor_id: int, reflection, opened_version: in
         raise RuleBroken("form", _("Reflections are written for a held visit."))
     if reflection is not None and opened_version != reflection.version:
         raise EditConflict
+    if (values.get("support_topic") or SupportTopic.PROGRAMME) not in tuple(SupportTopic):
+        raise RuleBroken("support_topic", _("Choose what the support is about from the list."))
     if reflection is None:
         reflection = Reflection(visit_id=visit.id, mentor_id=mentor_id)
         db.session.add(reflection)
     for name in REFLECTION_FIELDS:
         setattr(reflection, name, (values.get(name) or "").strip())
+    reflection.support_topic = reflection.support_topic or SupportTopic.PROGRAMME
     reflection.submitted_at = utcnow()
     flush_or_conflict()
     audit.record("reflection.save", reflection, summary="saved a visit reflection", hospital_id=visit.hospital_id)
     return reflection
 
 
-def update_support(reflection, status: str, owner_id: int | None) -> None:
+def update_support(reflection, status: str, owner_id: int | None, answer: str | None, by) -> None:
+    """Follow a support request up: its status, its owner (coordinators choose one; None from a hospital
+    administrator keeps it) and the answer the mentor reads; the mentor is told when the status changes."""
     if status not in tuple(SupportStatus):
         raise RuleBroken("support_status", _("Choose open, in progress or resolved."))
-    before = {"status": reflection.support_status, "owner_id": reflection.support_owner_id}
+    answer = reflection.support_answer if answer is None else answer.strip()
+    if len(answer) > limits.LONG_TEXT:
+        raise RuleBroken("support_answer", ngettext("At most %(num)s character.", "At most %(num)s characters.", limits.LONG_TEXT))
+    before = {"status": SupportStatus(reflection.support_status).value, "owner_id": reflection.support_owner_id, "answer": reflection.support_answer}
+    after = {"status": status, "owner_id": owner_id, "answer": answer}
+    changed_before, changed_after = audit.changes(before, after)
+    if not changed_after:
+        return
     reflection.support_status, reflection.support_owner_id = status, owner_id
+    if "answer" in changed_after:
+        reflection.support_answer, reflection.support_answered_by_id, reflection.support_answered_at = answer, by.id, utcnow()
     flush_or_conflict()
-    changed_before, changed_after = audit.changes(before, {"status": status, "owner_id": owner_id})
-    if changed_after:
-        audit.record("reflection.support", reflection, summary="support request followed up", before=changed_before, after=changed_after)
+    visit = db.session.get(Visit, reflection.visit_id)
+    audit.record("reflection.support", reflection, summary="support request followed up", before=changed_before,
+                 after=changed_after, hospital_id=visit.hospital_id)
+    if "status" in changed_after:
+        label = SupportStatus(status).label
+        notify(mentor_users([reflection.mentor_id]), lambda: _(
+            "Your support request after the visit to %(hospital)s on %(day)s is now %(status)s.",
+            hospital=visit.hospital.name, day=format_day(visit.start_date), status=str(label)),
+            link=link_to("mentoring.reflection", visit_id=visit.id), kind="support")
 
 
 def add_self_assessment(mentee: Mentee, *, assessed_on: date, learning_needs: str, ratings: dict[int, int | None],

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from ..core import limits
 from ..core.forms import DayField, LineField, MultiCheckboxField, TokenWithoutId, VersionedForm, optional_int, select_choices
 from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..core.programme import BOUNDS, range_message
 from .models import AbsenceKind, MenteeStatus, TransferKind
 
 TRANSFER_KIND_LABELS = TransferKind.labels()
@@ -135,6 +136,9 @@ class HospitalForm(FlaskForm):
                                         description=_l("The departments where mentees work and mentors teach."))
     team_id = SelectField(_l("Team that visits it"), coerce=optional_int,
                           description=_l("A hospital is visited by one team; a team may visit several hospitals."))
+    cadence_days = IntegerField(_l("Its own days between visits"), validators=[Optional(), NumberRange(
+        *BOUNDS["cadence_days"], message=range_message("cadence_days"))],
+        description=_l("Leave empty to follow the programme's settings."))
 
 
 class TeamForm(FlaskForm):

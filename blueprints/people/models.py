@@ -11,6 +11,7 @@ from ..core import limits
 from ..core.enums import EnumString, LabelledEnum
 from ..core.extensions import db
 from ..core.models import UTCDateTime, utcnow
+from ..core.programme import BOUNDS
 
 END_REASONS = ("transferred", "completed", "reassigned", "left_service", "other")
 
@@ -50,14 +51,17 @@ hospital_department = Table(
 
 
 class Hospital(db.Model):
-    __audited__ = ("name", "district", "province", "team_id", "department_ids")
+    __audited__ = ("name", "district", "province", "team_id", "department_ids", "cadence_days")
     __tablename__ = "hospital"
+    __table_args__ = (CheckConstraint("cadence_days IS NULL OR cadence_days BETWEEN {} AND {}".format(*BOUNDS["cadence_days"]),
+                                      name="cadence_days"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(limits.NAME), unique=True)
     district: Mapped[str] = mapped_column(String(limits.SHORT_NAME))
     province: Mapped[str] = mapped_column(String(limits.SHORT_NAME), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"), index=True)
+    cadence_days: Mapped[int | None]  # its own days between visits; None: the programme's (core/programme.py)
 
     team: Mapped["Team | None"] = relationship(back_populates="hospitals")
     departments: Mapped[list["Department"]] = relationship(secondary=hospital_department, order_by="Department.name")

@@ -133,6 +133,30 @@ def readable_reflections(user: User) -> ColumnElement[bool]:
     return false()
 
 
+# The support topics that concern the visited hospital (mentoring's SupportTopic): its administrator sees and answers them.
+HOSPITAL_SUPPORT_TOPICS = ("staffing", "equipment", "scheduling")
+
+
+def support_requests_scope(user: User) -> ColumnElement[bool]:
+    """The support requests (reflections asking for support) a user follows: coordinators all; a hospital administrator
+    those about their own hospital's staffing, equipment or scheduling (never the rest of the reflection); a mentor
+    their own."""
+    reflection, visit = table("reflection"), table("visit")
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN and user.hospital_id:
+        return (reflection.c.support_topic.in_(HOSPITAL_SUPPORT_TOPICS)
+                & reflection.c.visit_id.in_(select(visit.c.id).where(visit.c.hospital_id == user.hospital_id)))
+    if user.role == MENTOR and user.mentor_id:
+        return reflection.c.mentor_id == user.mentor_id
+    return false()
+
+
+def can_answer_support(user: User) -> bool:
+    """Coordinators answer every support request they see, a hospital administrator those about their hospital."""
+    return user.role == COORDINATOR or (user.role == HOSPITAL_ADMIN and user.hospital_id is not None)
+
+
 def can_read_transfer(user: User, transfer: Transfer) -> bool:
     """Coordinators read every transfer; a hospital administrator those out of their hospital (the sending side keeps
     sight of the move, not of the mentee's record, once the mentee has left) and the moves into it."""

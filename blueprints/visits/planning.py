@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
-from flask import current_app
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from ..core.extensions import db
 from ..core.formatting import format_day
+from ..core.programme import programme_settings
 from ..people.models import Absence, Assignment, Hospital, Mentee, MenteeStatus, Team
 from . import queries
 from .cadence import next_target
@@ -24,7 +24,7 @@ WINDOW_RADIUS_DAYS = 14
 
 def too_close_days() -> int:
     """Two visits to one hospital closer than half the cadence waste a visit."""
-    return current_app.config["VISIT_CADENCE_DAYS"] // 2
+    return programme_settings().cadence_days // 2
 
 
 @dataclass
@@ -166,16 +166,16 @@ class Proposal:
 def plan(start_from: date, count: int, hospital_id: int | None = None, days: int | None = None) -> list[Proposal]:
     """Propose the next `count` visits for one hospital or all, at the cadence, each on the best window
     within ±14 days of its target. Five queries whatever the size of the programme."""
-    days = days or current_app.config["VISIT_DAYS"]
-    cadence = current_app.config["VISIT_CADENCE_DAYS"]
+    days = days or programme_settings().visit_days
+    programme_cadence = programme_settings().cadence_days
     radius = timedelta(days=WINDOW_RADIUS_DAYS)
 
     latest = func.max(Visit.end_date)  # the last visit is the day it ended, as cadence counts it
     hospitals_q = (
-        select(Hospital.id, Hospital.name, Hospital.team_id, Team.name.label("team"), latest.label("latest"))
+        select(Hospital.id, Hospital.name, Hospital.team_id, Hospital.cadence_days, Team.name.label("team"), latest.label("latest"))
         .outerjoin(Team, Team.id == Hospital.team_id)
         .outerjoin(Visit, (Visit.hospital_id == Hospital.id) & Visit.status.in_(queries.ACTIVE_STATUSES))
-        .group_by(Hospital.id, Hospital.name, Hospital.team_id, Team.name)
+        .group_by(Hospital.id, Hospital.name, Hospital.team_id, Hospital.cadence_days, Team.name)
         .order_by(Hospital.name)
     )
     if hospital_id is not None:
@@ -184,6 +184,7 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
     hospital_ids = [h.id for h in hospitals]
     # The last window can start up to (cadence + radius) per proposal after the latest visit already planned.
     base = max([start_from, *(h.latest for h in hospitals if h.latest)])
+    cadence = max([programme_cadence, *(h.cadence_days for h in hospitals if h.cadence_days)])
     horizon = base + timedelta(days=(cadence + WINDOW_RADIUS_DAYS) * count + days)
 
     running = (Assignment.start_date <= start_from) & or_(Assignment.end_date.is_(None), Assignment.end_date >= start_from)
@@ -214,15 +215,16 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
     away_at: dict[int, dict[date, int]] = {}
     for hospital in hospitals:
         anchor = hospital.latest
+        own = hospital.cadence_days or programme_cadence
         for _n in range(count):
             if anchor is None:
                 target, why = start_from, say["never"]
             else:
-                target, late = next_target(anchor, start_from)
+                target, late = next_target(anchor, start_from, own)
                 if late:
                     why = say["overdue"] % {"anchor": format_day(anchor)}
                 else:
-                    why = say["target"](cadence) % {"target": format_day(target), "num": cadence, "anchor": format_day(anchor)}
+                    why = say["target"](own) % {"target": format_day(target), "num": own, "anchor": format_day(anchor)}
             proposal = Proposal(hospital.id, hospital.name, hospital.team_id, hospital.team, target, None, None, reasons=[why])
             proposals.append(proposal)
             if hospital.team_id is None:

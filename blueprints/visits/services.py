@@ -4,7 +4,6 @@ refused step leaves nothing half-saved (the route rolls back)."""
 import secrets
 from datetime import date, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import delete, select
@@ -18,6 +17,7 @@ from ..core.extensions import db
 from ..core.formatting import format_day
 from ..core.models import SentAlert
 from ..core.notify import link_to, notify
+from ..core.programme import programme_settings
 from ..people.models import Hospital, Mentee, Mentor, Team
 from . import queries
 from .cadence import CadenceStatus, hospital_cadence
@@ -59,7 +59,7 @@ def _check_schedule(hospital_id, team_id, start_date: date | None, days, exclude
 
 
 def create_visit(*, hospital_id, team_id, start_date: date | None, days=None, notes: str = "", status: str = VisitStatus.PLANNED) -> Visit:
-    days = current_app.config["VISIT_DAYS"] if days is None else days
+    days = programme_settings().visit_days if days is None else days
     hospital, team, end = _check_schedule(hospital_id, team_id, start_date, days)
     if status not in (VisitStatus.PLANNED, VisitStatus.CONFIRMED):
         raise RuleBroken("status", _("A new visit is planned or confirmed."))

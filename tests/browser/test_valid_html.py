@@ -18,14 +18,14 @@ SHOWN = 200  # errors listed in a failure (the rest are counted)
 # account: paths fetched as plain pages, then paths fetched as htmx fragments ("<kind>" as in demo_path)
 FETCHED = {
     "coordinator": (
-        ["/visits/", "/visits/new", "/hospitals/", "/mentors/", "/teams/", "/skills/", "/reflections/support",
+        ["/visits/", "/visits/new", "/hospitals/", "/mentors/", "/teams/", "/skills/", "/reflections/support", "/settings/",
          "/equipment/catalogue", "/equipment/report", "/calendar/agenda", "<mentee>/mentoring", "<mentee>/assign"],
         ["/mentees/?q=a", "/hospitals/?q=a", "/mentors/?q=a", "/visits/?status=held", "/calendar/?month=2026-01",
          "/equipment/?ward=neonatal_unit", "/audit/?kind=login", "/reports/exports", "<mentee>/mentoring",
          "/notifications/bell", *(f"/dashboard/tiles/{name}" for name in HOME_TILES["coordinator"])],
     ),
     "sysadmin": (["/users/new", "/audit/"], ["/users/?q=a"]),
-    "admin.byumba": (["/mentees/new", "/mentees/import"],
+    "admin.byumba": (["/mentees/new", "/mentees/import", "/reflections/support?status=all"],
                      [*(f"/dashboard/tiles/{name}" for name in HOME_TILES["hospital_admin"])]),
     "mentor.01": ([], [*(f"/dashboard/tiles/{name}" for name in HOME_TILES["mentor"])]),
 }

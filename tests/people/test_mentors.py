@@ -128,12 +128,13 @@ def test_a_course_that_is_not_a_refresher_does_not_reset_the_flag(client):
     assert "Refresher overdue" in client.get(f"/mentors/{mentor.id}").get_data(as_text=True)
 
 
-def test_the_refresher_interval_is_a_setting(app, client, monkeypatch):
+def test_the_refresher_interval_is_a_setting(client):
     signed_in(client)
     mentor = make_mentor()
     refresher(mentor, 45)
     assert "Refresher overdue" not in client.get(f"/mentors/{mentor.id}").get_data(as_text=True)
-    monkeypatch.setitem(app.config, "REFRESHER_INTERVAL_DAYS", 30)
+    assert client.post("/settings/", data={"cadence_days": 60, "overdue_after_days": 90, "visit_days": 3,
+                                           "max_active_mentees": 3, "refresher_interval_days": 30}).status_code == 302
     assert "Refresher overdue" in client.get(f"/mentors/{mentor.id}").get_data(as_text=True)
 
 

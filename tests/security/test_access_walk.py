@@ -52,7 +52,8 @@ def other_hospital_world() -> dict:
     db.session.add(feedback_b)
     db.session.flush()
     db.session.add(ActionItem(feedback_id=feedback_b.id, mentee_id=mentee_b.id, text=f"{MARKER} action", due_date=today()))
-    reflection_b = Reflection(visit_id=visit_b.id, mentor_id=mentor_b.id, support_needed=f"{MARKER} support")
+    reflection_b = Reflection(visit_id=visit_b.id, mentor_id=mentor_b.id, support_needed=f"{MARKER} support",
+                              support_topic="staffing")  # a hospital topic: their administrator may see it, ours never
     db.session.add(reflection_b)
     coordinator = make_user("coordinator", username="coord.beta")
     export_b = ExportJob(requested_by_id=coordinator.id, date_from=today() - timedelta(days=30), date_to=today(),

@@ -3,11 +3,11 @@ turnover, equipment gaps and refresher courses."""
 
 from datetime import date, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from ...auth.models import User
 from ...core.extensions import db
+from ...core.programme import programme_settings
 from ...equipment import gap_matrix
 from ...people.models import Hospital
 from ...people.queries import mentors as mentor_queries
@@ -155,4 +155,4 @@ def load_refresher(filters: Filters, user: User, today: date) -> dict:
                   [[r["mentor"].full_name, r["mentor"].profession.display_name, r["mentor"].team.name if r["mentor"].team else "",
                     r["last"], (on - r["last"]).days if r["last"] else None] for r in rows])
     return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows, "as_of": on,
-            "interval": current_app.config["REFRESHER_INTERVAL_DAYS"]}
+            "interval": programme_settings().refresher_interval_days}

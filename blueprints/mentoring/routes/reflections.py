@@ -1,4 +1,5 @@
-"""A mentor's reflection on a visit, and the coordinators' follow-up of the support it asks for."""
+"""A mentor's reflection on a visit, and the follow-up of the support it asks for (coordinators, and the hospital's
+administrator for what concerns the hospital)."""
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,7 +12,7 @@ from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import htmx_redirect, render_page_or_fragment
 from ...core.pagination import paginate
 from ...core.permissions import allow, user
-from ...core.roles import COORDINATOR, MENTOR
+from ...core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ...visits.queries import get_visit_or_404
 from .. import queries, services
 from ..forms import SUPPORT_LABELS, ReflectionForm, SupportForm
@@ -38,20 +39,23 @@ def reflection(visit_id: int):
             db.session.rollback()
             record = queries.reflection_for(visit.id, current_user.mentor_id)
             form.version.data = record.version if record else ""
-            return render_template("mentoring/reflection.html", form=form, visit=visit, conflict=True), 409
+            return render_template("mentoring/reflection.html", form=form, visit=visit, record=record, conflict=True), 409
         if done:
             return htmx_redirect(url_for("visits.visit", visit_id=visit.id))
-    return render_template("mentoring/reflection.html", form=form, visit=visit), 422 if form.errors or form.form_errors else 200
+    return render_template("mentoring/reflection.html", form=form, visit=visit, record=record), \
+        422 if form.errors or form.form_errors else 200
 
 
 @bp.get("/reflections/support")
-@allow(COORDINATOR)
+@allow(COORDINATOR, HOSPITAL_ADMIN)
 def support_list():
-    """What mentors asked of the programme or the hospital, tracked until resolved."""
+    """What mentors asked of the programme or the hospital, tracked until resolved; a hospital administrator sees
+    and answers those about their hospital's staffing, equipment or scheduling."""
     status = request.args.get("status", "open")
-    page = paginate(queries.support_requests(status if status in SUPPORT_LABELS else None))
+    page = paginate(queries.support_requests(user(), status if status in SUPPORT_LABELS else None))
     return render_page_or_fragment("mentoring/support.html", "mentoring/_support_table.html", page=page, status_filter=status,
-                                   support_labels=SUPPORT_LABELS, owners=_owners(), empty_form=EmptyForm())
+                                   support_labels=SUPPORT_LABELS,
+                                   owners=_owners() if current_user.role == COORDINATOR else None, empty_form=EmptyForm())
 
 
 def _owners() -> list[tuple[int, str]]:
@@ -59,13 +63,16 @@ def _owners() -> list[tuple[int, str]]:
 
 
 @bp.post("/reflections/<int:reflection_id>/support")
-@allow(COORDINATOR)
+@allow(COORDINATOR, HOSPITAL_ADMIN)
 def support_update(reflection_id: int):
-    record = queries.get_reflection_or_404(reflection_id, user())
+    record = queries.get_support_request_or_404(reflection_id, user())
     form = SupportForm()
     form.support_owner_id.choices = select_choices(_owners(), blank=_("— nobody yet —"))
+    # Owners are coordinators, chosen by a coordinator; a hospital administrator's answer keeps the owner.
+    owner_id = form.support_owner_id.data if current_user.role == COORDINATOR else record.support_owner_id
+    answer = form.support_answer.data if "support_answer" in request.form else None
     if form.validate():
-        if not saved(None, lambda: services.update_support(record, form.support_status.data, form.support_owner_id.data),
+        if not saved(None, lambda: services.update_support(record, form.support_status.data, owner_id, answer, current_user),
                      _("Support request updated.")):
             return redirect(url_for("mentoring.support_list")), 303
     return htmx_redirect(url_for("mentoring.support_list"))

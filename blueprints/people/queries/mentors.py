@@ -2,13 +2,14 @@
 
 from datetime import date, timedelta
 
-from flask import abort, current_app
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...auth.models import User
 from ...core.extensions import db
+from ...core.programme import programme_settings
 from ...core.roles import COORDINATOR
 from ..models import Assignment, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord
 from ..scopes import readable_mentors
@@ -25,7 +26,7 @@ def mentor_users(mentor_ids) -> list[User]:
 
 
 def refresher_overdue(last_refresher: date | None, today: date) -> bool:
-    interval = current_app.config["REFRESHER_INTERVAL_DAYS"]
+    interval = programme_settings().refresher_interval_days
     return last_refresher is None or (today - last_refresher).days > interval
 
 
@@ -71,7 +72,7 @@ def last_refresher_column():
 
 def refresher_cutoff(today: date) -> date:
     """A refresher before this date is too old (the same rule as `refresher_overdue`)."""
-    return today - timedelta(days=current_app.config["REFRESHER_INTERVAL_DAYS"])
+    return today - timedelta(days=programme_settings().refresher_interval_days)
 
 
 def mentors_query(

@@ -11,6 +11,7 @@ from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import render_page_or_fragment
 from ...core.pagination import paginate
 from ...core.permissions import allow, user
+from ...core.programme import programme_settings
 from ...core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ...core.slots import slots
 from ..forms import ABSENCE_KIND_LABELS, TRANSFER_KIND_LABELS, HospitalForm
@@ -58,6 +59,7 @@ def hospital(hospital_id: int):
         **slots.context("people.hospital", hospital=hospital, user=user(), day=day),  # visits: the cadence
         can_manage=current_user.role == COORDINATOR, transfer_labels=TRANSFER_KIND_LABELS, absence_labels=ABSENCE_KIND_LABELS,
         cancellable=transfer_queries.cancellable_transfers(user(), transfers_out), empty_form=EmptyForm(),
+        programme_cadence=programme_settings().cadence_days,
     )
 
 
@@ -69,7 +71,7 @@ def _hospital_form(form: HospitalForm) -> HospitalForm:
 
 def _hospital_values(form: HospitalForm) -> dict:
     return {"name": form.name.data, "district": form.district.data, "province": form.province.data,
-            "department_ids": form.department_ids.data, "team_id": form.team_id.data}
+            "department_ids": form.department_ids.data, "team_id": form.team_id.data, "cadence_days": form.cadence_days.data}
 
 
 @bp.route("/hospitals/new", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 """Mentor pages: the list, a mentor's page and training log, adding and editing."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -12,6 +12,7 @@ from ...core.forms import select_choices
 from ...core.htmx import htmx_redirect, render_page_or_fragment
 from ...core.pagination import paginate
 from ...core.permissions import allow, user
+from ...core.programme import programme_settings
 from ...core.roles import COORDINATOR, MENTOR
 from ...core.slots import slots
 from ..forms import END_REASON_LABELS, MentorForm, TrainingForm
@@ -58,7 +59,7 @@ def mentor(mentor_id: int):
     return render_template(
         "people/mentor.html", mentor=mentor, last_refresher=last_refresher,
         refresher_overdue=mentor.active and mentor_queries.refresher_overdue(last_refresher, day),
-        interval=current_app.config["REFRESHER_INTERVAL_DAYS"],
+        interval=programme_settings().refresher_interval_days,
         active=[a for a in assignments if a.is_active], past=[a for a in assignments if not a.is_active],
         can_manage=current_user.role == COORDINATOR, end_reason_labels=END_REASON_LABELS,
         **slots.context("people.mentor", mentor=mentor),  # visits: the attendance summary

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -11,6 +10,7 @@ from ...core.concurrency import lock
 from ...core.errors import RuleBroken
 from ...core.extensions import db
 from ...core.formatting import format_day
+from ...core.programme import programme_settings
 from ..models import Assignment, Mentee, Mentor
 from ..queries import mentees as mentee_queries
 from ..queries import mentors as mentor_queries
@@ -31,7 +31,7 @@ def profession_fits(mentor: Mentor, mentee: Mentee) -> bool:
 
 def assign(mentor: Mentor, mentee: Mentee, start_date: date) -> tuple[Assignment, list[str]]:
     """Pair a mentor with a mentee; refuses a mentor already at the limit. Returns warnings to show."""
-    limit = current_app.config["MAX_ACTIVE_MENTEES"]
+    limit = programme_settings().max_active_mentees
     lock(mentee)  # one at a time with a cancellation of their transfer, which reads the mentee's assignments
     if mentee.status != "active":
         raise RuleBroken("mentee_id", _("%(name)s is no longer in the programme.", name=mentee.full_name))

@@ -1,4 +1,4 @@
-"""Writes for hospitals: add and edit, with their departments and team."""
+"""Writes for hospitals: add and edit, with their departments, team and own cadence."""
 
 
 from flask_babel import gettext as _
@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from ...core import audit
 from ...core.errors import RuleBroken
 from ...core.extensions import db
+from ...core.programme import BOUNDS, range_message
 from ..models import Department, Hospital
 
 
@@ -24,10 +25,18 @@ def _hospital_values(name: str, district: str, province: str) -> tuple[str, str,
     return name, district, province
 
 
-def create_hospital(*, name: str, district: str, province: str, department_ids=(), team_id: int | None = None) -> Hospital:
+def _check_cadence(cadence_days: int | None) -> None:
+    low, high = BOUNDS["cadence_days"]
+    if cadence_days is not None and not low <= cadence_days <= high:
+        raise RuleBroken("cadence_days", str(range_message("cadence_days")))
+
+
+def create_hospital(*, name: str, district: str, province: str, department_ids=(), team_id: int | None = None,
+                    cadence_days: int | None = None) -> Hospital:
     name, district, province = _hospital_values(name, district, province)
     _check_hospital_name(name, None)
-    hospital = Hospital(name=name, district=district, province=province, team_id=team_id,
+    _check_cadence(cadence_days)
+    hospital = Hospital(name=name, district=district, province=province, team_id=team_id, cadence_days=cadence_days,
                         departments=_departments(department_ids))
     db.session.add(hospital)
     db.session.flush()
@@ -37,12 +46,14 @@ def create_hospital(*, name: str, district: str, province: str, department_ids=(
 
 
 def update_hospital(hospital: Hospital, *, name: str, district: str, province: str, department_ids=(),
-                    team_id: int | None = None) -> Hospital:
+                    team_id: int | None = None, cadence_days: int | None = None) -> Hospital:
     name, district, province = _hospital_values(name, district, province)
     _check_hospital_name(name, hospital)
+    _check_cadence(cadence_days)
     departments = _departments(department_ids)
     before = audit.snapshot(hospital)
     hospital.name, hospital.district, hospital.province, hospital.team_id = name, district, province, team_id
+    hospital.cadence_days = cadence_days
     hospital.departments = departments
     db.session.flush()
     audit.record_changes("hospital.update", hospital, before, summary=f"updated hospital {hospital.name}", hospital_id=hospital.id)

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from ...core.pagination import paginate
 from ...core.permissions import allow, user
+from ...core.programme import programme_settings
 from ...core.roles import COORDINATOR, MENTOR
 from ...core.slots import slots
 from .. import planning, queries, services
@@ -77,7 +78,7 @@ def visit_new():
 
 
 def _days_default() -> int:
-    return current_app.config["VISIT_DAYS"]
+    return programme_settings().visit_days
 
 
 def _day(value: str) -> date | None:

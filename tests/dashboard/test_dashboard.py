@@ -351,3 +351,19 @@ def test_demo_tile_fragments_are_small(client, runner):
         client.post("/logout")
     assert max(sizes.values()) <= 10_000, sizes
     print("gzipped tile sizes:", sizes)
+
+
+def test_the_refresher_tile_sends_the_same_sql_whatever_the_number_of_mentors(client):
+    """Issue 23: every overdue mentor's id went back to the database as a bind parameter of an IN list."""
+    team = make_team()
+    for n in range(2):
+        make_mentor(team, name=f"Overdue {n}")
+    login(client, make_user("coordinator"))
+    tile(client, "refresher")  # warm: first-request work is not the tile's
+    with count_queries() as few:
+        assert "Overdue 1" in tile(client, "refresher").get_data(as_text=True)
+    for n in range(2, 7):
+        make_mentor(team, name=f"Overdue {n}")
+    with count_queries() as many:
+        assert "Overdue 6" in tile(client, "refresher").get_data(as_text=True)
+    assert many == few

@@ -144,12 +144,11 @@ def load_equipment(filters: Filters, user: User, today: date) -> dict:
 
 def load_refresher(filters: Filters, user: User, today: date) -> dict:
     on = as_of(filters, today)
-    query = mentor_queries.mentors_query(overdue_on=on)
+    # The last refresher read in the same statement: no list of mentor ids sent back to the database (issue 23).
+    query = mentor_queries.mentors_query(overdue_on=on).add_columns(mentor_queries.last_refresher_column())
     if filters.province:
         query = query.where(queries.mentors_in_province(filters.province))
-    mentors = db.session.scalars(query).all()
-    facts = mentor_queries.mentor_facts(m.id for m in mentors)
-    rows = [{"mentor": m, "last": facts.get(m.id, {}).get("last_refresher")} for m in mentors]
+    rows = [{"mentor": mentor, "last": last} for mentor, last in db.session.execute(query)]
     rows.sort(key=lambda r: (r["last"] is not None, r["last"] or on, r["mentor"].full_name))
     table = Table([_("Mentor"), _("Profession"), _("Team"), _("Last refresher"), _("Days since")],
                   [[r["mentor"].full_name, r["mentor"].profession.display_name, r["mentor"].team.name if r["mentor"].team else "",

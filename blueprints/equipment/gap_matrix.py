@@ -13,6 +13,10 @@ from .gaps import Cell, gap
 from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus
 from .queries import items_for
 
+# Past this many hospitals the matrix page opens on one province (420 hospitals x 60 items is 25,200 cells and
+# 2.9 MB of HTML); "All provinces" shows them all (issue 23).
+ONE_PROVINCE_ABOVE = 100
+
 
 def scoped_hospitals(user: User) -> list[Hospital]:
     return list(db.session.scalars(select(Hospital).where(equipment_hospitals(user)).order_by(Hospital.name)))
@@ -94,10 +98,13 @@ def cells_from_counts(hospital_ids=None, item_ids=None) -> dict[tuple[int, int],
 
 
 def matrix(user: User, province: str | None = None, ward: str | None = None, critical_only: bool = False,
-           sort: str = "gap") -> dict:
-    """The coordinator's matrix: hospitals × items grouped by ward, worst hospital first. Three queries."""
+           sort: str = "gap", one_province: bool = False) -> dict:
+    """The coordinator's matrix: hospitals × items grouped by ward, worst hospital first. Three queries.
+    `one_province` (no province chosen): past ONE_PROVINCE_ABOVE hospitals, only the first province's."""
     hospitals = scoped_hospitals(user)
     provinces = sorted({h.province for h in hospitals})
+    if one_province and not province and len(hospitals) > ONE_PROVINCE_ABOVE and provinces:
+        province = provinces[0]
     if province:
         hospitals = [h for h in hospitals if h.province == province]
     items = [item for item, _required in items_for(ward=ward, critical_only=critical_only)]
@@ -128,7 +135,7 @@ def matrix(user: User, province: str | None = None, ward: str | None = None, cri
         if not wards or wards[-1][0] != item.ward:
             wards.append((item.ward, []))
         wards[-1][1].append(item)
-    return {"rows": rows, "items": items, "wards": wards, "provinces": provinces}
+    return {"rows": rows, "items": items, "wards": wards, "provinces": provinces, "province": province}
 
 
 

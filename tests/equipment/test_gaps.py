@@ -247,3 +247,20 @@ def test_the_matrix_csv_names_each_item_once_whatever_the_hospitals(client, w, m
     items = db.session.scalar(select(func.count(EquipmentItem.id)).where(EquipmentItem.retired.is_(False)))
     assert len(lines) == 1 + 4 * items and any(",Bubble CPAP," in line for line in lines)
     assert len(looked_up) == items
+
+
+def test_a_national_matrix_opens_on_one_province_with_every_province_one_choice_away(client, w, monkeypatch):
+    """Issue 23: 420 hospitals x 60 items is 25,200 cells and 2.9 MB of HTML; past a hundred hospitals the matrix
+    opens on the first province, and 'All provinces' (province=) shows the whole country."""
+    make_check(w["nemba"], today(), {"Bubble CPAP": (0, 0)})
+    make_check(w["byumba"], today(), {"Bubble CPAP": (0, 0)})
+    login(client, w["coordinator"])
+    page = client.get("/equipment/").get_data(as_text=True)
+    assert "Nemba" in page and "Byumba" in page  # two hospitals: the whole country, as before
+    monkeypatch.setattr(gap_matrix, "ONE_PROVINCE_ABOVE", 1)
+    page = client.get("/equipment/").get_data(as_text=True)
+    assert "Nemba" in page and "Byumba" not in page.split('id="matrix"')[1]
+    assert '<option value="Northern Province" selected>' in page
+    assert "province=Northern" in page.split('id="matrix"')[1].split("matrix.csv")[1][:80]  # the CSV of what is shown
+    every = client.get("/equipment/?province=").get_data(as_text=True)
+    assert "Nemba" in every and "Byumba" in every.split('id="matrix"')[1]

@@ -4,7 +4,7 @@ from datetime import date
 from functools import cache
 from typing import NamedTuple
 
-from flask import render_template, url_for
+from flask import render_template, request, url_for
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -32,7 +32,8 @@ from . import READERS, bp, matrix_filters
 @allow(*READERS)
 def matrix():
     filters = matrix_filters()
-    data = gap_matrix.matrix(user(), **filters)
+    data = gap_matrix.matrix(user(), **filters, one_province="province" not in request.args)
+    filters["province"] = data.pop("province")
     return render_page_or_fragment("equipment/matrix.html", "equipment/_matrix.html", filters=filters, ward_labels=WARD_LABELS,
                                    body=matrix_body(data["rows"], data["items"]), **data)
 

@@ -8,14 +8,11 @@ from sqlalchemy import and_, case, func, select
 from ..auth.models import User
 from ..core.extensions import db
 from ..people.models import Hospital
+from ..people.queries import hospitals as hospital_queries
 from ..people.scopes import equipment_hospitals
 from .gaps import Cell, gap
 from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus
 from .queries import items_for
-
-# Past this many hospitals the matrix page opens on one province (420 hospitals x 60 items is 25,200 cells and
-# 2.9 MB of HTML); "All provinces" shows them all (issue 23).
-ONE_PROVINCE_ABOVE = 100
 
 
 def scoped_hospitals(user: User) -> list[Hospital]:
@@ -100,11 +97,11 @@ def cells_from_counts(hospital_ids=None, item_ids=None) -> dict[tuple[int, int],
 def matrix(user: User, province: str | None = None, ward: str | None = None, critical_only: bool = False,
            sort: str = "gap", one_province: bool = False) -> dict:
     """The coordinator's matrix: hospitals × items grouped by ward, worst hospital first. Three queries.
-    `one_province` (no province chosen): past ONE_PROVINCE_ABOVE hospitals, only the first province's."""
+    `one_province` (no province chosen): past people.queries.hospitals.ONE_PROVINCE_ABOVE hospitals, only the first province's."""
     hospitals = scoped_hospitals(user)
     provinces = sorted({h.province for h in hospitals})
-    if one_province and not province and len(hospitals) > ONE_PROVINCE_ABOVE and provinces:
-        province = provinces[0]
+    if one_province and not province:
+        province = hospital_queries.opening_province([h.province for h in hospitals])
     if province:
         hospitals = [h for h in hospitals if h.province == province]
     items = [item for item, _required in items_for(ward=ward, critical_only=critical_only)]

@@ -257,7 +257,9 @@ def test_a_national_matrix_opens_on_one_province_with_every_province_one_choice_
     login(client, w["coordinator"])
     page = client.get("/equipment/").get_data(as_text=True)
     assert "Nemba" in page and "Byumba" in page  # two hospitals: the whole country, as before
-    monkeypatch.setattr(gap_matrix, "ONE_PROVINCE_ABOVE", 1)
+    from blueprints.people.queries import hospitals
+
+    monkeypatch.setattr(hospitals, "ONE_PROVINCE_ABOVE", 1)
     page = client.get("/equipment/").get_data(as_text=True)
     assert "Nemba" in page and "Byumba" not in page.split('id="matrix"')[1]
     assert '<option value="Northern Province" selected>' in page

@@ -14,7 +14,7 @@ FLASK := $(BIN)/flask --app app
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install install-dev install-bench install-mutate browser-deps html-checker vendor-js lighthouse db run dev test test-sqlite test-postgres test-dates bench bench-data mutate lint clean \
+.PHONY: install install-dev install-bench install-mutate browser-deps html-checker vendor-js lighthouse db run dev test test-sqlite test-postgres test-dates bench bench-pg bench-data mutate lint clean \
 	extract update-translations compile-translations
 
 $(BIN)/python:
@@ -153,6 +153,15 @@ test-dates: install-dev browser-deps  ## the SQLite pass (and the browser tests)
 # Not part of `make test` (it takes minutes and wants a quiet machine); see docs/benchmarks.md.
 bench: install-bench  ## benchmarks at national scale against the budgets of issue 9; figures in bench/results.json
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Issue 23: the same benchmark on a throwaway PostgreSQL 15 cluster (scripts/with-postgres.sh), figures at SCALE
+# (10: 420 hospitals, ~30,000 mentees) with query counts compared at scale 1, every page against the 50 ms budget,
+# a 60 s load test of 50 users on two app servers x 2 workers, and req/s at saturation against a bare Flask page.
+SCALE ?= 10
+BENCH_PG_ARGS ?=
+bench-pg: install-bench  ## the benchmark on PostgreSQL at SCALE (default 10); figures in bench/results-pg.json
+	scripts/with-postgres.sh $(BIN)/python -m bench.run --database postgresql --scale $(SCALE) --query-scale 1 --strict \
+		--app-servers 2 --users 50 --load-seconds 60 --saturation-seconds 20 --json bench/results-pg.json $(BENCH_PG_ARGS)
 
 BENCH_DATA_ARGS ?= --scale 1
 bench-data: install  ## national-scale data into bench/national.db (BENCH_DATA_ARGS="--scale 3 --reset")

@@ -31,6 +31,7 @@ from werkzeug.security import generate_password_hash
 
 from app import create_app
 from blueprints.auth.models import User
+from blueprints.core.clock import today as programme_today
 from blueprints.core.extensions import db
 from blueprints.core.models import Setting
 from blueprints.core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN
@@ -659,7 +660,7 @@ def build(*, hospitals: int, seed: int = DEFAULT_SEED, today: date | None = None
     programme = Programme(
         hospital_count=hospitals,
         seed=seed,
-        today=today or date.today(),
+        today=today or programme_today(),  # the programme's day (its time zone), as the app sees it, not the server's
         password_hash=password_hash or generate_password_hash(BENCH_PASSWORD),  # once: scrypt is slow on purpose
     )
     for step in STEPS:
@@ -723,7 +724,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="multiple of the 42 hospitals of scale 1 (default 1)")
     parser.add_argument("--hospitals", type=int, default=None, help="number of hospitals (overrides --scale)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--today", type=date.fromisoformat, default=None, help="anchor date YYYY-MM-DD (default today)")
+    parser.add_argument("--today", type=date.fromisoformat, default=None, help="anchor date YYYY-MM-DD (default the programme's today, in its time zone)")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL, help=f"default {DEFAULT_DATABASE_URL}")
     parser.add_argument("--reset", action="store_true", help="delete everything in the database first")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each step's time")

@@ -1,4 +1,5 @@
-"""SQLite connection discipline: WAL, foreign keys, busy timeout, and BEGIN IMMEDIATE for writes.
+"""SQLite connection discipline: WAL, foreign keys, busy timeout, and BEGIN IMMEDIATE for writes; PostgreSQL
+connections without JIT compilation.
 
 pysqlite's own transaction handling is switched off so that SQLAlchemy's "begin" event decides
 how each transaction starts. Requests that may write (anything but GET/HEAD/OPTIONS) and all
@@ -31,6 +32,16 @@ def _sqlite_on_connect(dbapi_connection, _record):
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+
+
+@event.listens_for(Engine, "connect")
+def _postgresql_on_connect(dbapi_connection, _record):
+    """No JIT: the app's statements are short lookups, and at scale 10 the planner's overestimates pushed some past
+    JIT's cost threshold, which then spent 2 s compiling a 60 ms query (issue 23)."""
+    if not type(dbapi_connection).__module__.startswith("psycopg"):
+        return
+    dbapi_connection.execute("SET jit = off")
+    dbapi_connection.commit()
 
 
 def begin_statement() -> str:

@@ -1,6 +1,7 @@
 """Each role's home page, and the dashboard tiles: each tile its own fragment and CSV route with its own
 access rule (registered from `tiles.TILES`), so a slow or failing tile never holds up or breaks the page."""
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from flask import Blueprint, Response, current_app, jsonify, make_response, render_template, request
@@ -78,7 +79,7 @@ def render_tile(tile: Tile) -> Response:
 
 def render_tile_csv(tile: Tile) -> Response:
     """The tile's table as CSV, named by the tile and its filters."""
-    filters = Filters.from_args(request.args, today())
+    filters = replace(Filters.from_args(request.args, today()), complete=True)
     table = tile.load(filters, user(), today())["table"]
     return csv_response((tile.name, filters.province, filters.start.isoformat(), "to", filters.end.isoformat()),
                         table.header, table.rows)

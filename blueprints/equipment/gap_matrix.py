@@ -8,6 +8,7 @@ from sqlalchemy import and_, case, func, select
 from ..auth.models import User
 from ..core.extensions import db
 from ..people.models import Hospital
+from ..people.queries import hospitals as hospital_queries
 from ..people.scopes import equipment_hospitals
 from .gaps import Cell, gap
 from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus
@@ -94,10 +95,13 @@ def cells_from_counts(hospital_ids=None, item_ids=None) -> dict[tuple[int, int],
 
 
 def matrix(user: User, province: str | None = None, ward: str | None = None, critical_only: bool = False,
-           sort: str = "gap") -> dict:
-    """The coordinator's matrix: hospitals × items grouped by ward, worst hospital first. Three queries."""
+           sort: str = "gap", one_province: bool = False) -> dict:
+    """The coordinator's matrix: hospitals × items grouped by ward, worst hospital first. Three queries.
+    `one_province` (no province chosen): past people.queries.hospitals.ONE_PROVINCE_ABOVE hospitals, only the first province's."""
     hospitals = scoped_hospitals(user)
     provinces = sorted({h.province for h in hospitals})
+    if one_province and not province:
+        province = hospital_queries.opening_province([h.province for h in hospitals])
     if province:
         hospitals = [h for h in hospitals if h.province == province]
     items = [item for item, _required in items_for(ward=ward, critical_only=critical_only)]
@@ -128,7 +132,7 @@ def matrix(user: User, province: str | None = None, ward: str | None = None, cri
         if not wards or wards[-1][0] != item.ward:
             wards.append((item.ward, []))
         wards[-1][1].append(item)
-    return {"rows": rows, "items": items, "wards": wards, "provinces": provinces}
+    return {"rows": rows, "items": items, "wards": wards, "provinces": provinces, "province": province}
 
 
 

@@ -24,7 +24,8 @@ def _held_visits_where(user: User, start: date, end: date, province: str | None 
 
 def attending_mentors(visit_conditions: list):
     """(visit_id, mentor_id) of the mentors who came to each visit: recorded present, or a team mentor with no
-    attendance recorded (as the visit page counts them). A mentor recorded absent writes nothing."""
+    attendance recorded (as the visit page counts them). A mentor recorded absent writes nothing. A CTE, so a
+    statement that reads it twice works it out once (PostgreSQL materialises a CTE read more than once)."""
     recorded = (select(MentorAttendance.visit_id.label("visit_id"), MentorAttendance.mentor_id.label("mentor_id"))
                 .join(Visit, Visit.id == MentorAttendance.visit_id)
                 .where(MentorAttendance.present.is_(True), *visit_conditions))
@@ -32,7 +33,7 @@ def attending_mentors(visit_conditions: list):
                   .join(Mentor, (Mentor.team_id == Visit.team_id) & Mentor.active.is_(True))
                   .where(*visit_conditions, ~exists().where(MentorAttendance.visit_id == Visit.id,
                                                              MentorAttendance.mentor_id == Mentor.id)))
-    return recorded.union_all(unrecorded).subquery("attending")
+    return recorded.union_all(unrecorded).cte("attending")
 
 
 def visits_with_writing_missing(user: User, start: date, end: date, province: str | None = None) -> Select:
@@ -41,23 +42,34 @@ def visits_with_writing_missing(user: User, start: date, end: date, province: st
     and reflections expected and written. Oldest first."""
     conditions = _held_visits_where(user, start, end, province)
     attending = attending_mentors(conditions)
-    seen = (select(Visit.start_date, Visit.end_date, Visit.id).where(*conditions).subquery("seen"))
-    mentee = Assignment.mentee_id
+    seen = select(Visit.id, Visit.start_date, Visit.end_date).where(*conditions).subquery("seen")
+    # Issue 23: the planner misjudged the assignments overlapping a visit 16x at national scale and probed
+    # `feedback` by index once per pair (24,825 probes). Only assignments not ended before the range can overlap
+    # one of its visits (a filter it can estimate), and the feedback of the range's visits is worked out once
+    # (MATERIALIZED: PostgreSQL 12+, SQLite 3.35+) and hashed.
+    in_range = (select(Assignment.mentor_id, Assignment.mentee_id, Assignment.start_date, Assignment.end_date)
+                .where(or_(Assignment.end_date.is_(None), Assignment.end_date >= start))
+                .subquery("in_range"))
+    written = (select(Feedback.visit_id, Feedback.mentee_id, Feedback.status)
+               .where(Feedback.visit_id.in_(select(seen.c.id))).cte("written").prefix_with("MATERIALIZED"))
+    mentee = in_range.c.mentee_id
     feedback = (
         select(attending.c.visit_id,
                func.count(mentee.distinct()).label("expected"),
-               func.count(case((Feedback.status == FeedbackStatus.SIGNED, mentee)).distinct()).label("signed"),
-               func.count(case((Feedback.status == FeedbackStatus.DRAFT, mentee)).distinct()).label("drafted"))
+               func.count(case((written.c.status == FeedbackStatus.SIGNED, mentee)).distinct()).label("signed"),
+               func.count(case((written.c.status == FeedbackStatus.DRAFT, mentee)).distinct()).label("drafted"))
         .join(seen, seen.c.id == attending.c.visit_id)
-        .join(Assignment, (Assignment.mentor_id == attending.c.mentor_id) & (Assignment.start_date <= seen.c.end_date)
-              & or_(Assignment.end_date.is_(None), Assignment.end_date >= seen.c.start_date))
-        .outerjoin(Feedback, (Feedback.visit_id == attending.c.visit_id) & (Feedback.mentee_id == mentee))
+        .join(in_range, (in_range.c.mentor_id == attending.c.mentor_id) & (in_range.c.start_date <= seen.c.end_date)
+              & or_(in_range.c.end_date.is_(None), in_range.c.end_date >= seen.c.start_date))
+        .outerjoin(written, (written.c.visit_id == attending.c.visit_id) & (written.c.mentee_id == mentee))
         .group_by(attending.c.visit_id)
         .subquery("feedback_counts")
     )
+    reflected = (select(Reflection.id, Reflection.visit_id, Reflection.mentor_id)
+                 .where(Reflection.visit_id.in_(select(seen.c.id))).subquery("reflected"))
     reflections = (
-        select(attending.c.visit_id, func.count().label("expected"), func.count(Reflection.id).label("written"))
-        .outerjoin(Reflection, (Reflection.visit_id == attending.c.visit_id) & (Reflection.mentor_id == attending.c.mentor_id))
+        select(attending.c.visit_id, func.count().label("expected"), func.count(reflected.c.id).label("written"))
+        .outerjoin(reflected, (reflected.c.visit_id == attending.c.visit_id) & (reflected.c.mentor_id == attending.c.mentor_id))
         .group_by(attending.c.visit_id)
         .subquery("reflection_counts")
     )
@@ -107,7 +119,8 @@ def support_counts(user: User, until: date, province: str | None = None) -> Sele
     """(status, how many) of the support asked for in reflections of visits up to a date."""
     return (
         select(Reflection.support_status, func.count(Reflection.id))
-        .where(Reflection.id.in_(_support_ids(user, until, province)))
+        .join(Visit, Visit.id == Reflection.visit_id)
+        .where(*_support_asked(user, until, province))
         .group_by(Reflection.support_status)
     )
 
@@ -118,18 +131,20 @@ def support_followup(user: User, until: date, province: str | None = None) -> Se
         select(Reflection, Visit, Hospital.name.label("hospital_name"), User.display_name.label("owner"))
         .join(Visit, Visit.id == Reflection.visit_id).join(Hospital, Hospital.id == Visit.hospital_id)
         .outerjoin(User, User.id == Reflection.support_owner_id)
-        .where(Reflection.id.in_(_support_ids(user, until, province)), Reflection.support_status.in_((SupportStatus.OPEN, SupportStatus.IN_PROGRESS)))
+        .where(*_support_asked(user, until, province),
+               Reflection.support_status.in_((SupportStatus.OPEN, SupportStatus.IN_PROGRESS)))
         .options(joinedload(Reflection.mentor))
         .order_by(Visit.start_date, Reflection.id)
     )
 
 
-def _support_ids(user: User, until: date, province: str | None) -> Select:
-    query = (select(Reflection.id).join(Visit, Visit.id == Reflection.visit_id)
-             .where(Reflection.support_needed != "", Visit.start_date <= until, support_requests_scope(user)))
+def _support_asked(user: User, until: date, province: str | None) -> list:
+    """Reflections that ask for support (those asking nothing are 'open' too), of readable visits up to a date,
+    as conditions on Reflection joined to its Visit: one filter, not a second pass over the reflections."""
+    conditions = [Reflection.support_needed != "", Visit.start_date <= until, support_requests_scope(user)]
     if province:
-        query = query.where(Visit.hospital_id.in_(select(Hospital.id).where(Hospital.province == province)))
-    return query
+        conditions.append(Visit.hospital_id.in_(select(Hospital.id).where(Hospital.province == province)))
+    return conditions
 
 
 def latest_ratings(mentee_ids: list[int]) -> Select:

@@ -301,11 +301,22 @@ def save_roster(check: RosterCheck) -> list[Mentee]:
 
 def export_rows(rows, status_labels):
     """The mentee list's rows (EXPORT_COLUMNS) for the CSV export, from `queries.mentees_query`."""
+    names: dict[tuple[type, int], str] = {}
+
+    def said(thing) -> str:
+        """A profession's or department's name in the reader's language, looked up once per export, not per mentee."""
+        if thing is None:
+            return ""
+        key = (type(thing), thing.id)
+        if key not in names:
+            names[key] = thing.display_name
+        return names[key]
+
     for mentee, mentor_name in rows:
         yield (
             mentee.full_name,
-            mentee.profession.display_name,
-            mentee.department.display_name if mentee.department else "",
+            said(mentee.profession),
+            said(mentee.department),
             mentee.phone or "",
             mentee.preferred_language,
             mentee.hospital.name if mentee.hospital else "",

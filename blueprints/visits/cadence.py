@@ -61,7 +61,8 @@ def cadence_status(last_held: date | None, today: date, own_cadence: int | None 
     return days, CadenceStatus.ON_TRACK
 
 
-def hospital_cadence_query(today: date, scope: ColumnElement[bool] | None = None, hospital_id: int | None = None) -> Select:
+def hospital_cadence_query(today: date, scope: ColumnElement[bool] | None = None, hospital_id: int | None = None,
+                           province: str | None = None) -> Select:
     """Each hospital's last held visit (its last day) and next planned visit, in one grouped query."""
     last_held = func.max(case((and_(Visit.status == VisitStatus.HELD, Visit.end_date <= today), Visit.end_date)))
     next_planned = func.min(case((and_(Visit.status.in_(UPCOMING_STATUSES), Visit.end_date >= today), Visit.start_date)))
@@ -77,17 +78,20 @@ def hospital_cadence_query(today: date, scope: ColumnElement[bool] | None = None
         query = query.where(scope)
     if hospital_id is not None:
         query = query.where(Hospital.id == hospital_id)
+    if province:
+        query = query.where(Hospital.province == province)
     return query
 
 
-def hospital_cadence(today: date, user: User | None = None, hospital_id: int | None = None) -> list[Cadence]:
+def hospital_cadence(today: date, user: User | None = None, hospital_id: int | None = None,
+                     province: str | None = None) -> list[Cadence]:
     """Cadence rows (status on track, due, overdue or never visited) for the hospitals a user sees.
 
     For the hospital page: `hospital_cadence(today(), current_user, hospital_id=h.id)` and include
     `visits/_cadence.html` with `cadence=` those rows.
     """
     rows = db.session.execute(
-        hospital_cadence_query(today, cadence_hospitals(user) if user is not None else None, hospital_id)
+        hospital_cadence_query(today, cadence_hospitals(user) if user is not None else None, hospital_id, province)
     ).all()
     settings = programme_settings()
     result = []

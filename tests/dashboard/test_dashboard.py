@@ -351,3 +351,44 @@ def test_demo_tile_fragments_are_small(client, runner):
         client.post("/logout")
     assert max(sizes.values()) <= 10_000, sizes
     print("gzipped tile sizes:", sizes)
+
+
+def test_the_refresher_tile_sends_the_same_sql_whatever_the_number_of_mentors(client):
+    """Issue 23: every overdue mentor's id went back to the database as a bind parameter of an IN list."""
+    team = make_team()
+    for n in range(2):
+        make_mentor(team, name=f"Overdue {n}")
+    login(client, make_user("coordinator"))
+    tile(client, "refresher")  # warm: first-request work is not the tile's
+    with count_queries() as few:
+        assert "Overdue 1" in tile(client, "refresher").get_data(as_text=True)
+    for n in range(2, 7):
+        make_mentor(team, name=f"Overdue {n}")
+    with count_queries() as many:
+        assert "Overdue 6" in tile(client, "refresher").get_data(as_text=True)
+    assert many == few
+
+
+def test_the_refresher_tile_builds_only_the_mentors_it_shows_and_its_csv_has_them_all(client):
+    """Issue 23: at scale 10 every one of 2,100 overdue mentors was built to show 8 (and 15 in the table)."""
+    from sqlalchemy import event
+
+    from blueprints.people.models import Mentor
+
+    team = make_team()
+    for n in range(20):
+        make_mentor(team, name=f"Overdue {n:02d}")
+    login(client, make_user("coordinator"))
+    built = []
+
+    def on_load(target, context):
+        built.append(target.id)
+
+    event.listen(Mentor, "load", on_load)
+    try:
+        body = tile(client, "refresher").get_data(as_text=True)
+    finally:
+        event.remove(Mentor, "load", on_load)
+    assert "Overdue 00" in body and "and 12 more" in body and "(20)" in body and len(built) <= 15
+    csv_rows = client.get("/dashboard/tiles/refresher.csv").get_data(as_text=True).splitlines()
+    assert len(csv_rows) == 21 and "Overdue 19" in csv_rows[-1]

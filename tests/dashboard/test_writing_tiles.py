@@ -121,6 +121,31 @@ def test_support_tile_counts_open_in_progress_and_resolved_and_lists_the_oldest_
     assert 'href="/reflections/support?status=in_progress"' in body and 'href="/reflections/support?status=open"' in body
 
 
+def test_support_tile_builds_only_the_requests_it_shows_and_its_csv_has_them_all(client, team_world):
+    """Issue 23: the tile built 1,762 requests at national scale to show 5 (and 15 in its table)."""
+    from sqlalchemy import event
+
+    for n in range(20):
+        visit = held(team_world["nemba"], team_world["team"], 30 + 7 * n, present=[team_world["me"]])
+        reflect(visit, team_world["me"], support=f"Request {n:02d}")
+    reflect(held(team_world["nemba"], team_world["team"], 400, present=[team_world["me"]]), team_world["me"])  # asks nothing
+    login(client, make_user("coordinator"))
+    built = []
+
+    def on_load(target, context):
+        built.append(target.id)
+
+    event.listen(Reflection, "load", on_load)
+    try:
+        body = tile(client, "support")
+    finally:
+        event.remove(Reflection, "load", on_load)
+    assert "<strong>20 open</strong>" in body and "Request 19" in body and "and 15 more" in body
+    assert "(20)" in body and len(built) <= 15
+    rows = client.get("/dashboard/tiles/support.csv").get_data(as_text=True).splitlines()
+    assert len(rows) == 21 and sum("Request" in row for row in rows) == 20
+
+
 def test_support_tile_follows_the_province(client, team_world):
     reflect(team_world["visit"], team_world["me"], support="North needs oxygen")
     login(client, make_user("coordinator"))

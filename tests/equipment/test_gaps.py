@@ -4,13 +4,14 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.core.formatting import format_day
 from blueprints.equipment import gap_matrix, queries
 from blueprints.equipment.gaps import gap
-from blueprints.equipment.models import EquipmentNorm
+from blueprints.equipment.models import EquipmentItem, EquipmentNorm
 from tests.conftest import count_queries
 from tests.equipment.helpers import item, make_check, world
 from tests.factories import login, make_hospital
@@ -231,3 +232,37 @@ def test_the_hospital_page_and_csv_run_a_constant_number_of_queries(client, w):
         client.get("/equipment/matrix.csv")
     assert len(many_page) == len(few_page) <= 8
     assert len(many_csv) == len(few_csv) <= 5
+
+
+def test_the_matrix_csv_names_each_item_once_whatever_the_hospitals(client, w, monkeypatch):
+    """Issue 23: the national CSV looked up an item's name 25,200 times (once per cell) for 60 items."""
+    from blueprints.equipment import models
+
+    hospitals = [w["nemba"], w["byumba"], make_hospital("Ruli"), make_hospital("Gitwe")]
+    add_checks(hospitals, 4, date(2025, 1, 1))
+    looked_up, localized_name = [], models.localized_name
+    monkeypatch.setattr(models, "localized_name", lambda name, *args: looked_up.append(name) or localized_name(name, *args))
+    login(client, w["coordinator"])
+    lines = client.get("/equipment/matrix.csv").data.decode("utf-8-sig").splitlines()
+    items = db.session.scalar(select(func.count(EquipmentItem.id)).where(EquipmentItem.retired.is_(False)))
+    assert len(lines) == 1 + 4 * items and any(",Bubble CPAP," in line for line in lines)
+    assert len(looked_up) == items
+
+
+def test_a_national_matrix_opens_on_one_province_with_every_province_one_choice_away(client, w, monkeypatch):
+    """Issue 23: 420 hospitals x 60 items is 25,200 cells and 2.9 MB of HTML; past a hundred hospitals the matrix
+    opens on the first province, and 'All provinces' (province=) shows the whole country."""
+    make_check(w["nemba"], today(), {"Bubble CPAP": (0, 0)})
+    make_check(w["byumba"], today(), {"Bubble CPAP": (0, 0)})
+    login(client, w["coordinator"])
+    page = client.get("/equipment/").get_data(as_text=True)
+    assert "Nemba" in page and "Byumba" in page  # two hospitals: the whole country, as before
+    from blueprints.people.queries import hospitals
+
+    monkeypatch.setattr(hospitals, "ONE_PROVINCE_ABOVE", 1)
+    page = client.get("/equipment/").get_data(as_text=True)
+    assert "Nemba" in page and "Byumba" not in page.split('id="matrix"')[1]
+    assert '<option value="Northern Province" selected>' in page
+    assert "province=Northern" in page.split('id="matrix"')[1].split("matrix.csv")[1][:80]  # the CSV of what is shown
+    every = client.get("/equipment/?province=").get_data(as_text=True)
+    assert "Nemba" in every and "Byumba" in every.split('id="matrix"')[1]

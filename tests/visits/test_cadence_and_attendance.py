@@ -166,3 +166,29 @@ def test_the_cadence_status_says_why_next_to_it(client, programme):
     assert monday(2).strftime("%-d %b %Y") in status["Ruli"]
     assert "due" in status["Nemba"] and "70 days since the last visit ended" in status["Nemba"] and "more than 60" in status["Nemba"]
     assert "no visit planned" in status["Nemba"]
+
+
+def _cadence_section(html: str) -> str:
+    return html.split("Cadence by hospital", 1)[1]
+
+
+def test_the_calendars_cadence_follows_its_province_filter(client, programme):
+    login(client, programme["coordinator"])
+    every = _cadence_section(client.get("/calendar/").get_data(as_text=True))
+    assert "Nemba" in every and "Kabgayi" in every
+    south = _cadence_section(client.get("/calendar/?province=Southern Province").get_data(as_text=True))
+    assert "Kabgayi" in south and "Nemba" not in south and "Ruli" not in south
+
+
+def test_past_a_hundred_hospitals_the_calendar_opens_on_one_province_with_every_province_one_choice_away(
+        client, programme, monkeypatch):
+    """Issue 23: at ten times national scale the coordinator's calendar drew 420 cadence rows."""
+    from blueprints.people.queries import hospitals
+
+    monkeypatch.setattr(hospitals, "ONE_PROVINCE_ABOVE", 2)
+    login(client, programme["coordinator"])
+    html = client.get("/calendar/").get_data(as_text=True)
+    assert '<option value="Northern Province" selected>' in html
+    assert "Nemba" in _cadence_section(html) and "Kabgayi" not in _cadence_section(html)
+    every = _cadence_section(client.get("/calendar/?province=").get_data(as_text=True))
+    assert "Nemba" in every and "Kabgayi" in every

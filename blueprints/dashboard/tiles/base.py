@@ -20,6 +20,7 @@ class Filters:
     end: date
     province: str | None = None
     refused: tuple[str, ...] = field(default=(), compare=False)  # dates given but left out (not 2000–2100 dates)
+    complete: bool = field(default=False, compare=False)  # the CSV wants every row; the fragment only those it shows
 
     @classmethod
     def from_args(cls, args, today: date) -> "Filters":
@@ -51,6 +52,11 @@ class Table:
 
     header: list[str]
     rows: list[list] = field(default_factory=list)
+    total: int | None = None  # the rows there are, when `rows` holds only the first (a fragment's TABLE_ROWS)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.total is None else self.total
 
 
 @dataclass(frozen=True)

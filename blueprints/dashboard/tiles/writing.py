@@ -10,7 +10,7 @@ from ...core.extensions import db
 from ...mentoring import followup as mentoring_followup
 from ...mentoring.models import FeedbackStatus
 from .. import charts
-from .base import LIST_ROWS, Filters, Table, as_of
+from .base import LIST_ROWS, TABLE_ROWS, Filters, Table, as_of
 
 
 def load_writing(filters: Filters, user: User, today: date) -> dict:
@@ -41,12 +41,15 @@ def load_support(filters: Filters, user: User, today: date) -> dict:
     """Support asked for in reflections: how many open, in progress and resolved, and the oldest still open."""
     on = as_of(filters, today)
     counts = dict(db.session.execute(mentoring_followup.support_counts(user, on, filters.province)).all())
-    rows = db.session.execute(mentoring_followup.support_followup(user, on, filters.province)).all()
+    waiting = counts.get("open", 0) + counts.get("in_progress", 0)
+    # The fragment builds only the rows it shows (5 listed, TABLE_ROWS in its table); the CSV all of them.
+    query = mentoring_followup.support_followup(user, on, filters.province)
+    rows = db.session.execute(query if filters.complete else query.limit(TABLE_ROWS)).all()
     table = Table([_("Visit start"), _("Hospital"), _("Mentor"), _("Support needed"), _("Status"), _("Owner"), _("Days since the visit")],
                   [[visit.start_date, hospital, reflection.mentor.full_name, reflection.support_needed,
                     reflection.support_status.label, owner or "",
-                    max((on - visit.end_date).days, 0)] for reflection, visit, hospital, owner in rows])
-    return {"rows": rows[:5], "more": max(len(rows) - 5, 0), "table": table, "empty": not counts, "as_of": on,
+                    max((on - visit.end_date).days, 0)] for reflection, visit, hospital, owner in rows], total=waiting)
+    return {"rows": rows[:5], "more": max(waiting - 5, 0), "table": table, "empty": not counts, "as_of": on,
             "open": counts.get("open", 0), "in_progress": counts.get("in_progress", 0), "resolved": counts.get("resolved", 0)}
 
 

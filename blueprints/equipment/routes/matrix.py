@@ -4,7 +4,7 @@ from datetime import date
 from functools import cache
 from typing import NamedTuple
 
-from flask import render_template, url_for
+from flask import render_template, request, url_for
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -32,7 +32,8 @@ from . import READERS, bp, matrix_filters
 @allow(*READERS)
 def matrix():
     filters = matrix_filters()
-    data = gap_matrix.matrix(user(), **filters)
+    data = gap_matrix.matrix(user(), **filters, one_province="province" not in request.args)
+    filters["province"] = data.pop("province")
     return render_page_or_fragment("equipment/matrix.html", "equipment/_matrix.html", filters=filters, ward_labels=WARD_LABELS,
                                    body=matrix_body(data["rows"], data["items"]), **data)
 
@@ -45,9 +46,10 @@ def matrix_csv():
     header = [_("Hospital"), _("Province"), _("Ward"), _("Item"), _("Critical"), _("Required"), _("Available"),
               _("Functional"), _("Gap"), _("Last checked"), _("Gap since"), _("Checks with the gap")]
     wards = {ward: str(label) for ward, label in WARD_LABELS.items()}  # translated once, not once per row
+    names = {item.id: item.display_name for item in data["items"]}   # likewise: 60 names, not one per cell
     yes = _("yes")
     rows = (
-        [row["hospital"].name, row["hospital"].province, wards[item.ward], item.display_name, yes if item.critical else "",
+        [row["hospital"].name, row["hospital"].province, wards[item.ward], names[item.id], yes if item.critical else "",
          *((cell.required, cell.available, cell.functional, cell.gap, cell.checked_on, cell.gap_since, cell.gap_checks)
            if cell is not None else ("",) * 7)]
         for row in data["rows"] for item, cell in zip(data["items"], row["cells"], strict=True)

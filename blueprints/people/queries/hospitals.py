@@ -59,6 +59,19 @@ def hospitals_query(user: User, search: str = "", province: str = "") -> Select:
     return query
 
 
+# Past this many hospitals a page over all of them (the equipment matrix, the coordinator's calendar) opens on one
+# province, with "All provinces" one choice away: at ten times national scale, 420 hospitals made 25,200 matrix
+# cells and 420 cadence rows (issue 23).
+ONE_PROVINCE_ABOVE = 100
+
+
+def opening_province(provinces_of_hospitals: list[str | None]) -> str | None:
+    """The province such a page opens on, from the province of each hospital it covers: the first by name past
+    ONE_PROVINCE_ABOVE hospitals, else None (every province)."""
+    named = sorted(p for p in set(provinces_of_hospitals) if p)
+    return named[0] if len(provinces_of_hospitals) > ONE_PROVINCE_ABOVE and named else None
+
+
 def provinces(user: User) -> list[str]:
     return list(db.session.scalars(select(Hospital.province).where(readable_hospitals(user)).distinct().order_by(Hospital.province)))
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from ...core import limits
 from ...core.clock import today
@@ -17,6 +18,9 @@ from ...core.htmx import is_htmx, render_page_or_fragment
 from ...core.i18n import in_language
 from ...core.permissions import allow, public, user
 from ...core.roles import COORDINATOR
+from ...people.models import Hospital
+from ...people.queries import hospitals as hospital_queries
+from ...people.scopes import cadence_hospitals
 from .. import attendance, queries, services
 from ..cadence import hospital_cadence
 from . import LABELS, READERS, bp, int_arg
@@ -37,8 +41,11 @@ def _month_arg() -> tuple[date, str | None]:
 
 
 def _filters() -> dict:
+    province = request.args.get("province")
     return {
-        "province": request.args.get("province", "").strip() or None,
+        # No province asked for: past ONE_PROVINCE_ABOVE hospitals, the first province; "All provinces" sends province=.
+        "province": province.strip() or None if province is not None else hospital_queries.opening_province(
+            list(db.session.scalars(select(Hospital.province).where(cadence_hospitals(user()))))),
         "hospital_id": int_arg("hospital"),
         "team_id": int_arg("team") if current_user.role == COORDINATOR else None,
         "mine": request.args.get("mine") == "1" and current_user.role != COORDINATOR,
@@ -84,7 +91,7 @@ def calendar():
             hospitals=[(h.id, h.name) for h in hospitals],
             provinces=sorted({h.province for h in hospitals}),
             teams=queries.teams_for_select() if current_user.role == COORDINATOR else [],
-            cadence=hospital_cadence(today(), user()),
+            cadence=hospital_cadence(today(), user(), province=context["filters"]["province"]),
             missed=attendance.recent_missed_visits(today() - timedelta(days=365), user()) if current_user.role == COORDINATOR else [],
             can_plan=current_user.role == COORDINATOR,
         )

@@ -130,11 +130,8 @@ class ReflectionForm(VersionedForm):
                                    description=_l("Coordinators follow each of these up until it is resolved."))
 
 
-SUPPORT_LABELS = SupportStatus.labels()
-
-
 class SupportForm(FlaskForm):
-    support_status = SelectField(_l("Status"), choices=select_choices(SUPPORT_LABELS.items()), validate_choice=False)
+    support_status = SelectField(_l("Status"), choices=select_choices(SupportStatus.labels().items()), validate_choice=False)
     support_owner_id = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False)
 
 

@@ -14,7 +14,8 @@ from ...core.permissions import allow, user
 from ...core.roles import COORDINATOR, MENTOR
 from ...visits.queries import get_visit_or_404
 from .. import queries, services
-from ..forms import SUPPORT_LABELS, ReflectionForm, SupportForm
+from ..forms import ReflectionForm, SupportForm
+from ..models import SupportStatus
 from . import bp
 
 
@@ -49,9 +50,9 @@ def reflection(visit_id: int):
 def support_list():
     """What mentors asked of the programme or the hospital, tracked until resolved."""
     status = request.args.get("status", "open")
-    page = paginate(queries.support_requests(status if status in SUPPORT_LABELS else None))
+    page = paginate(queries.support_requests(status if status in SupportStatus.labels() else None))
     return render_page_or_fragment("mentoring/support.html", "mentoring/_support_table.html", page=page, status_filter=status,
-                                   support_labels=SUPPORT_LABELS, owners=_owners(), empty_form=EmptyForm())
+                                   support_labels=SupportStatus.labels(), owners=_owners(), empty_form=EmptyForm())
 
 
 def _owners() -> list[tuple[int, str]]:

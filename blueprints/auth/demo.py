@@ -18,12 +18,13 @@ def add_accounts(hospitals, mentors) -> dict[str, int]:
         User(username="coordinator", display_name="Programme Coordinator (demo)", role=COORDINATOR),
     ]
     users += [
-        User(username=f"admin.{h.name.lower()}", display_name=f"{h.name} Administrator (demo)", role=HOSPITAL_ADMIN, hospital=h)
-        for h in hospitals
+        User(username=f"admin.{hospital.name.lower()}", display_name=f"{hospital.name} Administrator (demo)", role=HOSPITAL_ADMIN,
+             hospital=hospital)
+        for hospital in hospitals
     ]
     users += [
-        User(username=f"mentor.{n:02d}", display_name=m.full_name, role=MENTOR, mentor=m)
-        for n, m in enumerate(mentors, start=1)
+        User(username=f"mentor.{number:02d}", display_name=mentor.full_name, role=MENTOR, mentor=mentor)
+        for number, mentor in enumerate(mentors, start=1)
     ]
     for user in users:
         user.password_hash = password_hash

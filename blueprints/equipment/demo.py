@@ -35,18 +35,18 @@ def add_checks(rng: random.Random, today: date, hospitals) -> dict[str, int]:
     two months by the hospital administrator. Gaps persist (no CPAP, shared oxygen, one labour monitor), a few
     items get fixed, and ordinary wear comes and goes. Gitwe's last check is left in progress."""
     items = list(db.session.scalars(select(EquipmentItem).where(EquipmentItem.retired.is_(False)).order_by(EquipmentItem.id)))
-    admins = {u.hospital_id: u.id for u in db.session.scalars(select(User).where(User.role == HOSPITAL_ADMIN))}
+    admins = {admin.hospital_id: admin.id for admin in db.session.scalars(select(User).where(User.role == HOSPITAL_ADMIN))}
     held = {}
     for visit in db.session.scalars(select(Visit).where(Visit.status == "held", Visit.start_date <= today).order_by(Visit.start_date)):
         held.setdefault(visit.hospital_id, []).append(visit)
     checks = []  # (check, its number at the hospital, hospital)
     for hospital in hospitals:
         visits = held.get(hospital.id, [])
-        dates = [(v.start_date, v) for v in visits] or [
-            (today - timedelta(days=720 - 60 * n + rng.randint(0, 10)), None) for n in range(12)]
-        for number, (on, visit) in enumerate(dates):
+        dates = [(visit.start_date, visit) for visit in visits] or [
+            (today - timedelta(days=720 - 60 * number + rng.randint(0, 10)), None) for number in range(12)]
+        for number, (day, visit) in enumerate(dates):
             last = number == len(dates) - 1
-            check = EquipmentCheck(hospital_id=hospital.id, check_date=min(on, today), visit_id=visit.id if visit else None,
+            check = EquipmentCheck(hospital_id=hospital.id, check_date=min(day, today), visit_id=visit.id if visit else None,
                                    checked_by_id=None if visit else admins.get(hospital.id),
                                    completed_at=None if last and hospital.name == "Gitwe" else utcnow())
             db.session.add(check)

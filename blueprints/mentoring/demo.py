@@ -34,9 +34,9 @@ def add_record(rng: random.Random, today: date, visits_per_hospital: int = 4) ->
     by_hospital: dict[int, list] = {}
     for visit in held:
         by_hospital.setdefault(visit.hospital_id, []).append(visit)
-    chosen = [v for visits in by_hospital.values()
-              for v in visits[-max(visits_per_hospital, sum(1 for v in visits if (today - v.start_date).days <= 400)):]]
-    chosen_ids = [v.id for v in chosen]
+    chosen = [visit for visits in by_hospital.values()
+              for visit in visits[-max(visits_per_hospital, sum(1 for recent in visits if (today - recent.start_date).days <= 400)):]]
+    chosen_ids = [visit.id for visit in chosen]
     # mentor.01 came to Rutongo's latest visit and has its writing still to do (the mentor home's demo).
     first_mentor_id = db.session.scalar(select(User.mentor_id).where(User.username == "mentor.01"))
     first_hospital_id = db.session.scalar(select(Hospital.id).join(Mentor, Mentor.team_id == Hospital.team_id)
@@ -52,13 +52,13 @@ def add_record(rng: random.Random, today: date, visits_per_hospital: int = 4) ->
     coordinator_id = db.session.scalar(select(User.id).where(User.username == "coordinator"))
     first_mentor_drafted = False
     assignments = db.session.scalars(select(Assignment)).all()
-    mentees = {m.id: m for m in db.session.scalars(select(Mentee))}
+    mentees = {mentee.id: mentee for mentee in db.session.scalars(select(Mentee))}
     frameworks: dict[int, list] = {}
     level: dict[tuple[int, int], int] = {}
     open_items: dict[int, list] = {}
     stalled: set[int] = set()
     feedbacks, reflections, assessments = 0, 0, 0
-    for visit in sorted(chosen, key=lambda v: (v.start_date, v.id)):
+    for visit in sorted(chosen, key=lambda visit: (visit.start_date, visit.id)):
         latest = visit is by_hospital[visit.hospital_id][-1]
         followed_up = []  # (action item, the feedback that follows it up): ids given after one flush per visit
         for assignment in assignments:
@@ -76,12 +76,12 @@ def add_record(rng: random.Random, today: date, visits_per_hospital: int = 4) ->
             if mentee.profession_id not in frameworks:  # read once per profession (setdefault would read it each time)
                 frameworks[mentee.profession_id] = skills_for(mentee.profession)
             skills = frameworks[mentee.profession_id][:5]
-            if not any((mentee.id, s.id) in level for s in skills):
+            if not any((mentee.id, skill.id) in level for skill in skills):
                 for skill in skills:
                     level[(mentee.id, skill.id)] = rng.randint(1, 3)
                 db.session.add(SelfAssessment(
                     mentee_id=mentee.id, assessed_on=visit.start_date,
-                    ratings={str(s.id): max(1, level[(mentee.id, s.id)] + rng.choice((-1, 0, 1))) for s in skills},
+                    ratings={str(skill.id): max(1, level[(mentee.id, skill.id)] + rng.choice((-1, 0, 1))) for skill in skills},
                     learning_needs=rng.choice(AREAS) + " (demo)"))
                 assessments += 1
                 if rng.random() < 0.1:

@@ -134,11 +134,8 @@ class ReflectionForm(VersionedForm):
                                                "staffing, equipment or scheduling."))
 
 
-SUPPORT_LABELS = SupportStatus.labels()
-
-
 class SupportForm(FlaskForm):
-    support_status = SelectField(_l("Status"), choices=select_choices(SUPPORT_LABELS.items()), validate_choice=False)
+    support_status = SelectField(_l("Status"), choices=select_choices(SupportStatus.labels().items()), validate_choice=False)
     support_owner_id = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False)
     support_answer = TextAreaField(_l("Answer to the mentor"), validators=[Optional(), Length(max=limits.LONG_TEXT)])
 

@@ -90,14 +90,14 @@ def add_programme(rng: random.Random, today: date) -> DemoProgramme:
     """Hospitals with their teams, five mentors a team and two or three mentees a mentor, assigned about two years
     ago. Flushes."""
     names = _name_pool(rng)
-    professions = {p.code: p for p in db.session.scalars(select(Profession))}
-    departments = {d.code: d for d in db.session.scalars(select(Department))}
+    professions = {profession.code: profession for profession in db.session.scalars(select(Profession))}
+    departments = {department.code: department for department in db.session.scalars(select(Department))}
 
     hospitals, teams, mentors = [], [], []
     for number, (name, district, province) in enumerate(HOSPITALS, start=1):
         team = Team(name=f"Team {number:02d} ({name})")
         hospital = Hospital(name=name, district=district, province=province, team=team,
-                            departments=sorted(departments.values(), key=lambda d: d.name))
+                            departments=sorted(departments.values(), key=lambda department: department.name))
         teams.append(team)
         hospitals.append(hospital)
         for code in MENTOR_PROFESSIONS:
@@ -176,22 +176,23 @@ def add_movements(rng: random.Random, today: date, programme: DemoProgramme) -> 
     for mentee, (kind, days_ago) in zip(movers, plans, strict=True):
         to_hospital = to_department = None
         if kind == "department":
-            to_department = rng.choice([d for d in departments.values() if d.id != mentee.department_id])
+            to_department = rng.choice([department for department in departments.values() if department.id != mentee.department_id])
         elif kind == "hospital":
-            same_province = [h for h in hospitals if h.province == mentee.hospital.province and h.id != mentee.hospital_id]
+            same_province = [hospital for hospital in hospitals
+                             if hospital.province == mentee.hospital.province and hospital.id != mentee.hospital_id]
             to_hospital = rng.choice(same_province)
             to_department = mentee.department
         log_transfer(mentee, kind=kind, effective_date=today - timedelta(days=days_ago), to_hospital=to_hospital,
                      to_department=to_department, reason=rng.choice(TRANSFER_REASONS[kind]), today=today)
 
     absences = 0
-    for mentee in rng.sample([m for m in mentees if m.status == "active"], 30):
+    for mentee in rng.sample([active for active in mentees if active.status == "active"], 30):
         start = today + timedelta(days=rng.randint(-20, 90))
         kind = rng.choice(("annual_leave", "annual_leave", "sick_leave", "training"))
         length = {"annual_leave": 14, "sick_leave": 3, "training": 5}[kind]
         add_absence(mentee, kind=kind, start_date=start, end_date=start + timedelta(days=rng.randint(1, length)))
         absences += 1
-    for mentee in rng.sample([m for m in mentees if m.status == "active"], 12):
+    for mentee in rng.sample([active for active in mentees if active.status == "active"], 12):
         monday = today + timedelta(days=7 - today.weekday() + 7 * rng.randint(0, 4))
         absences += len(add_night_rota(mentee, start=monday, weeks=4, weekdays={0, 1, 2}, note="Night rota (demo)"))
     return {"transfers": len(plans), "absences": absences}
@@ -210,18 +211,19 @@ def accounts_table() -> str:
     accounts is this output (`flask --app app demo-accounts`), so a newcomer can tell whose account is whose."""
     users = db.session.scalars(select(User).where(User.active).order_by(User.username)).all()
     scope = {SYSADMIN: "users and settings only", COORDINATOR: "the whole programme"}
-    rows = [([u.username], u.role, scope[u.role]) for role in (SYSADMIN, COORDINATOR) for u in users if u.role == role]
+    rows = [([account.username], account.role, scope[account.role]) for role in (SYSADMIN, COORDINATOR) for account in users
+            if account.role == role]
     mentors_by_team: dict[int | None, list[str]] = {}
     for user in users:
         if user.role == MENTOR:
             mentors_by_team.setdefault(user.mentor.team_id, []).append(user.username)
     for hospital in db.session.scalars(select(Hospital).order_by(Hospital.id)):
-        admins = [u.username for u in users if u.role == HOSPITAL_ADMIN and u.hospital_id == hospital.id]
+        admins = [account.username for account in users if account.role == HOSPITAL_ADMIN and account.hospital_id == hospital.id]
         if admins:
             rows.append((admins, HOSPITAL_ADMIN, f"{hospital.name} ({hospital.district}, {hospital.province})"))
         team = hospital.team
         if team is not None and team.id in mentors_by_team:
-            visits = ", ".join(h.name for h in team.hospitals)
+            visits = ", ".join(visited.name for visited in team.hospitals)
             rows.append((mentors_by_team.pop(team.id), MENTOR, f"{team.name}, visits {visits}"))
     for team_id, usernames in mentors_by_team.items():  # teams that visit no hospital, and mentors with no team
         team = db.session.get(Team, team_id) if team_id is not None else None

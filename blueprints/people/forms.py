@@ -18,11 +18,8 @@ from ..core import limits
 from ..core.forms import DayField, LineField, MultiCheckboxField, TokenWithoutId, VersionedForm, optional_int, select_choices
 from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..core.programme import BOUNDS, range_message
-from .models import AbsenceKind, MenteeStatus, TransferKind
+from .models import AbsenceKind, TransferKind
 
-TRANSFER_KIND_LABELS = TransferKind.labels()
-ABSENCE_KIND_LABELS = AbsenceKind.labels()
-STATUS_LABELS = MenteeStatus.labels()
 WEEKDAY_LABELS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
 END_REASON_LABELS = {
     "completed": _l("Competent: mentoring completed"),
@@ -76,7 +73,7 @@ class RosterSaveForm(FlaskForm):
 
 
 class TransferForm(FlaskForm):
-    kind = RadioField(_l("Kind of move"), choices=select_choices(TRANSFER_KIND_LABELS.items()), validators=[InputRequired(message=_l("Choose the kind of move."))])
+    kind = RadioField(_l("Kind of move"), choices=select_choices(TransferKind.labels().items()), validators=[InputRequired(message=_l("Choose the kind of move."))])
     effective_date = DayField(_l("Effective date"), validators=[InputRequired(message=_l("Enter the date of the move."))])
     to_hospital_id = SelectField(_l("New hospital"), coerce=optional_int,
                                  description=_l("For a move to another programme hospital."))
@@ -94,7 +91,7 @@ class ArrivalDepartmentForm(FlaskForm):
 
 
 class AbsenceForm(TokenWithoutId, FlaskForm):
-    kind = SelectField(_l("Kind"), choices=select_choices(ABSENCE_KIND_LABELS.items(), blank=_l("— choose —")), validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), choices=select_choices(AbsenceKind.labels().items(), blank=_l("— choose —")), validators=[InputRequired()])
     start_date = DayField(_l("From"), validators=[InputRequired(message=_l("Enter the first day."))])
     end_date = DayField(_l("To (inclusive)"), validators=[InputRequired(message=_l("Enter the last day."))])
     note = LineField(_l("Note"), id="absence-note", validators=[Optional(), Length(max=limits.NOTE)])  # the rota form beside it has one

@@ -23,12 +23,12 @@ def add_visits(rng: random.Random, today: date, hospitals, mentors) -> dict[str,
     """About two years of visits (North 15, South 13 held per hospital) with gaps over three months
     at two hospitals, postponements with reasons, a few missed mentors, attendance for every held
     visit, one hospital overdue now, and planned visits ahead, one of them clashing with leave."""
-    holidays = {(m, d) for m, d, _name in FIXED_HOLIDAYS}
+    holidays = {(month, day) for month, day, _name in FIXED_HOLIDAYS}
 
     def working_start(day: date) -> date:
         """The nearest start on or before `day` whose three days are working days."""
         day -= timedelta(days=max(day.weekday() - 2, 0))
-        while any(((day + timedelta(days=n)).month, (day + timedelta(days=n)).day) in holidays for n in range(3)):
+        while any(((day + timedelta(days=offset)).month, (day + timedelta(days=offset)).day) in holidays for offset in range(3)):
             day += timedelta(days=7)
         return day
 
@@ -49,13 +49,13 @@ def add_visits(rng: random.Random, today: date, hospitals, mentors) -> dict[str,
         step = (span - gap) / (count - 1 - (1 if gap else 0))
         gap_at = rng.randint(4, count - 4) if gap else -1
         starts, day = [], first
-        for n in range(count):
+        for number in range(count):
             starts.append(working_start(day))
-            day = day + timedelta(days=gap if n == gap_at else round(step) + rng.randint(-5, 5))
-        team_mentors = [m for m in mentors if m.team is hospital.team]
-        assignments = db.session.scalars(select(Assignment).where(Assignment.mentor_id.in_([m.id for m in team_mentors]))).all()
-        for n, start in enumerate(starts):
-            if n < count - 1 and index % 3 == 0 and n == 5 + index % 4:
+            day = day + timedelta(days=gap if number == gap_at else round(step) + rng.randint(-5, 5))
+        team_mentors = [mentor for mentor in mentors if mentor.team is hospital.team]
+        assignments = db.session.scalars(select(Assignment).where(Assignment.mentor_id.in_([mentor.id for mentor in team_mentors]))).all()
+        for number, start in enumerate(starts):
+            if number < count - 1 and index % 3 == 0 and number == 5 + index % 4:
                 postponed_visit = add(hospital, start - timedelta(days=14), "postponed", rng.choice(POSTPONE_REASONS))
                 visit = add(hospital, start, "held")
                 postponed_visit.postponed_to = visit
@@ -70,8 +70,8 @@ def add_visits(rng: random.Random, today: date, hospitals, mentors) -> dict[str,
                                             "reason": rng.choice(("Sick", "Called to the home hospital", "Annual leave")) if absent else ""}))
             for assignment in assignments:
                 for visit_day in visit.day_dates:
-                    on = assignment.start_date <= visit_day and (assignment.end_date is None or assignment.end_date >= visit_day)
-                    if on and rng.random() < 0.8:
+                    assigned = assignment.start_date <= visit_day and (assignment.end_date is None or assignment.end_date >= visit_day)
+                    if assigned and rng.random() < 0.8:
                         mentee_rows.append((visit, {"mentee_id": assignment.mentee_id, "day": visit_day}))
                         mentee_days += 1
         if index == 3:
@@ -82,8 +82,8 @@ def add_visits(rng: random.Random, today: date, hospitals, mentors) -> dict[str,
             planned.append(add(hospital, next_start, status))
             next_start = working_start(next_start + timedelta(days=60))
     db.session.flush()
-    db.session.execute(insert(MentorAttendance), [{"visit_id": v.id, **row} for v, row in mentor_rows])
-    db.session.execute(insert(MenteeAttendance), [{"visit_id": v.id, **row} for v, row in mentee_rows])
+    db.session.execute(insert(MentorAttendance), [{"visit_id": visit.id, **row} for visit, row in mentor_rows])
+    db.session.execute(insert(MenteeAttendance), [{"visit_id": visit.id, **row} for visit, row in mentee_rows])
 
     clash = planned[0]
     on_leave = db.session.scalar(

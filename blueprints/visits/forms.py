@@ -11,8 +11,6 @@ from ..core import limits
 from ..core.forms import DayField, LineField, VersionField, optional_int, select_choices
 from .models import VisitStatus
 
-STATUS_LABELS = VisitStatus.labels()
-
 
 class VisitForm(FlaskForm):
     hospital_id = SelectField(_l("Hospital"), coerce=optional_int, validate_choice=False)
@@ -39,7 +37,7 @@ class VisitForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("New status"), choices=select_choices(STATUS_LABELS.items(), blank=_l("— choose —")),
+    status = SelectField(_l("New status"), choices=select_choices(VisitStatus.labels().items(), blank=_l("— choose —")),
                          validators=[InputRequired(message=_l("Choose a status."))])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=limits.REASON)],
                            description=_l("Required to postpone or cancel; the team is told."))

@@ -15,7 +15,8 @@ from ...core.permissions import allow, user
 from ...core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ...visits.queries import get_visit_or_404
 from .. import queries, services
-from ..forms import SUPPORT_LABELS, ReflectionForm, SupportForm
+from ..forms import ReflectionForm, SupportForm
+from ..models import SupportStatus
 from . import bp
 
 
@@ -52,9 +53,9 @@ def support_list():
     """What mentors asked of the programme or the hospital, tracked until resolved; a hospital administrator sees
     and answers those about their hospital's staffing, equipment or scheduling."""
     status = request.args.get("status", "open")
-    page = paginate(queries.support_requests(user(), status if status in SUPPORT_LABELS else None))
+    page = paginate(queries.support_requests(user(), status if status in SupportStatus.labels() else None))
     return render_page_or_fragment("mentoring/support.html", "mentoring/_support_table.html", page=page, status_filter=status,
-                                   support_labels=SUPPORT_LABELS,
+                                   support_labels=SupportStatus.labels(),
                                    owners=_owners() if current_user.role == COORDINATOR else None, empty_form=EmptyForm())
 
 

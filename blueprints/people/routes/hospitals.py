@@ -14,7 +14,7 @@ from ...core.permissions import allow, user
 from ...core.programme import programme_settings
 from ...core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ...core.slots import slots
-from ..forms import ABSENCE_KIND_LABELS, TRANSFER_KIND_LABELS, HospitalForm
+from ..forms import HospitalForm
 from ..models import Team
 from ..queries import choices as choice_queries
 from ..queries import hospitals as hospital_queries
@@ -57,7 +57,7 @@ def hospital(hospital_id: int):
         turnover=hospital_queries.turnover(day, [hospital.id]).get(hospital.id, 0),
         readable_mentees=mentee_queries.readable_mentee_ids(user(), shown),
         **slots.context("people.hospital", hospital=hospital, user=user(), day=day),  # visits: the cadence
-        can_manage=current_user.role == COORDINATOR, transfer_labels=TRANSFER_KIND_LABELS, absence_labels=ABSENCE_KIND_LABELS,
+        can_manage=current_user.role == COORDINATOR,
         cancellable=transfer_queries.cancellable_transfers(user(), transfers_out), empty_form=EmptyForm(),
         programme_cadence=programme_settings().cadence_days,
     )

@@ -19,17 +19,14 @@ from ...core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ...core.slots import slots
 from .. import roster
 from ..forms import (
-    ABSENCE_KIND_LABELS,
     END_REASON_LABELS,
-    STATUS_LABELS,
-    TRANSFER_KIND_LABELS,
     AbsenceForm,
     MenteeForm,
     NightRotaForm,
     RosterSaveForm,
     RosterUploadForm,
 )
-from ..models import Department, Hospital, Profession
+from ..models import Department, Hospital, MenteeStatus, Profession
 from ..queries import choices as choice_queries
 from ..queries import hospitals as hospital_queries
 from ..queries import mentees as mentee_queries
@@ -52,7 +49,7 @@ def _mentee_filters() -> tuple[dict, str]:
         "search": request.args.get("q", "").strip(),
         "department_id": int_arg("department"),
         "profession_id": int_arg("profession"),
-        "status": status if status in STATUS_LABELS else None,
+        "status": status if status in MenteeStatus.labels() else None,
         "hospital_id": int_arg("hospital") if current_user.role != HOSPITAL_ADMIN else None,
     }
     return filters, status
@@ -66,7 +63,7 @@ def mentees():
     can_edit = current_user.role in MENTEE_EDITORS
     return render_page_or_fragment(
         "people/mentees.html", "people/_mentees_table.html",
-        page=page, filters=filters, status_choice=status, status_labels=STATUS_LABELS,
+        page=page, filters=filters, status_choice=status, status_labels=MenteeStatus.labels(),
         departments=choice_queries.departments(), professions=choice_queries.professions(),
         hospitals=hospital_queries.hospitals_for_select() if current_user.role != HOSPITAL_ADMIN else [],
         can_add=can_edit,
@@ -82,7 +79,7 @@ def mentees_export():
     """The mentee list as CSV, with the page's filters and scoping (the same query), in one query."""
     filters, _status = _mentee_filters()
     rows = db.session.execute(mentee_queries.mentees_query(user(), **filters)).all()
-    return csv_response(_export_name(filters), roster.EXPORT_COLUMNS, roster.export_rows(rows, STATUS_LABELS))
+    return csv_response(_export_name(filters), roster.EXPORT_COLUMNS, roster.export_rows(rows, MenteeStatus.labels()))
 
 
 def _export_name(filters: dict) -> tuple:
@@ -192,8 +189,7 @@ def mentee(mentee_id: int):
     can_edit = mentee_queries.can_edit_mentee(user(), mentee)
     return render_template(
         "people/mentee.html", mentee=mentee, history=history, can_edit=can_edit,
-        can_assign=current_user.role == COORDINATOR, absence_labels=ABSENCE_KIND_LABELS,
-        end_reason_labels=END_REASON_LABELS, transfer_labels=TRANSFER_KIND_LABELS,
+        can_assign=current_user.role == COORDINATOR, end_reason_labels=END_REASON_LABELS,
         absence_form=AbsenceForm(formdata=None), rota_form=NightRotaForm(formdata=None), empty_form=EmptyForm(),
         **slots.context("people.mentee", mentee=mentee),  # visits: the attendance rate
         today=today(),

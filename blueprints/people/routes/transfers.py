@@ -12,7 +12,7 @@ from ...core.forms import EmptyForm, select_choices
 from ...core.models import utcnow
 from ...core.permissions import allow, user
 from ...core.roles import COORDINATOR, HOSPITAL_ADMIN
-from ..forms import TRANSFER_KIND_LABELS, ArrivalDepartmentForm, TransferForm
+from ..forms import ArrivalDepartmentForm, TransferForm
 from ..models import Department, Hospital, Transfer
 from ..queries import choices as choice_queries
 from ..queries import hospitals as hospital_queries
@@ -93,7 +93,7 @@ def _transfer_page(transfer: Transfer, department_form: ArrivalDepartmentForm, s
     return render_template(
         "people/transfer.html", transfer=transfer, sentence=transfer_services.transfer_sentence(transfer),
         told=_told_text(transfer), logged_by=people.get(transfer.logged_by_id),
-        requested_by=people.get(transfer.mentor_requested_by_id), transfer_labels=TRANSFER_KIND_LABELS,
+        requested_by=people.get(transfer.mentor_requested_by_id),
         can_read_mentee=bool(mentee_queries.readable_mentee_ids(me, [transfer.mentee_id])),
         can_cancel=open_ and correction_refusal(transfer, me, utcnow()) is None,
         can_set_department=receiving, can_request_mentor=receiving and is_receiving_admin(me, transfer),

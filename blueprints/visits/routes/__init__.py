@@ -11,7 +11,7 @@ from ...core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ...core.slots import slots
 from .. import attendance
 from ..cadence import hospital_cadence
-from ..forms import STATUS_LABELS
+from ..models import VisitStatus
 
 bp = Blueprint("visits", __name__)
 menu.add("visits.calendar", _l("Calendar"), 20)
@@ -20,7 +20,7 @@ slots.fill("people.mentee", "visits", lambda mentee: {"attendance": attendance.m
 slots.fill("people.mentor", "visits", lambda mentor: {"attendance": attendance.mentor_attendance_summary(mentor.id)})
 
 READERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
-LABELS = {"status_labels": STATUS_LABELS}
+LABELS = {"status_labels": VisitStatus.labels()}
 
 
 def int_arg(name: str) -> int | None:

@@ -19,7 +19,8 @@ from ...core.roles import COORDINATOR, MENTOR
 from ...core.slots import slots
 from .. import planning, queries, services
 from ..cadence import hospital_cadence
-from ..forms import STATUS_LABELS, StatusForm, VisitForm, WindowSearchForm
+from ..forms import StatusForm, VisitForm, WindowSearchForm
+from ..models import VisitStatus
 from . import LABELS, READERS, bp, int_arg
 
 
@@ -27,7 +28,7 @@ from . import LABELS, READERS, bp, int_arg
 @allow(*READERS)
 def visits():
     status = request.args.get("status", "")
-    filters = {"status": status if status in STATUS_LABELS else None, "hospital_id": int_arg("hospital")}
+    filters = {"status": status if status in VisitStatus.labels() else None, "hospital_id": int_arg("hospital")}
     page = paginate(queries.visits_list(user(), **filters))
     context = {"page": page, "filters": filters, **LABELS}
     if not is_htmx():
@@ -153,7 +154,7 @@ def visit_status(visit_id: int):
             if new_visit is not None:
                 flash(_("Visit postponed; the new visit is planned and the team is told."), "success")
                 return htmx_redirect(url_for("visits.visit", visit_id=new_visit.id))
-            flash(_("Status changed to %(status)s.", status=STATUS_LABELS[form.status.data]), "success")
+            flash(_("Status changed to %(status)s.", status=VisitStatus(form.status.data).label), "success")
             return htmx_redirect(url_for("visits.visit", visit_id=visit.id))
     visit = queries.get_visit_or_404(visit_id, user(), action="edit")
     return render_page_or_fragment("visits/status_page.html", "visits/_status_form.html", status=422,

@@ -5,21 +5,20 @@ reads, and no transaction may stay open that long). After every sheet the runner
 heartbeat in the job's row; a runner that dies stops beating and the job is marked failed when next read.
 The zip is written to a `.part` file and renamed when complete, so a half-written zip is never served.
 
-Runs in a daemon thread of the worker that took the request (`start_in_background`) or from the command
-line (`flask run-export JOB_ID`).
+Runs in the job queue's worker (`start_in_background`) or from the command line (`flask run-export JOB_ID`).
 """
 
 import logging
 import os
-import threading
 import zipfile
 
-from flask import Flask, current_app
+from flask import current_app
 from flask_babel import gettext as _
 
 from ..core.downloads import safe_name
 from ..core.extensions import db
 from ..core.i18n import in_language
+from ..core.queue import every_minute, job, periodic
 from ..core.roles import COORDINATOR
 from . import queries, services
 from .models import ExportJob
@@ -95,18 +94,23 @@ def run_export(job_id: int) -> str | None:
         return "failed"
 
 
+@job(retries=0)  # a failure is the job's own (shown, retried by the coordinator); a dead worker is swept
+def build_export(job_id: int) -> str | None:
+    return run_export(job_id)
+
+
 def start_in_background(job_id: int) -> None:
-    """Run the job in a daemon thread of this worker, with its own app context and database session.
-    Off in tests and where operators run `flask run-export` themselves (EXPORT_IN_BACKGROUND)."""
-    if not current_app.config["EXPORT_IN_BACKGROUND"]:
-        return
-    app = current_app._get_current_object()
-    threading.Thread(target=_run_in_thread, args=(app, job_id), name=f"export-{job_id}", daemon=True).start()
+    """Hand the job to the queue's worker. Off in tests and where operators run `flask run-export` themselves
+    (EXPORT_IN_BACKGROUND)."""
+    if current_app.config["EXPORT_IN_BACKGROUND"]:
+        build_export(job_id)
 
 
-def _run_in_thread(app: Flask, job_id: int) -> None:
-    with app.app_context():
-        try:
-            run_export(job_id)
-        finally:
-            db.session.remove()
+@periodic(every_minute())
+def sweep_exports() -> int:
+    """Run again the exports whose worker died or whose job was lost before it started."""
+    services.reap_dead_exports()
+    lost = services.lost_exports()
+    for job_id in lost:
+        start_in_background(job_id)
+    return len(lost)

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 
 from ..auth.models import User
 from ..core import audit
@@ -78,27 +78,41 @@ def retry_export(job: ExportJob, user: User | None) -> ExportJob:
 
 def _dead_condition(now: datetime):
     stale = now - timedelta(seconds=current_app.config["EXPORT_STALE_SECONDS"])
-    running_dead = (ExportJob.status == ExportStatus.RUNNING) & (ExportJob.heartbeat_at < stale)
-    if not current_app.config["EXPORT_IN_BACKGROUND"]:
-        return running_dead  # queued jobs wait for an operator's `flask run-export`
-    return or_(running_dead, (ExportJob.status == ExportStatus.QUEUED) & (ExportJob.created_at < stale)
-               & ExportJob.heartbeat_at.is_(None))
+    return (ExportJob.status == ExportStatus.RUNNING) & (ExportJob.heartbeat_at < stale)
 
 
 def reap_dead_exports(now: datetime | None = None) -> int:
-    """Mark failed every export whose runner stopped beating (killed worker, restart). Reads first and writes
-    only when there is something to mark, in a transaction of its own that starts with the write, so a page
-    that polls never holds SQLite's write lock and never upgrades a read snapshot into a write."""
+    """Deal with every export whose runner stopped beating (killed worker, restart): with the job queue, queued
+    again (up to EXPORT_MAX_ATTEMPTS runs), for the worker's next sweep to run; otherwise, and after the last attempt, marked
+    failed. Reads first and writes only when there is something to change, in a transaction of its own that starts
+    with the write, so a page that polls never holds SQLite's write lock and never upgrades a read snapshot."""
     now = now or utcnow()
     condition = _dead_condition(now)
     if not db.session.scalar(select(func.count()).select_from(ExportJob).where(condition)):
         return 0
     db.session.commit()  # end the read transaction: the update below begins a fresh one
+    again = []
+    if current_app.config["EXPORT_IN_BACKGROUND"]:
+        again = db.session.scalars(select(ExportJob.id).where(
+            condition, ExportJob.attempt < current_app.config["EXPORT_MAX_ATTEMPTS"]).with_for_update()).all()
+        if again:
+            db.session.execute(update(ExportJob).where(condition, ExportJob.id.in_(again)).values(
+                status=ExportStatus.QUEUED, done=0, heartbeat_at=None).execution_options(synchronize_session=False))
     result = db.session.execute(
         update(ExportJob).where(condition).values(status=ExportStatus.FAILED, error=dead_message(), finished_at=now)
         .execution_options(synchronize_session=False))
     db.session.commit()
-    return result.rowcount
+    return result.rowcount + len(again)
+
+
+def lost_exports(now: datetime | None = None) -> list[int]:
+    """Queued exports no worker has taken for a while: their job was lost (a worker killed holding it), or they were
+    queued again after their worker died."""
+    stale = (now or utcnow()) - timedelta(seconds=current_app.config["EXPORT_STALE_SECONDS"])
+    ids = db.session.scalars(select(ExportJob.id).where(
+        ExportJob.status == ExportStatus.QUEUED, func.coalesce(ExportJob.started_at, ExportJob.created_at) < stale)).all()
+    db.session.rollback()
+    return list(ids)
 
 
 def remove_files(job: ExportJob) -> None:

@@ -2,7 +2,6 @@
 range and hospitals, progress polled with htmx, a dead runner noticed and retried, files kept for a day."""
 
 import io
-import threading
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -16,8 +15,9 @@ from blueprints.core.extensions import db
 from blueprints.core.models import AuditEvent, utcnow
 from blueprints.mentoring.models import Feedback, SkillRating
 from blueprints.reports import services
-from blueprints.reports.exports import run_export
+from blueprints.reports.exports import run_export, sweep_exports
 from blueprints.reports.models import ExportJob
+from tests.conftest import run_queued
 from tests.factories import login, make_user
 from tests.mentoring.conftest import midwife_skills
 
@@ -282,15 +282,60 @@ def test_the_run_export_command_refuses_a_job_already_done(app, client, sheets):
     assert app.test_cli_runner().invoke(args=["run-export", "999999"]).exit_code != 0
 
 
-def test_in_production_the_request_starts_the_zip_in_a_background_thread(app, client, sheets, monkeypatch):
+def test_in_production_the_request_hands_the_zip_to_the_job_queue_and_the_worker_builds_it(app, client, sheets, monkeypatch,
+                                                                                           queued):
     monkeypatch.setitem(app.config, "EXPORT_IN_BACKGROUND", True)
     login(client, sheets["coordinator"])
     assert ask(client, sheets).status_code == 302
-    # Joined before the test reads: outside a request the test's session would take SQLite's write lock.
-    [thread] = [t for t in threading.enumerate() if t.name.startswith("export-")]
-    thread.join(timeout=60)
+    assert only_job().status == "queued"  # nothing built inside the request
+    assert run_queued(queued) == ["done"]
     assert only_job().status == "done" and only_job().done == 2
     assert len(zip_of(client, only_job()).namelist()) == 2
+
+
+def test_an_export_whose_worker_died_is_run_again_by_the_next_worker(app, client, sheets, monkeypatch, queued):
+    monkeypatch.setitem(app.config, "EXPORT_IN_BACKGROUND", True)
+    login(client, sheets["coordinator"])
+    ask(client, sheets)
+    queued.flush()  # a worker took the job...
+    job = only_job()
+    attempt = services.claim(job.id)
+    services.beat(job.id, attempt, 1, total=2)
+    five_minutes_ago = utcnow() - timedelta(minutes=5)
+    db.session.execute(ExportJob.__table__.update().values(started_at=five_minutes_ago, heartbeat_at=five_minutes_ago))
+    db.session.commit()  # ...and was killed halfway
+    assert sweep_exports.call_local() == 1
+    assert only_job().status == "queued"
+    assert run_queued(queued) == ["done"]
+    assert (only_job().status, only_job().attempt) == ("done", attempt + 1)
+    assert len(zip_of(client, only_job()).namelist()) == 2
+
+
+def test_an_export_whose_worker_dies_on_every_attempt_is_failed_after_the_last(app, client, sheets, monkeypatch, queued):
+    monkeypatch.setitem(app.config, "EXPORT_IN_BACKGROUND", True)
+    login(client, sheets["coordinator"])
+    ask(client, sheets)
+    queued.flush()
+    job = only_job()
+    for _attempt in range(app.config["EXPORT_MAX_ATTEMPTS"]):
+        services.claim(job.id)
+        five_minutes_ago = utcnow() - timedelta(minutes=5)
+        db.session.execute(ExportJob.__table__.update().values(started_at=five_minutes_ago, heartbeat_at=five_minutes_ago))
+        db.session.commit()
+        sweep_exports.call_local()
+        queued.flush()
+    assert only_job().status == "failed" and "stopped before it finished" in only_job().error
+
+
+def test_a_queued_export_no_worker_took_is_handed_to_the_queue_again(app, client, sheets, monkeypatch, queued):
+    monkeypatch.setitem(app.config, "EXPORT_IN_BACKGROUND", True)
+    login(client, sheets["coordinator"])
+    ask(client, sheets)
+    queued.flush()  # the job was lost with the worker that held it
+    db.session.execute(ExportJob.__table__.update().values(created_at=utcnow() - timedelta(minutes=5)))
+    db.session.commit()
+    sweep_exports.call_local()
+    assert run_queued(queued) == ["done"] and only_job().status == "done"
 
 
 def test_each_sheet_renders_with_no_database_transaction_open(client, sheets, monkeypatch):

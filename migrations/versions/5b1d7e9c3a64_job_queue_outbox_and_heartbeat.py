@@ -1,0 +1,47 @@
+"""the job queue: an outbox and log of sent e-mail (one idempotency key per message) and the worker's heartbeat
+
+Revision ID: 5b1d7e9c3a64
+Revises: 3e8a5c1d7b42
+Create Date: 2026-12-03 15:10:00.000000
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = '5b1d7e9c3a64'
+down_revision = '3e8a5c1d7b42'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('outgoing_mail',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('to_address', sa.String(length=254), nullable=False),
+    sa.Column('subject', sa.String(length=120), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('claimed_at', sa.DateTime(), nullable=True),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name=op.f('ck_outgoing_mail_status')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outgoing_mail')),
+    sa.UniqueConstraint('key', name=op.f('uq_outgoing_mail_key'))
+    )
+    with op.batch_alter_table('outgoing_mail', schema=None) as batch_op:
+        batch_op.create_index('ix_outgoing_mail_status', ['status', 'created_at'], unique=False)
+    op.create_table('queue_heartbeat',
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('seen_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_queue_heartbeat'))
+    )
+
+
+def downgrade():
+    op.drop_table('queue_heartbeat')
+    with op.batch_alter_table('outgoing_mail', schema=None) as batch_op:
+        batch_op.drop_index('ix_outgoing_mail_status')
+    op.drop_table('outgoing_mail')

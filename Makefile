@@ -68,10 +68,11 @@ db: install  ## apply migrations and the default content
 # On loopback the browser reaches the app over plain HTTP, so the Secure cookie flag is relaxed
 # there unless set explicitly; anywhere else, serve behind HTTPS (see docs/deployment.md).
 LOOPBACK := $(filter 127.0.0.1 localhost ::1,$(HOST))
-run: db  ## serve the app with gunicorn on HOST:PORT, loading the demo programme into an empty database
+# gunicorn and one job-queue worker (e-mail, exports, daily tasks) together; Ctrl-C stops both (scripts/serve.sh).
+run: db  ## serve the app with gunicorn on HOST:PORT and its job-queue worker, loading the demo programme into an empty database
 	$(FLASK) demo-data --if-empty
 	$(if $(LOOPBACK),FLASK_SESSION_COOKIE_SECURE=$${FLASK_SESSION_COOKIE_SECURE:-false}) \
-	  $(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
+	  scripts/serve.sh $(BIN) $(HOST) $(PORT) $(WORKERS)
 
 dev: db  ## Flask's reloader and debugger (never in production)
 	$(FLASK) demo-data --if-empty

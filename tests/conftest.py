@@ -147,6 +147,7 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         if has_app_context():
             db.session.commit()
+        kwargs.setdefault("buffered", True)  # a streamed body is read inside the request's own context too
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if has_app_context():
             db.session.expire_all()

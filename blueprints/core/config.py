@@ -49,7 +49,6 @@ class DefaultConfig:
     QUEUE_HEARTBEAT_SECONDS = 90
     # Bulk exports of feedback sheets: built by the job queue's worker (off: operators run
     # `flask run-export JOB_ID`); a runner silent for EXPORT_STALE_SECONDS is taken as dead and its job run again.
-    EXPORT_DIR = None  # instance/exports
     EXPORT_IN_BACKGROUND = True
     EXPORT_STALE_SECONDS = 60
     EXPORT_MAX_ATTEMPTS = 3  # runs of one export before a dead worker's job is marked failed

@@ -3,13 +3,14 @@
 Each sheet is read, the read transaction ended, and only then rendered (WeasyPrint takes far longer than the
 reads, and no transaction may stay open that long). After every sheet the runner records its progress and a
 heartbeat in the job's row; a runner that dies stops beating and the job is marked failed when next read.
-The zip is written to a `.part` file and renamed when complete, so a half-written zip is never served.
+The zip is written to a nameless temporary file and, once complete, stored in the database in pieces (export_chunk)
+in the transaction that marks the job done, so a half-written zip is never served and every app server serves it.
 
 Runs in the job queue's worker (`start_in_background`) or from the command line (`flask run-export JOB_ID`).
 """
 
 import logging
-import os
+import tempfile
 import zipfile
 
 from flask import current_app
@@ -53,8 +54,7 @@ def run_export(job_id: int) -> str | None:
     attempt = services.claim(job_id)
     if attempt is None:
         return None
-    folder = services.export_dir()
-    part = folder / f"export-{job_id}-{attempt}.zip.part"
+    part = tempfile.TemporaryFile()  # nameless: gone with the process whatever happens to it
     try:
         job = db.session.get(ExportJob, job_id)
         user = job.requested_by
@@ -76,22 +76,20 @@ def run_export(job_id: int) -> str | None:
                     archive.writestr(name, render_pdf(html))
                 if not services.beat(job_id, attempt, done):
                     raise Superseded
-        final = f"export-{job_id}.zip"
-        os.replace(part, folder / final)
-        if not services.finish(job_id, attempt, final, (folder / final).stat().st_size):
+        if not services.finish(job_id, attempt, part):
             raise Superseded
         return "done"
     except Superseded:
         db.session.rollback()
-        part.unlink(missing_ok=True)
         return None
     except Exception as error:  # noqa: BLE001 - any failure ends the job as failed, with a message to show
         log.exception("export %s failed", job_id)
-        part.unlink(missing_ok=True)
         message = str(error) if isinstance(error, PermissionError) else _(
             "The export failed (%(kind)s). Retry it; if it fails again, tell the system administrator.", kind=type(error).__name__)
         services.fail(job_id, attempt, message)
         return "failed"
+    finally:
+        part.close()
 
 
 @job(retries=0)  # a failure is the job's own (shown, retried by the coordinator); a dead worker is swept

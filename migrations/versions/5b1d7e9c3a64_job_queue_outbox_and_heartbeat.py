@@ -1,4 +1,8 @@
-"""the job queue: an outbox and log of sent e-mail (one idempotency key per message) and the worker's heartbeat
+"""the job queue: an outbox and log of sent e-mail (one idempotency key per message), the worker's heartbeat, and
+export zips stored in the database in pieces (any app server serves them)
+
+Zips built before this lived in one server's instance/exports/: their jobs are shown as expired (file_name
+cleared) and the folder can be deleted.
 
 Revision ID: 5b1d7e9c3a64
 Revises: 3e8a5c1d7b42
@@ -38,9 +42,18 @@ def upgrade():
     sa.Column('seen_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_queue_heartbeat'))
     )
+    op.create_table('export_chunk',
+    sa.Column('job_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['job_id'], ['export_job.id'], name=op.f('fk_export_chunk_job_id_export_job'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('job_id', 'seq', name=op.f('pk_export_chunk'))
+    )
+    op.execute("UPDATE export_job SET file_name = '' WHERE file_name <> ''")
 
 
 def downgrade():
+    op.drop_table('export_chunk')
     op.drop_table('queue_heartbeat')
     with op.batch_alter_table('outgoing_mail', schema=None) as batch_op:
         batch_op.drop_index('ix_outgoing_mail_status')

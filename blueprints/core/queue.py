@@ -28,7 +28,7 @@ INSTANCE = Path(__file__).resolve().parents[2] / "instance"
 def _storage():
     if os.environ.get("REDIS_URL"):
         return RedisHuey("mentorship", url=os.environ["REDIS_URL"], utc=True)
-    path = Path(os.environ.get("QUEUE_DB") or INSTANCE / "queue.db")
+    path = Path(os.environ.get("QUEUE_DB") or Path(os.environ.get("INSTANCE_PATH") or INSTANCE) / "queue.db")
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("mentorship", filename=str(path), utc=True)
 

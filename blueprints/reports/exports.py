@@ -101,6 +101,7 @@ def start_in_background(job_id: int) -> None:
     """Hand the job to the queue's worker. Off in tests and where operators run `flask run-export` themselves
     (EXPORT_IN_BACKGROUND)."""
     if current_app.config["EXPORT_IN_BACKGROUND"]:
+        db.session.commit()  # hold no write lock of ours while the job runs (at once, in the tests' immediate mode)
         build_export(job_id)
 
 

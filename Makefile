@@ -14,7 +14,7 @@ FLASK := $(BIN)/flask --app app
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install install-dev install-bench install-mutate browser-deps html-checker vendor-js lighthouse db run dev test test-sqlite test-postgres test-dates bench bench-pg bench-data mutate lint clean \
+.PHONY: install install-dev install-bench install-mutate browser-deps redis-deps html-checker vendor-js lighthouse db run dev test test-sqlite test-postgres test-dates bench bench-pg bench-data mutate lint clean \
 	extract update-translations compile-translations
 
 $(BIN)/python:
@@ -68,10 +68,11 @@ db: install  ## apply migrations and the default content
 # On loopback the browser reaches the app over plain HTTP, so the Secure cookie flag is relaxed
 # there unless set explicitly; anywhere else, serve behind HTTPS (see docs/deployment.md).
 LOOPBACK := $(filter 127.0.0.1 localhost ::1,$(HOST))
-run: db  ## serve the app with gunicorn on HOST:PORT, loading the demo programme into an empty database
+# gunicorn and one job-queue worker (e-mail, exports, daily tasks) together; Ctrl-C stops both (scripts/serve.sh).
+run: db  ## serve the app with gunicorn on HOST:PORT and its job-queue worker, loading the demo programme into an empty database
 	$(FLASK) demo-data --if-empty
 	$(if $(LOOPBACK),FLASK_SESSION_COOKIE_SECURE=$${FLASK_SESSION_COOKIE_SECURE:-false}) \
-	  $(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
+	  scripts/serve.sh $(BIN) $(HOST) $(PORT) $(WORKERS)
 
 dev: db  ## Flask's reloader and debugger (never in production)
 	$(FLASK) demo-data --if-empty
@@ -106,6 +107,22 @@ vendor-js: package.json package-lock.json  ## copy workbox (service worker) and 
 	sed '/sourceMappingURL=/d' node_modules/idb-keyval/dist/umd.js > $(VENDOR_JS)/idb-keyval.js
 	cp node_modules/idb-keyval/LICENCE $(VENDOR_JS)/idb-keyval.LICENSE
 
+# Debian's Redis for tests/reports/test_two_servers.py (two app servers share one job queue); the test starts its own
+# redis-server on a free port, so none needs to be running.
+REDIS_SERVER := /usr/bin/redis-server
+redis-deps:  ## Debian's redis-server for the two-server test (apt-get installs it when run as root)
+	@if [ ! -x $(REDIS_SERVER) ]; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "The two-server test needs Debian's redis-server at $(REDIS_SERVER), and only root can install it:" >&2; \
+	    echo "  sudo apt-get update && sudo apt-get install -y redis-server   (or: sudo make redis-deps)" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Installing Debian's redis-server for the two-server test"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  { apt-get update && apt-get install -y redis-server; } || { echo "apt-get could not install redis-server" >&2; exit 1; }; \
+	  [ -x $(REDIS_SERVER) ] || { echo "the redis-server package did not provide $(REDIS_SERVER)" >&2; exit 1; }; \
+	fi
+
 # The Nu HTML Checker for tests/browser/test_valid_html.py: vnu-jar pinned in package-lock.json, installed by
 # `npm ci` without its install script (which would download a Java of its own), run on Debian's Java.
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
@@ -126,17 +143,17 @@ $(VNU_JAR): package.json package-lock.json
 
 html-checker: $(VNU_JAR)  ## the Nu HTML Checker for the browser tests (vnu-jar by npm ci; Java and npm by apt-get as root)
 
-test: install-dev browser-deps html-checker  ## the whole suite on SQLite (then the browser tests), then on PostgreSQL 15, two workers each
+test: install-dev browser-deps html-checker redis-deps  ## the whole suite on SQLite (then the browser tests), then on PostgreSQL 15, two workers each
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: install-dev browser-deps html-checker
+test-sqlite: install-dev browser-deps html-checker redis-deps
 	@echo "== tests on SQLite =="
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not browser"
 	@echo "== browser tests (Chromium, on SQLite) =="
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS) -m browser
 
-test-postgres: install-dev browser-deps
+test-postgres: install-dev browser-deps redis-deps
 	@echo "== tests on PostgreSQL =="
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not sqlite_only and not browser and not no_db"
 

@@ -4,6 +4,7 @@ The one place that knows every area: it imports their models (so metadata and Al
 their blueprints, and hands the kernel what it needs from auth."""
 
 import gc
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -36,7 +37,7 @@ BASE_DIR = Path(__file__).resolve().parent
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
-        instance_path=str(BASE_DIR / "instance"),
+        instance_path=os.environ.get("INSTANCE_PATH") or str(BASE_DIR / "instance"),
         instance_relative_config=True,
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(BASE_DIR / "static"),

@@ -1,17 +1,23 @@
 """The command-line tasks that span the areas, registered by app.py: `flask --app app seed-defaults`, `daily`,
-`demo-data`, `demo-accounts`. Each area's own tasks are on its blueprint (auth, reports) and the kernel's in core/cli.py.
+`demo-data`, `demo-accounts`, and the daily task the job queue's worker runs. Each area's own tasks are on its
+blueprint (auth, reports) and the kernel's in core/cli.py.
 
 The default content and the demo programme are imported by their commands, not here: every web worker builds the
 app, and none of them needs those modules (tests/core/test_cold_start.py checks it)."""
+
+import logging
 
 import click
 from flask.cli import with_appcontext
 
 from .auth.throttle import purge_expired
 from .core.extensions import db
+from .core.queue import daily_at, periodic
 from .people.services.transfers import apply_due_transfers
 from .reports.services import purge_expired_exports
 from .visits.services import notify_overdue_hospitals, remind_mentors
+
+log = logging.getLogger(__name__)
 
 
 @click.command("seed-defaults")
@@ -28,22 +34,31 @@ def seed_defaults_command():
 @click.command("daily")
 @with_appcontext
 def daily_command():
-    """Daily housekeeping for cron (safe to run more than once a day): apply transfers whose date has come,
-    tell coordinators of hospitals that became overdue, remind mentors a week before their visit, delete
-    bulk exports older than a day and sign-in counters whose window has closed."""
+    """Daily housekeeping, by hand (the worker runs it every night; safe to run more than once a day): apply
+    transfers whose date has come, tell coordinators of hospitals that became overdue, remind mentors a week
+    before their visit, delete bulk exports older than a day and sign-in counters whose window has closed."""
+    run_daily(click.echo)
+
+
+def run_daily(say=lambda line: None) -> None:
     applied = apply_due_transfers()
     db.session.commit()
-    click.echo(f"Transfers applied: {applied}.")
+    say(f"Transfers applied: {applied}.")
     overdue = notify_overdue_hospitals()
     reminders = remind_mentors()
     db.session.commit()
-    click.echo(f"Overdue hospitals notified: {overdue}. Visit reminders: {reminders}.")
+    say(f"Overdue hospitals notified: {overdue}. Visit reminders: {reminders}.")
     purged = purge_expired_exports()
     db.session.commit()
-    click.echo(f"Expired exports deleted: {purged}.")
+    say(f"Expired exports deleted: {purged}.")
     counters = purge_expired()
     db.session.commit()
-    click.echo(f"Closed sign-in counters deleted: {counters}.")
+    say(f"Closed sign-in counters deleted: {counters}.")
+
+
+@periodic(daily_at(1, 0))  # 03:00 in Kigali, in the night's quiet
+def daily_task() -> None:
+    run_daily(log.info)
 
 
 @click.command("demo-data")

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from blueprints.core.extensions import db
+from blueprints.core.queue import huey
 from tests.frozen_clock import DEFAULT_TODAY, suite_today, travel
 from tests.live import LiveServer
 
@@ -28,6 +29,31 @@ TEST_CONFIG = {
     "REMEMBER_COOKIE_SECURE": False,
     "EXPORT_IN_BACKGROUND": False,  # tests run bulk exports themselves (tests/reports/test_bulk_export.py)
 }
+
+
+# Jobs run at once, in the caller's process, on Huey's in-memory storage (each in an app context and database session
+# of its own, as in the worker); tests about the queue itself use `queued` below, and the end-to-end ones a real worker.
+huey.immediate = True
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Jobs wait in an in-memory queue instead of running: the test runs them (`run_queued`) when it chooses."""
+    from huey.storage import MemoryStorage
+    monkeypatch.setattr(huey, "_immediate", False)
+    monkeypatch.setattr(huey, "storage", MemoryStorage("tests"))
+    return huey
+
+
+def run_queued(queue) -> list:
+    """Run every job waiting in the queue (not those scheduled for a later retry); their results. The test's own
+    transaction ends first (its SQLite write lock freed, as a worker would find it) and sees the jobs' writes after."""
+    db.session.commit()
+    results = []
+    while (task := queue.dequeue()) is not None:
+        results.append(queue.execute(task))
+    db.session.expire_all()
+    return results
 
 
 def pytest_report_header(config):
@@ -121,6 +147,7 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         if has_app_context():
             db.session.commit()
+        kwargs.setdefault("buffered", True)  # a streamed body is read inside the request's own context too
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if has_app_context():
             db.session.expire_all()

@@ -1,4 +1,4 @@
-"""The kernel's command-line tasks: `flask --app app backup FILE`, `restore FILE`, `check-deploy`. The areas
+"""The kernel's command-line tasks: `flask --app app backup FILE`, `restore FILE`, `check-deploy`, `worker`. The areas
 register their own (auth: create-user, unlock; reports: run-export) and blueprints/commands.py those that span them.
 Backup and the deployment check are imported by their commands, not by every worker that builds the app."""
 
@@ -6,6 +6,7 @@ import click
 from flask import Flask
 
 from .extensions import db
+from .queue import run_worker
 
 
 def register_cli(app: Flask) -> None:
@@ -32,6 +33,14 @@ def register_cli(app: Flask) -> None:
         db.engine.dispose()
         restore(app.config["SQLALCHEMY_DATABASE_URI"], source)
         click.echo(f"Restored from {source}.")
+
+    @app.cli.command("worker")
+    @click.option("--workers", default=2, show_default=True, help="How many jobs run at once.")
+    @click.option("--kind", type=click.Choice(["process", "thread"]), default="process", show_default=True,
+                  help="Processes render PDFs in parallel; threads share one process.")
+    def worker_command(workers, kind):
+        """Run the job queue's worker: e-mail, bulk exports, pre-rendered sheets, the daily and every-minute tasks."""
+        run_worker(app, workers, kind)
 
     @app.cli.command("check-deploy")
     def check_deploy_command():

@@ -45,11 +45,13 @@ class DefaultConfig:
     # Roster CSV import: a district hospital's staff list fits well within these.
     ROSTER_MAX_BYTES = 200 * 1024
     ROSTER_MAX_ROWS = 2000
-    # Bulk exports of feedback sheets: built in a daemon thread of the worker that took the request (off:
-    # operators run `flask run-export JOB_ID`); a runner silent for EXPORT_STALE_SECONDS is taken as dead.
-    EXPORT_DIR = None  # instance/exports
+    # The job queue (core/queue.py): /healthz says "degraded" when no worker beat within this many seconds.
+    QUEUE_HEARTBEAT_SECONDS = 90
+    # Bulk exports of feedback sheets: built by the job queue's worker (off: operators run
+    # `flask run-export JOB_ID`); a runner silent for EXPORT_STALE_SECONDS is taken as dead and its job run again.
     EXPORT_IN_BACKGROUND = True
     EXPORT_STALE_SECONDS = 60
+    EXPORT_MAX_ATTEMPTS = 3  # runs of one export before a dead worker's job is marked failed
     EXPORT_KEEP_HOURS = 24
     EXPORT_MAX_SHEETS = 2000
 

@@ -1,22 +1,29 @@
 """Notifications: a row per recipient, shown under the bell; e-mailed too when SMTP is configured.
 
-E-mails are queued on the session and sent only after the transaction commits, so a rolled-back
-change never sends mail and no network I/O happens inside a transaction.
+An e-mail is a row of the outbox (OutgoingMail) written in the transaction that caused it, handed to the job queue
+once that transaction commits and sent by the worker: a rolled-back change never sends mail, and no web request
+waits for a mail server.
 """
 
 import smtplib
+import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import event
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from .extensions import db
 from .i18n import DEFAULT_LANGUAGE, in_language
-from .models import Notification
+from .models import Notification, OutgoingMail, utcnow
+from .queue import every_minute, job, periodic
 
 OUTBOX = "notification_outbox"
+MAIL_RETRIES = 5
+LOST_AFTER = timedelta(minutes=2)  # pending this long: its job was lost (a worker killed before it ran)
+STUCK_AFTER = timedelta(minutes=10)  # sending this long: its worker died talking to the mail server
 
 
 def link_to(endpoint: str, **values) -> str:
@@ -41,16 +48,27 @@ def notify(users, message: "str | Callable[[], str]", *, link: str = "", kind: s
         rows.append(Notification(user_id=user.id, message=texts[language], link=link, kind=kind))
         email = getattr(getattr(user, "mentor", None), "email", "") or ""
         if email and current_app.config.get("MAIL_SERVER"):
-            db.session.info.setdefault(OUTBOX, []).append((email, texts[language], link))
+            mail = outgoing(email, texts[language], link)
+            db.session.add(mail)
+            db.session.info.setdefault(OUTBOX, []).append(mail)
     db.session.add_all(rows)
     return rows
 
 
+def outgoing(address: str, message: str, link: str) -> OutgoingMail:
+    """A message for the outbox, under a fresh idempotency key."""
+    body = message + (f"\n\n{current_app.config.get('BASE_URL', '')}{link}" if link else "")
+    return OutgoingMail(key=uuid.uuid4().hex, to_address=address, subject=message[:120], body=body)
+
+
 @event.listens_for(Session, "after_commit")
-def _send_queued_mail(session):
+def _queue_mail(session):
+    """Hand the committed messages to the worker; one lost here is queued again by `sweep_outbox`."""
     outbox = session.info.pop(OUTBOX, None)
-    if outbox:
-        send_mail(outbox)
+    for mail in outbox or ():
+        identity = inspect(mail).identity  # known without SQL: none may run in after_commit
+        if identity:
+            deliver(identity[0])
 
 
 @event.listens_for(Session, "after_rollback")
@@ -58,21 +76,67 @@ def _drop_queued_mail(session):
     session.info.pop(OUTBOX, None)
 
 
-def send_mail(outbox) -> None:
-    """Best effort: a mail server that is down is logged, never an error for the user."""
+def _claim(mail_id: int) -> OutgoingMail | None:
+    """Take a pending message for this worker (one conditional update: two workers never both send it)."""
+    claimed = db.session.execute(
+        update(OutgoingMail).where(OutgoingMail.id == mail_id, OutgoingMail.status == "pending")
+        .values(status="sending", claimed_at=utcnow(), attempts=OutgoingMail.attempts + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return db.session.get(OutgoingMail, mail_id) if claimed else None
+
+
+@job(retries=MAIL_RETRIES)
+def deliver(mail_id: int) -> str:
+    """Send one message of the outbox. A mail server that is down puts it back as pending and raises, so the queue
+    retries it later (10 s, 20 s, 40 s...); after the last attempt it is marked failed and logged."""
+    mail = _claim(mail_id)
+    if mail is None:
+        return "not pending"
     config = current_app.config
     try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config.get("MAIL_PORT", 25), timeout=10) as smtp:
+        with smtplib.SMTP(config["MAIL_SERVER"], config.get("MAIL_PORT", 25), timeout=30) as smtp:
             if config.get("MAIL_USE_TLS"):
                 smtp.starttls()
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
-            for address, message, link in outbox:
-                mail = EmailMessage()
-                mail["From"] = config.get("MAIL_FROM", "mentorship@localhost")
-                mail["To"] = address
-                mail["Subject"] = message[:120]
-                mail.set_content(message + (f"\n\n{config.get('BASE_URL', '')}{link}" if link else ""))
-                smtp.send_message(mail)
+            message = EmailMessage()
+            message["From"] = config.get("MAIL_FROM", "mentorship@localhost")
+            message["To"] = mail.to_address
+            message["Subject"] = mail.subject
+            message["Message-ID"] = f"<{mail.key}@mentorship>"
+            message.set_content(mail.body)
+            smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
-        current_app.logger.warning("notification e-mail not sent: %s", error)
+        current_app.logger.warning("notification e-mail %s not sent (attempt %s): %s", mail.key, mail.attempts, error)
+        final = mail.attempts > MAIL_RETRIES
+        mail.status, mail.error, mail.claimed_at = ("failed" if final else "pending"), str(error)[:2000], None
+        db.session.commit()
+        if final:
+            return "failed"
+        raise
+    mail.status, mail.sent_at, mail.error = "sent", utcnow(), ""
+    db.session.commit()
+    return "sent"
+
+
+def sweep_outbox(now=None) -> int:
+    """Queue again the messages a lost job left pending; a message claimed by a worker that died in the middle of
+    talking to the mail server is marked failed, not sent again (it may have gone: nothing is sent twice)."""
+    now = now or utcnow()
+    db.session.execute(
+        update(OutgoingMail).where(OutgoingMail.status == "sending", OutgoingMail.claimed_at < now - STUCK_AFTER)
+        .values(status="failed", error="the worker stopped while sending; not resent, as it may have gone")
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    lost = db.session.scalars(select(OutgoingMail.id).where(  # tried ones wait in the queue's schedule for their retry
+        OutgoingMail.status == "pending", OutgoingMail.attempts == 0, OutgoingMail.created_at < now - LOST_AFTER)).all()
+    db.session.rollback()
+    for mail_id in lost:
+        deliver(mail_id)
+    return len(lost)
+
+
+@periodic(every_minute())
+def sweep_outbox_every_minute() -> int:
+    return sweep_outbox()

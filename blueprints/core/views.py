@@ -19,6 +19,7 @@ from .pagination import paginate
 from .permissions import allow, passive, public
 from .programme import NAMES
 from .programme import programme_settings as read_programme_settings
+from .queue import last_heartbeat, worker_alive
 from .roles import COORDINATOR, ROLES, SYSADMIN
 
 bp = Blueprint("core", __name__)
@@ -29,15 +30,26 @@ menu.add("core.programme_settings", _l("Settings"), 115)
 @bp.get("/healthz")
 @public
 def healthz():
-    """For load balancers and monitoring: 200 "ok" when the database answers, 503 "unavailable" when it does not.
-    Anyone may ask, so it says nothing else (not which database, nor the error: that goes to the log)."""
+    """For load balancers and monitoring: 503 "unavailable" when the database does not answer; otherwise 200, "ok"
+    when a job-queue worker beat within the last minute and "degraded" when none did (this server still serves
+    pages; e-mail and exports wait). Anyone may ask, so it says nothing else (not which database, nor the error:
+    that goes to the log); a signed-in sysadmin or coordinator also sees when the worker was last seen."""
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         db.session.rollback()
         current_app.logger.warning("healthz: the database does not answer", exc_info=True)
         return jsonify(status="unavailable"), 503
-    return jsonify(status="ok")
+    try:
+        alive, seen = worker_alive(), last_heartbeat()
+    except Exception:  # noqa: BLE001 - a database not yet migrated still serves this answer
+        db.session.rollback()
+        current_app.logger.warning("healthz: the job queue's heartbeat cannot be read", exc_info=True)
+        alive, seen = False, None
+    answer = {"status": "ok" if alive else "degraded"}
+    if current_user.is_authenticated and current_user.role in (SYSADMIN, COORDINATOR):
+        answer["queue"] = {"worker_alive": alive, "worker_seen_at": seen.isoformat() if seen else None}
+    return jsonify(answer)
 
 
 @bp.post("/language")

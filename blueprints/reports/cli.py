@@ -28,4 +28,4 @@ def run_export_command(job_id):
     db.session.refresh(job)
     if status != "done":
         raise click.ClickException(f"export {job_id} {status or 'was taken by another runner'}: {job.error}")
-    click.echo(f"Export {job_id} done: {job.done} sheets in {job.file_name}.")
+    click.echo(f"Export {job_id} done: {job.done} sheets, {job.file_size} bytes, kept in the database.")

@@ -3,23 +3,23 @@
 Each sheet is read, the read transaction ended, and only then rendered (WeasyPrint takes far longer than the
 reads, and no transaction may stay open that long). After every sheet the runner records its progress and a
 heartbeat in the job's row; a runner that dies stops beating and the job is marked failed when next read.
-The zip is written to a `.part` file and renamed when complete, so a half-written zip is never served.
+The zip is written to a nameless temporary file and, once complete, stored in the database in pieces (export_chunk)
+in the transaction that marks the job done, so a half-written zip is never served and every app server serves it.
 
-Runs in a daemon thread of the worker that took the request (`start_in_background`) or from the command
-line (`flask run-export JOB_ID`).
+Runs in the job queue's worker (`start_in_background`) or from the command line (`flask run-export JOB_ID`).
 """
 
 import logging
-import os
-import threading
+import tempfile
 import zipfile
 
-from flask import Flask, current_app
+from flask import current_app
 from flask_babel import gettext as _
 
 from ..core.downloads import safe_name
 from ..core.extensions import db
 from ..core.i18n import in_language
+from ..core.queue import every_minute, job, periodic
 from ..core.roles import COORDINATOR
 from . import queries, services
 from .models import ExportJob
@@ -54,8 +54,7 @@ def run_export(job_id: int) -> str | None:
     attempt = services.claim(job_id)
     if attempt is None:
         return None
-    folder = services.export_dir()
-    part = folder / f"export-{job_id}-{attempt}.zip.part"
+    part = tempfile.TemporaryFile()  # nameless: gone with the process whatever happens to it
     try:
         job = db.session.get(ExportJob, job_id)
         user = job.requested_by
@@ -77,36 +76,40 @@ def run_export(job_id: int) -> str | None:
                     archive.writestr(name, render_pdf(html))
                 if not services.beat(job_id, attempt, done):
                     raise Superseded
-        final = f"export-{job_id}.zip"
-        os.replace(part, folder / final)
-        if not services.finish(job_id, attempt, final, (folder / final).stat().st_size):
+        if not services.finish(job_id, attempt, part):
             raise Superseded
         return "done"
     except Superseded:
         db.session.rollback()
-        part.unlink(missing_ok=True)
         return None
     except Exception as error:  # noqa: BLE001 - any failure ends the job as failed, with a message to show
         log.exception("export %s failed", job_id)
-        part.unlink(missing_ok=True)
         message = str(error) if isinstance(error, PermissionError) else _(
             "The export failed (%(kind)s). Retry it; if it fails again, tell the system administrator.", kind=type(error).__name__)
         services.fail(job_id, attempt, message)
         return "failed"
+    finally:
+        part.close()
+
+
+@job(retries=0)  # a failure is the job's own (shown, retried by the coordinator); a dead worker is swept
+def build_export(job_id: int) -> str | None:
+    return run_export(job_id)
 
 
 def start_in_background(job_id: int) -> None:
-    """Run the job in a daemon thread of this worker, with its own app context and database session.
-    Off in tests and where operators run `flask run-export` themselves (EXPORT_IN_BACKGROUND)."""
-    if not current_app.config["EXPORT_IN_BACKGROUND"]:
-        return
-    app = current_app._get_current_object()
-    threading.Thread(target=_run_in_thread, args=(app, job_id), name=f"export-{job_id}", daemon=True).start()
+    """Hand the job to the queue's worker. Off in tests and where operators run `flask run-export` themselves
+    (EXPORT_IN_BACKGROUND)."""
+    if current_app.config["EXPORT_IN_BACKGROUND"]:
+        db.session.commit()  # hold no write lock of ours while the job runs (at once, in the tests' immediate mode)
+        build_export(job_id)
 
 
-def _run_in_thread(app: Flask, job_id: int) -> None:
-    with app.app_context():
-        try:
-            run_export(job_id)
-        finally:
-            db.session.remove()
+@periodic(every_minute())
+def sweep_exports() -> int:
+    """Run again the exports whose worker died or whose job was lost before it started."""
+    services.reap_dead_exports()
+    lost = services.lost_exports()
+    for job_id in lost:
+        start_in_background(job_id)
+    return len(lost)

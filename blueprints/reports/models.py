@@ -1,13 +1,14 @@
 """Bulk export jobs: a coordinator's request for every feedback sheet of a date range and hospitals as one zip.
 
-The job's whole state lives in this row, so any gunicorn worker (or app server) can show its progress, and a
-runner that dies is noticed from its stale heartbeat wherever the job is next read.
+The job's whole state lives in this row and its zip in export_chunk rows, so any gunicorn worker (or app server)
+can show its progress and serve the zip, and a runner that dies is noticed from its stale heartbeat wherever the
+job is next read.
 """
 
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -51,7 +52,7 @@ class ExportJob(db.Model):
     total: Mapped[int] = mapped_column(default=0)
     attempt: Mapped[int] = mapped_column(default=0)  # each run claims the next number; a stale runner's writes miss
     error: Mapped[str] = mapped_column(Text, default="")
-    file_name: Mapped[str] = mapped_column(String(200), default="")  # under the exports folder; '' once deleted
+    file_name: Mapped[str] = mapped_column(String(200), default="")  # the zip is stored (in export_chunk); '' once deleted
     file_size: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -77,3 +78,14 @@ class ExportJob(db.Model):
         if self.status == ExportStatus.DONE:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class ExportChunk(db.Model):
+    """A piece of a finished export's zip, in order: every app server can serve it, and a download streams it piece
+    by piece so a large zip never sits whole in memory. Deleted with its job's expiry."""
+
+    __tablename__ = "export_chunk"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("export_job.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,5 +1,7 @@
 """Reads for bulk exports: which feedback a job exports, and the jobs themselves."""
 
+from collections.abc import Iterator
+
 from flask import abort
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
@@ -10,7 +12,7 @@ from ..mentoring.models import Feedback, FeedbackStatus
 from ..people.models import Hospital, Mentee
 from ..people.scopes import feedback_mentees
 from ..visits.models import Visit
-from .models import ExportJob
+from .models import ExportChunk, ExportJob
 
 
 def export_feedback(date_from, date_to, hospital_ids, signed_only: bool, user: User) -> Select:
@@ -59,3 +61,15 @@ def hospital_names(ids) -> list[str]:
     if not ids:
         return []
     return list(db.session.scalars(select(Hospital.name).where(Hospital.id.in_(list(ids))).order_by(Hospital.name)))
+
+
+def export_zip_pieces(job_id: int) -> Iterator[bytes]:
+    """A stored zip's pieces in order, each read in a transaction of its own (none stays open while the client
+    reads), so only one piece is in memory at a time."""
+    seq = 0
+    while (piece := db.session.scalar(select(ExportChunk.data).where(ExportChunk.job_id == job_id,
+                                                                     ExportChunk.seq == seq))) is not None:
+        db.session.rollback()
+        yield piece
+        seq += 1
+    db.session.rollback()

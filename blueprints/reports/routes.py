@@ -4,7 +4,7 @@ first, the transaction ended, and only then the PDF rendered."""
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -126,16 +126,17 @@ def export_retry(job_id: int):
 @bp.get("/reports/exports/<int:job_id>/download")
 @allow(COORDINATOR)
 def export_download(job_id: int):
-    """The finished zip, for a day; never cached, under a plain attachment name."""
+    """The finished zip, for a day, streamed from the database a piece at a time; never cached, under a plain
+    attachment name."""
     job = queries.get_export_or_404(job_id)
     if job.status != "done":
         abort(404)
-    path = services.export_dir() / job.file_name if job.file_name else None
-    if job.expired() or path is None or not path.is_file():
+    if job.expired():
         abort(410)
-    name = runner.download_name(job)
+    name, size = runner.download_name(job), job.file_size
     db.session.rollback()
-    response = send_file(path, mimetype="application/zip", conditional=False, etag=False, max_age=0)
+    response = Response(stream_with_context(queries.export_zip_pieces(job_id)), mimetype="application/zip",
+                        headers={"Content-Length": str(size)})
     return attachment(response, name.removesuffix(".zip"), "zip")
 
 

@@ -2,14 +2,14 @@
 the caller commits). The runner's own steps (claim, heartbeat, finish, fail) are short conditional updates
 that commit at once, so progress is visible to every worker and a runner that lost its job notices."""
 
-import re
+import io
 from datetime import datetime, timedelta
-from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from ..auth.models import User
 from ..core import audit
@@ -17,16 +17,9 @@ from ..core.errors import RuleBroken
 from ..core.extensions import db
 from ..core.models import utcnow
 from . import queries
-from .models import ExportJob, ExportStatus
+from .models import ExportChunk, ExportJob, ExportStatus
 
-PART_FILE = re.compile(r"export-(\d+)-(\d+)\.zip\.part")
-
-
-def export_dir() -> Path:
-    """Where finished zips live (instance/exports unless EXPORT_DIR says otherwise); readable by the app only."""
-    path = Path(current_app.config.get("EXPORT_DIR") or Path(current_app.instance_path) / "exports")
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
+CHUNK_BYTES = 1024 * 1024  # a stored zip's piece: one row, one read, one write to the client
 
 
 def dead_message() -> str:
@@ -68,7 +61,7 @@ def retry_export(job: ExportJob, user: User | None) -> ExportJob:
     """Queue a failed export again, from the start (user None: an operator's `flask run-export`)."""
     if job.status != ExportStatus.FAILED:
         raise RuleBroken("form", _("Only a failed export can be retried."))
-    remove_files(job)
+    remove_zip(job)
     job.status, job.done, job.error, job.started_at, job.finished_at, job.heartbeat_at = ExportStatus.QUEUED, 0, "", None, None, None
     db.session.flush()
     audit.record("export.retry", job, summary=f"retried export {job.id}", user=user,
@@ -78,52 +71,56 @@ def retry_export(job: ExportJob, user: User | None) -> ExportJob:
 
 def _dead_condition(now: datetime):
     stale = now - timedelta(seconds=current_app.config["EXPORT_STALE_SECONDS"])
-    running_dead = (ExportJob.status == ExportStatus.RUNNING) & (ExportJob.heartbeat_at < stale)
-    if not current_app.config["EXPORT_IN_BACKGROUND"]:
-        return running_dead  # queued jobs wait for an operator's `flask run-export`
-    return or_(running_dead, (ExportJob.status == ExportStatus.QUEUED) & (ExportJob.created_at < stale)
-               & ExportJob.heartbeat_at.is_(None))
+    return (ExportJob.status == ExportStatus.RUNNING) & (ExportJob.heartbeat_at < stale)
 
 
 def reap_dead_exports(now: datetime | None = None) -> int:
-    """Mark failed every export whose runner stopped beating (killed worker, restart). Reads first and writes
-    only when there is something to mark, in a transaction of its own that starts with the write, so a page
-    that polls never holds SQLite's write lock and never upgrades a read snapshot into a write."""
+    """Deal with every export whose runner stopped beating (killed worker, restart): with the job queue, queued
+    again (up to EXPORT_MAX_ATTEMPTS runs), for the worker's next sweep to run; otherwise, and after the last attempt, marked
+    failed. Reads first and writes only when there is something to change, in a transaction of its own that starts
+    with the write, so a page that polls never holds SQLite's write lock and never upgrades a read snapshot."""
     now = now or utcnow()
     condition = _dead_condition(now)
     if not db.session.scalar(select(func.count()).select_from(ExportJob).where(condition)):
         return 0
     db.session.commit()  # end the read transaction: the update below begins a fresh one
+    again = []
+    if current_app.config["EXPORT_IN_BACKGROUND"]:
+        again = db.session.scalars(select(ExportJob.id).where(
+            condition, ExportJob.attempt < current_app.config["EXPORT_MAX_ATTEMPTS"]).with_for_update()).all()
+        if again:
+            db.session.execute(update(ExportJob).where(condition, ExportJob.id.in_(again)).values(
+                status=ExportStatus.QUEUED, done=0, heartbeat_at=None).execution_options(synchronize_session=False))
     result = db.session.execute(
         update(ExportJob).where(condition).values(status=ExportStatus.FAILED, error=dead_message(), finished_at=now)
         .execution_options(synchronize_session=False))
     db.session.commit()
-    return result.rowcount
+    return result.rowcount + len(again)
 
 
-def remove_files(job: ExportJob) -> None:
-    folder = export_dir()
-    if job.file_name:
-        (folder / job.file_name).unlink(missing_ok=True)
-        job.file_name = ""
-    for part in folder.glob(f"export-{job.id}-*.zip.part"):
-        part.unlink(missing_ok=True)
+def lost_exports(now: datetime | None = None) -> list[int]:
+    """Queued exports no worker has taken for a while: their job was lost (a worker killed holding it), or they were
+    queued again after their worker died."""
+    stale = (now or utcnow()) - timedelta(seconds=current_app.config["EXPORT_STALE_SECONDS"])
+    ids = db.session.scalars(select(ExportJob.id).where(
+        ExportJob.status == ExportStatus.QUEUED, func.coalesce(ExportJob.started_at, ExportJob.created_at) < stale)).all()
+    db.session.rollback()
+    return list(ids)
+
+
+def remove_zip(job: ExportJob) -> None:
+    db.session.execute(delete(ExportChunk).where(ExportChunk.job_id == job.id))
+    job.file_name = ""
 
 
 def purge_expired_exports(now: datetime | None = None) -> int:
-    """Delete the files of exports past their day, and pieces left by runners that died; the rows stay, shown
-    as expired or failed."""
+    """Delete the zips of exports past their day; the rows stay, shown as expired."""
     now = now or utcnow()
     reap_dead_exports(now)
     expired = db.session.scalars(select(ExportJob).where(
         ExportJob.status == ExportStatus.DONE, ExportJob.file_name != "", ExportJob.expires_at <= now)).all()
     for job in expired:
-        remove_files(job)
-    running = set(db.session.execute(select(ExportJob.id, ExportJob.attempt).where(ExportJob.status == ExportStatus.RUNNING)).all())
-    for part in export_dir().glob("export-*.zip.part"):
-        match = PART_FILE.fullmatch(part.name)
-        if match and (int(match[1]), int(match[2])) not in running:
-            part.unlink(missing_ok=True)
+        remove_zip(job)
     return len(expired)
 
 
@@ -157,14 +154,26 @@ def beat(job_id: int, attempt: int, done: int, total: int | None = None) -> bool
     return result.rowcount == 1
 
 
-def finish(job_id: int, attempt: int, file_name: str, size: int) -> bool:
+def finish(job_id: int, attempt: int, zip_file: BinaryIO) -> bool:
+    """Store the finished zip (read from `zip_file` a piece at a time) and mark the job done, in one transaction;
+    False, and nothing stored, when the job is no longer this runner's."""
     now = utcnow()
+    size = zip_file.seek(0, io.SEEK_END)
+    zip_file.seek(0)
     result = db.session.execute(_mine(job_id, attempt).values(
-        status=ExportStatus.DONE, done=ExportJob.total, file_name=file_name, file_size=size, finished_at=now, heartbeat_at=now,
-        expires_at=now + timedelta(hours=current_app.config["EXPORT_KEEP_HOURS"]),
+        status=ExportStatus.DONE, done=ExportJob.total, file_name=f"export-{job_id}.zip", file_size=size, finished_at=now,
+        heartbeat_at=now, expires_at=now + timedelta(hours=current_app.config["EXPORT_KEEP_HOURS"]),
     ).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    db.session.execute(delete(ExportChunk).where(ExportChunk.job_id == job_id))
+    seq = 0
+    while piece := zip_file.read(CHUNK_BYTES):
+        db.session.execute(insert(ExportChunk).values(job_id=job_id, seq=seq, data=piece))
+        seq += 1
     db.session.commit()
-    return result.rowcount == 1
+    return True
 
 
 def fail(job_id: int, attempt: int, message: str) -> None:

@@ -1,11 +1,29 @@
 """Notifications: only the recipient sees them; a bell counts the unread; mail only when configured."""
 
-from sqlalchemy import select
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from blueprints.core.clock import today
 from blueprints.core.extensions import db
-from blueprints.core.models import Notification
-from blueprints.core.notify import notify
-from tests.factories import login, make_mentor, make_user
+from blueprints.core.models import Notification, OutgoingMail, utcnow
+from blueprints.core.notify import MAIL_RETRIES, deliver, notify, sweep_outbox
+from tests.conftest import run_queued
+from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
+
+
+def transfer_programme():
+    """A mentee of Nemba mentored by a mentor with an e-mail address, and Nemba's administrator."""
+    team = make_team("Team A")
+    nemba, byumba = make_hospital("Nemba", team=team), make_hospital("Byumba", team=make_team("Team B"))
+    mentor = make_mentor(team, name="Mentor Alpha")
+    mentor.email = "mentor@example.org"
+    mentee = make_mentee(nemba, name="Aline Transferred")
+    assign(mentor, mentee, start=today() - timedelta(days=200))
+    make_user("mentor", mentor=mentor, username="mentor.alpha")
+    return {"mentee": mentee, "byumba": byumba, "admin": make_user("hospital_admin", hospital=nemba, username="admin.nemba")}
 
 
 def test_bell_counts_unread_and_the_list_shows_only_my_notifications(app, client):
@@ -116,3 +134,92 @@ def test_each_notification_reads_its_time_then_open_on_one_line(client):
         assert len(lines) == 2 and not lines[1].endswith("·"), lines
     linked = next(item for item in items if "A transfer" in "".join(item.itertext()))
     assert " ".join("".join(list(linked)[1].itertext()).split()).endswith("· Open")
+
+
+class DownSMTP(FakeSMTP):
+    def __enter__(self):
+        raise ConnectionRefusedError("the mail server is down")
+
+
+def mail_rows():
+    return db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id)).all()
+
+
+def test_a_web_request_never_calls_the_mail_server_it_queues_the_message_for_the_worker(app, client, monkeypatch, queued):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.example")
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    FakeSMTP.sent = []
+    programme = transfer_programme()
+    login(client, programme["admin"])
+    response = client.post(f"/mentees/{programme['mentee'].id}/transfer", data={
+        "kind": "hospital", "to_hospital_id": programme["byumba"].id, "to_department_id": department("maternity").id,
+        "effective_date": today().isoformat()})
+    assert response.status_code == 302
+    assert FakeSMTP.sent == []  # the request is over and nothing was sent
+    [mail] = mail_rows()
+    assert (mail.to_address, mail.status) == ("mentor@example.org", "pending")
+    assert run_queued(queued) == ["sent"]
+    assert [m["To"] for m in FakeSMTP.sent] == ["mentor@example.org"]
+    assert FakeSMTP.sent[0]["Message-ID"] == f"<{mail.key}@mentorship>"
+
+
+def test_a_message_is_sent_once_however_often_its_job_runs(app, monkeypatch, queued):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.example")
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    FakeSMTP.sent = []
+    mentor = make_mentor()
+    mentor.email = "mentor@example.org"
+    notify([make_user("mentor", mentor=mentor)], "Once")
+    db.session.commit()
+    [mail] = mail_rows()
+    db.session.commit()
+    deliver(mail.id)  # the same message handed to the queue twice (a sweep and the original job)
+    assert run_queued(queued) == ["sent", "not pending"]
+    assert len(FakeSMTP.sent) == 1
+
+
+def test_two_messages_cannot_share_an_idempotency_key(app):
+    db.session.add_all([OutgoingMail(key="same", to_address="a@example.org", subject="s", body="b"),
+                        OutgoingMail(key="same", to_address="a@example.org", subject="s", body="b")])
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_mail_server_that_is_down_is_retried_later_with_a_growing_delay_then_the_message_is_marked_failed(app, monkeypatch, queued):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.example")
+    monkeypatch.setattr("smtplib.SMTP", DownSMTP)
+    mentor = make_mentor()
+    mentor.email = "mentor@example.org"
+    notify([make_user("mentor", mentor=mentor)], "Later")
+    db.session.commit()
+    task, delays = queued.dequeue(), []
+    while task is not None:
+        db.session.commit()
+        queued.execute(task, timestamp=task.eta)  # at the moment it was scheduled for
+        waiting = queued.scheduled()  # a retry waits in the schedule, for longer each time
+        queued.storage.flush_schedule()
+        task = waiting[0] if waiting else None
+        if task is not None:
+            delays.append(task.retry_delay)
+    db.session.expire_all()
+    [mail] = mail_rows()
+    assert (mail.status, mail.attempts) == ("failed", MAIL_RETRIES + 1)
+    assert len(delays) == MAIL_RETRIES and delays == sorted(delays) and delays[-1] == delays[0] * 2 ** (MAIL_RETRIES - 1)
+
+
+def test_a_message_whose_job_was_lost_is_queued_again_and_one_cut_off_while_sending_is_not_resent(app, monkeypatch, queued):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.example")
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    FakeSMTP.sent = []
+    lost = OutgoingMail(key="lost", to_address="lost@example.org", subject="s", body="b",
+                        created_at=utcnow() - timedelta(minutes=5))
+    cut = OutgoingMail(key="cut", to_address="cut@example.org", subject="s", body="b", status="sending", attempts=1,
+                       created_at=utcnow() - timedelta(minutes=30), claimed_at=utcnow() - timedelta(minutes=20))
+    db.session.add_all([lost, cut])
+    db.session.commit()
+    assert sweep_outbox() == 1
+    assert run_queued(queued) == ["sent"]
+    assert [m["To"] for m in FakeSMTP.sent] == ["lost@example.org"]
+    db.session.expire_all()
+    assert db.session.get(OutgoingMail, cut.id).status == "failed"

@@ -1,23 +1,24 @@
 """Bulk export of feedback sheets (coordinators): a job in the database, a zip of one PDF per sheet of the
-range and hospitals, progress polled with htmx, a dead runner noticed and retried, files kept for a day."""
+range and hospitals, progress polled with htmx, a dead runner noticed and retried, zips stored in the database
+for a day."""
 
 import io
-import threading
 import zipfile
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.core.models import AuditEvent, utcnow
 from blueprints.mentoring.models import Feedback, SkillRating
-from blueprints.reports import services
-from blueprints.reports.exports import run_export
-from blueprints.reports.models import ExportJob
+from blueprints.reports import queries, services
+from blueprints.reports.exports import run_export, sweep_exports
+from blueprints.reports.models import ExportChunk, ExportJob
+from tests.conftest import run_queued
 from tests.factories import login, make_user
 from tests.mentoring.conftest import midwife_skills
 
@@ -189,7 +190,8 @@ def test_a_runner_that_lost_its_job_to_a_retry_cannot_write_over_it(client, shee
     db.session.commit()
     second = services.claim(job.id)
     assert second == first + 1
-    assert services.beat(job.id, first, 2) is False and services.finish(job.id, first, "x.zip", 1) is False
+    assert services.beat(job.id, first, 2) is False and services.finish(job.id, first, io.BytesIO(b"PK")) is False
+    assert db.session.scalar(select(func.count()).select_from(ExportChunk)) == 0
     assert services.beat(job.id, second, 1) is True and only_job().done == 1
 
 
@@ -215,38 +217,56 @@ def test_the_download_is_never_cached_and_has_a_safe_attachment_name(client, she
     assert response.headers["Content-Disposition"] == f'attachment; filename="feedback-sheets-{start}-to-{today().isoformat()}.zip"'
 
 
-def test_an_export_expires_after_a_day_and_the_daily_command_deletes_its_file(app, client, sheets):
+def chunks(job) -> int:
+    return db.session.scalar(select(func.count()).select_from(ExportChunk).where(ExportChunk.job_id == job.id))
+
+
+def test_an_export_expires_after_a_day_and_the_daily_command_deletes_its_stored_zip(app, client, sheets):
     login(client, sheets["coordinator"])
     ask(client, sheets)
     job = only_job()
     run_export(job.id)
     job = only_job()
-    path = Path(app.config["EXPORT_DIR"]) / job.file_name
-    assert path.is_file() and timedelta(hours=23) < job.expires_at - utcnow() <= timedelta(hours=24)
+    assert chunks(job) >= 1 and timedelta(hours=23) < job.expires_at - utcnow() <= timedelta(hours=24)
     assert "Expired exports deleted: 0." in app.test_cli_runner().invoke(args=["daily"]).output
     db.session.execute(ExportJob.__table__.update().values(expires_at=utcnow() - timedelta(minutes=1)))
     db.session.commit()
     assert client.get(f"/reports/exports/{job.id}/download").status_code == 410
     assert "Expired exports deleted: 1." in app.test_cli_runner().invoke(args=["daily"]).output
-    assert not path.exists() and only_job().file_name == ""
+    assert chunks(job) == 0 and only_job().file_name == ""
     page = client.get(f"/reports/exports/{job.id}").get_data(as_text=True)
     assert "Expired" in page and "has been deleted" in page and "Download the zip" not in page
     assert "Expired" in client.get("/reports/exports").get_data(as_text=True)
 
 
-def test_the_daily_command_removes_pieces_left_by_a_dead_runner(app, client, sheets):
+def test_the_zip_is_stored_in_pieces_and_the_download_streams_them_one_at_a_time(app, client, sheets, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK_BYTES", 1000)
     login(client, sheets["coordinator"])
     ask(client, sheets)
     job = only_job()
-    attempt = services.claim(job.id)
-    piece = Path(app.config["EXPORT_DIR"]) / f"export-{job.id}-{attempt}.zip.part"
-    piece.write_bytes(b"PK half")
-    app.test_cli_runner().invoke(args=["daily"])
-    assert piece.exists()  # its runner is alive
-    db.session.execute(ExportJob.__table__.update().values(heartbeat_at=utcnow() - timedelta(minutes=5)))
+    run_export(job.id)
+    job = only_job()
+    assert chunks(job) == -(-job.file_size // 1000) > 2
+    read = []
+    real_pieces = queries.export_zip_pieces
+
+    def watched(job_id):
+        for piece in real_pieces(job_id):
+            read.append(len(piece))
+            yield piece
+
+    monkeypatch.setattr(queries, "export_zip_pieces", watched)
+    plain = FlaskClient(app, app.response_class)  # the stream is read in the test's own context, as a server would
+    login(plain, sheets["coordinator"])
     db.session.commit()
-    app.test_cli_runner().invoke(args=["daily"])
-    assert not piece.exists() and only_job().status == "failed"
+    response = plain.get(f"/reports/exports/{job.id}/download", buffered=False)
+    assert response.is_streamed and read == [1000]  # the first piece only (the test client starts the stream)
+    first, second = next(response.response), next(response.response)
+    assert len(first) == len(second) == 1000 and read == [1000, 1000]  # each read when the client asks for it
+    body = first + second + b"".join(response.response)
+    response.close()
+    assert len(body) == job.file_size == int(response.headers["Content-Length"]) and sum(read) == job.file_size
+    assert len(zipfile.ZipFile(io.BytesIO(body)).namelist()) == 2
 
 
 def test_a_coordinator_who_lost_the_role_gets_a_failed_export(client, sheets):
@@ -282,15 +302,60 @@ def test_the_run_export_command_refuses_a_job_already_done(app, client, sheets):
     assert app.test_cli_runner().invoke(args=["run-export", "999999"]).exit_code != 0
 
 
-def test_in_production_the_request_starts_the_zip_in_a_background_thread(app, client, sheets, monkeypatch):
+def test_in_production_the_request_hands_the_zip_to_the_job_queue_and_the_worker_builds_it(app, client, sheets, monkeypatch,
+                                                                                           queued):
     monkeypatch.setitem(app.config, "EXPORT_IN_BACKGROUND", True)
     login(client, sheets["coordinator"])
     assert ask(client, sheets).status_code == 302
-    # Joined before the test reads: outside a request the test's session would take SQLite's write lock.
-    [thread] = [t for t in threading.enumerate() if t.name.startswith("export-")]
-    thread.join(timeout=60)
+    assert only_job().status == "queued"  # nothing built inside the request
+    assert run_queued(queued) == ["done"]
     assert only_job().status == "done" and only_job().done == 2
     assert len(zip_of(client, only_job()).namelist()) == 2
+
+
+def test_an_export_whose_worker_died_is_run_again_by_the_next_worker(app, client, sheets, monkeypatch, queued):
+    monkeypatch.setitem(app.config, "EXPORT_IN_BACKGROUND", True)
+    login(client, sheets["coordinator"])
+    ask(client, sheets)
+    queued.flush()  # a worker took the job...
+    job = only_job()
+    attempt = services.claim(job.id)
+    services.beat(job.id, attempt, 1, total=2)
+    five_minutes_ago = utcnow() - timedelta(minutes=5)
+    db.session.execute(ExportJob.__table__.update().values(started_at=five_minutes_ago, heartbeat_at=five_minutes_ago))
+    db.session.commit()  # ...and was killed halfway
+    assert sweep_exports.call_local() == 1
+    assert only_job().status == "queued"
+    assert run_queued(queued) == ["done"]
+    assert (only_job().status, only_job().attempt) == ("done", attempt + 1)
+    assert len(zip_of(client, only_job()).namelist()) == 2
+
+
+def test_an_export_whose_worker_dies_on_every_attempt_is_failed_after_the_last(app, client, sheets, monkeypatch, queued):
+    monkeypatch.setitem(app.config, "EXPORT_IN_BACKGROUND", True)
+    login(client, sheets["coordinator"])
+    ask(client, sheets)
+    queued.flush()
+    job = only_job()
+    for _attempt in range(app.config["EXPORT_MAX_ATTEMPTS"]):
+        services.claim(job.id)
+        five_minutes_ago = utcnow() - timedelta(minutes=5)
+        db.session.execute(ExportJob.__table__.update().values(started_at=five_minutes_ago, heartbeat_at=five_minutes_ago))
+        db.session.commit()
+        sweep_exports.call_local()
+        queued.flush()
+    assert only_job().status == "failed" and "stopped before it finished" in only_job().error
+
+
+def test_a_queued_export_no_worker_took_is_handed_to_the_queue_again(app, client, sheets, monkeypatch, queued):
+    monkeypatch.setitem(app.config, "EXPORT_IN_BACKGROUND", True)
+    login(client, sheets["coordinator"])
+    ask(client, sheets)
+    queued.flush()  # the job was lost with the worker that held it
+    db.session.execute(ExportJob.__table__.update().values(created_at=utcnow() - timedelta(minutes=5)))
+    db.session.commit()
+    sweep_exports.call_local()
+    assert run_queued(queued) == ["done"] and only_job().status == "done"
 
 
 def test_each_sheet_renders_with_no_database_transaction_open(client, sheets, monkeypatch):

@@ -137,7 +137,6 @@ def test_a_worker_killed_in_the_middle_of_a_bulk_export_leaves_the_job_failed_an
     job = db.session.get(ExportJob, job_id)
     assert job.status == "running" and 2 <= job.done < SHEETS
     db.session.rollback()
-    assert list(Path(app.config["EXPORT_DIR"]).glob(f"export-{job_id}-*.zip.part"))  # the dead runner's half zip
 
     monkeypatch.setitem(app.config, "EXPORT_STALE_SECONDS", 1)
     time.sleep(1.2)  # the dead runner's heartbeat goes stale
@@ -146,7 +145,6 @@ def test_a_worker_killed_in_the_middle_of_a_bulk_export_leaves_the_job_failed_an
     assert "stopped before it finished" in page and "Retry" in page
     assert db.session.get(ExportJob, job_id).status == "failed"
     assert client.post(f"/reports/exports/{job_id}/retry").status_code == 302
-    assert not list(Path(app.config["EXPORT_DIR"]).glob(f"export-{job_id}-*.zip.part"))
     assert run_export(job_id) == "done"
 
     job = db.session.get(ExportJob, job_id)

@@ -123,10 +123,21 @@ def chart_points(chart: list[tuple[date, float]], width: int = 440, height: int 
              "value": round(value, 1), "day": day} for n, (day, value) in enumerate(chart)]
 
 
+WATERMARK_WIDTH_PT = 440  # of the text width's 510, so the word stands clear of both margins
+WATERMARK_MAX_PT = 90
+
+
+def watermark_pt(word: str) -> int:
+    """The draft watermark's font size for its word in the sheet's language: 90 pt, or less for a long word
+    ('UMUSHINGA') so it fits on one line across the page. DejaVu Sans Bold capitals are at most 0.85 em wide."""
+    return min(WATERMARK_MAX_PT, int(WATERMARK_WIDTH_PT / (0.85 * max(len(word), 1))))
+
+
 def sheets_html(sheets: list[Sheet]) -> str:
     """The HTML WeasyPrint turns into the sheets' PDF, in the current language: the one template for a sheet, a
     visit and a bulk export."""
-    return render_template("reports/pdf/feedback_sheets.html", sheets=sheets, chart_points=chart_points, generated=today(),
+    return render_template("reports/pdf/feedback_sheets.html", sheets=sheets, chart_points=chart_points, watermark_pt=watermark_pt,
+                           generated=today(),
                            language=current_language(),
                            programme=current_app.config.get("PROGRAMME_NAME") or _("Clinical mentorship programme"))
 

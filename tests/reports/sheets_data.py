@@ -31,11 +31,13 @@ RATINGS = [3, 4, 2, 3, 5, 4, 3, 2, 4, 5, 3, 1, 4, 3, 5, 2, 4, 4, 3, None]
 BEFORE = [5, 3, 2, 2, 4, None, 3, 3, 3, 4, 1, 1, 4, 2, 4, 2, 3, 4, None, None]
 
 
-def full_sheet(signed: bool = True, mentee: str = "Amina Uwase"):
-    """The sheet the budgets and the page count are about: the national framework's size, every part filled."""
+def full_sheet(signed: bool = True, mentee: str = "Amina Uwase", language: str = "en"):
+    """The sheet the budgets and the page count are about: the national framework's size, every part filled, its
+    rating words in `language` (the skills, like a programme's own, in English)."""
+    from blueprints.mentoring.framework import DEFAULT_RATING_SCALE
     from blueprints.reports.sheets import Sheet
 
-    scale = {1: "not yet able", 2: "needs much help", 3: "needs some help", 4: "competent", 5: "can teach others"}
+    scale = {n: words[language] for n, words in DEFAULT_RATING_SCALE.items()}
     earlier = date(2026, 3, 12)
     rows = [{"area": area, "skill": skill, "rating": rating, "label": scale.get(rating, ""), "before": before,
              "change": rating - before if rating is not None and before is not None else None,
@@ -54,7 +56,7 @@ def full_sheet(signed: bool = True, mentee: str = "Amina Uwase"):
         followups=[("Read the PPH protocol", date(2026, 4, 12), "done"),
                    ("Practise bag-and-mask ventilation on the mannequin weekly", date(2026, 4, 30), "partly done"),
                    ("Audit five partographs", date(2026, 5, 15), "not done")],
-        mentee_comment="Thank you; the drill helped.", cpd_hours=6, next_visit=date(2026, 9, 14),
+        mentee_comment="Thank you; the drill helped.", cpd_hours=6, next_visit=date(2026, 9, 14), scale=scale,
         chart=[(date(2025, 7, 3), 2.1), (date(2025, 9, 18), 2.4), (date(2025, 12, 4), 2.6), (date(2026, 3, 12), 3.0),
                (VISIT, 3.4)],
     )

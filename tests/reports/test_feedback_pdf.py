@@ -51,7 +51,7 @@ def test_done_when_a_mentor_signs_off_and_the_pdf_holds_name_ratings_action_item
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
     assert "Amina Uwase" in text and "Mentor Alpha" in text and "Nemba" in text
-    assert "3 · needs some help" in text and "+1" in text  # rated 2 last visit, 3 now
+    assert "3 · needs some help — up 1" in text  # rated 2 last visit, 3 now
     assert "Plot ten partographs" in text
     assert "Read the PPH protocol" in text and "done" in text
     assert "Page 1 of" in text and f"Generated {format_day(today())}" in text and "DRAFT" not in text

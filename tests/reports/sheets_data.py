@@ -60,3 +60,14 @@ def full_sheet(signed: bool = True, mentee: str = "Amina Uwase", language: str =
         chart=[(date(2025, 7, 3), 2.1), (date(2025, 9, 18), 2.4), (date(2025, 12, 4), 2.6), (date(2026, 3, 12), 3.0),
                (VISIT, 3.4)],
     )
+
+
+def certificate(visits: int = 6, mentee: str = "Amina Uwase"):
+    """A year's CPD certificate with `visits` signed-off visits, every one on a fixed day."""
+    from blueprints.reports.cpd import CpdCertificate
+
+    rows = [{"start": date(2026, 1 + n % 12, 6 + n // 12), "end": date(2026, 1 + n % 12, 8 + n // 12),
+             "hospital": "Nemba District Hospital", "mentor": "Mentor Alpha" if n % 2 else "Mentor Colleague",
+             "contact": "On site" if n % 3 else "Phone", "hours": 6.0 if n % 3 else 1.5} for n in range(visits)]
+    return CpdCertificate(mentee=mentee, profession="Midwife", hospital="Nemba District Hospital", department="Maternity",
+                          year=2026, rows=rows, total_hours=sum(r["hours"] for r in rows), visits=visits)

@@ -14,7 +14,7 @@ FLASK := $(BIN)/flask --app app
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install install-dev install-bench install-mutate browser-deps html-checker lighthouse db run dev test test-sqlite test-postgres test-dates bench bench-data mutate lint clean \
+.PHONY: install install-dev install-bench install-mutate browser-deps pdf-tools html-checker lighthouse db run dev test test-sqlite test-postgres test-dates bench bench-data mutate lint clean \
 	extract update-translations compile-translations
 
 $(BIN)/python:
@@ -92,6 +92,19 @@ browser-deps:  ## Debian's chromium for the browser tests (apt-get installs it w
 	  [ -x $(CHROMIUM) ] || { echo "the chromium package did not provide $(CHROMIUM)" >&2; exit 1; }; \
 	fi
 
+# The PDF tests (tests/reports) read PDFs back as a reader's tools do: poppler's pdfinfo (tagged, title), pdftoppm
+# (pages to images, compared with tests/reports/reference/) and pdftotext -bbox (no word outside the margins).
+pdf-tools:  ## Debian's poppler-utils for the PDF tests (apt-get installs it when run as root)
+	@if ! command -v pdftoppm >/dev/null || ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "The PDF tests need poppler-utils (pdfinfo, pdftoppm, pdftotext), and only root can install it:" >&2; \
+	    echo "  sudo apt-get update && sudo apt-get install -y poppler-utils   (or: sudo make pdf-tools)" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Installing Debian's poppler-utils for the PDF tests"; \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils; } || { echo "apt-get could not install poppler-utils" >&2; exit 1; }; \
+	fi
+
 # The Nu HTML Checker for tests/browser/test_valid_html.py: vnu-jar pinned in package-lock.json, installed by
 # `npm ci` without its install script (which would download a Java of its own), run on Debian's Java.
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
@@ -112,17 +125,17 @@ $(VNU_JAR): package.json package-lock.json
 
 html-checker: $(VNU_JAR)  ## the Nu HTML Checker for the browser tests (vnu-jar by npm ci; Java and npm by apt-get as root)
 
-test: install-dev browser-deps html-checker  ## the whole suite on SQLite (then the browser tests), then on PostgreSQL 15, two workers each
+test: install-dev browser-deps pdf-tools html-checker  ## the whole suite on SQLite (then the browser tests), then on PostgreSQL 15, two workers each
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: install-dev browser-deps html-checker
+test-sqlite: install-dev browser-deps pdf-tools html-checker
 	@echo "== tests on SQLite =="
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not browser"
 	@echo "== browser tests (Chromium, on SQLite) =="
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS) -m browser
 
-test-postgres: install-dev browser-deps
+test-postgres: install-dev browser-deps pdf-tools
 	@echo "== tests on PostgreSQL =="
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not sqlite_only and not browser and not no_db"
 

@@ -26,6 +26,8 @@ from blueprints.reports.sheets import sheets_html
 
 from .sheets_data import certificate, full_sheet
 
+pytestmark = pytest.mark.no_db
+
 REFERENCE = Path(__file__).parent / "reference"
 UPDATE = os.environ.get("UPDATE_REFERENCE_IMAGES") == "1"
 PRINTED = date(2026, 6, 24)  # the footer's "Generated" day

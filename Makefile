@@ -14,7 +14,7 @@ FLASK := $(BIN)/flask --app app
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install install-dev install-bench install-mutate browser-deps redis-deps html-checker vendor-js lighthouse db run dev test test-sqlite test-postgres test-dates bench bench-pg bench-data mutate lint clean \
+.PHONY: install install-dev install-bench install-mutate browser-deps redis-deps pdf-tools html-checker vendor-js lighthouse db run dev test test-sqlite test-postgres test-dates bench bench-pg bench-data mutate lint clean \
 	extract update-translations compile-translations
 
 $(BIN)/python:
@@ -121,6 +121,18 @@ redis-deps:  ## Debian's redis-server for the two-server test (apt-get installs 
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  { apt-get update && apt-get install -y redis-server; } || { echo "apt-get could not install redis-server" >&2; exit 1; }; \
 	  [ -x $(REDIS_SERVER) ] || { echo "the redis-server package did not provide $(REDIS_SERVER)" >&2; exit 1; }; \
+
+# The PDF tests (tests/reports) read PDFs back as a reader's tools do: poppler's pdfinfo (tagged, title), pdftoppm
+# (pages to images, compared with tests/reports/reference/) and pdftotext -bbox (no word outside the margins).
+pdf-tools:  ## Debian's poppler-utils for the PDF tests (apt-get installs it when run as root)
+	@if ! command -v pdftoppm >/dev/null || ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "The PDF tests need poppler-utils (pdfinfo, pdftoppm, pdftotext), and only root can install it:" >&2; \
+	    echo "  sudo apt-get update && sudo apt-get install -y poppler-utils   (or: sudo make pdf-tools)" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Installing Debian's poppler-utils for the PDF tests"; \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils; } || { echo "apt-get could not install poppler-utils" >&2; exit 1; }; \
 	fi
 
 # The Nu HTML Checker for tests/browser/test_valid_html.py: vnu-jar pinned in package-lock.json, installed by
@@ -143,17 +155,17 @@ $(VNU_JAR): package.json package-lock.json
 
 html-checker: $(VNU_JAR)  ## the Nu HTML Checker for the browser tests (vnu-jar by npm ci; Java and npm by apt-get as root)
 
-test: install-dev browser-deps html-checker redis-deps  ## the whole suite on SQLite (then the browser tests), then on PostgreSQL 15, two workers each
+test: install-dev browser-deps pdf-tools html-checker redis-deps  ## the whole suite on SQLite (then the browser tests), then on PostgreSQL 15, two workers each
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: install-dev browser-deps html-checker redis-deps
+test-sqlite: install-dev browser-deps pdf-tools html-checker redis-deps
 	@echo "== tests on SQLite =="
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not browser"
 	@echo "== browser tests (Chromium, on SQLite) =="
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS) -m browser
 
-test-postgres: install-dev browser-deps redis-deps
+test-postgres: install-dev browser-deps pdf-tools redis-deps
 	@echo "== tests on PostgreSQL =="
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not sqlite_only and not browser and not no_db"
 

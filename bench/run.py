@@ -260,9 +260,10 @@ def measure_feedback_sheet(app, ids: dict) -> dict:
         css = PRINT_CSS.read_text()
     except (ImportError, OSError):
         css = ""
+    variant = getattr(renderer, "PDF_VARIANT", None)  # the same PDF as the app's (tagged since issue 20)
 
     def bare():
-        weasyprint.HTML(string=html).write_pdf(stylesheets=[weasyprint.CSS(string=css)] if css else None)
+        weasyprint.HTML(string=html).write_pdf(stylesheets=[weasyprint.CSS(string=css)] if css else None, pdf_variant=variant)
 
     _timed(lambda: _pdf_get(client, path), 2)
     bare()

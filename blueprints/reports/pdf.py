@@ -7,6 +7,9 @@ read a file or call another host.
 
 WeasyPrint (about 1 s of imports) loads with a worker's first PDF, not at every start: the fetcher class is
 made then, and `StaticOnlyFetcher` is looked up through the module's `__getattr__`.
+
+Every PDF is PDF/UA-1: tagged (headings, paragraphs, tables for a screen reader), with the title and language of
+its <title> and <html lang>, the title shown by the reader in place of the file name.
 """
 
 import re
@@ -21,6 +24,7 @@ PRINT_CSS = BASE_DIR / "templates" / "reports" / "pdf" / "print.css"
 PRINT_UA_CSS = PRINT_CSS.with_name("ua.css")  # the user-agent stylesheet that goes with print.css
 BASE_URL = STATIC_DIR.as_uri() + "/"  # relative URLs in the HTML resolve into static/
 _DOCTYPE = re.compile(r"^\s*<!doctype html>", re.IGNORECASE)
+PDF_VARIANT = "pdf/ua-1"  # tagged, title and language set; about a tenth more time than an untagged PDF
 
 
 class RefusedURL(ValueError):
@@ -123,17 +127,45 @@ def render_pdf(html: str, *, stylesheet: Path | None = PRINT_CSS) -> bytes:
     its small user-agent stylesheet (ua.css); HTML with its own <style> gets WeasyPrint's full HTML5 one."""
     fonts = _fonts()
     stylesheets = [_stylesheet(stylesheet)[0]] if stylesheet is not None else []
-    return _html(html, lean=stylesheet == PRINT_CSS).write_pdf(stylesheets=stylesheets, font_config=fonts)
+    return _html(html, lean=stylesheet == PRINT_CSS).write_pdf(stylesheets=stylesheets, font_config=fonts,
+                                                               pdf_variant=PDF_VARIANT)
 
 
-def render_pdf_parts(htmls: list[str]) -> bytes:
-    """Several HTML documents (each rendered in its own language, say) as one PDF, their pages in order."""
+def render_pdf_parts(htmls: list[str], *, title: str | None = None) -> bytes:
+    """Several HTML documents (each rendered in its own language, say) as one PDF, their pages in order, under
+    `title` (else the first document's) when there are several."""
     if len(htmls) == 1:
         return render_pdf(htmls[0])
     stylesheet, fonts = _stylesheet()
     documents = [_html(html, lean=True).render(stylesheets=[stylesheet], font_config=fonts) for html in htmls]
     pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    languages = [document.metadata.lang for document in documents for _ in document.pages]
+    whole = documents[0].copy(pages)
+    whole.metadata.title = title or whole.metadata.title
+    return whole.write_pdf(pdf_variant=PDF_VARIANT, finisher=lambda _, pdf: _page_languages(pdf, languages))
+
+
+def _page_languages(pdf, languages: list[str]) -> None:
+    """Each top structure element (a sheet's section, a heading) says the language of the document its page came
+    from, so a screen reader reads a Kinyarwanda sheet in a French mentee's visit PDF as Kinyarwanda; the PDF's own
+    language is the first document's."""
+    pages = {bytes(reference): n for n, reference in enumerate(pdf.page_references)}
+    root = _object(pdf, pdf.catalog["StructTreeRoot"])
+    for reference in _object(pdf, root["K"][0])["K"]:
+        element = _object(pdf, reference)
+        language = languages[pages[bytes(element["Pg"])]]
+        if language and language != languages[0]:
+            element["Lang"] = _pdf_string(language)
+
+
+def _object(pdf, reference):
+    return pdf.objects[int(bytes(reference).split()[0])]
+
+
+def _pdf_string(text: str):
+    import pydyf  # lazy: WeasyPrint's PDF writer, for PDFs only
+
+    return pydyf.String(text)
 
 
 _LONG_RUN = re.compile(r"(\S{40})(?=\S)")

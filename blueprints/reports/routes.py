@@ -12,6 +12,7 @@ from ..core.clock import today
 from ..core.downloads import attachment
 from ..core.errors import saved
 from ..core.extensions import db
+from ..core.formatting import format_day
 from ..core.forms import EmptyForm
 from ..core.htmx import htmx_redirect, render_page_or_fragment
 from ..core.i18n import in_language
@@ -43,8 +44,9 @@ bp.app_template_filter("breakable")(breakable)  # long typed text in the PDFs, c
 
 def _pdf(feedbacks, visit, name: str) -> Response:
     htmls = sheets_documents(feedbacks, visit)
+    title = f"{_('Feedback sheets')} · {visit.hospital.name} · {format_day(visit.start_date)}"
     db.session.rollback()  # every value is read; nothing below holds a transaction open while rendering
-    return attachment(Response(render_pdf_parts(htmls), mimetype="application/pdf"), name, "pdf")
+    return attachment(Response(render_pdf_parts(htmls, title=title), mimetype="application/pdf"), name, "pdf")
 
 
 @bp.get("/visits/<int:visit_id>/feedback/<int:mentee_id>.pdf")

@@ -6,11 +6,13 @@ from itertools import groupby
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.clock import today
 from ..core.extensions import db
+from ..core.formatting import format_month
 from ..core.i18n import current_language, in_language
 from ..mentoring.forms import CONTACT_LABELS, FOLLOWUP_LABELS, METHOD_LABELS
 from ..mentoring.framework import rating_scale
@@ -41,6 +43,7 @@ class Sheet:
     cpd_hours: float | None
     next_visit: date | None
     chart: list[tuple[date, float]] = field(default_factory=list)
+    scale: dict[int, str] = field(default_factory=dict)  # level -> its words, for the chart's axis
 
 
 def sheet_for(feedback: Feedback, visit: Visit) -> Sheet:
@@ -72,11 +75,11 @@ def sheets_for(feedbacks: list[Feedback], visit: Visit) -> list[Sheet]:
         .where(Feedback.mentee_id.in_(mentee_ids), Visit.start_date <= visit.start_date, SkillRating.rating.is_not(None))
         .order_by(Visit.start_date, Visit.id)
     ).all()
-    last: dict[int, dict[int, int]] = {}  # mentee -> skill -> rating at their visits before this one
+    last: dict[int, dict[int, tuple[int, date]]] = {}  # mentee -> skill -> (rating, day) at their last visit before this one
     chart: dict[int, dict[date, list[int]]] = {}  # mentee -> visit day -> ratings
     for mentee_id, day, skill_id, rating in history:
         if day < visit.start_date:
-            last.setdefault(mentee_id, {})[skill_id] = rating
+            last.setdefault(mentee_id, {})[skill_id] = (rating, day)
         chart.setdefault(mentee_id, {}).setdefault(day, []).append(rating)
     skill_ids = {r.skill_id for f in feedbacks for r in f.ratings}
     skills = {s.id: s for s in db.session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))} if skill_ids else {}
@@ -89,16 +92,16 @@ def sheets_for(feedbacks: list[Feedback], visit: Visit) -> list[Sheet]:
 
 
 def _sheet(feedback: Feedback, visit: Visit, hospital: str, scale: dict[int, str], skills: dict[int, Skill],
-           last: dict[int, int], by_visit: dict[date, list[int]], followed: list[ActionItem]) -> Sheet:
+           last: dict[int, tuple[int, date]], by_visit: dict[date, list[int]], followed: list[ActionItem]) -> Sheet:
     mentee = feedback.mentee
     rows = []
     for rating in sorted(feedback.ratings, key=lambda r: (skills[r.skill_id].position if r.skill_id in skills else 0)):
         skill = skills.get(rating.skill_id)
-        before = last.get(rating.skill_id)
+        before, since = last.get(rating.skill_id, (None, None))
         change = rating.rating - before if rating.rating is not None and before is not None else None
-        rows.append({"skill": skill.display_name if skill else "", "rating": rating.rating,
+        rows.append({"area": skill.area if skill else "", "skill": skill.display_name if skill else "", "rating": rating.rating,
                      "label": scale.get(rating.rating, "") if rating.rating else "", "before": before,
-                     "change": change, "comment": rating.comment})
+                     "change": change, "since": since, "comment": rating.comment})
     return Sheet(
         mentee=mentee.full_name, profession=mentee.profession.display_name,
         hospital=hospital, department=mentee.department.display_name if mentee.department else "",
@@ -110,23 +113,93 @@ def _sheet(feedback: Feedback, visit: Visit, hospital: str, scale: dict[int, str
         actions=[(a.text, a.due_date) for a in feedback.action_items],
         followups=[(a.text, a.due_date, str(FOLLOWUP_LABELS.get(a.followup, a.followup))) for a in followed],
         mentee_comment=feedback.mentee_comment, cpd_hours=feedback.cpd_hours, next_visit=feedback.next_visit_date,
-        chart=[(day, sum(values) / len(values)) for day, values in sorted(by_visit.items())],
+        chart=[(day, sum(values) / len(values)) for day, values in sorted(by_visit.items())], scale=scale,
     )
 
 
-def chart_points(chart: list[tuple[date, float]], width: int = 440, height: int = 120, top: int = 5) -> list[dict]:
-    """Where each visit's average rating sits on the progress chart (x along visits, y up the scale)."""
+def change_words(change: int) -> str:
+    """'up 2', 'down 1', 'no change': a change of rating in words, never a sign a reader could take for the rating."""
+    if change > 0:
+        return ngettext("up %(num)d", "up %(num)d", change)
+    if change < 0:
+        return ngettext("down %(num)d", "down %(num)d", -change)
+    return _("no change")
+
+
+def rating_words(row: dict, previous: date | None = None) -> str:
+    """'3 · needs some help — down 2': the level, its words, and how it moved since it was last rated; the day of
+    that rating only when it is not `previous` (the last visit, named once above the ratings), without its year,
+    so the words fit beside the skill in every language ('— up 1 since 4 Dec')."""
+    if not row["rating"]:
+        return _("not observed")
+    said = f"{row['rating']} · {row['label']}" if row["label"] else str(row["rating"])
+    if row["change"] is None:
+        first = _("first rating")
+        return f"{said} — {first}"
+    change = change_words(row["change"])
+    if row.get("since") is None or row.get("since") == previous:
+        return f"{said} — {change}"
+    return f"{said} — " + _("%(change)s since %(date)s", change=change, date=format_month(row["since"], "d MMM"))
+
+
+def previous_visit(rows: list[dict]) -> date | None:
+    """The last earlier visit at which any of these skills was rated: the day most changes are counted from."""
+    return max((row["since"] for row in rows if row.get("since")), default=None)
+
+
+def areas(rows: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The ratings by skill area, in the framework's order (a skill without an area under 'Other skills')."""
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row.get("area") or "", []).append(row)
+    return [(area or (_("Other skills") if len(groups) > 1 else ""), group) for area, group in groups.items()]
+
+
+def movers(rows: list[dict], count: int = 3) -> list[dict]:
+    """The skills whose rating moved most since they were last rated, largest move first (ties in framework order)."""
+    moved = [row for row in rows if row["change"]]
+    return sorted(moved, key=lambda row: -abs(row["change"]))[:count]
+
+
+def chart_points(chart: list[tuple[date, float]], width: int = 440, height: int = 120, top: int = 5, left: int = 30,
+                 right: int = 10, above: int = 15, below: int = 15) -> list[dict]:
+    """Where each visit's average rating sits on the progress chart (x along visits from `left` to `width - right`,
+    y up the scale from `height - below` to `above`)."""
     if not chart:
         return []
-    step = (width - 40) / max(len(chart) - 1, 1)
-    return [{"x": round(30 + n * step, 1), "y": round(height - 15 - (value - 1) / max(top - 1, 1) * (height - 30), 1),
-             "value": round(value, 1), "day": day} for n, (day, value) in enumerate(chart)]
+    step = (width - left - right) / max(len(chart) - 1, 1)
+    return [{"x": round(left + n * step, 1), "y": level_y(value, height, top, above, below), "value": round(value, 1), "day": day}
+            for n, (day, value) in enumerate(chart)]
+
+
+def level_y(value: float, height: int, top: int, above: int, below: int) -> float:
+    return round(height - below - (value - 1) / max(top - 1, 1) * (height - above - below), 1)
+
+
+def labelled(points: list[dict], most: int = 6) -> list[dict]:
+    """The points whose month is written under the chart: all of a few, else `most` spread evenly, first and last in."""
+    if len(points) <= most:
+        return points
+    return [points[round(n * (len(points) - 1) / (most - 1))] for n in range(most)]
+
+
+WATERMARK_WIDTH_PT = 440  # of the text width's 510, so the word stands clear of both margins
+WATERMARK_MAX_PT = 90
+
+
+def watermark_pt(word: str) -> int:
+    """The draft watermark's font size for its word in the sheet's language: 90 pt, or less for a long word
+    ('UMUSHINGA') so it fits on one line across the page. DejaVu Sans Bold capitals are at most 0.85 em wide."""
+    return min(WATERMARK_MAX_PT, int(WATERMARK_WIDTH_PT / (0.85 * max(len(word), 1))))
 
 
 def sheets_html(sheets: list[Sheet]) -> str:
     """The HTML WeasyPrint turns into the sheets' PDF, in the current language: the one template for a sheet, a
     visit and a bulk export."""
-    return render_template("reports/pdf/feedback_sheets.html", sheets=sheets, chart_points=chart_points, generated=today(),
+    return render_template("reports/pdf/feedback_sheets.html", sheets=sheets, chart_points=chart_points, watermark_pt=watermark_pt,
+                           level_y=level_y, labelled=labelled, rating_words=rating_words, previous_visit=previous_visit, areas=areas, movers=movers,
+                           change_words=change_words,
+                           generated=today(),
                            language=current_language(),
                            programme=current_app.config.get("PROGRAMME_NAME") or _("Clinical mentorship programme"))
 

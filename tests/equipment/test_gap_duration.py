@@ -10,6 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from blueprints.core.clock import today
+from blueprints.core.formatting import format_day, format_month
+from blueprints.core.i18n import in_language
 from tests.conftest import count_queries
 from tests.equipment.helpers import item, make_check, world
 from tests.factories import login, make_user
@@ -117,3 +119,26 @@ def test_the_gap_report_page_and_csv_run_a_constant_number_of_queries(client, w)
     with count_queries() as many_csv:
         assert "Pulse oximeter" in client.get("/equipment/report.csv").data.decode("utf-8-sig")
     assert len(many_page) == len(few_page) and len(many_csv) == len(few_csv) <= 5
+
+
+def _pdf_text(response) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages).split())
+
+
+def test_the_gap_reports_trend_chart_names_its_ends_in_months_and_counts_of_critical_gaps(client, w):
+    """Issue 20, item 4: not '31 Mar 2025: 0' but the month and the count in words."""
+    login(client, w["coordinator"])
+    with in_language("en"):
+        month = format_month(w["since"] - timedelta(days=30), "MMM yyyy")  # the first check, when nothing was short
+        now = format_month(today(), "MMM yyyy")
+    text = _pdf_text(client.get("/equipment/report.pdf"))
+    assert f"{month}: no critical gap" in text and f"{now}: 1 critical gap" in text
+    assert ": 0" not in text and f"{format_day(today())}: 1" not in text
+
+
+def test_the_gap_reports_trend_chart_speaks_french(client, w):
+    w["coordinator"].language = "fr"
+    login(client, w["coordinator"])
+    with in_language("fr"):
+        now = format_month(today(), "MMM yyyy")
+    assert f"{now} : 1 manque critique" in _pdf_text(client.get("/equipment/report.pdf"))

@@ -60,7 +60,7 @@ def test_a_feedback_sheet_of_esperance_keeps_her_name(client, world):
         "attachment", f"feedback-espérance-uwimana-{day}.pdf", f"feedback-esperance-uwimana-{day}.pdf")
 
 
-def test_csv_and_the_inline_equipment_report_carry_the_real_name_too(client, monkeypatch):
+def test_csv_and_the_equipment_report_download_under_the_real_name_too(client, monkeypatch):
     monkeypatch.setattr("blueprints.equipment.routes.report.render_pdf", lambda html, **_: b"%PDF-1.7")
     hospital = make_hospital("Hôpital Kibogora", team=make_team("Team West"), province="Iburengerazuba")
     make_mentee(hospital, name="Aline")
@@ -70,6 +70,6 @@ def test_csv_and_the_inline_equipment_report_carry_the_real_name_too(client, mon
     assert kind == "attachment" and saved.startswith("mentees-hôpital-kibogora-") and fallback.startswith("mentees-hopital-kibogora-")
     report = client.get(f"/equipment/hospitals/{hospital.id}/report.pdf")
     assert names(report.headers["Content-Disposition"]) == (
-        "inline", f"equipment-gap-report-hôpital-kibogora-{today().isoformat()}.pdf",
+        "attachment", f"equipment-gap-report-hôpital-kibogora-{today().isoformat()}.pdf",
         f"equipment-gap-report-hopital-kibogora-{today().isoformat()}.pdf")
     assert report.headers["Cache-Control"] == "no-store"

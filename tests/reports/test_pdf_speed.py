@@ -41,7 +41,7 @@ def test_the_sheet_is_well_formed_xml_so_it_skips_the_html5_parser_with_the_same
     assert pdf._xhtml(html) is not None  # a `<br>` or an unquoted attribute in the template would make it None
     css, fonts = pdf._stylesheet()
     by_html5 = pdf._html_class(True)(string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.StaticOnlyFetcher())
-    fast, slow = pdf.render_pdf(html), by_html5.write_pdf(stylesheets=[css], font_config=fonts)
+    fast, slow = pdf.render_pdf(html), by_html5.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant=pdf.PDF_VARIANT)
     assert _text(fast) == _text(slow) and "Amina Uwase" in _text(fast) and "Read the PPH protocol" in _text(fast)
     assert len(fast) == len(slow)
 

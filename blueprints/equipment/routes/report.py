@@ -103,7 +103,7 @@ def _pdf_response(context: dict, name: str) -> Response:
     html = render_template("equipment/report_pdf.html", **context)
     db.session.rollback()  # every value is read; nothing below holds a transaction open while rendering
     response = Response(render_pdf(html, stylesheet=None), mimetype="application/pdf")  # its CSS is inline
-    return attachment(response, f"{name}-{today().isoformat()}", "pdf", inline=True)
+    return attachment(response, f"{name}-{today().isoformat()}", "pdf")
 
 
 @bp.app_template_filter("gap_sentence")

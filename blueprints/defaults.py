@@ -18,6 +18,7 @@ def seed_defaults() -> None:
     mentoring.seed()
     equipment.seed()
     seed_programme_settings()
+    db.session.flush()
 
 
 def fill_name_translations() -> int:

@@ -95,7 +95,7 @@ def test_a_hospitals_snapshot_lists_its_departments_ids_sorted():
     hospital.departments = [department("neonatology"), department("maternity")]
     db.session.flush()
     expected = {"name": "Ruli", "district": "Gakenke", "province": "Northern Province", "team_id": team.id,
-                "department_ids": sorted(d.id for d in hospital.departments)}
+                "cadence_days": None, "department_ids": sorted(d.id for d in hospital.departments)}
     assert audit.snapshot(hospital) == expected
 
 

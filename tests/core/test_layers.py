@@ -25,6 +25,7 @@ LAZY_IMPORTS = {
     ("blueprints.reports.pdf", "weasyprint.urls"),
     ("blueprints.reports.pdf", "weasyprint.text.fonts"),
     ("blueprints.reports.pdf", "cssselect2"),
+    ("blueprints.reports.pdf", "pydyf"),  # WeasyPrint's PDF writer, for tagging a mixed-language PDF
     ("blueprints.visits.routes.calendar", "icalendar"),  # for calendar feeds only
     ("blueprints.commands", "blueprints.defaults"),  # default content and the demo programme: for their commands only
     ("blueprints.commands", "blueprints.demo"),

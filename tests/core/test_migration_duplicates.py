@@ -10,8 +10,8 @@ from sqlalchemy import insert, select
 from blueprints.core.extensions import db
 from blueprints.core.models import AuditEvent
 from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentStatus
-from blueprints.people.models import Transfer
-from tests.factories import make_hospital, make_mentee
+from blueprints.people.models import Hospital, Mentee, Transfer
+from tests.factories import department, profession
 
 REVISION = "7c4e2b9a1f30"
 
@@ -23,20 +23,24 @@ def test_the_upgrade_cancels_extra_pending_transfers_and_merges_duplicate_open_c
     db.session.remove()
     downgrade(revision=script.get_revision(REVISION).down_revision)
     try:
-        nemba = make_hospital("Nemba")
-        mentee = make_mentee(nemba, name="Aline Uwase")
+        # Core inserts of only the columns the tables had then (later migrations add columns the models know).
+        nemba_id = db.session.execute(insert(Hospital.__table__).values(
+            name="Nemba", district="Gakenke", province="Northern Province")).inserted_primary_key[0]
+        mentee_id = db.session.execute(insert(Mentee.__table__).values(
+            full_name="Aline Uwase", profession_id=profession("midwife").id, hospital_id=nemba_id,
+            department_id=department("maternity").id)).inserted_primary_key[0]
         for on in (date(2026, 7, 1), date(2026, 6, 1), date(2026, 6, 1)):  # only the columns the table had then
-            db.session.execute(insert(Transfer.__table__).values(mentee_id=mentee.id, kind="out_of_programme", effective_date=on,
-                                                                  from_hospital_id=nemba.id))
+            db.session.execute(insert(Transfer.__table__).values(mentee_id=mentee_id, kind="out_of_programme", effective_date=on,
+                                                                  from_hospital_id=nemba_id))
         monitor, scale = (EquipmentItem(ward="labour", name=name, required_quantity=2) for name in ("Monitor", "Scale"))
-        first, second = (EquipmentCheck(hospital=nemba, check_date=date(2026, 5, 1)) for _ in range(2))
+        first, second = (EquipmentCheck(hospital_id=nemba_id, check_date=date(2026, 5, 1)) for _ in range(2))
         db.session.add_all([monitor, scale, first, second])
         db.session.flush()
         db.session.add_all([EquipmentCount(check_id=first.id, item_id=monitor.id, available=2, functional=2),
                             EquipmentCount(check_id=second.id, item_id=monitor.id, available=2, functional=1, reason="broken"),
                             EquipmentCount(check_id=second.id, item_id=scale.id, available=1, functional=1)])
         db.session.commit()
-        ids = {"first": first.id, "mentee": mentee.id, "monitor": monitor.id, "scale": scale.id}
+        ids = {"first": first.id, "mentee": mentee_id, "monitor": monitor.id, "scale": scale.id}
         db.session.remove()
         upgrade(revision=REVISION)
         db.session.remove()

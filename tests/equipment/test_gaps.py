@@ -78,7 +78,7 @@ def test_cells_carry_text_as_well_as_colour(client, w):
     login(client, w["coordinator"])
     page = client.get("/equipment/").data.decode()
     assert 'class="sev sev-none"' in page and "✗ 0/2" in page and "✓ 1/1" in page and "not checked" in page
-    assert 'class="table-wrap matrix-wrap"' in page
+    assert 'class="table-wrap pin-head matrix-wrap"' in page
 
 
 def test_each_matrix_cell_says_its_gap_once_without_a_title_and_names_are_escaped(client, w):

@@ -18,7 +18,8 @@ from tests.mentoring import conftest as mentoring
 from tests.mentoring.conftest import form_data, midwife_skills, url
 
 # Written by the app itself, never typed into a form: unbounded on purpose.
-APP_WRITTEN = {"audit_event.summary", "setting.value", "notification.message", "export_job.error"}
+APP_WRITTEN = {"audit_event.summary", "setting.value", "notification.message", "export_job.error",
+               "outgoing_mail.body", "outgoing_mail.error"}
 
 world = mentoring.world  # the mentoring world (a fixture) serves here too
 

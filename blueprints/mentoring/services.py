@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from ..core import audit, limits
+from ..core.concurrency import insert_once
 from ..core.errors import EditConflict, RuleBroken, flush_or_conflict
 from ..core.extensions import db
 from ..core.i18n import clean_translations
@@ -82,7 +83,8 @@ def validate_feedback(visit: Visit, values: FeedbackInput, scale: dict[int, str]
 
 def save_feedback(visit: Visit, mentee: Mentee, mentor_id: int, feedback: Feedback | None, opened_version: int | None,
                   values: FeedbackInput, *, scale: dict[int, str], skills: list[Skill], open_items: list[ActionItem]) -> Feedback:
-    """Create or update the draft. A version other than the one saved (another tab, another save) is a conflict."""
+    """Create or update the draft. A version other than the one saved (another tab, another save) is a conflict.
+    A first save that loses the race to create it is an edit of the winner's row it never saw: a conflict, as any stale save."""
     if feedback is not None and feedback.signed:
         raise RuleBroken("form", _("This feedback is signed off and locked; a coordinator can reopen it."))
     if feedback is not None and opened_version != feedback.version:
@@ -93,7 +95,23 @@ def save_feedback(visit: Visit, mentee: Mentee, mentor_id: int, feedback: Feedba
     created = feedback is None
     if created:
         feedback = Feedback(visit_id=visit.id, mentee_id=mentee.id, mentor_id=mentor_id)
-        db.session.add(feedback)
+    _fill_feedback(feedback, mentee, values)
+    if created and not insert_once(feedback):
+        winner = db.session.scalar(select(Feedback).where(Feedback.visit_id == visit.id, Feedback.mentee_id == mentee.id))
+        return save_feedback(visit, mentee, mentor_id, winner, opened_version, values, scale=scale, skills=skills, open_items=open_items)
+    flush_or_conflict()
+    by_id = {i.id: i for i in open_items}
+    for item_id, status in values.followups.items():
+        item = by_id[item_id]
+        item.followup = status or None
+        item.followed_up_in_id = feedback.id if status else None
+    flush_or_conflict()
+    if created:
+        audit.record("feedback.create", feedback, summary=f"started feedback for {mentee.full_name}", hospital_id=visit.hospital_id)
+    return feedback
+
+
+def _fill_feedback(feedback: Feedback, mentee: Mentee, values: FeedbackInput) -> None:
     feedback.contact_type = values.contact_type
     feedback.teaching_methods = [m for m in TEACHING_METHODS if m in values.teaching_methods]
     feedback.strengths = values.strengths.strip()
@@ -121,16 +139,6 @@ def save_feedback(visit: Visit, mentee: Mentee, mentor_id: int, feedback: Feedba
             kept[index].text, kept[index].due_date = text.strip(), due
         else:
             feedback.action_items.append(ActionItem(mentee_id=mentee.id, text=text.strip(), due_date=due))
-    flush_or_conflict()
-    by_id = {i.id: i for i in open_items}
-    for item_id, status in values.followups.items():
-        item = by_id[item_id]
-        item.followup = status or None
-        item.followed_up_in_id = feedback.id if status else None
-    flush_or_conflict()
-    if created:
-        audit.record("feedback.create", feedback, summary=f"started feedback for {mentee.full_name}", hospital_id=visit.hospital_id)
-    return feedback
 
 
 class FeedbackRefused(RuleBroken):

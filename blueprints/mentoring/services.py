@@ -30,7 +30,7 @@ from .models import (
     SkillRating,
     SupportStatus,
 )
-from .queries import skill_name_taken
+from .queries import reflection_for, skill_name_taken
 
 
 @dataclass
@@ -211,17 +211,20 @@ REFLECTION_FIELDS = ("went_well", "challenges", "mentees_absent", "equipment_pro
 
 
 def save_reflection(visit: Visit, mentor_id: int, reflection, opened_version: int | None, values: dict):
-    """A mentor's reflection on a held visit; a stale version (another tab) is a conflict."""
+    """A mentor's reflection on a held visit; a stale version (another tab) is a conflict, and so, as for feedback, is
+    a first save that loses the race to create it."""
     if visit.status != VisitStatus.HELD:
         raise RuleBroken("form", _("Reflections are written for a held visit."))
     if reflection is not None and opened_version != reflection.version:
         raise EditConflict
-    if reflection is None:
+    created = reflection is None
+    if created:
         reflection = Reflection(visit_id=visit.id, mentor_id=mentor_id)
-        db.session.add(reflection)
     for name in REFLECTION_FIELDS:
         setattr(reflection, name, (values.get(name) or "").strip())
     reflection.submitted_at = utcnow()
+    if created and not insert_once(reflection):
+        return save_reflection(visit, mentor_id, reflection_for(visit.id, mentor_id), opened_version, values)
     flush_or_conflict()
     audit.record("reflection.save", reflection, summary="saved a visit reflection", hospital_id=visit.hospital_id)
     return reflection

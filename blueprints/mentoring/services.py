@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from ..core import audit, limits
+from ..core.concurrency import insert_once
 from ..core.errors import EditConflict, RuleBroken, flush_or_conflict
 from ..core.extensions import db
 from ..core.formatting import format_day
@@ -33,7 +34,7 @@ from .models import (
     SupportStatus,
     SupportTopic,
 )
-from .queries import skill_name_taken
+from .queries import reflection_for, skill_name_taken
 
 
 @dataclass
@@ -86,7 +87,8 @@ def validate_feedback(visit: Visit, values: FeedbackInput, scale: dict[int, str]
 
 def save_feedback(visit: Visit, mentee: Mentee, mentor_id: int, feedback: Feedback | None, opened_version: int | None,
                   values: FeedbackInput, *, scale: dict[int, str], skills: list[Skill], open_items: list[ActionItem]) -> Feedback:
-    """Create or update the draft. A version other than the one saved (another tab, another save) is a conflict."""
+    """Create or update the draft. A version other than the one saved (another tab, another save) is a conflict.
+    A first save that loses the race to create it is an edit of the winner's row it never saw: a conflict, as any stale save."""
     if feedback is not None and feedback.signed:
         raise RuleBroken("form", _("This feedback is signed off and locked; a coordinator can reopen it."))
     if feedback is not None and opened_version != feedback.version:
@@ -97,7 +99,23 @@ def save_feedback(visit: Visit, mentee: Mentee, mentor_id: int, feedback: Feedba
     created = feedback is None
     if created:
         feedback = Feedback(visit_id=visit.id, mentee_id=mentee.id, mentor_id=mentor_id)
-        db.session.add(feedback)
+    _fill_feedback(feedback, mentee, values)
+    if created and not insert_once(feedback):
+        winner = db.session.scalar(select(Feedback).where(Feedback.visit_id == visit.id, Feedback.mentee_id == mentee.id))
+        return save_feedback(visit, mentee, mentor_id, winner, opened_version, values, scale=scale, skills=skills, open_items=open_items)
+    flush_or_conflict()
+    by_id = {i.id: i for i in open_items}
+    for item_id, status in values.followups.items():
+        item = by_id[item_id]
+        item.followup = status or None
+        item.followed_up_in_id = feedback.id if status else None
+    flush_or_conflict()
+    if created:
+        audit.record("feedback.create", feedback, summary=f"started feedback for {mentee.full_name}", hospital_id=visit.hospital_id)
+    return feedback
+
+
+def _fill_feedback(feedback: Feedback, mentee: Mentee, values: FeedbackInput) -> None:
     feedback.contact_type = values.contact_type
     feedback.teaching_methods = [m for m in TEACHING_METHODS if m in values.teaching_methods]
     feedback.strengths = values.strengths.strip()
@@ -125,16 +143,6 @@ def save_feedback(visit: Visit, mentee: Mentee, mentor_id: int, feedback: Feedba
             kept[index].text, kept[index].due_date = text.strip(), due
         else:
             feedback.action_items.append(ActionItem(mentee_id=mentee.id, text=text.strip(), due_date=due))
-    flush_or_conflict()
-    by_id = {i.id: i for i in open_items}
-    for item_id, status in values.followups.items():
-        item = by_id[item_id]
-        item.followup = status or None
-        item.followed_up_in_id = feedback.id if status else None
-    flush_or_conflict()
-    if created:
-        audit.record("feedback.create", feedback, summary=f"started feedback for {mentee.full_name}", hospital_id=visit.hospital_id)
-    return feedback
 
 
 class FeedbackRefused(RuleBroken):
@@ -207,20 +215,23 @@ REFLECTION_FIELDS = ("went_well", "challenges", "mentees_absent", "equipment_pro
 
 
 def save_reflection(visit: Visit, mentor_id: int, reflection, opened_version: int | None, values: dict):
-    """A mentor's reflection on a held visit; a stale version (another tab) is a conflict."""
+    """A mentor's reflection on a held visit; a stale version (another tab) is a conflict, and so, as for feedback, is
+    a first save that loses the race to create it."""
     if visit.status != VisitStatus.HELD:
         raise RuleBroken("form", _("Reflections are written for a held visit."))
     if reflection is not None and opened_version != reflection.version:
         raise EditConflict
     if (values.get("support_topic") or SupportTopic.PROGRAMME) not in tuple(SupportTopic):
         raise RuleBroken("support_topic", _("Choose what the support is about from the list."))
-    if reflection is None:
+    created = reflection is None
+    if created:
         reflection = Reflection(visit_id=visit.id, mentor_id=mentor_id)
-        db.session.add(reflection)
     for name in REFLECTION_FIELDS:
         setattr(reflection, name, (values.get(name) or "").strip())
     reflection.support_topic = reflection.support_topic or SupportTopic.PROGRAMME
     reflection.submitted_at = utcnow()
+    if created and not insert_once(reflection):
+        return save_reflection(visit, mentor_id, reflection_for(visit.id, mentor_id), opened_version, values)
     flush_or_conflict()
     audit.record("reflection.save", reflection, summary="saved a visit reflection", hospital_id=visit.hospital_id)
     return reflection

@@ -12,6 +12,7 @@ from ..auth.models import User
 from ..auth.queries import active_coordinators
 from ..core import audit, limits
 from ..core.clock import today as programme_today
+from ..core.concurrency import lock
 from ..core.errors import RuleBroken
 from ..core.extensions import db
 from ..core.formatting import format_day
@@ -184,6 +185,7 @@ def record_attendance(visit: Visit, *, mentors: dict[int, tuple[bool | None, str
             refusals.append(RuleBroken(f"mentee-{mentee_id}", _("Presence can only be recorded on the visit's days up to today.")))
     if refusals:
         return refusals
+    lock(visit)  # parallel saves replace the rows one after the other, each deleting what the one before it added
     db.session.execute(delete(MentorAttendance).where(MentorAttendance.visit_id == visit.id,
                                                       MentorAttendance.mentor_id.in_(list(allowed_mentor_ids))))
     db.session.execute(delete(MenteeAttendance).where(MenteeAttendance.visit_id == visit.id,

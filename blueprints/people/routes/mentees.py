@@ -32,6 +32,7 @@ from ..forms import (
 from ..models import Department, Hospital, Profession
 from ..queries import choices as choice_queries
 from ..queries import hospitals as hospital_queries
+from ..queries import invitations as invitation_queries
 from ..queries import mentees as mentee_queries
 from ..services import mentees as mentee_services
 from . import bp, int_arg
@@ -195,6 +196,7 @@ def mentee(mentee_id: int):
         can_assign=current_user.role == COORDINATOR, absence_labels=ABSENCE_KIND_LABELS,
         end_reason_labels=END_REASON_LABELS, transfer_labels=TRANSFER_KIND_LABELS,
         absence_form=AbsenceForm(formdata=None), rota_form=NightRotaForm(formdata=None), empty_form=EmptyForm(),
+        can_invite=invitation_queries.may_invite(user(), mentee),
         **slots.context("people.mentee", mentee=mentee),  # visits: the attendance rate
         today=today(),
     )

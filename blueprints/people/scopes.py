@@ -120,6 +120,23 @@ def own_mentee(user: User) -> ColumnElement[bool]:
     return false()
 
 
+def own_signed_feedback(user: User) -> ColumnElement[bool]:
+    """The feedback a mentee account reads: their own, signed off (never a draft, never another mentee's)."""
+    feedback = table("feedback")
+    if user.role == MENTEE and user.mentee_id:
+        return (feedback.c.mentee_id == user.mentee_id) & (feedback.c.status == "signed")
+    return false()
+
+
+def own_action_items(user: User) -> ColumnElement[bool]:
+    """A mentee's action items, from signed-off feedback only (a draft's items are the mentor's until signed)."""
+    item, feedback = table("action_item"), table("feedback")
+    if user.role == MENTEE and user.mentee_id:
+        signed = select(feedback.c.id).where(feedback.c.mentee_id == user.mentee_id, feedback.c.status == "signed")
+        return (item.c.mentee_id == user.mentee_id) & item.c.feedback_id.in_(signed)
+    return false()
+
+
 def readable_mentors(user: User) -> ColumnElement[bool]:
     """Coordinators read every mentor; a mentor reads their own record."""
     if user.role == COORDINATOR:

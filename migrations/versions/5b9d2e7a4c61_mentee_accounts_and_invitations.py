@@ -1,4 +1,5 @@
-"""mentee accounts: a fifth role, an account linked to its mentee record, and one-time invitation links
+"""mentee accounts: a fifth role, an account linked to its mentee record, one-time invitation links, and the
+mentee's own acts: a signed sheet acknowledged with a reply, an action item marked done or partly done with a note
 
 Revision ID: 5b9d2e7a4c61
 Revises: 3e8a5c1d7b42
@@ -47,8 +48,26 @@ def upgrade():
     )
     op.create_index('ix_mentee_invitation_mentee', 'mentee_invitation', ['mentee_id', 'created_at'], unique=False)
 
+    with op.batch_alter_table('feedback', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('acknowledged_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('mentee_reply', sa.String(length=5000), server_default='', nullable=False))
+    with op.batch_alter_table('action_item', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('mentee_status', sa.String(length=10), nullable=True))
+        batch_op.add_column(sa.Column('mentee_note', sa.String(length=500), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('mentee_updated_at', sa.DateTime(), nullable=True))
+        batch_op.create_check_constraint(batch_op.f('ck_action_item_mentee_status'),
+                                         "mentee_status IS NULL OR mentee_status IN ('done', 'partly')")
+
 
 def downgrade():
+    with op.batch_alter_table('action_item', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_action_item_mentee_status'), type_='check')
+        batch_op.drop_column('mentee_updated_at')
+        batch_op.drop_column('mentee_note')
+        batch_op.drop_column('mentee_status')
+    with op.batch_alter_table('feedback', schema=None) as batch_op:
+        batch_op.drop_column('mentee_reply')
+        batch_op.drop_column('acknowledged_at')
     op.drop_index('ix_mentee_invitation_mentee', table_name='mentee_invitation')
     op.drop_table('mentee_invitation')
     op.execute("DELETE FROM \"user\" WHERE role = 'mentee'")

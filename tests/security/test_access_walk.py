@@ -51,7 +51,8 @@ def other_hospital_world() -> dict:
                           ratings=[SkillRating(skill_id=skill.id, rating=2, comment=f"{MARKER} rating")])
     db.session.add(feedback_b)
     db.session.flush()
-    db.session.add(ActionItem(feedback_id=feedback_b.id, mentee_id=mentee_b.id, text=f"{MARKER} action", due_date=today()))
+    action_b = ActionItem(feedback_id=feedback_b.id, mentee_id=mentee_b.id, text=f"{MARKER} action", due_date=today())
+    db.session.add(action_b)
     reflection_b = Reflection(visit_id=visit_b.id, mentor_id=mentor_b.id, support_needed=f"{MARKER} support")
     db.session.add(reflection_b)
     coordinator = make_user("coordinator", username="coord.beta")
@@ -67,6 +68,7 @@ def other_hospital_world() -> dict:
         "holiday_id": db.session.scalar(select(Holiday.id).order_by(Holiday.id)),
         "skill_id": skill.id, "reflection_id": reflection_b.id, "job_id": export_b.id,
         "year": visit_b.start_date.year,  # /mentees/<id>/cpd/<year>.pdf
+        "feedback_id": feedback_b.id, "action_item_id": action_b.id,  # a mentee's own pages, with mentee B's rows
     }
     return {"ids": ids, "hospital_a": hospital_a, "mentor_a": mentor_a, "mentee_a": make_mentee(hospital_a, name="Own Mentee")}
 

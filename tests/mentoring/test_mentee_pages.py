@@ -4,13 +4,16 @@ action items marked done or partly done; the mentor sees both. Never a draft, ne
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
-from blueprints.mentoring.models import ActionItem, Feedback, Reflection, SkillRating
+from blueprints.mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, SkillRating
+from blueprints.visits.models import MentorAttendance
 from tests.conftest import count_queries
 from tests.factories import login, make_user
 from tests.mentoring.conftest import midwife_skills
+from tests.visits.conftest import make_visit
 
 
 def sheet(world, visit, mentee, status="signed", strengths="Calm in emergencies", item="Plot ten partographs"):
@@ -141,3 +144,34 @@ def test_the_mentee_pages_run_a_constant_number_of_queries(client, world, mine):
 
 
 
+
+
+def test_the_self_assessment_is_closed_until_fourteen_days_before_the_next_visit(client, world, mine):
+    """The world's next visit at Nemba starts in 20 days: the window opens in 6."""
+    login(client, mine["account"])
+    page = client.get("/me/self-assessment").get_data(as_text=True)
+    opens = (world["planned"].start_date - timedelta(days=14)).strftime("%-d %b %Y")
+    assert f"opens on {opens}" in page
+    skill = midwife_skills()[0]
+    response = client.post("/me/self-assessment", data={f"rating-{skill.id}": "2"})
+    assert response.status_code == 422
+    assert db.session.scalar(select(SelfAssessment.id)) is None
+
+
+def test_a_mentee_fills_the_self_assessment_and_the_mentor_sees_it_beside_the_last_rating(client, world, mine):
+    soon = make_visit(world["nemba"], world["team"], today() + timedelta(days=5))
+    db.session.commit()
+    skill = midwife_skills()[0]  # rated 3 on the earlier visit's signed sheet
+    login(client, mine["account"])
+    assert skill.name in client.get("/me/self-assessment").get_data(as_text=True)
+    response = client.post("/me/self-assessment", data={f"rating-{skill.id}": "2", "learning_needs": "Partograph"})
+    assert response.status_code == 302
+    saved = db.session.scalar(select(SelfAssessment))
+    assert (saved.assessed_on, saved.ratings, saved.entered_by_id) == (today(), {str(skill.id): 2}, mine["account"].id)
+    client.post("/logout")
+    soon.status = "held"
+    db.session.add(MentorAttendance(visit_id=soon.id, mentor=world["mentor"], present=True))
+    db.session.commit()
+    login(client, world["mentor_user"])
+    form = client.get(f"/visits/{soon.id}/feedback/{world['mentee'].id}").get_data(as_text=True)
+    assert "Rated themselves 2; Last rating: 3" in form

@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from ...auth.models import User
@@ -48,8 +49,10 @@ def invite(mentee: Mentee, *, by: User, email: str = "", link_for=None) -> tuple
                  + (f", sent to {invitation.email}" if invitation.email else ""), hospital_id=mentee.hospital_id)
     if invitation.email and link_for is not None:
         # The queue notify() fills: sent after the commit, so a rolled-back invitation sends nothing.
-        message = _("You are invited to sign in to the mentorship programme. Open the link within %(days)s days "
-                    "and choose a password.", days=INVITATION_DAYS)
+        message = ngettext("You are invited to sign in to the mentorship programme. Open the link within %(num)s day "
+                           "and choose a password.",
+                           "You are invited to sign in to the mentorship programme. Open the link within %(num)s days "
+                           "and choose a password.", INVITATION_DAYS)
         db.session.info.setdefault(OUTBOX, []).append((invitation.email, message, link_for(token)))
     return invitation, token
 

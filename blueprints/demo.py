@@ -19,6 +19,7 @@ from .core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN
 from .defaults import FIXED_HOLIDAYS, seed_defaults
 from .equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
 from .equipment.status import refresh_status
+from .mentoring.mentee_demo import demo_mentee_engagement
 from .mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, SkillRating
 from .mentoring.queries import skills_for
 from .people.models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord
@@ -189,6 +190,7 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
         "training records": len(trainings),
         **_demo_equipment(rng, today, hospitals),
         **_demo_mentoring(rng, today),
+        **demo_mentee_engagement(rng, today, password_hash),
     }
 
 

@@ -175,3 +175,17 @@ def test_a_mentee_fills_the_self_assessment_and_the_mentor_sees_it_beside_the_la
     login(client, world["mentor_user"])
     form = client.get(f"/visits/{soon.id}/feedback/{world['mentee'].id}").get_data(as_text=True)
     assert "Rated themselves 2; Last rating: 3" in form
+
+
+def test_the_visit_page_shows_which_mentees_self_assessed_and_acknowledged_their_last_sheet(client, world, mine):
+    db.session.add(SelfAssessment(mentee_id=world["mentee"].id, assessed_on=world["planned"].start_date - timedelta(days=3),
+                                  ratings={}, learning_needs="x", entered_by_id=mine["account"].id))
+    mine["signed"].acknowledged_at = mine["signed"].signed_at or mine["signed"].updated_at
+    db.session.commit()
+    login(client, world["mentor_user"])
+    page = client.get(f"/visits/{world['planned'].id}").get_data(as_text=True)
+    section = page.split('id="mentee-engagement"')[1]
+    amina = section.split("Amina Uwase")[1].split("</tr>")[0]
+    grace = section.split("Grace Mukamana")[1].split("</tr>")[0]
+    assert ">filled<" in amina and ">acknowledged<" in amina
+    assert "not filled" in grace and "not acknowledged" in grace

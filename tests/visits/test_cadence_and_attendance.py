@@ -142,7 +142,7 @@ def test_visit_page_query_count_does_not_grow_with_data(client, programme):
         response = client.get(f"/visits/{visit.id}")
     assert response.status_code == 200
     print("visit page queries", len(many))
-    assert len(many) == len(few) <= 10
+    assert len(many) == len(few) <= 11  # 11th: the mentees' own part (self-assessment, last sheet acknowledged), one statement
 
 
 def test_the_cadence_status_says_why_next_to_it(client, programme):

@@ -70,6 +70,10 @@ def downgrade():
         batch_op.drop_column('acknowledged_at')
     op.drop_index('ix_mentee_invitation_mentee', table_name='mentee_invitation')
     op.drop_table('mentee_invitation')
+    mentee_users = "SELECT id FROM \"user\" WHERE role = 'mentee'"
+    for table, column in (("self_assessment", "entered_by_id"), ("audit_event", "user_id"), ("absence", "created_by_id")):
+        op.execute(f"UPDATE {table} SET {column} = NULL WHERE {column} IN ({mentee_users})")
+    op.execute(f"DELETE FROM notification WHERE user_id IN ({mentee_users})")
     op.execute("DELETE FROM \"user\" WHERE role = 'mentee'")
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_user_mentee_has_mentee'), type_='check')

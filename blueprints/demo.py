@@ -19,6 +19,7 @@ from .defaults import seed_defaults
 from .equipment import demo as equipment
 from .mentoring import demo as mentoring
 from .mentoring.demo_depth import add_programme_depth
+from .mentoring.mentee_demo import demo_mentee_engagement
 from .people import demo as people
 from .people.models import Hospital
 from .visits import demo as visits
@@ -61,5 +62,7 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
     counts |= equipment.add_checks(rng, today, programme.hospitals)
     counts |= mentoring.add_record(rng, today)
     counts |= add_programme_depth(today)  # issue 25: settings, support requests
+    demo_hash = db.session.scalar(select(User.password_hash).where(User.username == "coordinator"))  # hashed once
+    counts |= demo_mentee_engagement(rng, today, demo_hash)  # issue 22: mentee accounts and what they did
     # Areas added later: one call each here, after the rows they build on (they draw from rng after the above).
     return counts

@@ -73,6 +73,8 @@ def make_user(role: str = "coordinator", username: str | None = None, **fields) 
         fields["hospital"] = make_hospital()
     if role == "mentor" and "mentor" not in fields and "mentor_id" not in fields:
         fields["mentor"] = make_mentor()
+    if role == "mentee" and "mentee" not in fields and "mentee_id" not in fields:
+        fields["mentee"] = make_mentee(make_hospital())
     user = User(
         username=username or f"{role}.{next(_numbers)}",
         display_name=fields.pop("display_name", f"Test {role}"),

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp, Validation
 from ..core import limits
 from ..core.extensions import db
 from ..core.forms import LineField, optional_int, select_choices
-from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTEE, MENTOR, SYSADMIN
 from .models import User
 from .passwords import MIN_PASSWORD_LENGTH, password_problems
 from .services import find_user
@@ -20,7 +20,10 @@ ROLE_LABELS = {
     COORDINATOR: _l("Programme coordinator"),
     HOSPITAL_ADMIN: _l("Hospital administrator"),
     MENTOR: _l("Mentor"),
+    MENTEE: _l("Mentee"),
 }
+# Mentee accounts are made only by an invitation (people/services/invitations.py), tied to their mentee record.
+FORM_ROLE_LABELS = {role: label for role, label in ROLE_LABELS.items() if role != MENTEE}
 
 
 class LoginForm(FlaskForm):
@@ -74,7 +77,7 @@ class UserForm(FlaskForm):
         ],
     )
     display_name = LineField(_l("Full name"), validators=[DataRequired(), Length(max=limits.NAME)])
-    role = SelectField(_l("Role"), choices=select_choices(ROLE_LABELS.items(), blank=_l("— choose —")),
+    role = SelectField(_l("Role"), choices=select_choices(FORM_ROLE_LABELS.items(), blank=_l("— choose —")),
                        validators=[DataRequired()])
     hospital_id = SelectField(
         _l("Hospital"), coerce=optional_int,
@@ -94,6 +97,12 @@ class UserForm(FlaskForm):
         mentors = db.session.execute(select(mentor.id, mentor.full_name).order_by(mentor.full_name)).all()
         self.hospital_id.choices = select_choices(hospitals, blank=_l("— none —"))
         self.mentor_id.choices = select_choices(mentors, blank=_l("— none —"))
+        if editing is not None and editing.role == MENTEE:  # the sysadmin may rename or switch off a mentee's account
+            self.role.choices = select_choices(ROLE_LABELS.items())
+
+    def validate_role(self, field):
+        if field.data == MENTEE and (self.editing is None or self.editing.mentee_id is None):
+            raise ValidationError(_l("Mentee accounts are made by an invitation from the mentee's page."))
 
     def validate_username(self, field):
         other = find_user(field.data)

@@ -1,4 +1,5 @@
-"""Accounts. A user has exactly one role; hospital administrators belong to a hospital, mentors to a mentor."""
+"""Accounts. A user has exactly one role; hospital administrators belong to a hospital, mentors to a mentor, mentees to
+their mentee record (so the account follows the mentee across transfers)."""
 
 from datetime import datetime
 
@@ -13,12 +14,13 @@ from ..core.models import UTCDateTime, utcnow
 
 
 class User(UserMixin, db.Model):
-    __audited__ = ("username", "display_name", "role", "hospital_id", "mentor_id", "active")
+    __audited__ = ("username", "display_name", "role", "hospital_id", "mentor_id", "mentee_id", "active")
     __tablename__ = "user"
     __table_args__ = (
-        CheckConstraint("role IN ('sysadmin', 'coordinator', 'hospital_admin', 'mentor')", name="role"),
+        CheckConstraint("role IN ('sysadmin', 'coordinator', 'hospital_admin', 'mentor', 'mentee')", name="role"),
         CheckConstraint("role != 'hospital_admin' OR hospital_id IS NOT NULL", name="hospital_admin_has_hospital"),
         CheckConstraint("role != 'mentor' OR mentor_id IS NOT NULL", name="mentor_has_mentor"),
+        CheckConstraint("role != 'mentee' OR mentee_id IS NOT NULL", name="mentee_has_mentee"),
         CheckConstraint("language IS NULL OR language IN ('en', 'fr', 'rw')", name="language"),
     )
 
@@ -29,6 +31,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     hospital_id: Mapped[int | None] = mapped_column(ForeignKey("hospital.id"), index=True)
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("mentor.id"), unique=True)
+    # One account per mentee: two invitations redeemed at once cannot make two (the database refuses the second).
+    mentee_id: Mapped[int | None] = mapped_column(ForeignKey("mentee.id"), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped at logout and password change: the Flask-Login id carries it, so old cookies stop working.
     session_version: Mapped[int] = mapped_column(default=1)
@@ -42,6 +46,7 @@ class User(UserMixin, db.Model):
     # People's models, named as strings: auth sits below people on the ladder and does not import it.
     hospital: Mapped["Hospital | None"] = relationship("Hospital")  # noqa: F821
     mentor: Mapped["Mentor | None"] = relationship("Mentor")  # noqa: F821
+    mentee: Mapped["Mentee | None"] = relationship("Mentee")  # noqa: F821
 
     def __str__(self) -> str:
         return self.display_name

@@ -91,6 +91,7 @@ def create_user(
     password: str,
     hospital_id: int | None = None,
     mentor_id: int | None = None,
+    mentee_id: int | None = None,
     password_hash: str | None = None,
 ) -> User:
     user = User(
@@ -99,6 +100,7 @@ def create_user(
         role=role,
         hospital_id=hospital_id,
         mentor_id=mentor_id,
+        mentee_id=mentee_id,
         active=True,
     )
     if password_hash:
@@ -119,6 +121,8 @@ def update_user(user: User, **values) -> User:
         user.hospital_id = None
     if user.role != "mentor":
         user.mentor_id = None
+    if user.role != "mentee":
+        user.mentee_id = None
     user.username = normalise_username(user.username)
     after = audit.snapshot(user)
     changed_before, changed_after = audit.changes(before, after)

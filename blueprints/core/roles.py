@@ -4,4 +4,5 @@ SYSADMIN = "sysadmin"
 COORDINATOR = "coordinator"
 HOSPITAL_ADMIN = "hospital_admin"
 MENTOR = "mentor"
-ROLES = (SYSADMIN, COORDINATOR, HOSPITAL_ADMIN, MENTOR)
+MENTEE = "mentee"  # signs in as one mentee record, by an invitation (people/services/invitations.py)
+ROLES = (SYSADMIN, COORDINATOR, HOSPITAL_ADMIN, MENTOR, MENTEE)

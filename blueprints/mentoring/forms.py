@@ -143,3 +143,19 @@ class SupportForm(FlaskForm):
 class SelfAssessmentForm(FlaskForm):
     assessed_on = DayField(_l("Date"), validators=[InputRequired(message=_l("Enter the date of the self-assessment."))])
     learning_needs = TextAreaField(_l("Learning needs, in the mentee's words"), validators=[Optional(), Length(max=limits.LONG_TEXT)])
+
+
+class AcknowledgeForm(FlaskForm):
+    """A mentee acknowledges their signed sheet, with a reply if they wish."""
+
+    reply = TextAreaField(_l("Your comment (optional)"), validators=[Optional(), Length(max=limits.LONG_TEXT)])
+
+
+MENTEE_STATUS_LABELS = {"done": _l("Done"), "partly": _l("Partly done")}
+
+
+class ActionProgressForm(FlaskForm):
+    """A mentee says how far they got with an action item, before the next visit."""
+
+    status = SelectField(_l("How far did you get?"), choices=select_choices(MENTEE_STATUS_LABELS.items()), validate_choice=False)
+    note = LineField(_l("Note (optional)"), validators=[Optional(), Length(max=limits.ACTION_ITEM)])

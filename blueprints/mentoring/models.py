@@ -104,6 +104,9 @@ class Feedback(db.Model):
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # The mentee's own acts on the signed sheet, from their account (mentoring/own_services.py).
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mentee_reply: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="", server_default="")
 
     visit: Mapped[Visit] = relationship()
     mentee: Mapped[Mentee] = relationship()
@@ -143,6 +146,7 @@ class ActionItem(db.Model):
     __tablename__ = "action_item"
     __table_args__ = (
         CheckConstraint("followup IS NULL OR followup IN ('done', 'partly', 'not_done')", name="followup"),
+        CheckConstraint("mentee_status IS NULL OR mentee_status IN ('done', 'partly')", name="mentee_status"),
         Index("ix_action_item_mentee_open", "mentee_id", "followup"),
     )
 
@@ -153,6 +157,10 @@ class ActionItem(db.Model):
     due_date: Mapped[date]
     followup: Mapped[str | None] = mapped_column(String(10))
     followed_up_in_id: Mapped[int | None] = mapped_column(ForeignKey("feedback.id", ondelete="SET NULL"), index=True)
+    # What the mentee says of it before the next visit (done or partly, with a note); the mentor's `followup` decides.
+    mentee_status: Mapped[str | None] = mapped_column(String(10))
+    mentee_note: Mapped[str] = mapped_column(String(limits.ACTION_ITEM), default="", server_default="")
+    mentee_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     feedback: Mapped[Feedback] = relationship(back_populates="action_items", foreign_keys=[feedback_id])
 

@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..auth.forms import new_password_fields
 from ..core import limits
 from ..core.forms import DayField, LineField, MultiCheckboxField, TokenWithoutId, VersionedForm, optional_int, select_choices
 from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -169,3 +170,17 @@ class TrainingForm(FlaskForm):
         NumberRange(min=0.5, max=200, message=_l("Enter between 0.5 and 200 hours.")),
     ])
     is_refresher = BooleanField(_l("A refresher course (resets the refresher reminder)"), default=True)
+
+
+class InvitationForm(FlaskForm):
+    """A one-time sign-in link for a mentee; e-mailed too when an address is given."""
+
+    email = LineField(_l("Mentee's e-mail (optional)"),
+                      validators=[Optional(), Length(max=limits.EMAIL), Email(message=_l("Enter an e-mail address like name@example.org."))],
+                      description=_l("Leave empty to print the link or show its QR code instead."))
+
+
+class WelcomeForm(FlaskForm):
+    """The mentee chooses their password from an invitation link (the rules of auth/passwords.py)."""
+
+    password, confirm = new_password_fields()

@@ -304,3 +304,27 @@ class TrainingRecord(db.Model):
     is_refresher: Mapped[bool] = mapped_column(default=True)
 
     mentor: Mapped[Mentor] = relationship(back_populates="trainings")
+
+
+class MenteeInvitation(db.Model):
+    """A one-time sign-in link for a mentee (people/services/invitations.py): only the token's hash is kept, so the
+    table read by anyone never opens an account; used, revoked or past `expires_at`, it opens nothing."""
+
+    __tablename__ = "mentee_invitation"
+    __table_args__ = (
+        CheckConstraint("expires_at > created_at", name="expires_after_created"),
+        CheckConstraint("used_at IS NULL OR revoked_at IS NULL", name="used_or_revoked"),
+        Index("ix_mentee_invitation_mentee", "mentee_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the link's secret
+    email: Mapped[str] = mapped_column(String(limits.EMAIL), default="")  # where the link was sent, if anywhere
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    mentee: Mapped[Mentee] = relationship()

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, Table, exists, false, or_, select,
 
 from ..auth.models import User
 from ..core.extensions import db
-from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTEE, MENTOR
 from .models import Assignment, Hospital, Mentee, Mentor, Transfer, TransferKind
 
 
@@ -97,6 +97,43 @@ def feedback_mentees(user: User) -> ColumnElement[bool]:
         return Mentee.hospital_id == user.hospital_id
     if user.role == MENTOR and user.mentor_id:
         return exists().where(Assignment.mentee_id == Mentee.id, Assignment.mentor_id == user.mentor_id)
+    return false()
+
+
+def invitable_mentees(user: User) -> ColumnElement[bool]:
+    """Whom a user may invite to sign in: coordinators any mentee; a hospital administrator those now at their hospital;
+    a mentor their current mentees (not past ones: the invitation is to the programme the mentee is in now)."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN and user.hospital_id:
+        return Mentee.hospital_id == user.hospital_id
+    if user.role == MENTOR and user.mentor_id:
+        return exists().where(Assignment.mentee_id == Mentee.id, Assignment.mentor_id == user.mentor_id,
+                              Assignment.end_date.is_(None))
+    return false()
+
+
+def own_mentee(user: User) -> ColumnElement[bool]:
+    """A mentee's own record, the only one a mentee account reads, wherever the mentee works now."""
+    if user.role == MENTEE and user.mentee_id:
+        return Mentee.id == user.mentee_id
+    return false()
+
+
+def own_signed_feedback(user: User) -> ColumnElement[bool]:
+    """The feedback a mentee account reads: their own, signed off (never a draft, never another mentee's)."""
+    feedback = table("feedback")
+    if user.role == MENTEE and user.mentee_id:
+        return (feedback.c.mentee_id == user.mentee_id) & (feedback.c.status == "signed")
+    return false()
+
+
+def own_action_items(user: User) -> ColumnElement[bool]:
+    """A mentee's action items, from signed-off feedback only (a draft's items are the mentor's until signed)."""
+    item, feedback = table("action_item"), table("feedback")
+    if user.role == MENTEE and user.mentee_id:
+        signed = select(feedback.c.id).where(feedback.c.mentee_id == user.mentee_id, feedback.c.status == "signed")
+        return (item.c.mentee_id == user.mentee_id) & item.c.feedback_id.in_(signed)
     return false()
 
 

@@ -9,8 +9,9 @@ from tests.factories import login, make_user
 # The .ics feed answers calendar apps that cannot sign in: its secret token is the credential.
 # The language switcher is on the login page too (it changes nothing but the visitor's cookie there).
 # The web app manifest and the service worker (issue 21) are fetched by the browser itself, signed in or not.
+# A mentee's invitation link is the same: its one-time token is the credential (people/routes/invitations.py).
 OPEN_ENDPOINTS = {"auth.login", "static", "core.healthz", "visits.ics_feed", "core.language", "core.manifest",
-                  "core.service_worker"}
+                  "core.service_worker", "people.welcome"}
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -46,6 +47,13 @@ def test_a_view_without_declaration_is_refused(app):
         ("hospital_admin", "/users/"),
         ("mentor", "/users/"),
         ("mentor", "/users/new"),
+        ("mentee", "/users/"),
+        ("mentee", "/mentees/"),
+        ("mentee", "/mentors/"),
+        ("mentee", "/hospitals/"),
+        ("mentee", "/audit/"),
+        ("mentee", "/equipment/"),
+        ("mentee", "/calendar/"),
     ],
 )
 def test_a_role_gets_403_on_another_roles_page(client, role, path):

@@ -51,7 +51,8 @@ def other_hospital_world() -> dict:
                           ratings=[SkillRating(skill_id=skill.id, rating=2, comment=f"{MARKER} rating")])
     db.session.add(feedback_b)
     db.session.flush()
-    db.session.add(ActionItem(feedback_id=feedback_b.id, mentee_id=mentee_b.id, text=f"{MARKER} action", due_date=today()))
+    action_b = ActionItem(feedback_id=feedback_b.id, mentee_id=mentee_b.id, text=f"{MARKER} action", due_date=today())
+    db.session.add(action_b)
     reflection_b = Reflection(visit_id=visit_b.id, mentor_id=mentor_b.id, support_needed=f"{MARKER} support",
                               support_topic="staffing")  # a hospital topic: their administrator may see it, ours never
     db.session.add(reflection_b)
@@ -68,8 +69,18 @@ def other_hospital_world() -> dict:
         "holiday_id": db.session.scalar(select(Holiday.id).order_by(Holiday.id)),
         "skill_id": skill.id, "reflection_id": reflection_b.id, "job_id": export_b.id,
         "year": visit_b.start_date.year,  # /mentees/<id>/cpd/<year>.pdf
+        "feedback_id": feedback_b.id, "action_item_id": action_b.id,  # a mentee's own pages, with mentee B's rows
     }
-    return {"ids": ids, "hospital_a": hospital_a, "mentor_a": mentor_a}
+    return {"ids": ids, "hospital_a": hospital_a, "mentor_a": mentor_a, "mentee_a": make_mentee(hospital_a, name="Own Mentee")}
+
+
+def walker(world: dict, role: str):
+    """The user who walks: hospital A's administrator, mentor, or a mentee of hospital A (with mentee B's ids)."""
+    if role == "hospital_admin":
+        return make_user("hospital_admin", hospital=world["hospital_a"])
+    if role == "mentee":
+        return make_user("mentee", mentee=world["mentee_a"])
+    return make_user("mentor", mentor=world["mentor_a"])
 
 
 def row_counts() -> dict[str, int]:
@@ -95,11 +106,10 @@ def fill(rule, ids) -> str | None:
 
 
 # Routes a role may legitimately reach for any object (none yet: coordinators see all, so they are not walked).
-@pytest.mark.parametrize("role", ["hospital_admin", "mentor"])
+@pytest.mark.parametrize("role", ["hospital_admin", "mentor", "mentee"])
 def test_another_hospitals_objects_are_refused_by_get_and_post_and_nothing_changes(app, client, role):
     world = other_hospital_world()
-    user = (make_user("hospital_admin", hospital=world["hospital_a"]) if role == "hospital_admin"
-            else make_user("mentor", mentor=world["mentor_a"]))
+    user = walker(world, role)
     login(client, user)
     before = row_counts()
     checked = 0
@@ -120,11 +130,10 @@ def test_another_hospitals_objects_are_refused_by_get_and_post_and_nothing_chang
     assert after == before
 
 
-@pytest.mark.parametrize("role", ["hospital_admin", "mentor"])
+@pytest.mark.parametrize("role", ["hospital_admin", "mentor", "mentee"])
 def test_marker_never_appears_on_pages_another_hospital_can_reach(app, client, role):
     world = other_hospital_world()
-    user = (make_user("hospital_admin", hospital=world["hospital_a"]) if role == "hospital_admin"
-            else make_user("mentor", mentor=world["mentor_a"]))
+    user = walker(world, role)
     login(client, user)
     pages = [r.rule for r in app.url_map.iter_rules()
              if not r.arguments and "GET" in r.methods and r.endpoint not in ("static", "auth.logout")]
@@ -141,7 +150,7 @@ def test_get_requests_never_change_data(app, client):
     world = other_hospital_world()
     ids = world["ids"]
     users = [make_user("coordinator"), make_user("sysadmin"), make_user("hospital_admin", hospital=world["hospital_a"]),
-             make_user("mentor", mentor=world["mentor_a"])]
+             make_user("mentor", mentor=world["mentor_a"]), make_user("mentee", mentee=world["mentee_a"])]
     for user in users:
         login(client, user)
         before = row_counts()

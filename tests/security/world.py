@@ -13,7 +13,7 @@ from blueprints.core.extensions import db
 from blueprints.core.notify import notify
 from blueprints.equipment.models import EquipmentItem
 from blueprints.equipment.services import create_item, save_count, start_visit_check
-from blueprints.mentoring.models import Reflection, Skill
+from blueprints.mentoring.models import ActionItem, Feedback, Reflection, Skill
 from blueprints.people.services.absences import add_absence
 from blueprints.people.services.assignments import assign
 from blueprints.people.services.hospitals import create_hospital
@@ -75,11 +75,20 @@ def build_world(text: str) -> dict:
     export = ExportJob(requested_by_id=coordinator.id, date_from=today() - timedelta(days=30), date_to=today(),
                        hospital_ids=[hospital.id], status="failed", total=3, done=1, error=f"{text} export error")
     db.session.add(export)
+    feedback = Feedback(visit_id=later.id, mentee_id=mentee.id, mentor_id=mentor.id, strengths=text, areas_to_improve=text,
+                        mentee_comment=text, status="signed")
+    db.session.add(feedback)
+    db.session.flush()
+    action = ActionItem(feedback_id=feedback.id, mentee_id=mentee.id, text=text, due_date=today() + timedelta(days=30),
+                        mentee_status="partly", mentee_note=text)
+    db.session.add(action)
+    mentee_user = create_user(username="mentee.world", display_name=f"{text} mentee user", role="mentee",
+                              password="", password_hash=_PASSWORD_HASH, mentee_id=mentee.id)
     db.session.flush()
     return {
         "team": team, "hospital": hospital, "other": other, "mentor": mentor, "mentee": mentee, "mover": mover,
         "coordinator": coordinator, "admin": admin, "other_admin": other_admin, "mentor_user": mentor_user,
-        "sysadmin": sysadmin, "visit": visit, "later": later, "item": item, "other_item": other_item, "check": check,
+        "sysadmin": sysadmin, "mentee_user": mentee_user, "visit": visit, "later": later, "item": item, "other_item": other_item, "check": check,
         "ids": {
             "mentee_id": mentee.id, "assignment_id": assignment.id, "absence_id": absence.id,
             "transfer_id": transfer.id, "notification_id": notification.id, "user_id": other_admin.id,
@@ -87,7 +96,7 @@ def build_world(text: str) -> dict:
             "check_id": check.id, "item_id": item.id, "reflection_id": reflection.id,
             "skill_id": db.session.scalar(select(Skill.id).order_by(Skill.id)),
             "holiday_id": db.session.scalar(select(Holiday.id).order_by(Holiday.id)),
-            "job_id": export.id,
+            "job_id": export.id, "feedback_id": feedback.id, "action_item_id": action.id,
             "year": visit.start_date.year,  # /mentees/<id>/cpd/<year>.pdf
         },
     }

@@ -11,7 +11,7 @@ from ...core.formatting import to_local
 from ...core.htmx import htmx_redirect, render_page_or_fragment
 from ...core.permissions import allow, user
 from ...core.roles import COORDINATOR, MENTOR
-from .. import queries, services
+from .. import queries, self_assessment_window, services
 from ..forms import ACTION_ROWS_BLANK, FeedbackForm, ReopenForm, SignForm, feedback_rows
 from ..framework import rating_scale
 from ..services import FeedbackInput, FeedbackRefused
@@ -26,7 +26,8 @@ def _feedback_context(place: queries.FeedbackPlace) -> dict:
     skills = queries.weakest_first(queries.skills_for(place.mentee.profession, rated_ids), last)
     open_items = queries.open_action_items(place.mentee.id, place.visit, feedback.id if feedback else None)
     return {"place": place, "visit": place.visit, "mentee": place.mentee, "feedback": feedback, "skills": skills,
-            "last": last, "open_items": open_items, "scale": rating_scale(), **LABELS}
+            "last": last, "open_items": open_items, "scale": rating_scale(), **LABELS,
+            "self_rated": self_assessment_window.self_ratings_for(place.mentee.id, place.visit)}
 
 
 def _feedback_form(place: queries.FeedbackPlace, formdata=None) -> FeedbackForm:

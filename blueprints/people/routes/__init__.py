@@ -19,4 +19,4 @@ def int_arg(name: str) -> int | None:
     return limits.id_arg(name)
 
 
-from . import absences, assignments, hospitals, mentees, mentors, teams, transfers  # noqa: E402, F401
+from . import absences, assignments, hospitals, invitations, mentees, mentors, teams, transfers  # noqa: E402, F401

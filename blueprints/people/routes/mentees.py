@@ -29,6 +29,7 @@ from ..forms import (
 from ..models import Department, Hospital, MenteeStatus, Profession
 from ..queries import choices as choice_queries
 from ..queries import hospitals as hospital_queries
+from ..queries import invitations as invitation_queries
 from ..queries import mentees as mentee_queries
 from ..services import mentees as mentee_services
 from . import bp, int_arg
@@ -191,6 +192,7 @@ def mentee(mentee_id: int):
         "people/mentee.html", mentee=mentee, history=history, can_edit=can_edit,
         can_assign=current_user.role == COORDINATOR, end_reason_labels=END_REASON_LABELS,
         absence_form=AbsenceForm(formdata=None), rota_form=NightRotaForm(formdata=None), empty_form=EmptyForm(),
+        can_invite=invitation_queries.may_invite(user(), mentee),
         **slots.context("people.mentee", mentee=mentee),  # visits: the attendance rate
         today=today(),
     )

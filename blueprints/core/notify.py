@@ -63,7 +63,10 @@ def outgoing(address: str, message: str, link: str) -> OutgoingMail:
 
 @event.listens_for(Session, "after_commit")
 def _queue_mail(session):
-    """Hand the committed messages to the worker; one lost here is queued again by `sweep_outbox`."""
+    """Hand the committed messages to the worker; one lost here is queued again by `sweep_outbox`. A savepoint's
+    release fires this event too, and is no commit: the messages wait for the outermost one."""
+    if _in_savepoint(session):
+        return
     outbox = session.info.pop(OUTBOX, None)
     for mail in outbox or ():
         identity = inspect(mail).identity  # known without SQL: none may run in after_commit
@@ -71,8 +74,17 @@ def _queue_mail(session):
             deliver(identity[0])
 
 
+def _in_savepoint(session) -> bool:
+    """The transaction ending is a savepoint (SQLAlchemy has already cleared in_nested_transaction() by then)."""
+    transaction = session._transaction  # noqa: SLF001 - the one ending, still current while its events run
+    return transaction is not None and transaction.nested
+
+
 @event.listens_for(Session, "after_rollback")
 def _drop_queued_mail(session):
+    """Only the outermost rollback drops the outbox: a savepoint's (insert_once losing a race) keeps the rest."""
+    if _in_savepoint(session):
+        return
     session.info.pop(OUTBOX, None)
 
 

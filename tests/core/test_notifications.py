@@ -178,6 +178,23 @@ def test_a_message_is_sent_once_however_often_its_job_runs(app, monkeypatch, que
     assert len(FakeSMTP.sent) == 1
 
 
+def test_a_message_waits_for_the_outer_commit_not_a_savepoints(app, monkeypatch, queued):
+    """A savepoint's release (insert_once, begin_nested) is no commit: handing the message over then would run the job
+    while the request still holds its write (on SQLite, a worker blocked on that lock; in tests, a hang)."""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.example")
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    FakeSMTP.sent = []
+    mentor = make_mentor()
+    mentor.email = "mentor@example.org"
+    notify([make_user("mentor", mentor=mentor)], "After the savepoint")
+    with db.session.begin_nested():
+        make_hospital("Nemba")
+    assert queued.pending_count() == 0  # nothing handed over by the savepoint
+    db.session.commit()
+    assert run_queued(queued) == ["sent"]
+    assert [m["To"] for m in FakeSMTP.sent] == ["mentor@example.org"]
+
+
 def test_two_messages_cannot_share_an_idempotency_key(app):
     db.session.add_all([OutgoingMail(key="same", to_address="a@example.org", subject="s", body="b"),
                         OutgoingMail(key="same", to_address="a@example.org", subject="s", body="b")])

@@ -25,7 +25,7 @@ def test_a_users_snapshot_names_their_role_and_links_and_never_the_password():
     hospital = make_hospital("Nemba")
     user = make_user("hospital_admin", username="admin.nemba", display_name="Aline Mukamana", hospital=hospital)
     expected = {"username": "admin.nemba", "display_name": "Aline Mukamana", "role": "hospital_admin",
-                "hospital_id": hospital.id, "mentor_id": None, "active": True}
+                "hospital_id": hospital.id, "mentor_id": None, "mentee_id": None, "active": True}
     assert audit.snapshot(user) == expected
 
 

@@ -3,9 +3,9 @@ password, and a realistic share of sheets is acknowledged, action items answered
 
 from sqlalchemy import func, select
 
+from blueprints.auth.demo import DEMO_PASSWORD
 from blueprints.auth.models import User
 from blueprints.core.extensions import db
-from blueprints.demo import DEMO_PASSWORD
 from blueprints.mentoring.models import ActionItem, Feedback, SelfAssessment
 from blueprints.people.models import Mentee
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from blueprints.auth.models import User
 from blueprints.core.extensions import db
+from blueprints.core.models import OutgoingMail
 from blueprints.people.models import Assignment, MenteeInvitation
 from blueprints.people.services.invitations import token_hash
 from blueprints.people.services.transfers import log_transfer
@@ -79,13 +80,11 @@ def test_only_the_tokens_hash_is_stored(client, ward):
     assert stored == token_hash(token) and token not in stored
 
 
-def test_the_link_is_e_mailed_when_the_inviter_gives_an_address(client, ward, app, monkeypatch):
-    sent = []
-    app.config["MAIL_SERVER"] = "mail.example.org"
-    monkeypatch.setattr("blueprints.core.notify.send_mail", lambda outbox: sent.extend(outbox))
+def test_the_link_is_e_mailed_when_the_inviter_gives_an_address(client, ward, app, monkeypatch, queued):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.example.org")
     path = invite(client, ward["admin"], ward["mentee"], email="aline@example.org")
-    [(address, text, link)] = sent
-    assert address == "aline@example.org" and link == path and "14 days" in text
+    [mail] = db.session.scalars(select(OutgoingMail)).all()  # in the outbox, for the worker to send
+    assert mail.to_address == "aline@example.org" and mail.body.endswith(path) and "14 days" in mail.body
 
 
 def test_a_bad_e_mail_address_is_refused_next_to_the_field_and_nothing_is_made(client, ward):

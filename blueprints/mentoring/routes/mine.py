@@ -3,13 +3,13 @@ acknowledge, reply) and their action items (done or partly done, with a note). E
 
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from ...core.clock import today
-from ...core.errors import RuleBroken, saved
+from ...core.errors import saved
 from ...core.extensions import db
 from ...core.navigation import menu
 from ...core.permissions import allow, user
@@ -81,15 +81,11 @@ def my_self_assessment():
         for skill in skills:
             raw = request.form.get(f"rating-{skill.id}", "")
             ratings[skill.id] = int(raw) if raw.isdigit() else None
-        try:
-            services.add_self_assessment(mentee, assessed_on=today(), learning_needs=form.learning_needs.data or "",
-                                         ratings=ratings, scale=scale, skill_ids={s.id for s in skills}, by=user())
-        except RuleBroken as refusal:
-            db.session.rollback()
-            errors[refusal.field] = [refusal.message]
-        else:
-            db.session.commit()
-            flash(_("Thank you: your mentor will see your self-assessment at the visit."), "success")
+        if saved(form, lambda: services.add_self_assessment(
+                mentee, assessed_on=today(), learning_needs=form.learning_needs.data or "", ratings=ratings, scale=scale,
+                skill_ids={skill.id for skill in skills}, by=user()),
+                _("Thank you: your mentor will see your self-assessment at the visit."),
+                refused=lambda refusal: errors.__setitem__(refusal.field, [refusal.message])):
             return redirect(url_for("dashboard.home"))
     elif request.method == "POST" and not open_now:
         errors["form"] = [ngettext("The self-assessment opens %(num)s day before your next visit.",

@@ -9,7 +9,6 @@ from markupsafe import Markup
 
 from ...auth.services import sign_in
 from ...core.errors import saved
-from ...core.extensions import db
 from ...core.permissions import allow, public, user
 from ...core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from .. import mentee_accounts  # noqa: F401 - its flush hook switches off the accounts of mentees who leave
@@ -55,9 +54,7 @@ def welcome(token: str):
         # Someone else's session on this phone: never hand the mentee's account to it, nor theirs to the mentee.
         return render_template("people/welcome_closed.html", reason="signed_in"), 403
     form = WelcomeForm()
-    if form.validate_on_submit() and (done := saved(form, lambda: services.redeem(invitation, form.password.data))):
-        sign_in(done.result)
-        db.session.commit()
+    if form.validate_on_submit() and saved(form, lambda: sign_in(services.redeem(invitation, form.password.data))):
         return redirect(url_for("dashboard.home"))
     return render_template("people/welcome.html", form=form, mentee=invitation.mentee,
                            username=services.mentee_username(invitation.mentee)), 422 if form.errors else 200

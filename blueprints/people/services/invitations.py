@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select, update
@@ -17,7 +18,7 @@ from ...core import audit
 from ...core.errors import RuleBroken
 from ...core.extensions import db
 from ...core.models import utcnow
-from ...core.notify import OUTBOX
+from ...core.notify import OUTBOX, outgoing
 from ...core.roles import MENTEE
 from ..models import Mentee, MenteeInvitation, MenteeStatus
 
@@ -47,13 +48,15 @@ def invite(mentee: Mentee, *, by: User, email: str = "", link_for=None) -> tuple
     db.session.flush()
     audit.record("mentee.invite", mentee, summary=f"sign-in link made for {mentee.full_name}"
                  + (f", sent to {invitation.email}" if invitation.email else ""), hospital_id=mentee.hospital_id)
-    if invitation.email and link_for is not None:
-        # The queue notify() fills: sent after the commit, so a rolled-back invitation sends nothing.
+    if invitation.email and link_for is not None and current_app.config.get("MAIL_SERVER"):
+        # notify()'s outbox: handed to the worker after the commit, so a rolled-back invitation sends nothing.
         message = ngettext("You are invited to sign in to the mentorship programme. Open the link within %(num)s day "
                            "and choose a password.",
                            "You are invited to sign in to the mentorship programme. Open the link within %(num)s days "
                            "and choose a password.", INVITATION_DAYS)
-        db.session.info.setdefault(OUTBOX, []).append((invitation.email, message, link_for(token)))
+        mail = outgoing(invitation.email, message, link_for(token))
+        db.session.add(mail)
+        db.session.info.setdefault(OUTBOX, []).append(mail)
     return invitation, token
 
 

@@ -121,6 +121,7 @@ redis-deps:  ## Debian's redis-server for the two-server test (apt-get installs 
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  { apt-get update && apt-get install -y redis-server; } || { echo "apt-get could not install redis-server" >&2; exit 1; }; \
 	  [ -x $(REDIS_SERVER) ] || { echo "the redis-server package did not provide $(REDIS_SERVER)" >&2; exit 1; }; \
+	fi
 
 # The PDF tests (tests/reports) read PDFs back as a reader's tools do: poppler's pdfinfo (tagged, title), pdftoppm
 # (pages to images, compared with tests/reports/reference/) and pdftotext -bbox (no word outside the margins).

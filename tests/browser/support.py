@@ -1,5 +1,6 @@
 """What the journeys share: the demo accounts, screenshots, axe-core, page width."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -105,6 +106,14 @@ def sign_in(page: Page, username: str) -> None:
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def sign_out(page: Page) -> None:
+    """Sign out and wait for the sign-in page: offline.js forgets this person's drafts first, then submits the form, so
+    a navigation started at once would be aborted by that late submit."""
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.get_by_label("Username")).to_be_visible()
 
 
 @contextmanager

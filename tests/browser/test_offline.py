@@ -20,7 +20,7 @@ from blueprints.equipment.models import EquipmentCheck, EquipmentCount
 from blueprints.mentoring.models import Feedback
 from blueprints.people.models import Mentee
 from blueprints.visits.models import MentorAttendance, Visit
-from tests.browser.support import live_db, programme_today, sign_in
+from tests.browser.support import live_db, programme_today, sign_in, sign_out
 
 OFFLINE_FAILURES = ("net::ERR_INTERNET_DISCONNECTED", "console error: htmx:sendError", "console error: htmx:afterRequest")
 SENT_WITHIN = 2.0  # seconds, from the connection's return to the row in the database (issue 21)
@@ -304,7 +304,7 @@ def test_drafts_of_a_session_that_ended_offline_are_never_shown_or_sent_as_anoth
     assert page.evaluate("caches.open('bedside-pages').then(c => c.match('/offline-owner')).then(r => r && r.text())") != \
         str(user_id(app, place.username))  # the first person's pages are gone from this browser
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in(page, place.username)  # the person who typed it: now it is sent
     found = wait_for(lambda: saved_feedback(app, place), "the draft, once its author signed in again")
     assert found["strengths"] == "Typed before the session ended"

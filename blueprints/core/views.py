@@ -103,6 +103,8 @@ def notifications_read_all():
     if EmptyForm().validate_on_submit():
         saved(None, lambda: services.mark_all_read(current_user.id))
     return redirect(url_for("core.notifications"))
+
+
 @bp.route("/settings/", methods=["GET", "POST"])
 @allow(COORDINATOR)
 def programme_settings():

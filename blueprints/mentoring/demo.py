@@ -51,7 +51,7 @@ def add_record(rng: random.Random, today: date, visits_per_hospital: int = 4) ->
                                            .where(MentorAttendance.visit_id.in_(chosen_ids), MentorAttendance.present)).all())
     coordinator_id = db.session.scalar(select(User.id).where(User.username == "coordinator"))
     first_mentor_drafted = False
-    assignments = db.session.scalars(select(Assignment)).all()
+    assignments = db.session.scalars(select(Assignment).order_by(Assignment.id)).all()  # the random stream follows this order
     mentees = {mentee.id: mentee for mentee in db.session.scalars(select(Mentee))}
     frameworks: dict[int, list] = {}
     level: dict[tuple[int, int], int] = {}

@@ -53,7 +53,8 @@ def add_visits(rng: random.Random, today: date, hospitals, mentors) -> dict[str,
             starts.append(working_start(day))
             day = day + timedelta(days=gap if number == gap_at else round(step) + rng.randint(-5, 5))
         team_mentors = [mentor for mentor in mentors if mentor.team is hospital.team]
-        assignments = db.session.scalars(select(Assignment).where(Assignment.mentor_id.in_([mentor.id for mentor in team_mentors]))).all()
+        assignments = db.session.scalars(select(Assignment).where(Assignment.mentor_id.in_([mentor.id for mentor in team_mentors]))
+                                          .order_by(Assignment.id)).all()  # the random stream follows this order
         for number, start in enumerate(starts):
             if number < count - 1 and index % 3 == 0 and number == 5 + index % 4:
                 postponed_visit = add(hospital, start - timedelta(days=14), "postponed", rng.choice(POSTPONE_REASONS))

@@ -62,7 +62,7 @@ class DefaultConfig:
     SMS_GATEWAY_USERNAME = ""  # Africa's Talking: the application's username
     SMS_SENDER = ""  # Africa's Talking: the sender ID or short code (optional)
     SMS_WEBHOOK_TOKEN = ""
-    SMS_QUIET_HOURS_START = 20  # no SMS from 20:00...
+    SMS_QUIET_HOURS_START = 20  # no SMS from 20:00... (programme settings: what a new installation starts with)
     SMS_QUIET_HOURS_END = 7  # ...to 07:00, programme time
 
 

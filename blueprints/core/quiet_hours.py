@@ -1,5 +1,5 @@
-"""Quiet hours: no SMS goes out between their start and their end (20:00 to 07:00 in the programme's time zone by
-default). A message due in them waits until their end; the end itself (07:00) is outside them, so a message asked
+"""Quiet hours: no SMS goes out between their start and their end (a programme setting, 20:00 to 07:00 in the
+programme's time zone by default). A message due in them waits until their end; the end itself (07:00) is outside them, so a message asked
 for at 07:00 (the day-before visit reminder) goes at 07:00."""
 
 from datetime import datetime, time, timedelta
@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from .programme import programme_settings
+
 
 def quiet_hours() -> tuple[int, int]:
-    """The hours (0-23, programme time) quiet hours start and end; equal hours mean none."""
-    config = current_app.config
-    return int(config["SMS_QUIET_HOURS_START"]), int(config["SMS_QUIET_HOURS_END"])
+    """The hours (0-23, programme time) quiet hours start and end (a programme setting); equal hours mean none."""
+    settings = programme_settings()
+    return settings.quiet_hours_start, settings.quiet_hours_end
 
 
 def _zone() -> ZoneInfo:

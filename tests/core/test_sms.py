@@ -238,3 +238,17 @@ def test_a_kinyarwanda_apostrophe_is_sent_as_ascii_so_the_message_stays_gsm7(app
     assert "’" not in sms.text and "rw'ibitaro" in sms.text
     assert (sms.encoding, sms.segments) == ("GSM-7", 1)  # as UCS-2 it would be 3 segments
     assert segments(text).count == 3
+
+
+def test_quiet_hours_are_a_programme_setting_checked_beside_their_field(client):
+    from blueprints.core.programme import forget_programme_settings
+    from tests.factories import login, make_user
+    login(client, make_user("coordinator"))
+    form = {"cadence_days": "60", "overdue_after_days": "90", "visit_days": "3", "max_active_mentees": "3",
+            "refresher_interval_days": "90", "quiet_hours_start": "24", "quiet_hours_end": "6"}
+    refused = client.post("/settings/", data=form)
+    assert refused.status_code == 422 and "An hour from 0 to 23" in refused.get_data(as_text=True)
+    assert client.post("/settings/", data={**form, "quiet_hours_start": "21"}).status_code == 302
+    forget_programme_settings()
+    assert first_time_allowed(kigali(10, 20, 30)) == kigali(10, 20, 30)
+    assert first_time_allowed(kigali(10, 21, 0)) == kigali(11, 6, 0)

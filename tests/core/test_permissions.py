@@ -52,6 +52,10 @@ def test_a_view_without_declaration_is_refused(app):
         ("mentee", "/mentors/"),
         ("mentee", "/hospitals/"),
         ("mentee", "/audit/"),
+        ("coordinator", "/deliveries/"),
+        ("hospital_admin", "/deliveries/"),
+        ("mentor", "/deliveries/"),
+        ("mentee", "/deliveries/"),
         ("mentee", "/equipment/"),
         ("mentee", "/calendar/"),
     ],
@@ -68,6 +72,7 @@ def test_a_role_gets_403_on_another_roles_page(client, role, path):
 def test_sysadmin_reaches_user_admin(client):
     login(client, make_user("sysadmin"))
     assert client.get("/users/").status_code == 200
+    assert client.get("/deliveries/").status_code == 200
 
 
 def test_anonymous_page_request_goes_to_login(client):

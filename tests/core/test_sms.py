@@ -252,3 +252,76 @@ def test_quiet_hours_are_a_programme_setting_checked_beside_their_field(client):
     forget_programme_settings()
     assert first_time_allowed(kigali(10, 20, 30)) == kigali(10, 20, 30)
     assert first_time_allowed(kigali(10, 21, 0)) == kigali(11, 6, 0)
+
+
+# The delivery log: the sysadmin's one list of e-mails and SMS.
+
+def delivery_rows():
+    from blueprints.core.models import OutgoingMail
+    db.session.add_all([
+        OutgoingMail(key="m1", to_address="mentor@example.org", subject="Transfer of Aline", body="b", status="sent",
+                     attempts=1, created_at=kigali(9, 9, 0), sent_at=kigali(9, 9, 1)),
+        OutgoingMail(key="m2", to_address="admin@example.org", subject="Overdue hospitals", body="b", status="failed",
+                     attempts=6, error="Connection refused", created_at=kigali(9, 10, 0)),
+        OutgoingSms(key="s1", to_number=NUMBER, text="Visit at Nemba tomorrow", kind="visit_reminder", encoding="GSM-7",
+                    segments=1, status="failed", attempts=1, gateway="rapidpro", answer='HTTP 400: {"urns": ["Invalid URN"]}',
+                    created_at=kigali(9, 11, 0)),
+        OutgoingSms(key="s2", to_number="+250788654321", text="Self-assessment open", kind="self_assessment",
+                    encoding="GSM-7", segments=2, created_at=kigali(9, 12, 0)),
+    ])
+    db.session.commit()
+
+
+def shown(html: str) -> list[list[str]]:
+    """The log's rows: recipient, message, status, attempts, sent, answer (the time cell left out)."""
+    from tests.meaning import table_rows
+    return [row[1:] for row in table_rows(html, "data")]
+
+
+def test_the_delivery_log_lists_emails_and_sms_newest_first_with_status_attempts_and_the_answer(client):
+    from tests.factories import login, make_user
+    delivery_rows()
+    login(client, make_user("sysadmin"))
+    response = client.get("/deliveries/")
+    assert response.status_code == 200
+    rows = shown(response.get_data(as_text=True))
+    assert [(row[0], row[1], row[2], row[3]) for row in rows] == [
+        ("SMS +250788654321", "Self-assessment open 2 segments", "Queued", "0"),
+        (f"SMS {NUMBER}", "Visit at Nemba tomorrow 1 segment", "Failed", "1"),
+        ("E-mail admin@example.org", "Overdue hospitals", "Failed", "6"),
+        ("E-mail mentor@example.org", "Transfer of Aline", "Sent", "1"),
+    ]
+    assert rows[1][5] == 'rapidpro HTTP 400: {"urns": ["Invalid URN"]}' and rows[2][5] == "Connection refused"
+    assert rows[3][4] != "—" and rows[0][4] == "—"
+
+
+@pytest.mark.parametrize(("query", "expected", "left_out"), [
+    ("?channel=sms", ["Visit at Nemba tomorrow", "Self-assessment open"], ["Transfer of Aline"]),
+    ("?channel=email&status=failed", ["Overdue hospitals"], ["Transfer of Aline", "Visit at Nemba tomorrow"]),
+    ("?status=failed", ["Overdue hospitals", "Visit at Nemba tomorrow"], ["Self-assessment open"]),
+    ("?q=654321", ["Self-assessment open"], ["Visit at Nemba tomorrow", "Transfer of Aline"]),
+    ("?q=overdue", ["Overdue hospitals"], ["Transfer of Aline", "Self-assessment open"]),
+])
+def test_the_delivery_log_is_searched_and_filtered_by_channel_and_status(client, query, expected, left_out):
+    from tests.factories import login, make_user
+    delivery_rows()
+    login(client, make_user("sysadmin"))
+    page = client.get("/deliveries/" + query, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert all(text in page for text in expected) and not any(text in page for text in left_out)
+
+
+def test_the_delivery_log_is_paginated(client, app, monkeypatch):
+    from tests.factories import login, make_user
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    delivery_rows()
+    login(client, make_user("sysadmin"))
+    first, second = client.get("/deliveries/").get_data(as_text=True), client.get("/deliveries/?page=2").get_data(as_text=True)
+    assert "Self-assessment open" in first and "Transfer of Aline" not in first
+    assert "Transfer of Aline" in second and "Self-assessment open" not in second
+
+
+@pytest.mark.parametrize("role", ["coordinator", "hospital_admin", "mentor", "mentee"])
+def test_only_the_sysadmin_sees_the_delivery_log(client, role):
+    from tests.factories import login, make_user
+    login(client, make_user(role))
+    assert client.get("/deliveries/").status_code == 403

@@ -173,4 +173,5 @@ def _shown(value) -> str:
     return str(value)
 
 
-from . import installable  # noqa: E402,F401 - the manifest's and the service worker's routes join this blueprint
+# The manifest's and the service worker's routes join this blueprint, and the gateways' opt-out (STOP) webhook.
+from . import installable, sms_stop  # noqa: E402,F401

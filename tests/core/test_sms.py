@@ -325,3 +325,66 @@ def test_only_the_sysadmin_sees_the_delivery_log(client, role):
     from tests.factories import login, make_user
     login(client, make_user(role))
     assert client.get("/deliveries/").status_code == 403
+
+
+# STOP: each gateway's opt-out webhook, behind a secret token.
+
+WEBHOOK_TOKEN = "webhook-secret-0123456789"
+
+
+@pytest.fixture
+def webhook(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_WEBHOOK_TOKEN", WEBHOOK_TOKEN)
+
+
+def test_rapidpro_reports_a_stop_and_no_sms_is_queued_for_that_number_again(client, webhook):
+    payload = {"contact": {"uuid": "c1", "name": "Aline", "urn": f"tel:{NUMBER}"}, "flow": {"name": "Opt-out"},
+               "input": {"urn": f"tel:{NUMBER}", "text": "STOP"}}
+    response = client.post("/sms/rapidpro/opt-out", json=payload, headers={"X-Webhook-Token": WEBHOOK_TOKEN})
+    assert response.status_code == 200
+    assert db.session.get(SmsOptOut, NUMBER).gateway == "rapidpro"
+    assert queue_sms(NUMBER, "Visit tomorrow", kind="visit_reminder") is None
+    assert queue_sms("+250788654321", "Visit tomorrow", kind="visit_reminder") is not None  # others still get theirs
+
+
+@pytest.mark.parametrize("form", [
+    {"senderId": "MENTORSHIP", "phoneNumber": NUMBER},  # the opt-out callback
+    {"from": NUMBER.lstrip("+"), "to": "12345", "text": " stop ", "id": "x", "date": "2026-06-10 08:00:00"},  # a reply
+])
+def test_africas_talking_reports_a_stop_with_the_token_in_its_url(client, webhook, form):
+    assert client.post(f"/sms/africastalking/opt-out/{WEBHOOK_TOKEN}", data=form).status_code == 200
+    assert db.session.get(SmsOptOut, NUMBER).gateway == "africastalking"
+
+
+def test_a_reply_that_is_not_stop_opts_nobody_out(client, webhook):
+    response = client.post(f"/sms/africastalking/opt-out/{WEBHOOK_TOKEN}", data={"from": NUMBER, "text": "Murakoze"})
+    assert response.status_code == 200 and db.session.scalars(select(SmsOptOut)).all() == []
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-Webhook-Token": "guess"}])
+def test_the_opt_out_webhook_refuses_a_caller_without_the_token(client, webhook, headers):
+    response = client.post("/sms/rapidpro/opt-out", json={"contact": {"urn": f"tel:{NUMBER}"}}, headers=headers)
+    assert response.status_code == 403
+    assert client.post("/sms/africastalking/opt-out/guess", data={"phoneNumber": NUMBER}).status_code == 403
+    assert db.session.scalars(select(SmsOptOut)).all() == []
+
+
+def test_without_a_configured_token_the_opt_out_webhook_is_off(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_WEBHOOK_TOKEN", "")
+    assert client.post("/sms/rapidpro/opt-out", json={"contact": {"urn": f"tel:{NUMBER}"}}).status_code == 404
+
+
+def test_a_message_queued_before_the_stop_is_not_sent_after_it(gateway, queued):
+    queue_sms(NUMBER, "Queued before the STOP", kind="test")
+    db.session.commit()
+    record_opt_out(NUMBER, gateway.name)
+    db.session.commit()
+    assert run_queued(queued) == ["opted out"] and gateway.requests == []
+    [sms] = rows()
+    assert sms.status == "failed" and "opted out" in sms.answer
+
+
+def test_the_webhook_token_in_a_url_is_masked_in_the_logs():
+    from blueprints.core.logs import mask_secrets
+    line = f'"POST /sms/africastalking/opt-out/{WEBHOOK_TOKEN} HTTP/1.1" 200'
+    assert WEBHOOK_TOKEN not in mask_secrets(line)

@@ -3,7 +3,7 @@ SMS API, apiKey auth), or, unset, the worker's log (the demo and `make run` show
 
 Each adapter's `send(number, text)` returns the gateway's answer (kept in the delivery log), raises GatewayRefused
 when the gateway refuses the message (a 4xx: sending it again would fail again) and GatewayUnavailable (an
-OSError, like the network's own errors) on a 5xx, so the job queue retries those later."""
+OSError, like the network's own errors) on a 5xx or a 429 (throttled), so the job queue retries those later."""
 
 import json
 import urllib.error
@@ -31,7 +31,7 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         answer = f"HTTP {error.code}: {error.read().decode('utf-8', 'replace')[:1000]}"
-        if error.code >= 500:
+        if error.code >= 500 or error.code == 429:  # 429: throttled (RapidPro's API rate limit), try again later
             raise GatewayUnavailable(answer) from None
         raise GatewayRefused(answer) from None
 

@@ -82,8 +82,9 @@ def test_a_rolled_back_change_sends_no_sms(gateway, queued):
     assert run_queued(queued) == [] and rows() == [] and gateway.requests == []
 
 
-def test_a_gateway_500_is_retried_later_and_the_message_delivered_once(gateway, queued):
-    gateway.fail_with(500)
+@pytest.mark.parametrize("status", [500, 429])
+def test_a_gateway_500_is_retried_later_and_the_message_delivered_once(gateway, queued, status):
+    gateway.fail_with(status)  # 429: throttled, also worth a later try
     queue_sms(NUMBER, "Retried", kind="test")
     assert run_with_retries(queued)[-1] == "sent"
     assert len(gateway.requests) == 2 and gateway.delivered == [(NUMBER, "Retried")]
@@ -216,7 +217,7 @@ def test_a_message_due_in_quiet_hours_waits_in_the_queue_until_they_end(gateway,
     ("a" * 307, "GSM-7", 3),
     ("€" * 80, "GSM-7", 1),  # 160 septets
     ("€" * 81, "GSM-7", 2),
-    ("a" * 152 + "€" + "a" * 10, "GSM-7", 2),  # the escape pair is not split: 152 + 2 > 153
+    ("a" * 152 + "€" + "a" * 152, "GSM-7", 3),  # 306 septets, but the escape pair is not split: 152 | 153 | 1
     ("Visite à l'hôpital de Nemba demain", "UCS-2", 1),  # ô is not GSM-7
     ("Réunion à Nemba, É, è, ù, Ç", "GSM-7", 1),  # é è à ù É Ç are
     ("ç", "UCS-2", 1),  # the small c cedilla is not

@@ -146,6 +146,8 @@ def deliver_sms(sms_id: int) -> str:
     except GatewayRefused as refused:
         current_app.logger.warning("SMS %s refused by %s: %s", sms.key, sender.name, refused)
         sms.status, sms.gateway, sms.answer, sms.claimed_at = "failed", sender.name, str(refused)[:2000], None
+        if refused.opted_out:
+            record_opt_out(sms.to_number, sender.name)
         db.session.commit()
         return "failed"
     except OSError as error:  # the network, a timeout, or the gateway's 5xx (GatewayUnavailable)

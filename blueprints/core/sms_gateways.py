@@ -16,7 +16,12 @@ TIMEOUT = 30
 
 
 class GatewayRefused(Exception):
-    """The gateway refused the message (4xx, or a per-recipient failure): not retried."""
+    """The gateway refused the message (4xx, or a per-recipient failure): not retried. `opted_out`: because the
+    number's owner asked the gateway for no more messages from us (Africa's Talking's 406 UserInBlacklist)."""
+
+    def __init__(self, answer: str, *, opted_out: bool = False):
+        super().__init__(answer)
+        self.opted_out = opted_out
 
 
 class GatewayUnavailable(OSError):
@@ -93,7 +98,7 @@ class AfricasTalking:
         if code >= 500:
             raise GatewayUnavailable(answer)
         if code not in (100, 101, 102):
-            raise GatewayRefused(answer)
+            raise GatewayRefused(answer, opted_out=code == 406)
         return answer
 
 

@@ -6,7 +6,8 @@ for a gateway whose callbacks can carry no header (Africa's Talking), as the URL
 - RapidPro: a flow started by the opt-out keyword calls the webhook; its JSON names the contact's URN
   (contact.urn, or urn) as "tel:+250...".
 - Africa's Talking: its opt-out callback posts the form field phoneNumber; an incoming message (from, text) whose
-  text is STOP (or a Kinyarwanda or French equivalent) counts too.
+  text is STOP (or a Kinyarwanda or French equivalent) counts too; and a send it answers with 406 UserInBlacklist
+  (core/sms.py).
 """
 
 import hmac

@@ -121,6 +121,16 @@ def test_africas_talking_refusing_the_recipient_in_a_201_is_a_failure_not_retrie
         assert "403 InvalidPhoneNumber" in sms.answer and len(server.requests) == 1
 
 
+def test_africas_talking_answering_that_the_number_blacklisted_us_records_an_opt_out(app, monkeypatch, queued):
+    with GatewayServer() as server:
+        configure(app.config, monkeypatch, server, "africastalking")
+        server.recipient_status = 406
+        queue_sms(NUMBER, "Blacklisted", kind="test")
+        assert run_with_retries(queued) == ["failed"]
+        assert db.session.get(SmsOptOut, NUMBER).gateway == "africastalking"
+        assert queue_sms(NUMBER, "Again", kind="test") is None
+
+
 class KilledWorker(BaseException):
     """The worker process dying: no handler runs, nothing more is written."""
 

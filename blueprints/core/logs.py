@@ -1,5 +1,5 @@
 """What the logs may not hold: the secret token of a calendar feed (/calendar/<token>.ics), the only
-credential of that URL. `mask_secrets` rewrites a log line; `MaskSecrets` applies it to the app's logger
+credential of that URL, and the one an SMS gateway's opt-out webhook may carry (/sms/<gateway>/opt-out/<token>). `mask_secrets` rewrites a log line; `MaskSecrets` applies it to the app's logger
 (attached in init_core) and to gunicorn's access and error logs (gunicorn_logs.MaskingLogger, named in
 gunicorn.conf.py)."""
 
@@ -11,6 +11,8 @@ from flask import has_request_context, request
 MASK = "***"
 # The segment after /calendar/ unless it is a page of the calendar (the month view is /calendar/ itself).
 _FEED_PATH = re.compile(r"(/calendar/)(?!agenda(?![^/?#\s\"]))([^/?#\s\"]+?)(\.ics)?(?=[/?#\s\"]|$)", re.IGNORECASE)
+# The secret token an SMS gateway's opt-out webhook may carry as its URL's last segment (core/sms_stop.py).
+_SMS_WEBHOOK_PATH = re.compile(r"(/sms/[a-z]+/opt-out/)([^/?#\s\"]+)")
 TOKEN_MIN_LENGTH = 20  # shorter feed paths are refused unread (visits.queries.calendar_user), and no token is shorter
 
 
@@ -27,6 +29,7 @@ def mask_secrets(text: str, tokens: set[str] | None = None) -> str:
     given) wherever else it appears: an error quoting its SQL parameters, say."""
     for token in sorted(feed_tokens(text) if tokens is None else tokens, key=len, reverse=True):
         text = text.replace(token, MASK)
+    text = _SMS_WEBHOOK_PATH.sub(lambda m: m.group(1) + MASK, text)
     return _FEED_PATH.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3) or ''}", text)
 
 

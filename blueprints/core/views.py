@@ -1,4 +1,5 @@
-"""Core routes: the health check, the language switcher, notifications, the programme settings and the audit trail."""
+"""Core routes: the health check, the language switcher, notifications, the programme settings, the audit trail and
+the delivery log."""
 
 import json
 
@@ -9,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from . import limits, queries, services
+from .deliveries import CHANNELS, DeliveryStatus, deliveries_query
 from .errors import saved
 from .extensions import db
 from .forms import EmptyForm, ProgrammeSettingsForm
@@ -25,6 +27,7 @@ from .roles import COORDINATOR, ROLES, SYSADMIN
 bp = Blueprint("core", __name__)
 menu.add("core.audit", _l("Audit"), 120)
 menu.add("core.programme_settings", _l("Settings"), 115)
+menu.add("core.deliveries", _l("Delivery log"), 125)
 
 
 @bp.get("/healthz")
@@ -138,6 +141,20 @@ def audit():
     )
 
 
+@bp.get("/deliveries/")
+@allow(SYSADMIN)
+def deliveries():
+    """Every e-mail and SMS queued, newest first, with what the mail server or gateway answered; read only."""
+    filters = {
+        "search": request.args.get("q", "").strip()[:100],
+        "channel": request.args.get("channel", "") if request.args.get("channel") in CHANNELS else "",
+        "status": request.args.get("status", "") if request.args.get("status") in DeliveryStatus._value2member_map_ else "",
+    }
+    page = paginate(deliveries_query(**filters))
+    return render_page_or_fragment("core/deliveries.html", "core/_deliveries_table.html", page=page, filters=filters,
+                                   channels=CHANNELS, statuses=DeliveryStatus)
+
+
 def changes(before: dict | None, after: dict | None) -> list[tuple[str, str | None, str | None]]:
     """(field, old, new) for each field an audit row mentions; old is None for a creation, new for a deletion."""
     before, after = before or {}, after or {}
@@ -158,4 +175,5 @@ def _shown(value) -> str:
     return str(value)
 
 
-from . import installable  # noqa: E402,F401 - the manifest's and the service worker's routes join this blueprint
+# The manifest's and the service worker's routes join this blueprint, and the gateways' opt-out (STOP) webhook.
+from . import installable, sms_stop  # noqa: E402,F401

@@ -24,7 +24,7 @@ FETCHED = {
          "/equipment/?ward=neonatal_unit", "/audit/?kind=login", "/reports/exports", "<mentee>/mentoring",
          "/notifications/bell", *(f"/dashboard/tiles/{name}" for name in HOME_TILES["coordinator"])],
     ),
-    "sysadmin": (["/users/new", "/audit/"], ["/users/?q=a"]),
+    "sysadmin": (["/users/new", "/audit/", "/deliveries/"], ["/users/?q=a", "/deliveries/?channel=sms&q=a"]),
     "admin.byumba": (["/mentees/new", "/mentees/import", "/reflections/support?status=all"],
                      [*(f"/dashboard/tiles/{name}" for name in HOME_TILES["hospital_admin"])]),
     "mentor.01": ([], [*(f"/dashboard/tiles/{name}" for name in HOME_TILES["mentor"])]),

@@ -10,8 +10,9 @@ from tests.factories import login, make_user
 # The language switcher is on the login page too (it changes nothing but the visitor's cookie there).
 # The web app manifest and the service worker (issue 21) are fetched by the browser itself, signed in or not.
 # A mentee's invitation link is the same: its one-time token is the credential (people/routes/invitations.py).
+# An SMS gateway reporting an opt-out (STOP) signs in nowhere: its secret webhook token is the credential.
 OPEN_ENDPOINTS = {"auth.login", "static", "core.healthz", "visits.ics_feed", "core.language", "core.manifest",
-                  "core.service_worker", "people.welcome"}
+                  "core.service_worker", "people.welcome", "core.sms_opt_out"}
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -52,6 +53,10 @@ def test_a_view_without_declaration_is_refused(app):
         ("mentee", "/mentors/"),
         ("mentee", "/hospitals/"),
         ("mentee", "/audit/"),
+        ("coordinator", "/deliveries/"),
+        ("hospital_admin", "/deliveries/"),
+        ("mentor", "/deliveries/"),
+        ("mentee", "/deliveries/"),
         ("mentee", "/equipment/"),
         ("mentee", "/calendar/"),
     ],
@@ -68,6 +73,7 @@ def test_a_role_gets_403_on_another_roles_page(client, role, path):
 def test_sysadmin_reaches_user_admin(client):
     login(client, make_user("sysadmin"))
     assert client.get("/users/").status_code == 200
+    assert client.get("/deliveries/").status_code == 200
 
 
 def test_anonymous_page_request_goes_to_login(client):

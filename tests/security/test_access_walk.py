@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
+from blueprints.core.models import OutgoingMail, OutgoingSms
 from blueprints.core.notify import notify
 from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
 from blueprints.mentoring.models import ActionItem, Feedback, Reflection, Skill, SkillRating
@@ -60,6 +61,9 @@ def other_hospital_world() -> dict:
     export_b = ExportJob(requested_by_id=coordinator.id, date_from=today() - timedelta(days=30), date_to=today(),
                          hospital_ids=[hospital_b.id], status="failed", total=1, error=f"{MARKER} export")
     db.session.add(export_b)
+    db.session.add_all([  # the delivery log is the sysadmin's alone
+        OutgoingMail(key="walk-mail", to_address="admin.beta@example.org", subject=f"{MARKER} mail", body=MARKER),
+        OutgoingSms(key="walk-sms", to_number="+250788000222", text=f"{MARKER} sms", encoding="GSM-7", segments=1)])
     db.session.flush()
     ids = {
         "mentee_id": mentee_b.id, "assignment_id": assignment_b.id, "absence_id": absence_b.id,

@@ -72,7 +72,7 @@ LOOPBACK := $(filter 127.0.0.1 localhost ::1,$(HOST))
 run: db  ## serve the app with gunicorn on HOST:PORT and its job-queue worker, loading the demo programme into an empty database
 	$(FLASK) demo-data --if-empty
 	$(if $(LOOPBACK),FLASK_SESSION_COOKIE_SECURE=$${FLASK_SESSION_COOKIE_SECURE:-false}) \
-	  scripts/serve.sh $(BIN) $(HOST) $(PORT) $(WORKERS)
+	  FLASK_MAIL_TO_LOG=$${FLASK_MAIL_TO_LOG:-true} scripts/serve.sh $(BIN) $(HOST) $(PORT) $(WORKERS)
 
 dev: db  ## Flask's reloader and debugger (never in production)
 	$(FLASK) demo-data --if-empty

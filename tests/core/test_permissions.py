@@ -10,8 +10,9 @@ from tests.factories import login, make_user
 # The language switcher is on the login page too (it changes nothing but the visitor's cookie there).
 # The web app manifest and the service worker (issue 21) are fetched by the browser itself, signed in or not.
 # A mentee's invitation link is the same: its one-time token is the credential (people/routes/invitations.py).
+# An e-mail's unsubscribe link too: its signed token names the person and the kind of message (core/dispatch.py).
 OPEN_ENDPOINTS = {"auth.login", "static", "core.healthz", "visits.ics_feed", "core.language", "core.manifest",
-                  "core.service_worker", "people.welcome"}
+                  "core.service_worker", "people.welcome", "core.unsubscribe"}
 
 
 def test_every_route_declares_who_may_use_it(app):

@@ -56,6 +56,16 @@ class DefaultConfig:
     EXPORT_MAX_SHEETS = 2000
     # E-mail with no MAIL_SERVER: MAIL_TO_LOG queues it all the same and the worker prints it to its log (`make run`).
     MAIL_TO_LOG = False
+    # SMS (core/sms.py): the gateway (rapidpro, africastalking; unset: each message is written to the worker's log),
+    # its address and credentials, and the secret token its STOP (opt-out) webhook must carry.
+    SMS_GATEWAY = ""
+    SMS_GATEWAY_URL = ""
+    SMS_GATEWAY_TOKEN = ""  # RapidPro: the API token; Africa's Talking: the apiKey
+    SMS_GATEWAY_USERNAME = ""  # Africa's Talking: the application's username
+    SMS_SENDER = ""  # Africa's Talking: the sender ID or short code (optional)
+    SMS_WEBHOOK_TOKEN = ""
+    SMS_QUIET_HOURS_START = 20  # no SMS from 20:00... (programme settings: what a new installation starts with)
+    SMS_QUIET_HOURS_END = 7  # ...to 07:00, programme time
 
 
 def sqlite_url(instance_path: str) -> str:

@@ -16,7 +16,8 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
-from . import notify as outbox  # a module reference: notify.py calls dispatch() through this module the same way
+from . import notify as outbox  # a module reference: notify.py imports this module at its end
+from . import sms as texting
 from .extensions import db
 from .i18n import DEFAULT_LANGUAGE, in_language, known_language
 from .models import MessagePreference, Notification
@@ -137,6 +138,12 @@ def mail_wanted() -> bool:
     return bool(current_app.config.get("MAIL_SERVER") or current_app.config.get("MAIL_TO_LOG"))
 
 
+def sms_text(text: str, link: str) -> str:
+    """The text, and the link when the site's address is known (a path alone means nothing on a phone)."""
+    base = current_app.config.get("BASE_URL", "")
+    return f"{text} {base}{link}" if base and link else text
+
+
 def dispatch(recipients, kind: str, message: "str | Callable[[], str]", *, link: str = "",
              body: "Callable[[], str] | None" = None, sms_not_before: datetime | None = None) -> list[Notification]:
     """Tell each distinct recipient once by the channels they want; returns the bell's rows added to the session.
@@ -159,12 +166,14 @@ def dispatch(recipients, kind: str, message: "str | Callable[[], str]", *, link:
         text, long_text = texts[language]
         if key[0] == "u":
             rows.append(Notification(user_id=person.id, message=text, link=link, kind=kind))
-        email, _phone = contact(person)
-        wants_email, _wants_sms = channels(person, kind)
+        email, phone = contact(person)
+        wants_email, wants_sms = channels(person, kind)
         if email and wants_email and mail_wanted():
             unsubscribe = outbox.absolute(outbox.link_to("core.unsubscribe", token=unsubscribe_token(person, kind)))
             with in_language(language):
                 outbox.queue_mail(email, text, link, body=long_text, unsubscribe_url=unsubscribe)
+        if phone and wants_sms:  # STOP (an opted-out number) and quiet hours are the SMS outbox's (sms.py)
+            texting.queue_sms(phone, sms_text(text, link), kind=kind, not_before=sms_not_before)
     db.session.add_all(rows)
     return rows
 

@@ -151,6 +151,14 @@ class ProgrammeSettingsForm(FlaskForm):
         InputRequired(message=_l("Enter a number of days.")),
         _range("refresher_interval_days")],
         description=_l("A mentor whose last refresher is older is listed as due for one."))
+    quiet_hours_start = IntegerField(_l("Quiet hours start (hour)"), validators=[
+        InputRequired(message=_l("Enter an hour.")),
+        _range("quiet_hours_start")],
+        description=_l("No SMS is sent from this hour (24-hour clock, programme time)."))
+    quiet_hours_end = IntegerField(_l("Quiet hours end (hour)"), validators=[
+        InputRequired(message=_l("Enter an hour.")),
+        _range("quiet_hours_end")],
+        description=_l("Messages due in quiet hours are sent at this hour; the same hour as the start means none."))
 
     def validate_overdue_after_days(self, field):
         if field.data is not None and self.cadence_days.data is not None and field.data <= self.cadence_days.data:

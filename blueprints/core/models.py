@@ -132,6 +132,46 @@ class MessagePreference(db.Model):
     sms: Mapped[bool]
 
 
+class OutgoingSms(db.Model):
+    """The SMS outbox and delivery log (blueprints/core/sms.py): one row per message, written in the transaction that
+    caused it, sent by the worker no earlier than `not_before` (moved out of quiet hours) and claimed (pending ->
+    sending) by one conditional update before the gateway is called, so it is sent at most once."""
+
+    __tablename__ = "outgoing_sms"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
+        CheckConstraint("encoding IN ('GSM-7', 'UCS-2')", name="encoding"),
+        CheckConstraint("segments >= 1", name="segments"),
+        Index("ix_outgoing_sms_status", "status", "not_before"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    to_number: Mapped[str] = mapped_column(String(16))  # E.164
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(40), default="")
+    encoding: Mapped[str] = mapped_column(String(5))
+    segments: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    gateway: Mapped[str] = mapped_column(String(20), default="")  # who took it: rapidpro, africastalking, log
+    answer: Mapped[str] = mapped_column(Text, default="")  # the gateway's reply (its id, or why it refused)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SmsOptOut(db.Model):
+    """A number whose owner sent STOP (reported by the gateway): no SMS is queued for it again."""
+
+    __tablename__ = "sms_opt_out"
+
+    number: Mapped[str] = mapped_column(String(16), primary_key=True)  # E.164
+    gateway: Mapped[str] = mapped_column(String(20), default="")
+    opted_out_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class QueueHeartbeat(db.Model):
     """When a worker last ran its every-minute heartbeat task (for /healthz and monitoring)."""
 

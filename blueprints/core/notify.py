@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
-from . import dispatch as dispatching  # a module reference: dispatch.py reads this module's outbox the same way
 from .extensions import db
 from .models import Notification, OutgoingMail, utcnow
 from .queue import every_minute, job, periodic
@@ -161,3 +160,8 @@ def sweep_outbox(now=None) -> int:
 @periodic(every_minute())
 def sweep_outbox_every_minute() -> int:
     return sweep_outbox()
+
+
+# Last, as a module reference: dispatch.py (and sms.py, which it calls) read this module's outbox and savepoint check,
+# so each of the three modules imports whole whichever of them is imported first.
+from . import dispatch as dispatching  # noqa: E402

@@ -1,11 +1,11 @@
-"""The programme's settings (cadence, overdue limit, mentee cap, visit length, refresher interval): rows of the
+"""The programme's settings (cadence, overdue limit, mentee cap, visit length, refresher interval, SMS quiet hours): rows of the
 setting table a coordinator edits, seeded once from the server's configuration. Every reader goes through
 `programme_settings()`, one query per request whatever the number of rows it judges."""
 
 from dataclasses import asdict, dataclass, fields
 
 from flask import current_app, g, has_app_context
-from flask_babel import lazy_ngettext
+from flask_babel import lazy_gettext, lazy_ngettext
 from sqlalchemy import select
 
 from .extensions import db
@@ -21,6 +21,8 @@ class ProgrammeSettings:
     overdue_after_days: int
     max_active_mentees: int
     refresher_interval_days: int
+    quiet_hours_start: int  # no SMS from this hour (programme time)...
+    quiet_hours_end: int  # ...until this one (core/quiet_hours.py)
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -33,6 +35,8 @@ CONFIG_KEYS = {
     "overdue_after_days": "OVERDUE_AFTER_DAYS",
     "max_active_mentees": "MAX_ACTIVE_MENTEES",
     "refresher_interval_days": "REFRESHER_INTERVAL_DAYS",
+    "quiet_hours_start": "SMS_QUIET_HOURS_START",
+    "quiet_hours_end": "SMS_QUIET_HOURS_END",
 }
 BOUNDS = {
     "visit_days": (1, 14),
@@ -40,12 +44,16 @@ BOUNDS = {
     "overdue_after_days": (8, 730),
     "max_active_mentees": (1, 20),
     "refresher_interval_days": (7, 1095),
+    "quiet_hours_start": (0, 23),
+    "quiet_hours_end": (0, 23),
 }
 
 
 def range_message(name: str):
     """What a setting out of its bounds is told, beside its field."""
     low, high = BOUNDS[name]
+    if name.startswith("quiet_hours_"):
+        return lazy_gettext("An hour from %(low)s to %(high)s (24-hour clock).", low=low, high=high)
     if name == "max_active_mentees":
         return lazy_ngettext("From %(low)s to %(num)s mentee.", "From %(low)s to %(num)s mentees.", high, low=low)
     return lazy_ngettext("From %(low)s to %(num)s day.", "From %(low)s to %(num)s days.", high, low=low)

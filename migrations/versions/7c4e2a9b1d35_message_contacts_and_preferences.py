@@ -2,7 +2,7 @@
 mentee records, each person's channels per kind of message, and the unsubscribe address of each e-mail sent
 
 Revision ID: 7c4e2a9b1d35
-Revises: 5b9d2e7a4c61
+Revises: 6c2f8a1d9e53
 Create Date: 2026-12-03 18:00:00.000000
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7c4e2a9b1d35'
-down_revision = '5b9d2e7a4c61'
+down_revision = '6c2f8a1d9e53'
 branch_labels = None
 depends_on = None
 

@@ -22,7 +22,7 @@ from tests.visits.conftest import make_visit
 
 TODAY = date(2026, 3, 10)
 FORM = {"cadence_days": "60", "overdue_after_days": "90", "visit_days": "3", "max_active_mentees": "3",
-        "refresher_interval_days": "90"}
+        "refresher_interval_days": "90", "quiet_hours_start": "20", "quiet_hours_end": "7"}
 
 
 def ended_days_ago(hospital, team, days: int):

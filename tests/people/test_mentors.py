@@ -134,7 +134,8 @@ def test_the_refresher_interval_is_a_setting(client):
     refresher(mentor, 45)
     assert "Refresher overdue" not in client.get(f"/mentors/{mentor.id}").get_data(as_text=True)
     assert client.post("/settings/", data={"cadence_days": 60, "overdue_after_days": 90, "visit_days": 3,
-                                           "max_active_mentees": 3, "refresher_interval_days": 30}).status_code == 302
+                                           "max_active_mentees": 3, "refresher_interval_days": 30,
+                                           "quiet_hours_start": 20, "quiet_hours_end": 7}).status_code == 302
     assert "Refresher overdue" in client.get(f"/mentors/{mentor.id}").get_data(as_text=True)
 
 

@@ -1,13 +1,14 @@
 """Visit reminders a week and a day before, and a postponed or cancelled visit at once, to the team's mentors, the
 hospital's mentees and its administrator; each sent once, however often the daily job runs."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from blueprints.core.extensions import db
 from blueprints.core.models import Notification, OutgoingMail
+from blueprints.people.models import Mentee
 from blueprints.visits.models import Visit, VisitStatus
 from blueprints.visits.reminders import send_visit_reminders
 from blueprints.visits.services import change_status
@@ -80,3 +81,19 @@ def test_a_cancelled_visit_tells_the_same_people_at_once(world):
     assert {user_id for user_id, _text in told} == world["told"]
     assert all("Flooded road" in text for _user, text in told)
     assert mailed_to() == ["record@example.org"]
+
+
+def test_the_day_before_text_message_waits_for_seven_in_the_morning_in_kigali_and_the_week_one_goes_by_day(world, queued):
+    from blueprints.core.models import OutgoingSms
+
+    record = db.session.scalar(select(Mentee).where(Mentee.full_name == "Record Only"))
+    record.phone = "+250788123456"
+    db.session.commit()
+    send_visit_reminders(date(2026, 6, 15))
+    send_visit_reminders(date(2026, 6, 21))
+    db.session.commit()
+    texts = db.session.scalars(select(OutgoingSms).order_by(OutgoingSms.id)).all()
+    assert [(t.to_number, t.kind) for t in texts] == [("+250788123456", "visit_reminder")] * 2
+    assert texts[0].text.startswith("Reminder: the mentorship visit to Nemba")
+    assert texts[1].text.startswith("Tomorrow:")
+    assert texts[1].not_before == datetime(2026, 6, 21, 5, 0, tzinfo=UTC)  # 07:00 in Kigali

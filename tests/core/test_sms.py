@@ -1,0 +1,254 @@
+"""SMS (issue 24): queued in the caller's transaction, sent by the worker through the configured gateway (a local
+server speaking each gateway's documented API), retried on 5xx, not on 4xx, never twice, never in quiet hours."""
+
+import json
+import urllib.parse
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from blueprints.core import sms as sms_module
+from blueprints.core.extensions import db
+from blueprints.core.models import OutgoingSms, SmsOptOut, utcnow
+from blueprints.core.quiet_hours import first_time_allowed
+from blueprints.core.sms import SMS_RETRIES, deliver_sms, queue_sms, record_opt_out, sweep_sms
+from blueprints.core.sms_segments import segments
+from tests.conftest import run_queued
+from tests.core.sms_gateways import API_KEY, TOKEN, USERNAME, GatewayServer, configure
+
+KIGALI = ZoneInfo("Africa/Kigali")
+NUMBER = "+250788123456"
+GATEWAYS = ["rapidpro", "africastalking"]
+
+
+def kigali(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 6, day, hour, minute, tzinfo=KIGALI).astimezone(UTC)
+
+
+@pytest.fixture(params=GATEWAYS)
+def gateway(request, app, monkeypatch):
+    with GatewayServer() as server:
+        configure(app.config, monkeypatch, server, request.param)
+        server.name = request.param
+        yield server
+
+
+def rows():
+    db.session.expire_all()
+    return db.session.scalars(select(OutgoingSms).order_by(OutgoingSms.id)).all()
+
+
+def run_with_retries(queue) -> list:
+    """Run the queue's jobs and their retries, each at the moment it was scheduled for."""
+    db.session.commit()
+    results, task = [], queue.dequeue()
+    while task is not None:
+        db.session.commit()
+        results.append(queue.execute(task, timestamp=task.eta))
+        waiting = queue.scheduled()
+        queue.storage.flush_schedule()
+        task = waiting[0] if waiting else None
+    db.session.expire_all()
+    return results
+
+
+def test_an_sms_waits_for_the_commit_then_the_worker_sends_it_as_each_gateway_documents(gateway, queued):
+    queue_sms(NUMBER, "Visit at Nemba tomorrow", kind="visit_reminder")
+    assert gateway.requests == [] and queued.pending_count() == 0  # nothing before the commit
+    db.session.commit()
+    assert gateway.requests == []  # handed to the queue, not sent by the committing request
+    assert run_queued(queued) == ["sent"]
+    [request] = gateway.requests
+    if gateway.name == "rapidpro":
+        assert request["path"] == "/api/v2/broadcasts.json"
+        assert request["headers"]["Authorization"] == f"Token {TOKEN}"
+        assert json.loads(request["body"]) == {"urns": [f"tel:{NUMBER}"], "text": "Visit at Nemba tomorrow"}
+    else:
+        assert request["path"] == "/version1/messaging"
+        assert (request["headers"]["apiKey"], request["headers"]["Accept"]) == (API_KEY, "application/json")
+        assert urllib.parse.parse_qs(request["body"]) == {
+            "username": [USERNAME], "to": [NUMBER], "message": ["Visit at Nemba tomorrow"]}
+    [sms] = rows()
+    assert (sms.status, sms.gateway, sms.attempts, sms.sent_at is not None) == ("sent", gateway.name, 1, True)
+    assert gateway.delivered == [(NUMBER, "Visit at Nemba tomorrow")]
+
+
+def test_a_rolled_back_change_sends_no_sms(gateway, queued):
+    queue_sms(NUMBER, "Never", kind="test")
+    db.session.rollback()
+    db.session.commit()
+    assert run_queued(queued) == [] and rows() == [] and gateway.requests == []
+
+
+def test_a_gateway_500_is_retried_later_and_the_message_delivered_once(gateway, queued):
+    gateway.fail_with(500)
+    queue_sms(NUMBER, "Retried", kind="test")
+    assert run_with_retries(queued)[-1] == "sent"
+    assert len(gateway.requests) == 2 and gateway.delivered == [(NUMBER, "Retried")]
+    [sms] = rows()
+    assert (sms.status, sms.attempts) == ("sent", 2)
+
+
+def test_a_gateway_that_stays_down_is_retried_with_backoff_then_the_message_is_marked_failed(gateway, queued):
+    gateway.fail_with(*[503] * (SMS_RETRIES + 1))
+    queue_sms(NUMBER, "Down", kind="test")
+    assert run_with_retries(queued)[-1] == "failed"
+    [sms] = rows()
+    assert (sms.status, sms.attempts) == ("failed", SMS_RETRIES + 1)
+    assert "503" in sms.answer and gateway.delivered == []
+
+
+def test_a_gateway_400_is_not_retried_and_the_message_is_logged_failed_with_the_gateways_answer(gateway, queued):
+    gateway.fail_with(400)
+    queue_sms(NUMBER, "Refused", kind="test")
+    assert run_with_retries(queued) == ["failed"]
+    assert len(gateway.requests) == 1 and queued.scheduled() == []
+    [sms] = rows()
+    assert (sms.status, sms.attempts, sms.gateway) == ("failed", 1, gateway.name)
+    assert sms.answer.startswith("HTTP 400") and "scripted 400" in sms.answer
+
+
+def test_africas_talking_refusing_the_recipient_in_a_201_is_a_failure_not_retried(app, monkeypatch, queued):
+    with GatewayServer() as server:
+        configure(app.config, monkeypatch, server, "africastalking")
+        server.recipient_status = 403
+        queue_sms(NUMBER, "Invalid number", kind="test")
+        assert run_with_retries(queued) == ["failed"]
+        [sms] = rows()
+        assert "403 InvalidPhoneNumber" in sms.answer and len(server.requests) == 1
+
+
+class KilledWorker(BaseException):
+    """The worker process dying: no handler runs, nothing more is written."""
+
+
+def test_a_worker_killed_after_the_gateway_accepted_never_sends_the_message_again(gateway, queued, monkeypatch):
+    def die(*args):
+        raise KilledWorker
+
+    record_sent = sms_module._record_sent  # noqa: SLF001
+    monkeypatch.setattr(sms_module, "_record_sent", die)
+    [sms] = [queue_sms(NUMBER, "Once only", kind="test")]
+    db.session.commit()
+    task = queued.dequeue()
+    with pytest.raises(KilledWorker):
+        queued.execute(task)
+    assert [r.status for r in rows()] == ["sending"] and len(gateway.delivered) == 1
+    monkeypatch.setattr(sms_module, "_record_sent", record_sent)
+    deliver_sms(sms.id)  # the same job run again (a sweep, a retry)...
+    assert run_queued(queued) == ["not pending"]
+    assert sweep_sms(now=utcnow() + timedelta(minutes=30)) == 0  # ...and the sweep after the worker died
+    assert run_queued(queued) == []
+    [sms] = rows()
+    assert sms.status == "failed" and "not resent" in sms.answer
+    assert len(gateway.requests) == 1
+
+
+def test_a_message_whose_job_was_lost_is_queued_again_by_the_sweep(gateway, queued):
+    db.session.add(OutgoingSms(key="lost", to_number=NUMBER, text="Lost", kind="test", encoding="GSM-7", segments=1,
+                               not_before=utcnow() - timedelta(minutes=5), created_at=utcnow() - timedelta(minutes=5)))
+    db.session.commit()
+    assert sweep_sms() == 1
+    assert run_queued(queued) == ["sent"] and gateway.delivered == [(NUMBER, "Lost")]
+
+
+def test_without_a_gateway_the_message_is_written_to_the_workers_log(app, monkeypatch, queued, caplog):
+    monkeypatch.setitem(app.config, "SMS_GATEWAY", "")
+    queue_sms(NUMBER, "Shown by make run", kind="test")
+    db.session.commit()
+    assert run_queued(queued) == ["sent"]
+    assert any(NUMBER in r.getMessage() and "Shown by make run" in r.getMessage() for r in caplog.records)
+    [sms] = rows()
+    assert (sms.status, sms.gateway) == ("sent", "log")
+
+
+def test_an_invalid_or_opted_out_number_is_not_queued(app):
+    record_opt_out("+250788000111", "rapidpro")
+    assert queue_sms("+250788000111", "Stopped", kind="test") is None
+    assert queue_sms("0788123456", "Not E.164", kind="test") is None
+    assert queue_sms("+25078812345", "Too short", kind="test") is None
+    db.session.commit()
+    assert rows() == [] and db.session.get(SmsOptOut, "+250788000111") is not None
+
+
+# Quiet hours: 20:00-07:00 in Kigali (UTC+2), on fixed days.
+
+@pytest.mark.parametrize(("asked", "sent"), [
+    (kigali(10, 19, 59), kigali(10, 19, 59)),
+    (kigali(10, 20, 0), kigali(11, 7, 0)),
+    (kigali(10, 23, 30), kigali(11, 7, 0)),
+    (kigali(11, 2, 0), kigali(11, 7, 0)),
+    (kigali(11, 6, 59), kigali(11, 7, 0)),
+    (kigali(11, 7, 0), kigali(11, 7, 0)),
+])
+def test_nothing_is_sent_in_quiet_hours_a_message_asked_for_in_them_waits_until_seven(app, asked, sent):
+    assert first_time_allowed(asked, (20, 7), KIGALI) == sent
+
+
+def test_the_day_before_reminder_asked_for_seven_oclock_is_queued_for_seven_oclock(app, time_machine):
+    time_machine.move_to(kigali(9, 21, 0))  # queued the evening before, in quiet hours
+    reminder = queue_sms(NUMBER, "Visit tomorrow", kind="visit_reminder", not_before=kigali(10, 7, 0))
+    now = queue_sms(NUMBER, "Postponed", kind="visit_postponed")
+    assert reminder.not_before == kigali(10, 7, 0) and now.not_before == kigali(10, 7, 0)
+
+
+def test_a_message_due_in_quiet_hours_waits_in_the_queue_until_they_end(gateway, queued, time_machine):
+    time_machine.move_to(kigali(10, 19, 59), tick=False)
+    queue_sms(NUMBER, "Evening", kind="test")
+    time_machine.move_to(kigali(10, 20, 1), tick=False)  # the worker reaches it once quiet hours began
+    db.session.commit()
+    assert run_queued(queued) == ["waiting", None] and gateway.requests == []  # None: moved to the schedule
+    [task] = queued.scheduled()
+    assert task.eta.replace(tzinfo=UTC) == kigali(11, 7, 0)
+    [sms] = rows()
+    assert (sms.status, sms.not_before) == ("pending", kigali(11, 7, 0))
+
+
+# Segments: GSM-7 160 / 153 a segment, UCS-2 70 / 67; an extension character takes two septets.
+
+@pytest.mark.parametrize(("text", "encoding", "count"), [
+    ("Visit at Nemba tomorrow 09:00", "GSM-7", 1),
+    ("a" * 160, "GSM-7", 1),
+    ("a" * 161, "GSM-7", 2),
+    ("a" * 306, "GSM-7", 2),
+    ("a" * 307, "GSM-7", 3),
+    ("€" * 80, "GSM-7", 1),  # 160 septets
+    ("€" * 81, "GSM-7", 2),
+    ("a" * 152 + "€" + "a" * 10, "GSM-7", 2),  # the escape pair is not split: 152 + 2 > 153
+    ("Visite à l'hôpital de Nemba demain", "UCS-2", 1),  # ô is not GSM-7
+    ("Réunion à Nemba, É, è, ù, Ç", "GSM-7", 1),  # é è à ù É Ç are
+    ("ç", "UCS-2", 1),  # the small c cedilla is not
+    ("ê" * 70, "UCS-2", 1),
+    ("ê" * 71, "UCS-2", 2),
+    ("ê" * 134, "UCS-2", 2),
+    ("ê" * 135, "UCS-2", 3),
+    ("Uruzinduko rw’ibitaro", "UCS-2", 1),  # the typographic apostrophe as given...
+])
+def test_segments_are_counted_in_gsm7_where_the_text_fits_its_alphabet_else_ucs2(text, encoding, count):
+    counted = segments(text)
+    assert (counted.encoding, counted.count) == (encoding, count)
+
+
+def test_a_kinyarwanda_apostrophe_is_sent_as_ascii_so_the_message_stays_gsm7(app):
+    text = "Muraho! Uruzinduko rw’ibitaro bya Nemba ni ejo saa tatu. Murakoze cyane kubyitabira n’ubufatanye bwanyu. " \
+           "Abajyanama b’ubuzima bazaba bahari."
+    sms = queue_sms(NUMBER, text, kind="visit_reminder")
+    assert "’" not in sms.text and "rw'ibitaro" in sms.text
+    assert (sms.encoding, sms.segments) == ("GSM-7", 1)  # as UCS-2 it would be 3 segments
+    assert segments(text).count == 3
+
+
+def test_quiet_hours_are_a_programme_setting_checked_beside_their_field(client):
+    from blueprints.core.programme import forget_programme_settings
+    from tests.factories import login, make_user
+    login(client, make_user("coordinator"))
+    form = {"cadence_days": "60", "overdue_after_days": "90", "visit_days": "3", "max_active_mentees": "3",
+            "refresher_interval_days": "90", "quiet_hours_start": "24", "quiet_hours_end": "6"}
+    refused = client.post("/settings/", data=form)
+    assert refused.status_code == 422 and "An hour from 0 to 23" in refused.get_data(as_text=True)
+    assert client.post("/settings/", data={**form, "quiet_hours_start": "21"}).status_code == 302
+    forget_programme_settings()
+    assert first_time_allowed(kigali(10, 20, 30)) == kigali(10, 20, 30)
+    assert first_time_allowed(kigali(10, 21, 0)) == kigali(11, 6, 0)

@@ -161,7 +161,25 @@ def test_without_a_mail_server_the_demo_prints_the_email_to_the_log(app, monkeyp
     monkeypatch.setitem(app.config, "MAIL_TO_LOG", True)
     visit_next_week()
     send_visit_reminders(MONDAY)
-    with caplog.at_level("INFO"):
+    with caplog.at_level("WARNING"):
         db.session.commit()
     assert "e-mail to alpha@example.org: Rappel : la visite de mentorat à Nemba" in caplog.text
     assert {m.status for m in db.session.scalars(select(OutgoingMail))} == {"sent"}
+
+
+def test_a_mentee_record_keeps_an_email_and_refuses_a_bad_mobile_number_next_to_the_field(client):
+    from blueprints.people.models import Mentee
+
+    hospital = make_hospital()
+    mentee = make_mentee(hospital, name="Aline")
+    login(client, make_user("hospital_admin", hospital=hospital))
+    form = {"full_name": "Aline", "profession_id": mentee.profession_id, "preferred_language": "fr",
+            "version": mentee.version}
+    response = client.post(f"/mentees/{mentee.id}/edit", data={**form, "phone": "2.50788E+11", "email": "aline@example.org"})
+    assert response.status_code == 422 and "scientific notation" in response.get_data(as_text=True)
+    assert db.session.get(Mentee, mentee.id).email == ""
+    response = client.post(f"/mentees/{mentee.id}/edit", data={**form, "phone": "0788 123 456", "email": "aline@example.org"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Mentee, mentee.id)
+    assert (saved.phone, saved.email) == ("+250788123456", "aline@example.org")

@@ -151,6 +151,7 @@ def dispatch(recipients, kind: str, message: "str | Callable[[], str]", *, link:
     `message` is the short text (bell, subject, SMS), or a function making it with `_()` inside, called in each
     recipient's language; `body`, likewise, a longer text for the e-mail alone (the weekly summary); `sms_not_before`
     holds a text message back until then (the day-before reminder, at 07:00 in Kigali)."""
+    chosen_as = kind if kind in KINDS else ""  # a kind not in KINDS is chosen (and refused) as "Other messages"
     rows, seen, texts = [], set(), {}
     for person in recipients:
         if person is None or not is_reachable(person):
@@ -167,9 +168,9 @@ def dispatch(recipients, kind: str, message: "str | Callable[[], str]", *, link:
         if key[0] == "u":
             rows.append(Notification(user_id=person.id, message=text, link=link, kind=kind))
         email, phone = contact(person)
-        wants_email, wants_sms = channels(person, kind)
+        wants_email, wants_sms = channels(person, chosen_as)
         if email and wants_email and mail_wanted():
-            unsubscribe = outbox.absolute(outbox.link_to("core.unsubscribe", token=unsubscribe_token(person, kind)))
+            unsubscribe = outbox.absolute(outbox.link_to("core.unsubscribe", token=unsubscribe_token(person, chosen_as)))
             with in_language(language):
                 outbox.queue_mail(email, text, link, body=long_text, unsubscribe_url=unsubscribe)
         if phone and wants_sms:  # STOP (an opted-out number) and quiet hours are the SMS outbox's (sms.py)

@@ -122,7 +122,7 @@ def deliver(mail_id: int) -> str:
             message["To"] = mail.to_address
             message["Subject"] = mail.subject
             message["Message-ID"] = f"<{mail.key}@mentorship>"
-            if mail.unsubscribe_url:  # RFC 2369 and RFC 8058: the mail reader's own one-click button
+            if mail.unsubscribe_url.startswith(("https://", "http://")):  # RFC 2369/8058 (an absolute address only)
                 message["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
                 message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
             message.set_content(mail.body)

@@ -71,8 +71,9 @@ LOOPBACK := $(filter 127.0.0.1 localhost ::1,$(HOST))
 # gunicorn and one job-queue worker (e-mail, exports, daily tasks) together; Ctrl-C stops both (scripts/serve.sh).
 run: db  ## serve the app with gunicorn on HOST:PORT and its job-queue worker, loading the demo programme into an empty database
 	$(FLASK) demo-data --if-empty
+	FLASK_MAIL_TO_LOG=$${FLASK_MAIL_TO_LOG:-true} $(FLASK) daily  # today's reminders, which the worker prints (issue 24)
 	$(if $(LOOPBACK),FLASK_SESSION_COOKIE_SECURE=$${FLASK_SESSION_COOKIE_SECURE:-false}) \
-	  scripts/serve.sh $(BIN) $(HOST) $(PORT) $(WORKERS)
+	  FLASK_MAIL_TO_LOG=$${FLASK_MAIL_TO_LOG:-true} scripts/serve.sh $(BIN) $(HOST) $(PORT) $(WORKERS)
 
 dev: db  ## Flask's reloader and debugger (never in production)
 	$(FLASK) demo-data --if-empty

@@ -12,10 +12,13 @@ from flask.cli import with_appcontext
 
 from .auth.throttle import purge_expired
 from .core.extensions import db
-from .core.queue import daily_at, periodic
+from .core.queue import daily_at, periodic, weekly_at
+from .dashboard.weekly_summary import send_weekly_summary
+from .mentoring.mentee_messages import send_mentee_messages
 from .people.services.transfers import apply_due_transfers
 from .reports.services import purge_expired_exports
-from .visits.services import notify_overdue_hospitals, remind_mentors
+from .visits.reminders import send_visit_reminders
+from .visits.services import notify_overdue_hospitals
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +38,9 @@ def seed_defaults_command():
 @with_appcontext
 def daily_command():
     """Daily housekeeping, by hand (the worker runs it every night; safe to run more than once a day): apply
-    transfers whose date has come, tell coordinators of hospitals that became overdue, remind mentors a week
-    before their visit, delete bulk exports older than a day and sign-in counters whose window has closed."""
+    transfers whose date has come, tell coordinators of hospitals that became overdue, remind each visit's mentors,
+    mentees and administrators a week and a day before it, tell mentees their self-assessment is open and their
+    action items are due, delete bulk exports older than a day and sign-in counters whose window has closed."""
     run_daily(click.echo)
 
 
@@ -45,9 +49,12 @@ def run_daily(say=lambda line: None) -> None:
     db.session.commit()
     say(f"Transfers applied: {applied}.")
     overdue = notify_overdue_hospitals()
-    reminders = remind_mentors()
+    reminders = send_visit_reminders()
     db.session.commit()
     say(f"Overdue hospitals notified: {overdue}. Visit reminders: {reminders}.")
+    mentees = send_mentee_messages()
+    db.session.commit()
+    say(f"Messages to mentees (self-assessments open, action items due): {mentees}.")
     purged = purge_expired_exports()
     db.session.commit()
     say(f"Expired exports deleted: {purged}.")
@@ -59,6 +66,13 @@ def run_daily(say=lambda line: None) -> None:
 @periodic(daily_at(1, 0))  # 03:00 in Kigali, in the night's quiet
 def daily_task() -> None:
     run_daily(log.info)
+
+
+@periodic(weekly_at(1, 5, 0))  # Monday 07:00 in Kigali, for the coordinators' week
+def weekly_task() -> None:
+    told = send_weekly_summary()
+    db.session.commit()
+    log.info("Weekly summary sent to %s coordinator(s).", told)
 
 
 @click.command("demo-data")

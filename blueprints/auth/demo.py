@@ -15,12 +15,13 @@ def add_accounts(hospitals, mentors) -> dict[str, int]:
     password_hash = generate_password_hash(DEMO_PASSWORD)  # hashed once: the same password for every account
     users = [
         User(username="sysadmin", display_name="System Administrator (demo)", role=SYSADMIN),
-        User(username="coordinator", display_name="Programme Coordinator (demo)", role=COORDINATOR),
+        User(username="coordinator", display_name="Programme Coordinator (demo)", role=COORDINATOR,
+             email="coordinator@example.org"),
     ]
     users += [
         User(username=f"admin.{hospital.name.lower()}", display_name=f"{hospital.name} Administrator (demo)", role=HOSPITAL_ADMIN,
-             hospital=hospital)
-        for hospital in hospitals
+             hospital=hospital, email=f"admin.{hospital.name.lower()}@example.org", phone=f"+250788900{number:03d}")
+        for number, hospital in enumerate(hospitals, start=1)
     ]
     users += [
         User(username=f"mentor.{number:02d}", display_name=mentor.full_name, role=MENTOR, mentor=mentor)

@@ -42,6 +42,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The interface language the user chose ('en', 'fr', 'rw'); None follows the browser's Accept-Language.
     language: Mapped[str | None] = mapped_column(String(5))
+    # Where messages reach them (core/dispatch.py); empty falls back to their mentor's or mentee's record.
+    email: Mapped[str] = mapped_column(String(limits.EMAIL), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(limits.PHONE), default="", server_default="")  # E.164
 
     # People's models, named as strings: auth sits below people on the ladder and does not import it.
     hospital: Mapped["Hospital | None"] = relationship("Hospital")  # noqa: F821

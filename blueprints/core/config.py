@@ -54,6 +54,8 @@ class DefaultConfig:
     EXPORT_MAX_ATTEMPTS = 3  # runs of one export before a dead worker's job is marked failed
     EXPORT_KEEP_HOURS = 24
     EXPORT_MAX_SHEETS = 2000
+    # E-mail with no MAIL_SERVER: MAIL_TO_LOG queues it all the same and the worker prints it to its log (`make run`).
+    MAIL_TO_LOG = False
     # SMS (core/sms.py): the gateway (rapidpro, africastalking; unset: each message is written to the worker's log),
     # its address and credentials, and the secret token its STOP (opt-out) webhook must carry.
     SMS_GATEWAY = ""

@@ -6,11 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
 from . import limits
 from .formatting import day_said
+from .phones import to_e164
 from .programme import BOUNDS, range_message
 
 ONE_LINE_MESSAGE = _l("Keep this on one line.")
@@ -94,6 +95,14 @@ class LineField(StringField):
         super().__init__(label, [*(validators or []), single_line], **kwargs)
 
 
+def mobile_number(form, field):
+    """A phone number as typed ('0788 123 456') becomes E.164 ('+250788123456'); one that is not, a message by it."""
+    try:
+        field.data = to_e164(field.data or "")
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
 class VersionField(HiddenField):
     """The version a record was opened at, read only from the post: a form built over the record (`obj=record`)
     would otherwise fill a missing one with the record's current version, and the save would silently overwrite
@@ -154,3 +163,12 @@ class ProgrammeSettingsForm(FlaskForm):
     def validate_overdue_after_days(self, field):
         if field.data is not None and self.cadence_days.data is not None and field.data <= self.cadence_days.data:
             raise ValidationError(_l("The overdue limit must be longer than the days between visits."))
+
+
+class ContactForm(FlaskForm):
+    """Where a person's messages go ("My messages"); each kind's channels are checkboxes named by the kind."""
+
+    email = LineField(_l("E-mail"), validators=[Optional(), Length(max=limits.EMAIL),
+                                                 Email(message=_l("Enter an e-mail address like name@example.org."))])
+    phone = LineField(_l("Mobile number"), validators=[Length(max=limits.PHONE), mobile_number],
+                      description=_l("For text messages: 0788 123 456 or +250 788 123 456."))

@@ -109,6 +109,27 @@ class OutgoingMail(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The one-click unsubscribe address (its List-Unsubscribe header); empty for a message one cannot refuse.
+    unsubscribe_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+
+
+class MessagePreference(db.Model):
+    """A person's choice for one kind of message: e-mail and SMS on or off (the app's bell always). No row means the
+    role's default (core/dispatch.py). The person is an account, or a mentee record without one."""
+
+    __tablename__ = "message_preference"
+    __table_args__ = (
+        CheckConstraint("(user_id IS NULL) <> (mentee_id IS NULL)", name="one_person"),
+        Index("ix_message_preference_user_kind", "user_id", "kind", unique=True),
+        Index("ix_message_preference_mentee_kind", "mentee_id", "kind", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    mentee_id: Mapped[int | None] = mapped_column(ForeignKey("mentee.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    email: Mapped[bool]
+    sms: Mapped[bool]
 
 
 class OutgoingSms(db.Model):

@@ -1,4 +1,4 @@
-"""Notifications: a row per recipient, shown under the bell; e-mailed too when SMTP is configured.
+"""Notifications: a row per recipient, shown under the bell; e-mailed too, as each person chose (dispatch.py).
 
 An e-mail is a row of the outbox (OutgoingMail) written in the transaction that caused it, handed to the job queue
 once that transaction commits and sent by the worker: a rolled-back change never sends mail, and no web request
@@ -12,11 +12,11 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .i18n import DEFAULT_LANGUAGE, in_language
 from .models import Notification, OutgoingMail, utcnow
 from .queue import every_minute, job, periodic
 
@@ -26,39 +26,39 @@ LOST_AFTER = timedelta(minutes=2)  # pending this long: its job was lost (a work
 STUCK_AFTER = timedelta(minutes=10)  # sending this long: its worker died talking to the mail server
 
 
-def link_to(endpoint: str, **values) -> str:
-    """A site-relative link for a notification, built with or without a request (CLI and daily jobs)."""
-    return current_app.url_map.bind("localhost").build(endpoint, values)
-
-
 def notify(users, message: "str | Callable[[], str]", *, link: str = "", kind: str = "") -> list[Notification]:
-    """Notify each distinct user once; returns the rows added to the session.
+    """Notify each distinct user once, by the bell and the channels they chose for this kind (core/dispatch.py);
+    returns the bell's rows added to the session.
 
     `message` is text, or a function making the text (with `_()` inside), called in each recipient's own language
     (English for those who follow their browser) so the bell and the e-mail speak it whoever caused them."""
-    rows, seen, texts = [], set(), {}
-    for user in users:
-        if user is None or user.id in seen or not user.active:
-            continue
-        seen.add(user.id)
-        language = getattr(user, "language", None) or DEFAULT_LANGUAGE
-        if language not in texts:
-            with in_language(language):
-                texts[language] = message() if callable(message) else str(message)
-        rows.append(Notification(user_id=user.id, message=texts[language], link=link, kind=kind))
-        email = getattr(getattr(user, "mentor", None), "email", "") or ""
-        if email and current_app.config.get("MAIL_SERVER"):
-            mail = outgoing(email, texts[language], link)
-            db.session.add(mail)
-            db.session.info.setdefault(OUTBOX, []).append(mail)
-    db.session.add_all(rows)
-    return rows
+    return dispatching.dispatch(users, kind, message, link=link)
 
 
-def outgoing(address: str, message: str, link: str) -> OutgoingMail:
+def link_to(endpoint: str, **values) -> str:
+    """A site-relative link for a message, built with or without a request (CLI and daily jobs)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def absolute(link: str) -> str:
+    return f"{current_app.config.get('BASE_URL', '')}{link}" if link else ""
+
+
+def outgoing(address: str, message: str, link: str, *, body: str = "", unsubscribe_url: str = "") -> OutgoingMail:
     """A message for the outbox, under a fresh idempotency key."""
-    body = message + (f"\n\n{current_app.config.get('BASE_URL', '')}{link}" if link else "")
-    return OutgoingMail(key=uuid.uuid4().hex, to_address=address, subject=message[:120], body=body)
+    text = "\n\n".join(part for part in (message, body, absolute(link)) if part)
+    if unsubscribe_url:
+        text += "\n\n-- \n" + _("To stop these e-mails, open %(url)s", url=unsubscribe_url)
+    return OutgoingMail(key=uuid.uuid4().hex, to_address=address, subject=" ".join(message.split())[:120], body=text,
+                        unsubscribe_url=unsubscribe_url)
+
+
+def queue_mail(address: str, message: str, link: str, *, body: str = "", unsubscribe_url: str = "") -> OutgoingMail:
+    """Put a message in the outbox, handed to the worker when the transaction commits."""
+    mail = outgoing(address, message, link, body=body, unsubscribe_url=unsubscribe_url)
+    db.session.add(mail)
+    db.session.info.setdefault(OUTBOX, []).append(mail)
+    return mail
 
 
 @event.listens_for(Session, "after_commit")
@@ -106,6 +106,11 @@ def deliver(mail_id: int) -> str:
     if mail is None:
         return "not pending"
     config = current_app.config
+    if not config.get("MAIL_SERVER"):  # MAIL_TO_LOG: the demo shows its messages in the worker's log
+        current_app.logger.warning("e-mail to %s: %s\n%s", mail.to_address, mail.subject, mail.body)  # shown at the default level
+        mail.status, mail.sent_at, mail.error = "sent", utcnow(), "printed to the log: no MAIL_SERVER"
+        db.session.commit()
+        return "logged"
     try:
         with smtplib.SMTP(config["MAIL_SERVER"], config.get("MAIL_PORT", 25), timeout=30) as smtp:
             if config.get("MAIL_USE_TLS"):
@@ -117,6 +122,9 @@ def deliver(mail_id: int) -> str:
             message["To"] = mail.to_address
             message["Subject"] = mail.subject
             message["Message-ID"] = f"<{mail.key}@mentorship>"
+            if mail.unsubscribe_url.startswith(("https://", "http://")):  # RFC 2369/8058 (an absolute address only)
+                message["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
+                message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
             message.set_content(mail.body)
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
@@ -152,3 +160,8 @@ def sweep_outbox(now=None) -> int:
 @periodic(every_minute())
 def sweep_outbox_every_minute() -> int:
     return sweep_outbox()
+
+
+# Last, as a module reference: dispatch.py (and sms.py, which it calls) read this module's outbox and savepoint check,
+# so each of the three modules imports whole whichever of them is imported first.
+from . import dispatch as dispatching  # noqa: E402

@@ -85,6 +85,11 @@ def daily_at(hour: int, minute: int = 0) -> crontab:
     return crontab(hour=str(hour), minute=str(minute))
 
 
+def weekly_at(day_of_week: int, hour: int, minute: int = 0) -> crontab:
+    """Once a week (0 is Sunday, 1 Monday, as cron counts), at hour:minute UTC."""
+    return crontab(day_of_week=str(day_of_week), hour=str(hour), minute=str(minute))
+
+
 def beat() -> None:
     """Record that a worker is running (an update, or the first row)."""
     now = utcnow()

@@ -3,7 +3,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from . import audit
+from . import audit, dispatch
 from .errors import RuleBroken
 from .extensions import db
 from .models import Notification, Setting, utcnow
@@ -27,6 +27,18 @@ def mark_all_read(user_id: int) -> None:
 def set_language(user, language: str | None) -> None:
     """Remember the interface language on the reader's account; None follows the browser again."""
     user.language = language
+
+
+def save_message_preferences(user, *, email: str, phone: str, chosen: dict[str, tuple[bool, bool]]) -> None:
+    """A person's contact details and, per kind of message, e-mail and SMS on or off (kinds their role may receive)."""
+    before = {"email": user.email, "phone": user.phone}
+    user.email, user.phone = email.strip(), phone
+    for kind, item in dispatch.kinds_for(user.role):
+        wants_email, wants_sms = chosen.get(kind, (False, False))
+        dispatch.choose(user, kind, email=wants_email, sms=wants_sms and item.sms_offered)
+    changed_before, changed_after = audit.changes(before, {"email": user.email, "phone": user.phone})
+    audit.record("user.messages", user, summary=f"message preferences of {user.username}", before=changed_before,
+                 after=changed_after, user=user)
 
 
 def save_programme_settings(values: dict[str, int]) -> ProgrammeSettings:

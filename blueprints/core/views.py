@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import text
 
-from . import limits, queries, services
+from . import dispatch, limits, queries, services
 from .deliveries import CHANNELS, DeliveryStatus, deliveries_query
 from .errors import saved
-from .extensions import db
-from .forms import EmptyForm, ProgrammeSettingsForm
+from .extensions import csrf, db
+from .forms import ContactForm, EmptyForm, ProgrammeSettingsForm
 from .htmx import render_page_or_fragment
 from .i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE, known_language, safe_next
 from .navigation import menu
@@ -106,6 +106,40 @@ def notifications_read_all():
     if EmptyForm().validate_on_submit():
         saved(None, lambda: services.mark_all_read(current_user.id))
     return redirect(url_for("core.notifications"))
+
+
+@bp.route("/notifications/preferences", methods=["GET", "POST"])
+@allow(*ROLES)
+def message_preferences():
+    """"My messages": where messages reach me, and by which channels for each kind (the bell always)."""
+    me = current_user._get_current_object()
+    kinds = dispatch.kinds_for(me.role)
+    form = ContactForm(obj=me)
+    if form.validate_on_submit():
+        chosen = {kind: (f"email-{kind or 'other'}" in request.form, f"sms-{kind or 'other'}" in request.form)
+                  for kind, _item in kinds}
+        if saved(form, lambda: services.save_message_preferences(me, email=form.email.data or "", phone=form.phone.data,
+                                                                 chosen=chosen), _("Your message preferences are saved.")):
+            return redirect(url_for("core.message_preferences"))
+    rows = [(kind or "other", item, *dispatch.channels(me, kind)) for kind, item in kinds]
+    return render_template("core/message_preferences.html", form=form, rows=rows), 422 if form.errors else 200
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt  # mail readers post the one-click answer (RFC 8058) with no session: the signed token is the credential
+def unsubscribe(token: str):
+    """An e-mail's unsubscribe link: the page asks for one click (so a link checker opening it changes nothing);
+    that click, or the mail reader's own button, turns this kind of e-mail off for this person."""
+    read = dispatch.read_unsubscribe_token(token)
+    if read is None:
+        abort(404)
+    if request.method == "POST":
+        done = saved(None, lambda: dispatch.stop_email(token))
+        if done is None or done.result is None:
+            abort(404)
+    return render_template("core/unsubscribe.html", token=token, label=dispatch.KINDS[read[2]].label,
+                           done=request.method == "POST")
 
 
 @bp.route("/settings/", methods=["GET", "POST"])

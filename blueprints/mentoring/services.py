@@ -19,6 +19,7 @@ from ..core.notify import link_to, notify
 from ..people.models import Mentee
 from ..people.queries.mentors import mentor_users
 from ..visits.models import Visit, VisitStatus
+from . import mentee_messages
 from .framework import LANGUAGES, MAX_LEVELS, RATING_SCALE_KEY, dump_scale, rating_scale_labels
 from .models import (
     CONTACT_TYPES,
@@ -165,6 +166,7 @@ def sign_feedback(feedback: Feedback, opened_version: int | None, user) -> None:
     flush_or_conflict()
     audit.record("feedback.sign", feedback, summary=f"signed off feedback for {feedback.mentee.full_name}",
                  after={"status": FeedbackStatus.SIGNED}, hospital_id=feedback.mentee.hospital_id)
+    mentee_messages.sheet_signed(feedback)
 
 
 def reopen_feedback(feedback: Feedback, reason: str) -> None:

@@ -108,7 +108,7 @@ def add_programme(rng: random.Random, today: date) -> DemoProgramme:
                     profession=professions[code],
                     team=team,
                     home_institution=rng.choice(HOME_INSTITUTIONS[province]),
-                    phone=f"+250 700 000 {mentor_number:03d}",
+                    phone=f"+250788000{mentor_number:03d}",  # E.164, as the forms store it: text messages reach it
                     email=f"mentor.{mentor_number:02d}@example.org",
                 )
             )
@@ -128,6 +128,8 @@ def add_programme(rng: random.Random, today: date) -> DemoProgramme:
                 status="active",
                 # Most read Kinyarwanda, some English or French (a fixed cycle: the random draws stay as they were).
                 preferred_language=DEMO_MENTEE_LANGUAGES[len(mentees) % len(DEMO_MENTEE_LANGUAGES)],
+                # Every third has a mobile number and an e-mail address, so `make run`'s worker shows messages to them.
+                **(_demo_contact(len(mentees)) if len(mentees) % 3 == 0 else {}),
             )
             mentees.append(mentee)
             assignments.append(Assignment(mentor=mentor, mentee=mentee, start_date=start))
@@ -136,6 +138,10 @@ def add_programme(rng: random.Random, today: date) -> DemoProgramme:
     return DemoProgramme(hospitals, mentors, mentees, departments, counts={
         "hospitals": len(hospitals), "teams": len(teams), "mentors": len(mentors), "mentees": len(mentees),
         "assignments": len(assignments)})
+
+
+def _demo_contact(number: int) -> dict[str, str]:
+    return {"phone": f"+250788500{number:03d}", "email": f"mentee.{number:03d}@example.org"}
 
 
 def add_training_logs(rng: random.Random, today: date, mentors: list[Mentor]) -> dict[str, int]:

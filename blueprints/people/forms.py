@@ -16,7 +16,16 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from ..auth.forms import new_password_fields
 from ..core import limits
-from ..core.forms import DayField, LineField, MultiCheckboxField, TokenWithoutId, VersionedForm, optional_int, select_choices
+from ..core.forms import (
+    DayField,
+    LineField,
+    MultiCheckboxField,
+    TokenWithoutId,
+    VersionedForm,
+    mobile_number,
+    optional_int,
+    select_choices,
+)
 from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..core.programme import BOUNDS, range_message
 from .models import AbsenceKind, TransferKind
@@ -36,7 +45,9 @@ class MenteeForm(VersionedForm):
     profession_id = SelectField(_l("Profession"), coerce=optional_int)
     hospital_id = SelectField(_l("Hospital"), coerce=optional_int)
     department_id = SelectField(_l("Department"), coerce=optional_int)
-    phone = LineField(_l("Phone"), validators=[Optional(), Length(max=limits.PHONE)])
+    phone = LineField(_l("Mobile number"), validators=[Length(max=limits.PHONE), mobile_number],
+                      description=_l("For text messages: 0788 123 456 or +250 788 123 456."))
+    email = LineField(_l("E-mail"), validators=[Optional(), Length(max=limits.EMAIL), Email(message=_l("Enter an e-mail address like name@example.org."))])
     preferred_language = SelectField(_l("Preferred language"), choices=select_choices(LANGUAGES.items()), default=DEFAULT_LANGUAGE,
                                      description=_l("Their feedback sheets and certificates are printed in it."))
 
@@ -151,7 +162,8 @@ class MentorForm(FlaskForm):
     team_id = SelectField(_l("Team"), coerce=optional_int)
     home_institution = LineField(_l("Home institution"), validators=[Optional(), Length(max=limits.NAME)],
                                    description=_l("The referral or teaching hospital the mentor comes from."))
-    phone = LineField(_l("Phone"), validators=[Optional(), Length(max=limits.PHONE)])
+    phone = LineField(_l("Mobile number"), validators=[Length(max=limits.PHONE), mobile_number],
+                      description=_l("For text messages: 0788 123 456 or +250 788 123 456."))
     email = LineField(_l("E-mail"), validators=[Optional(), Length(max=limits.EMAIL), Email(message=_l("Enter an e-mail address like name@example.org."))],
                         description=_l("Notifications are also e-mailed here when the server can send mail."))
     active = BooleanField(_l("Active (takes part in visits)"), default=True)

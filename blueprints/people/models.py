@@ -157,7 +157,7 @@ class Mentor(db.Model):
 class Mentee(db.Model):
     """A health worker being mentored; their record follows them across hospitals."""
 
-    __audited__ = ("full_name", "profession_id", "hospital_id", "department_id", "status", "phone", "preferred_language")
+    __audited__ = ("full_name", "profession_id", "hospital_id", "department_id", "status", "phone", "email", "preferred_language")
     __tablename__ = "mentee"
     __table_args__ = (
         CheckConstraint(MenteeStatus.check("status"), name="status"),
@@ -172,6 +172,7 @@ class Mentee(db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     status: Mapped[MenteeStatus] = mapped_column(EnumString(MenteeStatus, 20), default=MenteeStatus.ACTIVE)
     phone: Mapped[str] = mapped_column(String(limits.PHONE), default="")
+    email: Mapped[str] = mapped_column(String(limits.EMAIL), default="", server_default="")
     # The language their feedback sheets and certificates are printed in, whoever prints them.
     preferred_language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     version: Mapped[int] = mapped_column(default=1, server_default="1")

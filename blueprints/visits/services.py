@@ -12,17 +12,19 @@ from ..auth.models import User
 from ..auth.queries import active_coordinators
 from ..core import audit, limits
 from ..core.clock import today as programme_today
-from ..core.concurrency import lock
+from ..core.concurrency import insert_once, lock
+from ..core.dispatch import dispatch
 from ..core.errors import RuleBroken
 from ..core.extensions import db
 from ..core.formatting import format_day
 from ..core.models import SentAlert
 from ..core.notify import link_to, notify
 from ..core.programme import programme_settings
-from ..people.models import Hospital, Mentee, Mentor, Team
+from ..people.models import Hospital, Mentee, Team
 from . import queries
 from .cadence import CadenceStatus, hospital_cadence
 from .models import Holiday, MenteeAttendance, MentorAttendance, Visit, VisitStatus
+from .reminders import visit_audience
 
 MAX_DAYS = 14
 # Where each status may go next; held, postponed and cancelled are final.
@@ -147,14 +149,8 @@ def change_status(visit: Visit, status: str, *, reason: str = "", new_start_date
                 text += " " + _("New date: %(day)s.", day=format_day(new_visit.start_date))
             return text
 
-        notify(_team_users(visit.team_id), message, link=link_to("visits.visit", visit_id=(new_visit or visit).id), kind="visit")
+        dispatch(visit_audience(visit), "visit", message, link=link_to("visits.visit", visit_id=(new_visit or visit).id))
     return new_visit
-
-
-def _team_users(team_id: int) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(Mentor, Mentor.id == User.mentor_id).where(Mentor.team_id == team_id, Mentor.active, User.active)
-    ))
 
 
 def record_attendance(visit: Visit, *, mentors: dict[int, tuple[bool | None, str]], mentee_days: set[tuple[int, date]],
@@ -220,12 +216,8 @@ def regenerate_calendar_token(user: User) -> str:
 
 
 def _once(key: str) -> bool:
-    """True the first time a key is seen (and remembers it); False after."""
-    if db.session.get(SentAlert, key) is not None:
-        return False
-    db.session.add(SentAlert(key=key))
-    db.session.flush()
-    return True
+    """True the first time a key is seen (and remembers it, in one insert a parallel run cannot repeat); False after."""
+    return insert_once(SentAlert(key=key))
 
 
 def notify_overdue_hospitals(today: date | None = None) -> int:
@@ -240,25 +232,6 @@ def notify_overdue_hospitals(today: date | None = None) -> int:
                                                       "%(hospital)s is overdue: its last visit ended %(num)s days ago (%(day)s).",
                                                       row.days_since, hospital=row.hospital, day=format_day(row.last_held)),
                link=link_to("visits.visits", hospital=row.hospital_id), kind="overdue")
-        sent += 1
-    return sent
-
-
-def remind_mentors(today: date | None = None, days_ahead: int = 7) -> int:
-    """Remind a team's mentors once, a week before each planned or confirmed visit (again if it moves)."""
-    today = today or programme_today()
-    visits = db.session.scalars(
-        select(Visit).where(Visit.status.in_(queries.UPCOMING_STATUSES), Visit.start_date > today,
-                            Visit.start_date <= today + timedelta(days=days_ahead))
-    ).all()
-    sent = 0
-    for visit in visits:
-        if not _once(f"visit-reminder:{visit.id}:{visit.start_date.isoformat()}"):
-            continue
-        notify(_team_users(visit.team_id), lambda visit=visit: _(
-                   "Reminder: your team visits %(hospital)s from %(start)s to %(end)s.",
-                   hospital=visit.hospital.name, start=format_day(visit.start_date), end=format_day(visit.end_date)),
-               link=link_to("visits.visit", visit_id=visit.id), kind="visit_reminder")
         sent += 1
     return sent
 

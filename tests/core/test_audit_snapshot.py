@@ -104,7 +104,7 @@ def test_a_mentees_snapshot_keeps_where_they_work_and_their_language():
     mentee = make_mentee(hospital, name="Espérance Uwimana")
     mentee.phone, mentee.preferred_language = "+250788000002", "rw"
     expected = {"full_name": "Espérance Uwimana", "profession_id": mentee.profession_id, "hospital_id": hospital.id,
-                "department_id": mentee.department_id, "status": "active", "phone": "+250788000002", "preferred_language": "rw"}
+                "department_id": mentee.department_id, "status": "active", "phone": "+250788000002", "email": "", "preferred_language": "rw"}
     assert audit.snapshot(mentee) == expected
 
 

@@ -184,7 +184,8 @@ def test_editing_a_mentee_saves_name_profession_and_phone(client, role):
     mentee = make_mentee(hospital, name="Before Edit")
     login(client, make_user(role, hospital=hospital) if role == "hospital_admin" else make_user(role))
     response = client.post(f"/mentees/{mentee.id}/edit", data={
-        "full_name": "After Edit", "profession_id": profession("nurse").id, "phone": "+250 700 111 222", "version": mentee.version})
+        "full_name": "After Edit", "profession_id": profession("nurse").id, "phone": "0788 111 222", "version": mentee.version})
     assert response.status_code == 302
     saved = db.session.get(Mentee, mentee.id)
     assert (saved.full_name, saved.profession.code, saved.hospital_id) == ("After Edit", "nurse", hospital.id)
+    assert saved.phone == "+250788111222"  # stored in E.164

@@ -28,7 +28,7 @@ def refresher(mentor, days_ago: int, title="Refresher: HBB", hours=8) -> Trainin
 
 def mentor_form(**values):
     data = {"full_name": "Aline Uwase", "profession_id": profession("midwife").id, "team_id": "",
-            "home_institution": "Teaching Hospital", "phone": "+250 700 000 001", "email": "aline@example.org", "active": "y"}
+            "home_institution": "Teaching Hospital", "phone": "+250 788 000 001", "email": "aline@example.org", "active": "y"}
     data.update(values)
     return data
 

@@ -92,7 +92,7 @@ def test_each_change_leaves_exactly_its_audit_rows_and_no_secret(app, client, ca
     new_mentee = db.session.scalar(select(Mentee).where(Mentee.full_name == "Eric Niyonzima"))
     trail.expect(client.post(f"/mentees/{new_mentee.id}/edit", data={
         "full_name": "Eric Niyonzima", "profession_id": profession("midwife").id, "hospital_id": hospital.id,
-        "department_id": maternity.id, "phone": "+250 700", "version": new_mentee.version}), "mentee.update")
+        "department_id": maternity.id, "phone": "0788 123 456", "version": new_mentee.version}), "mentee.update")
     trail.expect(client.post(f"/mentees/{new_mentee.id}/assign", data={
         "mentor_id": mentor.id, "start_date": (today() - timedelta(days=3)).isoformat()}), "assignment.create")
     assignment = db.session.scalar(select(Assignment).where(Assignment.mentee_id == new_mentee.id))

@@ -113,7 +113,7 @@ def test_payloads_typed_into_forms_are_stored_as_typed_and_shown_escaped(client)
     page = client.get(f"/mentees/{mentee.id}/edit").data.decode()
     version = re.search(r'name="version" type="hidden" value="(\d+)"|type="hidden" name="version" value="(\d+)"', page)
     form = {"full_name": payload, "profession_id": mentee.profession_id, "hospital_id": mentee.hospital_id,
-            "department_id": mentee.department_id, "phone": payload[:40],
+            "department_id": mentee.department_id, "phone": "0788 123 456",
             "version": next(g for g in version.groups() if g) if version else mentee.version}
     response = client.post(f"/mentees/{mentee.id}/edit", data=form)
     assert response.status_code == 302, response.data[:2000]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from ...auth.models import User
 from ...core.extensions import db
 from ...core.roles import COORDINATOR, HOSPITAL_ADMIN
-from ..models import Absence, Assignment, Mentee, Mentor
+from ..models import Absence, Assignment, Mentee, MenteeStatus, Mentor
 from ..scopes import readable_mentees
 from .transfers import mentee_transfers
 
@@ -145,3 +145,18 @@ def upcoming_absences(hospital_id: int, today: date, limit: int = 30) -> Select:
         .order_by(Absence.start_date)
         .limit(limit)
     )
+
+
+def mentee_recipients(mentees) -> list:
+    """Each mentee still in the programme as messages reach them (core/dispatch.py): their active account (the bell,
+    their own choices), else their record (e-mail and SMS by the mentee default)."""
+    mentees = [m for m in mentees if m.status == MenteeStatus.ACTIVE]
+    ids = [m.id for m in mentees]
+    accounts = {u.mentee_id: u for u in db.session.scalars(select(User).where(User.mentee_id.in_(ids), User.active))} if ids else {}
+    return [accounts.get(m.id, m) for m in mentees]
+
+
+def hospital_mentee_recipients(hospital_id: int) -> list:
+    """The active mentees now at a hospital, as messages reach them."""
+    return mentee_recipients(db.session.scalars(select(Mentee).where(Mentee.hospital_id == hospital_id,
+                                                                     Mentee.status == MenteeStatus.ACTIVE)).all())

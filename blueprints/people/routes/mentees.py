@@ -216,7 +216,7 @@ def mentee_new():
     if form.validate_on_submit() and (added := saved(form, lambda: mentee_services.create_mentee(
             full_name=form.full_name.data.strip(), profession_id=form.profession_id.data,
             hospital_id=form.hospital_id.data, department_id=form.department_id.data, phone=form.phone.data or "",
-            preferred_language=form.preferred_language.data))):
+            email=(form.email.data or "").strip(), preferred_language=form.preferred_language.data))):
         flash(_("%(name)s added.", name=added.result.full_name), "success")
         return redirect(url_for("people.mentee", mentee_id=added.result.id))
     return render_template("people/mentee_form.html", form=form, mentee=None), 422 if form.errors else 200
@@ -235,7 +235,8 @@ def mentee_edit(mentee_id: int):
         try:
             done = saved(form, lambda: mentee_services.update_mentee(
                 mentee, version=form.opened_at(), full_name=form.full_name.data.strip(), profession_id=form.profession_id.data,
-                phone=form.phone.data or "", preferred_language=form.preferred_language.data), _("Saved."))
+                phone=form.phone.data or "", email=(form.email.data or "").strip(),
+                preferred_language=form.preferred_language.data), _("Saved."))
         except EditConflict:
             db.session.rollback()
             mentee = mentee_queries.get_mentee_or_404(mentee_id, user(), action="edit")

@@ -1,0 +1,203 @@
+"""Who hears of what by which channel: every message goes to the app's bell (for people with an account), and by
+e-mail and SMS as each person chose for that kind of message (their role's default until they choose), each in the
+recipient's own language.
+
+A recipient is an account (a User) or a mentee record without one; the kernel knows neither model and reads them by
+their attributes (an account has a `role`). E-mail goes through the outbox (notify.py), sent by the worker after the
+commit, with a one-click unsubscribe link and headers (RFC 8058) that turn that kind of e-mail off for that person.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from . import notify as outbox  # a module reference: notify.py imports this module at its end
+from . import sms as texting
+from .extensions import db
+from .i18n import DEFAULT_LANGUAGE, in_language, known_language
+from .models import MessagePreference, Notification
+from .roles import COORDINATOR, HOSPITAL_ADMIN, MENTEE, MENTOR, ROLES, SYSADMIN
+
+EVERYONE = ROLES
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of message: who may receive it, and for which roles e-mail and SMS are on until they choose."""
+
+    label: object
+    roles: tuple[str, ...]
+    email: tuple[str, ...]
+    sms: tuple[str, ...] = ()
+    sms_offered: bool = True
+
+
+KINDS: dict[str, Kind] = {
+    "visit_reminder": Kind(_l("Visit reminders, a week and a day before"), (MENTOR, HOSPITAL_ADMIN, MENTEE),
+                           email=(MENTOR, HOSPITAL_ADMIN, MENTEE), sms=(MENTOR, MENTEE)),
+    "visit": Kind(_l("A visit postponed or cancelled"), (MENTOR, HOSPITAL_ADMIN, MENTEE),
+                  email=(MENTOR, HOSPITAL_ADMIN, MENTEE), sms=(MENTOR, HOSPITAL_ADMIN, MENTEE)),
+    "self_assessment": Kind(_l("Your self-assessment is open"), (MENTEE,), email=(MENTEE,), sms=(MENTEE,)),
+    "sheet_signed": Kind(_l("A feedback sheet signed and ready to read"), (MENTEE,), email=(MENTEE,), sms=(MENTEE,)),
+    "action_item_due": Kind(_l("An action item falls due"), (MENTEE,), email=(MENTEE,), sms=(MENTEE,)),
+    "transfer": Kind(_l("Transfers of your mentees"), (MENTOR,), email=(MENTOR,)),
+    "transfer_in": Kind(_l("Mentees coming to your hospital or team"), (COORDINATOR, HOSPITAL_ADMIN, MENTOR),
+                        email=(COORDINATOR, HOSPITAL_ADMIN, MENTOR)),
+    "mentor_request": Kind(_l("Requests for a mentor"), (COORDINATOR, MENTOR), email=(COORDINATOR, MENTOR)),
+    "support": Kind(_l("Your support requests"), (MENTOR,), email=(MENTOR,)),
+    "overdue": Kind(_l("Hospitals overdue for a visit"), (COORDINATOR,), email=(COORDINATOR,), sms_offered=False),
+    "weekly_summary": Kind(_l("The weekly summary"), (COORDINATOR,), email=(COORDINATOR,), sms_offered=False),
+    "": Kind(_l("Other messages"), EVERYONE, email=(SYSADMIN, COORDINATOR, HOSPITAL_ADMIN, MENTOR, MENTEE)),
+}
+UNSUBSCRIBE_SALT = "unsubscribe"
+
+
+def role_of(person) -> str:
+    return getattr(person, "role", None) or MENTEE
+
+
+def kinds_for(role: str) -> list[tuple[str, Kind]]:
+    """The kinds a role may receive, in the order of KINDS (for the preferences page)."""
+    return [(name, kind) for name, kind in KINDS.items() if role in kind.roles]
+
+
+def _owner(person) -> dict:
+    """The preference row's person columns: an account, or a mentee record."""
+    return {"user_id": person.id} if hasattr(person, "role") else {"mentee_id": person.id}
+
+
+def channels(person, kind: str) -> tuple[bool, bool]:
+    """(e-mail, SMS) wanted for this kind: the person's choice, else the role's default."""
+    chosen = db.session.scalar(select(MessagePreference).filter_by(kind=kind, **_owner(person)))
+    if chosen is not None:
+        return chosen.email, chosen.sms and KINDS.get(kind, KINDS[""]).sms_offered
+    defaults, role = KINDS.get(kind, KINDS[""]), role_of(person)
+    return role in defaults.email, role in defaults.sms and defaults.sms_offered
+
+
+def choose(person, kind: str, *, email: bool, sms: bool) -> MessagePreference:
+    """Record a person's choice for one kind (the preferences page, an unsubscribe link)."""
+    row = db.session.scalar(select(MessagePreference).filter_by(kind=kind, **_owner(person)))
+    if row is None:
+        row = MessagePreference(kind=kind, **_owner(person))
+        db.session.add(row)
+    row.email, row.sms = email, sms
+    db.session.flush()
+    return row
+
+
+def contact(person) -> tuple[str, str]:
+    """(e-mail address, mobile number) of a person: an account's own, else its mentor's or mentee's record's."""
+    records = [person, getattr(person, "mentor", None), getattr(person, "mentee", None)]
+    email = next((r.email for r in records if r is not None and getattr(r, "email", "")), "")
+    phone = next((r.phone for r in records if r is not None and getattr(r, "phone", "")), "")
+    return email, phone
+
+
+def language_of(person) -> str:
+    """An account's chosen language, else its mentee record's; a mentee record's preferred language; else English."""
+    for record in (person, getattr(person, "mentee", None)):
+        if record is None:
+            continue
+        code = known_language(getattr(record, "language", None) or getattr(record, "preferred_language", None))
+        if code:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+def is_reachable(person) -> bool:
+    """An active account, or a mentee record still in the programme."""
+    if hasattr(person, "role"):
+        return bool(person.active)
+    return str(getattr(person, "status", "active")) == "active"
+
+
+def unsubscribe_token(person, kind: str) -> str:
+    who = ["u", person.id] if hasattr(person, "role") else ["m", person.id]
+    return URLSafeSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT).dumps([*who, kind])
+
+
+def read_unsubscribe_token(token: str) -> tuple[str, int, str] | None:
+    """('u' or 'm', id, kind) from a token this app signed; None for anything else."""
+    try:
+        who, person_id, kind = URLSafeSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if who not in ("u", "m") or not isinstance(person_id, int) or kind not in KINDS:
+        return None
+    return who, person_id, kind
+
+
+def mail_wanted() -> bool:
+    """E-mail is queued when a mail server is configured, or the worker prints messages to its log (the demo)."""
+    return bool(current_app.config.get("MAIL_SERVER") or current_app.config.get("MAIL_TO_LOG"))
+
+
+def sms_text(text: str, link: str) -> str:
+    """The text, and the link when the site's address is known (a path alone means nothing on a phone)."""
+    base = current_app.config.get("BASE_URL", "")
+    return f"{text} {base}{link}" if base and link else text
+
+
+def dispatch(recipients, kind: str, message: "str | Callable[[], str]", *, link: str = "",
+             body: "Callable[[], str] | None" = None, sms_not_before: datetime | None = None) -> list[Notification]:
+    """Tell each distinct recipient once by the channels they want; returns the bell's rows added to the session.
+
+    `message` is the short text (bell, subject, SMS), or a function making it with `_()` inside, called in each
+    recipient's language; `body`, likewise, a longer text for the e-mail alone (the weekly summary); `sms_not_before`
+    holds a text message back until then (the day-before reminder, at 07:00 in Kigali)."""
+    chosen_as = kind if kind in KINDS else ""  # a kind not in KINDS is chosen (and refused) as "Other messages"
+    rows, seen, texts = [], set(), {}
+    for person in recipients:
+        if person is None or not is_reachable(person):
+            continue
+        key = ("u" if hasattr(person, "role") else "m", person.id)
+        if key in seen:
+            continue
+        seen.add(key)
+        language = language_of(person)
+        if language not in texts:
+            with in_language(language):
+                texts[language] = (message() if callable(message) else str(message), body() if body else "")
+        text, long_text = texts[language]
+        if key[0] == "u":
+            rows.append(Notification(user_id=person.id, message=text, link=link, kind=kind))
+        email, phone = contact(person)
+        wants_email, wants_sms = channels(person, chosen_as)
+        if email and wants_email and mail_wanted():
+            unsubscribe = outbox.absolute(outbox.link_to("core.unsubscribe", token=unsubscribe_token(person, chosen_as)))
+            with in_language(language):
+                outbox.queue_mail(email, text, link, body=long_text, unsubscribe_url=unsubscribe)
+        if phone and wants_sms:  # STOP (an opted-out number) and quiet hours are the SMS outbox's (sms.py)
+            texting.queue_sms(phone, sms_text(text, link), kind=kind, not_before=sms_not_before)
+    db.session.add_all(rows)
+    return rows
+
+
+def stop_email(token: str) -> str | None:
+    """Turn off the e-mail of one kind for the person a token names (their SMS choice stays); the kind's label, or
+    None for a token this app did not sign or a person who no longer exists."""
+    read = read_unsubscribe_token(token)
+    if read is None:
+        return None
+    who, person_id, kind = read
+    person = _person(who, person_id)
+    if person is None:
+        return None
+    _email, sms = channels(person, kind)
+    choose(person, kind, email=False, sms=sms)
+    return str(KINDS[kind].label)
+
+
+def _person(who: str, person_id: int):
+    """The account or mentee record a token names, through the mappers (the kernel imports neither model)."""
+    table = "user" if who == "u" else "mentee"
+    for mapper in db.Model.registry.mappers:
+        if mapper.local_table is not None and mapper.local_table.name == table:
+            return db.session.get(mapper.class_, person_id)
+    return None

@@ -1,0 +1,185 @@
+"""Messages reach people by the channels they chose, in their language: e-mail through a real SMTP server, one-click
+unsubscribe without signing in, contact details and preferences on "My messages"."""
+
+import email
+import socket
+from datetime import date
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from blueprints.core.dispatch import channels, unsubscribe_token
+from blueprints.core.extensions import db
+from blueprints.core.models import MessagePreference, Notification, OutgoingMail
+from blueprints.visits.models import Visit
+from blueprints.visits.reminders import send_visit_reminders
+from tests.factories import login, make_hospital, make_mentee, make_mentor, make_team, make_user
+
+MONDAY = date(2026, 6, 8)
+
+
+class Inbox:
+    """What the SMTP server received: (envelope recipients, parsed message)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content,
+                                                                                 policy=email.policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture(scope="module")
+def smtp_server():
+    host = "127.0.0.24"
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname=host, port=port)
+    controller.start()
+    yield host, port, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def inbox(app, smtp_server, monkeypatch):
+    host, port, box = smtp_server
+    box.messages.clear()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", host)
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    monkeypatch.setitem(app.config, "BASE_URL", "https://mentorship.example")
+    return box
+
+
+def visit_next_week():
+    """A visit to Nemba starting a week after MONDAY, with a French mentor and a Kinyarwanda mentee who have e-mail."""
+    team = make_team("Team A")
+    nemba = make_hospital("Nemba", team=team)
+    mentor = make_mentor(team, name="Mentor Alpha")
+    mentor_user = make_user("mentor", mentor=mentor, language="fr", email="alpha@example.org")
+    mentee = make_mentee(nemba, name="Aline Mentee")
+    mentee.email, mentee.preferred_language = "aline@example.org", "rw"
+    visit = Visit(hospital=nemba, team=team, start_date=date(2026, 6, 15), end_date=date(2026, 6, 17), days=3)
+    db.session.add(visit)
+    db.session.flush()
+    return {"visit": visit, "mentor_user": mentor_user, "mentee": mentee}
+
+
+def test_a_reminder_email_reaches_each_recipient_in_their_language_with_its_link_and_unsubscribe_headers(inbox):
+    world = visit_next_week()
+    assert send_visit_reminders(MONDAY) == 1
+    db.session.commit()  # the worker sends after the commit (immediate mode in the tests)
+    received = {to[0]: message for to, message in inbox.messages}
+    assert set(received) == {"alpha@example.org", "aline@example.org"}
+    french, kinyarwanda = received["alpha@example.org"], received["aline@example.org"]
+    assert french["Subject"] == "Rappel : la visite de mentorat à Nemba a lieu du 15 juin 2026 au 17 juin 2026."
+    assert kinyarwanda["Subject"].startswith("Kwibutsa: uruzinduko rw'ubujyanama i Nemba")
+    visit_link = f"https://mentorship.example/visits/{world['visit'].id}"
+    for message in (french, kinyarwanda):
+        body = message.get_content()
+        assert visit_link in body
+        unsubscribe = message["List-Unsubscribe"].strip("<>")
+        assert unsubscribe.startswith("https://mentorship.example/unsubscribe/") and unsubscribe in body
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "Pour ne plus recevoir ces e-mails" in french.get_content()
+    assert "Kugira ngo uhagarike izi imeri" in kinyarwanda.get_content()
+
+
+def test_one_click_unsubscribe_without_signing_in_turns_that_kind_of_email_off_for_that_person_only(client, inbox):
+    world = visit_next_week()
+    make_user("mentor", mentor=make_mentor(world["visit"].team), email="beta@example.org")
+    token = unsubscribe_token(world["mentor_user"], "visit_reminder")
+    db.session.commit()
+    assert client.get(f"/unsubscribe/{token}").status_code == 200  # a link checker opening it changes nothing
+    assert channels(world["mentor_user"], "visit_reminder")[0] is True
+    response = client.post(f"/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"})  # the mail reader's button
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert channels(world["mentor_user"], "visit_reminder")[0] is False
+    assert channels(world["mentor_user"], "visit")[0] is True  # other kinds stay on
+    assert send_visit_reminders(MONDAY) == 1
+    db.session.commit()
+    assert sorted(to[0] for to, _message in inbox.messages) == ["aline@example.org", "beta@example.org"]
+    bell = db.session.scalars(select(Notification).where(Notification.user_id == world["mentor_user"].id)).all()
+    assert [n.kind for n in bell] == ["visit_reminder"]  # the bell still tells them
+
+
+def test_a_mentee_without_an_account_unsubscribes_by_their_record(client, inbox):
+    world = visit_next_week()
+    db.session.commit()
+    client.post(f"/unsubscribe/{unsubscribe_token(world['mentee'], 'visit_reminder')}")
+    [row] = db.session.scalars(select(MessagePreference)).all()
+    assert (row.mentee_id, row.kind, row.email) == (world["mentee"].id, "visit_reminder", False)
+
+
+def test_a_forged_unsubscribe_token_is_404_and_changes_nothing(client):
+    user = make_user("mentor")
+    token = unsubscribe_token(user, "visit_reminder")
+    db.session.commit()
+    assert client.post(f"/unsubscribe/{token[:-2]}xx").status_code == 404
+    assert db.session.scalars(select(MessagePreference)).all() == []
+
+
+def test_a_local_rwandan_mobile_number_is_stored_in_e164_and_channels_are_saved_per_kind(client):
+    me = make_user("mentor")
+    db.session.commit()
+    login(client, me)
+    response = client.post("/notifications/preferences", data={
+        "email": "me@example.org", "phone": "0788 123 456", "email-visit_reminder": "on", "sms-visit": "on"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (me.email, me.phone) == ("me@example.org", "+250788123456")
+    assert channels(me, "visit_reminder") == (True, False)
+    assert channels(me, "visit") == (False, True)
+    assert channels(me, "transfer") == (False, False)
+
+
+def test_a_bad_mobile_number_is_refused_next_to_its_field_and_nothing_is_saved(client):
+    me = make_user("hospital_admin")
+    db.session.commit()
+    login(client, me)
+    response = client.post("/notifications/preferences", data={"email": "me@example.org", "phone": "12345"})
+    assert response.status_code == 422
+    assert "Not a phone number “12345”" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (me.email, me.phone) == ("", "")
+    assert db.session.scalars(select(MessagePreference)).all() == []
+
+
+def test_defaults_follow_the_role_until_the_person_chooses():
+    coordinator, mentor, mentee = make_user("coordinator"), make_user("mentor"), make_mentee(make_hospital())
+    assert channels(coordinator, "weekly_summary") == (True, False)  # by e-mail; SMS not offered
+    assert channels(mentor, "visit_reminder") == (True, True)
+    assert channels(mentee, "sheet_signed") == (True, True)
+    assert channels(mentor, "transfer") == (True, False)
+
+
+def test_without_a_mail_server_the_demo_prints_the_email_to_the_log(app, monkeypatch, caplog):
+    monkeypatch.setitem(app.config, "MAIL_TO_LOG", True)
+    visit_next_week()
+    send_visit_reminders(MONDAY)
+    with caplog.at_level("WARNING"):
+        db.session.commit()
+    assert "e-mail to alpha@example.org: Rappel : la visite de mentorat à Nemba" in caplog.text
+    assert {m.status for m in db.session.scalars(select(OutgoingMail))} == {"sent"}
+
+
+def test_a_mentee_record_keeps_an_email_and_refuses_a_bad_mobile_number_next_to_the_field(client):
+    from blueprints.people.models import Mentee
+
+    hospital = make_hospital()
+    mentee = make_mentee(hospital, name="Aline")
+    login(client, make_user("hospital_admin", hospital=hospital))
+    form = {"full_name": "Aline", "profession_id": mentee.profession_id, "preferred_language": "fr",
+            "version": mentee.version}
+    response = client.post(f"/mentees/{mentee.id}/edit", data={**form, "phone": "2.50788E+11", "email": "aline@example.org"})
+    assert response.status_code == 422 and "scientific notation" in response.get_data(as_text=True)
+    assert db.session.get(Mentee, mentee.id).email == ""
+    response = client.post(f"/mentees/{mentee.id}/edit", data={**form, "phone": "0788 123 456", "email": "aline@example.org"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Mentee, mentee.id)
+    assert (saved.phone, saved.email) == ("+250788123456", "aline@example.org")

@@ -19,7 +19,7 @@ from tests.mentoring.conftest import form_data, midwife_skills, url
 
 # Written by the app itself, never typed into a form: unbounded on purpose.
 APP_WRITTEN = {"audit_event.summary", "setting.value", "notification.message", "export_job.error",
-               "outgoing_mail.body", "outgoing_mail.error"}
+               "outgoing_mail.body", "outgoing_mail.error", "outgoing_sms.text", "outgoing_sms.answer"}
 
 world = mentoring.world  # the mentoring world (a fixture) serves here too
 

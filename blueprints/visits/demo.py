@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 from ..core.extensions import db
 from ..people.models import Absence, Assignment, Mentee
 from .defaults import FIXED_HOLIDAYS
-from .models import MenteeAttendance, MentorAttendance, Visit
+from .models import AvailabilityAnswer, MenteeAttendance, MentorAttendance, Visit
 
 POSTPONE_REASONS = (
     "Team's obstetrician called to an emergency at the home hospital",
@@ -94,3 +94,30 @@ def add_visits(rng: random.Random, today: date, hospitals, mentors) -> dict[str,
     db.session.flush()
     return {"visits": len(held) + postponed + len(planned), "held visits": len(held), "postponed visits": postponed,
             "missed by a mentor": missed, "mentee-days present": mentee_days}
+
+
+def add_availability_answers(rng: random.Random, today: date) -> dict[str, int]:
+    """Mentees' own answers for their hospital's next visit (issue 22): about two in three answered, mostly "I will be
+    there", some on nights or leave; one answers "there" on a day the administrator recorded leave, so the clash grid
+    shows a disagreement."""
+    next_visit: dict[int, Visit] = {}
+    for visit in db.session.scalars(select(Visit).where(Visit.status.in_(("planned", "confirmed")), Visit.end_date >= today)
+                                    .order_by(Visit.start_date)):
+        next_visit.setdefault(visit.hospital_id, visit)
+    rows = []
+    leave = db.session.scalar(select(Absence).where(Absence.note.like("Annual leave (demo)%")).limit(1))
+    for mentee in db.session.scalars(select(Mentee).where(Mentee.status == "active").order_by(Mentee.id)):
+        visit = next_visit.get(mentee.hospital_id)
+        on_leave = leave is not None and mentee.id == leave.mentee_id
+        if visit is None or (rng.random() >= 0.65 and not on_leave):
+            continue
+        for day in visit.day_dates:
+            if on_leave:
+                answer = "there" if day == visit.start_date else "annual_leave"
+            else:
+                answer = rng.choices(("there", "night_shift", "annual_leave"), weights=(85, 10, 5))[0]
+            rows.append({"mentee_id": mentee.id, "day": day, "answer": answer})
+    if rows:
+        db.session.execute(insert(AvailabilityAnswer), rows)
+    db.session.flush()
+    return {"availability answers": len(rows)}

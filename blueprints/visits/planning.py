@@ -9,15 +9,15 @@ from functools import cache
 
 from flask_babel import get_translations
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from ..core.extensions import db
 from ..core.formatting import format_day
 from ..core.programme import programme_settings
 from ..people.models import Absence, Assignment, Hospital, Mentee, MenteeStatus, Team
-from . import queries
+from . import availability, queries
 from .cadence import next_target
-from .models import Visit
+from .models import AvailabilityAnswer, Visit
 
 WINDOW_RADIUS_DAYS = 14
 
@@ -94,7 +94,9 @@ def best_windows(
 @dataclass
 class Clashes:
     days: list[date]
-    rows: list[dict]  # {"mentee", "cells": [kind or None per day], "available": n}
+    # {"mentee", "cells": [kind away or None per day], "available": n, "answers": [the mentee's own answer or None per day],
+    #  "overruled": [the administrator's record an own answer overrules, or None], "confirmed": answered every day}
+    rows: list[dict]
     team_visits: list[Visit]
     too_close: list[Visit]
     non_working: list[tuple[date, str]]
@@ -126,7 +128,7 @@ def clashes(
     mentee_ids = [m.id for m in mentees]
     span_from = min(start, search_from)
     span_to = max(end, search_to + timedelta(days=days - 1))
-    absent = absent_days(queries.absences_between(mentee_ids, span_from, span_to))
+    absent, own, overruled = availability.merge(queries.availability_between(mentee_ids, span_from, span_to))
     nearby = queries.nearby_visits(hospital_id, team_id, min(span_from, start - timedelta(days=close)),
                                    max(span_to, end + timedelta(days=close)), exclude_id)
     holidays = queries.holidays()
@@ -135,7 +137,10 @@ def clashes(
     rows = []
     for mentee in mentees:
         cells = [absent.get(mentee.id, {}).get(d) for d in visit_days]
-        rows.append({"mentee": mentee, "cells": cells, "available": sum(1 for c in cells if c is None)})
+        answers = [own.get(mentee.id, {}).get(d) for d in visit_days]
+        rows.append({"mentee": mentee, "cells": cells, "available": sum(1 for c in cells if c is None), "answers": answers,
+                     "overruled": [overruled.get(mentee.id, {}).get(d) for d in visit_days],
+                     "confirmed": all(a is not None for a in answers)})
     team_visits = [v for v in nearby if v.team_id == team_id and v.start_date <= end and v.end_date >= start]
     too_close = [v for v in nearby if v.hospital_id == hospital_id
                  and v.start_date - end < timedelta(days=close) and start - v.end_date < timedelta(days=close)]
@@ -196,12 +201,11 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
     mentees_at: dict[int, list[int]] = defaultdict(list)
     for mentee_id, at in mentee_rows:
         mentees_at[at].append(mentee_id)
-    absences = db.session.execute(
-        select(Absence.mentee_id, Absence.kind, Absence.start_date, Absence.end_date)
-        .join(Mentee, Mentee.id == Absence.mentee_id)
-        .where(Mentee.hospital_id.in_(hospital_ids), Absence.end_date >= start_from, Absence.start_date <= horizon)
-    ).all() if hospital_ids else []
-    absent = absent_days(absences)
+    at_hospitals = select(Mentee.id).where(Mentee.hospital_id.in_(hospital_ids))
+    absent = availability.merge(db.session.execute(queries.availability_statement(
+        and_(Absence.mentee_id.in_(at_hospitals), Absence.end_date >= start_from, Absence.start_date <= horizon),
+        and_(AvailabilityAnswer.mentee_id.in_(at_hospitals), AvailabilityAnswer.day.between(start_from, horizon)),
+    )).all())[0] if hospital_ids else {}
     busy: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for team_id, start, end in db.session.execute(
         select(Visit.team_id, Visit.start_date, Visit.end_date)

@@ -6,7 +6,22 @@ from datetime import date, timedelta
 from functools import cache
 
 from flask import abort
-from sqlalchemy import ColumnElement, Date, Select, and_, bindparam, case, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import aliased, joinedload
 
 from ..auth.models import User
@@ -15,7 +30,7 @@ from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..people.models import Absence, Assignment, Hospital, Mentee, MenteeStatus, Mentor, Team
 from ..people.scopes import cadence_hospitals, mentor_team_id, readable_visits
 from .attendance import mentee_rate_columns, rate
-from .models import Holiday, MenteeAttendance, MentorAttendance, Visit, VisitStatus
+from .models import AvailabilityAnswer, Holiday, MenteeAttendance, MentorAttendance, Visit, VisitStatus
 
 ACTIVE_STATUSES = (VisitStatus.PLANNED, VisitStatus.CONFIRMED, VisitStatus.HELD)  # a visit that occupies its team on its days
 UPCOMING_STATUSES = (VisitStatus.PLANNED, VisitStatus.CONFIRMED)
@@ -233,6 +248,26 @@ def absences_between(mentee_ids, start: date, end: date) -> list[Absence]:
     return list(db.session.scalars(
         select(Absence).where(Absence.mentee_id.in_(list(mentee_ids)), Absence.start_date <= end, Absence.end_date >= start)
     ))
+
+
+def availability_statement(recorded_where, answered_where) -> Select:
+    """The administrator's absence records and the mentees' own answers (visits/availability.py) as one statement of
+    (mentee_id, kind, start_date, end_date, own) rows, so reading both costs one query. Each side is filtered by its own
+    condition, written on its own table (Absence, AvailabilityAnswer)."""
+    recorded = (select(Absence.mentee_id, type_coerce(Absence.kind, String).label("kind"), Absence.start_date, Absence.end_date,
+                       false().label("own")).where(recorded_where))
+    answered = (select(AvailabilityAnswer.mentee_id, type_coerce(AvailabilityAnswer.answer, String), AvailabilityAnswer.day,
+                       AvailabilityAnswer.day, true()).where(answered_where))
+    return union_all(recorded, answered)
+
+
+def availability_between(mentee_ids, start: date, end: date) -> list:
+    if not mentee_ids:
+        return []
+    ids = list(mentee_ids)
+    return db.session.execute(availability_statement(
+        and_(Absence.mentee_id.in_(ids), Absence.start_date <= end, Absence.end_date >= start),
+        and_(AvailabilityAnswer.mentee_id.in_(ids), AvailabilityAnswer.day.between(start, end)))).all()
 
 
 def nearby_visits(hospital_id: int, team_id: int, start: date, end: date, exclude_id: int | None = None) -> list[Visit]:

@@ -4,6 +4,7 @@ Which wins: the mentee's answer outranks the administrator's absence record for 
 answers about one visit day, first hand and usually after the rota was typed; the administrator's record still shows
 beside it in the clash grid when the two disagree, so the administrator can correct the rota or ask."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -22,7 +23,7 @@ from .queries import UPCOMING_STATUSES
 
 
 class Span(NamedTuple):
-    mentee_id: int
+    mentee_id: int  # the person's id: a mentee's, or a mentor's for a mentor's absence (absent_days reads this name)
     kind: str
     start_date: date
     end_date: date
@@ -76,23 +77,38 @@ def answer_days(mentee: Mentee, visit: Visit, answers: dict[date, str], today: d
     return len(answers)
 
 
-def merge(rows) -> tuple[dict[int, dict[date, str]], dict[int, dict[date, str]], dict[int, dict[date, str]]]:
-    """From absence rows and answer rows (mentee_id, kind, start_date, end_date, own), three maps mentee id → {day: …}:
-    who is away on each day once the mentees' own answers have won, their own answers, and the administrator's
-    records where an own answer says otherwise (the disagreements the clash grid shows)."""
+@dataclass
+class Availability:
+    """Who is away on each day, once the mentees' own answers have won: mentee id → {day: kind} (`away`), mentor id →
+    {day: kind} (`mentors_away`), the mentees' own answers (`own`) and the administrator's records an own answer
+    overrules (`overruled`, the disagreements the clash grid shows)."""
+
+    away: dict[int, dict[date, str]]
+    mentors_away: dict[int, dict[date, str]]
+    own: dict[int, dict[date, str]]
+    overruled: dict[int, dict[date, str]]
+
+
+def merge(rows) -> Availability:
+    """From the rows of queries.availability_statement: (mentee_id, mentor_id, kind, start_date, end_date, own)."""
     from .planning import absent_days
 
-    rows = [Span(mentee_id, DayAnswer(kind) if own else AbsenceKind(kind), start, end, bool(own))
-            for mentee_id, kind, start, end, own in rows]
-    away = absent_days([row for row in rows if not row.own])
-    own = absent_days([row for row in rows if row.own])
+    recorded, answered, mentors = [], [], []
+    for mentee_id, mentor_id, kind, start, end, own in rows:
+        if own:
+            answered.append(Span(mentee_id, DayAnswer(kind), start, end, True))
+        elif mentor_id is not None:
+            mentors.append(Span(mentor_id, AbsenceKind(kind), start, end, False))
+        else:
+            recorded.append(Span(mentee_id, AbsenceKind(kind), start, end, False))
+    away, own = absent_days(recorded), absent_days(answered)
     overruled: dict[int, dict[date, str]] = {}
     for mentee_id, days in own.items():
         mine = away[mentee_id]
         for day, answer in days.items():
-            recorded = mine.pop(day, None)
-            if recorded is not None and recorded != answer:
-                overruled.setdefault(mentee_id, {})[day] = recorded
+            kept = mine.pop(day, None)
+            if kept is not None and kept != answer:
+                overruled.setdefault(mentee_id, {})[day] = kept
             if answer != DayAnswer.THERE:
                 mine[day] = answer
-    return away, own, overruled
+    return Availability(away, absent_days(mentors), own, overruled)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select
 
 from ..core.extensions import db
-from ..people.models import Absence, Assignment, Mentee
+from ..people.models import Absence, Assignment, Mentee, Mentor
 from .defaults import FIXED_HOLIDAYS
 from .models import AvailabilityAnswer, MenteeAttendance, MentorAttendance, Visit
 
@@ -96,8 +96,8 @@ def add_visits(rng: random.Random, today: date, hospitals, mentors) -> dict[str,
             "missed by a mentor": missed, "mentee-days present": mentee_days}
 
 
-def add_availability_answers(rng: random.Random, today: date) -> dict[str, int]:
-    """Mentees' own answers for their hospital's next visit (issue 22): about two in three answered, mostly "I will be
+def add_availability(rng: random.Random, today: date) -> dict[str, int]:
+    """A mentor's home-hospital duty on a coming visit, and mentees' own answers for their hospital's next visit (issue 22): about two in three answered, mostly "I will be
     there", some on nights or leave; one answers "there" on a day the administrator recorded leave, so the clash grid
     shows a disagreement."""
     next_visit: dict[int, Visit] = {}
@@ -119,5 +119,17 @@ def add_availability_answers(rng: random.Random, today: date) -> dict[str, int]:
             rows.append({"mentee_id": mentee.id, "day": day, "answer": answer})
     if rows:
         db.session.execute(insert(AvailabilityAnswer), rows)
+    # Mentors' own absences (issue 25): at the second hospital with a coming visit, one mentor is on duty at their home
+    # hospital on its middle day, so its clash grid says "4 of 5 mentors available".
+    mentor_absences = 0
+    coming = sorted(next_visit.values(), key=lambda v: (v.start_date, v.id))
+    if len(coming) > 1:
+        visit = coming[1]
+        mentor = db.session.scalar(select(Mentor).where(Mentor.team_id == visit.team_id, Mentor.active).order_by(Mentor.full_name).limit(1))
+        if mentor is not None:
+            day = visit.start_date + timedelta(days=1)
+            db.session.add(Absence(mentor=mentor, kind="home_duty", start_date=day, end_date=day,
+                                   note="On call for the home hospital's theatre (demo)"))
+            mentor_absences += 1
     db.session.flush()
-    return {"availability answers": len(rows)}
+    return {"availability answers": len(rows), "mentor absences": mentor_absences}

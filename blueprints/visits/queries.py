@@ -16,6 +16,7 @@ from sqlalchemy import (
     case,
     false,
     func,
+    null,
     or_,
     select,
     true,
@@ -251,23 +252,24 @@ def absences_between(mentee_ids, start: date, end: date) -> list[Absence]:
 
 
 def availability_statement(recorded_where, answered_where) -> Select:
-    """The administrator's absence records and the mentees' own answers (visits/availability.py) as one statement of
-    (mentee_id, kind, start_date, end_date, own) rows, so reading both costs one query. Each side is filtered by its own
-    condition, written on its own table (Absence, AvailabilityAnswer)."""
-    recorded = (select(Absence.mentee_id, type_coerce(Absence.kind, String).label("kind"), Absence.start_date, Absence.end_date,
-                       false().label("own")).where(recorded_where))
-    answered = (select(AvailabilityAnswer.mentee_id, type_coerce(AvailabilityAnswer.answer, String), AvailabilityAnswer.day,
+    """The absence records (mentees' and mentors') and the mentees' own answers (visits/availability.py) as one
+    statement of (mentee_id, mentor_id, kind, start_date, end_date, own) rows, so reading them costs one query. Each side
+    is filtered by its own condition, written on its own table (Absence, AvailabilityAnswer)."""
+    recorded = (select(Absence.mentee_id, Absence.mentor_id, type_coerce(Absence.kind, String).label("kind"), Absence.start_date,
+                       Absence.end_date, false().label("own")).where(recorded_where))
+    answered = (select(AvailabilityAnswer.mentee_id, null(), type_coerce(AvailabilityAnswer.answer, String), AvailabilityAnswer.day,
                        AvailabilityAnswer.day, true()).where(answered_where))
     return union_all(recorded, answered)
 
 
-def availability_between(mentee_ids, start: date, end: date) -> list:
-    if not mentee_ids:
+def availability_between(mentee_ids, mentor_ids, start: date, end: date) -> list:
+    """Who of these mentees and mentors is away, or answered, between two dates."""
+    mentee_ids, mentor_ids = list(mentee_ids), list(mentor_ids)
+    if not mentee_ids and not mentor_ids:
         return []
-    ids = list(mentee_ids)
     return db.session.execute(availability_statement(
-        and_(Absence.mentee_id.in_(ids), Absence.start_date <= end, Absence.end_date >= start),
-        and_(AvailabilityAnswer.mentee_id.in_(ids), AvailabilityAnswer.day.between(start, end)))).all()
+        and_(or_(Absence.mentee_id.in_(mentee_ids), Absence.mentor_id.in_(mentor_ids)), Absence.start_date <= end, Absence.end_date >= start),
+        and_(AvailabilityAnswer.mentee_id.in_(mentee_ids), AvailabilityAnswer.day.between(start, end)))).all()
 
 
 def nearby_visits(hospital_id: int, team_id: int, start: date, end: date, exclude_id: int | None = None) -> list[Visit]:

@@ -76,3 +76,12 @@ def test_demo_mentees_answered_for_their_next_visit_and_one_answer_overrules_a_l
         row = next(r for r in planning.clashes(visit.hospital_id, visit.team_id, visit.start_date, visit.days, exclude_id=visit.id).rows
                    if r["mentee"].id == leave.mentee_id)
     assert row["answers"][0] == "there" and row["overruled"][0] == "annual_leave" and row["cells"][0] is None
+
+
+def test_demo_has_a_mentor_on_home_duty_during_a_coming_visit(demo, app):
+    duty = db.session.scalar(select(Absence).where(Absence.mentor_id.is_not(None), Absence.kind == "home_duty"))
+    visit = db.session.scalar(select(Visit).where(Visit.team_id == duty.mentor.team_id, Visit.start_date <= duty.start_date,
+                                                  Visit.end_date >= duty.end_date))
+    with app.test_request_context():
+        clashes = planning.clashes(visit.hospital_id, visit.team_id, visit.start_date, visit.days, exclude_id=visit.id)
+    assert clashes.mentors_available == len(clashes.mentor_rows) - 1

@@ -8,14 +8,14 @@ from flask_login import current_user
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
-from ...core.forms import select_choices
+from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import htmx_redirect, render_page_or_fragment
 from ...core.pagination import paginate
 from ...core.permissions import allow, user
 from ...core.programme import programme_settings
 from ...core.roles import COORDINATOR, MENTOR
 from ...core.slots import slots
-from ..forms import END_REASON_LABELS, MentorForm, TrainingForm
+from ..forms import END_REASON_LABELS, MentorAbsenceForm, MentorForm, TrainingForm
 from ..models import Mentor, Team
 from ..queries import choices as choice_queries
 from ..queries import mentors as mentor_queries
@@ -64,6 +64,9 @@ def mentor(mentor_id: int):
         can_manage=current_user.role == COORDINATOR, end_reason_labels=END_REASON_LABELS,
         **slots.context("people.mentor", mentor=mentor),  # visits: the attendance summary
         form=TrainingForm(formdata=None, course_date=day),
+        absences=db.session.scalars(mentor_queries.mentor_absences(mentor.id, day)).all(),
+        can_record_absence=current_user.role == COORDINATOR or current_user.mentor_id == mentor.id,
+        absence_form=MentorAbsenceForm(formdata=None), empty_form=EmptyForm(), today=day,
     )
 
 

@@ -102,6 +102,7 @@ def visit(visit_id: int):
     if visit.status in queries.UPCOMING_STATUSES:  # clashes and better windows help plan a visit, not read one past
         clashes = planning.clashes(
             visit.hospital_id, visit.team_id, visit.start_date, visit.days, exclude_id=visit.id, mentees=[m["mentee"] for m in mentees],
+            mentors=[m["mentor"] for m in mentors if m["mentor"].team_id == visit.team_id and m["mentor"].active],
             search_from=search.search_from.data if search_ok else None, search_to=search.search_to.data if search_ok else None,
             today=today(),
         )

@@ -136,3 +136,26 @@ class AvailabilityAnswer(db.Model):
     day: Mapped[date]
     answer: Mapped[DayAnswer] = mapped_column(EnumString(DayAnswer, 20))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VisitSubstitute(db.Model):
+    """A mentor from another team coming to a visit in place of a team mentor who cannot (visits/substitutes.py): one
+    per absent mentor per visit. The substitute then appears with the team on the visit and its attendance, so the
+    attendance records who came."""
+
+    __tablename__ = "visit_substitute"
+    __table_args__ = (
+        UniqueConstraint("visit_id", "for_mentor_id"),
+        UniqueConstraint("visit_id", "mentor_id"),
+        CheckConstraint("mentor_id != for_mentor_id", name="not_themself"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id"), index=True)
+    for_mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id"))
+    arranged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    arranged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    mentor: Mapped[Mentor] = relationship(foreign_keys=[mentor_id])
+    for_mentor: Mapped[Mentor] = relationship(foreign_keys=[for_mentor_id])

@@ -31,7 +31,7 @@ from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..people.models import Absence, Assignment, Hospital, Mentee, MenteeStatus, Mentor, Team
 from ..people.scopes import cadence_hospitals, mentor_team_id, readable_visits
 from .attendance import mentee_rate_columns, rate
-from .models import AvailabilityAnswer, Holiday, MenteeAttendance, MentorAttendance, Visit, VisitStatus
+from .models import AvailabilityAnswer, Holiday, MenteeAttendance, MentorAttendance, Visit, VisitStatus, VisitSubstitute
 
 ACTIVE_STATUSES = (VisitStatus.PLANNED, VisitStatus.CONFIRMED, VisitStatus.HELD)  # a visit that occupies its team on its days
 UPCOMING_STATUSES = (VisitStatus.PLANNED, VisitStatus.CONFIRMED)
@@ -151,11 +151,13 @@ def team_mentors(team_id: int) -> list[Mentor]:
 
 
 def visit_mentors(visit: Visit) -> list[dict]:
-    """The team's mentors (and anyone recorded at the visit), with this visit's attendance and their record."""
+    """The team's mentors (and anyone recorded at the visit or arranged as a substitute, `substitute_for` the id of the
+    mentor they replace), with this visit's attendance and their record."""
     rows = db.session.execute(_visit_mentors_statement(), {"visit_id": visit.id, "team_id": visit.team_id}).all()
     return [
-        {"mentor": m, "attendance": att, "recorded": rec or 0, "missed": mis or 0, "rate": rate((rec or 0) - (mis or 0), rec or 0)}
-        for m, att, rec, mis in rows
+        {"mentor": m, "attendance": att, "recorded": rec or 0, "missed": mis or 0, "rate": rate((rec or 0) - (mis or 0), rec or 0),
+         "substitute_for": sub}
+        for m, att, rec, mis, sub in rows
     ]
 
 
@@ -170,6 +172,7 @@ def _visit_mentors_statement() -> Select:
     shown = or_(  # only the mentors this page lists: the sums then read their rows, not the whole programme's
         MentorAttendance.mentor_id.in_(select(Mentor.id).where(Mentor.team_id == team_id)),
         MentorAttendance.mentor_id.in_(select(at_visit.mentor_id).where(at_visit.visit_id == visit_id)),
+        MentorAttendance.mentor_id.in_(select(VisitSubstitute.mentor_id).where(VisitSubstitute.visit_id == visit_id)),
     )
     summaries = (
         select(MentorAttendance.mentor_id, recorded.label("recorded"), missed.label("missed"))
@@ -179,11 +182,13 @@ def _visit_mentors_statement() -> Select:
         .subquery()
     )
     here = aliased(MentorAttendance)
+    substitute_for = (select(VisitSubstitute.for_mentor_id).where(VisitSubstitute.visit_id == visit_id, VisitSubstitute.mentor_id == Mentor.id)
+                      .correlate(Mentor).scalar_subquery())
     return (
-        select(Mentor, here, summaries.c.recorded, summaries.c.missed)
+        select(Mentor, here, summaries.c.recorded, summaries.c.missed, substitute_for.label("substitute_for"))
         .outerjoin(here, and_(here.mentor_id == Mentor.id, here.visit_id == visit_id))
         .outerjoin(summaries, summaries.c.mentor_id == Mentor.id)
-        .where(or_(and_(Mentor.team_id == team_id, Mentor.active), here.id.is_not(None)))
+        .where(or_(and_(Mentor.team_id == team_id, Mentor.active), here.id.is_not(None), substitute_for.is_not(None)))
         .options(joinedload(Mentor.profession))
         .order_by(Mentor.full_name)
     )

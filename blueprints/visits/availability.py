@@ -4,8 +4,9 @@ Which wins: the mentee's answer outranks the administrator's absence record for 
 answers about one visit day, first hand and usually after the rota was typed; the administrator's record still shows
 beside it in the clash grid when the two disagree, so the administrator can correct the rota or ask."""
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from flask import abort
@@ -28,6 +29,20 @@ class Span(NamedTuple):
     start_date: date
     end_date: date
     own: bool
+
+
+def absent_days(absences) -> dict[int, dict[date, str]]:
+    """mentee id → {day: kind of absence}, from Absence rows or (mentee_id, kind, start_date, end_date) tuples."""
+    out: dict[int, dict[date, str]] = defaultdict(dict)
+    one = timedelta(days=1)
+    for absence in absences:
+        days = out[absence.mentee_id]
+        day, end, kind = absence.start_date, absence.end_date, absence.kind
+        while day <= end:
+            if day not in days:
+                days[day] = kind
+            day += one
+    return out
 
 
 def next_visit(mentee: Mentee, today: date) -> Visit | None:
@@ -91,8 +106,6 @@ class Availability:
 
 def merge(rows) -> Availability:
     """From the rows of queries.availability_statement: (mentee_id, mentor_id, kind, start_date, end_date, own)."""
-    from .planning import absent_days
-
     recorded, answered, mentors = [], [], []
     for mentee_id, mentor_id, kind, start, end, own in rows:
         if own:

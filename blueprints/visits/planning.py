@@ -16,6 +16,7 @@ from ..core.formatting import format_day
 from ..core.programme import programme_settings
 from ..people.models import Absence, Assignment, Hospital, Mentee, MenteeStatus, Mentor, Team
 from . import availability, queries
+from .availability import absent_days  # noqa: F401 (read here by name since before the mentees' answers)
 from .cadence import next_target
 from .models import AvailabilityAnswer, Visit
 
@@ -40,20 +41,6 @@ class Window:
     @property
     def missing(self) -> int:
         return self.possible - self.available
-
-
-def absent_days(absences) -> dict[int, dict[date, str]]:
-    """mentee id → {day: kind of absence}, from Absence rows or (mentee_id, kind, start_date, end_date) tuples."""
-    out: dict[int, dict[date, str]] = defaultdict(dict)
-    one = timedelta(days=1)
-    for absence in absences:
-        days = out[absence.mentee_id]
-        day, end, kind = absence.start_date, absence.end_date, absence.kind
-        while day <= end:
-            if day not in days:
-                days[day] = kind
-            day += one
-    return out
 
 
 def absent_counts(absent: dict[int, dict[date, str]], mentee_ids) -> dict[date, int]:

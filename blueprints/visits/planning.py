@@ -170,7 +170,7 @@ class Proposal:
 
 def plan(start_from: date, count: int, hospital_id: int | None = None, days: int | None = None) -> list[Proposal]:
     """Propose the next `count` visits for one hospital or all, at the cadence, each on the best window
-    within ±14 days of its target. Five queries whatever the size of the programme."""
+    within ±14 days of its target. Six queries whatever the size of the programme."""
     days = days or programme_settings().visit_days
     programme_cadence = programme_settings().cadence_days
     radius = timedelta(days=WINDOW_RADIUS_DAYS)

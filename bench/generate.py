@@ -348,16 +348,28 @@ def absences(p: Programme) -> None:
         while day < end:
             kind = rng.choices(ABSENCE_KINDS, ABSENCE_WEIGHTS)[0]
             length = rng.randint(*ABSENCE_DAYS[kind])
-            rows.append({"id": len(rows) + 1, "mentee_id": assignment["mentee_id"], "kind": kind, "start_date": day,
+            rows.append({"id": len(rows) + 1, "mentee_id": assignment["mentee_id"], "mentor_id": None, "kind": kind, "start_date": day,
                          "end_date": day + timedelta(days=length - 1), "note": "", "created_by_id": admins.get(stay["hospital_id"])})
             p.absent_days.update((assignment["mentee_id"], day + timedelta(days=n)) for n in range(length))
             day += timedelta(days=length + rng.randint(*ABSENCE_EVERY))
+    # Mentors' own leave and home-hospital duty (issue 25), from their own stream so the mentees' rows stay as they were.
+    mentor_rng = p.rng("mentor absences")
+    for mentor in p.mentors:
+        day = p.today - timedelta(days=365) + timedelta(days=mentor_rng.randint(0, 60))
+        while day < p.today + timedelta(days=180):
+            kind = mentor_rng.choices(MENTOR_ABSENCE_KINDS, MENTOR_ABSENCE_WEIGHTS)[0]
+            length = mentor_rng.randint(*ABSENCE_DAYS[kind])
+            rows.append({"id": len(rows) + 1, "mentee_id": None, "mentor_id": mentor["id"], "kind": kind, "start_date": day,
+                         "end_date": day + timedelta(days=length - 1), "note": "", "created_by_id": None})
+            day += timedelta(days=length + mentor_rng.randint(*ABSENCE_EVERY))
     p.insert(Absence, rows)
 
 
 ABSENCE_KINDS = ("annual_leave", "night_shift", "sick_leave", "training")
 ABSENCE_WEIGHTS = (20, 55, 15, 10)
-ABSENCE_DAYS = {"annual_leave": (10, 21), "night_shift": (5, 7), "sick_leave": (1, 5), "training": (3, 10)}
+ABSENCE_DAYS = {"annual_leave": (10, 21), "night_shift": (5, 7), "sick_leave": (1, 5), "training": (3, 10), "home_duty": (2, 5)}
+MENTOR_ABSENCE_KINDS = ("annual_leave", "home_duty", "training", "sick_leave")
+MENTOR_ABSENCE_WEIGHTS = (25, 50, 15, 10)
 ABSENCE_EVERY = (40, 110)         # days between one absence and the next
 
 

@@ -28,7 +28,7 @@ from ..core.forms import (
 )
 from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..core.programme import BOUNDS, range_message
-from .models import AbsenceKind, TransferKind
+from .models import MENTEE_ABSENCE_KINDS, AbsenceKind, TransferKind
 
 WEEKDAY_LABELS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
 END_REASON_LABELS = {
@@ -103,7 +103,8 @@ class ArrivalDepartmentForm(FlaskForm):
 
 
 class AbsenceForm(TokenWithoutId, FlaskForm):
-    kind = SelectField(_l("Kind"), choices=select_choices(AbsenceKind.labels().items(), blank=_l("— choose —")), validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), choices=select_choices([(k.value, k.label) for k in MENTEE_ABSENCE_KINDS], blank=_l("— choose —")),
+                       validators=[InputRequired()])
     start_date = DayField(_l("From"), validators=[InputRequired(message=_l("Enter the first day."))])
     end_date = DayField(_l("To (inclusive)"), validators=[InputRequired(message=_l("Enter the last day."))])
     note = LineField(_l("Note"), id="absence-note", validators=[Optional(), Length(max=limits.NOTE)])  # the rota form beside it has one
@@ -111,6 +112,12 @@ class AbsenceForm(TokenWithoutId, FlaskForm):
     def validate_end_date(self, field):
         if self.start_date.data and field.data and field.data < self.start_date.data:
             raise ValidationError(_l("The end date cannot be before the start date."))
+
+
+class MentorAbsenceForm(AbsenceForm):
+    """A mentor's leave or home-hospital duty: every absence kind."""
+
+    kind = SelectField(_l("Kind"), choices=select_choices(AbsenceKind.labels().items(), blank=_l("— choose —")), validators=[InputRequired()])
 
 
 class NightRotaForm(TokenWithoutId, FlaskForm):

@@ -34,12 +34,17 @@ class TransferKind(LabelledEnum):
 
 
 class AbsenceKind(LabelledEnum):
-    """Why a mentee is away; every kind keeps them off a visit's days."""
+    """Why a mentee or a mentor is away; every kind keeps them off a visit's days. Home-hospital duty is a mentor's
+    only (their own hospital's rota)."""
 
     ANNUAL_LEAVE = "annual_leave", _l("Annual leave"), "due"
     NIGHT_SHIFT = "night_shift", _l("Night shift"), "due"
     SICK_LEAVE = "sick_leave", _l("Sick leave"), "due"
     TRAINING = "training", _l("Training away"), "due"
+    HOME_DUTY = "home_duty", _l("Home-hospital duty"), "due"
+
+
+MENTEE_ABSENCE_KINDS = tuple(kind for kind in AbsenceKind if kind != AbsenceKind.HOME_DUTY)
 
 
 hospital_department = Table(
@@ -271,25 +276,35 @@ class Transfer(db.Model):
 
 
 class Absence(db.Model):
-    """A mentee away (leave, nights, sickness, training) for a date range; visits are planned around these."""
+    """A mentee or a mentor away (leave, nights, sickness, training, a mentor's home-hospital duty) for a date range;
+    visits are planned around these. Exactly one of the two people is named."""
 
-    __audited__ = ("mentee_id", "kind", "start_date", "end_date", "note")
+    __audited__ = ("mentee_id", "mentor_id", "kind", "start_date", "end_date", "note")
     __tablename__ = "absence"
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="dates_in_order"),
         CheckConstraint(AbsenceKind.check("kind"), name="kind"),
+        CheckConstraint("(mentee_id IS NULL AND mentor_id IS NOT NULL) OR (mentee_id IS NOT NULL AND mentor_id IS NULL)",
+                        name="one_person"),
         Index("ix_absence_mentee_dates", "mentee_id", "start_date", "end_date"),
+        Index("ix_absence_mentor_dates", "mentor_id", "start_date", "end_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"))
+    mentee_id: Mapped[int | None] = mapped_column(ForeignKey("mentee.id"))
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("mentor.id"))
     kind: Mapped[AbsenceKind] = mapped_column(EnumString(AbsenceKind, 20))
     start_date: Mapped[date]
     end_date: Mapped[date]
     note: Mapped[str] = mapped_column(String(limits.NOTE), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
-    mentee: Mapped[Mentee] = relationship()
+    mentee: Mapped[Mentee | None] = relationship()
+    mentor: Mapped[Mentor | None] = relationship()
+
+    @property
+    def person(self) -> "Mentee | Mentor":
+        return self.mentee or self.mentor
 
 
 class TrainingRecord(db.Model):

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select
 
 from ..core.extensions import db
-from ..people.models import Absence, Assignment, Mentee
+from ..people.models import Absence, Assignment, Mentee, Mentor
 from .defaults import FIXED_HOLIDAYS
-from .models import MenteeAttendance, MentorAttendance, Visit
+from .models import AvailabilityAnswer, MenteeAttendance, MentorAttendance, Visit
 
 POSTPONE_REASONS = (
     "Team's obstetrician called to an emergency at the home hospital",
@@ -95,3 +95,42 @@ def add_visits(rng: random.Random, today: date, hospitals, mentors) -> dict[str,
     db.session.flush()
     return {"visits": len(held) + postponed + len(planned), "held visits": len(held), "postponed visits": postponed,
             "missed by a mentor": missed, "mentee-days present": mentee_days}
+
+
+def add_availability(rng: random.Random, today: date) -> dict[str, int]:
+    """A mentor's home-hospital duty on a coming visit, and mentees' own answers for their hospital's next visit (issue 22): about two in three answered, mostly "I will be
+    there", some on nights or leave; one answers "there" on a day the administrator recorded leave, so the clash grid
+    shows a disagreement."""
+    next_visit: dict[int, Visit] = {}
+    for visit in db.session.scalars(select(Visit).where(Visit.status.in_(("planned", "confirmed")), Visit.end_date >= today)
+                                    .order_by(Visit.start_date)):
+        next_visit.setdefault(visit.hospital_id, visit)
+    rows = []
+    leave = db.session.scalar(select(Absence).where(Absence.note.like("Annual leave (demo)%")).limit(1))
+    for mentee in db.session.scalars(select(Mentee).where(Mentee.status == "active").order_by(Mentee.id)):
+        visit = next_visit.get(mentee.hospital_id)
+        on_leave = leave is not None and mentee.id == leave.mentee_id
+        if visit is None or (rng.random() >= 0.65 and not on_leave):
+            continue
+        for day in visit.day_dates:
+            if on_leave:
+                answer = "there" if day == visit.start_date else "annual_leave"
+            else:
+                answer = rng.choices(("there", "night_shift", "annual_leave"), weights=(85, 10, 5))[0]
+            rows.append({"mentee_id": mentee.id, "day": day, "answer": answer})
+    if rows:
+        db.session.execute(insert(AvailabilityAnswer), rows)
+    # Mentors' own absences (issue 25): at the second hospital with a coming visit, one mentor is on duty at their home
+    # hospital on its middle day, so its clash grid says "4 of 5 mentors available".
+    mentor_absences = 0
+    coming = sorted(next_visit.values(), key=lambda v: (v.start_date, v.id))
+    if len(coming) > 1:
+        visit = coming[1]
+        mentor = db.session.scalar(select(Mentor).where(Mentor.team_id == visit.team_id, Mentor.active).order_by(Mentor.full_name).limit(1))
+        if mentor is not None:
+            day = visit.start_date + timedelta(days=1)
+            db.session.add(Absence(mentor=mentor, kind="home_duty", start_date=day, end_date=day,
+                                   note="On call for the home hospital's theatre (demo)"))
+            mentor_absences += 1
+    db.session.flush()
+    return {"availability answers": len(rows), "mentor absences": mentor_absences}

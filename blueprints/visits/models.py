@@ -110,3 +110,52 @@ class Holiday(db.Model):
         """The name in the reader's language: Rwanda's fixed holidays are in the catalogues (visits/defaults.py,
         N_), a holiday added later shows as it was typed."""
         return gettext(self.name)
+
+
+class DayAnswer(LabelledEnum):
+    """A mentee's own answer for one day of a coming visit; "leave" and "nights" carry the absence kinds' values so the
+    clash grid and the planner read them as they read the administrator's records."""
+
+    THERE = "there", _l("I will be there"), "ok"
+    LEAVE = "annual_leave", _l("On leave"), "due"
+    NIGHTS = "night_shift", _l("On nights"), "due"
+
+
+class AvailabilityAnswer(db.Model):
+    """What a mentee said of one day (visits/availability.py): one answer per mentee per day, changed in place, so
+    two phones posting at once leave one row. It outranks the administrator's absence record for that day."""
+
+    __tablename__ = "availability_answer"
+    __table_args__ = (
+        CheckConstraint(DayAnswer.check("answer"), name="answer"),
+        UniqueConstraint("mentee_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"))
+    day: Mapped[date]
+    answer: Mapped[DayAnswer] = mapped_column(EnumString(DayAnswer, 20))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VisitSubstitute(db.Model):
+    """A mentor from another team coming to a visit in place of a team mentor who cannot (visits/substitutes.py): one
+    per absent mentor per visit. The substitute then appears with the team on the visit and its attendance, so the
+    attendance records who came."""
+
+    __tablename__ = "visit_substitute"
+    __table_args__ = (
+        UniqueConstraint("visit_id", "for_mentor_id"),
+        UniqueConstraint("visit_id", "mentor_id"),
+        CheckConstraint("mentor_id != for_mentor_id", name="not_themself"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id"), index=True)
+    for_mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id"))
+    arranged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    arranged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    mentor: Mapped[Mentor] = relationship(foreign_keys=[mentor_id])
+    for_mentor: Mapped[Mentor] = relationship(foreign_keys=[for_mentor_id])

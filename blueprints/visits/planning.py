@@ -9,15 +9,16 @@ from functools import cache
 
 from flask_babel import get_translations
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from ..core.extensions import db
 from ..core.formatting import format_day
 from ..core.programme import programme_settings
-from ..people.models import Absence, Assignment, Hospital, Mentee, MenteeStatus, Team
-from . import queries
+from ..people.models import Absence, Assignment, Hospital, Mentee, MenteeStatus, Mentor, Team
+from . import availability, queries
+from .availability import absent_days  # noqa: F401 (read here by name since before the mentees' answers)
 from .cadence import next_target
-from .models import Visit
+from .models import AvailabilityAnswer, Visit
 
 WINDOW_RADIUS_DAYS = 14
 
@@ -34,24 +35,12 @@ class Window:
     available: int  # mentee-days available
     possible: int  # mentees × days
     distance: int = 0  # days from the target
+    mentors_free: int = 0  # the team's mentors away on none of its days
+    mentor_count: int = 0
 
     @property
     def missing(self) -> int:
         return self.possible - self.available
-
-
-def absent_days(absences) -> dict[int, dict[date, str]]:
-    """mentee id → {day: kind of absence}, from Absence rows or (mentee_id, kind, start_date, end_date) tuples."""
-    out: dict[int, dict[date, str]] = defaultdict(dict)
-    one = timedelta(days=1)
-    for absence in absences:
-        days = out[absence.mentee_id]
-        day, end, kind = absence.start_date, absence.end_date, absence.kind
-        while day <= end:
-            if day not in days:
-                days[day] = kind
-            day += one
-    return out
 
 
 def absent_counts(absent: dict[int, dict[date, str]], mentee_ids) -> dict[date, int]:
@@ -73,11 +62,12 @@ def overlaps(start: date, end: date, ranges) -> bool:
 
 def best_windows(
     first: date, last: date, days: int, headcount: int, away: dict[date, int], holidays, busy,
-    target: date | None = None, limit: int | None = 3,
+    target: date | None = None, limit: int | None = 3, mentors_away=(),
 ) -> list[Window]:
     """Windows starting between `first` and `last`: `days` consecutive working days, the team free,
-    ranked by mentee-days available (`headcount` less those `away` each day), then closeness to
-    the target, then date."""
+    ranked by the team's mentors free on every day (`mentors_away`: one set of days away per mentor: a window
+    without a mentor needs a substitute), then mentee-days available (`headcount` less those `away` each day),
+    then closeness to the target, then date."""
     found = []
     start = first
     while start <= last:
@@ -85,16 +75,19 @@ def best_windows(
         end = window_days[-1]
         if all(is_working_day(d, holidays) for d in window_days) and not overlaps(start, end, busy):
             available = sum(headcount - away.get(d, 0) for d in window_days)
-            found.append(Window(start, end, available, headcount * days, abs((start - (target or first)).days)))
+            free = sum(1 for off in mentors_away if not any(d in off for d in window_days))
+            found.append(Window(start, end, available, headcount * days, abs((start - (target or first)).days), free, len(mentors_away)))
         start += timedelta(days=1)
-    found.sort(key=lambda w: (-w.available, w.distance, w.start))
+    found.sort(key=lambda w: (-w.mentors_free, -w.available, w.distance, w.start))
     return found if limit is None else found[:limit]
 
 
 @dataclass
 class Clashes:
     days: list[date]
-    rows: list[dict]  # {"mentee", "cells": [kind or None per day], "available": n}
+    # {"mentee", "cells": [kind away or None per day], "available": n, "answers": [the mentee's own answer or None per day],
+    #  "overruled": [the administrator's record an own answer overrules, or None], "confirmed": answered every day}
+    rows: list[dict]
     team_visits: list[Visit]
     too_close: list[Visit]
     non_working: list[tuple[date, str]]
@@ -103,18 +96,21 @@ class Clashes:
     possible: int
     search_from: date
     search_to: date
+    mentor_rows: list[dict] = field(default_factory=list)  # {"mentor", "cells": [kind away or None per day]}
+    mentors_available: int = 0  # the team's mentors away on none of the visit's days
 
     @property
     def any(self) -> bool:
-        return bool(self.team_visits or self.too_close or self.non_working or self.available < self.possible)
+        return bool(self.team_visits or self.too_close or self.non_working or self.available < self.possible
+                    or self.mentors_available < len(self.mentor_rows))
 
 
 def clashes(
-    hospital_id: int, team_id: int, start: date, days: int, *, exclude_id: int | None = None, mentees=None,
+    hospital_id: int, team_id: int, start: date, days: int, *, exclude_id: int | None = None, mentees=None, mentors=None,
     search_from: date | None = None, search_to: date | None = None, today: date | None = None,
 ) -> Clashes:
-    """Who is away on each day of a (planned or proposed) visit, what else occupies the team or the
-    hospital around it, and the three best windows in the search range (±14 days by default)."""
+    """Who is away on each day of a (planned or proposed) visit, mentees and the team's mentors, what else occupies
+    the team or the hospital around it, and the three best windows in the search range (±14 days by default)."""
     end = start + timedelta(days=days - 1)
     search_from = search_from or start - timedelta(days=WINDOW_RADIUS_DAYS)
     search_to = search_to or start + timedelta(days=WINDOW_RADIUS_DAYS)
@@ -123,10 +119,13 @@ def clashes(
     close = too_close_days()
     if mentees is None:
         mentees = [m for m, _e, _p in db.session.execute(queries.assigned_mentees(hospital_id, start)).unique().all()]
+    if mentors is None:
+        mentors = queries.team_mentors(team_id)
     mentee_ids = [m.id for m in mentees]
     span_from = min(start, search_from)
     span_to = max(end, search_to + timedelta(days=days - 1))
-    absent = absent_days(queries.absences_between(mentee_ids, span_from, span_to))
+    known = availability.merge(queries.availability_between(mentee_ids, [m.id for m in mentors], span_from, span_to))
+    absent, own, overruled = known.away, known.own, known.overruled
     nearby = queries.nearby_visits(hospital_id, team_id, min(span_from, start - timedelta(days=close)),
                                    max(span_to, end + timedelta(days=close)), exclude_id)
     holidays = queries.holidays()
@@ -135,18 +134,24 @@ def clashes(
     rows = []
     for mentee in mentees:
         cells = [absent.get(mentee.id, {}).get(d) for d in visit_days]
-        rows.append({"mentee": mentee, "cells": cells, "available": sum(1 for c in cells if c is None)})
+        answers = [own.get(mentee.id, {}).get(d) for d in visit_days]
+        rows.append({"mentee": mentee, "cells": cells, "available": sum(1 for c in cells if c is None), "answers": answers,
+                     "overruled": [overruled.get(mentee.id, {}).get(d) for d in visit_days],
+                     "confirmed": all(a is not None for a in answers)})
+    mentor_rows = [{"mentor": m, "cells": [known.mentors_away.get(m.id, {}).get(d) for d in visit_days]} for m in mentors]
+    mentors_away = [set(known.mentors_away.get(m.id, {})) for m in mentors]
     team_visits = [v for v in nearby if v.team_id == team_id and v.start_date <= end and v.end_date >= start]
     too_close = [v for v in nearby if v.hospital_id == hospital_id
                  and v.start_date - end < timedelta(days=close) and start - v.end_date < timedelta(days=close)]
     non_working = [(d, holidays.name(d) or _("weekend")) for d in visit_days if not is_working_day(d, holidays)]
     busy = [(v.start_date, v.end_date) for v in nearby if v.team_id == team_id]
     windows = best_windows(search_from, search_to, days, len(mentee_ids), absent_counts(absent, mentee_ids), holidays, busy,
-                           target=start, limit=None)
+                           target=start, limit=None, mentors_away=mentors_away)
     alternatives = [w for w in windows if w.start != start][:3]  # other windows than the one being looked at
     available = sum(r["available"] for r in rows)
     return Clashes(visit_days, rows, team_visits, too_close, non_working, alternatives, available,
-                   len(mentee_ids) * days, search_from, search_to)
+                   len(mentee_ids) * days, search_from, search_to, mentor_rows,
+                   sum(1 for r in mentor_rows if not any(r["cells"])))
 
 
 @dataclass
@@ -165,7 +170,7 @@ class Proposal:
 
 def plan(start_from: date, count: int, hospital_id: int | None = None, days: int | None = None) -> list[Proposal]:
     """Propose the next `count` visits for one hospital or all, at the cadence, each on the best window
-    within ±14 days of its target. Five queries whatever the size of the programme."""
+    within ±14 days of its target. Six queries whatever the size of the programme."""
     days = days or programme_settings().visit_days
     programme_cadence = programme_settings().cadence_days
     radius = timedelta(days=WINDOW_RADIUS_DAYS)
@@ -196,12 +201,18 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
     mentees_at: dict[int, list[int]] = defaultdict(list)
     for mentee_id, at in mentee_rows:
         mentees_at[at].append(mentee_id)
-    absences = db.session.execute(
-        select(Absence.mentee_id, Absence.kind, Absence.start_date, Absence.end_date)
-        .join(Mentee, Mentee.id == Absence.mentee_id)
-        .where(Mentee.hospital_id.in_(hospital_ids), Absence.end_date >= start_from, Absence.start_date <= horizon)
-    ).all() if hospital_ids else []
-    absent = absent_days(absences)
+    team_ids = {h.team_id for h in hospitals if h.team_id is not None}
+    mentors_of: dict[int, list[int]] = defaultdict(list)
+    for mentor_id, team_id in db.session.execute(select(Mentor.id, Mentor.team_id).where(Mentor.team_id.in_(team_ids), Mentor.active)):
+        mentors_of[team_id].append(mentor_id)
+    at_hospitals = select(Mentee.id).where(Mentee.hospital_id.in_(hospital_ids))
+    team_mentors = select(Mentor.id).where(Mentor.team_id.in_(team_ids), Mentor.active)
+    known = availability.merge(db.session.execute(queries.availability_statement(
+        and_(or_(Absence.mentee_id.in_(at_hospitals), Absence.mentor_id.in_(team_mentors)),
+             Absence.end_date >= start_from, Absence.start_date <= horizon),
+        and_(AvailabilityAnswer.mentee_id.in_(at_hospitals), AvailabilityAnswer.day.between(start_from, horizon)),
+    )).all()) if hospital_ids else availability.merge([])
+    absent = known.away
     busy: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for team_id, start, end in db.session.execute(
         select(Visit.team_id, Visit.start_date, Visit.end_date)
@@ -234,8 +245,9 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
             if hospital.id not in away_at:
                 away_at[hospital.id] = absent_counts(absent, mentee_ids)
             first = max(target - radius, start_from)
+            mentors_away = [set(known.mentors_away.get(m, {})) for m in mentors_of.get(hospital.team_id, [])]
             windows = best_windows(first, target + radius, days, len(mentee_ids), away_at[hospital.id], holidays, busy[hospital.team_id],
-                                   target=target, limit=None)
+                                   target=target, limit=None, mentors_away=mentors_away)
             if not windows:
                 proposal.reasons.append(say["no_window"](days) % {"num": days})
                 anchor = target
@@ -246,6 +258,8 @@ def plan(start_from: date, count: int, hospital_id: int | None = None, days: int
             proposal.available, proposal.possible = best.available, best.possible
             proposal.reasons.append(say["available"](best.available) % {
                 "num": best.available, "p": best.possible, "mentees": say["mentees"](len(mentee_ids)) % {"num": len(mentee_ids)}})
+            if best.mentors_free < best.mentor_count:
+                proposal.reasons.append(say["mentors"](best.mentors_free) % {"num": best.mentors_free, "count": best.mentor_count})
             if nearest.available < best.available:
                 proposal.reasons.append(say["absences"](nearest.missing) % {"day": format_day(nearest.start), "num": nearest.missing,
                                                                             "here": best.missing})
@@ -286,6 +300,11 @@ def _messages() -> dict:
             "Moved %(num)s day from the target to avoid weekends, public holidays or the team's other visits.",
             "Moved %(num)s days from the target to avoid weekends, public holidays or the team's other visits.", n)),
         "holiday": _("Avoids %(name)s (%(day)s)."),
+        "mentors": cache(lambda n: t.ungettext(
+            "%(num)s of %(count)s mentors available on every day: the others are on leave or on duty; find a substitute "
+            "on the visit's page.",
+            "%(num)s of %(count)s mentors available on every day: the others are on leave or on duty; find a substitute "
+            "on the visit's page.", n)),
     }
 
 

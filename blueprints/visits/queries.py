@@ -6,7 +6,23 @@ from datetime import date, timedelta
 from functools import cache
 
 from flask import abort
-from sqlalchemy import ColumnElement, Date, Select, and_, bindparam, case, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    null,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import aliased, joinedload
 
 from ..auth.models import User
@@ -15,7 +31,7 @@ from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..people.models import Absence, Assignment, Hospital, Mentee, MenteeStatus, Mentor, Team
 from ..people.scopes import cadence_hospitals, mentor_team_id, readable_visits
 from .attendance import mentee_rate_columns, rate
-from .models import Holiday, MenteeAttendance, MentorAttendance, Visit, VisitStatus
+from .models import AvailabilityAnswer, Holiday, MenteeAttendance, MentorAttendance, Visit, VisitStatus, VisitSubstitute
 
 ACTIVE_STATUSES = (VisitStatus.PLANNED, VisitStatus.CONFIRMED, VisitStatus.HELD)  # a visit that occupies its team on its days
 UPCOMING_STATUSES = (VisitStatus.PLANNED, VisitStatus.CONFIRMED)
@@ -135,11 +151,13 @@ def team_mentors(team_id: int) -> list[Mentor]:
 
 
 def visit_mentors(visit: Visit) -> list[dict]:
-    """The team's mentors (and anyone recorded at the visit), with this visit's attendance and their record."""
+    """The team's mentors (and anyone recorded at the visit or arranged as a substitute, `substitute_for` the id of the
+    mentor they replace), with this visit's attendance and their record."""
     rows = db.session.execute(_visit_mentors_statement(), {"visit_id": visit.id, "team_id": visit.team_id}).all()
     return [
-        {"mentor": m, "attendance": att, "recorded": rec or 0, "missed": mis or 0, "rate": rate((rec or 0) - (mis or 0), rec or 0)}
-        for m, att, rec, mis in rows
+        {"mentor": m, "attendance": att, "recorded": rec or 0, "missed": mis or 0, "rate": rate((rec or 0) - (mis or 0), rec or 0),
+         "substitute_for": sub}
+        for m, att, rec, mis, sub in rows
     ]
 
 
@@ -154,6 +172,7 @@ def _visit_mentors_statement() -> Select:
     shown = or_(  # only the mentors this page lists: the sums then read their rows, not the whole programme's
         MentorAttendance.mentor_id.in_(select(Mentor.id).where(Mentor.team_id == team_id)),
         MentorAttendance.mentor_id.in_(select(at_visit.mentor_id).where(at_visit.visit_id == visit_id)),
+        MentorAttendance.mentor_id.in_(select(VisitSubstitute.mentor_id).where(VisitSubstitute.visit_id == visit_id)),
     )
     summaries = (
         select(MentorAttendance.mentor_id, recorded.label("recorded"), missed.label("missed"))
@@ -163,11 +182,13 @@ def _visit_mentors_statement() -> Select:
         .subquery()
     )
     here = aliased(MentorAttendance)
+    substitute_for = (select(VisitSubstitute.for_mentor_id).where(VisitSubstitute.visit_id == visit_id, VisitSubstitute.mentor_id == Mentor.id)
+                      .correlate(Mentor).scalar_subquery())
     return (
-        select(Mentor, here, summaries.c.recorded, summaries.c.missed)
+        select(Mentor, here, summaries.c.recorded, summaries.c.missed, substitute_for.label("substitute_for"))
         .outerjoin(here, and_(here.mentor_id == Mentor.id, here.visit_id == visit_id))
         .outerjoin(summaries, summaries.c.mentor_id == Mentor.id)
-        .where(or_(and_(Mentor.team_id == team_id, Mentor.active), here.id.is_not(None)))
+        .where(or_(and_(Mentor.team_id == team_id, Mentor.active), here.id.is_not(None), substitute_for.is_not(None)))
         .options(joinedload(Mentor.profession))
         .order_by(Mentor.full_name)
     )
@@ -233,6 +254,27 @@ def absences_between(mentee_ids, start: date, end: date) -> list[Absence]:
     return list(db.session.scalars(
         select(Absence).where(Absence.mentee_id.in_(list(mentee_ids)), Absence.start_date <= end, Absence.end_date >= start)
     ))
+
+
+def availability_statement(recorded_where, answered_where) -> Select:
+    """The absence records (mentees' and mentors') and the mentees' own answers (visits/availability.py) as one
+    statement of (mentee_id, mentor_id, kind, start_date, end_date, own) rows, so reading them costs one query. Each side
+    is filtered by its own condition, written on its own table (Absence, AvailabilityAnswer)."""
+    recorded = (select(Absence.mentee_id, Absence.mentor_id, type_coerce(Absence.kind, String).label("kind"), Absence.start_date,
+                       Absence.end_date, false().label("own")).where(recorded_where))
+    answered = (select(AvailabilityAnswer.mentee_id, null(), type_coerce(AvailabilityAnswer.answer, String), AvailabilityAnswer.day,
+                       AvailabilityAnswer.day, true()).where(answered_where))
+    return union_all(recorded, answered)
+
+
+def availability_between(mentee_ids, mentor_ids, start: date, end: date) -> list:
+    """Who of these mentees and mentors is away, or answered, between two dates."""
+    mentee_ids, mentor_ids = list(mentee_ids), list(mentor_ids)
+    if not mentee_ids and not mentor_ids:
+        return []
+    return db.session.execute(availability_statement(
+        and_(or_(Absence.mentee_id.in_(mentee_ids), Absence.mentor_id.in_(mentor_ids)), Absence.start_date <= end, Absence.end_date >= start),
+        and_(AvailabilityAnswer.mentee_id.in_(mentee_ids), AvailabilityAnswer.day.between(start, end)))).all()
 
 
 def nearby_visits(hospital_id: int, team_id: int, start: date, end: date, exclude_id: int | None = None) -> list[Visit]:

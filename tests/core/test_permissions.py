@@ -60,6 +60,8 @@ def test_a_view_without_declaration_is_refused(app):
         ("mentee", "/deliveries/"),
         ("mentee", "/equipment/"),
         ("mentee", "/calendar/"),
+        ("mentor", "/me/next-visit"),
+        ("hospital_admin", "/me/next-visit"),
     ],
 )
 def test_a_role_gets_403_on_another_roles_page(client, role, path):

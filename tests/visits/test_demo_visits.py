@@ -62,3 +62,26 @@ def test_demo_has_planned_visits_ahead_and_one_clashes_with_leave(demo, app):
         clashed = [v for v in coming if planning.clashes(v.hospital_id, v.team_id, v.start_date, v.days, exclude_id=v.id).available
                    < planning.clashes(v.hospital_id, v.team_id, v.start_date, v.days, exclude_id=v.id).possible]
     assert clashed
+
+
+def test_demo_mentees_answered_for_their_next_visit_and_one_answer_overrules_a_leave_record(demo, app):
+    from blueprints.visits.models import AvailabilityAnswer
+
+    answered = db.session.scalar(select(func.count(func.distinct(AvailabilityAnswer.mentee_id))))
+    assert answered >= 20
+    leave = db.session.scalar(select(Absence).where(Absence.note.like("%clashes with the next visit%")))
+    visit = db.session.scalar(select(Visit).where(Visit.hospital_id == leave.mentee.hospital_id, Visit.status.in_(("planned", "confirmed")),
+                                                  Visit.start_date > ANCHOR).order_by(Visit.start_date).limit(1))
+    with app.test_request_context():
+        row = next(r for r in planning.clashes(visit.hospital_id, visit.team_id, visit.start_date, visit.days, exclude_id=visit.id).rows
+                   if r["mentee"].id == leave.mentee_id)
+    assert row["answers"][0] == "there" and row["overruled"][0] == "annual_leave" and row["cells"][0] is None
+
+
+def test_demo_has_a_mentor_on_home_duty_during_a_coming_visit(demo, app):
+    duty = db.session.scalar(select(Absence).where(Absence.mentor_id.is_not(None), Absence.kind == "home_duty"))
+    visit = db.session.scalar(select(Visit).where(Visit.team_id == duty.mentor.team_id, Visit.start_date <= duty.start_date,
+                                                  Visit.end_date >= duty.end_date))
+    with app.test_request_context():
+        clashes = planning.clashes(visit.hospital_id, visit.team_id, visit.start_date, visit.days, exclude_id=visit.id)
+    assert clashes.mentors_available == len(clashes.mentor_rows) - 1

@@ -11,7 +11,7 @@ from ...auth.models import User
 from ...core.extensions import db
 from ...core.programme import programme_settings
 from ...core.roles import COORDINATOR
-from ..models import Assignment, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord
+from ..models import Absence, Assignment, Hospital, Mentee, Mentor, Profession, Team, TrainingRecord
 from ..scopes import readable_mentors
 
 
@@ -57,7 +57,14 @@ def get_mentor_or_404(mentor_id: int, user: User, action: str = "view") -> Mento
         abort(404)
     if action == "edit" and user.role != COORDINATOR:
         abort(403)
+    if action == "absence" and user.role != COORDINATOR and user.mentor_id != mentor.id:
+        abort(403)  # a mentor records their own leave and duty; the coordinator anyone's
     return mentor
+
+
+def mentor_absences(mentor_id: int, today) -> Select:
+    """The mentor's current and coming absences, soonest first."""
+    return select(Absence).where(Absence.mentor_id == mentor_id, Absence.end_date >= today).order_by(Absence.start_date, Absence.id)
 
 
 def last_refresher_column():

@@ -8,14 +8,15 @@ from flask_login import current_user
 from ...core.clock import today
 from ...core.errors import saved
 from ...core.extensions import db
-from ...core.forms import select_choices
+from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import htmx_redirect, render_page_or_fragment
 from ...core.pagination import paginate
 from ...core.permissions import allow, user
 from ...core.programme import programme_settings
 from ...core.roles import COORDINATOR, MENTOR
 from ...core.slots import slots
-from ..forms import END_REASON_LABELS, MentorForm, TrainingForm
+from ..forms import END_REASON_LABELS, MentorAbsenceForm, MentorForm, TrainingForm
+from ..mentor_load import MIN_MENTEES, mentees_to_take_on, under_used
 from ..models import Mentor, Team
 from ..queries import choices as choice_queries
 from ..queries import mentors as mentor_queries
@@ -45,6 +46,7 @@ def mentors():
     return render_page_or_fragment(
         "people/mentors.html", "people/_mentors_table.html",
         page=page, filters=filters, facts=facts, overdue=_overdue_mentor_ids(page.items, facts, day),
+        few_mentees={m.id for m in page.items if under_used(facts.get(m.id, {}).get("active_mentees"), m)}, min_mentees=MIN_MENTEES,
         professions=team_queries.mentor_professions(), teams=choice_queries.choices(Team, Team.name),
     )
 
@@ -56,6 +58,7 @@ def mentor(mentor_id: int):
     day = today()
     assignments = db.session.scalars(mentor_queries.mentor_assignments(mentor.id)).all()
     last_refresher = max((t.course_date for t in mentor.trainings if t.is_refresher), default=None)
+    few = under_used(sum(1 for a in assignments if a.is_active), mentor)
     return render_template(
         "people/mentor.html", mentor=mentor, last_refresher=last_refresher,
         refresher_overdue=mentor.active and mentor_queries.refresher_overdue(last_refresher, day),
@@ -64,6 +67,10 @@ def mentor(mentor_id: int):
         can_manage=current_user.role == COORDINATOR, end_reason_labels=END_REASON_LABELS,
         **slots.context("people.mentor", mentor=mentor),  # visits: the attendance summary
         form=TrainingForm(formdata=None, course_date=day),
+        absences=db.session.scalars(mentor_queries.mentor_absences(mentor.id, day)).all(),
+        few_mentees=few, min_mentees=MIN_MENTEES, to_take_on=mentees_to_take_on(mentor) if few else [],
+        can_record_absence=current_user.role == COORDINATOR or current_user.mentor_id == mentor.id,
+        absence_form=MentorAbsenceForm(formdata=None), empty_form=EmptyForm(), today=day,
     )
 
 

@@ -7,26 +7,31 @@ from flask_babel import gettext as _
 from ...core import audit
 from ...core.errors import RuleBroken
 from ...core.extensions import db
-from ..models import Absence, Mentee
+from ..models import MENTEE_ABSENCE_KINDS, Absence, Mentee, Mentor
 
 
-def add_absence(mentee: Mentee, *, kind: str, start_date: date, end_date: date, note: str = "", by=None) -> Absence:
+def add_absence(person: Mentee | Mentor, *, kind: str, start_date: date, end_date: date, note: str = "", by=None) -> Absence:
+    """A mentee's or a mentor's absence: the same rows, read together by the clash grid and the planner."""
+    is_mentor = isinstance(person, Mentor)
+    if not is_mentor and kind not in MENTEE_ABSENCE_KINDS:
+        raise RuleBroken("kind", _("Home-hospital duty is a mentor's absence; choose another kind."))
     if end_date < start_date:
         raise RuleBroken("end_date", _("The end date cannot be before the start date."))
     if (end_date - start_date).days > 366:
         raise RuleBroken("end_date", _("An absence longer than a year is a transfer or leaving service; log that instead."))
-    absence = Absence(mentee=mentee, kind=kind, start_date=start_date, end_date=end_date, note=note.strip(),
-                      created_by_id=getattr(by, "id", None))
+    absence = Absence(mentor=person, mentee=None) if is_mentor else Absence(mentee=person, mentor=None)
+    absence.kind, absence.start_date, absence.end_date, absence.note = kind, start_date, end_date, note.strip()
+    absence.created_by_id = getattr(by, "id", None)
     db.session.add(absence)
     db.session.flush()
-    audit.record("absence.create", absence, summary=f"{kind} for {mentee.full_name}", after=audit.snapshot(absence),
-                 hospital_id=mentee.hospital_id)
+    audit.record("absence.create", absence, summary=f"{kind} for {person.full_name}", after=audit.snapshot(absence),
+                 hospital_id=None if is_mentor else person.hospital_id)
     return absence
 
 
 def delete_absence(absence: Absence) -> None:
-    audit.record("absence.delete", absence, summary=f"removed {absence.kind} of {absence.mentee.full_name}",
-                 before=audit.snapshot(absence), hospital_id=absence.mentee.hospital_id)
+    audit.record("absence.delete", absence, summary=f"removed {absence.kind} of {absence.person.full_name}",
+                 before=audit.snapshot(absence), hospital_id=absence.mentee.hospital_id if absence.mentee else None)
     db.session.delete(absence)
     db.session.flush()
 

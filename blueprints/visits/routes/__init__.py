@@ -27,4 +27,4 @@ def int_arg(name: str) -> int | None:
     return limits.id_arg(name)
 
 
-from . import calendar, planner, visits  # noqa: E402, F401
+from . import calendar, mine, planner, visits  # noqa: E402, F401

@@ -17,7 +17,7 @@ from ...core.permissions import allow, user
 from ...core.programme import programme_settings
 from ...core.roles import COORDINATOR, MENTOR
 from ...core.slots import slots
-from .. import planning, queries, services
+from .. import planning, queries, services, substitutes
 from ..cadence import hospital_cadence
 from ..forms import StatusForm, VisitForm, WindowSearchForm
 from ..models import VisitStatus
@@ -102,12 +102,16 @@ def visit(visit_id: int):
     if visit.status in queries.UPCOMING_STATUSES:  # clashes and better windows help plan a visit, not read one past
         clashes = planning.clashes(
             visit.hospital_id, visit.team_id, visit.start_date, visit.days, exclude_id=visit.id, mentees=[m["mentee"] for m in mentees],
+            mentors=[m["mentor"] for m in mentors if m["mentor"].team_id == visit.team_id and m["mentor"].active],
             search_from=search.search_from.data if search_ok else None, search_to=search.search_to.data if search_ok else None,
             today=today(),
         )
     status_form = StatusForm(formdata=None, version=visit.version)
+    arranged = {row["substitute_for"] for row in mentors if row["substitute_for"]}
     return render_template(
         "visits/visit.html", visit=visit, mentors=mentors, mentees=mentees, clashes=clashes, search=search,
+        substitutes=substitutes.suggestions(visit, clashes.mentor_rows, arranged) if clashes else {},
+        mentor_names={row["mentor"].id: row["mentor"].full_name for row in mentors},
         status_form=status_form, can_edit=queries.can_edit_visit(user()),
         can_attend=queries.can_record_attendance(user(), visit), today=today(), **LABELS,
         **slots.context("visits.visit", visit=visit, user=user(), mentees=mentees, mentors=mentors),  # mentoring: feedback status
@@ -159,6 +163,18 @@ def visit_status(visit_id: int):
     visit = queries.get_visit_or_404(visit_id, user(), action="edit")
     return render_page_or_fragment("visits/status_page.html", "visits/_status_form.html", status=422,
                                    visit=visit, status_form=form, **LABELS)
+
+
+@bp.post("/visits/<int:visit_id>/substitutes")
+@allow(COORDINATOR)
+def substitute_add(visit_id: int):
+    """Arrange a suggested substitute for a team mentor who cannot come (visits/substitutes.py)."""
+    visit = queries.get_visit_or_404(visit_id, user(), action="edit")
+    if EmptyForm().validate_on_submit():
+        saved(None, lambda: substitutes.arrange(visit, mentor_id=limits.id_or_none(request.form.get("mentor_id")),
+                                                for_mentor_id=limits.id_or_none(request.form.get("for_mentor_id")), by=user()),
+              _("Substitute arranged: they appear with the team on this visit and its attendance."))
+    return redirect(url_for("visits.visit", visit_id=visit.id, _anchor="attendance"))
 
 
 @bp.route("/visits/<int:visit_id>/attendance", methods=["GET", "POST"])

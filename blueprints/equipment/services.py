@@ -65,18 +65,21 @@ def update_item(item: EquipmentItem, **values) -> EquipmentItem:
 
 
 def set_norm(item: EquipmentItem, hospital: Hospital, required_quantity: int | None) -> None:
-    """A hospital's own required quantity for an item; None goes back to the default norm."""
+    """A hospital's own required quantity for an item; None goes back to the default norm. Set by parallel requests,
+    the norm's unique index keeps one row and the later request changes it (`insert_once`), as one after the other."""
     if required_quantity is not None and required_quantity < 0:
         raise RuleBroken("required_quantity", _("The required quantity is a whole number, 0 or more."))
-    norm = db.session.scalar(select(EquipmentNorm).where(EquipmentNorm.item_id == item.id, EquipmentNorm.hospital_id == hospital.id))
+    existing = select(EquipmentNorm).where(EquipmentNorm.item_id == item.id, EquipmentNorm.hospital_id == hospital.id)
+    norm = db.session.scalar(existing)
     before = norm.required_quantity if norm else None
     if required_quantity is None:
         if norm is not None:
             db.session.delete(norm)
-    elif norm is None:
-        db.session.add(EquipmentNorm(item=item, hospital=hospital, required_quantity=required_quantity))
-    else:
+    elif norm is not None:
         norm.required_quantity = required_quantity
+    elif not insert_once(EquipmentNorm(item_id=item.id, hospital_id=hospital.id, required_quantity=required_quantity)):
+        norm = db.session.scalar(existing)  # added by a parallel request since the read above
+        before, norm.required_quantity = norm.required_quantity, required_quantity
     db.session.flush()
     if before != required_quantity:
         audit.record("equipment_norm.set", item, summary=f"{hospital.name} needs {required_quantity} × {item.name}",

@@ -53,6 +53,8 @@ def test_a_view_without_declaration_is_refused(app):
         ("mentee", "/hospitals/"),
         ("mentee", "/audit/"),
         ("mentee", "/equipment/"),
+        ("mentor", "/equipment/requests"),
+        ("mentee", "/equipment/requests"),
         ("mentee", "/calendar/"),
     ],
 )

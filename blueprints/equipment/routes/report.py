@@ -1,14 +1,16 @@
 """The advocacy report of equipment gaps (page, CSV, PDFs) and the template filter that words a gap."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Response, render_template
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ...core import limits
 from ...core.clock import today
 from ...core.downloads import attachment, csv_response, file_name
 from ...core.extensions import db
+from ...core.formatting import format_day
 from ...core.permissions import allow, user
 from ...reports.pdf import render_pdf
 from .. import gap_matrix, queries
@@ -17,6 +19,8 @@ from ..forms import WARD_LABELS
 from ..matrix_html import gap_sentence as _gap_sentence
 from ..matrix_html import gap_sentence_parts
 from . import READERS, bp, matrix_filters
+
+REQUESTS_CLOSED_WITHIN = 365  # days: the report's requests are the open ones and those closed in the last year
 
 
 def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bool = True) -> dict:
@@ -37,12 +41,20 @@ def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bo
         gaps.sort(key=lambda g: (g["hospital"].name, not g["item"].critical, g["cell"].gap_since or date.max, g["item"].name))
     else:
         gaps.sort(key=lambda g: (not g["item"].critical, g["cell"].gap_since or date.max, g["hospital"].name, g["item"].name))
+    requests = queries.report_requests(u, [r["hospital"].id for r in rows], [item.id for item in data["items"]],
+                                       today() - timedelta(days=REQUESTS_CLOSED_WITHIN))
+    open_by_cell: dict[tuple[int, int], list] = {}
+    for record, _count, _last in requests:
+        if record.is_open:
+            open_by_cell.setdefault((record.hospital_id, record.item_id), []).append(record)
+    for g in gaps:
+        g["requests"] = open_by_cell.get((g["hospital"].id, g["item"].id), ())
     trend = None
     if hospital is None and with_trend:
         history = gap_matrix.critical_history(u)
         trend = line_points(gap_matrix.critical_gap_trend(history, _month_ends(history)))
     return {"hospital": hospital, "gaps": gaps, "rows": rows, "trend": trend, "today": today(), "filters": filters,
-            "provinces": data["provinces"], "ward_labels": WARD_LABELS,
+            "provinces": data["provinces"], "ward_labels": WARD_LABELS, "requests": requests,
             "unchecked": [r["hospital"] for r in rows if not r["checked"]]}
 
 
@@ -72,15 +84,25 @@ def report_csv():
     filters = matrix_filters()
     context = _report(None, filters, with_trend=False)
     header = [_("Hospital"), _("Province"), _("Ward"), _("Item"), _("Critical"), _("Required"), _("Functional"), _("Gap"),
-              _("Gap since"), _("Checks with the gap"), _("How long")]
+              _("Gap since"), _("Checks with the gap"), _("How long"), _("Open requests")]
     wards = {ward: str(label) for ward, label in WARD_LABELS.items()}
     yes = _("yes")
     rows = ([g["hospital"].name, g["hospital"].province, wards[g["item"].ward], g["item"].display_name,
              yes if g["item"].critical else "", g["cell"].required, g["cell"].functional, g["cell"].gap,
-             g["cell"].gap_since, g["cell"].gap_checks, g["duration"]] for g in context["gaps"])
+             g["cell"].gap_since, g["cell"].gap_checks, g["duration"], _requests_text(g["requests"], context["today"])]
+            for g in context["gaps"])
     name = ("equipment-gap-report", filters["province"], filters["ward"], "critical" if filters["critical_only"] else None,
             "by-name" if filters["sort"] == "name" else None, today().isoformat())
     return csv_response(name, header, rows)
+
+
+def _requests_text(requests, on: date) -> str:
+    """'Ministry of Health, 2 Mar 2026, ref. MoH/45 (100 days open)' for each open request of a gap."""
+    return "; ".join(
+        _("%(whom)s, %(date)s%(ref)s (%(age)s)", whom=r.addressee.label, date=format_day(r.requested_on),
+          ref=", " + _("ref. %(ref)s", ref=r.reference) if r.reference else "",
+          age=ngettext("%(num)s day open", "%(num)s days open", r.days_open(on)))
+        for r in requests)
 
 
 @bp.get("/report.pdf")

@@ -59,7 +59,8 @@ def matrix_body(rows: list[dict], items: list, requested=frozenset()) -> Markup:
     """The <tr> rows of the matrix's <tbody> (see the module's docstring); a gap in `requested` (hospital id, item id)
     has an open request, marked ✉."""
     parts = gap_sentence_parts()
-    requested_mark = f' <span class="req" title="{escape(_("request open"))}">✉<span class="visually-hidden">{escape(_("request open"))}</span></span>'
+    request_open = escape(_("request open"))
+    requested_mark = f' <span class="req" title="{request_open}">✉<span class="visually-hidden">{request_open}</span></span>'
     t = get_translations()
     critical = cache(lambda n: t.ungettext("%(num)s critical", "%(num)s critical", n))
     no_check = escape(_("no check yet"))

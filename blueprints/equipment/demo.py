@@ -76,7 +76,7 @@ def add_checks(rng: random.Random, today: date, hospitals) -> dict[str, int]:
 # Requests for the lasting gaps (issue 25.6): (hospital, item, addressee, addressee's name, days before today,
 # reference, follow-ups as (days before today, note), outcome as (days before today, outcome, note) or None).
 EQUIPMENT_REQUESTS = (
-    ("Nemba", "Bubble CPAP", "ministry", "Ministry of Health, MCH unit", 200, "MoH/MNCH/2026/031",
+    ("Nemba", "Bubble CPAP", "ministry", "Maternal and Child Health unit", 200, "MoH/MNCH/2026/031",
      ((150, "Reminder letter sent."), (60, "Raised at the quarterly meeting: promised in the next procurement.")), None),
     ("Nemba", "Bubble CPAP", "partner", "UNICEF", 120, "",
      ((100, "Called the country office."),), (90, "refused", "No CPAP in this year's budget.")),

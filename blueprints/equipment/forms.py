@@ -6,7 +6,7 @@ from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..core import limits
-from ..core.forms import DayField, LineField, VersionField, id_int, select_choices
+from ..core.forms import DayField, LineField, TokenWithoutId, VersionField, id_int, select_choices
 from .models import RequestAddressee, RequestOutcome
 
 WARD_LABELS = {
@@ -81,12 +81,14 @@ class RequestForm(FlaskForm):
     note = LineField(_l("What was asked (optional)"), validators=[Optional(), Length(max=limits.SHORT_TEXT)])
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(TokenWithoutId, FlaskForm):
+    """Beside the resolve form on a request's page."""
+
     followed_up_on = DayField(_l("Date"), validators=[DataRequired()])
     note = LineField(_l("What was done or answered"), validators=[DataRequired(), Length(max=limits.SHORT_TEXT)])
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(TokenWithoutId, FlaskForm):
     outcome = SelectField(_l("Outcome"), choices=select_choices(RequestOutcome.labels().items()))
     resolved_on = DayField(_l("Date"), validators=[DataRequired()])
     resolution_note = LineField(_l("Note (optional)"), validators=[Optional(), Length(max=limits.SHORT_TEXT)])

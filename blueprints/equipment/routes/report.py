@@ -1,10 +1,12 @@
 """The advocacy report of equipment gaps (page, CSV, PDFs) and the template filter that words a gap."""
 
 from datetime import date, timedelta
+from functools import cache
+from typing import NamedTuple
 
 from flask import Response, render_template
+from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ...core import limits
 from ...core.clock import today
@@ -16,8 +18,9 @@ from ...reports.pdf import render_pdf
 from .. import gap_matrix, queries
 from ..charts import line_points
 from ..forms import WARD_LABELS
+from ..matrix_html import day_formatter, gap_sentence_parts
 from ..matrix_html import gap_sentence as _gap_sentence
-from ..matrix_html import gap_sentence_parts
+from ..models import RequestAddressee, RequestOutcome
 from . import READERS, bp, matrix_filters
 
 REQUESTS_CLOSED_WITHIN = 365  # days: the report's requests are the open ones and those closed in the last year
@@ -47,15 +50,52 @@ def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bo
     for record, _count, _last in requests:
         if record.is_open:
             open_by_cell.setdefault((record.hospital_id, record.item_id), []).append(record)
+    day, whom = day_formatter(), {a: str(a.label) for a in RequestAddressee}
+    requested_of = _("requested of %(whom)s on %(date)s")
     for g in gaps:
         g["requests"] = open_by_cell.get((g["hospital"].id, g["item"].id), ())
+        g["requested"] = [requested_of % {"whom": whom[r.addressee], "date": day(r.requested_on)} for r in g["requests"]]
     trend = None
     if hospital is None and with_trend:
         history = gap_matrix.critical_history(u)
         trend = line_points(gap_matrix.critical_gap_trend(history, _month_ends(history)))
     return {"hospital": hospital, "gaps": gaps, "rows": rows, "trend": trend, "today": today(), "filters": filters,
-            "provinces": data["provinces"], "ward_labels": WARD_LABELS, "requests": requests,
+            "provinces": data["provinces"], "ward_labels": WARD_LABELS, "requests": _request_rows(requests, today(), day, whom),
             "unchecked": [r["hospital"] for r in rows if not r["checked"]]}
+
+
+class RequestRow(NamedTuple):
+    """One request in the report, its texts worked out in Python (hundreds of rows nationally; see matrix_html.py)."""
+
+    gap: str
+    whom: str
+    reference: str
+    requested_on: str
+    follow_ups: int
+    last_follow_up: str
+    answer: str
+    note: str
+    days: str
+
+
+def _request_rows(requests, on: date, day, whom: dict) -> list[RequestRow]:
+    """The report's request rows: every open request and those closed lately, with days open or days to answer."""
+    t = get_translations()
+    open_for = cache(lambda n: t.ungettext("%(num)s day open", "%(num)s days open", n) % {"num": n})
+    answered = cache(lambda n: t.ungettext("answered in %(num)s day", "answered in %(num)s days", n) % {"num": n})
+    outcome = {o: str(o.label) for o in RequestOutcome}
+    reference, last, none_yet = _("Ref. %(ref)s"), _("last %(date)s"), _("none yet")
+    names: dict[int, str] = {}
+    rows = []
+    for r, follow_ups, last_on in requests:
+        name = names.get(r.item_id) or names.setdefault(r.item_id, r.item.display_name)
+        rows.append(RequestRow(
+            f"{r.hospital.name} · {name}", whom[r.addressee] + (f" · {r.addressee_name}" if r.addressee_name else ""),
+            reference % {"ref": r.reference} if r.reference else "", day(r.requested_on), follow_ups,
+            last % {"date": day(last_on)} if last_on else "",
+            none_yet if r.is_open else f"{outcome[r.outcome]}, {day(r.resolved_on)}", r.resolution_note,
+            open_for(r.days_open(on)) if r.is_open else answered(r.days_open(on))))
+    return rows
 
 
 def _month_ends(history) -> list[date]:

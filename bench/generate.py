@@ -37,7 +37,16 @@ from blueprints.core.models import Setting
 from blueprints.core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN
 from blueprints.defaults import seed_defaults
 from blueprints.demo import database_is_empty, wipe
-from blueprints.equipment.models import WARDS, EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm
+from blueprints.equipment.models import (
+    WARDS,
+    EquipmentCheck,
+    EquipmentCount,
+    EquipmentItem,
+    EquipmentNorm,
+    EquipmentRequest,
+    EquipmentRequestFollowUp,
+    EquipmentStatus,
+)
 from blueprints.equipment.status import refresh_status
 from blueprints.mentoring.demo import ACTIONS, AREAS, STRENGTHS, SUPPORT
 from blueprints.mentoring.demo_depth import TOPICS as SUPPORT_TOPICS
@@ -624,6 +633,46 @@ def equipment(p: Programme) -> None:
     p.counts["equipment_status"] = len(required)
 
 
+REQUESTED_GAPS = 0.3              # share of today's gaps with an open request
+REFUSED_BEFORE = 0.3              # share of those asked of someone else before, who refused or half-answered
+ADDRESSEES = ("hospital", "district", "partner", "ministry")
+
+
+def equipment_requests(p: Programme) -> None:
+    """Requests for a share of today's gaps (issue 25.6), made some weeks after the gap began and followed up a
+    few times, and for some of them an earlier request to someone else that ended refused, partly or withdrawn."""
+    rng = p.rng("equipment_requests")
+    coordinator = next(u["id"] for u in p.users if u["role"] == COORDINATOR)
+    gaps = db.session.execute(select(EquipmentStatus.hospital_id, EquipmentStatus.item_id, EquipmentStatus.gap_since)
+                              .where(EquipmentStatus.gap_since.is_not(None))
+                              .order_by(EquipmentStatus.hospital_id, EquipmentStatus.item_id)).all()
+    requests, follow_ups = [], []
+
+    def request(hospital_id, item_id, addressee, on, outcome=None, resolved_on=None):
+        requests.append({"id": len(requests) + 1, "hospital_id": hospital_id, "item_id": item_id, "addressee": addressee,
+                         "addressee_name": "", "requested_on": on, "reference": f"REQ/{on.year}/{len(requests) + 1:05d}",
+                         "note": "", "outcome": outcome, "resolved_on": resolved_on, "resolution_note": "",
+                         "created_by_id": coordinator, "created_at": _at(on, 9)})
+        end = resolved_on or p.today
+        for _n in range(rng.randint(0, 3)):
+            day = on + timedelta(days=rng.randint(0, (end - on).days))
+            follow_ups.append({"id": len(follow_ups) + 1, "request_id": len(requests), "followed_up_on": day,
+                               "note": "Reminder sent.", "created_by_id": coordinator, "created_at": _at(day, 11)})
+
+    for hospital_id, item_id, gap_since in gaps:
+        if rng.random() >= REQUESTED_GAPS:
+            continue
+        first, second = rng.sample(ADDRESSEES, 2)
+        on = min(gap_since + timedelta(days=rng.randint(7, 60)), p.today)
+        if rng.random() < REFUSED_BEFORE and (p.today - gap_since).days > 120:
+            earlier = gap_since + timedelta(days=rng.randint(0, 30))
+            request(hospital_id, item_id, second, earlier, rng.choice(("refused", "partly", "withdrawn")),
+                    earlier + timedelta(days=rng.randint(10, 80)))
+        request(hospital_id, item_id, first, on)
+    p.insert(EquipmentRequest, requests)
+    p.insert(EquipmentRequestFollowUp, follow_ups)
+
+
 def _working_start(day: date) -> date:
     """Monday to Wednesday, so the three visit days are working days."""
     return day - timedelta(days=max(day.weekday() - 2, 0))
@@ -646,6 +695,7 @@ STEPS: tuple[Callable[[Programme], None], ...] = (
     attendance,
     mentoring,
     equipment,
+    equipment_requests,
     marker,
 )
 

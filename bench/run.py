@@ -150,6 +150,11 @@ PAGES = (
          time_budget="matrix_p95_ms", query_budget="matrix_queries"),
     Page("hospital equipment page", "hospital_admin", "/equipment/hospitals/{hospital_id}", load=3),
     Page("hospital equipment page", "coordinator", "/equipment/hospitals/{hospital_id}", load=2),
+    Page("equipment requests", "coordinator", "/equipment/requests?status=all", load=1),
+    Page("equipment requests, search (htmx)", "coordinator", "/equipment/requests?q=REQ&status=all", htmx=True, load=1),
+    Page("equipment requests", "hospital_admin", "/equipment/requests?status=all", load=1),
+    Page("equipment request", "coordinator", "/equipment/requests/{request_id}", load=1),
+    Page("equipment gap report", "coordinator", "/equipment/report", load=1, time_budget="matrix_p95_ms"),  # the matrix plus the trend
     # CSV exports
     Page("equipment matrix CSV", "coordinator", "/equipment/matrix.csv", export=True),
     Page("mentees CSV", "coordinator", "/mentees/export.csv", export=True),
@@ -172,6 +177,14 @@ def _sample_mentee() -> int:
     at_visit = select(Feedback.mentee_id).where(Feedback.visit_id == _sample_visit(), Feedback.mentor_id == 1)
     return db.session.scalar(select(Feedback.mentee_id).where(Feedback.mentee_id.in_(at_visit))
                              .group_by(Feedback.mentee_id).order_by(func.count().desc(), Feedback.mentee_id).limit(1))
+
+
+def _sample_request() -> int:
+    """The request with the most follow-ups (the longest story)."""
+    from blueprints.equipment.models import EquipmentRequestFollowUp
+
+    return db.session.scalar(select(EquipmentRequestFollowUp.request_id).group_by(EquipmentRequestFollowUp.request_id)
+                             .order_by(func.count().desc(), EquipmentRequestFollowUp.request_id).limit(1))
 
 
 def _fullest_visit() -> int:
@@ -199,6 +212,7 @@ SAMPLES: dict[str, Callable[[], object]] = {
     "full_visit_id": _fullest_visit,
     "month": _month,
     "next_month": lambda: _month(1),
+    "request_id": _sample_request,
 }
 
 PDF_RUNS = 15          # timed runs of the feedback sheet (app and bare WeasyPrint), after 2 warm-up runs

@@ -9,9 +9,9 @@ from sqlalchemy import insert, select
 from ..auth.models import User
 from ..core.extensions import db
 from ..core.models import utcnow
-from ..core.roles import HOSPITAL_ADMIN
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN
 from ..visits.models import Visit
-from .models import EquipmentCheck, EquipmentCount, EquipmentItem
+from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentRequest, EquipmentRequestFollowUp
 from .status import refresh_status
 
 # Persistent equipment problems per demo hospital (DOMAIN.md problem 5): item name -> (available, functional)
@@ -70,4 +70,42 @@ def add_checks(rng: random.Random, today: date, hospitals) -> dict[str, int]:
                          "note": "Demo: oxygen shared between two babies" if "Oxygen cylinders" in item.name and functional < 2 else ""})
     db.session.execute(insert(EquipmentCount), rows)
     refresh_status()  # bulk inserts bypass the ORM's flush hook that keeps the status rows
-    return {"equipment checks": len(checks), "equipment counts": len(rows)}
+    return {"equipment checks": len(checks), "equipment counts": len(rows)} | add_requests(today, hospitals)
+
+
+# Requests for the lasting gaps (issue 25.6): (hospital, item, addressee, addressee's name, days before today,
+# reference, follow-ups as (days before today, note), outcome as (days before today, outcome, note) or None).
+EQUIPMENT_REQUESTS = (
+    ("Nemba", "Bubble CPAP", "ministry", "Maternal and Child Health unit", 200, "MoH/MNCH/2026/031",
+     ((150, "Reminder letter sent."), (60, "Raised at the quarterly meeting: promised in the next procurement.")), None),
+    ("Nemba", "Bubble CPAP", "partner", "UNICEF", 120, "",
+     ((100, "Called the country office."),), (90, "refused", "No CPAP in this year's budget.")),
+    ("Gakoma", "Oxygen concentrator", "district", "Gakenke district", 90, "GAK/DH/112", ((45, "The district asked for a quote."),), None),
+    ("Kabgayi", "CTG / fetal monitor (labour monitor)", "hospital", "", 150, "", (), (100, "partly", "One of the two monitors bought.")),
+    ("Rutongo", "Bubble CPAP", "partner", "Partners In Health", 420, "PIH-RW-0457", ((380, "Delivery date confirmed."),),
+     (330, "delivered", "Installed and staff shown how to use it.")),
+    ("Ruhango", "Phototherapy unit", "hospital", "", 30, "", (), None),
+)
+
+
+def add_requests(today: date, hospitals) -> dict[str, int]:
+    """Requests for some of the demo gaps: open ones followed up for months, one refused, one partly and one fully
+    delivered, so the advocacy report has a story to tell."""
+    by_name = {hospital.name: hospital.id for hospital in hospitals}
+    items = dict(db.session.execute(select(EquipmentItem.name, EquipmentItem.id)).all())
+    coordinator = db.session.scalar(select(User.id).where(User.role == COORDINATOR).order_by(User.id))
+    made = 0
+    for hospital, item, addressee, name, days, reference, follow_ups, outcome in EQUIPMENT_REQUESTS:
+        if hospital not in by_name or item not in items:
+            continue
+        request = EquipmentRequest(hospital_id=by_name[hospital], item_id=items[item], addressee=addressee, addressee_name=name,
+                                   requested_on=today - timedelta(days=days), reference=reference, created_by_id=coordinator,
+                                   follow_ups=[EquipmentRequestFollowUp(followed_up_on=today - timedelta(days=ago), note=note,
+                                                                        created_by_id=coordinator) for ago, note in follow_ups])
+        if outcome:
+            ago, request.outcome, request.resolution_note = outcome
+            request.resolved_on = today - timedelta(days=ago)
+        db.session.add(request)
+        made += 1
+    db.session.flush()
+    return {"equipment requests": made}

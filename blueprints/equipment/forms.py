@@ -6,7 +6,8 @@ from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..core import limits
-from ..core.forms import DayField, LineField, VersionField, id_int, select_choices
+from ..core.forms import DayField, LineField, TokenWithoutId, VersionField, id_int, select_choices
+from .models import RequestAddressee, RequestOutcome
 
 WARD_LABELS = {
     "labour": _l("Labour ward"),
@@ -66,3 +67,28 @@ class NormForm(FlaskForm):
     hospital_id = SelectField(_l("Hospital"), coerce=id_int)
     required_quantity = IntegerField(_l("Required at this hospital"), validators=[Optional(), NumberRange(min=0, max=9999)],
                                      description=_l("Leave empty to use the default norm."))
+
+
+class RequestForm(FlaskForm):
+    """A request for a gap: to whom, when, under which reference."""
+
+    addressee = SelectField(_l("Requested of"), choices=select_choices(RequestAddressee.labels().items()))
+    addressee_name = LineField(_l("Name (optional)"), validators=[Optional(), Length(max=limits.NAME)],
+                               description=_l("The district, the partner or the office: \"Musanze district\", \"UNICEF\"."))
+    requested_on = DayField(_l("Requested on"), validators=[DataRequired()])
+    reference = LineField(_l("Reference (optional)"), validators=[Optional(), Length(max=limits.SHORT_NAME)],
+                          description=_l("The letter's or the ticket's number."))
+    note = LineField(_l("What was asked (optional)"), validators=[Optional(), Length(max=limits.SHORT_TEXT)])
+
+
+class FollowUpForm(TokenWithoutId, FlaskForm):
+    """Beside the resolve form on a request's page."""
+
+    followed_up_on = DayField(_l("Date"), validators=[DataRequired()])
+    note = LineField(_l("What was done or answered"), validators=[DataRequired(), Length(max=limits.SHORT_TEXT)])
+
+
+class ResolveForm(TokenWithoutId, FlaskForm):
+    outcome = SelectField(_l("Outcome"), choices=select_choices(RequestOutcome.labels().items()))
+    resolved_on = DayField(_l("Date"), validators=[DataRequired()])
+    resolution_note = LineField(_l("Note (optional)"), validators=[Optional(), Length(max=limits.SHORT_TEXT)])

@@ -9,9 +9,9 @@ from ..auth.models import User
 from ..core.extensions import db
 from ..people.models import Hospital
 from ..people.queries import hospitals as hospital_queries
-from ..people.scopes import equipment_hospitals
+from ..people.scopes import equipment_hospitals, equipment_requests_scope
 from .gaps import Cell, gap
-from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus
+from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentRequest, EquipmentStatus
 from .queries import items_for
 
 
@@ -19,15 +19,19 @@ def scoped_hospitals(user: User) -> list[Hospital]:
     return list(db.session.scalars(select(Hospital).where(equipment_hospitals(user)).order_by(Hospital.name)))
 
 
-def matrix_cells(user: User, hospital_ids=None, item_ids=None) -> dict[tuple[int, int], Cell]:
+def matrix_cells(user: User, hospital_ids=None, item_ids=None, requested: set | None = None) -> dict[tuple[int, int], Cell]:
     """Every (hospital, item) cell the user may see, in one query over the maintained status rows (one per
-    cell, whatever the number of checks): the last count, the required quantity, and the gap's start and length."""
+    cell, whatever the number of checks): the last count, the required quantity, and the gap's start and length.
+    The same query adds to `requested` the cells with an open request the user sees (the matrix marks them)."""
     status = EquipmentStatus
+    opened = (select(EquipmentRequest.hospital_id, EquipmentRequest.item_id)
+              .where(EquipmentRequest.outcome.is_(None), equipment_requests_scope(user)).distinct().subquery())
     query = (
         select(status.hospital_id, status.item_id, status.required, status.available, status.functional, status.checked_on,
-               status.gap_since, status.gap_checks)
+               status.gap_since, status.gap_checks, opened.c.item_id)
         .join(Hospital, Hospital.id == status.hospital_id)
         .join(EquipmentItem, EquipmentItem.id == status.item_id)
+        .outerjoin(opened, and_(opened.c.hospital_id == status.hospital_id, opened.c.item_id == status.item_id))
         .where(equipment_hospitals(user), EquipmentItem.retired.is_(False))
     )
     if hospital_ids is not None:
@@ -36,9 +40,12 @@ def matrix_cells(user: User, hospital_ids=None, item_ids=None) -> dict[tuple[int
         query = query.where(status.item_id.in_(list(item_ids)))
     # Through the session's connection, not session.execute: plain tuples without the ORM's row processing
     # (2,520 rows nationally); the same transaction and the same scoping.
+    rows = db.session.connection().execute(query).all()
+    if requested is not None:
+        requested.update((row[0], row[1]) for row in rows if row[8] is not None)
     return {
         (hospital_id, item_id): Cell(required, available, functional, checked_on, gap_since, gap_checks)
-        for hospital_id, item_id, required, available, functional, checked_on, gap_since, gap_checks in db.session.connection().execute(query).all()
+        for hospital_id, item_id, required, available, functional, checked_on, gap_since, gap_checks, _open in rows
     }
 
 
@@ -107,8 +114,9 @@ def matrix(user: User, province: str | None = None, ward: str | None = None, cri
     items = [item for item, _required in items_for(ward=ward, critical_only=critical_only)]
     # The cells of the hospitals and items shown: lists of ids only when a filter narrows them (an IN list of
     # every hospital and item costs the query a third more and leaves out nothing).
+    requested: set[tuple[int, int]] = set()
     cells = matrix_cells(user, [h.id for h in hospitals] if province else None,
-                         [i.id for i in items] if ward or critical_only else None) if hospitals and items else {}
+                         [i.id for i in items] if ward or critical_only else None, requested) if hospitals and items else {}
     rows = []
     item_ids = [item.id for item in items]
     critical = [item.critical for item in items]
@@ -132,7 +140,7 @@ def matrix(user: User, province: str | None = None, ward: str | None = None, cri
         if not wards or wards[-1][0] != item.ward:
             wards.append((item.ward, []))
         wards[-1][1].append(item)
-    return {"rows": rows, "items": items, "wards": wards, "provinces": provinces, "province": province}
+    return {"rows": rows, "items": items, "wards": wards, "provinces": provinces, "province": province, "requested": requested}
 
 
 

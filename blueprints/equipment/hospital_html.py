@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from .matrix_html import day_formatter
+from .models import RequestAddressee
 
 DASH = "—"
 
@@ -35,13 +36,24 @@ def recent_checks(checks) -> Markup:
     ]))
 
 
-def gap_list(gaps: list[tuple]) -> Markup:
-    """The <li> items of "Gaps now": (row, sentence, working) triples, worst first."""
+def gap_list(gaps: list[tuple], requests: dict | None = None, request_url: str | None = None) -> Markup:
+    """The <li> items of "Gaps now": (row, sentence, working) triples, worst first; each with its open requests
+    (`requests`: item id -> [(addressee, requested on)]) and, for who may log one, a link to (`request_url` + item id)."""
     badge = f'<span class="badge overdue">{escape(_("critical"))}</span> '
+    requested = "✉ " + escape(_("requested of %(whom)s on %(date)s"))
+    log = escape(_("Log a request"))
+    day = day_formatter()
+
+    def follow_up(item_id: int) -> str:
+        marks = "".join(f'\n    <span class="small">{requested % {"whom": escape(RequestAddressee(whom).label), "date": escape(day(on))}}</span>'
+                        for whom, on in (requests or {}).get(item_id, ()))
+        link = f'\n    <a class="small" href="{request_url}{item_id}/requests/new">{log}</a>' if request_url else ""
+        return marks + link
+
     return Markup("".join([
         f'\n  <li class="sev-{row.cell.severity}">{badge if row.item.critical else ""}\n'
         f'    <a href="{row.href}">{escape(sentence)}</a>\n'
-        f'    <span class="muted small">({escape(working)})</span></li>\n'
+        f'    <span class="muted small">({escape(working)})</span>{follow_up(row.item.id)}</li>\n'
         for row, sentence, working in gaps
     ]))
 

@@ -55,9 +55,12 @@ def day_formatter():
     return day
 
 
-def matrix_body(rows: list[dict], items: list) -> Markup:
-    """The <tr> rows of the matrix's <tbody> (see the module's docstring)."""
+def matrix_body(rows: list[dict], items: list, requested=frozenset()) -> Markup:
+    """The <tr> rows of the matrix's <tbody> (see the module's docstring); a gap in `requested` (hospital id, item id)
+    has an open request, marked ✉."""
     parts = gap_sentence_parts()
+    request_open = escape(_("request open"))
+    requested_mark = f' <span class="req" title="{request_open}">✉<span class="visually-hidden">{request_open}</span></span>'
     t = get_translations()
     critical = cache(lambda n: t.ungettext("%(num)s critical", "%(num)s critical", n))
     no_check = escape(_("no check yet"))
@@ -88,7 +91,8 @@ def matrix_body(rows: list[dict], items: list) -> Markup:
             severity = cell.severity
             link = f'<td class="sev sev-{severity}"><a href="{base}{item_id}">{MARKS.get(severity, "?")} {cell.functional}/{cell.required}</a>'
             if cell.gap:
-                out.append(f'{link}<span class="cell-detail">{escape(gap_sentence(cell, item_name, name, parts, day))}</span></td>')
+                mark = requested_mark if (hospital.id, item_id) in requested else ""
+                out.append(f'{link}{mark}<span class="cell-detail">{escape(gap_sentence(cell, item_name, name, parts, day))}</span></td>')
             else:
                 out.append(f"{link}</td>")
         out.append("</tr>\n")

@@ -2,10 +2,12 @@
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import limits
+from ..core.enums import EnumString, LabelledEnum
 from ..core.extensions import db
 from ..core.i18n import localized_name
 from ..core.models import UTCDateTime, utcnow
@@ -157,3 +159,85 @@ class EquipmentStatus(db.Model):
     checked_on: Mapped[date]
     gap_since: Mapped[date | None]
     gap_checks: Mapped[int] = mapped_column(default=0)
+
+
+class RequestAddressee(LabelledEnum):
+    """Whom a request for missing equipment is made to."""
+
+    HOSPITAL = "hospital", _l("Hospital management"), "info"
+    DISTRICT = "district", _l("District"), "info"
+    PARTNER = "partner", _l("Partner"), "info"
+    MINISTRY = "ministry", _l("Ministry of Health"), "info"
+
+
+class RequestOutcome(LabelledEnum):
+    """How a request ended; a request without one is open."""
+
+    DELIVERED = "delivered", _l("Delivered"), "ok"
+    PARTLY = "partly", _l("Partly delivered"), "due"
+    REFUSED = "refused", _l("Refused"), "overdue"
+    WITHDRAWN = "withdrawn", _l("Withdrawn"), "muted"
+
+
+class EquipmentRequest(db.Model):
+    """A gap taken to someone who can fill it (the hospital's management, the district, a partner, the ministry):
+    when, under which reference, the follow-ups, and how it ended. One open request per gap and addressee, so a
+    second one is a follow-up of the first."""
+
+    __audited__ = ("addressee", "addressee_name", "requested_on", "reference", "note", "outcome", "resolved_on",
+                   "resolution_note")
+    __tablename__ = "equipment_request"
+    __table_args__ = (
+        CheckConstraint(RequestAddressee.check("addressee"), name="addressee"),
+        CheckConstraint(f"outcome IS NULL OR {RequestOutcome.check('outcome')}", name="outcome"),
+        CheckConstraint("(outcome IS NULL) = (resolved_on IS NULL)", name="resolved_with_outcome"),
+        CheckConstraint("resolved_on IS NULL OR resolved_on >= requested_on", name="resolved_not_before_requested"),
+        Index("uq_equipment_request_open", "hospital_id", "item_id", "addressee", unique=True,
+              sqlite_where=text("outcome IS NULL"), postgresql_where=text("outcome IS NULL")),
+        Index("ix_equipment_request_requested_on", "requested_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hospital_id: Mapped[int] = mapped_column(ForeignKey("hospital.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("equipment_item.id", ondelete="CASCADE"), index=True)
+    addressee: Mapped[RequestAddressee] = mapped_column(EnumString(RequestAddressee, 10))
+    addressee_name: Mapped[str] = mapped_column(String(limits.NAME), default="")  # "Musanze district", "UNICEF"
+    requested_on: Mapped[date]
+    reference: Mapped[str] = mapped_column(String(limits.SHORT_NAME), default="")  # the letter's number
+    note: Mapped[str] = mapped_column(String(limits.SHORT_TEXT), default="")
+    outcome: Mapped[RequestOutcome | None] = mapped_column(EnumString(RequestOutcome, 10))
+    resolved_on: Mapped[date | None]
+    resolution_note: Mapped[str] = mapped_column(String(limits.SHORT_TEXT), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    hospital: Mapped[Hospital] = relationship()
+    item: Mapped[EquipmentItem] = relationship()
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    follow_ups: Mapped[list["EquipmentRequestFollowUp"]] = relationship(
+        back_populates="request", order_by="EquipmentRequestFollowUp.followed_up_on, EquipmentRequestFollowUp.id",
+        cascade="all, delete-orphan", passive_deletes=True)
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome is None
+
+    def days_open(self, today: date) -> int:
+        """The request's age: to today while open, to its resolution after."""
+        return ((self.resolved_on or today) - self.requested_on).days
+
+
+class EquipmentRequestFollowUp(db.Model):
+    """One chase of a request: a call, a letter, a meeting, and what was said."""
+
+    __tablename__ = "equipment_request_follow_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("equipment_request.id", ondelete="CASCADE"), index=True)
+    followed_up_on: Mapped[date]
+    note: Mapped[str] = mapped_column(String(limits.SHORT_TEXT))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    request: Mapped[EquipmentRequest] = relationship(back_populates="follow_ups")
+    created_by = relationship("User", foreign_keys=[created_by_id])

@@ -7,15 +7,23 @@ from functools import cache
 
 from flask import abort
 from sqlalchemy import Select, String, and_, bindparam, cast, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
 from ..core.extensions import db
 from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..people.models import Hospital, Mentor
-from ..people.scopes import equipment_hospitals
+from ..people.scopes import equipment_hospitals, equipment_requests_scope
 from ..visits.models import Visit, VisitStatus
-from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus
+from .models import (
+    EquipmentCheck,
+    EquipmentCount,
+    EquipmentItem,
+    EquipmentNorm,
+    EquipmentRequest,
+    EquipmentRequestFollowUp,
+    EquipmentStatus,
+)
 
 ACTIVE_VISIT_STATUSES = (VisitStatus.PLANNED, VisitStatus.CONFIRMED, VisitStatus.HELD)
 
@@ -248,3 +256,83 @@ def hospital_trends(hospital_id: int) -> dict[int, list[tuple[date, int]]]:
         for item, functional in zip(values[::2], values[1::2], strict=True):
             trends[item].append((checked_on, int(functional)))
     return {int(item): pairs for item, pairs in trends.items()}
+
+
+REQUEST_STATUSES = ("open", "closed", "all")
+
+
+def _follow_up_columns():
+    """How many times a request was followed up and when last, as correlated subqueries (one query for a page)."""
+    follow_up = EquipmentRequestFollowUp
+    count = (select(func.count()).where(follow_up.request_id == EquipmentRequest.id)
+             .correlate(EquipmentRequest).scalar_subquery().label("follow_ups"))
+    last = (select(func.max(follow_up.followed_up_on)).where(follow_up.request_id == EquipmentRequest.id)
+            .correlate(EquipmentRequest).scalar_subquery().label("last_follow_up"))
+    return count, last
+
+
+def equipment_requests(user: User, search: str = "", status: str = "open", hospital_id: int | None = None) -> Select:
+    """The requests the user sees, newest first, with their follow-up count and last follow-up: open, closed or all,
+    matching `search` in the hospital, item, addressee, reference or note."""
+    count, last = _follow_up_columns()
+    query = (
+        select(EquipmentRequest, count, last)
+        .join(Hospital, Hospital.id == EquipmentRequest.hospital_id)
+        .join(EquipmentItem, EquipmentItem.id == EquipmentRequest.item_id)
+        .where(equipment_requests_scope(user))
+        .options(joinedload(EquipmentRequest.hospital), joinedload(EquipmentRequest.item))
+        .order_by(EquipmentRequest.requested_on.desc(), EquipmentRequest.id.desc())
+    )
+    if status == "open":
+        query = query.where(EquipmentRequest.outcome.is_(None))
+    elif status == "closed":
+        query = query.where(EquipmentRequest.outcome.is_not(None))
+    if hospital_id is not None:
+        query = query.where(EquipmentRequest.hospital_id == hospital_id)
+    if search.strip():
+        like = f"%{search.strip()}%"
+        query = query.where(or_(Hospital.name.ilike(like), EquipmentItem.name.ilike(like), EquipmentRequest.reference.ilike(like),
+                                EquipmentRequest.addressee_name.ilike(like), EquipmentRequest.note.ilike(like)))
+    return query
+
+
+def get_request_or_404(request_id: int, user: User) -> EquipmentRequest:
+    """A request the user sees, with its hospital, item and follow-ups (404 otherwise)."""
+    request = db.session.scalar(
+        select(EquipmentRequest).where(EquipmentRequest.id == request_id, equipment_requests_scope(user))
+        .options(joinedload(EquipmentRequest.hospital), joinedload(EquipmentRequest.item),
+                 selectinload(EquipmentRequest.follow_ups).joinedload(EquipmentRequestFollowUp.created_by),
+                 joinedload(EquipmentRequest.created_by))
+    )
+    if request is None:
+        abort(404)
+    return request
+
+
+def open_requests(user: User, hospital_id: int | None = None) -> dict[tuple[int, int], list[tuple[str, date]]]:
+    """(hospital id, item id) -> [(addressee, requested on)] of the open requests the user sees, in one query: what
+    the matrix and the hospital page mark a gap with."""
+    query = (select(EquipmentRequest.hospital_id, EquipmentRequest.item_id, EquipmentRequest.addressee,
+                    EquipmentRequest.requested_on)
+             .where(EquipmentRequest.outcome.is_(None), equipment_requests_scope(user))
+             .order_by(EquipmentRequest.requested_on))
+    if hospital_id is not None:
+        query = query.where(EquipmentRequest.hospital_id == hospital_id)
+    marks: dict[tuple[int, int], list[tuple[str, date]]] = {}
+    for hospital, item, addressee, requested_on in db.session.execute(query):
+        marks.setdefault((hospital, item), []).append((addressee, requested_on))
+    return marks
+
+
+def report_requests(user: User, hospital_ids, item_ids, since: date) -> list:
+    """The requests for these hospitals and items in the advocacy report: every open one and those closed since
+    `since`, open ones first, oldest first, with their follow-up count and last follow-up."""
+    count, last = _follow_up_columns()
+    return db.session.execute(
+        select(EquipmentRequest, count, last)
+        .where(EquipmentRequest.hospital_id.in_(list(hospital_ids)), EquipmentRequest.item_id.in_(list(item_ids)),
+               equipment_requests_scope(user),
+               or_(EquipmentRequest.outcome.is_(None), EquipmentRequest.resolved_on >= since))
+        .options(joinedload(EquipmentRequest.hospital), joinedload(EquipmentRequest.item))
+        .order_by(EquipmentRequest.outcome.is_not(None), EquipmentRequest.requested_on, EquipmentRequest.id)
+    ).unique().all()

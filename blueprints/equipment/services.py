@@ -20,7 +20,18 @@ from ..people.models import Hospital
 from ..visits.models import Visit
 from . import queries
 from . import status as _status  # noqa: F401 - its flush listener keeps the status rows current
-from .models import REASONS, WARDS, EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm
+from .models import (
+    REASONS,
+    WARDS,
+    EquipmentCheck,
+    EquipmentCount,
+    EquipmentItem,
+    EquipmentNorm,
+    EquipmentRequest,
+    EquipmentRequestFollowUp,
+    RequestAddressee,
+    RequestOutcome,
+)
 
 
 class Conflict(Exception):
@@ -65,18 +76,21 @@ def update_item(item: EquipmentItem, **values) -> EquipmentItem:
 
 
 def set_norm(item: EquipmentItem, hospital: Hospital, required_quantity: int | None) -> None:
-    """A hospital's own required quantity for an item; None goes back to the default norm."""
+    """A hospital's own required quantity for an item; None goes back to the default norm. Set by parallel requests,
+    the norm's unique index keeps one row and the later request changes it (`insert_once`), as one after the other."""
     if required_quantity is not None and required_quantity < 0:
         raise RuleBroken("required_quantity", _("The required quantity is a whole number, 0 or more."))
-    norm = db.session.scalar(select(EquipmentNorm).where(EquipmentNorm.item_id == item.id, EquipmentNorm.hospital_id == hospital.id))
+    existing = select(EquipmentNorm).where(EquipmentNorm.item_id == item.id, EquipmentNorm.hospital_id == hospital.id)
+    norm = db.session.scalar(existing)
     before = norm.required_quantity if norm else None
     if required_quantity is None:
         if norm is not None:
             db.session.delete(norm)
-    elif norm is None:
-        db.session.add(EquipmentNorm(item=item, hospital=hospital, required_quantity=required_quantity))
-    else:
+    elif norm is not None:
         norm.required_quantity = required_quantity
+    elif not insert_once(EquipmentNorm(item_id=item.id, hospital_id=hospital.id, required_quantity=required_quantity)):
+        norm = db.session.scalar(existing)  # added by a parallel request since the read above
+        before, norm.required_quantity = norm.required_quantity, required_quantity
     db.session.flush()
     if before != required_quantity:
         audit.record("equipment_norm.set", item, summary=f"{hospital.name} needs {required_quantity} × {item.name}",
@@ -194,3 +208,69 @@ def complete_check(check: EquipmentCheck, *, by) -> list[EquipmentItem]:
     audit.record("equipment_check.complete", check, summary=f"equipment check at {check.hospital.name} complete",
                  after={"completed_at": check.completed_at.isoformat()}, hospital_id=check.hospital_id, user=by)
     return never_counted
+
+
+def _request_day(field: str, day: date | None, today: date, not_before: date | None = None) -> date:
+    if day is None:
+        raise RuleBroken(field, _("Give the date."))
+    if day > today:
+        raise RuleBroken(field, _("This date cannot be in the future."))
+    if not_before is not None and day < not_before:
+        raise RuleBroken(field, _("This date cannot be before the request (%(date)s).", date=format_day(not_before)))
+    return day
+
+
+def log_request(hospital: Hospital, item: EquipmentItem, *, addressee: str, requested_on: date | None, by,
+                addressee_name: str = "", reference: str = "", note: str = "", today: date | None = None) -> EquipmentRequest:
+    """A gap taken to the hospital's management, the district, a partner or the ministry. A second open request to
+    the same addressee for the same gap is refused (`uq_equipment_request_open`), also when sent in parallel:
+    the first one is followed up instead."""
+    if addressee not in RequestAddressee.labels():
+        raise RuleBroken("addressee", _("Choose whom the request is made to."))
+    requested_on = _request_day("requested_on", requested_on, today or programme_today())
+    request = EquipmentRequest(hospital_id=hospital.id, item_id=item.id, addressee=addressee, requested_on=requested_on,
+                               addressee_name=addressee_name.strip(), reference=reference.strip(), note=note.strip(),
+                               created_by_id=getattr(by, "id", None))
+    if not insert_once(request):
+        since = db.session.scalar(select(EquipmentRequest.requested_on).where(
+            EquipmentRequest.hospital_id == hospital.id, EquipmentRequest.item_id == item.id,
+            EquipmentRequest.addressee == addressee, EquipmentRequest.outcome.is_(None)))
+        raise RuleBroken("addressee", _("A request to %(whom)s for this item is open since %(date)s: add a follow-up to it.",
+                                        whom=RequestAddressee(addressee).label, date=format_day(since)))
+    audit.record("equipment_request.create", request, after=audit.snapshot(request), hospital_id=hospital.id, user=by,
+                 summary=f"{item.name} at {hospital.name} requested of {addressee} on {requested_on.isoformat()}")
+    return request
+
+
+def add_follow_up(request: EquipmentRequest, *, followed_up_on: date | None, note: str, by,
+                  today: date | None = None) -> EquipmentRequestFollowUp:
+    """A chase of an open request (a call, a letter, a meeting), dated between the request and today."""
+    if not request.is_open:
+        raise RuleBroken("request", _("This request is closed: log a new one if the gap is still there."))
+    if not note.strip():
+        raise RuleBroken("note", _("Say what was done or answered."))
+    day = _request_day("followed_up_on", followed_up_on, today or programme_today(), request.requested_on)
+    follow_up = EquipmentRequestFollowUp(request_id=request.id, followed_up_on=day, note=note.strip(),
+                                         created_by_id=getattr(by, "id", None))
+    db.session.add(follow_up)
+    db.session.flush()
+    audit.record("equipment_request.follow_up", request, after={"followed_up_on": day.isoformat(), "note": follow_up.note},
+                 summary=f"follow-up of request {request.id} on {day.isoformat()}", hospital_id=request.hospital_id, user=by)
+    return follow_up
+
+
+def resolve_request(request: EquipmentRequest, *, outcome: str, resolved_on: date | None, note: str, by,
+                    today: date | None = None) -> EquipmentRequest:
+    """How the request ended (delivered, partly, refused, withdrawn), on a date not before it was made; audited,
+    as it closes the request."""
+    if not request.is_open:
+        raise RuleBroken("request", _("This request is already closed."))
+    if outcome not in RequestOutcome.labels():
+        raise RuleBroken("outcome", _("Choose how the request ended."))
+    day = _request_day("resolved_on", resolved_on, today or programme_today(), request.requested_on)
+    before = audit.snapshot(request)
+    request.outcome, request.resolved_on, request.resolution_note = outcome, day, note.strip()
+    db.session.flush()
+    audit.record_changes("equipment_request.resolve", request, before, hospital_id=request.hospital_id, user=by,
+                         summary=f"request {request.id} {outcome} on {day.isoformat()}")
+    return request

@@ -73,6 +73,21 @@ def equipment_hospitals(user: User) -> ColumnElement[bool]:
 
 
 
+def equipment_requests_scope(user: User) -> ColumnElement[bool]:
+    """The equipment requests a user sees and adds to: coordinators all; a hospital administrator their own
+    hospital's; mentors none (the programme's and the hospital's advocacy, not the visit's)."""
+    if user.role == COORDINATOR:
+        return true()
+    if user.role == HOSPITAL_ADMIN and user.hospital_id:
+        return table("equipment_request").c.hospital_id == user.hospital_id
+    return false()
+
+
+def can_request_equipment(user: User, hospital_id: int) -> bool:
+    """Who logs a request for a hospital's gap: a coordinator, or that hospital's administrator."""
+    return user.role == COORDINATOR or (user.role == HOSPITAL_ADMIN and user.hospital_id == hospital_id)
+
+
 def readable_mentees(user: User) -> ColumnElement[bool]:
     """Which mentees a user may read: coordinators all; a hospital administrator those now at their
     hospital; a mentor their own (present or past) and those at the hospitals their team visits."""

@@ -19,8 +19,9 @@ SHOWN = 200  # errors listed in a failure (the rest are counted)
 FETCHED = {
     "coordinator": (
         ["/visits/", "/visits/new", "/hospitals/", "/mentors/", "/teams/", "/skills/", "/reflections/support", "/settings/",
-         "/equipment/catalogue", "/equipment/report", "/calendar/agenda", "<mentee>/mentoring", "<mentee>/assign"],
-        ["/mentees/?q=a", "/hospitals/?q=a", "/mentors/?q=a", "/visits/?status=held", "/calendar/?month=2026-01",
+         "/equipment/catalogue", "/equipment/report", "/calendar/agenda", "<mentee>/mentoring", "<mentee>/assign",
+         "/equipment/requests?status=all", "/equipment/requests/1", "/equipment/hospitals/1/items/1/requests/new"],
+        ["/mentees/?q=a", "/equipment/requests?q=a&status=all", "/hospitals/?q=a", "/mentors/?q=a", "/visits/?status=held", "/calendar/?month=2026-01",
          "/equipment/?ward=neonatal_unit", "/audit/?kind=login", "/reports/exports", "<mentee>/mentoring",
          "/notifications/bell", *(f"/dashboard/tiles/{name}" for name in HOME_TILES["coordinator"])],
     ),

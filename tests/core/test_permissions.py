@@ -59,6 +59,8 @@ def test_a_view_without_declaration_is_refused(app):
         ("mentor", "/deliveries/"),
         ("mentee", "/deliveries/"),
         ("mentee", "/equipment/"),
+        ("mentor", "/equipment/requests"),
+        ("mentee", "/equipment/requests"),
         ("mentee", "/calendar/"),
         ("mentor", "/me/next-visit"),
         ("hospital_admin", "/me/next-visit"),

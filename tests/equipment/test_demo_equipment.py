@@ -18,3 +18,8 @@ def test_demo_checks_show_lasting_gaps_and_a_repair(runner, client):
     cpap = db.session.scalar(db.select(EquipmentItem).where(EquipmentItem.name == "Bubble CPAP"))
     history = client.get(f"/equipment/hospitals/{rutongo.id}/items/{cpap.id}").data
     assert b"Enough working at the last check" in history
+    assert "✉<span class=\"visually-hidden\">request open" in page  # issue 25.6: the demo's requests, on the matrix and in the advocacy report
+    report = client.get("/equipment/report").data.decode().split("<h2>Requests</h2>")[1]
+    assert "Nemba · Bubble CPAP" in report and "MoH/MNCH/2026/031" in report
+    assert "Refused, " in report and "Partly delivered, " in report and "Delivered, " in report
+

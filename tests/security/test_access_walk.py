@@ -12,7 +12,7 @@ from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.core.models import OutgoingMail, OutgoingSms
 from blueprints.core.notify import notify
-from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
+from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentRequest, EquipmentRequestFollowUp
 from blueprints.mentoring.models import ActionItem, Feedback, Reflection, Skill, SkillRating
 from blueprints.people.services.absences import add_absence
 from blueprints.people.services.transfers import log_transfer
@@ -46,6 +46,10 @@ def other_hospital_world() -> dict:
     db.session.flush()
     db.session.add(EquipmentCount(check_id=check_b.id, item_id=item.id, available=1, functional=0, reason="broken",
                                   note=f"{MARKER} count"))
+    request_b = EquipmentRequest(hospital_id=hospital_b.id, item_id=item.id, addressee="district", requested_on=today(),
+                                 reference=f"{MARKER} reference", follow_ups=[
+                                     EquipmentRequestFollowUp(followed_up_on=today(), note=f"{MARKER} follow-up")])
+    db.session.add(request_b)
     skill = db.session.scalar(select(Skill).order_by(Skill.id))
     feedback_b = Feedback(visit_id=visit_b.id, mentee_id=mentee_b.id, mentor_id=mentor_b.id, strengths=f"{MARKER} strengths",
                           status="signed", cpd_hours=4,  # so their CPD certificate exists, and must still be refused
@@ -74,6 +78,7 @@ def other_hospital_world() -> dict:
         "skill_id": skill.id, "reflection_id": reflection_b.id, "job_id": export_b.id,
         "year": visit_b.start_date.year,  # /mentees/<id>/cpd/<year>.pdf
         "feedback_id": feedback_b.id, "action_item_id": action_b.id,  # a mentee's own pages, with mentee B's rows
+        "request_id": request_b.id,
     }
     return {"ids": ids, "hospital_a": hospital_a, "mentor_a": mentor_a, "mentee_a": make_mentee(hospital_a, name="Own Mentee")}
 

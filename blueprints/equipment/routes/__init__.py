@@ -25,4 +25,4 @@ def matrix_filters() -> dict:
     }
 
 
-from . import catalogue, checks, matrix, report  # noqa: E402, F401
+from . import catalogue, checks, matrix, report, requests  # noqa: E402, F401

@@ -17,6 +17,7 @@ from ...core.htmx import render_page_or_fragment
 from ...core.i18n import current_language, localized_name
 from ...core.permissions import allow, user
 from ...core.roles import COORDINATOR, HOSPITAL_ADMIN
+from ...people.scopes import can_request_equipment
 from .. import gap_matrix, queries
 from ..charts import trend_points, trend_svg
 from ..forms import REASON_LABELS, WARD_LABELS, StartCheckForm
@@ -35,7 +36,7 @@ def matrix():
     data = gap_matrix.matrix(user(), **filters, one_province="province" not in request.args)
     filters["province"] = data.pop("province")
     return render_page_or_fragment("equipment/matrix.html", "equipment/_matrix.html", filters=filters, ward_labels=WARD_LABELS,
-                                   body=matrix_body(data["rows"], data["items"]), **data)
+                                   body=matrix_body(data["rows"], data["items"], data.pop("requested")), **data)
 
 
 @bp.get("/matrix.csv")
@@ -93,6 +94,7 @@ def hospital(hospital_id: int):
     checks = recent_checks(queries.hospital_checks(hospital.id))
     visit = queries.current_team_visit(user(), hospital.id, today())
     can_start = current_user.role in (COORDINATOR, HOSPITAL_ADMIN)
+    can_request = can_request_equipment(user(), hospital.id)
     day = day_formatter()
     gaps = sorted(((row, _gap_sentence(row.cell, row.name, hospital.name, parts, day),
                     working(row.cell.functional) % {"num": row.cell.functional, "r": row.cell.required}) for row in rows if row.cell.gap),
@@ -102,7 +104,9 @@ def hospital(hospital_id: int):
         # only the form the page shows: a mentor's visit checklist, else a coordinator's or administrator's check
         start_form=StartCheckForm(formdata=None, check_date=today()) if can_start and not visit else None,
         empty_form=EmptyForm() if visit else None,
-        gaps=gap_list(gaps), checklist=checklist_body(rows, WARD_LABELS),
+        gaps=gap_list(gaps, {item: marks for (_h, item), marks in queries.open_requests(user(), hospital.id).items()},
+                      history_url if can_request else None),
+        can_request=can_request, checklist=checklist_body(rows, WARD_LABELS),
     )
 
 

@@ -1,22 +1,29 @@
 """The advocacy report of equipment gaps (page, CSV, PDFs) and the template filter that words a gap."""
 
-from datetime import date
+from datetime import date, timedelta
+from functools import cache
+from typing import NamedTuple
 
 from flask import Response, render_template
+from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
 
 from ...core import limits
 from ...core.clock import today
 from ...core.downloads import attachment, csv_response, file_name
 from ...core.extensions import db
+from ...core.formatting import format_day
 from ...core.permissions import allow, user
 from ...reports.pdf import render_pdf
 from .. import gap_matrix, queries
 from ..charts import line_points
 from ..forms import WARD_LABELS
+from ..matrix_html import day_formatter, gap_sentence_parts
 from ..matrix_html import gap_sentence as _gap_sentence
-from ..matrix_html import gap_sentence_parts
+from ..models import RequestAddressee, RequestOutcome
 from . import READERS, bp, matrix_filters
+
+REQUESTS_CLOSED_WITHIN = 365  # days: the report's requests are the open ones and those closed in the last year
 
 
 def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bool = True) -> dict:
@@ -37,13 +44,58 @@ def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bo
         gaps.sort(key=lambda g: (g["hospital"].name, not g["item"].critical, g["cell"].gap_since or date.max, g["item"].name))
     else:
         gaps.sort(key=lambda g: (not g["item"].critical, g["cell"].gap_since or date.max, g["hospital"].name, g["item"].name))
+    requests = queries.report_requests(u, [r["hospital"].id for r in rows], [item.id for item in data["items"]],
+                                       today() - timedelta(days=REQUESTS_CLOSED_WITHIN))
+    open_by_cell: dict[tuple[int, int], list] = {}
+    for record, _count, _last in requests:
+        if record.is_open:
+            open_by_cell.setdefault((record.hospital_id, record.item_id), []).append(record)
+    day, whom = day_formatter(), {a: str(a.label) for a in RequestAddressee}
+    requested_of = _("requested of %(whom)s on %(date)s")
+    for g in gaps:
+        g["requests"] = open_by_cell.get((g["hospital"].id, g["item"].id), ())
+        g["requested"] = [requested_of % {"whom": whom[r.addressee], "date": day(r.requested_on)} for r in g["requests"]]
     trend = None
     if hospital is None and with_trend:
         history = gap_matrix.critical_history(u)
         trend = line_points(gap_matrix.critical_gap_trend(history, _month_ends(history)))
     return {"hospital": hospital, "gaps": gaps, "rows": rows, "trend": trend, "today": today(), "filters": filters,
-            "provinces": data["provinces"], "ward_labels": WARD_LABELS,
+            "provinces": data["provinces"], "ward_labels": WARD_LABELS, "requests": _request_rows(requests, today(), day, whom),
             "unchecked": [r["hospital"] for r in rows if not r["checked"]]}
+
+
+class RequestRow(NamedTuple):
+    """One request in the report, its texts worked out in Python (hundreds of rows nationally; see matrix_html.py)."""
+
+    gap: str
+    whom: str
+    reference: str
+    requested_on: str
+    follow_ups: int
+    last_follow_up: str
+    answer: str
+    note: str
+    days: str
+
+
+def _request_rows(requests, on: date, day, whom: dict) -> list[RequestRow]:
+    """The report's request rows: every open request and those closed lately, with days open or days to answer."""
+    t = get_translations()
+    open_for = cache(lambda n: t.ungettext("%(num)s day open", "%(num)s days open", n) % {"num": n})
+    answered = cache(lambda n: t.ungettext("answered in %(num)s day", "answered in %(num)s days", n) % {"num": n})
+    outcome = {o: str(o.label) for o in RequestOutcome}
+    reference, last, none_yet = _("Ref. %(ref)s"), _("last %(date)s"), _("none yet")
+    names: dict[int, str] = {}
+    rows = []
+    for r, follow_ups, last_on in requests:
+        name = names.get(r.item_id) or names.setdefault(r.item_id, r.item.display_name)
+        rows.append(RequestRow(
+            f"{r.hospital.name} · {name}", whom[r.addressee] + (f" · {r.addressee_name}" if r.addressee_name else ""),
+            reference % {"ref": r.reference} if r.reference else "", day(r.requested_on), follow_ups,
+            last % {"date": day(last_on)} if last_on else "",
+            none_yet if r.is_open else f"{outcome[r.outcome]}, {day(r.resolved_on)}", r.resolution_note,
+            open_for(r.days_open(on)) if r.is_open else answered(r.days_open(on))))
+    return rows
 
 
 def _month_ends(history) -> list[date]:
@@ -72,15 +124,25 @@ def report_csv():
     filters = matrix_filters()
     context = _report(None, filters, with_trend=False)
     header = [_("Hospital"), _("Province"), _("Ward"), _("Item"), _("Critical"), _("Required"), _("Functional"), _("Gap"),
-              _("Gap since"), _("Checks with the gap"), _("How long")]
+              _("Gap since"), _("Checks with the gap"), _("How long"), _("Open requests")]
     wards = {ward: str(label) for ward, label in WARD_LABELS.items()}
     yes = _("yes")
     rows = ([g["hospital"].name, g["hospital"].province, wards[g["item"].ward], g["item"].display_name,
              yes if g["item"].critical else "", g["cell"].required, g["cell"].functional, g["cell"].gap,
-             g["cell"].gap_since, g["cell"].gap_checks, g["duration"]] for g in context["gaps"])
+             g["cell"].gap_since, g["cell"].gap_checks, g["duration"], _requests_text(g["requests"], context["today"])]
+            for g in context["gaps"])
     name = ("equipment-gap-report", filters["province"], filters["ward"], "critical" if filters["critical_only"] else None,
             "by-name" if filters["sort"] == "name" else None, today().isoformat())
     return csv_response(name, header, rows)
+
+
+def _requests_text(requests, on: date) -> str:
+    """'Ministry of Health, 2 Mar 2026, ref. MoH/45 (100 days open)' for each open request of a gap."""
+    return "; ".join(
+        _("%(whom)s, %(date)s%(ref)s (%(age)s)", whom=r.addressee.label, date=format_day(r.requested_on),
+          ref=", " + _("ref. %(ref)s", ref=r.reference) if r.reference else "",
+          age=ngettext("%(num)s day open", "%(num)s days open", r.days_open(on)))
+        for r in requests)
 
 
 @bp.get("/report.pdf")

@@ -1,0 +1,33 @@
+"""stored signed sheets: a signed-off feedback sheet's PDF per language, rendered once and served from the database
+
+Revision ID: 7c3e1a9d5f20
+Revises: 5b9d2e7a4c61
+Create Date: 2026-12-03 18:00:00.000000
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = '7c3e1a9d5f20'
+down_revision = '5b9d2e7a4c61'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'stored_sheet',
+        sa.Column('feedback_id', sa.Integer(), nullable=False),
+        sa.Column('language', sa.String(length=10), nullable=False),
+        sa.Column('feedback_version', sa.Integer(), nullable=False),
+        sa.Column('template_version', sa.String(length=16), nullable=False),
+        sa.Column('data', sa.LargeBinary(), nullable=False),
+        sa.Column('rendered_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['feedback_id'], ['feedback.id'], name=op.f('fk_stored_sheet_feedback_id_feedback'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('feedback_id', 'language', name=op.f('pk_stored_sheet')),
+    )
+
+
+def downgrade():
+    op.drop_table('stored_sheet')

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String, Text, TypeDecorator
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String, Text, TypeDecorator, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
@@ -109,6 +109,8 @@ class OutgoingMail(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The link is a credential (a mentee's one-time sign-in link): cut from the body once sent or given up on.
+    secret_link: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class QueueHeartbeat(db.Model):

@@ -23,6 +23,7 @@ from .queue import every_minute, job, periodic
 OUTBOX = "notification_outbox"
 MAIL_RETRIES = 5
 LOST_AFTER = timedelta(minutes=2)  # pending this long: its job was lost (a worker killed before it ran)
+LINK_REMOVED = "[one-time link removed after sending]"  # not shown to users: the outbox is read by operators
 STUCK_AFTER = timedelta(minutes=10)  # sending this long: its worker died talking to the mail server
 
 
@@ -55,10 +56,19 @@ def notify(users, message: "str | Callable[[], str]", *, link: str = "", kind: s
     return rows
 
 
-def outgoing(address: str, message: str, link: str) -> OutgoingMail:
-    """A message for the outbox, under a fresh idempotency key."""
+def outgoing(address: str, message: str, link: str, *, secret_link: bool = False) -> OutgoingMail:
+    """A message for the outbox, under a fresh idempotency key. A `secret_link` (a credential) is kept only until the
+    message is sent or given up on (`scrub`)."""
     body = message + (f"\n\n{current_app.config.get('BASE_URL', '')}{link}" if link else "")
-    return OutgoingMail(key=uuid.uuid4().hex, to_address=address, subject=message[:120], body=body)
+    return OutgoingMail(key=uuid.uuid4().hex, to_address=address, subject=message[:120], body=body,
+                        secret_link=bool(link) and secret_link)
+
+
+def scrub(mail: OutgoingMail) -> None:
+    """Cut a secret link from a message that has left or never will: the outbox stays a log of what was sent, but
+    no longer opens an account to whoever reads the table or a backup of it."""
+    if mail.secret_link:
+        mail.body = mail.body.rsplit("\n\n", 1)[0] + "\n\n" + LINK_REMOVED
 
 
 @event.listens_for(Session, "after_commit")
@@ -123,11 +133,14 @@ def deliver(mail_id: int) -> str:
         current_app.logger.warning("notification e-mail %s not sent (attempt %s): %s", mail.key, mail.attempts, error)
         final = mail.attempts > MAIL_RETRIES
         mail.status, mail.error, mail.claimed_at = ("failed" if final else "pending"), str(error)[:2000], None
+        if final:
+            scrub(mail)
         db.session.commit()
         if final:
             return "failed"
         raise
     mail.status, mail.sent_at, mail.error = "sent", utcnow(), ""
+    scrub(mail)
     db.session.commit()
     return "sent"
 
@@ -136,8 +149,12 @@ def sweep_outbox(now=None) -> int:
     """Queue again the messages a lost job left pending; a message claimed by a worker that died in the middle of
     talking to the mail server is marked failed, not sent again (it may have gone: nothing is sent twice)."""
     now = now or utcnow()
+    stuck = (OutgoingMail.status == "sending", OutgoingMail.claimed_at < now - STUCK_AFTER)
+    for mail in db.session.scalars(select(OutgoingMail).where(*stuck, OutgoingMail.secret_link)):
+        scrub(mail)
+    db.session.flush()
     db.session.execute(
-        update(OutgoingMail).where(OutgoingMail.status == "sending", OutgoingMail.claimed_at < now - STUCK_AFTER)
+        update(OutgoingMail).where(*stuck)
         .values(status="failed", error="the worker stopped while sending; not resent, as it may have gone")
         .execution_options(synchronize_session=False))
     db.session.commit()

@@ -1,4 +1,5 @@
-"""stored signed sheets: a signed-off feedback sheet's PDF per language, rendered once and served from the database
+"""stored signed sheets: a signed-off feedback sheet's PDF per language, rendered once and served from the database;
+and outgoing mail whose link is a credential, cut from the body once sent
 
 Revision ID: 7c3e1a9d5f20
 Revises: 5b9d2e7a4c61
@@ -27,7 +28,11 @@ def upgrade():
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('feedback_id', 'language', name=op.f('pk_stored_sheet')),
     )
+    with op.batch_alter_table('outgoing_mail', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('secret_link', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('outgoing_mail', schema=None) as batch_op:
+        batch_op.drop_column('secret_link')
     op.drop_table('stored_sheet')

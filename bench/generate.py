@@ -34,7 +34,7 @@ from blueprints.auth.models import User
 from blueprints.core.clock import today as programme_today
 from blueprints.core.extensions import db
 from blueprints.core.models import Setting
-from blueprints.core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR, SYSADMIN
+from blueprints.core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTEE, MENTOR, SYSADMIN
 from blueprints.defaults import seed_defaults
 from blueprints.demo import database_is_empty, wipe
 from blueprints.equipment.models import (
@@ -255,15 +255,17 @@ def mentees_and_assignments(p: Programme) -> None:
 
 
 def users(p: Programme) -> None:
-    """sysadmin, coordinator, admin.h001... (one per hospital), mentor.0001... (one per mentor)."""
+    """sysadmin, coordinator, admin.h001... (one per hospital), mentor.0001... (one per mentor), then mentee.1... (one
+    per mentee, as the demo names them; switched off for those no longer in the programme, as the app does)."""
     rng = p.rng("users")
     created = datetime.combine(p.history_start, datetime.min.time(), UTC)
 
-    def account(username: str, display_name: str, role: str, hospital_id=None, mentor_id=None) -> dict:
+    def account(username: str, display_name: str, role: str, hospital_id=None, mentor_id=None, mentee_id=None,
+                active: bool = True) -> dict:
         last_login = datetime.combine(p.today - timedelta(days=rng.randint(0, 60)), datetime.min.time(), UTC) + timedelta(hours=rng.randint(6, 18))
         return {"id": len(p.users) + 1, "username": username, "display_name": display_name, "password_hash": p.password_hash,
-                "role": role, "hospital_id": hospital_id, "mentor_id": mentor_id, "active": True, "session_version": 1,
-                "created_at": created, "last_login_at": last_login}
+                "role": role, "hospital_id": hospital_id, "mentor_id": mentor_id, "mentee_id": mentee_id, "active": active,
+                "session_version": 1, "created_at": created, "last_login_at": last_login}
 
     p.users.append(account("sysadmin", "System Administrator (bench)", SYSADMIN))
     p.users.append(account("coordinator", "Programme Coordinator (bench)", COORDINATOR))
@@ -271,6 +273,8 @@ def users(p: Programme) -> None:
         p.users.append(account(f"admin.h{h['id']:03d}", f"{h['name']} Administrator", HOSPITAL_ADMIN, hospital_id=h["id"]))
     for m in p.mentors:
         p.users.append(account(f"mentor.{m['id']:04d}", m["full_name"], MENTOR, mentor_id=m["id"]))
+    for m in p.mentees:
+        p.users.append(account(f"mentee.{m['id']}", m["full_name"], MENTEE, mentee_id=m["id"], active=m["status"] == "active"))
     p.insert(User, p.users)
 
 

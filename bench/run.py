@@ -75,7 +75,9 @@ GZIP_LEVEL = 6         # what a reverse proxy typically uses
 PRECOMPRESSED = ("image/png", "image/jpeg", "image/gif", "image/webp", "font/woff2", "font/woff")
 
 # The account each role signs in as for the in-process measurements (present at every scale).
-ACCOUNTS = {"sysadmin": "sysadmin", "coordinator": "coordinator", "hospital_admin": "admin.h001", "mentor": "mentor.0001"}
+# The mentee is one of mentor.0001's (SAMPLES), whose account bench/generate.py names mentee.<record id>.
+ACCOUNTS = {"sysadmin": "sysadmin", "coordinator": "coordinator", "hospital_admin": "admin.h001", "mentor": "mentor.0001",
+            "mentee": "mentee.{own_mentee_id}"}
 # The load test's mix of roles (users of each role, relatively); each user picks pages by `load`.
 LOAD_ROLES = {"mentor": 10, "hospital_admin": 5, "coordinator": 3, "sysadmin": 2}
 
@@ -143,6 +145,13 @@ PAGES = (
     Page("mentee mentoring record", "mentor", "/mentees/{mentee_id}/mentoring", load=4),
     Page("mentee mentoring record", "coordinator", "/mentees/{mentee_id}/mentoring", load=2),
     Page("reflection follow-up list", "coordinator", "/reflections/support", load=2),
+    Page("mentee sign-in list", "hospital_admin", "/mentees/accounts", load=1),
+    # a mentee's own pages (issue 22)
+    Page("home", "mentee", "/"),
+    Page("my feedback", "mentee", "/me/feedback/"),
+    Page("my feedback sheet", "mentee", "/me/feedback/{my_feedback_id}"),
+    Page("my action items", "mentee", "/me/action-items/"),
+    Page("before the visit", "mentee", "/me/self-assessment"),
     Page("support requests about the hospital", "hospital_admin", "/reflections/support?status=all", load=1),
     # equipment
     Page("equipment matrix", "coordinator", "/equipment/", load=4, time_budget="matrix_p95_ms", query_budget="matrix_queries"),
@@ -187,6 +196,23 @@ def _sample_request() -> int:
                              .order_by(func.count().desc(), EquipmentRequestFollowUp.request_id).limit(1))
 
 
+def _signed_in_mentee() -> int:
+    """The mentee who signs in: of mentor.0001's mentees still in the programme, the one with the most signed sheets."""
+    from blueprints.mentoring.models import Feedback
+    from blueprints.people.models import Mentee
+
+    return db.session.scalar(select(Feedback.mentee_id).join(Mentee, Mentee.id == Feedback.mentee_id)
+                             .where(Feedback.mentor_id == 1, Feedback.status == "signed", Mentee.status == "active")
+                             .group_by(Feedback.mentee_id).order_by(func.count().desc(), Feedback.mentee_id).limit(1))
+
+
+def _my_feedback() -> int:
+    """That mentee's latest signed sheet (what they open from /me/feedback/)."""
+    from blueprints.mentoring.models import Feedback
+
+    return db.session.scalar(select(func.max(Feedback.id)).where(Feedback.mentee_id == _signed_in_mentee(), Feedback.status == "signed"))
+
+
 def _fullest_visit() -> int:
     """The held visit with the most feedback (15 mentees at scale 1: team 1's mentors have three each)."""
     from blueprints.mentoring.models import Feedback
@@ -209,6 +235,8 @@ SAMPLES: dict[str, Callable[[], object]] = {
     "hospital_id": lambda: 1,
     "visit_id": _sample_visit,
     "mentee_id": _sample_mentee,
+    "own_mentee_id": _signed_in_mentee,
+    "my_feedback_id": _my_feedback,
     "full_visit_id": _fullest_visit,
     "month": _month,
     "next_month": lambda: _month(1),
@@ -350,7 +378,8 @@ def sign_in(app, username: str, user_agent: str = "mentorship-bench"):
 
 def signed_in_clients(app) -> dict[str | None, object]:
     """One test client per role (ACCOUNTS), and one not signed in."""
-    return {None: app.test_client(), **{role: sign_in(app, username) for role, username in ACCOUNTS.items()}}
+    ids = sample_ids(app)
+    return {None: app.test_client(), **{role: sign_in(app, username.format(**ids)) for role, username in ACCOUNTS.items()}}
 
 
 def sample_ids(app) -> dict:

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String, Text, TypeDecorator
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String, Text, TypeDecorator, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
@@ -170,6 +170,8 @@ class SmsOptOut(db.Model):
     number: Mapped[str] = mapped_column(String(16), primary_key=True)  # E.164
     gateway: Mapped[str] = mapped_column(String(20), default="")
     opted_out_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The link is a credential (a mentee's one-time sign-in link): cut from the body once sent or given up on.
+    secret_link: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class QueueHeartbeat(db.Model):

@@ -23,6 +23,7 @@ from .queue import every_minute, job, periodic
 OUTBOX = "notification_outbox"
 MAIL_RETRIES = 5
 LOST_AFTER = timedelta(minutes=2)  # pending this long: its job was lost (a worker killed before it ran)
+LINK_REMOVED = "[one-time link removed after sending]"  # not shown to users: the outbox is read by operators
 STUCK_AFTER = timedelta(minutes=10)  # sending this long: its worker died talking to the mail server
 
 
@@ -44,21 +45,31 @@ def absolute(link: str) -> str:
     return f"{current_app.config.get('BASE_URL', '')}{link}" if link else ""
 
 
-def outgoing(address: str, message: str, link: str, *, body: str = "", unsubscribe_url: str = "") -> OutgoingMail:
-    """A message for the outbox, under a fresh idempotency key."""
+def outgoing(address: str, message: str, link: str, *, body: str = "", unsubscribe_url: str = "",
+             secret_link: bool = False) -> OutgoingMail:
+    """A message for the outbox, under a fresh idempotency key. A `secret_link` (a credential, always the body's last
+    part: such a message has no unsubscribe footer) is kept only until the message is sent or given up on (`scrub`)."""
     text = "\n\n".join(part for part in (message, body, absolute(link)) if part)
     if unsubscribe_url:
         text += "\n\n-- \n" + _("To stop these e-mails, open %(url)s", url=unsubscribe_url)
     return OutgoingMail(key=uuid.uuid4().hex, to_address=address, subject=" ".join(message.split())[:120], body=text,
-                        unsubscribe_url=unsubscribe_url)
+                        unsubscribe_url=unsubscribe_url, secret_link=bool(link) and secret_link and not unsubscribe_url)
 
 
-def queue_mail(address: str, message: str, link: str, *, body: str = "", unsubscribe_url: str = "") -> OutgoingMail:
+def queue_mail(address: str, message: str, link: str, *, body: str = "", unsubscribe_url: str = "",
+               secret_link: bool = False) -> OutgoingMail:
     """Put a message in the outbox, handed to the worker when the transaction commits."""
-    mail = outgoing(address, message, link, body=body, unsubscribe_url=unsubscribe_url)
+    mail = outgoing(address, message, link, body=body, unsubscribe_url=unsubscribe_url, secret_link=secret_link)
     db.session.add(mail)
     db.session.info.setdefault(OUTBOX, []).append(mail)
     return mail
+
+
+def scrub(mail: OutgoingMail) -> None:
+    """Cut a secret link from a message that has left or never will: the outbox stays a log of what was sent, but
+    no longer opens an account to whoever reads the table or a backup of it."""
+    if mail.secret_link:
+        mail.body = mail.body.rsplit("\n\n", 1)[0] + "\n\n" + LINK_REMOVED
 
 
 @event.listens_for(Session, "after_commit")
@@ -109,6 +120,7 @@ def deliver(mail_id: int) -> str:
     if not config.get("MAIL_SERVER"):  # MAIL_TO_LOG: the demo shows its messages in the worker's log
         current_app.logger.warning("e-mail to %s: %s\n%s", mail.to_address, mail.subject, mail.body)  # shown at the default level
         mail.status, mail.sent_at, mail.error = "sent", utcnow(), "printed to the log: no MAIL_SERVER"
+        scrub(mail)
         db.session.commit()
         return "logged"
     try:
@@ -131,11 +143,14 @@ def deliver(mail_id: int) -> str:
         current_app.logger.warning("notification e-mail %s not sent (attempt %s): %s", mail.key, mail.attempts, error)
         final = mail.attempts > MAIL_RETRIES
         mail.status, mail.error, mail.claimed_at = ("failed" if final else "pending"), str(error)[:2000], None
+        if final:
+            scrub(mail)
         db.session.commit()
         if final:
             return "failed"
         raise
     mail.status, mail.sent_at, mail.error = "sent", utcnow(), ""
+    scrub(mail)
     db.session.commit()
     return "sent"
 
@@ -144,8 +159,12 @@ def sweep_outbox(now=None) -> int:
     """Queue again the messages a lost job left pending; a message claimed by a worker that died in the middle of
     talking to the mail server is marked failed, not sent again (it may have gone: nothing is sent twice)."""
     now = now or utcnow()
+    stuck = (OutgoingMail.status == "sending", OutgoingMail.claimed_at < now - STUCK_AFTER)
+    for mail in db.session.scalars(select(OutgoingMail).where(*stuck, OutgoingMail.secret_link)):
+        scrub(mail)
+    db.session.flush()
     db.session.execute(
-        update(OutgoingMail).where(OutgoingMail.status == "sending", OutgoingMail.claimed_at < now - STUCK_AFTER)
+        update(OutgoingMail).where(*stuck)
         .values(status="failed", error="the worker stopped while sending; not resent, as it may have gone")
         .execution_options(synchronize_session=False))
     db.session.commit()

@@ -1,15 +1,21 @@
 """What the visit page says of each mentee's own part (issue 22 item 4): whether they filled their self-assessment in
-the fortnight before the visit and acknowledged their last signed sheet. One statement whatever the mentee count."""
+the fortnight before the visit and acknowledged their last signed sheet. One statement whatever the mentee count.
+And the coordinator's tile of the same over the programme: of the signed sheets of mentees with an account, how many
+the mentee self-assessed before, acknowledged, and how many of their action items the mentee closed."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from sqlalchemy import case, exists, select
+from sqlalchemy import case, exists, func, select
 
 from ..auth.models import User
 from ..core.extensions import db
-from ..people.models import Mentee
+from ..core.models import utcnow
+from ..core.roles import MENTEE
+from ..people.models import Hospital, Mentee, MenteeInvitation
+from ..people.scopes import feedback_mentees
 from ..visits.models import Visit
-from .models import Feedback, FeedbackStatus, SelfAssessment
+from .models import ActionItem, Feedback, FeedbackStatus, SelfAssessment
 from .self_assessment_window import WINDOW_DAYS
 
 
@@ -31,3 +37,46 @@ def visit_engagement(visit: Visit, mentee_ids: list[int]) -> dict[int, dict]:
 
 def visit_engagement_slot(visit: Visit, user: User, mentees: list[dict], mentors: list[dict]) -> dict:
     return {"engagement": visit_engagement(visit, [row["mentee"].id for row in mentees])}
+
+
+@dataclass(frozen=True)
+class Engagement:
+    accounts: int  # active mentee accounts in scope
+    invited: int  # invitations waiting to be used (not used, revoked or expired)
+    sheets: int  # signed sheets of visits in the range, of mentees with an active account
+    self_assessed: int  # of those, sheets whose mentee self-assessed from their account in the fortnight before
+    acknowledged: int  # of those, sheets the mentee read and acknowledged
+    items: int  # action items set on those sheets
+    closed: int  # of those, items the mentee marked done
+
+
+def programme_engagement(user: User, start: date, end: date, province: str | None = None) -> Engagement:
+    """The mentees' own part over the visits that started from `start` to `end` (a province's, when given), in three
+    statements whatever the number of mentees, sheets or items."""
+    account = select(User.id).where(User.mentee_id == Feedback.mentee_id, User.role == MENTEE, User.active).correlate(Feedback)
+    where = [Feedback.status == FeedbackStatus.SIGNED, Visit.start_date >= start, Visit.start_date <= end,
+             exists(account), feedback_mentees(user)]
+    if province:
+        where.append(Hospital.province == province)
+
+    def sheets(*columns):
+        return (select(*columns).select_from(Feedback).join(Visit, Visit.id == Feedback.visit_id)
+                .join(Hospital, Hospital.id == Visit.hospital_id).join(Mentee, Mentee.id == Feedback.mentee_id).where(*where))
+
+    own_assessment = exists().where(
+        SelfAssessment.mentee_id == Feedback.mentee_id, SelfAssessment.entered_by_id.in_(account),
+        SelfAssessment.assessed_on >= Visit.start_date - timedelta(days=WINDOW_DAYS), SelfAssessment.assessed_on <= Visit.start_date)
+    count, assessed, acknowledged = db.session.execute(sheets(
+        func.count(Feedback.id), func.coalesce(func.sum(case((own_assessment, 1), else_=0)), 0),
+        func.count(Feedback.acknowledged_at))).one()
+    items, closed = db.session.execute(sheets(
+        func.count(ActionItem.id), func.coalesce(func.sum(case((ActionItem.mentee_status == "done", 1), else_=0)), 0))
+        .join(ActionItem, ActionItem.feedback_id == Feedback.id)).one()
+    mentee_where = [feedback_mentees(user)] + ([Hospital.province == province] if province else [])
+    in_scope = select(Mentee.id).join(Hospital, Hospital.id == Mentee.hospital_id).where(*mentee_where)
+    accounts = select(func.count(User.id)).where(User.role == MENTEE, User.active, User.mentee_id.in_(in_scope)).scalar_subquery()
+    waiting = (select(func.count(MenteeInvitation.id))
+               .where(MenteeInvitation.used_at.is_(None), MenteeInvitation.revoked_at.is_(None),
+                      MenteeInvitation.expires_at > utcnow(), MenteeInvitation.mentee_id.in_(in_scope)).scalar_subquery())
+    active, invited = db.session.execute(select(accounts, waiting)).one()
+    return Engagement(active, invited, count, int(assessed), acknowledged, items, int(closed))

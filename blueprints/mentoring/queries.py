@@ -108,6 +108,15 @@ def weakest_first(skills: list[Skill], last: dict[int, int]) -> list[Skill]:
     return sorted(skills, key=lambda s: (last.get(s.id, 99), s.position, s.name))
 
 
+def last_signed_sheet(mentee_id: int, before: date) -> Feedback | None:
+    """The mentee's signed sheet of their last visit before a date: whether they read and acknowledged it, and their
+    reply, shown on the next visit's feedback form."""
+    return db.session.scalar(
+        select(Feedback).join(Visit, Visit.id == Feedback.visit_id)
+        .where(Feedback.mentee_id == mentee_id, Feedback.status == FeedbackStatus.SIGNED, Visit.start_date < before)
+        .options(contains_eager(Feedback.visit)).order_by(Visit.start_date.desc(), Feedback.id.desc()).limit(1))
+
+
 def open_action_items(mentee_id: int, visit: Visit, feedback_id: int | None) -> list[ActionItem]:
     """Earlier visits' action items still to follow up, and those this feedback already followed up."""
     followed_here = ActionItem.followed_up_in_id == feedback_id if feedback_id else false()

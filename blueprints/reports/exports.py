@@ -1,7 +1,8 @@
 """The bulk export runner: every feedback sheet of a job as one PDF each, in one zip.
 
 Each sheet is read, the read transaction ended, and only then rendered (WeasyPrint takes far longer than the
-reads, and no transaction may stay open that long). After every sheet the runner records its progress and a
+reads, and no transaction may stay open that long); a signed sheet only once, its stored PDF zipped afterwards
+(reports/stored_sheets.py). After every sheet the runner records its progress and a
 heartbeat in the job's row; a runner that dies stops beating and the job is marked failed when next read.
 The zip is written to a nameless temporary file and, once complete, stored in the database in pieces (export_chunk)
 in the transaction that marks the job done, so a half-written zip is never served and every app server serves it.
@@ -12,6 +13,7 @@ Runs in the job queue's worker (`start_in_background`) or from the command line 
 import logging
 import tempfile
 import zipfile
+from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -21,7 +23,7 @@ from ..core.extensions import db
 from ..core.i18n import in_language
 from ..core.queue import every_minute, job, periodic
 from ..core.roles import COORDINATOR
-from . import queries, services
+from . import queries, services, stored_sheets
 from .models import ExportJob
 from .pdf import render_pdf
 from .sheets import sheet_for, sheets_html
@@ -67,7 +69,12 @@ def run_export(job_id: int) -> str | None:
         with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for done, feedback_id in enumerate(ids, start=1):
                 feedback = queries.feedback_for_sheet(feedback_id)
-                if feedback is not None:  # removed since the count: left out
+                if feedback is not None and feedback.signed:  # stored once, then only zipped (issue 23 item 4)
+                    label = SimpleNamespace(hospital=feedback.visit.hospital.name, visit_start=feedback.visit.start_date,
+                                            mentee=feedback.mentee.full_name)
+                    name = entry_name(label, True, feedback_id, taken)
+                    archive.writestr(name, stored_sheets.signed_sheet_pdf(feedback, feedback.visit))
+                elif feedback is not None:  # removed since the count: left out
                     with in_language(feedback.mentee.preferred_language):
                         sheet = sheet_for(feedback, feedback.visit)
                         html = sheets_html([sheet])

@@ -89,3 +89,17 @@ class ExportChunk(db.Model):
     job_id: Mapped[int] = mapped_column(ForeignKey("export_job.id", ondelete="CASCADE"), primary_key=True)
     seq: Mapped[int] = mapped_column(primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class StoredSheet(db.Model):
+    """A signed feedback sheet's PDF as it was rendered, one per language (issue 23 item 4): served again while the
+    feedback's version and the print templates' fingerprint are the ones it was rendered from (reports/stored_sheets.py)."""
+
+    __tablename__ = "stored_sheet"
+
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(10), primary_key=True)
+    feedback_version: Mapped[int]
+    template_version: Mapped[str] = mapped_column(String(16))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -20,12 +20,13 @@ from ..core.models import utcnow
 from ..core.navigation import menu
 from ..core.pagination import paginate
 from ..core.permissions import allow, passive, user
-from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
+from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTEE, MENTOR
+from ..mentoring import own_queries
 from ..mentoring import queries as mentoring
 from ..people.queries.hospitals import hospitals_for_select
 from ..visits.queries import get_visit_or_404
 from . import exports as runner
-from . import queries, services
+from . import queries, services, stored_sheets
 from .cli import run_export_command
 from .cpd import cpd_certificate_pdf
 from .forms import ExportForm
@@ -49,13 +50,29 @@ def _pdf(feedbacks, visit, name: str) -> Response:
     return attachment(Response(render_pdf_parts(htmls, title=title), mimetype="application/pdf"), name, "pdf")
 
 
+def _sheet_pdf(feedback, visit, name: str) -> Response:
+    """One sheet: a signed one from the store (rendered and stored the first time), a draft rendered each time."""
+    if not feedback.signed:
+        return _pdf([feedback], visit, name)
+    made = saved(None, lambda: stored_sheets.signed_sheet_pdf(feedback, visit))
+    return attachment(Response(made.result, mimetype="application/pdf"), name, "pdf")
+
+
 @bp.get("/visits/<int:visit_id>/feedback/<int:mentee_id>.pdf")
 @allow(*READERS)
 def feedback_pdf(visit_id: int, mentee_id: int):
     place = mentoring.feedback_or_404(visit_id, mentee_id, user())
     if place.feedback is None:
         abort(404)
-    return _pdf([place.feedback], place.visit, f"feedback-{place.mentee.full_name}-{place.visit.start_date.isoformat()}")
+    return _sheet_pdf(place.feedback, place.visit, f"feedback-{place.mentee.full_name}-{place.visit.start_date.isoformat()}")
+
+
+@bp.get("/me/feedback/<int:feedback_id>.pdf")
+@allow(MENTEE)
+def my_sheet_pdf(feedback_id: int):
+    """A mentee's own signed sheet as the PDF (never a draft, never another mentee's: 404)."""
+    feedback = own_queries.my_sheet_or_404(feedback_id, user())
+    return _sheet_pdf(feedback, feedback.visit, f"feedback-{feedback.mentee.full_name}-{feedback.visit.start_date.isoformat()}")
 
 
 @bp.get("/visits/<int:visit_id>/feedback.pdf")

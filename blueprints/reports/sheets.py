@@ -42,6 +42,8 @@ class Sheet:
     mentee_comment: str
     cpd_hours: float | None
     next_visit: date | None
+    acknowledged_at: object = None  # when the mentee read and acknowledged the signed sheet, from their account
+    mentee_reply: str = ""  # what they wrote back then
     chart: list[tuple[date, float]] = field(default_factory=list)
     scale: dict[int, str] = field(default_factory=dict)  # level -> its words, for the chart's axis
 
@@ -113,6 +115,7 @@ def _sheet(feedback: Feedback, visit: Visit, hospital: str, scale: dict[int, str
         actions=[(a.text, a.due_date) for a in feedback.action_items],
         followups=[(a.text, a.due_date, str(FOLLOWUP_LABELS.get(a.followup, a.followup))) for a in followed],
         mentee_comment=feedback.mentee_comment, cpd_hours=feedback.cpd_hours, next_visit=feedback.next_visit_date,
+        acknowledged_at=feedback.acknowledged_at if feedback.signed else None, mentee_reply=feedback.mentee_reply or "",
         chart=[(day, sum(values) / len(values)) for day, values in sorted(by_visit.items())], scale=scale,
     )
 

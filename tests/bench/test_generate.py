@@ -46,11 +46,12 @@ def test_generator_makes_the_same_programme_from_the_same_seed(tmp_path, capsys)
     assert one == fingerprint(second)
     assert one["counts"]["hospital"] == one["counts"]["team"] == 2
     assert one["counts"]["mentor"] == 10
-    assert one["counts"]['"user"'] == 2 + 2 + 10  # sysadmin, coordinator, one admin per hospital, one per mentor
+    # sysadmin, coordinator, one admin per hospital, one per mentor, one per mentee
+    assert one["counts"]['"user"'] == 2 + 2 + 10 + one["counts"]["mentee"]
     assert 100 <= one["counts"]["mentee"] <= 200  # five years of mentees, about 70 per hospital
     assert {status for _, _, status, _ in one["mentees"]} == {"active", "completed", "left"}
     assert [u[0] for u in one["users"][:4]] == ["sysadmin", "coordinator", "admin.h001", "admin.h002"]
-    assert one["users"][-1][0] == "mentor.0010"
+    assert one["users"][13][0] == "mentor.0010" and one["users"][-1][0] == f"mentee.{one['counts']['mentee']}"
 
     different = fingerprint_after(tmp_path / "other.db", seed=7)
     assert different["mentees"] != one["mentees"]
@@ -90,6 +91,9 @@ def test_generated_history_respects_the_domain_in_the_suites_database():
     )
     assert active == active_with_open_pairing
     assert db.session.scalar(select(func.count(User.id)).where(User.role == "mentor")) == 15
+    accounts = select(func.count(User.id)).join(Mentee, Mentee.id == User.mentee_id).where(User.role == "mentee")
+    assert db.session.scalar(accounts) == counts["mentee"]  # one account per mentee, on while they are in the programme
+    assert db.session.scalar(accounts.where(User.active != (Mentee.status == "active"))) == 0
 
     hospital = make_hospital()
     make_mentee(hospital)

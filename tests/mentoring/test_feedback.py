@@ -231,7 +231,7 @@ def test_feedback_form_queries_do_not_grow_with_skills_and_action_items(client, 
     with count_queries() as many:
         assert client.get(path).status_code == 200
     print("feedback form queries", len(many))
-    assert len(many) == len(few) <= 12
+    assert len(many) == len(few) <= 13  # 13th: the last signed sheet, whether the mentee acknowledged it (issue 22)
 
 
 def test_save_and_sign_off_keeps_what_was_typed_since_the_last_autosave(client, world):

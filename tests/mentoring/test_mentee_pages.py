@@ -77,6 +77,21 @@ def test_acknowledging_a_sheet_keeps_the_comment_and_the_sheet_then_says_when(cl
     assert "I will practise the partograph" in mentor_view
 
 
+def test_the_next_visits_feedback_form_says_whether_the_mentee_acknowledged_the_last_sheet_and_their_reply(client, world, mine):
+    login(client, world["mentor_user"])
+    form_path = f"/visits/{world['visit'].id}/feedback/{world['mentee'].id}"
+    earlier = world["earlier"].start_date.strftime("%-d %b %Y")
+    assert f"Last signed sheet, {earlier}: Not acknowledged yet" in client.get(form_path).get_data(as_text=True)
+    client.post("/logout")
+    login(client, mine["account"])
+    client.post(f"/me/feedback/{mine['signed'].id}", data={"reply": "I will practise the partograph"})
+    client.post("/logout")
+    login(client, world["mentor_user"])
+    form = client.get(form_path).get_data(as_text=True)
+    assert (f"Last signed sheet, {earlier}: Read and acknowledged on {today().strftime('%-d %b %Y')} — "
+            "Mentee's reply: I will practise the partograph") in form
+
+
 def test_a_sheet_is_acknowledged_once(client, world, mine):
     login(client, mine["account"])
     client.post(f"/me/feedback/{mine['signed'].id}", data={"reply": "first"})

@@ -13,6 +13,8 @@ from blueprints.core.models import OutgoingMail
 from blueprints.people.models import Assignment, MenteeInvitation
 from blueprints.people.services.invitations import token_hash
 from blueprints.people.services.transfers import log_transfer
+from tests.conftest import run_queued
+from tests.core.test_notifications import FakeSMTP
 from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
 from tests.frozen_clock import travel
 
@@ -85,6 +87,24 @@ def test_the_link_is_e_mailed_when_the_inviter_gives_an_address(client, ward, ap
     path = invite(client, ward["admin"], ward["mentee"], email="aline@example.org")
     [mail] = db.session.scalars(select(OutgoingMail)).all()  # in the outbox, for the worker to send
     assert mail.to_address == "aline@example.org" and mail.body.endswith(path) and "14 days" in mail.body
+
+
+def test_the_invitation_e_mail_is_in_the_mentees_language_and_its_link_leaves_the_outbox_once_sent(client, ward, app, monkeypatch,
+                                                                                                     queued):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.example.org")
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    FakeSMTP.sent = []
+    ward["mentee"].preferred_language = "fr"
+    db.session.commit()
+    path = invite(client, ward["admin"], ward["mentee"], email="aline@example.org")  # the inviter reads English
+    [mail] = db.session.scalars(select(OutgoingMail)).all()
+    assert "Ouvrez le lien dans les 14 jours" in mail.body and mail.subject.startswith("Vous êtes invité(e)")
+    assert run_queued(queued) == ["sent"]
+    [sent] = FakeSMTP.sent
+    assert sent.get_content().rstrip().endswith(path)  # the mentee gets the link
+    db.session.refresh(mail)
+    token = path.rsplit("/", 1)[1]
+    assert mail.status == "sent" and token not in mail.body and "Ouvrez le lien" in mail.body  # the log keeps the words
 
 
 def test_a_bad_e_mail_address_is_refused_next_to_the_field_and_nothing_is_made(client, ward):

@@ -358,18 +358,28 @@ def test_a_queued_export_no_worker_took_is_handed_to_the_queue_again(app, client
     assert run_queued(queued) == ["done"] and only_job().status == "done"
 
 
-def test_each_sheet_renders_with_no_database_transaction_open(client, sheets, monkeypatch):
-    from blueprints.reports import exports
+def test_each_sheet_renders_with_no_database_transaction_open_and_a_signed_one_only_once(client, sheets, monkeypatch):
+    from blueprints.reports import exports, stored_sheets
 
     open_while_rendering = []
-    real_render = exports.render_pdf
+    real_render, real_render_parts = exports.render_pdf, stored_sheets.render_pdf_parts
 
     def render(html):
-        open_while_rendering.append(db.session().in_transaction())
+        open_while_rendering.append(("draft", db.session().in_transaction()))
         return real_render(html)
 
+    def render_parts(htmls, **options):
+        open_while_rendering.append(("signed", db.session().in_transaction()))
+        return real_render_parts(htmls, **options)
+
     monkeypatch.setattr(exports, "render_pdf", render)
+    monkeypatch.setattr(stored_sheets, "render_pdf_parts", render_parts)
     login(client, sheets["coordinator"])
     ask(client, sheets)
     assert run_export(only_job().id) == "done", only_job().error
-    assert open_while_rendering == [False, False]
+    assert sorted(open_while_rendering) == [("draft", False), ("signed", False)]
+    ask(client, sheets)
+    second = db.session.scalars(select(ExportJob).order_by(ExportJob.id.desc())).first()
+    assert run_export(second.id) == "done", second.error
+    assert sorted(open_while_rendering) == [("draft", False), ("draft", False), ("signed", False)]  # the signed one zipped from the store
+    assert "Amina recent strengths" in pdf_text(zip_of(client, second).read(f"nemba/{sheets['visit'].start_date.isoformat()}/amina-uwase.pdf"))

@@ -15,7 +15,16 @@ from ...core.extensions import db
 from ...core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ...people.models import Hospital
 from .base import Filters, Tile
-from .coordinator import load_cadence, load_consistency, load_equipment, load_missed, load_refresher, load_turnover, load_visits
+from .coordinator import (
+    load_cadence,
+    load_consistency,
+    load_engagement,
+    load_equipment,
+    load_missed,
+    load_refresher,
+    load_turnover,
+    load_visits,
+)
 from .own import load_equipment_due, load_hospital_mentees, load_my_mentees, load_next_visit, load_notifications, load_transfers
 from .writing import load_support, load_to_write, load_writing
 
@@ -65,6 +74,10 @@ TILES: dict[str, Tile] = {tile.name: tile for tile in (
     Tile("refresher", _l("Mentors overdue for a refresher course"), (COORDINATOR,), load_refresher,
          _url("people.mentors", overdue="1"), _l("Every active mentor's refresher course is up to date."),
          (_l("Open the mentor list"), _url("people.mentors")), note=_l("As on the last day of the range.")),
+    Tile("engagement", _l("Mentee engagement"), (COORDINATOR,), load_engagement, _url("people.mentees"),
+         _l("No mentee has an account yet. Invite mentees from their page so they can read their feedback and prepare for visits."),
+         (_l("Open the mentee list"), _url("people.mentees")),
+         note=_l("Signed feedback sheets of visits that started in the range, of mentees with an account.")),
     Tile("next_visit", _l("Next visit"), (MENTOR, HOSPITAL_ADMIN), load_next_visit, _url("visits.agenda"),
          _l("No visit planned yet. The programme coordinator plans visits."), (_l("Open the calendar"), _url("visits.calendar"))),
     Tile("to_write", _l("Feedback and reflections to write"), (MENTOR,), load_to_write, _url("visits.visits", status="held"),
@@ -92,7 +105,8 @@ INLINE_TILES = frozenset({"next_visit", "to_write"})
 HOME_LEAD = {MENTOR: ("next_visit", "to_write")}
 
 HOME_TILES = {
-    COORDINATOR: ("cadence", "visits", "consistency", "missed", "turnover", "writing", "support", "equipment", "refresher"),
+    COORDINATOR: ("cadence", "visits", "consistency", "missed", "turnover", "writing", "support", "equipment", "refresher",
+                  "engagement"),
     MENTOR: ("to_write", "my_mentees", "notifications"),
     HOSPITAL_ADMIN: ("next_visit", "hospital_mentees", "transfers", "equipment_due", "notifications"),
 }

@@ -1,8 +1,9 @@
 """The coordinator's tiles over the whole programme (or a province): cadence, visits, consistency, missed visits,
-turnover, equipment gaps and refresher courses."""
+turnover, equipment gaps, refresher courses and the mentees' engagement."""
 
 from datetime import date, timedelta
 
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from sqlalchemy import func
 
@@ -10,6 +11,7 @@ from ...auth.models import User
 from ...core.extensions import db
 from ...core.programme import programme_settings
 from ...equipment import gap_matrix
+from ...mentoring.engagement import programme_engagement
 from ...people.models import Hospital, Mentor
 from ...people.queries import mentors as mentor_queries
 from ...people.queries import transfers as transfer_queries
@@ -167,3 +169,27 @@ def load_refresher(filters: Filters, user: User, today: date) -> dict:
                     r["last"], (on - r["last"]).days if r["last"] else None] for r in rows], total=total)
     return {"rows": rows[:LIST_ROWS], "more": max(total - LIST_ROWS, 0), "table": table, "empty": not rows, "as_of": on,
             "interval": programme_settings().refresher_interval_days}
+
+
+def share(part: int, whole: int) -> int | None:
+    """Whole percent of `whole`; None with nothing to count."""
+    return round(part * 100 / whole) if whole else None
+
+
+def load_engagement(filters: Filters, user: User, today: date) -> dict:
+    """The mentees' own part on the signed sheets of the range's visits: self-assessed before, acknowledged, action
+    items closed (issue 22 item 4); and the mentee accounts and waiting invitations behind them."""
+    found = programme_engagement(user, filters.start, filters.end, filters.province)
+    rows = [
+        {"label": _("Self-assessed before the visit"), "count": found.self_assessed, "of": found.sheets,
+         "share": share(found.self_assessed, found.sheets)},
+        {"label": _("Feedback sheets acknowledged"), "count": found.acknowledged, "of": found.sheets,
+         "share": share(found.acknowledged, found.sheets)},
+        {"label": _("Action items closed by the mentee"), "count": found.closed, "of": found.items,
+         "share": share(found.closed, found.items)},
+    ]
+    for row in rows:
+        row["percent"] = format_percent(row["share"] / 100) if row["share"] is not None else "—"
+    table = Table([_("Measure"), _("Count"), _("Out of"), _("Percent")],
+                  [[r["label"], r["count"], r["of"], r["share"]] for r in rows])
+    return {"rows": rows, "engagement": found, "table": table, "empty": not found.accounts and not found.sheets}

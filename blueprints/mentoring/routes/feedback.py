@@ -19,7 +19,8 @@ from . import LABELS, READERS, bp
 
 
 def _feedback_context(place: queries.FeedbackPlace) -> dict:
-    """What the feedback form shows: skills weakest first, last ratings, open action items, the scale."""
+    """What the feedback form shows: skills weakest first, last ratings, open action items, the scale, and the mentee's
+    own part: their self-ratings and whether they acknowledged the last sheet."""
     feedback = place.feedback
     rated_ids = [r.skill_id for r in feedback.ratings] if feedback else []
     last = queries.last_ratings(place.mentee.id, place.visit.start_date)
@@ -27,7 +28,8 @@ def _feedback_context(place: queries.FeedbackPlace) -> dict:
     open_items = queries.open_action_items(place.mentee.id, place.visit, feedback.id if feedback else None)
     return {"place": place, "visit": place.visit, "mentee": place.mentee, "feedback": feedback, "skills": skills,
             "last": last, "open_items": open_items, "scale": rating_scale(), **LABELS,
-            "self_rated": self_assessment_window.self_ratings_for(place.mentee.id, place.visit)}
+            "self_rated": self_assessment_window.self_ratings_for(place.mentee.id, place.visit),
+            "last_sheet": queries.last_signed_sheet(place.mentee.id, place.visit.start_date)}
 
 
 def _feedback_form(place: queries.FeedbackPlace, formdata=None) -> FeedbackForm:

@@ -1,13 +1,13 @@
 """Reads for mentee invitations and accounts."""
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import joinedload
 
 from ...auth.models import User
 from ...core.extensions import db
 from ...core.models import utcnow
-from ..models import Mentee, MenteeInvitation
+from ..models import Mentee, MenteeInvitation, MenteeStatus
 from ..scopes import invitable_mentees
 from ..services.invitations import token_hash
 
@@ -55,3 +55,18 @@ def open_invitation(mentee_id: int) -> MenteeInvitation | None:
 def may_invite(user: User, mentee: Mentee) -> bool:
     return mentee.status == "active" and db.session.scalar(
         select(Mentee.id).where(Mentee.id == mentee.id, invitable_mentees(user))) is not None
+
+
+def mentee_accounts(user: User, search: str = "") -> Select:
+    """The mentees this user may invite, by name, each with their account (None: never signed in) and the expiry of
+    their waiting link (None: none waiting): one row per mentee, paged like the other lists."""
+    waiting = (select(func.max(MenteeInvitation.expires_at))
+               .where(MenteeInvitation.mentee_id == Mentee.id, MenteeInvitation.used_at.is_(None),
+                      MenteeInvitation.revoked_at.is_(None), MenteeInvitation.expires_at > utcnow())
+               .correlate(Mentee).scalar_subquery())
+    query = (select(Mentee, User, waiting).outerjoin(User, and_(User.mentee_id == Mentee.id))
+             .where(invitable_mentees(user), Mentee.status == MenteeStatus.ACTIVE)
+             .options(joinedload(Mentee.hospital)).order_by(Mentee.full_name, Mentee.id))
+    if search.strip():
+        query = query.where(Mentee.full_name.ilike(f"%{search.strip()}%"))
+    return query

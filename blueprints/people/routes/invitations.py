@@ -2,13 +2,15 @@
 given); the mentee opens it on their phone and chooses a password."""
 
 import segno
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from ...auth.services import sign_in
 from ...core.errors import saved
+from ...core.htmx import render_page_or_fragment
+from ...core.pagination import paginate
 from ...core.permissions import allow, public, user
 from ...core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from .. import mentee_accounts  # noqa: F401 - its flush hook switches off the accounts of mentees who leave
@@ -22,6 +24,16 @@ INVITERS = (COORDINATOR, HOSPITAL_ADMIN, MENTOR)
 
 def _welcome_url(token: str) -> str:
     return url_for("people.welcome", token=token, _external=True)
+
+
+@bp.get("/mentees/accounts")
+@allow(*INVITERS)
+def mentee_sign_in():
+    """Who of the mentees this user may invite has signed in, has a link waiting or has never been invited: searched
+    by name and paged like the other lists, each row leading to the invitation."""
+    search = request.args.get("q", "").strip()
+    page = paginate(queries.mentee_accounts(user(), search))
+    return render_page_or_fragment("people/mentee_accounts.html", "people/_mentee_accounts_table.html", page=page, search=search)
 
 
 @bp.route("/mentees/<int:mentee_id>/invite", methods=["GET", "POST"])

@@ -17,8 +17,9 @@ from ...auth.services import create_user, set_password, update_user
 from ...core import audit
 from ...core.errors import RuleBroken
 from ...core.extensions import db
+from ...core.i18n import in_language
 from ...core.models import utcnow
-from ...core.notify import OUTBOX, outgoing
+from ...core.notify import queue_mail
 from ...core.roles import MENTEE
 from ..models import Mentee, MenteeInvitation, MenteeStatus
 
@@ -50,13 +51,13 @@ def invite(mentee: Mentee, *, by: User, email: str = "", link_for=None) -> tuple
                  + (f", sent to {invitation.email}" if invitation.email else ""), hospital_id=mentee.hospital_id)
     if invitation.email and link_for is not None and current_app.config.get("MAIL_SERVER"):
         # notify()'s outbox: handed to the worker after the commit, so a rolled-back invitation sends nothing.
-        message = ngettext("You are invited to sign in to the mentorship programme. Open the link within %(num)s day "
-                           "and choose a password.",
-                           "You are invited to sign in to the mentorship programme. Open the link within %(num)s days "
-                           "and choose a password.", INVITATION_DAYS)
-        mail = outgoing(invitation.email, message, link_for(token))
-        db.session.add(mail)
-        db.session.info.setdefault(OUTBOX, []).append(mail)
+        # In the mentee's language (the programme's default when theirs is unknown); the link is cut once sent.
+        with in_language(mentee.preferred_language):
+            message = ngettext("You are invited to sign in to the mentorship programme. Open the link within %(num)s day "
+                               "and choose a password.",
+                               "You are invited to sign in to the mentorship programme. Open the link within %(num)s days "
+                               "and choose a password.", INVITATION_DAYS)
+        queue_mail(invitation.email, message, link_for(token), secret_link=True)
     return invitation, token
 
 

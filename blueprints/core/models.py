@@ -111,6 +111,8 @@ class OutgoingMail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The one-click unsubscribe address (its List-Unsubscribe header); empty for a message one cannot refuse.
     unsubscribe_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # The link is a credential (a mentee's one-time sign-in link): cut from the body once sent or given up on.
+    secret_link: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class MessagePreference(db.Model):
@@ -170,8 +172,6 @@ class SmsOptOut(db.Model):
     number: Mapped[str] = mapped_column(String(16), primary_key=True)  # E.164
     gateway: Mapped[str] = mapped_column(String(20), default="")
     opted_out_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # The link is a credential (a mentee's one-time sign-in link): cut from the body once sent or given up on.
-    secret_link: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class QueueHeartbeat(db.Model):

@@ -10,9 +10,8 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import pytest
 from playwright.sync_api import BrowserContext, Page, expect
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from blueprints.auth.models import User
 from blueprints.dashboard.bedside import bedside_urls
@@ -246,10 +245,20 @@ def test_an_equipment_count_typed_offline_reaches_the_server_and_an_administrato
     expect(page.locator("#offline-queue")).to_be_hidden()
 
 
-@pytest.mark.xfail(reason="known bug, issue 21 open: on reconnecting the first phone sends its synced draft a second "
-                   "time (version 1, same text), so the second phone's 'keep mine' goes out at a stale version and "
-                   "gets the conflict again (seen 3 Dec 2026 in CI, in main and in the offline branch)")
+def count_autosaves(page: Page) -> None:
+    """Counts, on the page, the autosaves htmx starts (asked), sends (went) and finishes (done)."""
+    page.evaluate("""() => {
+        window.autosaves = {asked: 0, went: 0, done: 0};
+        document.addEventListener('htmx:beforeRequest', () => autosaves.asked++);
+        document.addEventListener('htmx:beforeSend', () => autosaves.went++);
+        document.addEventListener('htmx:afterRequest', () => autosaves.done++);
+    }""")
+
+
 def test_two_phones_edit_one_draft_offline_and_the_second_to_sync_chooses_between_both_versions(as_user, live_server, browser_log):
+    """Also the two ways this went wrong: the first phone saving its synced text a second time (its autosave's delay ran
+    out after the connection returned), and the second phone's choice meeting a record whose version moved on (a save
+    of the same text) after the choice was shown, answered with the conflict again."""
     app = live_server.app
     place = feedback_on_the_ward(app, skip=("mentor.01",))
     first, second = as_user(place.username, place.path), as_user(place.username, place.path)
@@ -265,16 +274,26 @@ def test_two_phones_edit_one_draft_offline_and_the_second_to_sync_chooses_betwee
 
     first_line.online()
     wait_for(lambda: (f := saved_feedback(app, place)) and f["strengths"] == "Written on the first phone", "the first phone's draft")
+    count_autosaves(first)
+    first.get_by_label("Strengths").dispatch_event("change")  # an autosave of the text just sent, after the return
+    first.wait_for_function("() => autosaves.asked > 0 && autosaves.went === autosaves.done")
+    assert saved_feedback(app, place)["version"] == 1  # the first phone's text was saved once
+
     second_line.online()
     choice = second.locator(".offline-conflict")
     expect(choice).to_contain_text("changed by someone else")
     expect(choice.locator("tr", has_text="Strengths")).to_contain_text("Written on the second phone")
     expect(choice.locator("tr", has_text="Strengths")).to_contain_text("Written on the first phone")
-    time.sleep(0.5)
     assert saved_feedback(app, place)["strengths"] == "Written on the first phone"  # nothing overwritten silently
 
+    with live_db(app) as session:  # a save of the same text meanwhile: only the version moves on
+        session.execute(update(Feedback).where(Feedback.visit_id == place.visit_id, Feedback.mentee_id == place.mentee_id)
+                        .values(version=Feedback.version + 1))
+        session.commit()
     choice.get_by_role("button", name="Keep the version on this phone").click()
-    wait_for(lambda: saved_feedback(app, place)["strengths"] == "Written on the second phone", "the chosen version")
+    found = wait_for(lambda: (f := saved_feedback(app, place)) and f["strengths"] == "Written on the second phone" and f,
+                     "the chosen version")
+    assert found["version"] == 3
     expect(second.locator("#offline-queue")).to_be_hidden()
 
 

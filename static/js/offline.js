@@ -177,13 +177,15 @@
           var form = formFor(draft);
           if (!form) return "sent";
           var answer = new DOMParser().parseFromString("<table>" + html + "</table>", "text/html");
-          versionInputs(form).forEach(function (input) {
-            var fresh = answer.querySelector("input[name='" + input.name + "']");
-            if (fresh) input.value = fresh.value;
+          // A plain form's answer is the next page (its version inputs are another record's): read this one's page again.
+          var versions = response.redirected ? readServer(draft).then(function (server) { return server ? server.versions : {}; })
+            : Promise.resolve(versionsIn(answer, draft));
+          return versions.then(function (fresh) {
+            versionInputs(form).forEach(function (input) { if (input.name in fresh) input.value = fresh[input.name]; });
+            var said = !response.redirected && answer.querySelector("p.muted");
+            showStatus(form, "sent", said && !form.dataset.offlineStatus ? said.textContent.trim() : "");
+            return "sent";
           });
-          var said = !response.redirected && answer.querySelector("p.muted");
-          showStatus(form, "sent", said && !form.dataset.offlineStatus ? said.textContent.trim() : "");
-          return "sent";
         });
       })
       .catch(function () { return "stop"; });

@@ -179,6 +179,8 @@ def visit_under_way(app, username: str):
 
 
 def test_attendance_marked_offline_survives_a_reload_and_reaches_the_server_when_back_online(as_user, live_server, browser_log):
+    """Then a conflict: marks typed offline while someone else saved the visit's attendance are not sent over theirs;
+    the phone shows both and sends its own only when the mentor chooses them."""
     app = live_server.app
     with visit_under_way(app, "mentor.01") as (visit_id, _check_id, mentor_id):
         path = f"/visits/{visit_id}/attendance"
@@ -202,6 +204,30 @@ def test_attendance_marked_offline_survives_a_reload_and_reaches_the_server_when
         assert wait_for(present, "the attendance on the server") is True
         expect(page.locator("[data-offline-status]")).to_contain_text("Sent from this phone.")
         expect(page.locator("#offline-queue")).to_be_hidden()
+
+        connection.offline()
+        page.locator(f"input[name='mentor-{mentor_id}'][value='absent']").check()
+        page.locator(f"#mentor-{mentor_id}-reason").fill("Called to theatre")
+        expect(page.locator("[data-offline-status]")).to_contain_text("Saved on this phone, not yet sent.")
+        with live_db(app) as session:  # someone else records the day meanwhile
+            session.execute(update(MentorAttendance).where(MentorAttendance.visit_id == visit_id, MentorAttendance.mentor_id == mentor_id)
+                            .values(present=False, reason="Sick"))
+            session.commit()
+        connection.online()
+        choice = page.locator(".offline-conflict")
+        expect(choice).to_contain_text("changed by someone else")
+        expect(choice.locator("tbody")).to_contain_text("Called to theatre")
+        expect(choice.locator("tbody")).to_contain_text("Sick")
+        assert present() is False and reason(app, visit_id, mentor_id) == "Sick"  # nothing overwritten silently
+        choice.get_by_role("button", name="Keep the version on this phone").click()
+        wait_for(lambda: reason(app, visit_id, mentor_id) == "Called to theatre", "the chosen marks")
+        expect(page.locator("#offline-queue")).to_be_hidden()
+
+
+def reason(app, visit_id: int, mentor_id: int) -> str | None:
+    with live_db(app) as session:
+        return session.scalar(select(MentorAttendance.reason).where(
+            MentorAttendance.visit_id == visit_id, MentorAttendance.mentor_id == mentor_id))
 
 
 def test_an_equipment_count_typed_offline_reaches_the_server_and_an_administrator_keeps_pages_only_on_their_own_device(
@@ -242,6 +268,23 @@ def test_an_equipment_count_typed_offline_reaches_the_server_and_an_administrato
             return session.execute(select(EquipmentCount.available, EquipmentCount.functional).where(
                 EquipmentCount.check_id == check_id, EquipmentCount.item_id == item_id)).first()
     assert tuple(wait_for(lambda: (c := counted()) and c.functional == 5 and c, "the count on the server")) == (7, 5)
+    expect(page.locator("#offline-queue")).to_be_hidden()
+
+    connection.offline()  # a conflict: someone else counts the same row meanwhile; the phone shows both, sends on choice
+    page.locator(f"input[name='i{item_id}-functional']").fill("6")
+    expect(page.locator(f"#row-{item_id} .row-status")).to_contain_text("Saved on this phone, not yet sent.")
+    with live_db(app) as session:
+        session.execute(update(EquipmentCount).where(EquipmentCount.check_id == check_id, EquipmentCount.item_id == item_id)
+                        .values(functional=4, version=EquipmentCount.version + 1))
+        session.commit()
+    connection.online()
+    choice = page.locator(".offline-conflict")
+    expect(choice).to_contain_text("changed by someone else")
+    expect(choice.locator("tbody tr")).to_contain_text(["6"])
+    expect(choice.locator("tbody tr")).to_contain_text(["4"])
+    assert counted().functional == 4  # nothing overwritten silently
+    choice.get_by_role("button", name="Keep the version on this phone").click()
+    wait_for(lambda: counted().functional == 6, "the chosen count")
     expect(page.locator("#offline-queue")).to_be_hidden()
 
 

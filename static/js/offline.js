@@ -461,7 +461,39 @@
     });
   }
 
+  // The page shown offline for a page not kept (sw.js): links to the pages this phone keeps, by their headings.
+  function listKept(list) {
+    if (!("caches" in window)) return;
+    caches.has("bedside-pages").then(function (has) {
+      if (!has) return [];
+      return caches.open("bedside-pages").then(function (cache) {
+        return cache.keys().then(function (requests) {
+          return Promise.all(requests.filter(function (r) { return !/\/offline-owner$/.test(r.url); }).map(function (request) {
+            return cache.match(request).then(function (r) { return r.text(); }).then(function (html) {
+              var doc = new DOMParser().parseFromString(html, "text/html");
+              var heading = doc.querySelector("h1");
+              return { url: request.url, title: (heading ? heading.textContent : doc.title).trim() };
+            });
+          }));
+        });
+      });
+    }).then(function (pages) {
+      list.replaceChildren.apply(list, pages.map(function (page) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = page.url;
+        a.textContent = page.title;
+        li.appendChild(a);
+        return li;
+      }));
+      var none = document.querySelector("[data-offline-none]");
+      if (none) none.hidden = pages.length > 0;
+    });
+  }
+
   function start() {
+    var kept = document.querySelector("[data-offline-kept]");
+    if (kept) listKept(kept);
     if (!store) return;
     var myDeviceBox = document.querySelector("[data-offline-my-device]");
     if (myDeviceBox) {

@@ -107,6 +107,7 @@ def rate(page: Page, skill: int, number: int) -> int:
 
 def test_feedback_typed_offline_survives_a_reload_and_reaches_the_server_when_back_online(
         as_user, live_server, browser_log):
+    """On the way, a page the phone does not keep, opened offline, shows what the phone keeps, not the browser's error."""
     app = live_server.app
     place = feedback_on_the_ward(app)
     page = as_user(place.username, place.path)
@@ -130,6 +131,11 @@ def test_feedback_typed_offline_survives_a_reload_and_reaches_the_server_when_ba
     for skill_id, number in ratings.items():
         expect(page.locator(f"#skill-{skill_id} input[value='{number}']")).to_be_checked()
     expect(page.locator("#save-status")).to_contain_text("Saved on this phone, not yet sent.")
+
+    page.goto("/calendar/")  # never opened on this phone: the phone's own page says so and lists what it keeps
+    expect(page.get_by_role("heading", level=1)).to_have_text("No connection")
+    page.get_by_role("link", name=f"Feedback for {place.mentee_name}").click()
+    expect(page.get_by_label("Strengths")).to_have_value("Kept on the phone on the ward")
 
     connection.online()
     started = time.monotonic()

@@ -98,6 +98,17 @@ def wait_until_kept(page: Page, path: str) -> None:
         time.sleep(0.1)
 
 
+def wait_until_drafted(page: Page, value: str) -> None:
+    """A draft on this phone holds `value`. The status line is no sign of it: an earlier save (of the first fields
+    typed) shows it too, and under load the test would reload before the last save."""
+    held = """value => idbKeyval.values(idbKeyval.createStore('mentorship-offline', 'drafts'))
+        .then(drafts => drafts.some(d => d.fields.some(pair => pair[1] === value)))"""
+    deadline = time.monotonic() + 10
+    while not page.evaluate(held, value):  # wait_for_function would not wait for the promise
+        assert time.monotonic() < deadline, f"no draft on the phone holds {value!r}"
+        time.sleep(0.05)
+
+
 def rate(page: Page, skill: int, number: int) -> int:
     """Choose `number` on the n-th skill; its id."""
     block = page.locator("fieldset.skill").nth(skill)
@@ -118,6 +129,7 @@ def test_feedback_typed_offline_survives_a_reload_and_reaches_the_server_when_ba
     ratings = {rate(page, 0, 3): 3, rate(page, 1, 4): 4, rate(page, 2, 2): 2}
     page.get_by_label("Strengths").fill("Kept on the phone on the ward")
     expect(page.locator("#save-status")).to_contain_text("Saved on this phone, not yet sent.")
+    wait_until_drafted(page, "Kept on the phone on the ward")
     expect(page.locator("#offline-queue")).to_contain_text(f"Feedback for {place.mentee_name}")
     page.get_by_role("button", name="Save and sign off").click()  # signing off locks the record: the server must do it
     expect(page.locator("#save-status")).to_contain_text("Signing off needs a connection")
@@ -265,6 +277,7 @@ def test_an_equipment_count_typed_offline_reaches_the_server_and_an_administrato
     page.locator(f"input[name='i{item_id}-functional']").fill("5")
     page.locator(f"select[name='i{item_id}-reason']").select_option("broken")  # why fewer work than there are
     expect(page.locator(f"#row-{item_id} .row-status")).to_contain_text("Saved on this phone, not yet sent.")
+    wait_until_drafted(page, "broken")
     with page.expect_response(lambda r: r.url.endswith(path)) as reloaded:
         page.reload()
     assert reloaded.value.from_service_worker

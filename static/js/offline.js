@@ -83,6 +83,8 @@
                     label: form.dataset.offlineLabel || document.title, fields: fieldsOf(form),
                     savedAt: old ? old.savedAt : Date.now(), changedAt: Date.now() };
       if (old && old.conflict) draft.conflict = true; // stays in conflict until the mentor chooses
+      if (old && old.chosenOver) draft.chosenOver = old.chosenOver; // a choice made stays made
+      if (old && old.serverVersions) draft.serverVersions = old.serverVersions;
       return window.idbKeyval.set(key, draft, store);
     }).then(function () { showStatus(form, "saved"); return showQueue(); });
   }
@@ -275,6 +277,7 @@
     return reread.then(function (server) {
       if (server && typed(server.fields) === chosenOver) {
         draft.fields = withVersions(draft.fields, Object.assign({}, draft.serverVersions, server.versions));
+        showVersions(draft);
         draft.retried = true;
         return window.idbKeyval.set(draft.key, draft, store).then(function () { again = true; });
       }
@@ -292,6 +295,15 @@
       var form = doc.querySelector("form[data-offline-draft='" + draft.url + "']");
       return form ? { form: form, fields: fieldsOf(form), versions: versionsIn(doc, draft) } : null;
     }).catch(function () { return null; });
+  }
+
+  // The form carries the versions its draft now goes at, so what is typed next is saved at them too.
+  function showVersions(draft) {
+    var form = formFor(draft);
+    if (!form) return;
+    var versions = {};
+    draft.fields.forEach(function (pair) { versions[pair[0]] = pair[1]; });
+    versionInputs(form).forEach(function (input) { if (input.name in versions) input.value = versions[input.name]; });
   }
 
   function withVersions(fields, versions) {
@@ -357,6 +369,7 @@
               // At the version of the text shown (else the one the 409 answer gave): a newer save meets a 409 (conflicted).
               latest.fields = withVersions(latest.fields, Object.assign({}, latest.serverVersions || draft.serverVersions, server.versions));
               latest.chosenOver = typed(server.fields);
+              showVersions(latest);
               delete latest.conflict;
               return window.idbKeyval.set(latest.key, latest, store);
             }).then(function () {

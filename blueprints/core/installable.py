@@ -2,7 +2,7 @@
 from the site root so the worker's scope is the whole site. Both are public (the login page installs too) and passive:
 a browser checking for an update never keeps a session alive."""
 
-from flask import current_app, jsonify, send_from_directory, url_for
+from flask import current_app, jsonify, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
 
 from .i18n import current_language
@@ -38,4 +38,16 @@ def service_worker():
     response = send_from_directory(current_app.static_folder, "js/sw.js", mimetype="text/javascript", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = url_for("dashboard.home")
+    return response
+
+
+@bp.get("/offline")
+@public
+@passive
+def offline_page():
+    """What the service worker shows offline for a page the phone does not keep, instead of the browser's error page.
+    Kept with the shell for every user of the phone, so it names nobody (the kept pages are listed by offline.js)."""
+    response = current_app.make_response(render_template("core/offline.html"))
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Vary"] = "Accept-Language, Cookie"  # in the reader's language
     return response

@@ -1,6 +1,7 @@
 """Attendance: who came to held visits, mentors' rates and the visits they missed, mentees' days present out of the
 days they were expected (the mentor and mentee pages, the visit page's lists and the coordinator's missed visits)."""
 
+import hashlib
 from datetime import date
 
 from sqlalchemy import case, func, or_, select
@@ -11,6 +12,20 @@ from ..core.extensions import db
 from ..people.models import Assignment, Hospital, Mentee, Mentor
 from ..people.scopes import readable_visits
 from .models import MenteeAttendance, MentorAttendance, Visit, VisitStatus
+
+
+def attendance_version(visit_id: int) -> str:
+    """The version an attendance form is opened at: a digest of what is recorded for the visit, "" while nothing is
+    (a first save has nothing to overwrite). Two phones marking the same visit offline meet a conflict, not a silent
+    overwrite (issue 21); a digest needs no column, as the rating scale's version."""
+    mentors = db.session.execute(select(MentorAttendance.mentor_id, MentorAttendance.present, MentorAttendance.reason)
+                                 .where(MentorAttendance.visit_id == visit_id).order_by(MentorAttendance.mentor_id)).all()
+    days = db.session.execute(select(MenteeAttendance.mentee_id, MenteeAttendance.day).where(MenteeAttendance.visit_id == visit_id)
+                              .order_by(MenteeAttendance.mentee_id, MenteeAttendance.day)).all()
+    if not mentors and not days:
+        return ""
+    recorded = repr(([(m, bool(p), r) for m, p, r in mentors], [(m, d.isoformat()) for m, d in days]))
+    return hashlib.sha256(recorded.encode()).hexdigest()[:16]
 
 
 def _mentor_counts(mentor_ids):

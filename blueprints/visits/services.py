@@ -14,7 +14,7 @@ from ..core import audit, limits
 from ..core.clock import today as programme_today
 from ..core.concurrency import insert_once, lock
 from ..core.dispatch import dispatch
-from ..core.errors import RuleBroken
+from ..core.errors import EditConflict, RuleBroken
 from ..core.extensions import db
 from ..core.formatting import format_day
 from ..core.models import SentAlert
@@ -22,6 +22,7 @@ from ..core.notify import link_to, notify
 from ..core.programme import programme_settings
 from ..people.models import Hospital, Mentee, Team
 from . import queries
+from .attendance import attendance_version
 from .cadence import CadenceStatus, hospital_cadence
 from .models import Holiday, MenteeAttendance, MentorAttendance, Visit, VisitStatus
 from .reminders import visit_audience
@@ -154,11 +155,14 @@ def change_status(visit: Visit, status: str, *, reason: str = "", new_start_date
 
 
 def record_attendance(visit: Visit, *, mentors: dict[int, tuple[bool | None, str]], mentee_days: set[tuple[int, date]],
-                      allowed_mentor_ids, allowed_mentee_ids, today: date | None = None) -> list[RuleBroken]:
+                      allowed_mentor_ids, allowed_mentee_ids, opened_version: str | None,
+                      today: date | None = None) -> list[RuleBroken]:
     """Replace the attendance of the mentors and mentees the form showed (`allowed_*_ids`): each mentor present or
     absent with a reason, each mentee's days. Anyone else's rows are history and stay as they are.
 
-    Returns the refusals (field names `mentor-<id>`); nothing is changed when there are any.
+    Returns the refusals (field names `mentor-<id>`); nothing is changed when there are any. Raises EditConflict when
+    the attendance changed since the form was opened (`opened_version`, attendance_version) and this save would
+    change it again; a save that leaves it as it is (a double click, the same marks from two phones) is no conflict.
     """
     today = today or programme_today()
     if visit.status in (VisitStatus.POSTPONED, VisitStatus.CANCELLED):
@@ -182,6 +186,7 @@ def record_attendance(visit: Visit, *, mentors: dict[int, tuple[bool | None, str
     if refusals:
         return refusals
     lock(visit)  # parallel saves replace the rows one after the other, each deleting what the one before it added
+    recorded = attendance_version(visit.id)
     db.session.execute(delete(MentorAttendance).where(MentorAttendance.visit_id == visit.id,
                                                       MentorAttendance.mentor_id.in_(list(allowed_mentor_ids))))
     db.session.execute(delete(MenteeAttendance).where(MenteeAttendance.visit_id == visit.id,
@@ -190,6 +195,8 @@ def record_attendance(visit: Visit, *, mentors: dict[int, tuple[bool | None, str
                        for mid, (present, reason) in mentors.items() if present is not None)
     db.session.add_all(MenteeAttendance(visit_id=visit.id, mentee_id=mid, day=day) for mid, day in sorted(mentee_days))
     db.session.flush()
+    if (opened_version or "") != recorded and attendance_version(visit.id) != recorded:
+        raise EditConflict
     audit.record("visit.attendance", visit, summary=f"attendance of the visit to {visit.hospital.name} of {visit.start_date.isoformat()}",
                  after={"mentors": {str(k): v[0] for k, v in mentors.items()}, "mentee_days": len(mentee_days)},
                  hospital_id=visit.hospital_id)

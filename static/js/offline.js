@@ -66,7 +66,13 @@
     return fields;
   }
 
-  var queued = {}; // keys of this page's drafts not yet sent (kept in step by saveDraft and showQueue)
+  var queued = {}; // keys of this page's drafts not yet sent (kept in step by saveDraft, settle and showQueue)
+  var synced = {}; // key -> what the queue last sent from this page: an autosave of the same text is not sent again
+
+  // A draft's text without its CSRF token and version numbers: what the mentor typed.
+  function typed(fields) {
+    return JSON.stringify(fields.filter(function (pair) { return pair[0] !== "csrf_token" && !/(^|-)version$/.test(pair[0]); }));
+  }
 
   function saveDraft(form) {
     if (!store || !user) return Promise.resolve();
@@ -77,6 +83,8 @@
                     label: form.dataset.offlineLabel || document.title, fields: fieldsOf(form),
                     savedAt: old ? old.savedAt : Date.now(), changedAt: Date.now() };
       if (old && old.conflict) draft.conflict = true; // stays in conflict until the mentor chooses
+      if (old && old.chosenOver) draft.chosenOver = old.chosenOver; // a choice made stays made
+      if (old && old.serverVersions) draft.serverVersions = old.serverVersions;
       return window.idbKeyval.set(key, draft, store);
     }).then(function () { showStatus(form, "saved"); return showQueue(); });
   }
@@ -154,7 +162,12 @@
     return fetch(draft.url, { method: "POST", body: data, credentials: "same-origin",
                               headers: { "HX-Request": "true", "X-CSRFToken": csrf } })
       .then(function (response) {
-        if (response.status === 409) return response.text().then(function () { return "conflict"; });
+        if (response.status === 409) {
+          return response.text().then(function (html) {
+            draft.serverVersions = versionsIn(new DOMParser().parseFromString("<table>" + html + "</table>", "text/html"), draft);
+            return "conflict";
+          });
+        }
         if (response.status === 422) {
           return response.text().then(function (html) {
             draft.refused = new DOMParser().parseFromString(html, "text/html").body.textContent.trim();
@@ -166,16 +179,30 @@
           var form = formFor(draft);
           if (!form) return "sent";
           var answer = new DOMParser().parseFromString("<table>" + html + "</table>", "text/html");
-          versionInputs(form).forEach(function (input) {
-            var fresh = answer.querySelector("input[name='" + input.name + "']");
-            if (fresh) input.value = fresh.value;
+          // A plain form's answer is the next page (its version inputs are another record's): read this one's page again.
+          var versions = response.redirected ? readServer(draft).then(function (server) { return server ? server.versions : {}; })
+            : Promise.resolve(versionsIn(answer, draft));
+          return versions.then(function (fresh) {
+            versionInputs(form).forEach(function (input) { if (input.name in fresh) input.value = fresh[input.name]; });
+            var said = !response.redirected && answer.querySelector("p.muted");
+            showStatus(form, "sent", said && !form.dataset.offlineStatus ? said.textContent.trim() : "");
+            return "sent";
           });
-          var said = !response.redirected && answer.querySelector("p.muted");
-          showStatus(form, "sent", said && !form.dataset.offlineStatus ? said.textContent.trim() : "");
-          return "sent";
         });
       })
       .catch(function () { return "stop"; });
+  }
+
+  // The record's current versions as a 409 answer or a fresh page gives them: the form's hidden version inputs, or the
+  // <data data-version-of="name"> an autosave's conflict answer carries (an input there would become a form field).
+  function versionsIn(doc, draft) {
+    var versions = {};
+    draft.fields.forEach(function (pair) {
+      if (!/(^|-)version$/.test(pair[0])) return;
+      var found = doc.querySelector("input[name='" + pair[0] + "'], data[data-version-of='" + pair[0] + "']");
+      if (found && found.value !== "") versions[pair[0]] = found.value;
+    });
+    return versions;
   }
 
   function formFor(draft) {
@@ -198,11 +225,11 @@
           chain = chain.then(function (going) {
             if (!going) return false;
             return sendDraft(draft, me.csrf).then(function (outcome) {
-              if (outcome === "sent") return settle(draft).then(function () { return true; });
-              if (outcome === "conflict") {
-                draft.conflict = true;
-                return window.idbKeyval.set(draft.key, draft, store).then(function () { return true; });
+              if (outcome === "sent") {
+                synced[draft.key] = typed(draft.fields);
+                return settle(draft).then(function () { return true; });
               }
+              if (outcome === "conflict") return conflicted(draft).then(function () { return true; });
               if (outcome === "refused") {
                 var form = formFor(draft);
                 if (form) showStatus(form, "refused", draft.refused);
@@ -221,10 +248,15 @@
     });
   }
 
-  // Sent: forget the draft, unless it changed while it was on its way; then it stays queued, at the version just saved.
+  // Sent: forget the draft, so it is never sent twice (a second send of the same text at the new version would move the
+  // record's version on, and another phone's choice would then meet a conflict again). A draft whose text changed
+  // while it was on its way stays queued, at the version just saved.
   function settle(sent) {
     return window.idbKeyval.get(sent.key, store).then(function (now) {
-      if (!now || now.changedAt === sent.changedAt) return window.idbKeyval.del(sent.key, store);
+      if (!now || now.changedAt === sent.changedAt || typed(now.fields) === typed(sent.fields)) {
+        delete queued[sent.key];
+        return window.idbKeyval.del(sent.key, store);
+      }
       var form = formFor(now);
       if (form) now.fields = now.fields.map(function (pair) {
         var input = versionInputs(form).filter(function (i) { return i.name === pair[0]; })[0];
@@ -233,6 +265,49 @@
       again = true;
       return window.idbKeyval.set(now.key, now, store);
     });
+  }
+
+  // A conflict. After the mentor chose to keep their version over the text they were shown, a second 409 re-reads the
+  // record: if its text is still what they were shown, only its version moved on (a save of the same text), and the
+  // draft goes again at that version, once; if the text changed too, the choice is shown again with the new text.
+  function conflicted(draft) {
+    var chosenOver = draft.chosenOver;
+    delete draft.chosenOver;
+    var reread = chosenOver && !draft.retried ? readServer(draft) : Promise.resolve(null);
+    return reread.then(function (server) {
+      if (server && typed(server.fields) === chosenOver) {
+        draft.fields = withVersions(draft.fields, Object.assign({}, draft.serverVersions, server.versions));
+        showVersions(draft);
+        draft.retried = true;
+        return window.idbKeyval.set(draft.key, draft, store).then(function () { again = true; });
+      }
+      draft.conflict = true;
+      delete draft.retried;
+      return window.idbKeyval.set(draft.key, draft, store);
+    });
+  }
+
+  // The record as the server has it now: its form's fields and versions (null offline or when the form is gone).
+  function readServer(draft) {
+    return fetch(draft.page, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
+      if (!html) return null;
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var form = doc.querySelector("form[data-offline-draft='" + draft.url + "']");
+      return form ? { form: form, fields: fieldsOf(form), versions: versionsIn(doc, draft) } : null;
+    }).catch(function () { return null; });
+  }
+
+  // The form carries the versions its draft now goes at, so what is typed next is saved at them too.
+  function showVersions(draft) {
+    var form = formFor(draft);
+    if (!form) return;
+    var versions = {};
+    draft.fields.forEach(function (pair) { versions[pair[0]] = pair[1]; });
+    versionInputs(form).forEach(function (input) { if (input.name in versions) input.value = versions[input.name]; });
+  }
+
+  function withVersions(fields, versions) {
+    return fields.map(function (pair) { return pair[0] in versions ? [pair[0], versions[pair[0]]] : pair; });
   }
 
   function keepPagesFor(me) {
@@ -265,11 +340,10 @@
         var form = formFor(draft);
         if (!form || form.dataset.offlineChoosing) return; // already shown (or being fetched) for this form
         form.dataset.offlineChoosing = "1";
-        fetch(draft.page, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
-          var theirs = new DOMParser().parseFromString(html, "text/html").querySelector("form[data-offline-draft='" + draft.url + "']");
-          if (!theirs) { delete form.dataset.offlineChoosing; return; }
+        readServer(draft).then(function (server) {
+          if (!server) { delete form.dataset.offlineChoosing; return; }
           var mine = valuesByName(draft.fields);
-          var saved = valuesByName(fieldsOf(theirs));
+          var saved = valuesByName(server.fields);
           var box = document.createElement("div");
           box.className = "offline-conflict errors-summary";
           box.setAttribute("role", "alert");
@@ -290,11 +364,12 @@
           keepMine.type = "button";
           keepMine.textContent = say("keepMine");
           keepMine.addEventListener("click", function () {
-            var versions = {};
-            versionInputs(theirs).forEach(function (input) { versions[input.name] = input.value; });
             window.idbKeyval.get(draft.key, store).then(function (latest) {
               latest = latest || draft;
-              latest.fields = latest.fields.map(function (pair) { return pair[0] in versions ? [pair[0], versions[pair[0]]] : pair; });
+              // At the version of the text shown (else the one the 409 answer gave): a newer save meets a 409 (conflicted).
+              latest.fields = withVersions(latest.fields, Object.assign({}, latest.serverVersions || draft.serverVersions, server.versions));
+              latest.chosenOver = typed(server.fields);
+              showVersions(latest);
               delete latest.conflict;
               return window.idbKeyval.set(latest.key, latest, store);
             }).then(function () {
@@ -315,7 +390,7 @@
           actions.append(keepMine, keepTheirs);
           box.append(p, table, actions);
           form.parentNode.insertBefore(box, form);
-        }).catch(function () { delete form.dataset.offlineChoosing; /* offline again: the queue still says so */ });
+        });
       });
     });
   }
@@ -340,12 +415,18 @@
   });
 
   // Offline: a save is kept on this phone instead of failing; signing off (which locks the record) waits for the server.
-  // Online, a form whose draft is still queued saves through the queue too: two saves of one record never race.
+  // Online, a form whose draft is still queued saves through the queue too: two saves of one record never race; and an
+  // autosave of the very text the queue has just sent (typed offline, its delay ran out after the return) is not sent.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = draftForm(event.detail.elt);
     if (!form) return;
+    var key = draftKey(form);
     var onlineOnly = event.detail.elt.closest("[data-offline-online-only]");
-    if (navigator.onLine && (onlineOnly || !queued[draftKey(form)])) return;
+    if (navigator.onLine && !onlineOnly && !queued[key] && event.detail.elt !== form && synced[key] === typed(fieldsOf(form))) {
+      event.preventDefault();
+      return;
+    }
+    if (navigator.onLine && (onlineOnly || !queued[key])) { delete synced[key]; return; }
     event.preventDefault();
     if (onlineOnly) showStatus(form, "needsServer");
     else saveDraft(form).then(sendQueue);
@@ -393,7 +474,39 @@
     });
   }
 
+  // The page shown offline for a page not kept (sw.js): links to the pages this phone keeps, by their headings.
+  function listKept(list) {
+    if (!("caches" in window)) return;
+    caches.has("bedside-pages").then(function (has) {
+      if (!has) return [];
+      return caches.open("bedside-pages").then(function (cache) {
+        return cache.keys().then(function (requests) {
+          return Promise.all(requests.filter(function (r) { return !/\/offline-owner$/.test(r.url); }).map(function (request) {
+            return cache.match(request).then(function (r) { return r.text(); }).then(function (html) {
+              var doc = new DOMParser().parseFromString(html, "text/html");
+              var heading = doc.querySelector("h1");
+              return { url: request.url, title: (heading ? heading.textContent : doc.title).trim() };
+            });
+          }));
+        });
+      });
+    }).then(function (pages) {
+      list.replaceChildren.apply(list, pages.map(function (page) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = page.url;
+        a.textContent = page.title;
+        li.appendChild(a);
+        return li;
+      }));
+      var none = document.querySelector("[data-offline-none]");
+      if (none) none.hidden = pages.length > 0;
+    });
+  }
+
   function start() {
+    var kept = document.querySelector("[data-offline-kept]");
+    if (kept) listKept(kept);
     if (!store) return;
     var myDeviceBox = document.querySelector("[data-offline-my-device]");
     if (myDeviceBox) {

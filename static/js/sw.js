@@ -14,6 +14,7 @@ const { NetworkFirst, StaleWhileRevalidate } = workbox.strategies;
 const SHELL = "shell-v1";
 const PAGES = "bedside-pages";
 const OWNER = new URL("offline-owner", ROOT).href; // a pseudo-entry in PAGES: whose pages these are
+const FALLBACK = new URL("offline", ROOT).href; // shown offline for a page not kept (core/installable.py)
 const SHELL_FILES = [
   "static/css/app.css", "static/js/htmx.min.js", "static/js/app.js", "static/js/offline.js",
   "static/js/vendor/idb-keyval.js", "static/img/favicon.svg", "static/img/icon-192.png", "static/img/icon-512.png",
@@ -21,7 +22,7 @@ const SHELL_FILES = [
 const MATCH = { ignoreVary: true, ignoreSearch: false };
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES.concat(FALLBACK))).then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
@@ -46,6 +47,19 @@ const onlyBedsidePages = {
 };
 registerRoute(({ request, url }) => request.mode === "navigate" && url.origin === ROOT.origin,
   new NetworkFirst({ cacheName: PAGES, networkTimeoutSeconds: 5, matchOptions: MATCH, plugins: [onlyBedsidePages] }));
+
+// Offline, a page that is not kept gets the fallback page, not the browser's error page.
+workbox.routing.setCatchHandler(async ({ request }) =>
+  (request.mode === "navigate" && (await caches.match(FALLBACK))) || Response.error());
+
+// The fallback page again, in the reader's language of now (it may have changed since the worker was installed).
+async function refreshFallback() {
+  try {
+    await (await caches.open(SHELL)).add(FALLBACK);
+  } catch (error) {
+    // offline: the one kept stays
+  }
+}
 
 async function keepPages(user, urls) {
   const cache = await caches.open(PAGES);
@@ -72,7 +86,7 @@ async function keepPages(user, urls) {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   let work = null;
-  if (data.type === "keep-pages") work = keepPages(data.user, data.urls || []);
+  if (data.type === "keep-pages") work = Promise.all([keepPages(data.user, data.urls || []), refreshFallback()]);
   else if (data.type === "forget-pages") work = caches.delete(PAGES);
   if (work) event.waitUntil(work.then(() => event.source && event.source.postMessage({ type: data.type + "-done" })));
 });

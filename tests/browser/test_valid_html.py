@@ -28,7 +28,7 @@ FETCHED = {
     "sysadmin": (["/users/new", "/audit/", "/deliveries/"], ["/users/?q=a", "/deliveries/?channel=sms&q=a"]),
     "admin.byumba": (["/mentees/new", "/mentees/import", "/reflections/support?status=all"],
                      [*(f"/dashboard/tiles/{name}" for name in HOME_TILES["hospital_admin"])]),
-    "mentor.01": ([], [*(f"/dashboard/tiles/{name}" for name in HOME_TILES["mentor"])]),
+    "mentor.01": (["/offline"], [*(f"/dashboard/tiles/{name}" for name in HOME_TILES["mentor"])]),
 }
 
 

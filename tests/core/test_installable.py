@@ -9,7 +9,9 @@ from pathlib import Path
 
 from PIL import Image
 
+from blueprints.core.extensions import db
 from blueprints.core.i18n import LANGUAGE_COOKIE
+from tests.factories import login, make_user
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 BUDGET_GZIPPED = 30 * 1024
@@ -70,3 +72,20 @@ def test_every_file_the_service_worker_keeps_for_the_shell_exists():
 def test_working_offline_adds_at_most_30_kb_gzipped_to_a_first_load():
     sizes = {name: len(gzip.compress((STATIC / name).read_bytes(), compresslevel=9)) for name in OFFLINE_FILES}
     assert sum(sizes.values()) <= BUDGET_GZIPPED, sizes
+
+
+def test_a_page_not_kept_opened_offline_shows_a_translated_page_that_names_nobody(client):
+    """The service worker shows /offline for a page the phone does not keep (instead of the browser's error page). It is
+    kept once for every user of the phone, so it names nobody even when fetched signed in."""
+    source = (STATIC / "js" / "sw.js").read_text()
+    assert 'new URL("offline", ROOT)' in source and "setCatchHandler" in source
+    user = make_user("mentor", username="mentor.offline", display_name="Mentor Unseen")
+    db.session.commit()
+    login(client, user)
+    client.set_cookie(LANGUAGE_COOKIE, "fr")
+    page = client.get("/offline")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<html lang="fr">' in html and "Pas de connexion" in html and "Conservé sur ce téléphone" in html
+    assert "Mentor Unseen" not in html and "mentor.offline" not in html and "csrf" not in html.lower()
+    assert "data-offline-kept" in html  # filled from the phone's cache by offline.js

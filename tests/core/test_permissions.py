@@ -8,12 +8,12 @@ from tests.factories import login, make_user
 
 # The .ics feed answers calendar apps that cannot sign in: its secret token is the credential.
 # The language switcher is on the login page too (it changes nothing but the visitor's cookie there).
-# The web app manifest and the service worker (issue 21) are fetched by the browser itself, signed in or not.
+# The web app manifest, the service worker and its offline page (issue 21) are fetched by the browser itself, signed in or not.
 # A mentee's invitation link is the same: its one-time token is the credential (people/routes/invitations.py).
 # An SMS gateway reporting an opt-out (STOP) signs in nowhere: its secret webhook token is the credential.
 # An e-mail's unsubscribe link too: its signed token names the person and the kind of message (core/dispatch.py).
 OPEN_ENDPOINTS = {"auth.login", "static", "core.healthz", "visits.ics_feed", "core.language", "core.manifest",
-                  "core.service_worker", "people.welcome", "core.sms_opt_out", "core.unsubscribe"}
+                  "core.service_worker", "core.offline_page", "people.welcome", "core.sms_opt_out", "core.unsubscribe"}
 
 
 def test_every_route_declares_who_may_use_it(app):

@@ -292,3 +292,15 @@ def test_an_action_items_due_date_is_followed_by_its_day_in_the_readers_language
     assert re.search(r'value="2026-07-10"[^>]*>\s*</label>\s*<output class="day-said[^>]*for="' + first_id + r'"[^>]*>10 juil\. 2026</output>', page)
     blank_id = re.search(r'id="([^"]+)"', inputs[-1]).group(1)
     assert re.search(r'<output class="day-said[^>]*for="' + blank_id + r'"[^>]*></output>', page)
+
+
+def test_an_autosave_conflict_answer_gives_the_saved_version_as_data_not_as_a_form_field(client, world):
+    """offline.js keeps a phone's draft at the record's current version after a 409 (issue 21); an input there would
+    join the form and carry the new version into the next save, overwriting silently."""
+    login(client, world["mentor_user"])
+    client.post(url(world, suffix="/autosave"), data=form_data(world, strengths="First"), headers=HTMX)
+    client.post(url(world, suffix="/autosave"), data=form_data(world, strengths="Again", version=str(saved(world).version)), headers=HTMX)
+    stale = client.post(url(world, suffix="/autosave"), data=form_data(world, strengths="Stale", version="1"), headers=HTMX)
+    assert stale.status_code == 409
+    assert f'<data data-version-of="version" value="{saved(world).version}"></data>'.encode() in stale.data
+    assert b'name="version"' not in stale.data

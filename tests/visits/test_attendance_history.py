@@ -13,6 +13,7 @@ from sqlalchemy import select
 from blueprints.core.extensions import db
 from blueprints.people.services.transfers import log_transfer
 from blueprints.visits import queries, services
+from blueprints.visits.attendance import attendance_version
 from blueprints.visits.models import MenteeAttendance
 from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
 from tests.visits.conftest import held_visit
@@ -66,7 +67,8 @@ def test_saving_attendance_changes_only_the_rows_of_the_mentees_the_form_shows(m
     world = moved_after_the_visit
     refusals = services.record_attendance(
         world["visit"], mentors={world["mentor"].id: (True, "")}, mentee_days={(world["jean"].id, VISIT_DAYS[0])},
-        allowed_mentor_ids={world["mentor"].id}, allowed_mentee_ids={world["jean"].id}, today=date(2026, 5, 4))
+        allowed_mentor_ids={world["mentor"].id}, allowed_mentee_ids={world["jean"].id},
+        opened_version=attendance_version(world["visit"].id), today=date(2026, 5, 4))
     assert refusals == []
     assert days_of(world["jean"]) == VISIT_DAYS[:1]
     assert days_of(world["aline"]) == VISIT_DAYS

@@ -1,6 +1,7 @@
 """Cadence per hospital (on track, due, overdue, never visited) in one grouped query, and attendance:
 mentors present or absent with a reason, mentees day by day, rates and missed visits shown unasked."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -192,3 +193,38 @@ def test_past_a_hundred_hospitals_the_calendar_opens_on_one_province_with_every_
     assert "Nemba" in _cadence_section(html) and "Kabgayi" not in _cadence_section(html)
     every = _cadence_section(client.get("/calendar/?province=").get_data(as_text=True))
     assert "Nemba" in every and "Kabgayi" in every
+
+
+def opened_version(client, visit) -> str:
+    return re.search(r'name="version" value="([^"]*)"', client.get(f"/visits/{visit.id}/attendance").get_data(as_text=True)).group(1)
+
+
+def test_attendance_changed_since_the_form_was_opened_is_a_conflict_never_overwritten_silently(client, programme):
+    """Issue 21: two phones marking one visit offline. The second to save is told (409) and keeps its marks on the page;
+    the first one's marks stay until someone saves again from the page that shows the change."""
+    visit = make_visit(programme["nemba"], programme["team_a"], today() - timedelta(days=2))
+    mentor = programme["mentor_a"]
+    login(client, programme["coordinator"])
+    first = second = opened_version(client, visit)
+    assert client.post(f"/visits/{visit.id}/attendance", data={f"mentor-{mentor.id}": "present", "version": first}).status_code == 302
+    stale = client.post(f"/visits/{visit.id}/attendance", data={
+        f"mentor-{mentor.id}": "absent", f"mentor-{mentor.id}-reason": "On leave", "version": second})
+    assert stale.status_code == 409
+    assert "On leave" in stale.get_data(as_text=True)  # the second phone's marks, still in the form
+    assert [(a.present, a.reason) for a in db.session.scalars(select(MentorAttendance))] == [(True, "")]
+
+    current = re.search(r'name="version" value="([^"]*)"', stale.get_data(as_text=True)).group(1)
+    assert client.post(f"/visits/{visit.id}/attendance", data={
+        f"mentor-{mentor.id}": "absent", f"mentor-{mentor.id}-reason": "On leave", "version": current}).status_code == 302
+    assert [(a.present, a.reason) for a in db.session.scalars(select(MentorAttendance))] == [(False, "On leave")]
+
+
+def test_saving_the_attendance_already_recorded_is_no_conflict(client, programme):
+    """A double click, or a second phone with the same marks: nothing would change, so nothing to choose."""
+    visit = make_visit(programme["nemba"], programme["team_a"], today() - timedelta(days=2))
+    data = {f"mentor-{programme['mentor_a'].id}": "present", f"mentee-{programme['mentee_1'].id}": [visit.start_date.isoformat()]}
+    login(client, programme["coordinator"])
+    version = opened_version(client, visit)
+    assert client.post(f"/visits/{visit.id}/attendance", data={**data, "version": version}).status_code == 302
+    assert client.post(f"/visits/{visit.id}/attendance", data={**data, "version": version}).status_code == 302
+    assert len(db.session.scalars(select(MenteeAttendance)).all()) == 1

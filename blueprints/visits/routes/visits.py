@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ...core import limits
 from ...core.clock import today
-from ...core.errors import RuleBroken, saved
+from ...core.errors import EditConflict, RuleBroken, saved
 from ...core.extensions import db
 from ...core.forms import EmptyForm, select_choices
 from ...core.htmx import htmx_redirect, is_htmx, render_page_or_fragment
@@ -18,6 +18,7 @@ from ...core.programme import programme_settings
 from ...core.roles import COORDINATOR, MENTOR
 from ...core.slots import slots
 from .. import planning, queries, services, substitutes
+from ..attendance import attendance_version
 from ..cadence import hospital_cadence
 from ..forms import StatusForm, VisitForm, WindowSearchForm
 from ..models import VisitStatus
@@ -180,13 +181,16 @@ def substitute_add(visit_id: int):
 @bp.route("/visits/<int:visit_id>/attendance", methods=["GET", "POST"])
 @allow(COORDINATOR, MENTOR)
 def attendance(visit_id: int):
-    """Who came on which day. Commits by hand: the service returns every refused row at once, each shown by its row."""
+    """Who came on which day. Commits by hand: the service returns every refused row at once, each shown by its row.
+    Attendance changed since the form was opened is a conflict (409): the marks posted are shown again, at the new
+    version, so saving again replaces the others' marks only by choice."""
     visit = queries.get_visit_or_404(visit_id, user(), action="attendance")
     mentors = queries.visit_mentors(visit)
     mentees = queries.visit_mentees(visit)
     form = EmptyForm()
     errors: dict[str, str] = {}
     general = []
+    conflict = False
     if request.method == "POST" and form.validate_on_submit():
         chosen = {}
         for row in mentors:
@@ -201,10 +205,13 @@ def attendance(visit_id: int):
         try:
             refusals = services.record_attendance(
                 visit, mentors=chosen, mentee_days=mentee_days,
-                allowed_mentor_ids={r["mentor"].id for r in mentors}, allowed_mentee_ids={r["mentee"].id for r in mentees})
+                allowed_mentor_ids={r["mentor"].id for r in mentors}, allowed_mentee_ids={r["mentee"].id for r in mentees},
+                opened_version=request.form.get("version"))
         except RuleBroken as refusal:
             refusals = [refusal]
-        if not refusals:
+        except EditConflict:
+            refusals, conflict = [], True
+        if not refusals and not conflict:
             db.session.commit()
             flash(_("Attendance saved."), "success")
             return redirect(url_for("visits.visit", visit_id=visit.id, _anchor="attendance"))
@@ -218,5 +225,7 @@ def attendance(visit_id: int):
         submitted = {"mentors": chosen, "mentee_days": mentee_days}
     else:
         submitted = None
+    status = 409 if conflict else 422 if (errors or general) else 200
     return render_template("visits/attendance.html", visit=visit, mentors=mentors, mentees=mentees, form=form, errors=errors,
-                           general=general, submitted=submitted, today=today(), **LABELS), 422 if (errors or general) else 200
+                           general=general, submitted=submitted, conflict=conflict, version=attendance_version(visit.id),
+                           today=today(), **LABELS), status

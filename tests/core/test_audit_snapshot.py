@@ -112,8 +112,8 @@ def test_an_absences_snapshot_gives_its_days_as_iso_text():
     mentee = make_mentee(make_hospital())
     absence = added(Absence(mentee_id=mentee.id, kind="night_shift", start_date=date(2026, 3, 2), end_date=date(2026, 3, 8),
                             note="Ward 3"))
-    expected = {"mentee_id": mentee.id, "kind": "night_shift", "start_date": "2026-03-02", "end_date": "2026-03-08",
-                "note": "Ward 3"}
+    expected = {"mentee_id": mentee.id, "mentor_id": None, "kind": "night_shift", "start_date": "2026-03-02",
+                "end_date": "2026-03-08", "note": "Ward 3"}
     assert audit.snapshot(absence) == expected
 
 

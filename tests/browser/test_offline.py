@@ -37,7 +37,7 @@ class Connection:
         self.since = len(self.log.problems)
         # A request made while offline can report its failure after the connection is back: only an offline browser
         # fails that way, so it is no problem for the rest of the test.
-        self.log.tolerated = ("net::ERR_INTERNET_DISCONNECTED", )
+        self.log.tolerated = ("net::ERR_INTERNET_DISCONNECTED", "htmx:sendError")
         self.context.set_offline(True)
 
     def online(self, also: tuple[str, ...] = ()) -> None:

@@ -216,7 +216,8 @@ def accounts_table() -> str:
     """Every active account as a Markdown table (account, role, hospital or team): the README's table of demo
     accounts is this output (`flask --app app demo-accounts`), so a newcomer can tell whose account is whose."""
     users = db.session.scalars(select(User).where(User.active).order_by(User.username)).all()
-    scope = {SYSADMIN: "users and settings only", COORDINATOR: "the whole programme"}
+    scope = {SYSADMIN: "accounts and the audit trail, no programme data (the coordinator keeps the programme settings)",
+             COORDINATOR: "the whole programme"}
     rows = [([account.username], account.role, scope[account.role]) for role in (SYSADMIN, COORDINATOR) for account in users
             if account.role == role]
     mentors_by_team: dict[int | None, list[str]] = {}

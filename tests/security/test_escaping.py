@@ -44,7 +44,7 @@ def pages(app, ids):
         if "GET" not in rule.methods or rule.endpoint in ("static", "core.healthz", "visits.ics_feed"):
             continue
         if rule.arguments:
-            if not all(isinstance(rule._converters[a], IntegerConverter) for a in rule.arguments):
+            if not all(isinstance(rule._converters.get(a), IntegerConverter) for a in rule.arguments):
                 continue
             yield rule.build({a: ids[a] for a in rule.arguments}, append_unknown=False)[1]
         else:

@@ -32,7 +32,7 @@ def int_routes(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        if all(isinstance(rule._converters[a], IntegerConverter) for a in rule.arguments):
+        if all(isinstance(rule._converters.get(a), IntegerConverter) for a in rule.arguments):
             yield rule
 
 

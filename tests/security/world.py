@@ -12,7 +12,7 @@ from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.core.notify import notify
 from blueprints.equipment.models import EquipmentItem
-from blueprints.equipment.services import create_item, save_count, start_visit_check
+from blueprints.equipment.services import add_follow_up, create_item, log_request, save_count, start_visit_check
 from blueprints.mentoring.models import ActionItem, Feedback, Reflection, Skill
 from blueprints.people.services.absences import add_absence
 from blueprints.people.services.assignments import assign
@@ -67,6 +67,9 @@ def build_world(text: str) -> dict:
     item = create_item(ward="labour", name=f"{text} item", unit=text, required_quantity=2, critical=True)
     check = start_visit_check(visit, by=admin)
     save_count(check, item, available=2, functional=1, reason="broken", note=f"{text} count note", version=0, by=admin)
+    request = log_request(hospital, item, addressee="district", requested_on=today(), by=admin, addressee_name=text,
+                          reference=text, note=text)
+    add_follow_up(request, followed_up_on=today(), note=text, by=admin)
     other_item = db.session.scalar(select(EquipmentItem).where(EquipmentItem.id != item.id).order_by(EquipmentItem.id))
     [notification] = notify([admin], f"{text} notification")
     reflection = Reflection(visit_id=visit.id, mentor_id=mentor.id, went_well=text, challenges=text, mentees_absent=text,
@@ -96,7 +99,7 @@ def build_world(text: str) -> dict:
             "check_id": check.id, "item_id": item.id, "reflection_id": reflection.id,
             "skill_id": db.session.scalar(select(Skill.id).order_by(Skill.id)),
             "holiday_id": db.session.scalar(select(Holiday.id).order_by(Holiday.id)),
-            "job_id": export.id, "feedback_id": feedback.id, "action_item_id": action.id,
+            "job_id": export.id, "feedback_id": feedback.id, "action_item_id": action.id, "request_id": request.id,
             "year": visit.start_date.year,  # /mentees/<id>/cpd/<year>.pdf
         },
     }

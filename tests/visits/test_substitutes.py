@@ -61,7 +61,7 @@ def test_the_visit_page_suggests_and_the_coordinator_arranges_then_attendance_re
     assert {r["mentor"].full_name: r["substitute_for"] for r in rows}["Mentor Gamma"] == programme["mentor_a"].id
     refusals = services.record_attendance(missing["visit"], mentors={missing["neighbour"].id: (True, ""), programme["mentor_a"].id: (False, "Leave")},
                                           mentee_days=set(), allowed_mentor_ids={r["mentor"].id for r in rows}, allowed_mentee_ids=set(),
-                                          today=missing["visit"].start_date)
+                                          opened_version=None, today=missing["visit"].start_date)
     assert refusals == []
     assert db.session.scalar(select(MentorAttendance.present).where(MentorAttendance.mentor_id == missing["neighbour"].id))
 

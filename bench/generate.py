@@ -41,7 +41,6 @@ from blueprints.equipment.models import WARDS, EquipmentCheck, EquipmentCount, E
 from blueprints.equipment.status import refresh_status
 from blueprints.mentoring.demo import ACTIONS, AREAS, STRENGTHS, SUPPORT
 from blueprints.mentoring.demo_depth import TOPICS as SUPPORT_TOPICS
-from blueprints.mentoring.framework import FRAMEWORK_OF
 from blueprints.mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, Skill, SkillRating
 from blueprints.people.demo import FAMILY_NAMES, GIVEN_NAMES, MENTEE_PLAN
 from blueprints.people.models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, Transfer
@@ -442,13 +441,13 @@ SUPPORT_NEEDED = 0.12
 
 
 def skills(p: Programme) -> dict[str, list[int]]:
-    """Each framework topped up to SKILLS_PER_FRAMEWORK with bench skills; framework profession code -> skill ids."""
+    """Each profession's framework topped up to SKILLS_PER_FRAMEWORK with bench skills; profession code -> skill ids."""
     have: dict[int, list[int]] = {}
     for skill_id, profession_id in db.session.execute(select(Skill.id, Skill.profession_id).order_by(Skill.position, Skill.id)):
         have.setdefault(profession_id, []).append(skill_id)
     next_id = (db.session.scalar(select(func.max(Skill.id))) or 0) + 1
     rows = []
-    for code in MENTOR_PROFESSIONS:
+    for code in p.professions:
         profession_id = p.professions[code]
         ids = have.setdefault(profession_id, [])
         for n in range(len(ids) + 1, SKILLS_PER_FRAMEWORK + 1):
@@ -457,7 +456,7 @@ def skills(p: Programme) -> dict[str, list[int]]:
             ids.append(next_id)
             next_id += 1
     p.insert(Skill, rows)
-    return {code: have[p.professions[code]] for code in MENTOR_PROFESSIONS}
+    return {code: have[p.professions[code]] for code in p.professions}
 
 
 def mentoring(p: Programme) -> None:
@@ -485,7 +484,7 @@ def mentoring(p: Programme) -> None:
         for mentee_id, mentor_id in p.mentees_present.get(visit["id"], ()):
             if (visit["id"], mentor_id) not in p.mentors_present or (is_latest and rng.random() < MISSING_AT_LATEST):
                 continue
-            skill_ids = framework[FRAMEWORK_OF.get(profession_of[mentee_id], profession_of[mentee_id])]
+            skill_ids = framework[profession_of[mentee_id]]
             levels = level.get(mentee_id)
             if levels is None:
                 levels = level[mentee_id] = {s: rng.randint(1, 3) for s in skill_ids}

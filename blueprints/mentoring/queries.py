@@ -15,7 +15,6 @@ from ..people.models import Assignment, Hospital, Mentee, Mentor, Profession
 from ..people.scopes import feedback_mentees, readable_mentees, readable_reflections, support_requests_scope
 from ..visits.models import Visit, VisitStatus
 from ..visits.queries import get_visit_or_404
-from .framework import FRAMEWORK_OF
 from .models import ActionItem, Feedback, FeedbackStatus, Reflection, SelfAssessment, Skill, SkillRating
 
 
@@ -76,20 +75,15 @@ def feedback_or_404(visit_id: int, mentee_id: int, user: User) -> FeedbackPlace:
     return FeedbackPlace(visit, mentee, feedback, can_write, user.role == COORDINATOR, bool(opens_record))
 
 
-def framework_profession_code(profession: Profession) -> str:
-    return FRAMEWORK_OF.get(profession.code, profession.code)
-
-
 def skills_for(profession: Profession, keep_ids=()) -> list[Skill]:
-    """The skills a mentee of this profession is rated on: current ones, plus retired ones already rated."""
-    code = framework_profession_code(profession)
-    live = Skill.retired_on.is_(None)
+    """The skills a mentee of this profession is rated on: their own profession's current framework, plus skills
+    already rated (a retired one, or another framework's in feedback written before theirs existed)."""
+    rated = Skill.profession_id == profession.id
     if keep_ids:
-        live = or_(live, Skill.id.in_(list(keep_ids)))
-    return list(db.session.scalars(
-        select(Skill).join(Profession, Profession.id == Skill.profession_id)
-        .where(Profession.code == code, live).order_by(Skill.position, Skill.name)
-    ))
+        wanted = or_(rated & Skill.retired_on.is_(None), Skill.id.in_(list(keep_ids)))
+    else:
+        wanted = rated & Skill.retired_on.is_(None)
+    return list(db.session.scalars(select(Skill).where(wanted).order_by(Skill.position, Skill.name)))
 
 
 def last_ratings(mentee_id: int, before: date) -> dict[int, int]:

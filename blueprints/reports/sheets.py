@@ -15,9 +15,9 @@ from ..core.extensions import db
 from ..core.formatting import format_month
 from ..core.i18n import current_language, in_language
 from ..mentoring.forms import CONTACT_LABELS, FOLLOWUP_LABELS, METHOD_LABELS
-from ..mentoring.framework import rating_scale
+from ..mentoring.framework import crosses_professions, rating_scale
 from ..mentoring.models import ActionItem, Feedback, Skill, SkillRating
-from ..people.models import Mentee
+from ..people.models import Mentee, Mentor
 from ..visits.models import Visit
 
 
@@ -44,6 +44,7 @@ class Sheet:
     next_visit: date | None
     chart: list[tuple[date, float]] = field(default_factory=list)
     scale: dict[int, str] = field(default_factory=dict)  # level -> its words, for the chart's axis
+    framework: str = ""  # the mentor's profession when the pairing crosses professions (the sheet names the framework)
 
 
 def sheet_for(feedback: Feedback, visit: Visit) -> Sheet:
@@ -62,7 +63,7 @@ def sheets_for(feedbacks: list[Feedback], visit: Visit) -> list[Sheet]:
         select(Feedback).where(Feedback.id.in_(ids))
         .options(joinedload(Feedback.mentee).joinedload(Mentee.profession),
                  joinedload(Feedback.mentee).joinedload(Mentee.department),
-                 joinedload(Feedback.mentor), selectinload(Feedback.ratings), selectinload(Feedback.action_items))
+                 joinedload(Feedback.mentor).joinedload(Mentor.profession), selectinload(Feedback.ratings), selectinload(Feedback.action_items))
     ).unique())
     order = {feedback_id: n for n, feedback_id in enumerate(ids)}
     feedbacks.sort(key=lambda f: order[f.id])
@@ -114,6 +115,8 @@ def _sheet(feedback: Feedback, visit: Visit, hospital: str, scale: dict[int, str
         followups=[(a.text, a.due_date, str(FOLLOWUP_LABELS.get(a.followup, a.followup))) for a in followed],
         mentee_comment=feedback.mentee_comment, cpd_hours=feedback.cpd_hours, next_visit=feedback.next_visit_date,
         chart=[(day, sum(values) / len(values)) for day, values in sorted(by_visit.items())], scale=scale,
+        framework=(feedback.mentor.profession.display_name
+                   if crosses_professions(mentee.profession_id, feedback.mentor.profession_id) else ""),
     )
 
 

@@ -41,7 +41,7 @@ from blueprints.equipment.models import WARDS, EquipmentCheck, EquipmentCount, E
 from blueprints.equipment.status import refresh_status
 from blueprints.mentoring.demo import ACTIONS, AREAS, STRENGTHS, SUPPORT
 from blueprints.mentoring.demo_depth import TOPICS as SUPPORT_TOPICS
-from blueprints.mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, Skill, SkillRating
+from blueprints.mentoring.models import ActionItem, ContactSession, Feedback, Reflection, SelfAssessment, Skill, SkillRating
 from blueprints.people.demo import FAMILY_NAMES, GIVEN_NAMES, MENTEE_PLAN
 from blueprints.people.models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, Transfer
 from blueprints.visits.models import MenteeAttendance, MentorAttendance, Visit
@@ -532,6 +532,29 @@ def mentoring(p: Programme) -> None:
     p.insert(Reflection, reflections)
 
 
+CONTACTED = 0.7                   # share of current pairings with phone, video or message sessions between visits
+CONTACT_MODES = ("phone", "phone", "video", "message")
+
+
+def contacts(p: Programme) -> None:
+    """Contact between visits: most current pairings have 1-4 sessions over the last eight months (issue 25)."""
+    rng = p.rng("contacts")
+    mentor_user = {u["mentor_id"]: u["id"] for u in p.users if u["mentor_id"]}
+    rows = []
+    for assignment in p.assignments:
+        if assignment["end_date"] is not None or rng.random() >= CONTACTED:
+            continue
+        first = max(assignment["start_date"], p.today - timedelta(days=240))
+        span = max((p.today - first).days - 1, 0)
+        for _n in range(rng.randint(1, 4)):
+            rows.append({"id": len(rows) + 1, "mentee_id": assignment["mentee_id"], "mentor_id": assignment["mentor_id"],
+                         "held_on": first + timedelta(days=rng.randint(0, span)), "mode": rng.choice(CONTACT_MODES),
+                         "minutes": rng.choice((10, 20, 30, 45, 60)), "topic": "Questions between visits (bench)",
+                         "follow_up": "", "created_by_id": mentor_user.get(assignment["mentor_id"]),
+                         "created_at": _at(p.today, 9)})
+    p.insert(ContactSession, rows)
+
+
 # --- equipment -----------------------------------------------------------------------------------
 
 ITEMS_IN_CATALOGUE = 60           # the default catalogue topped up with bench items
@@ -632,6 +655,7 @@ STEPS: tuple[Callable[[Programme], None], ...] = (
     transfers,
     attendance,
     mentoring,
+    contacts,
     equipment,
     marker,
 )

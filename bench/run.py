@@ -142,6 +142,7 @@ PAGES = (
     Page("visit feedback form", "mentor", "/visits/{visit_id}/feedback/{mentee_id}", load=8),
     Page("mentee mentoring record", "mentor", "/mentees/{mentee_id}/mentoring", load=4),
     Page("mentee mentoring record", "coordinator", "/mentees/{mentee_id}/mentoring", load=2),
+    Page("contact session form", "mentor", "/mentees/{mentee_id}/contacts/new", load=1),
     Page("reflection follow-up list", "coordinator", "/reflections/support", load=2),
     Page("support requests about the hospital", "hospital_admin", "/reflections/support?status=all", load=1),
     # equipment

@@ -64,5 +64,6 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
     counts |= add_programme_depth(today)  # issue 25: settings, support requests
     demo_hash = db.session.scalar(select(User.password_hash).where(User.username == "coordinator"))  # hashed once
     counts |= demo_mentee_engagement(rng, today, demo_hash)  # issue 22: mentee accounts and what they did
+    counts |= mentoring.add_contact_sessions(rng, today)  # issue 25: contact between visits
     # Areas added later: one call each here, after the rows they build on (they draw from rng after the above).
     return counts

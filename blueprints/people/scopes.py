@@ -113,6 +113,14 @@ def invitable_mentees(user: User) -> ColumnElement[bool]:
     return false()
 
 
+def contact_mentees(user: User) -> ColumnElement[bool]:
+    """With whom a user logs contact between visits: a mentor their current mentees; nobody else logs contact."""
+    if user.role == MENTOR and user.mentor_id:
+        return exists().where(Assignment.mentee_id == Mentee.id, Assignment.mentor_id == user.mentor_id,
+                              Assignment.end_date.is_(None))
+    return false()
+
+
 def own_mentee(user: User) -> ColumnElement[bool]:
     """A mentee's own record, the only one a mentee account reads, wherever the mentee works now."""
     if user.role == MENTEE and user.mentee_id:

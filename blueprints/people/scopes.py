@@ -145,6 +145,14 @@ def own_action_items(user: User) -> ColumnElement[bool]:
     return false()
 
 
+def own_contact_sessions(user: User) -> ColumnElement[bool]:
+    """A mentee's contact sessions with their mentors between visits (issue 25): their own, none of another mentee's."""
+    session = table("contact_session")
+    if user.role == MENTEE and user.mentee_id:
+        return session.c.mentee_id == user.mentee_id
+    return false()
+
+
 def readable_mentors(user: User) -> ColumnElement[bool]:
     """Coordinators read every mentor; a mentor reads their own record."""
     if user.role == COORDINATOR:

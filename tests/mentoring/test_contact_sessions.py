@@ -136,3 +136,16 @@ def test_the_consistency_tile_shows_the_longest_stretch_with_no_contact_of_any_k
     assert row["longest_days"] == (date(2026, 5, 10) - date(2026, 1, 10)).days  # between visits: 120 days
     assert row["quiet"] == (date(2026, 3, 20), date(2026, 5, 10)) and row["quiet_days"] == 51
 
+
+
+def test_the_consistency_tile_counts_a_contact_session_at_the_mentees_hospital(client, world):
+    """Nemba's held visits are 70 and 10 days ago; a phone call 40 days ago halves its longest stretch without contact."""
+    login(client, world["coordinator"])
+    args = {"from": (today() - timedelta(days=100)).isoformat(), "to": today().isoformat()}
+    before = client.get("/dashboard/tiles/consistency", query_string=args, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "longest with no contact 60 days" in before
+    db.session.add(ContactSession(mentee_id=world["mentee"].id, mentor_id=world["mentor"].id,
+                                  held_on=today() - timedelta(days=40), mode="phone", minutes=20, topic="Call"))
+    db.session.flush()
+    after = client.get("/dashboard/tiles/consistency", query_string=args, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "longest gap 60 days" in after and "longest with no contact 30 days" in after

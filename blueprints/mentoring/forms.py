@@ -166,8 +166,8 @@ class ContactSessionForm(FlaskForm):
     """A phone, video or message session with a mentee between visits."""
 
     held_on = DayField(_l("Date"), validators=[InputRequired(message=_l("Enter the date of the session."))])
-    mode = SelectField(_l("How"), choices=select_choices(ContactMode.labels().items()),
-                       validators=[InputRequired(message=_l("Choose phone, video or message."))])
+    # Checked by the service (no `required` flag: the first option is a real choice, not a placeholder).
+    mode = SelectField(_l("How"), choices=select_choices(ContactMode.labels().items()), validate_choice=False)
     minutes = IntegerField(_l("Minutes"), validators=[
         InputRequired(message=_l("A session lasts from 1 to 240 minutes.")),
         NumberRange(min=1, max=240, message=_l("A session lasts from 1 to 240 minutes."))])

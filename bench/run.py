@@ -142,7 +142,7 @@ PAGES = (
     Page("visit feedback form", "mentor", "/visits/{visit_id}/feedback/{mentee_id}", load=8),
     Page("mentee mentoring record", "mentor", "/mentees/{mentee_id}/mentoring", load=4),
     Page("mentee mentoring record", "coordinator", "/mentees/{mentee_id}/mentoring", load=2),
-    Page("contact session form", "mentor", "/mentees/{mentee_id}/contacts/new", load=1),
+    Page("contact session form", "mentor", "/mentees/{current_mentee_id}/contacts/new", load=1),
     Page("reflection follow-up list", "coordinator", "/reflections/support", load=2),
     Page("support requests about the hospital", "hospital_admin", "/reflections/support?status=all", load=1),
     # equipment
@@ -175,6 +175,13 @@ def _sample_mentee() -> int:
                              .group_by(Feedback.mentee_id).order_by(func.count().desc(), Feedback.mentee_id).limit(1))
 
 
+def _current_mentee() -> int:
+    """mentor.0001's first current mentee (the sample mentee may have moved on; contact is logged with current ones)."""
+    from blueprints.people.models import Assignment
+
+    return db.session.scalar(select(func.min(Assignment.mentee_id)).where(Assignment.mentor_id == 1, Assignment.end_date.is_(None)))
+
+
 def _fullest_visit() -> int:
     """The held visit with the most feedback (15 mentees at scale 1: team 1's mentors have three each)."""
     from blueprints.mentoring.models import Feedback
@@ -197,6 +204,7 @@ SAMPLES: dict[str, Callable[[], object]] = {
     "hospital_id": lambda: 1,
     "visit_id": _sample_visit,
     "mentee_id": _sample_mentee,
+    "current_mentee_id": _current_mentee,
     "full_visit_id": _fullest_visit,
     "month": _month,
     "next_month": lambda: _month(1),

@@ -50,8 +50,7 @@ from blueprints.equipment.models import (
 from blueprints.equipment.status import refresh_status
 from blueprints.mentoring.demo import ACTIONS, AREAS, STRENGTHS, SUPPORT
 from blueprints.mentoring.demo_depth import TOPICS as SUPPORT_TOPICS
-from blueprints.mentoring.framework import FRAMEWORK_OF
-from blueprints.mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, Skill, SkillRating
+from blueprints.mentoring.models import ActionItem, ContactSession, Feedback, Reflection, SelfAssessment, Skill, SkillRating
 from blueprints.people.demo import FAMILY_NAMES, GIVEN_NAMES, MENTEE_PLAN
 from blueprints.people.models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, Transfer
 from blueprints.visits.models import MenteeAttendance, MentorAttendance, Visit
@@ -467,13 +466,13 @@ SUPPORT_NEEDED = 0.12
 
 
 def skills(p: Programme) -> dict[str, list[int]]:
-    """Each framework topped up to SKILLS_PER_FRAMEWORK with bench skills; framework profession code -> skill ids."""
+    """Each profession's framework topped up to SKILLS_PER_FRAMEWORK with bench skills; profession code -> skill ids."""
     have: dict[int, list[int]] = {}
     for skill_id, profession_id in db.session.execute(select(Skill.id, Skill.profession_id).order_by(Skill.position, Skill.id)):
         have.setdefault(profession_id, []).append(skill_id)
     next_id = (db.session.scalar(select(func.max(Skill.id))) or 0) + 1
     rows = []
-    for code in MENTOR_PROFESSIONS:
+    for code in p.professions:
         profession_id = p.professions[code]
         ids = have.setdefault(profession_id, [])
         for n in range(len(ids) + 1, SKILLS_PER_FRAMEWORK + 1):
@@ -482,7 +481,7 @@ def skills(p: Programme) -> dict[str, list[int]]:
             ids.append(next_id)
             next_id += 1
     p.insert(Skill, rows)
-    return {code: have[p.professions[code]] for code in MENTOR_PROFESSIONS}
+    return {code: have[p.professions[code]] for code in p.professions}
 
 
 def mentoring(p: Programme) -> None:
@@ -510,7 +509,7 @@ def mentoring(p: Programme) -> None:
         for mentee_id, mentor_id in p.mentees_present.get(visit["id"], ()):
             if (visit["id"], mentor_id) not in p.mentors_present or (is_latest and rng.random() < MISSING_AT_LATEST):
                 continue
-            skill_ids = framework[FRAMEWORK_OF.get(profession_of[mentee_id], profession_of[mentee_id])]
+            skill_ids = framework[profession_of[mentee_id]]
             levels = level.get(mentee_id)
             if levels is None:
                 levels = level[mentee_id] = {s: rng.randint(1, 3) for s in skill_ids}
@@ -556,6 +555,29 @@ def mentoring(p: Programme) -> None:
     p.insert(ActionItem, items)
     p.insert(SelfAssessment, assessments)
     p.insert(Reflection, reflections)
+
+
+CONTACTED = 0.7                   # share of current pairings with phone, video or message sessions between visits
+CONTACT_MODES = ("phone", "phone", "video", "message")
+
+
+def contacts(p: Programme) -> None:
+    """Contact between visits: most current pairings have 1-4 sessions over the last eight months (issue 25)."""
+    rng = p.rng("contacts")
+    mentor_user = {u["mentor_id"]: u["id"] for u in p.users if u["mentor_id"]}
+    rows = []
+    for assignment in p.assignments:
+        if assignment["end_date"] is not None or rng.random() >= CONTACTED:
+            continue
+        first = max(assignment["start_date"], p.today - timedelta(days=240))
+        span = max((p.today - first).days - 1, 0)
+        for _n in range(rng.randint(1, 4)):
+            rows.append({"id": len(rows) + 1, "mentee_id": assignment["mentee_id"], "mentor_id": assignment["mentor_id"],
+                         "held_on": first + timedelta(days=rng.randint(0, span)), "mode": rng.choice(CONTACT_MODES),
+                         "minutes": rng.choice((10, 20, 30, 45, 60)), "topic": "Questions between visits (bench)",
+                         "follow_up": "", "created_by_id": mentor_user.get(assignment["mentor_id"]),
+                         "created_at": _at(p.today, 9)})
+    p.insert(ContactSession, rows)
 
 
 # --- equipment -----------------------------------------------------------------------------------
@@ -698,6 +720,7 @@ STEPS: tuple[Callable[[Programme], None], ...] = (
     transfers,
     attendance,
     mentoring,
+    contacts,
     equipment,
     equipment_requests,
     marker,

@@ -144,6 +144,7 @@ PAGES = (
     Page("visit feedback form", "mentor", "/visits/{visit_id}/feedback/{mentee_id}", load=8),
     Page("mentee mentoring record", "mentor", "/mentees/{mentee_id}/mentoring", load=4),
     Page("mentee mentoring record", "coordinator", "/mentees/{mentee_id}/mentoring", load=2),
+    Page("contact session form", "mentor", "/mentees/{current_mentee_id}/contacts/new", load=1),
     Page("reflection follow-up list", "coordinator", "/reflections/support", load=2),
     Page("mentee sign-in list", "hospital_admin", "/mentees/accounts", load=1),
     # a mentee's own pages (issue 22)
@@ -213,6 +214,13 @@ def _my_feedback() -> int:
     return db.session.scalar(select(func.max(Feedback.id)).where(Feedback.mentee_id == _signed_in_mentee(), Feedback.status == "signed"))
 
 
+def _current_mentee() -> int:
+    """mentor.0001's first current mentee (the sample mentee may have moved on; contact is logged with current ones)."""
+    from blueprints.people.models import Assignment
+
+    return db.session.scalar(select(func.min(Assignment.mentee_id)).where(Assignment.mentor_id == 1, Assignment.end_date.is_(None)))
+
+
 def _fullest_visit() -> int:
     """The held visit with the most feedback (15 mentees at scale 1: team 1's mentors have three each)."""
     from blueprints.mentoring.models import Feedback
@@ -237,6 +245,7 @@ SAMPLES: dict[str, Callable[[], object]] = {
     "mentee_id": _sample_mentee,
     "own_mentee_id": _signed_in_mentee,
     "my_feedback_id": _my_feedback,
+    "current_mentee_id": _current_mentee,
     "full_visit_id": _fullest_visit,
     "month": _month,
     "next_month": lambda: _month(1),

@@ -65,5 +65,6 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, reset: bool 
     demo_hash = db.session.scalar(select(User.password_hash).where(User.username == "coordinator"))  # hashed once
     counts |= demo_mentee_engagement(rng, today, demo_hash)  # issue 22: mentee accounts and what they did
     counts |= visits.add_availability(random.Random(f"{seed}-availability"), today)  # issues 22, 25: own stream, moves no other row
+    counts |= mentoring.add_contact_sessions(rng, today)  # issue 25: contact between visits
     # Areas added later: one call each here, after the rows they build on (they draw from rng after the above).
     return counts

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, case, func, select
 
 from ..auth.models import User
+from ..mentoring.models import ContactSession
 from ..people.models import Assignment, Department, Hospital, Mentee, Mentor, Transfer, TransferKind
 from ..people.scopes import cadence_hospitals, readable_visits
 from ..visits.models import Visit
@@ -42,6 +43,20 @@ def visits_in_range(user: User, start: date, end: date, province: str | None = N
                    & readable_visits(user))
         .where(cadence_hospitals(user))
         .order_by(Hospital.name, Hospital.id, Visit.start_date)
+    )
+    if province:
+        query = query.where(Hospital.province == province)
+    return query
+
+
+def contacts_in_range(user: User, start: date, end: date, province: str | None = None) -> Select:
+    """(hospital id, day) of every contact session in the range with a mentee now at a hospital the user follows:
+    the consistency tile's "no contact of any kind" in one query."""
+    query = (
+        select(Mentee.hospital_id, ContactSession.held_on).join(Mentee, Mentee.id == ContactSession.mentee_id)
+        .join(Hospital, Hospital.id == Mentee.hospital_id)
+        .where(ContactSession.held_on >= start, ContactSession.held_on <= end, cadence_hospitals(user))
+        .distinct()
     )
     if province:
         query = query.where(Hospital.province == province)

@@ -62,6 +62,28 @@ SKILL_NAME_TRANSLATIONS = {
     "Supporting newborn resuscitation": ("Appui à la réanimation du nouveau-né", "Gufasha kuzahura uruhinja"),
     "WHO surgical safety checklist": ("Liste de contrôle de la sécurité chirurgicale de l'OMS",
                                       "Urutonde rw'igenzura ry'umutekano mu kubaga (OMS)"),
+    # general practitioner (names shared with another framework are above)
+    "Triage and emergency obstetric first response": ("Triage et premiers gestes en urgence obstétricale",
+                                                      "Gutoranya abarwayi n'ubutabazi bwa mbere ku babyeyi barembye"),
+    "Partograph reading": ("Lecture du partogramme", "Gusoma partogramme"),
+    "Prescribing MgSO4 and oxytocin": ("Prescription du MgSO4 et de l'ocytocine", "Kwandika imiti ya MgSO4 na ogisitosine"),
+    "Sepsis recognition and referral": ("Reconnaissance et référence du sepsis", "Kumenya uburozi bw'amaraso (sepsis) no kohereza umurwayi"),
+    "Maternal and perinatal death audit": ("Audit des décès maternels et périnatals", "Isesengura ry'impfu z'ababyeyi n'iz'abana bavuka"),
+    "Neonatal resuscitation": ("Réanimation néonatale", "Kuzahura uruhinja"),
+    # nurse
+    "Vital signs and early warning": ("Signes vitaux et alerte précoce", "Ibimenyetso by'ubuzima no kumenya hakiri kare ibyago"),
+    "Oxygen therapy": ("Oxygénothérapie", "Guha umurwayi ogisijeni"),
+    "Drug administration and dose checks": ("Administration des médicaments et vérification des doses",
+                                            "Gutanga imiti no kugenzura doze"),
+    "KMC support": ("Accompagnement de la méthode mère kangourou", "Gufasha ababyeyi kwita ku mwana mu buryo bwa kanguru"),
+    "Bag-and-mask ventilation of the newborn": ("Ventilation au ballon et au masque du nouveau-né",
+                                                "Guhumeka uruhinja hakoreshejwe umupira n'agapfukamunwa"),
+    # anaesthesia technician
+    "Pre-anaesthetic check": ("Vérification pré-anesthésique", "Igenzura mbere yo gutera ikinya"),
+    "Spinal anaesthesia under supervision": ("Rachianesthésie sous supervision", "Gutera ikinya cyo mu mugongo ugenzurwa"),
+    "Airway equipment and suction readiness": ("Matériel des voies aériennes et aspiration prêts",
+                                               "Gutegura ibikoresho by'inzira y'umwuka n'imashini isukura"),
+    "Recovery monitoring": ("Surveillance en salle de réveil", "Gukurikirana umurwayi akanguka nyuma yo kubagwa"),
 }
 
 

@@ -10,7 +10,7 @@ from ..auth.models import User
 from ..core.extensions import db
 from ..people.models import Assignment, Hospital, Mentee, Mentor
 from ..visits.models import MenteeAttendance, MentorAttendance, Visit
-from .models import ActionItem, Feedback, Reflection, SelfAssessment, SkillRating
+from .models import ActionItem, ContactSession, Feedback, Reflection, SelfAssessment, SkillRating
 from .queries import skills_for
 
 STRENGTHS = ("Calm and organised in emergencies", "Good rapport with mothers", "Careful documentation",
@@ -125,3 +125,30 @@ def add_record(rng: random.Random, today: date, visits_per_hospital: int = 4) ->
                 reflections += 1
     db.session.flush()
     return {"feedback": feedbacks, "self-assessments": assessments, "reflections": reflections}
+
+
+CONTACT_TOPICS = ("Questions on a difficult labour", "Reviewing a neonatal death", "CPAP settings for a preterm baby",
+                  "Preparing a case presentation", "Checking drug doses by phone", "Follow-up of an action item")
+CONTACT_FOLLOW_UPS = ("", "", "Send the partograph photos", "Call again after the night shift", "Share the ETAT chart")
+
+
+def add_contact_sessions(rng: random.Random, today: date, months: int = 8) -> dict[str, int]:
+    """Phone, video and message sessions between visits over the last `months` months: most current pairings have a
+    few, some none (so some hospitals' longest stretch without contact is a visit gap)."""
+    pairs = db.session.execute(select(Assignment.mentee_id, Assignment.mentor_id, Assignment.start_date)
+                               .where(Assignment.end_date.is_(None)).order_by(Assignment.id)).all()
+    users = dict(db.session.execute(select(User.mentor_id, User.id).where(User.mentor_id.is_not(None))).all())
+    rows = []
+    for mentee_id, mentor_id, start in pairs:
+        if rng.random() < 0.35:
+            continue
+        first = max(start, today - timedelta(days=30 * months))
+        for _n in range(rng.randint(1, 3)):
+            day = first + timedelta(days=rng.randint(0, max((today - first).days - 1, 0)))
+            rows.append(ContactSession(
+                mentee_id=mentee_id, mentor_id=mentor_id, held_on=day, mode=rng.choice(("phone", "phone", "video", "message")),
+                minutes=rng.choice((10, 15, 20, 30, 45, 60)), topic=rng.choice(CONTACT_TOPICS),
+                follow_up=rng.choice(CONTACT_FOLLOW_UPS), created_by_id=users.get(mentor_id)))
+    db.session.add_all(rows)
+    db.session.flush()
+    return {"contact sessions": len(rows)}

@@ -7,11 +7,12 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..core import limits
+from ..core.clock import today
 from ..core.forms import ONE_LINE_MESSAGE, DayField, LineField, MultiCheckboxField, VersionedForm, optional_int, select_choices
-from .models import SupportStatus, SupportTopic
+from .models import ContactMode, SupportStatus, SupportTopic
 
 CONTACT_LABELS = {"on_site": _l("On site"), "phone": _l("Phone"), "virtual": _l("Virtual")}
 METHOD_LABELS = {
@@ -159,3 +160,21 @@ class ActionProgressForm(FlaskForm):
 
     status = SelectField(_l("How far did you get?"), choices=select_choices(MENTEE_STATUS_LABELS.items()), validate_choice=False)
     note = LineField(_l("Note (optional)"), validators=[Optional(), Length(max=limits.ACTION_ITEM)])
+
+
+class ContactSessionForm(FlaskForm):
+    """A phone, video or message session with a mentee between visits."""
+
+    held_on = DayField(_l("Date"), validators=[InputRequired(message=_l("Enter the date of the session."))])
+    # Checked by the service (no `required` flag: the first option is a real choice, not a placeholder).
+    mode = SelectField(_l("How"), choices=select_choices(ContactMode.labels().items()), validate_choice=False)
+    minutes = IntegerField(_l("Minutes"), validators=[
+        InputRequired(message=_l("A session lasts from 1 to 240 minutes.")),
+        NumberRange(min=1, max=240, message=_l("A session lasts from 1 to 240 minutes."))])
+    topic = LineField(_l("Topic"), validators=[InputRequired(message=_l("Say what the session was about.")),
+                                               Length(max=limits.TITLE)])
+    follow_up = LineField(_l("Follow-up (optional)"), validators=[Optional(), Length(max=limits.ACTION_ITEM)])
+
+    def validate_held_on(self, field):
+        if field.data and field.data > today():
+            raise ValidationError(_l("A contact session cannot be in the future."))

@@ -23,35 +23,58 @@ DEFAULT_RATING_SCALE = {
 }
 NOT_OBSERVED = _l("not observed")
 
-# profession code -> (area, skills)
+# profession code -> ((area, skills), ...): each profession's own framework, mentees' professions included
+# (DOMAIN.md; WHO/Rwanda MNCH competency areas for the general practitioner, nurse and anaesthesia technician).
 DEFAULT_SKILLS = {
-    "obgyn": ("Obstetric care", (
+    "obgyn": (("Obstetric care", (
         "Caesarean section: indications and technique", "Vacuum delivery",
         "PPH escalation (bimanual compression, tamponade, surgery)", "Pre-eclampsia/eclampsia with MgSO4",
         "Partograph and CTG interpretation", "Manual removal of placenta and MVA", "Maternal death audit",
-    )),
-    "midwife": ("Midwifery", (
+    )),),
+    "midwife": (("Midwifery", (
         "Partograph", "Active management of third stage", "Normal birth", "PPH first response",
         "MgSO4 loading dose", "Essential newborn care and the HBB golden minute", "Starting KMC",
         "Breastfeeding support", "Infection prevention", "Referral",
-    )),
-    "paediatrician": ("Newborn and child care", (
+    )),),
+    "paediatrician": (("Newborn and child care", (
         "Advanced neonatal resuscitation", "Starting and weaning CPAP", "Neonatal sepsis", "Jaundice thresholds",
         "Hypoglycaemia", "Preterm/low-birth-weight care", "ETAT triage", "Severe malnutrition", "Perinatal death audit",
-    )),
-    "paediatric_nurse": ("Newborn nursing", (
+    )),),
+    "paediatric_nurse": (("Newborn nursing", (
         "CPAP set-up and nursing care", "Oxygen titration by SpO2", "Thermal care", "KMC",
         "Feed volumes and NG tube", "Drug and fluid dose calculation", "Phototherapy nursing", "Vital-signs charts",
-    )),
-    "anaesthetist": ("Obstetric anaesthesia", (
+    )),),
+    "anaesthetist": (("Obstetric anaesthesia", (
         "Spinal anaesthesia for caesarean", "General anaesthesia and failed-intubation drill",
         "Resuscitation and transfusion for haemorrhage", "Anaesthesia in eclampsia",
         "Supporting newborn resuscitation", "WHO surgical safety checklist",
-    )),
+    )),),
+    "general_practitioner": (
+        ("Triage", ("Triage and emergency obstetric first response",)),
+        ("Emergency obstetric and newborn care", (
+            "Partograph reading", "Prescribing MgSO4 and oxytocin", "Sepsis recognition and referral",
+            "Maternal and perinatal death audit",
+        )),
+        ("Neonatal resuscitation", ("Neonatal resuscitation",)),
+        ("Infection prevention", ("Infection prevention",)),
+    ),
+    "nurse": (
+        ("Triage", ("Vital signs and early warning",)),
+        ("Emergency obstetric and newborn care", (
+            "Oxygen therapy", "Drug administration and dose checks", "KMC support", "Referral",
+        )),
+        ("Neonatal resuscitation", ("Bag-and-mask ventilation of the newborn",)),
+        ("Infection prevention", ("Infection prevention",)),
+    ),
+    "anaesthesia_technician": (
+        ("Obstetric anaesthesia", (
+            "Pre-anaesthetic check", "Spinal anaesthesia under supervision", "Airway equipment and suction readiness",
+            "Recovery monitoring", "WHO surgical safety checklist",
+        )),
+        ("Neonatal resuscitation", ("Supporting newborn resuscitation",)),
+        ("Infection prevention", ("Infection prevention",)),
+    ),
 }
-
-# Mentee professions without a framework of their own are rated on the nearest mentor profession's skills.
-FRAMEWORK_OF = {"general_practitioner": "obgyn", "nurse": "paediatric_nurse", "anaesthesia_technician": "anaesthetist"}
 
 
 def seed_skills() -> None:
@@ -59,17 +82,23 @@ def seed_skills() -> None:
     renamed or retired is theirs and never touched again."""
     professions = {p.code: p for p in db.session.scalars(select(Profession))}
     have = set(db.session.scalars(select(Skill.profession_id).distinct()))
-    for code, (area, names) in DEFAULT_SKILLS.items():
+    for code, groups in DEFAULT_SKILLS.items():
         profession = professions.get(code)
         if profession is None or profession.id in have:
             continue
+        names = [(area, name) for area, group in groups for name in group]
         db.session.add_all(Skill(profession_id=profession.id, area=area, name=name, position=position)
-                           for position, name in enumerate(names, start=1))
+                           for position, (area, name) in enumerate(names, start=1))
     setting = db.session.get(Setting, RATING_SCALE_KEY)
     if setting is None:
         db.session.add(Setting(key=RATING_SCALE_KEY, value=dump_scale(DEFAULT_RATING_SCALE)))
     elif _english_only(setting.value) == {n: labels["en"] for n, labels in DEFAULT_RATING_SCALE.items()}:
         setting.value = dump_scale(DEFAULT_RATING_SCALE)  # the old English-only default gains its translations
+
+
+def crosses_professions(mentee_profession_id: int | None, mentor_profession_id: int | None) -> bool:
+    """Whether a pairing crosses professions, so the form and the sheet say whose framework the ratings use."""
+    return bool(mentor_profession_id) and mentee_profession_id != mentor_profession_id
 
 
 def dump_scale(scale: dict[int, dict[str, str]]) -> str:

@@ -210,3 +210,36 @@ class SelfAssessment(db.Model):
     ratings: Mapped[dict] = mapped_column(JSON, default=dict)  # skill id (as text) -> rating
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ContactMode(LabelledEnum):
+    """How a mentor reached a mentee between visits."""
+
+    PHONE = "phone", _l("Phone"), "info"
+    VIDEO = "video", _l("Video"), "info"
+    MESSAGE = "message", _l("Message"), "info"
+
+
+class ContactSession(db.Model):
+    """A phone, video or message session between a mentor and their mentee between visits; counts toward CPD hours."""
+
+    __audited__ = ("mentee_id", "mentor_id", "held_on", "mode", "minutes", "topic", "follow_up")
+    __tablename__ = "contact_session"
+    __table_args__ = (
+        CheckConstraint(ContactMode.check("mode"), name="mode"),
+        CheckConstraint("minutes >= 1 AND minutes <= 240", name="minutes"),
+        Index("ix_contact_session_mentee_day", "mentee_id", "held_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id"), index=True)
+    held_on: Mapped[date]
+    mode: Mapped[ContactMode] = mapped_column(EnumString(ContactMode, 10))
+    minutes: Mapped[int] = mapped_column(SmallInteger)
+    topic: Mapped[str] = mapped_column(String(limits.TITLE))
+    follow_up: Mapped[str] = mapped_column(String(limits.ACTION_ITEM), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    mentor: Mapped[Mentor] = relationship()

@@ -1,4 +1,4 @@
-"""Reads for a mentee's own pages: their signed sheets and their action items, filtered by the mentee scopes
+"""Reads for a mentee's own pages: their signed sheets, action items and progress, filtered by the mentee scopes
 (people/scopes.py), so no draft, no other mentee's row and no mentor's reflection can reach them."""
 
 from flask import abort
@@ -7,9 +7,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
 from ..core.extensions import db
-from ..people.scopes import own_action_items, own_signed_feedback
+from ..people.scopes import own_action_items, own_contact_sessions, own_signed_feedback
 from ..visits.models import Visit
-from .models import ActionItem, Feedback
+from .models import ActionItem, ContactSession, Feedback, FeedbackStatus, Skill, SkillRating
+from .queries import cpd_hours_by_year
 
 
 def my_sheets(user: User) -> Select:
@@ -41,3 +42,29 @@ def my_action_item_or_404(item_id: int, user: User) -> ActionItem:
     if item is None:
         abort(404)
     return item
+
+
+PROGRESS_VISITS = 6  # the latest visits the progress table shows, so it fits a phone turned sideways
+
+
+def my_progress(user: User) -> dict:
+    """The mentee's progress from their signed sheets only: each skill's rating at their latest visits, and CPD hours
+    per year from signed visits and contact sessions (three queries whatever the history)."""
+    over_time: dict[int, dict] = {}
+    days: list = []
+    for day, skill, rating in db.session.execute(
+            select(Visit.start_date, Skill, SkillRating.rating)
+            .join(Feedback, Feedback.id == SkillRating.feedback_id).join(Visit, Visit.id == Feedback.visit_id)
+            .join(Skill, Skill.id == SkillRating.skill_id)
+            .where(own_signed_feedback(user), SkillRating.rating.is_not(None))
+            .order_by(Visit.start_date, Skill.position, Skill.id)):
+        if day not in days:
+            days.append(day)
+        over_time.setdefault(skill.id, {"name": skill.display_name, "ratings": {}})["ratings"][day] = rating
+    visits = db.session.execute(
+        select(Feedback.visit_id, Feedback.status, Visit.start_date, Feedback.cpd_hours)
+        .join(Visit, Visit.id == Feedback.visit_id).where(own_signed_feedback(user), Feedback.status == FeedbackStatus.SIGNED)
+    ).all()
+    contacts = db.session.scalars(select(ContactSession).where(own_contact_sessions(user))).all()
+    return {"over_time": over_time, "days": days[-PROGRESS_VISITS:],
+            "cpd_by_year": sorted(cpd_hours_by_year(visits, contacts).items(), reverse=True)}

@@ -12,11 +12,10 @@ from ..auth.models import User
 from ..core.extensions import db
 from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTOR
 from ..people.models import Assignment, Hospital, Mentee, Mentor, Profession
-from ..people.scopes import feedback_mentees, readable_mentees, readable_reflections, support_requests_scope
+from ..people.scopes import contact_mentees, feedback_mentees, readable_mentees, readable_reflections, support_requests_scope
 from ..visits.models import Visit, VisitStatus
 from ..visits.queries import get_visit_or_404
-from .framework import FRAMEWORK_OF
-from .models import ActionItem, Feedback, FeedbackStatus, Reflection, SelfAssessment, Skill, SkillRating
+from .models import ActionItem, ContactSession, Feedback, FeedbackStatus, Reflection, SelfAssessment, Skill, SkillRating
 
 
 def writable_mentee_ids(visit: Visit, user: User, mentee_ids, authors: dict[int, int] | None = None) -> set[int]:
@@ -76,20 +75,15 @@ def feedback_or_404(visit_id: int, mentee_id: int, user: User) -> FeedbackPlace:
     return FeedbackPlace(visit, mentee, feedback, can_write, user.role == COORDINATOR, bool(opens_record))
 
 
-def framework_profession_code(profession: Profession) -> str:
-    return FRAMEWORK_OF.get(profession.code, profession.code)
-
-
 def skills_for(profession: Profession, keep_ids=()) -> list[Skill]:
-    """The skills a mentee of this profession is rated on: current ones, plus retired ones already rated."""
-    code = framework_profession_code(profession)
-    live = Skill.retired_on.is_(None)
+    """The skills a mentee of this profession is rated on: their own profession's current framework, plus skills
+    already rated (a retired one, or another framework's in feedback written before theirs existed)."""
+    rated = Skill.profession_id == profession.id
     if keep_ids:
-        live = or_(live, Skill.id.in_(list(keep_ids)))
-    return list(db.session.scalars(
-        select(Skill).join(Profession, Profession.id == Skill.profession_id)
-        .where(Profession.code == code, live).order_by(Skill.position, Skill.name)
-    ))
+        wanted = or_(rated & Skill.retired_on.is_(None), Skill.id.in_(list(keep_ids)))
+    else:
+        wanted = rated & Skill.retired_on.is_(None)
+    return list(db.session.scalars(select(Skill).where(wanted).order_by(Skill.position, Skill.name)))
 
 
 def last_ratings(mentee_id: int, before: date) -> dict[int, int]:
@@ -252,7 +246,8 @@ def can_enter_self_assessment(user: User, mentee: Mentee) -> bool:
 
 def mentee_record(mentee: Mentee, user: User) -> dict:
     """The mentee page's mentoring section: baseline against latest self-assessment, ratings over time,
-    open action items, CPD hours per year, and the feedback this user may open (five queries whatever the history)."""
+    open action items, CPD hours per year (visits and contact sessions), contact sessions, and the feedback this user
+    may open (six queries whatever the history)."""
     assessments = list(db.session.scalars(
         select(SelfAssessment).where(SelfAssessment.mentee_id == mentee.id).order_by(SelfAssessment.assessed_on, SelfAssessment.id)))
     skills = {s.id: s for s in skills_for(mentee.profession)}
@@ -267,10 +262,9 @@ def mentee_record(mentee: Mentee, user: User) -> dict:
         select(Feedback.visit_id, Feedback.status, Visit.start_date, Feedback.cpd_hours)
         .join(Visit, Visit.id == Feedback.visit_id).where(Feedback.mentee_id == mentee.id).order_by(Visit.start_date.desc())
     ).all()
-    cpd: dict[int, float] = {}
-    for _visit_id, status, day, hours in feedbacks:
-        if status == FeedbackStatus.SIGNED and hours:
-            cpd[day.year] = cpd.get(day.year, 0) + hours
+    contacts = mentee_contacts(mentee.id, user)
+    cpd = cpd_hours_by_year(feedbacks, contacts)
+    can_self_assess = can_enter_self_assessment(user, mentee)
     return {
         "baseline": assessments[0] if assessments else None,
         "latest": assessments[-1] if len(assessments) > 1 else None,
@@ -280,10 +274,50 @@ def mentee_record(mentee: Mentee, user: User) -> dict:
         "open_items": mentee_open_items(mentee.id),
         "cpd_by_year": sorted(cpd.items(), reverse=True),
         "feedbacks": feedbacks,
-        "can_self_assess": can_enter_self_assessment(user, mentee),
+        "can_self_assess": can_self_assess,
+        "contacts": contacts, "can_log_contact": can_self_assess and user.role == MENTOR,
         "can_read_feedback": bool(feedbacks) and bool(db.session.scalar(
             select(exists().where(Mentee.id == mentee.id, feedback_mentees(user))))),
     }
+
+
+def cpd_hours_by_year(feedbacks, contacts) -> dict[int, float]:
+    """CPD hours per year: each signed-off visit's hours, and each contact session's minutes as hours."""
+    cpd: dict[int, float] = {}
+    for _visit_id, status, day, hours in feedbacks:
+        if status == FeedbackStatus.SIGNED and hours:
+            cpd[day.year] = cpd.get(day.year, 0) + hours
+    for session in contacts:
+        cpd[session.held_on.year] = cpd.get(session.held_on.year, 0) + session.minutes / 60
+    return {year: round(hours, 2) for year, hours in cpd.items()}
+
+
+def mentee_contacts(mentee_id: int, user: User) -> list[ContactSession]:
+    """A mentee's contact sessions between visits, newest first, if this user may read their feedback (one query)."""
+    return list(db.session.scalars(
+        select(ContactSession).where(ContactSession.mentee_id == mentee_id,
+                                     exists().where(Mentee.id == mentee_id, feedback_mentees(user)))
+        .options(joinedload(ContactSession.mentor)).order_by(ContactSession.held_on.desc(), ContactSession.id.desc())
+    ))
+
+
+def contact_mentee_or_404(mentee_id: int, user: User) -> Mentee:
+    """A mentee this user logs contact with (a mentor's current mentee); 404 otherwise, so ids reveal nothing."""
+    mentee = db.session.scalar(select(Mentee).where(Mentee.id == mentee_id, contact_mentees(user)))
+    if mentee is None:
+        abort(404)
+    return mentee
+
+
+def cpd_contacts(mentee_id: int, year: int) -> Select:
+    """A mentee's contact sessions in a calendar year as CPD logbook rows: day, mentor, mode, minutes."""
+    return (
+        select(ContactSession.held_on, Mentor.full_name.label("mentor"), ContactSession.mode, ContactSession.minutes)
+        .join(Mentor, Mentor.id == ContactSession.mentor_id)
+        .where(ContactSession.mentee_id == mentee_id, ContactSession.held_on >= date(year, 1, 1),
+               ContactSession.held_on <= date(year, 12, 31))
+        .order_by(ContactSession.held_on, ContactSession.id)
+    )
 
 
 def readable_mentee_or_404(mentee_id: int, user: User) -> Mentee:

@@ -26,6 +26,8 @@ from .models import (
     FOLLOWUP_STATUSES,
     TEACHING_METHODS,
     ActionItem,
+    ContactMode,
+    ContactSession,
     Feedback,
     FeedbackStatus,
     Reflection,
@@ -348,3 +350,27 @@ def save_rating_scale(levels: list[dict[str, str]], opened_version: str | None) 
     audit.record("rating_scale.update", None, summary=f"rating scale: {len(before)} → {len(scale)} levels",
                  before={str(n): v for n, v in before.items()}, after={str(n): v for n, v in scale.items()})
     return scale
+
+
+CONTACT_MINUTES = (1, 240)
+
+
+def log_contact_session(mentee: Mentee, mentor_id: int, *, held_on: date, mode: str, minutes: int, topic: str,
+                        follow_up: str, by, on: date) -> ContactSession:
+    """A mentor's phone, video or message session with their mentee (the route has checked the mentee is theirs):
+    not after `on` (today), 1 to 240 minutes, one of the modes, with a topic."""
+    if held_on > on:
+        raise RuleBroken("held_on", _("A contact session cannot be in the future."))
+    if not CONTACT_MINUTES[0] <= minutes <= CONTACT_MINUTES[1]:
+        raise RuleBroken("minutes", _("A session lasts from 1 to 240 minutes."))
+    if mode not in ContactMode.labels():
+        raise RuleBroken("mode", _("Choose phone, video or message."))
+    if not topic.strip():
+        raise RuleBroken("topic", _("Say what the session was about."))
+    session = ContactSession(mentee_id=mentee.id, mentor_id=mentor_id, held_on=held_on, mode=ContactMode(mode),
+                             minutes=minutes, topic=topic.strip(), follow_up=follow_up.strip(), created_by_id=by.id)
+    db.session.add(session)
+    db.session.flush()
+    audit.record("contact_session.create", session, summary=f"contact session with {mentee.full_name}",
+                 hospital_id=mentee.hospital_id)
+    return session

@@ -128,6 +128,14 @@ def invitable_mentees(user: User) -> ColumnElement[bool]:
     return false()
 
 
+def contact_mentees(user: User) -> ColumnElement[bool]:
+    """With whom a user logs contact between visits: a mentor their current mentees; nobody else logs contact."""
+    if user.role == MENTOR and user.mentor_id:
+        return exists().where(Assignment.mentee_id == Mentee.id, Assignment.mentor_id == user.mentor_id,
+                              Assignment.end_date.is_(None))
+    return false()
+
+
 def own_mentee(user: User) -> ColumnElement[bool]:
     """A mentee's own record, the only one a mentee account reads, wherever the mentee works now."""
     if user.role == MENTEE and user.mentee_id:
@@ -149,6 +157,14 @@ def own_action_items(user: User) -> ColumnElement[bool]:
     if user.role == MENTEE and user.mentee_id:
         signed = select(feedback.c.id).where(feedback.c.mentee_id == user.mentee_id, feedback.c.status == "signed")
         return (item.c.mentee_id == user.mentee_id) & item.c.feedback_id.in_(signed)
+    return false()
+
+
+def own_contact_sessions(user: User) -> ColumnElement[bool]:
+    """A mentee's contact sessions with their mentors between visits (issue 25): their own, none of another mentee's."""
+    session = table("contact_session")
+    if user.role == MENTEE and user.mentee_id:
+        return session.c.mentee_id == user.mentee_id
     return false()
 
 

@@ -13,6 +13,7 @@ from ..core.extensions import db
 from ..core.i18n import current_language
 from ..mentoring import queries as mentoring
 from ..mentoring.forms import CONTACT_LABELS
+from ..mentoring.models import ContactMode
 from ..people.models import Mentee
 from .pdf import render_pdf
 
@@ -30,14 +31,19 @@ class CpdCertificate:
 
 
 def cpd_certificate(mentee: Mentee, year: int) -> CpdCertificate:
-    """The certificate's data, read into plain values (one query)."""
+    """The certificate's data, read into plain values: signed-off visits and contact sessions (two queries)."""
     rows = [{"start": start, "end": end, "hospital": hospital, "mentor": mentor,
              "contact": str(CONTACT_LABELS.get(contact, contact)), "hours": hours}
             for start, end, hospital, mentor, contact, hours in db.session.execute(mentoring.cpd_visits(mentee.id, year))]
+    visits = len(rows)
+    rows += [{"start": day, "end": day, "hospital": "—", "mentor": mentor, "contact": str(ContactMode(mode).label),
+              "hours": round(minutes / 60, 2)}
+             for day, mentor, mode, minutes in db.session.execute(mentoring.cpd_contacts(mentee.id, year))]
+    rows.sort(key=lambda row: row["start"])
     return CpdCertificate(
         mentee=mentee.full_name, profession=mentee.profession.display_name, hospital=mentee.hospital.name if mentee.hospital else "",
         department=mentee.department.display_name if mentee.department else "", year=year, rows=rows,
-        total_hours=sum(row["hours"] or 0 for row in rows), visits=len(rows),
+        total_hours=round(sum(row["hours"] or 0 for row in rows), 2), visits=visits,
     )
 
 
@@ -48,7 +54,8 @@ def cpd_certificate_html(certificate: CpdCertificate, generated: date | None = N
 
 
 def cpd_certificate_pdf(mentee: Mentee, year: int) -> bytes | None:
-    """The mentee's CPD certificate for a year as PDF bytes (None when no signed-off visit falls in that year).
+    """The mentee's CPD certificate for a year as PDF bytes (None when no signed-off visit or contact session falls in
+    that year).
     Every value is read and the HTML rendered first; the transaction ends before WeasyPrint runs."""
     certificate = cpd_certificate(mentee, year)
     if not certificate.rows:

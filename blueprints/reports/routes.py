@@ -23,6 +23,7 @@ from ..core.permissions import allow, passive, user
 from ..core.roles import COORDINATOR, HOSPITAL_ADMIN, MENTEE, MENTOR
 from ..mentoring import own_queries
 from ..mentoring import queries as mentoring
+from ..people.models import Mentee
 from ..people.queries.hospitals import hospitals_for_select
 from ..visits.queries import get_visit_or_404
 from . import exports as runner
@@ -166,6 +167,22 @@ def cpd_certificate(mentee_id: int, year: int):
     """A mentee's CPD certificate for one year: who may read their feedback sheets may print it."""
     mentee = mentoring.readable_mentee_or_404(mentee_id, user())
     if not 2000 <= year <= 2100:
+        abort(404)
+    name = f"cpd-{mentee.full_name}-{year}"
+    with in_language(mentee.preferred_language):
+        pdf = cpd_certificate_pdf(mentee, year)
+    if pdf is None:
+        abort(404)
+    return attachment(Response(pdf, mimetype="application/pdf"), name, "pdf")
+
+
+@bp.get("/me/cpd/<int:year>.pdf")
+@allow(MENTEE)
+def my_cpd_certificate(year: int):
+    """A signed-in mentee's own CPD certificate for one year (issue 22, "My progress"): their signed visits and
+    contact sessions, in their language; 404 for a year without any."""
+    mentee = db.session.get(Mentee, user().mentee_id)
+    if mentee is None or not 2000 <= year <= 2100:
         abort(404)
     name = f"cpd-{mentee.full_name}-{year}"
     with in_language(mentee.preferred_language):

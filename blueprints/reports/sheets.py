@@ -7,7 +7,7 @@ from itertools import groupby
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.clock import today
@@ -15,9 +15,9 @@ from ..core.extensions import db
 from ..core.formatting import format_month
 from ..core.i18n import current_language, in_language
 from ..mentoring.forms import CONTACT_LABELS, FOLLOWUP_LABELS, METHOD_LABELS
-from ..mentoring.framework import rating_scale
-from ..mentoring.models import ActionItem, Feedback, Skill, SkillRating
-from ..people.models import Mentee
+from ..mentoring.framework import crosses_professions, rating_scale
+from ..mentoring.models import ActionItem, ContactSession, Feedback, Skill, SkillRating
+from ..people.models import Mentee, Mentor
 from ..visits.models import Visit
 
 
@@ -46,6 +46,8 @@ class Sheet:
     mentee_reply: str = ""  # what they wrote back then
     chart: list[tuple[date, float]] = field(default_factory=list)
     scale: dict[int, str] = field(default_factory=dict)  # level -> its words, for the chart's axis
+    contacts: list[tuple[date, str, int, str, str]] = field(default_factory=list)  # sessions since the last visit
+    framework: str = ""  # the mentor's profession when the pairing crosses professions (the sheet names the framework)
 
 
 def sheet_for(feedback: Feedback, visit: Visit) -> Sheet:
@@ -64,7 +66,7 @@ def sheets_for(feedbacks: list[Feedback], visit: Visit) -> list[Sheet]:
         select(Feedback).where(Feedback.id.in_(ids))
         .options(joinedload(Feedback.mentee).joinedload(Mentee.profession),
                  joinedload(Feedback.mentee).joinedload(Mentee.department),
-                 joinedload(Feedback.mentor), selectinload(Feedback.ratings), selectinload(Feedback.action_items))
+                 joinedload(Feedback.mentor).joinedload(Mentor.profession), selectinload(Feedback.ratings), selectinload(Feedback.action_items))
     ).unique())
     order = {feedback_id: n for n, feedback_id in enumerate(ids)}
     feedbacks.sort(key=lambda f: order[f.id])
@@ -85,16 +87,18 @@ def sheets_for(feedbacks: list[Feedback], visit: Visit) -> list[Sheet]:
         chart.setdefault(mentee_id, {}).setdefault(day, []).append(rating)
     skill_ids = {r.skill_id for f in feedbacks for r in f.ratings}
     skills = {s.id: s for s in db.session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))} if skill_ids else {}
+    contacts = contacts_since_last_visit(mentee_ids, visit)
     followed: dict[int, list[ActionItem]] = {}
     for item in db.session.scalars(select(ActionItem).where(ActionItem.followed_up_in_id.in_(ids))
                                    .order_by(ActionItem.due_date, ActionItem.id)):
         followed.setdefault(item.followed_up_in_id, []).append(item)
     return [_sheet(f, visit, hospital, scale, skills, last.get(f.mentee_id, {}), chart.get(f.mentee_id, {}),
-                   followed.get(f.id, [])) for f in feedbacks]
+                   followed.get(f.id, []), contacts.get(f.mentee_id, [])) for f in feedbacks]
 
 
 def _sheet(feedback: Feedback, visit: Visit, hospital: str, scale: dict[int, str], skills: dict[int, Skill],
-           last: dict[int, tuple[int, date]], by_visit: dict[date, list[int]], followed: list[ActionItem]) -> Sheet:
+           last: dict[int, tuple[int, date]], by_visit: dict[date, list[int]], followed: list[ActionItem],
+           contacts: list[tuple[date, str, int, str, str]]) -> Sheet:
     mentee = feedback.mentee
     rows = []
     for rating in sorted(feedback.ratings, key=lambda r: (skills[r.skill_id].position if r.skill_id in skills else 0)):
@@ -117,7 +121,29 @@ def _sheet(feedback: Feedback, visit: Visit, hospital: str, scale: dict[int, str
         mentee_comment=feedback.mentee_comment, cpd_hours=feedback.cpd_hours, next_visit=feedback.next_visit_date,
         acknowledged_at=feedback.acknowledged_at if feedback.signed else None, mentee_reply=feedback.mentee_reply or "",
         chart=[(day, sum(values) / len(values)) for day, values in sorted(by_visit.items())], scale=scale,
+        contacts=contacts, framework=(feedback.mentor.profession.display_name
+                   if crosses_professions(mentee.profession_id, feedback.mentor.profession_id) else ""),
     )
+
+
+SHEET_CONTACTS = 8  # the latest sessions a sheet lists, so it stays on its page
+
+
+def contacts_since_last_visit(mentee_ids: list[int], visit: Visit) -> dict[int, list[tuple[date, str, int, str, str]]]:
+    """Each mentee's contact sessions after the start of their previous visit with feedback and before this visit
+    (all before it when this is their first), oldest first, the latest SHEET_CONTACTS (one query)."""
+    previous = (select(func.max(Visit.start_date)).join(Feedback, Feedback.visit_id == Visit.id)
+                .where(Feedback.mentee_id == ContactSession.mentee_id, Visit.start_date < visit.start_date)
+                .scalar_subquery())
+    found: dict[int, list] = {}
+    for mentee_id, day, mode, minutes, topic, follow_up in db.session.execute(
+            select(ContactSession.mentee_id, ContactSession.held_on, ContactSession.mode, ContactSession.minutes,
+                   ContactSession.topic, ContactSession.follow_up)
+            .where(ContactSession.mentee_id.in_(mentee_ids), ContactSession.held_on < visit.start_date,
+                   or_(previous.is_(None), ContactSession.held_on >= previous))
+            .order_by(ContactSession.held_on, ContactSession.id)):
+        found.setdefault(mentee_id, []).append((day, str(mode.label), minutes, topic, follow_up))
+    return {mentee_id: rows[-SHEET_CONTACTS:] for mentee_id, rows in found.items()}
 
 
 def change_words(change: int) -> str:

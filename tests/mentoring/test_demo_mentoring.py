@@ -1,10 +1,13 @@
 """Demo mentoring record: feedback for held visits (drafts and signed), ratings that mostly improve,
 action items followed up, self-assessments at baseline, reflections with a few support requests."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from blueprints.core.extensions import db
-from blueprints.mentoring.models import ActionItem, Feedback, Reflection, SelfAssessment, SkillRating
+from blueprints.mentoring.models import ActionItem, ContactSession, Feedback, Reflection, SelfAssessment, SkillRating
+from blueprints.people.models import Assignment
 from blueprints.visits.models import Visit
 
 
@@ -34,6 +37,10 @@ def test_demo_data_has_a_mentoring_record(runner):
     improved = sum(last[m] > first[m] for m in first)
     assert improved > 0.7 * len(first)
     assert any(last[m] <= first[m] for m in first)  # some stall
+    # issue 25: contact between visits, never after the demo's day, with some current pairings and not others
+    sessions = db.session.execute(select(ContactSession.held_on, ContactSession.mentee_id)).all()
+    assert len(sessions) > 50 and max(day for day, _m in sessions) < date(2026, 11, 26)
+    assert len({m for _d, m in sessions}) < count(Assignment, Assignment.end_date.is_(None))
 
 
 def test_demo_mentoring_is_the_same_for_the_same_seed(runner):

@@ -13,7 +13,7 @@ from blueprints.core.extensions import db
 from blueprints.core.models import OutgoingMail, OutgoingSms
 from blueprints.core.notify import notify
 from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentRequest, EquipmentRequestFollowUp
-from blueprints.mentoring.models import ActionItem, Feedback, Reflection, Skill, SkillRating
+from blueprints.mentoring.models import ActionItem, ContactSession, Feedback, Reflection, Skill, SkillRating
 from blueprints.people.services.absences import add_absence
 from blueprints.people.services.transfers import log_transfer
 from blueprints.reports.models import ExportJob
@@ -61,6 +61,8 @@ def other_hospital_world() -> dict:
     reflection_b = Reflection(visit_id=visit_b.id, mentor_id=mentor_b.id, support_needed=f"{MARKER} support",
                               support_topic="staffing")  # a hospital topic: their administrator may see it, ours never
     db.session.add(reflection_b)
+    db.session.add(ContactSession(mentee_id=mentee_b.id, mentor_id=mentor_b.id, held_on=today() - timedelta(days=5), mode="phone",
+                                  minutes=20, topic=f"{MARKER} contact"))  # issue 25: contact between visits
     coordinator = make_user("coordinator", username="coord.beta")
     export_b = ExportJob(requested_by_id=coordinator.id, date_from=today() - timedelta(days=30), date_to=today(),
                          hospital_ids=[hospital_b.id], status="failed", total=1, error=f"{MARKER} export")

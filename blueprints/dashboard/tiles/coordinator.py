@@ -51,9 +51,11 @@ def load_visits(filters: Filters, user: User, today: date) -> dict:
     return {"months": months, "table": table, "empty": not visits}
 
 
-def consistency_rows(raw, start: date, end: date) -> list[dict]:
+def consistency_rows(raw, start: date, end: date, contacts=()) -> list[dict]:
     """Per hospital: visits planned and held in the range, mean interval and longest gap between held visits
-    (the range's ends count as edges, so a hospital never visited has the whole range as its gap)."""
+    (the range's ends count as edges, so a hospital never visited has the whole range as its gap), and the longest
+    stretch with no contact of any kind (a held visit or a contact session with one of its mentees, `contacts`:
+    (hospital id, day) pairs)."""
     by_hospital: dict[int, dict] = {}
     for hospital_id, name, visit_start, _visit_end, status in raw:
         row = by_hospital.setdefault(hospital_id, {"id": hospital_id, "label": name, "planned": 0, "held": []})
@@ -63,12 +65,18 @@ def consistency_rows(raw, start: date, end: date) -> list[dict]:
         if status == VisitStatus.HELD:
             row["held"].append(visit_start)
     months = _months(start, end)
+    contact_days: dict[int, set[date]] = {}
+    for hospital_id, day in contacts:
+        contact_days.setdefault(hospital_id, set()).add(day)
     for row in by_hospital.values():
         held = sorted(row["held"])
         edges = [start, *held, end]
         gaps = [(a, b) for a, b in zip(edges, edges[1:], strict=False)]
         row["longest"] = max(gaps, key=lambda g: (g[1] - g[0]).days) if gaps else None
         row["longest_days"] = (row["longest"][1] - row["longest"][0]).days if row["longest"] else 0
+        touched = [start, *sorted(set(held) | contact_days.get(row["id"], set())), end]
+        row["quiet"] = max(zip(touched, touched[1:], strict=False), key=lambda g: (g[1] - g[0]).days)
+        row["quiet_days"] = (row["quiet"][1] - row["quiet"][0]).days
         intervals = [(b - a).days for a, b in zip(held, held[1:], strict=False)]
         row["mean_interval"] = round(sum(intervals) / len(intervals)) if intervals else None
         row["per_month"] = [sum(1 for d in held if (d.year, d.month) == m) for m in months]
@@ -87,11 +95,13 @@ def _months(start: date, end: date) -> list[tuple[int, int]]:
 def load_consistency(filters: Filters, user: User, today: date) -> dict:
     end = as_of(filters, today)
     start = min(filters.start, end)
-    rows = consistency_rows(db.session.execute(queries.visits_in_range(user, start, end, filters.province)).all(), start, end)
+    rows = consistency_rows(db.session.execute(queries.visits_in_range(user, start, end, filters.province)).all(), start, end,
+                            db.session.execute(queries.contacts_in_range(user, start, end, filters.province)).all())
     table = Table([_("Hospital"), _("Visits planned"), _("Visits held"), _("Mean interval (days)"), _("Longest gap (days)"),
-                   _("Longest gap from"), _("Longest gap to")],
+                   _("Longest gap from"), _("Longest gap to"), _("Longest with no contact (days)")],
                   [[r["label"], r["planned"], len(r["held"]), r["mean_interval"], r["longest_days"],
-                    r["longest"][0] if r["longest"] else None, r["longest"][1] if r["longest"] else None] for r in rows])
+                    r["longest"][0] if r["longest"] else None, r["longest"][1] if r["longest"] else None, r["quiet_days"]]
+                   for r in rows])
     shown = rows[:LIST_ROWS]
     return {"rows": shown, "more": max(len(rows) - LIST_ROWS, 0), "gap_chart": charts.gap_timeline(shown, start, end),
             "table": table, "empty": not rows, "start": start, "end": end}

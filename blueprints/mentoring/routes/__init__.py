@@ -23,4 +23,4 @@ LABELS = {"contact_labels": CONTACT_LABELS, "method_labels": METHOD_LABELS, "fol
           "not_observed": NOT_OBSERVED, "mentee_status_labels": MENTEE_STATUS_LABELS}
 
 
-from . import feedback, mine, reflections, self_assessments, skills  # noqa: E402, F401
+from . import contacts, feedback, mine, progress, reflections, self_assessments, skills  # noqa: E402, F401

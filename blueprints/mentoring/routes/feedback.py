@@ -13,7 +13,7 @@ from ...core.permissions import allow, user
 from ...core.roles import COORDINATOR, MENTOR
 from .. import queries, self_assessment_window, services
 from ..forms import ACTION_ROWS_BLANK, FeedbackForm, ReopenForm, SignForm, feedback_rows
-from ..framework import rating_scale
+from ..framework import crosses_professions, rating_scale
 from ..services import FeedbackInput, FeedbackRefused
 from . import LABELS, READERS, bp
 
@@ -29,7 +29,16 @@ def _feedback_context(place: queries.FeedbackPlace) -> dict:
     return {"place": place, "visit": place.visit, "mentee": place.mentee, "feedback": feedback, "skills": skills,
             "last": last, "open_items": open_items, "scale": rating_scale(), **LABELS,
             "self_rated": self_assessment_window.self_ratings_for(place.mentee.id, place.visit),
-            "last_sheet": queries.last_signed_sheet(place.mentee.id, place.visit.start_date)}
+            "last_sheet": queries.last_signed_sheet(place.mentee.id, place.visit.start_date),
+            "crossed": _crossed(place)}
+
+
+def _crossed(place: queries.FeedbackPlace):
+    """The writing mentor's profession when it is not the mentee's (the form then names the framework used)."""
+    mentor = place.feedback.mentor if place.feedback else (current_user.mentor if current_user.mentor_id else None)
+    if mentor is None or not crosses_professions(place.mentee.profession_id, mentor.profession_id):
+        return None
+    return mentor.profession
 
 
 def _feedback_form(place: queries.FeedbackPlace, formdata=None) -> FeedbackForm:

@@ -55,24 +55,24 @@ DEFAULT_SKILLS = {
             "Partograph reading", "Prescribing MgSO4 and oxytocin", "Sepsis recognition and referral",
             "Maternal and perinatal death audit",
         )),
-        ("Neonatal resuscitation", ("Neonatal resuscitation",)),
-        ("Infection prevention", ("Infection prevention",)),
+        ("Resuscitation at birth", ("Neonatal resuscitation",)),
+        ("Infection control", ("Infection prevention",)),
     ),
     "nurse": (
         ("Triage", ("Vital signs and early warning",)),
         ("Emergency obstetric and newborn care", (
             "Oxygen therapy", "Drug administration and dose checks", "KMC support", "Referral",
         )),
-        ("Neonatal resuscitation", ("Bag-and-mask ventilation of the newborn",)),
-        ("Infection prevention", ("Infection prevention",)),
+        ("Resuscitation at birth", ("Bag-and-mask ventilation of the newborn",)),
+        ("Infection control", ("Infection prevention",)),
     ),
     "anaesthesia_technician": (
         ("Obstetric anaesthesia", (
             "Pre-anaesthetic check", "Spinal anaesthesia under supervision", "Airway equipment and suction readiness",
             "Recovery monitoring", "WHO surgical safety checklist",
         )),
-        ("Neonatal resuscitation", ("Supporting newborn resuscitation",)),
-        ("Infection prevention", ("Infection prevention",)),
+        ("Resuscitation at birth", ("Supporting newborn resuscitation",)),
+        ("Infection control", ("Infection prevention",)),
     ),
 }
 

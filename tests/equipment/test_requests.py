@@ -165,7 +165,7 @@ def test_the_advocacy_report_lists_requests_with_their_age_and_response_time(cli
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
-def test_the_request_list_is_searchable_and_paginated(app, client, w):
+def test_the_request_list_is_searchable_and_paginated(app, client, w, monkeypatch):
     log(w, reference="FIND-ME")
     log(w, name="Pulse oximeter", reference="OTHER")
     db.session.commit()
@@ -173,7 +173,7 @@ def test_the_request_list_is_searchable_and_paginated(app, client, w):
     found = client.get("/equipment/requests?q=find-me").get_data(as_text=True)
     assert "FIND-ME" in found and "OTHER" not in found
     assert "Pulse oximeter" in client.get("/equipment/requests?q=oximeter").get_data(as_text=True)
-    app.config["PER_PAGE"] = 1
+    monkeypatch.setitem(app.config, "PER_PAGE", 1)  # the app is shared by the whole session: undone after
     first = client.get("/equipment/requests").get_data(as_text=True)
     assert "1–1 of 2" in first and 'rel="next"' in first
 

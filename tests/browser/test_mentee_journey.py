@@ -7,6 +7,8 @@ journey only reads Rutongo's name), with a signed sheet and an action item still
 already; the journey undoes them for its mentee first, so it always starts from a sheet not yet acknowledged."""
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -83,12 +85,23 @@ def mentee_ready(app) -> Setting:
     raise AssertionError(f"the demo has no {HOSPITAL} mentee whose next visit opens the self-assessment today, with a sheet and an open item")
 
 
-def visit_held_today(app, visit_id: int) -> None:
+@contextmanager
+def visit_held_today(app, visit_id: int) -> Iterator[None]:
+    """The visit moved to today and held, then put back: later journeys plan around the demo's coming visits (the
+    planning journey's leave clash is this hospital's)."""
     today = programme_today(app)
     with live_db(app) as session:
         visit = session.get(Visit, visit_id)
+        was = visit.start_date, visit.end_date, visit.status
         visit.start_date, visit.end_date, visit.status = today, today + timedelta(days=visit.days - 1), "held"
         session.commit()
+    try:
+        yield
+    finally:
+        with live_db(app) as session:
+            visit = session.get(Visit, visit_id)
+            visit.start_date, visit.end_date, visit.status = was
+            session.commit()
 
 
 def test_a_mentee_signs_in_from_the_invitation_self_assesses_acknowledges_and_answers_and_the_mentor_sees_it(
@@ -130,12 +143,12 @@ def test_a_mentee_signs_in_from_the_invitation_self_assesses_acknowledges_and_an
 
     # The visit takes place (feedback is written once it is held): the test moves it to today, within the fortnight the
     # self-assessment counts for, and marks it held. The mentor opens the mentee's feedback form: all three are there.
-    visit_held_today(live_server.app, setting.visit_id)
-    mentor = as_user(setting.mentor_username, f"/visits/{setting.visit_id}/feedback/{setting.mentee_id}")
-    form = mentor.locator("main")
-    expect(form).to_contain_text(f"{skill}")
-    expect(form).to_contain_text("Rated themselves 2")
-    expect(mentor.locator("#last-sheet")).to_contain_text(f"Last signed sheet, {setting.sheet_day}: Read and acknowledged on")
-    expect(mentor.locator("#last-sheet")).to_contain_text(REPLY)
-    expect(form).to_contain_text(f"The mentee says: Done — {NOTE}")
-    screenshot(mentor, "mentee-journey-mentor-form")
+    with visit_held_today(live_server.app, setting.visit_id):
+        mentor = as_user(setting.mentor_username, f"/visits/{setting.visit_id}/feedback/{setting.mentee_id}")
+        form = mentor.locator("main")
+        expect(form).to_contain_text(f"{skill}")
+        expect(form).to_contain_text("Rated themselves 2")
+        expect(mentor.locator("#last-sheet")).to_contain_text(f"Last signed sheet, {setting.sheet_day}: Read and acknowledged on")
+        expect(mentor.locator("#last-sheet")).to_contain_text(REPLY)
+        expect(form).to_contain_text(f"The mentee says: Done — {NOTE}")
+        screenshot(mentor, "mentee-journey-mentor-form")

@@ -1,6 +1,7 @@
 """Issue 22: on a 360x640 phone a mentee opens their invitation link and chooses a password, fills the self-assessment
-before their hospital's next visit, acknowledges their last signed sheet with a comment and marks an action item done;
-their mentor then sees all three on that visit's feedback form.
+before their hospital's next visit, acknowledges their last signed sheet with a comment, marks an action item done and
+answers that they will be there each day of the visit; their mentor sees the answers on the visit page, then the other
+three on that visit's feedback form.
 
 Own demo rows: a Rutongo mentee (its visit next week is the demo's first, so the self-assessment is open; the dashboard
 journey only reads Rutongo's name), with a signed sheet and an action item still open. The demo lets about half of its mentees do these things
@@ -39,6 +40,7 @@ class Setting:
     sheet_day: str
     item_text: str
     mentor_username: str
+    mentee_name: str
 
 
 def mentee_ready(app) -> Setting:
@@ -81,7 +83,7 @@ def mentee_ready(app) -> Setting:
             sheet_day = sheet.visit.start_date.strftime("%-d %b %Y")
             item_text = item.text
             session.commit()
-            return Setting(token, mentee_id, visit_id, sheet_day, item_text, mentor_username)
+            return Setting(token, mentee_id, visit_id, sheet_day, item_text, mentor_username, session.get(Mentee, mentee_id).full_name)
     raise AssertionError(f"the demo has no {HOSPITAL} mentee whose next visit opens the self-assessment today, with a sheet and an open item")
 
 
@@ -140,6 +142,18 @@ def test_a_mentee_signs_in_from_the_invitation_self_assesses_acknowledges_and_an
     card.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Your mentor sees it at the next visit")).to_be_visible()
     screenshot(page, "mentee-action-items-phone")
+
+    # My next visit: there every day. The visit page's grid then shows the mentee's own answer, confirmed.
+    page.goto("/me/next-visit")
+    for choice in page.get_by_label("I will be there").all():
+        choice.check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("status")).to_contain_text("the visit's planners see")
+    planner = as_user(setting.mentor_username, f"/visits/{setting.visit_id}")
+    row = planner.get_by_role("region", name="Who is available on each day").get_by_role("row").filter(
+        has=planner.get_by_role("rowheader", name=setting.mentee_name, exact=True))
+    expect(row).to_contain_text("(own answer)")
+    expect(row.locator("td").last).to_have_text("confirmed")
 
     # The visit takes place (feedback is written once it is held): the test moves it to today, within the fortnight the
     # self-assessment counts for, and marks it held. The mentor opens the mentee's feedback form: all three are there.

@@ -99,21 +99,22 @@ def _drop_queued_mail(session):
     session.info.pop(OUTBOX, None)
 
 
-def _claim(mail_id: int) -> OutgoingMail | None:
-    """Take a pending message for this worker (one conditional update: two workers never both send it)."""
+def claim(outbox, message_id: int):
+    """Take a pending message of an outbox (OutgoingMail, OutgoingSms) for this worker: one conditional update, so
+    two workers never both send it."""
     claimed = db.session.execute(
-        update(OutgoingMail).where(OutgoingMail.id == mail_id, OutgoingMail.status == "pending")
-        .values(status="sending", claimed_at=utcnow(), attempts=OutgoingMail.attempts + 1)
+        update(outbox).where(outbox.id == message_id, outbox.status == "pending")
+        .values(status="sending", claimed_at=utcnow(), attempts=outbox.attempts + 1)
         .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
-    return db.session.get(OutgoingMail, mail_id) if claimed else None
+    return db.session.get(outbox, message_id) if claimed else None
 
 
 @job(retries=MAIL_RETRIES)
 def deliver(mail_id: int) -> str:
     """Send one message of the outbox. A mail server that is down puts it back as pending and raises, so the queue
     retries it later (10 s, 20 s, 40 s...); after the last attempt it is marked failed and logged."""
-    mail = _claim(mail_id)
+    mail = claim(OutgoingMail, mail_id)
     if mail is None:
         return "not pending"
     config = current_app.config

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import OutgoingSms, SmsOptOut, utcnow
-from .notify import _in_savepoint
+from .notify import _in_savepoint, claim
 from .queue import every_minute, job, periodic
 from .quiet_hours import first_time_allowed
 from .sms_gateways import GatewayRefused, gateway
@@ -101,16 +101,6 @@ def _drop_queued_sms(session):
     session.info.pop(OUTBOX, None)
 
 
-def _claim(sms_id: int) -> OutgoingSms | None:
-    """Take a pending message for this worker (one conditional update: two workers never both send it)."""
-    claimed = db.session.execute(
-        update(OutgoingSms).where(OutgoingSms.id == sms_id, OutgoingSms.status == "pending")
-        .values(status="sending", claimed_at=utcnow(), attempts=OutgoingSms.attempts + 1)
-        .execution_options(synchronize_session=False)).rowcount
-    db.session.commit()
-    return db.session.get(OutgoingSms, sms_id) if claimed else None
-
-
 def _record_sent(sms: OutgoingSms, gateway_name: str, answer: str) -> None:
     sms.status, sms.sent_at, sms.gateway, sms.answer = "sent", utcnow(), gateway_name, answer[:2000]
     db.session.commit()
@@ -137,7 +127,7 @@ def deliver_sms(sms_id: int) -> str:
         db.session.commit()
         return "opted out"
     db.session.rollback()
-    sms = _claim(sms_id)
+    sms = claim(OutgoingSms, sms_id)
     if sms is None:
         return "not pending"
     sender = gateway()

@@ -29,9 +29,9 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, or_, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..core import audit
+from ..core.concurrency import upsert
 from ..core.extensions import db
 from ..core.models import utcnow
 from .models import LoginThrottle
@@ -148,9 +148,8 @@ def _locked_rows(username: str, address: str, now: datetime, *, create: bool = T
     columns = (LoginThrottle.kind, LoginThrottle.username, LoginThrottle.address)
     for _ in range(3):  # again if the daily purge deleted a row between the insert and the lock
         if create:
-            insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
             db.session.execute(
-                insert(LoginThrottle.__table__)
+                upsert(LoginThrottle.__table__)
                 .values([{"kind": k, "username": u, "address": a, "window_start": now, "failures": 0} for k, u, a in keys])
                 .on_conflict_do_nothing()
             )

@@ -7,11 +7,18 @@ already holds the write lock from its start (`db.py`: BEGIN IMMEDIATE), so both 
 """
 
 from sqlalchemy import and_, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
 
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
+
+
+def upsert(table):
+    """The database's own INSERT, for ON CONFLICT DO NOTHING / DO UPDATE (both dialects spell it the same way): one
+    statement decides, where a read then a write would let two requests both insert."""
+    return (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
 
 
 def is_unique_violation(error: IntegrityError) -> bool:

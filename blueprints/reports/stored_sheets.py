@@ -10,8 +10,8 @@ from functools import cache
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core.concurrency import upsert
 from ..core.extensions import db
 from ..core.i18n import DEFAULT_LANGUAGE, known_language
 from ..core.models import utcnow
@@ -58,9 +58,8 @@ def stored_pdf(key: SheetKey) -> bytes | None:
 def store(key: SheetKey, data: bytes) -> None:
     """Keep the PDF for `key`, replacing an older copy of the sheet in that language (two downloads rendering the
     same sheet at once both write; the last one stays, and both wrote the same)."""
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     values = {"feedback_version": key.version, "template_version": key.template, "data": data, "rendered_at": utcnow()}
-    db.session.execute(insert(StoredSheet).values(feedback_id=key.feedback_id, language=key.language, **values)
+    db.session.execute(upsert(StoredSheet).values(feedback_id=key.feedback_id, language=key.language, **values)
                        .on_conflict_do_update(index_elements=["feedback_id", "language"], set_=values))
 
 

@@ -12,9 +12,9 @@ from typing import NamedTuple
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..core import audit
+from ..core.concurrency import upsert
 from ..core.errors import RuleBroken
 from ..core.extensions import db
 from ..core.models import utcnow
@@ -81,9 +81,8 @@ def answer_days(mentee: Mentee, visit: Visit, answers: dict[date, str], today: d
             raise RuleBroken(f"day-{day.isoformat()}", _("That day has passed; it can no longer be answered."))
     if not answers:
         raise RuleBroken("form", _("Answer for at least one day."))
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     now = utcnow()
-    statement = insert(AvailabilityAnswer).values(
+    statement = upsert(AvailabilityAnswer).values(
         [{"mentee_id": mentee.id, "day": day, "answer": answer, "answered_at": now} for day, answer in sorted(answers.items())])
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["mentee_id", "day"], set_={"answer": statement.excluded.answer, "answered_at": statement.excluded.answered_at}))

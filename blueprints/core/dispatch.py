@@ -14,7 +14,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from . import notify as outbox  # a module reference: notify.py imports this module at its end
 from . import sms as texting
@@ -71,13 +71,33 @@ def _owner(person) -> dict:
     return {"user_id": person.id} if hasattr(person, "role") else {"mentee_id": person.id}
 
 
-def channels(person, kind: str) -> tuple[bool, bool]:
-    """(e-mail, SMS) wanted for this kind: the person's choice, else the role's default."""
-    chosen = db.session.scalar(select(MessagePreference).filter_by(kind=kind, **_owner(person)))
+_UNREAD = object()
+
+
+def channels(person, kind: str, chosen=_UNREAD) -> tuple[bool, bool]:
+    """(e-mail, SMS) wanted for this kind: the person's choice (read here unless given), else the role's default."""
+    if chosen is _UNREAD:
+        chosen = db.session.scalar(select(MessagePreference).filter_by(kind=kind, **_owner(person)))
     if chosen is not None:
         return chosen.email, chosen.sms and KINDS.get(kind, KINDS[""]).sms_offered
     defaults, role = KINDS.get(kind, KINDS[""]), role_of(person)
     return role in defaults.email, role in defaults.sms and defaults.sms_offered
+
+
+def _key(person) -> tuple[str, int]:
+    return ("u" if hasattr(person, "role") else "m", person.id)
+
+
+def _choices(people: list, kind: str) -> dict[tuple[str, int], MessagePreference]:
+    """Every recipient's choice for this kind in one statement (a visit's reminder goes to dozens of people)."""
+    user_ids = [p.id for p in people if p is not None and hasattr(p, "role")]
+    mentee_ids = [p.id for p in people if p is not None and not hasattr(p, "role")]
+    if not user_ids and not mentee_ids:
+        return {}
+    rows = db.session.scalars(select(MessagePreference).where(
+        MessagePreference.kind == kind,
+        or_(MessagePreference.user_id.in_(user_ids), MessagePreference.mentee_id.in_(mentee_ids))))
+    return {("u", row.user_id) if row.user_id is not None else ("m", row.mentee_id): row for row in rows}
 
 
 def choose(person, kind: str, *, email: bool, sms: bool) -> MessagePreference:
@@ -153,10 +173,12 @@ def dispatch(recipients, kind: str, message: "str | Callable[[], str]", *, link:
     holds a text message back until then (the day-before reminder, at 07:00 in Kigali)."""
     chosen_as = kind if kind in KINDS else ""  # a kind not in KINDS is chosen (and refused) as "Other messages"
     rows, seen, texts = [], set(), {}
+    recipients = list(recipients)
+    choices = _choices(recipients, chosen_as)
     for person in recipients:
         if person is None or not is_reachable(person):
             continue
-        key = ("u" if hasattr(person, "role") else "m", person.id)
+        key = _key(person)
         if key in seen:
             continue
         seen.add(key)
@@ -168,7 +190,7 @@ def dispatch(recipients, kind: str, message: "str | Callable[[], str]", *, link:
         if key[0] == "u":
             rows.append(Notification(user_id=person.id, message=text, link=link, kind=kind))
         email, phone = contact(person)
-        wants_email, wants_sms = channels(person, chosen_as)
+        wants_email, wants_sms = channels(person, chosen_as, choices.get(key))
         if email and wants_email and mail_wanted():
             unsubscribe = outbox.absolute(outbox.link_to("core.unsubscribe", token=unsubscribe_token(person, chosen_as)))
             with in_language(language):

@@ -183,3 +183,21 @@ def test_a_mentee_record_keeps_an_email_and_refuses_a_bad_mobile_number_next_to_
     db.session.expire_all()
     saved = db.session.get(Mentee, mentee.id)
     assert (saved.phone, saved.email) == ("+250788123456", "aline@example.org")
+
+
+def test_each_recipients_choice_is_read_in_one_statement_however_many_recipients():
+    from blueprints.core.dispatch import dispatch
+    from tests.conftest import count_queries
+
+    def preference_reads(recipients) -> int:
+        db.session.flush()
+        with count_queries() as statements:
+            dispatch(recipients, "visit", "A visit next week")
+            db.session.flush()
+        return sum("message_preference" in statement for statement in statements)
+
+    hospital = make_hospital()
+    few = [make_user("coordinator"), make_mentee(hospital)]
+    many = [make_user("coordinator") for _ in range(6)] + [make_mentee(hospital) for _ in range(6)]
+    db.session.add(MessagePreference(user_id=many[0].id, kind="visit", email=False, sms=False))
+    assert preference_reads(few) == preference_reads(many) == 1

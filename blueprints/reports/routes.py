@@ -160,33 +160,29 @@ def export_download(job_id: int):
     return attachment(response, name.removesuffix(".zip"), "zip")
 
 
-
 @bp.get("/mentees/<int:mentee_id>/cpd/<int:year>.pdf")
 @allow(*READERS)
 def cpd_certificate(mentee_id: int, year: int):
     """A mentee's CPD certificate for one year: who may read their feedback sheets may print it."""
-    mentee = mentoring.readable_mentee_or_404(mentee_id, user())
-    if not 2000 <= year <= 2100:
-        abort(404)
-    name = f"cpd-{mentee.full_name}-{year}"
-    with in_language(mentee.preferred_language):
-        pdf = cpd_certificate_pdf(mentee, year)
-    if pdf is None:
-        abort(404)
-    return attachment(Response(pdf, mimetype="application/pdf"), name, "pdf")
+    return _certificate(mentoring.readable_mentee_or_404(mentee_id, user()), year)
 
 
 @bp.get("/me/cpd/<int:year>.pdf")
 @allow(MENTEE)
 def my_cpd_certificate(year: int):
-    """A signed-in mentee's own CPD certificate for one year (issue 22, "My progress"): their signed visits and
-    contact sessions, in their language; 404 for a year without any."""
+    """A signed-in mentee's own CPD certificate for one year (issue 22, "My progress")."""
     mentee = db.session.get(Mentee, user().mentee_id)
-    if mentee is None or not 2000 <= year <= 2100:
+    if mentee is None:
         abort(404)
-    name = f"cpd-{mentee.full_name}-{year}"
+    return _certificate(mentee, year)
+
+
+def _certificate(mentee: Mentee, year: int) -> Response:
+    """The certificate in the mentee's language; 404 for a year out of range or without a signed visit or contact."""
+    if not 2000 <= year <= 2100:
+        abort(404)
     with in_language(mentee.preferred_language):
         pdf = cpd_certificate_pdf(mentee, year)
     if pdf is None:
         abort(404)
-    return attachment(Response(pdf, mimetype="application/pdf"), name, "pdf")
+    return attachment(Response(pdf, mimetype="application/pdf"), f"cpd-{mentee.full_name}-{year}", "pdf")

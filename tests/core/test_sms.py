@@ -348,9 +348,23 @@ def webhook(app, monkeypatch):
     monkeypatch.setitem(app.config, "SMS_WEBHOOK_TOKEN", WEBHOOK_TOKEN)
 
 
-def test_rapidpro_reports_a_stop_and_no_sms_is_queued_for_that_number_again(client, webhook):
-    payload = {"contact": {"uuid": "c1", "name": "Aline", "urn": f"tel:{NUMBER}"}, "flow": {"name": "Opt-out"},
-               "input": {"urn": f"tel:{NUMBER}", "text": "STOP"}}
+# The bodies RapidPro documents (core/sms_stop.py): its flow editor's default for a Call Webhook node, and goflow's
+# resthook payload, whose input.urn (an object) is the URN the STOP came in on, the contact's preferred one aside.
+EDITOR_BODY = {"contact": {"uuid": "6c5b-c1", "name": "Aline", "urn": f"tel:{NUMBER}"},
+               "flow": {"uuid": "9f2e-f1", "name": "Opt-out"}, "results": {"reply": {"value": "STOP", "category": "Stop"}}}
+RESTHOOK_BODY = {
+    "contact": {"uuid": "6c5b-c1", "name": "Aline", "urn": "whatsapp:250788999000", "language": "kin"},
+    "flow": {"uuid": "9f2e-f1", "name": "Opt-out"}, "path": [], "results": {},
+    "run": {"uuid": "1d7a-r1", "created_on": "2026-06-10T08:00:00.000000Z"},
+    "input": {"attachments": [], "channel": {"uuid": "77aa-ch", "name": "MTN"}, "created_on": "2026-06-10T08:00:00Z",
+              "text": "STOP", "type": "msg", "urn": {"display": "0788 123 456", "path": NUMBER, "scheme": "tel"},
+              "uuid": "3b1e-i1"},
+    "channel": {"uuid": "77aa-ch", "name": "MTN"}}
+
+
+@pytest.mark.parametrize("payload", [EDITOR_BODY, RESTHOOK_BODY], ids=["call-webhook", "resthook"])
+def test_rapidpro_reports_a_stop_in_its_documented_payload_and_no_sms_is_queued_for_that_number_again(client, webhook,
+                                                                                                     payload):
     response = client.post("/sms/rapidpro/opt-out", json=payload, headers={"X-Webhook-Token": WEBHOOK_TOKEN})
     assert response.status_code == 200
     assert db.session.get(SmsOptOut, NUMBER).gateway == "rapidpro"

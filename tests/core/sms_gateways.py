@@ -1,6 +1,7 @@
 """A local SMS gateway for the tests: one HTTP server on 127.0.0.24 speaking RapidPro's broadcasts API and Africa's
 Talking's SMS API as documented (authentication header, fields, status codes), recording every request it is sent.
-`fail_with` makes the next requests answer a given status first (a 500, a 400) as the real gateway would."""
+`fail_with` makes the next requests answer a given status first (a 500, a 400) as the real gateway would, quoting the
+recipient as real gateways' errors do."""
 
 import json
 import threading
@@ -10,6 +11,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 TOKEN = "rapidpro-test-token"
 API_KEY = "at-test-api-key"
 USERNAME = "mentorship"
+
+
+def _recipient(raw: str) -> str:
+    """The number a request names: RapidPro's first URN, or Africa's Talking's `to`."""
+    try:
+        return json.loads(raw)["urns"][0]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return urllib.parse.parse_qs(raw).get("to", [""])[0]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -30,7 +39,7 @@ class _Handler(BaseHTTPRequestHandler):
         server.requests.append({"path": self.path, "headers": self.headers, "body": raw})
         if server.failures:
             status = server.failures.pop(0)
-            return self._answer(status, {"detail": f"scripted {status}"})
+            return self._answer(status, {"detail": f"scripted {status}", "recipient": _recipient(raw)})
         if self.path == "/api/v2/broadcasts.json":
             return self._rapidpro(raw)
         if self.path == "/version1/messaging":

@@ -195,13 +195,14 @@ def test_defaults_follow_the_role_until_the_person_chooses():
     assert channels(mentor, "transfer") == (True, False)
 
 
-def test_without_a_mail_server_the_demo_prints_the_email_to_the_log(app, monkeypatch, caplog):
+def test_without_a_mail_server_the_demo_prints_the_email_to_the_log_its_address_masked(app, monkeypatch, caplog):
     monkeypatch.setitem(app.config, "MAIL_TO_LOG", True)
     visit_next_week()
     send_visit_reminders(MONDAY)
     with caplog.at_level("WARNING"):
         db.session.commit()
-    assert "e-mail to alpha@example.org: Rappel : la visite de mentorat à Nemba" in caplog.text
+    assert "e-mail to a***@example.org: Rappel : la visite de mentorat à Nemba" in caplog.text
+    assert "alpha@" not in caplog.text and "aline@" not in caplog.text  # the mentor's and the mentee's
     assert {m.status for m in db.session.scalars(select(OutgoingMail))} == {"sent"}
 
 

@@ -20,6 +20,7 @@ from tests.core.sms_gateways import API_KEY, TOKEN, USERNAME, GatewayServer, con
 
 KIGALI = ZoneInfo("Africa/Kigali")
 NUMBER = "+250788123456"
+MASKED = "+250******456"  # as a log line shows it
 GATEWAYS = ["rapidpro", "africastalking"]
 
 
@@ -165,14 +166,38 @@ def test_a_message_whose_job_was_lost_is_queued_again_by_the_sweep(gateway, queu
     assert run_queued(queued) == ["sent"] and gateway.delivered == [(NUMBER, "Lost")]
 
 
-def test_without_a_gateway_the_message_is_written_to_the_workers_log(app, monkeypatch, queued, caplog):
+def test_without_a_gateway_the_message_is_written_to_the_workers_log_its_number_masked(app, monkeypatch, queued,
+                                                                                        caplog):
     monkeypatch.setitem(app.config, "SMS_GATEWAY", "")
     queue_sms(NUMBER, "Shown by make run", kind="test")
     db.session.commit()
     assert run_queued(queued) == ["sent"]
-    assert any(NUMBER in r.getMessage() and "Shown by make run" in r.getMessage() for r in caplog.records)
+    assert f"SMS to {MASKED}: Shown by make run" in [r.getMessage() for r in caplog.records]
+    assert NUMBER.lstrip("+") not in caplog.text
     [sms] = rows()
-    assert (sms.status, sms.gateway) == ("sent", "log")
+    assert (sms.status, sms.gateway, sms.to_number) == ("sent", "log", NUMBER)  # the outbox keeps the whole number
+
+
+def test_a_number_refused_or_opted_out_is_logged_masked_keeping_its_country_code_and_last_digits(app, caplog):
+    with caplog.at_level("INFO"):
+        assert queue_sms("0788123456", "Not E.164", kind="test") is None
+        record_opt_out("+250788000111", "rapidpro")
+        assert queue_sms("+250788000111", "Stopped", kind="test") is None
+    lines = [r.getMessage() for r in caplog.records]
+    assert "SMS (test) not queued: *******456 is not a valid E.164 number" in lines
+    assert "SMS opt-out recorded for +250******111 (rapidpro)" in lines
+    assert "SMS (test) not queued: +250******111 opted out" in lines
+    assert "788123456" not in caplog.text and "788000111" not in caplog.text
+
+
+@pytest.mark.parametrize("status", [400, 503])
+def test_a_gateways_error_quoting_the_number_is_logged_with_the_number_masked(gateway, queued, caplog, status):
+    gateway.fail_with(status)  # the answer quotes the recipient, as RapidPro's "Invalid URN" does
+    queue_sms(NUMBER, "Refused or retried", kind="test")
+    run_queued(queued)  # a 503 goes back to the queue, which logs the job's error and its traceback
+    assert MASKED in caplog.text and NUMBER.lstrip("+") not in caplog.text
+    [sms] = rows()
+    assert NUMBER in sms.answer  # the delivery log, for the sysadmin, keeps the gateway's answer whole
 
 
 def test_an_invalid_or_opted_out_number_is_not_queued(app):

@@ -2,22 +2,29 @@
 server speaking each gateway's documented API), retried on 5xx, not on 4xx, never twice, never in quiet hours."""
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import urllib.parse
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from huey.storage import SqliteStorage
 from sqlalchemy import select
 
-from blueprints.core import sms as sms_module
 from blueprints.core.extensions import db
 from blueprints.core.models import OutgoingSms, SmsOptOut, utcnow
+from blueprints.core.queue import huey
 from blueprints.core.quiet_hours import first_time_allowed
-from blueprints.core.sms import SMS_RETRIES, deliver_sms, queue_sms, record_opt_out, sweep_sms
+from blueprints.core.sms import SMS_RETRIES, STUCK_AFTER, deliver_sms, queue_sms, record_opt_out, sweep_sms
 from blueprints.core.sms_segments import segments
 from tests.conftest import run_queued
 from tests.core.sms_gateways import API_KEY, TOKEN, USERNAME, GatewayServer, configure
 
+ROOT = Path(__file__).resolve().parents[2]
 KIGALI = ZoneInfo("Africa/Kigali")
 NUMBER = "+250788123456"
 MASKED = "+250******456"  # as a log line shows it
@@ -132,30 +139,54 @@ def test_africas_talking_answering_that_the_number_blacklisted_us_records_an_opt
         assert queue_sms(NUMBER, "Again", kind="test") is None
 
 
-class KilledWorker(BaseException):
-    """The worker process dying: no handler runs, nothing more is written."""
+def worker_env(app, server: GatewayServer, queue_file) -> dict:
+    """The worker's settings: the test's database, queue file and gateway; quiet hours off (it runs on the real
+    clock, and they are not this test's subject)."""
+    return {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "w" * 40,
+            "QUEUE_DB": str(queue_file), "PYTHONPATH": str(ROOT), "FLASK_SMS_GATEWAY": "rapidpro",
+            "FLASK_SMS_GATEWAY_URL": server.url, "FLASK_SMS_GATEWAY_TOKEN": TOKEN,
+            "FLASK_SMS_QUIET_HOURS_START": "0", "FLASK_SMS_QUIET_HOURS_END": "0"}
 
 
-def test_a_worker_killed_after_the_gateway_accepted_never_sends_the_message_again(gateway, queued, monkeypatch):
-    def die(*args):
-        raise KilledWorker
+@pytest.mark.real_clock  # the worker process stamps its claim by the real clock; the sweep is judged from that stamp
+def test_a_worker_killed_after_the_gateway_accepted_never_sends_the_message_again(app, monkeypatch, tmp_path):
+    queue_file = tmp_path / "queue.db"
+    monkeypatch.setattr(huey, "_immediate", False)  # the job goes to a queue file the worker process reads
+    monkeypatch.setattr(huey, "storage", SqliteStorage(huey.name, filename=str(queue_file)))
+    monkeypatch.setitem(app.config, "SMS_QUIET_HOURS_START", 0)
+    monkeypatch.setitem(app.config, "SMS_QUIET_HOURS_END", 0)
+    with GatewayServer() as server:
+        configure(app.config, monkeypatch, server, "rapidpro")
+        server.hold_answers()  # it takes the message, then keeps its answer back until the worker is dead
+        sms = queue_sms(NUMBER, "Once only", kind="test")
+        db.session.flush()
+        sms_id = sms.id
+        db.session.commit()  # handed to the queue file
+        with open(tmp_path / "worker.log", "w+") as log:
+            worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--workers", "1"],
+                                      cwd=ROOT, env=worker_env(app, server, queue_file), stdout=log,
+                                      stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                accepted = server.accepted.wait(timeout=60)
+            finally:
+                os.killpg(worker.pid, signal.SIGKILL)  # the consumer and its worker process, as systemd kills them
+                worker.wait(timeout=10)
+            log.seek(0)
+            assert accepted, f"the gateway never heard from the worker: {log.read()}"
+        assert worker.returncode == -signal.SIGKILL
 
-    record_sent = sms_module._record_sent  # noqa: SLF001
-    monkeypatch.setattr(sms_module, "_record_sent", die)
-    [sms] = [queue_sms(NUMBER, "Once only", kind="test")]
-    db.session.commit()
-    task = queued.dequeue()
-    with pytest.raises(KilledWorker):
-        queued.execute(task)
-    assert [r.status for r in rows()] == ["sending"] and len(gateway.delivered) == 1
-    monkeypatch.setattr(sms_module, "_record_sent", record_sent)
-    deliver_sms(sms.id)  # the same job run again (a sweep, a retry)...
-    assert run_queued(queued) == ["not pending"]
-    assert sweep_sms(now=utcnow() + timedelta(minutes=30)) == 0  # ...and the sweep after the worker died
-    assert run_queued(queued) == []
-    [sms] = rows()
-    assert sms.status == "failed" and "not resent" in sms.answer
-    assert len(gateway.requests) == 1
+        db.session.expire_all()
+        sms = db.session.get(OutgoingSms, sms_id)
+        assert (sms.status, sms.attempts) == ("sending", 1) and len(server.delivered) == 1
+        claimed_at = sms.claimed_at
+        db.session.rollback()  # the job below runs in a session of its own, as in a worker
+        assert deliver_sms.call_local(sms_id) == "not pending"  # the same job run again (a retry) sends nothing
+        assert sweep_sms(now=claimed_at + STUCK_AFTER + timedelta(seconds=1)) == 0  # nothing queued again
+        db.session.expire_all()
+        sms = db.session.get(OutgoingSms, sms_id)
+        assert sms.status == "failed" and "not resent" in sms.answer
+        assert "deliver_sms" not in {task.name for task in huey.pending()}  # (the periodic tasks it queued wait)
+        assert len(server.requests) == 1
 
 
 def test_a_message_whose_job_was_lost_is_queued_again_by_the_sweep(gateway, queued):

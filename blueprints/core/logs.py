@@ -4,7 +4,8 @@ credential of that URL, and the one an SMS gateway's opt-out webhook may carry (
 gunicorn.conf.py).
 
 Nor whole phone numbers and e-mail addresses: the outboxes (notify.py, sms.py) name a recipient in a log line as
-`masked_number` and `masked_address` make them, enough to tell the country, the domain and two people apart."""
+`masked_number` and `masked_address` make them, enough to tell the country, the domain and two people apart; and a
+request line masks what the delivery log was searched for."""
 
 import logging
 import re
@@ -17,6 +18,8 @@ MASK = "***"
 _FEED_PATH = re.compile(r"(/calendar/)(?!agenda(?![^/?#\s\"]))([^/?#\s\"]+?)(\.ics)?(?=[/?#\s\"]|$)", re.IGNORECASE)
 # The secret token an SMS gateway's opt-out webhook may carry as its URL's last segment (core/sms_stop.py).
 _SMS_WEBHOOK_PATH = re.compile(r"(/sms/[a-z]+/opt-out/)([^/?#\s\"]+)")
+# What the sysadmin searched the delivery log for (/deliveries/?q=...): most often a recipient's number or address.
+_DELIVERY_SEARCH = re.compile(r"(/deliveries/\?(?:[^\s\"#]*&)?q=)([^&\s\"#]+)")
 TOKEN_MIN_LENGTH = 20  # shorter feed paths are refused unread (visits.queries.calendar_user), and no token is shorter
 
 
@@ -34,6 +37,7 @@ def mask_secrets(text: str, tokens: set[str] | None = None) -> str:
     for token in sorted(feed_tokens(text) if tokens is None else tokens, key=len, reverse=True):
         text = text.replace(token, MASK)
     text = _SMS_WEBHOOK_PATH.sub(lambda m: m.group(1) + MASK, text)
+    text = _DELIVERY_SEARCH.sub(lambda m: m.group(1) + MASK, text)
     return _FEED_PATH.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3) or ''}", text)
 
 

@@ -469,3 +469,11 @@ def test_the_webhook_token_in_a_url_is_masked_in_the_logs():
     from blueprints.core.logs import mask_secrets
     line = f'"POST /sms/africastalking/opt-out/{WEBHOOK_TOKEN} HTTP/1.1" 200'
     assert WEBHOOK_TOKEN not in mask_secrets(line)
+
+
+@pytest.mark.no_db
+def test_what_the_delivery_log_was_searched_for_is_masked_in_the_request_logs():
+    from blueprints.core.logs import mask_secrets
+    line = '"GET /deliveries/?channel=sms&q=%2B250788123456&status=failed HTTP/1.1" 200'
+    assert mask_secrets(line) == '"GET /deliveries/?channel=sms&q=***&status=failed HTTP/1.1" 200'
+    assert "aline" not in mask_secrets("GET /deliveries/?q=aline%40example.org")

@@ -9,11 +9,11 @@ commit, with a one-click unsubscribe link and headers (RFC 8058) that turn that 
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import or_, select
 
 from . import notify as outbox  # a module reference: notify.py imports this module at its end
@@ -55,6 +55,14 @@ KINDS: dict[str, Kind] = {
     "": Kind(_l("Other messages"), EVERYONE, email=(SYSADMIN, COORDINATOR, HOSPITAL_ADMIN, MENTOR, MENTEE)),
 }
 UNSUBSCRIBE_SALT = "unsubscribe"
+# An unsubscribe link changes a person's choices without a sign-in, so it may not work for ever (an old e-mail
+# forwarded, a mailbox leaked, a backup read); but people clear last year's inbox, and the law asks 30 days (CAN-SPAM):
+# a year and a month, after which its page sends them to sign in and choose under "My messages".
+UNSUBSCRIBE_LINK_LIFETIME = timedelta(days=400)
+
+
+class UnsubscribeLinkExpired(Exception):
+    """A link this app signed, older than UNSUBSCRIBE_LINK_LIFETIME (or signed before links had a lifetime)."""
 
 
 def role_of(person) -> str:
@@ -138,15 +146,33 @@ def is_reachable(person) -> bool:
 
 
 def unsubscribe_token(person, kind: str) -> str:
+    """A link's token naming the person and the kind, signed with the time it was made."""
     who = ["u", person.id] if hasattr(person, "role") else ["m", person.id]
-    return URLSafeSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT).dumps([*who, kind])
+    return URLSafeTimedSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT).dumps([*who, kind])
+
+
+def _signed_before_lifetimes(token: str) -> bool:
+    """A token of the links sent before they had a lifetime (signed, but with no time in it)."""
+    try:
+        URLSafeSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT).loads(token)
+    except BadData:
+        return False
+    return True
 
 
 def read_unsubscribe_token(token: str) -> tuple[str, int, str] | None:
-    """('u' or 'm', id, kind) from a token this app signed; None for anything else."""
+    """('u' or 'm', id, kind) from a token this app signed; None for anything else; UnsubscribeLinkExpired for a
+    genuine one past its lifetime."""
     try:
-        who, person_id, kind = URLSafeSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT).loads(token)
-    except (BadSignature, ValueError, TypeError):
+        who, person_id, kind = URLSafeTimedSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT).loads(
+            token, max_age=int(UNSUBSCRIBE_LINK_LIFETIME.total_seconds()))
+    except SignatureExpired:
+        raise UnsubscribeLinkExpired from None
+    except BadSignature:
+        if _signed_before_lifetimes(token):
+            raise UnsubscribeLinkExpired from None
+        return None
+    except (BadData, ValueError, TypeError):
         return None
     if who not in ("u", "m") or not isinstance(person_id, int) or kind not in KINDS:
         return None
@@ -204,7 +230,10 @@ def dispatch(recipients, kind: str, message: "str | Callable[[], str]", *, link:
 def stop_email(token: str) -> str | None:
     """Turn off the e-mail of one kind for the person a token names (their SMS choice stays); the kind's label, or
     None for a token this app did not sign or a person who no longer exists."""
-    read = read_unsubscribe_token(token)
+    try:
+        read = read_unsubscribe_token(token)
+    except UnsubscribeLinkExpired:  # in the instant since the route read it
+        return None
     if read is None:
         return None
     who, person_id, kind = read

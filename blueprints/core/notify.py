@@ -17,6 +17,7 @@ from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from .extensions import db
+from .logs import masked_address, masked_in
 from .models import Notification, OutgoingMail, utcnow
 from .queue import every_minute, job, periodic
 
@@ -25,6 +26,10 @@ MAIL_RETRIES = 5
 LOST_AFTER = timedelta(minutes=2)  # pending this long: its job was lost (a worker killed before it ran)
 LINK_REMOVED = "[one-time link removed after sending]"  # not shown to users: the outbox is read by operators
 STUCK_AFTER = timedelta(minutes=10)  # sending this long: its worker died talking to the mail server
+
+
+class TryLater(Exception):
+    """A message put back for the queue to retry later; the queue logs it, so its text masks the recipient."""
 
 
 def notify(users, message: "str | Callable[[], str]", *, link: str = "", kind: str = "") -> list[Notification]:
@@ -119,7 +124,8 @@ def deliver(mail_id: int) -> str:
         return "not pending"
     config = current_app.config
     if not config.get("MAIL_SERVER"):  # MAIL_TO_LOG: the demo shows its messages in the worker's log
-        current_app.logger.warning("e-mail to %s: %s\n%s", mail.to_address, mail.subject, mail.body)  # shown at the default level
+        current_app.logger.warning("e-mail to %s: %s\n%s", masked_address(mail.to_address), mail.subject,
+                                   mail.body)  # shown at the default level
         mail.status, mail.sent_at, mail.error = "sent", utcnow(), "printed to the log: no MAIL_SERVER"
         scrub(mail)
         db.session.commit()
@@ -141,7 +147,8 @@ def deliver(mail_id: int) -> str:
             message.set_content(mail.body)
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
-        current_app.logger.warning("notification e-mail %s not sent (attempt %s): %s", mail.key, mail.attempts, error)
+        told = masked_in(str(error), address=mail.to_address)
+        current_app.logger.warning("notification e-mail %s not sent (attempt %s): %s", mail.key, mail.attempts, told)
         final = mail.attempts > MAIL_RETRIES
         mail.status, mail.error, mail.claimed_at = ("failed" if final else "pending"), str(error)[:2000], None
         if final:
@@ -149,7 +156,7 @@ def deliver(mail_id: int) -> str:
         db.session.commit()
         if final:
             return "failed"
-        raise
+        raise TryLater(told) from None
     mail.status, mail.sent_at, mail.error = "sent", utcnow(), ""
     scrub(mail)
     db.session.commit()

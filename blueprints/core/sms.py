@@ -14,8 +14,9 @@ from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from .extensions import db
+from .logs import masked_in, masked_number
 from .models import OutgoingSms, SmsOptOut, utcnow
-from .notify import _in_savepoint, claim
+from .notify import TryLater, _in_savepoint, claim
 from .queue import every_minute, job, periodic
 from .quiet_hours import first_time_allowed
 from .sms_gateways import GatewayRefused, gateway
@@ -50,10 +51,10 @@ def queue_sms(number: str, text: str, *, kind: str, not_before: datetime | None 
 
     Returns None, and logs why, for a number that is not valid E.164 or whose owner opted out (STOP)."""
     if e164(number) is None:
-        current_app.logger.warning("SMS (%s) not queued: %r is not a valid E.164 number", kind, number)
+        current_app.logger.warning("SMS (%s) not queued: %s is not a valid E.164 number", kind, masked_number(number))
         return None
     if opted_out(number):
-        current_app.logger.info("SMS (%s) not queued: %s opted out", kind, number)
+        current_app.logger.info("SMS (%s) not queued: %s opted out", kind, masked_number(number))
         return None
     text = normalise(text)
     counted = segments(text)
@@ -72,7 +73,7 @@ def record_opt_out(number: str, gateway_name: str) -> bool:
         return False
     db.session.add(SmsOptOut(number=number, gateway=gateway_name))
     db.session.flush()
-    current_app.logger.info("SMS opt-out recorded for %s (%s)", number, gateway_name)
+    current_app.logger.info("SMS opt-out recorded for %s (%s)", masked_number(number), gateway_name)
     return True
 
 
@@ -134,21 +135,23 @@ def deliver_sms(sms_id: int) -> str:
     try:
         answer = sender.send(sms.to_number, sms.text)
     except GatewayRefused as refused:
-        current_app.logger.warning("SMS %s refused by %s: %s", sms.key, sender.name, refused)
+        current_app.logger.warning("SMS %s refused by %s: %s", sms.key, sender.name,
+                                   masked_in(str(refused), number=sms.to_number))
         sms.status, sms.gateway, sms.answer, sms.claimed_at = "failed", sender.name, str(refused)[:2000], None
         if refused.opted_out:
             record_opt_out(sms.to_number, sender.name)
         db.session.commit()
         return "failed"
     except OSError as error:  # the network, a timeout, or the gateway's 5xx (GatewayUnavailable)
-        current_app.logger.warning("SMS %s not sent by %s (attempt %s): %s", sms.key, sender.name, sms.attempts, error)
+        told = masked_in(str(error), number=sms.to_number)
+        current_app.logger.warning("SMS %s not sent by %s (attempt %s): %s", sms.key, sender.name, sms.attempts, told)
         final = sms.attempts > SMS_RETRIES
         sms.status, sms.gateway, sms.answer, sms.claimed_at = ("failed" if final else "pending"), sender.name, \
             str(error)[:2000], None
         db.session.commit()
         if final:
             return "failed"
-        raise
+        raise TryLater(told) from None
     _record_sent(sms, sender.name, answer)
     return "sent"
 

@@ -12,6 +12,8 @@ import urllib.request
 
 from flask import current_app
 
+from .logs import masked_number
+
 TIMEOUT = 30
 
 
@@ -47,7 +49,7 @@ class LogGateway:
     name = "log"
 
     def send(self, number: str, text: str) -> str:
-        current_app.logger.warning("SMS to %s: %s", number, text)
+        current_app.logger.warning("SMS to %s: %s", masked_number(number), text)
         return "written to the worker's log (no SMS_GATEWAY configured)"
 
 

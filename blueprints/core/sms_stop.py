@@ -3,8 +3,13 @@
 The gateway calls POST /sms/<gateway>/opt-out with the secret SMS_WEBHOOK_TOKEN in the X-Webhook-Token header, or,
 for a gateway whose callbacks can carry no header (Africa's Talking), as the URL's last segment
 (/sms/africastalking/opt-out/<token>; masked in the logs, core/logs.py). No token configured: the webhook is off.
-- RapidPro: a flow started by the opt-out keyword calls the webhook; its JSON names the contact's URN
-  (contact.urn, or urn) as "tel:+250...".
+- RapidPro: a flow started by the opt-out keyword calls the webhook, POSTing the body its flow editor fills in for a
+  "Call Webhook" node (github.com/nyaruka/floweditor, src/components/nodeeditor/constants.ts, DEFAULT_BODY:
+  {"contact": {"uuid", "name", "urn"}, "flow": {"uuid", "name"}, "results"}) or, through a resthook, goflow's payload
+  (github.com/nyaruka/goflow, flows/actions/call_resthook.go, ResthookPayload; an example in
+  flows/actions/testdata/TestResthookPayload_resthook_payload.snap): the same contact, and "input" with its "urn" as
+  {"scheme": "tel", "path": "+1206...", "display"}. contact.urn is the contact's preferred URN as text,
+  "tel:+250788123456" (goflow docs/md/context.md); input.urn, when there, is the URN the STOP came in on, so it wins.
 - Africa's Talking: its opt-out callback posts the form field phoneNumber; an incoming message (from, text) whose
   text is STOP (or a Kinyarwanda or French equivalent) counts too; and a send it answers with 406 UserInBlacklist
   (core/sms.py).
@@ -31,13 +36,26 @@ def _token_ok(given: str | None) -> bool:
     return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
 
 
+def _part(data, key: str) -> dict:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _rapidpro_number(data) -> str | None:
+    """The tel number of the input's URN (an object), else of the contact's URN ("scheme:path?query#display")."""
+    urn = _part(_part(data, "input"), "urn")
+    if urn.get("scheme") == "tel" and isinstance(urn.get("path"), str):
+        return urn["path"]
+    text = _part(data, "contact").get("urn")
+    if isinstance(text, str) and text.startswith("tel:"):
+        return text.removeprefix("tel:").split("?")[0].split("#")[0]
+    return None
+
+
 def _number(gateway: str) -> str | None:
     """The number the gateway reports as opted out, if any."""
     if gateway == "rapidpro":
-        data = request.get_json(silent=True) or {}
-        contact = data.get("contact") if isinstance(data.get("contact"), dict) else {}
-        urn = contact.get("urn") or data.get("urn") or ""
-        return urn.removeprefix("tel:") if isinstance(urn, str) and urn.startswith("tel:") else None
+        return _rapidpro_number(request.get_json(silent=True))
     form = request.form
     if form.get("phoneNumber"):
         return form["phoneNumber"].strip()

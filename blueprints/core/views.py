@@ -130,8 +130,12 @@ def message_preferences():
 @csrf.exempt  # mail readers post the one-click answer (RFC 8058) with no session: the signed token is the credential
 def unsubscribe(token: str):
     """An e-mail's unsubscribe link: the page asks for one click (so a link checker opening it changes nothing);
-    that click, or the mail reader's own button, turns this kind of e-mail off for this person."""
-    read = dispatch.read_unsubscribe_token(token)
+    that click, or the mail reader's own button, turns this kind of e-mail off for this person. A link past its
+    lifetime (dispatch.UNSUBSCRIBE_LINK_LIFETIME) changes nothing and says so: 410, and the way to "My messages"."""
+    try:
+        read = dispatch.read_unsubscribe_token(token)
+    except dispatch.UnsubscribeLinkExpired:
+        return render_template("core/unsubscribe.html", expired=True), 410
     if read is None:
         abort(404)
     if request.method == "POST":

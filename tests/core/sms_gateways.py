@@ -1,6 +1,8 @@
 """A local SMS gateway for the tests: one HTTP server on 127.0.0.24 speaking RapidPro's broadcasts API and Africa's
 Talking's SMS API as documented (authentication header, fields, status codes), recording every request it is sent.
-`fail_with` makes the next requests answer a given status first (a 500, a 400) as the real gateway would."""
+`fail_with` makes the next requests answer a given status first (a 500, a 400) as the real gateway would, quoting the
+recipient as real gateways' errors do; `hold_answers` makes it take a message and keep its answer back (a worker
+killed while it waits)."""
 
 import json
 import threading
@@ -12,17 +14,32 @@ API_KEY = "at-test-api-key"
 USERNAME = "mentorship"
 
 
+def _recipient(raw: str) -> str:
+    """The number a request names: RapidPro's first URN, or Africa's Talking's `to`."""
+    try:
+        return json.loads(raw)["urns"][0]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return urllib.parse.parse_qs(raw).get("to", [""])[0]
+
+
 class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
     def _answer(self, status: int, payload) -> None:
+        server: GatewayServer = self.server
+        if status < 300 and server.held is not None:  # taken; the answer waits until the test lets it go
+            server.accepted.set()
+            server.held.wait(timeout=30)
         body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:  # the caller is gone (a killed worker)
+            pass
 
     def do_POST(self):
         server: GatewayServer = self.server
@@ -30,7 +47,7 @@ class _Handler(BaseHTTPRequestHandler):
         server.requests.append({"path": self.path, "headers": self.headers, "body": raw})
         if server.failures:
             status = server.failures.pop(0)
-            return self._answer(status, {"detail": f"scripted {status}"})
+            return self._answer(status, {"detail": f"scripted {status}", "recipient": _recipient(raw)})
         if self.path == "/api/v2/broadcasts.json":
             return self._rapidpro(raw)
         if self.path == "/version1/messaging":
@@ -76,16 +93,24 @@ class GatewayServer(ThreadingHTTPServer):
     def __init__(self, host: str = "127.0.0.24"):
         super().__init__((host, 0), _Handler)
         self.requests, self.delivered, self.failures, self.recipient_status = [], [], [], 101
+        self.accepted, self.held = threading.Event(), None
         self.url = f"http://{host}:{self.server_address[1]}"
 
     def fail_with(self, *statuses: int) -> None:
         self.failures.extend(statuses)
+
+    def hold_answers(self) -> threading.Event:
+        """From now on a message is taken (`accepted` set) but its answer held back until the returned event is set."""
+        self.held = threading.Event()
+        return self.held
 
     def __enter__(self):
         threading.Thread(target=self.serve_forever, daemon=True).start()
         return self
 
     def __exit__(self, *exc):
+        if self.held is not None:
+            self.held.set()
         self.shutdown()
         self.server_close()
 

@@ -3,13 +3,14 @@ unsubscribe without signing in, contact details and preferences on "My messages"
 
 import email
 import socket
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from aiosmtpd.controller import Controller
+from itsdangerous import URLSafeSerializer
 from sqlalchemy import select
 
-from blueprints.core.dispatch import channels, unsubscribe_token
+from blueprints.core.dispatch import UNSUBSCRIBE_LINK_LIFETIME, channels, unsubscribe_token
 from blueprints.core.extensions import db
 from blueprints.core.models import MessagePreference, Notification, OutgoingMail
 from blueprints.visits.models import Visit
@@ -115,6 +116,43 @@ def test_a_mentee_without_an_account_unsubscribes_by_their_record(client, inbox)
     assert (row.mentee_id, row.kind, row.email) == (world["mentee"].id, "visit_reminder", False)
 
 
+def sent_on(day: date, hour: int = 9) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def test_an_unsubscribe_link_still_works_a_year_after_its_email(client, time_machine):
+    world = visit_next_week()
+    time_machine.move_to(sent_on(date(2026, 6, 10)), tick=False)
+    token = unsubscribe_token(world["mentor_user"], "visit_reminder")
+    db.session.commit()
+    time_machine.move_to(sent_on(date(2027, 6, 10)), tick=False)  # 365 days later
+    assert client.get(f"/unsubscribe/{token}").status_code == 200
+    assert client.post(f"/unsubscribe/{token}").status_code == 200
+    assert channels(world["mentor_user"], "visit_reminder")[0] is False
+
+
+@pytest.mark.parametrize("signed", ["past its lifetime", "before links had one"])
+def test_an_expired_unsubscribe_link_changes_nothing_and_offers_signing_in_to_my_messages(client, app, time_machine,
+                                                                                          signed):
+    world = visit_next_week()
+    time_machine.move_to(sent_on(date(2026, 6, 10)), tick=False)
+    if signed == "past its lifetime":
+        token = unsubscribe_token(world["mentor_user"], "visit_reminder")
+        time_machine.move_to(sent_on(date(2026, 6, 10) + UNSUBSCRIBE_LINK_LIFETIME, hour=10), tick=False)
+    else:  # the links e-mailed before they expired: signed, with no time in them
+        token = URLSafeSerializer(app.secret_key, salt="unsubscribe").dumps(["u", world["mentor_user"].id,
+                                                                              "visit_reminder"])
+    db.session.commit()
+    for method in ("GET", "POST"):  # the page, and its button or the mail reader's one-click POST
+        response = client.open(f"/unsubscribe/{token}", method=method)
+        assert response.status_code == 410
+        page = response.get_data(as_text=True)
+        assert "This link has expired" in page and 'href="/notifications/preferences"' in page
+        assert "Sign in to My messages" in page
+    assert db.session.scalars(select(MessagePreference)).all() == []  # nothing changed
+    assert client.get("/notifications/preferences").headers["Location"] == "/login?next=/notifications/preferences"
+
+
 def test_a_forged_unsubscribe_token_is_404_and_changes_nothing(client):
     user = make_user("mentor")
     token = unsubscribe_token(user, "visit_reminder")
@@ -157,13 +195,14 @@ def test_defaults_follow_the_role_until_the_person_chooses():
     assert channels(mentor, "transfer") == (True, False)
 
 
-def test_without_a_mail_server_the_demo_prints_the_email_to_the_log(app, monkeypatch, caplog):
+def test_without_a_mail_server_the_demo_prints_the_email_to_the_log_its_address_masked(app, monkeypatch, caplog):
     monkeypatch.setitem(app.config, "MAIL_TO_LOG", True)
     visit_next_week()
     send_visit_reminders(MONDAY)
     with caplog.at_level("WARNING"):
         db.session.commit()
-    assert "e-mail to alpha@example.org: Rappel : la visite de mentorat à Nemba" in caplog.text
+    assert "e-mail to a***@example.org: Rappel : la visite de mentorat à Nemba" in caplog.text
+    assert "alpha@" not in caplog.text and "aline@" not in caplog.text  # the mentor's and the mentee's
     assert {m.status for m in db.session.scalars(select(OutgoingMail))} == {"sent"}
 
 

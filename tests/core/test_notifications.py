@@ -1,5 +1,6 @@
 """Notifications: only the recipient sees them; a bell counts the unread; mail only when configured."""
 
+import smtplib
 from datetime import timedelta
 
 import pytest
@@ -139,6 +140,24 @@ def test_each_notification_reads_its_time_then_open_on_one_line(client):
 class DownSMTP(FakeSMTP):
     def __enter__(self):
         raise ConnectionRefusedError("the mail server is down")
+
+
+class RefusingSMTP(FakeSMTP):
+    def send_message(self, message):
+        raise smtplib.SMTPRecipientsRefused({message["To"]: (450, b"4.2.1 mailbox busy")})
+
+
+def test_a_mail_servers_error_quoting_the_address_is_logged_with_the_address_masked(app, monkeypatch, queued,
+                                                                                    caplog):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.example")
+    monkeypatch.setattr("smtplib.SMTP", RefusingSMTP)
+    mentee = make_mentee(make_hospital("Nemba"))
+    mentee.email = "aline.uwase@example.org"
+    notify([mentee], "A visit next week")
+    run_queued(queued)  # put back for a retry, which the queue logs with the job's error
+    assert "a***@example.org" in caplog.text and "aline.uwase" not in caplog.text
+    [mail] = mail_rows()
+    assert (mail.status, "aline.uwase@example.org" in mail.error) == ("pending", True)  # the outbox keeps it whole
 
 
 def mail_rows():

@@ -2,24 +2,32 @@
 server speaking each gateway's documented API), retried on 5xx, not on 4xx, never twice, never in quiet hours."""
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import urllib.parse
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from huey.storage import SqliteStorage
 from sqlalchemy import select
 
-from blueprints.core import sms as sms_module
 from blueprints.core.extensions import db
 from blueprints.core.models import OutgoingSms, SmsOptOut, utcnow
+from blueprints.core.queue import huey
 from blueprints.core.quiet_hours import first_time_allowed
-from blueprints.core.sms import SMS_RETRIES, deliver_sms, queue_sms, record_opt_out, sweep_sms
+from blueprints.core.sms import SMS_RETRIES, STUCK_AFTER, deliver_sms, queue_sms, record_opt_out, sweep_sms
 from blueprints.core.sms_segments import segments
 from tests.conftest import run_queued
 from tests.core.sms_gateways import API_KEY, TOKEN, USERNAME, GatewayServer, configure
 
+ROOT = Path(__file__).resolve().parents[2]
 KIGALI = ZoneInfo("Africa/Kigali")
 NUMBER = "+250788123456"
+MASKED = "+250******456"  # as a log line shows it
 GATEWAYS = ["rapidpro", "africastalking"]
 
 
@@ -131,30 +139,54 @@ def test_africas_talking_answering_that_the_number_blacklisted_us_records_an_opt
         assert queue_sms(NUMBER, "Again", kind="test") is None
 
 
-class KilledWorker(BaseException):
-    """The worker process dying: no handler runs, nothing more is written."""
+def worker_env(app, server: GatewayServer, queue_file) -> dict:
+    """The worker's settings: the test's database, queue file and gateway; quiet hours off (it runs on the real
+    clock, and they are not this test's subject)."""
+    return {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "w" * 40,
+            "QUEUE_DB": str(queue_file), "PYTHONPATH": str(ROOT), "FLASK_SMS_GATEWAY": "rapidpro",
+            "FLASK_SMS_GATEWAY_URL": server.url, "FLASK_SMS_GATEWAY_TOKEN": TOKEN,
+            "FLASK_SMS_QUIET_HOURS_START": "0", "FLASK_SMS_QUIET_HOURS_END": "0"}
 
 
-def test_a_worker_killed_after_the_gateway_accepted_never_sends_the_message_again(gateway, queued, monkeypatch):
-    def die(*args):
-        raise KilledWorker
+@pytest.mark.real_clock  # the worker process stamps its claim by the real clock; the sweep is judged from that stamp
+def test_a_worker_killed_after_the_gateway_accepted_never_sends_the_message_again(app, monkeypatch, tmp_path):
+    queue_file = tmp_path / "queue.db"
+    monkeypatch.setattr(huey, "_immediate", False)  # the job goes to a queue file the worker process reads
+    monkeypatch.setattr(huey, "storage", SqliteStorage(huey.name, filename=str(queue_file)))
+    monkeypatch.setitem(app.config, "SMS_QUIET_HOURS_START", 0)
+    monkeypatch.setitem(app.config, "SMS_QUIET_HOURS_END", 0)
+    with GatewayServer() as server:
+        configure(app.config, monkeypatch, server, "rapidpro")
+        server.hold_answers()  # it takes the message, then keeps its answer back until the worker is dead
+        sms = queue_sms(NUMBER, "Once only", kind="test")
+        db.session.flush()
+        sms_id = sms.id
+        db.session.commit()  # handed to the queue file
+        with open(tmp_path / "worker.log", "w+") as log:
+            worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--workers", "1"],
+                                      cwd=ROOT, env=worker_env(app, server, queue_file), stdout=log,
+                                      stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                accepted = server.accepted.wait(timeout=60)
+            finally:
+                os.killpg(worker.pid, signal.SIGKILL)  # the consumer and its worker process, as systemd kills them
+                worker.wait(timeout=10)
+            log.seek(0)
+            assert accepted, f"the gateway never heard from the worker: {log.read()}"
+        assert worker.returncode == -signal.SIGKILL
 
-    record_sent = sms_module._record_sent  # noqa: SLF001
-    monkeypatch.setattr(sms_module, "_record_sent", die)
-    [sms] = [queue_sms(NUMBER, "Once only", kind="test")]
-    db.session.commit()
-    task = queued.dequeue()
-    with pytest.raises(KilledWorker):
-        queued.execute(task)
-    assert [r.status for r in rows()] == ["sending"] and len(gateway.delivered) == 1
-    monkeypatch.setattr(sms_module, "_record_sent", record_sent)
-    deliver_sms(sms.id)  # the same job run again (a sweep, a retry)...
-    assert run_queued(queued) == ["not pending"]
-    assert sweep_sms(now=utcnow() + timedelta(minutes=30)) == 0  # ...and the sweep after the worker died
-    assert run_queued(queued) == []
-    [sms] = rows()
-    assert sms.status == "failed" and "not resent" in sms.answer
-    assert len(gateway.requests) == 1
+        db.session.expire_all()
+        sms = db.session.get(OutgoingSms, sms_id)
+        assert (sms.status, sms.attempts) == ("sending", 1) and len(server.delivered) == 1
+        claimed_at = sms.claimed_at
+        db.session.rollback()  # the job below runs in a session of its own, as in a worker
+        assert deliver_sms.call_local(sms_id) == "not pending"  # the same job run again (a retry) sends nothing
+        assert sweep_sms(now=claimed_at + STUCK_AFTER + timedelta(seconds=1)) == 0  # nothing queued again
+        db.session.expire_all()
+        sms = db.session.get(OutgoingSms, sms_id)
+        assert sms.status == "failed" and "not resent" in sms.answer
+        assert "deliver_sms" not in {task.name for task in huey.pending()}  # (the periodic tasks it queued wait)
+        assert len(server.requests) == 1
 
 
 def test_a_message_whose_job_was_lost_is_queued_again_by_the_sweep(gateway, queued):
@@ -165,14 +197,38 @@ def test_a_message_whose_job_was_lost_is_queued_again_by_the_sweep(gateway, queu
     assert run_queued(queued) == ["sent"] and gateway.delivered == [(NUMBER, "Lost")]
 
 
-def test_without_a_gateway_the_message_is_written_to_the_workers_log(app, monkeypatch, queued, caplog):
+def test_without_a_gateway_the_message_is_written_to_the_workers_log_its_number_masked(app, monkeypatch, queued,
+                                                                                        caplog):
     monkeypatch.setitem(app.config, "SMS_GATEWAY", "")
     queue_sms(NUMBER, "Shown by make run", kind="test")
     db.session.commit()
     assert run_queued(queued) == ["sent"]
-    assert any(NUMBER in r.getMessage() and "Shown by make run" in r.getMessage() for r in caplog.records)
+    assert f"SMS to {MASKED}: Shown by make run" in [r.getMessage() for r in caplog.records]
+    assert NUMBER.lstrip("+") not in caplog.text
     [sms] = rows()
-    assert (sms.status, sms.gateway) == ("sent", "log")
+    assert (sms.status, sms.gateway, sms.to_number) == ("sent", "log", NUMBER)  # the outbox keeps the whole number
+
+
+def test_a_number_refused_or_opted_out_is_logged_masked_keeping_its_country_code_and_last_digits(app, caplog):
+    with caplog.at_level("INFO"):
+        assert queue_sms("0788123456", "Not E.164", kind="test") is None
+        record_opt_out("+250788000111", "rapidpro")
+        assert queue_sms("+250788000111", "Stopped", kind="test") is None
+    lines = [r.getMessage() for r in caplog.records]
+    assert "SMS (test) not queued: *******456 is not a valid E.164 number" in lines
+    assert "SMS opt-out recorded for +250******111 (rapidpro)" in lines
+    assert "SMS (test) not queued: +250******111 opted out" in lines
+    assert "788123456" not in caplog.text and "788000111" not in caplog.text
+
+
+@pytest.mark.parametrize("status", [400, 503])
+def test_a_gateways_error_quoting_the_number_is_logged_with_the_number_masked(gateway, queued, caplog, status):
+    gateway.fail_with(status)  # the answer quotes the recipient, as RapidPro's "Invalid URN" does
+    queue_sms(NUMBER, "Refused or retried", kind="test")
+    run_queued(queued)  # a 503 goes back to the queue, which logs the job's error and its traceback
+    assert MASKED in caplog.text and NUMBER.lstrip("+") not in caplog.text
+    [sms] = rows()
+    assert NUMBER in sms.answer  # the delivery log, for the sysadmin, keeps the gateway's answer whole
 
 
 def test_an_invalid_or_opted_out_number_is_not_queued(app):
@@ -348,9 +404,23 @@ def webhook(app, monkeypatch):
     monkeypatch.setitem(app.config, "SMS_WEBHOOK_TOKEN", WEBHOOK_TOKEN)
 
 
-def test_rapidpro_reports_a_stop_and_no_sms_is_queued_for_that_number_again(client, webhook):
-    payload = {"contact": {"uuid": "c1", "name": "Aline", "urn": f"tel:{NUMBER}"}, "flow": {"name": "Opt-out"},
-               "input": {"urn": f"tel:{NUMBER}", "text": "STOP"}}
+# The bodies RapidPro documents (core/sms_stop.py): its flow editor's default for a Call Webhook node, and goflow's
+# resthook payload, whose input.urn (an object) is the URN the STOP came in on, the contact's preferred one aside.
+EDITOR_BODY = {"contact": {"uuid": "6c5b-c1", "name": "Aline", "urn": f"tel:{NUMBER}"},
+               "flow": {"uuid": "9f2e-f1", "name": "Opt-out"}, "results": {"reply": {"value": "STOP", "category": "Stop"}}}
+RESTHOOK_BODY = {
+    "contact": {"uuid": "6c5b-c1", "name": "Aline", "urn": "whatsapp:250788999000", "language": "kin"},
+    "flow": {"uuid": "9f2e-f1", "name": "Opt-out"}, "path": [], "results": {},
+    "run": {"uuid": "1d7a-r1", "created_on": "2026-06-10T08:00:00.000000Z"},
+    "input": {"attachments": [], "channel": {"uuid": "77aa-ch", "name": "MTN"}, "created_on": "2026-06-10T08:00:00Z",
+              "text": "STOP", "type": "msg", "urn": {"display": "0788 123 456", "path": NUMBER, "scheme": "tel"},
+              "uuid": "3b1e-i1"},
+    "channel": {"uuid": "77aa-ch", "name": "MTN"}}
+
+
+@pytest.mark.parametrize("payload", [EDITOR_BODY, RESTHOOK_BODY], ids=["call-webhook", "resthook"])
+def test_rapidpro_reports_a_stop_in_its_documented_payload_and_no_sms_is_queued_for_that_number_again(client, webhook,
+                                                                                                     payload):
     response = client.post("/sms/rapidpro/opt-out", json=payload, headers={"X-Webhook-Token": WEBHOOK_TOKEN})
     assert response.status_code == 200
     assert db.session.get(SmsOptOut, NUMBER).gateway == "rapidpro"
@@ -399,3 +469,11 @@ def test_the_webhook_token_in_a_url_is_masked_in_the_logs():
     from blueprints.core.logs import mask_secrets
     line = f'"POST /sms/africastalking/opt-out/{WEBHOOK_TOKEN} HTTP/1.1" 200'
     assert WEBHOOK_TOKEN not in mask_secrets(line)
+
+
+@pytest.mark.no_db
+def test_what_the_delivery_log_was_searched_for_is_masked_in_the_request_logs():
+    from blueprints.core.logs import mask_secrets
+    line = '"GET /deliveries/?channel=sms&q=%2B250788123456&status=failed HTTP/1.1" 200'
+    assert mask_secrets(line) == '"GET /deliveries/?channel=sms&q=***&status=failed HTTP/1.1" 200'
+    assert "aline" not in mask_secrets("GET /deliveries/?q=aline%40example.org")

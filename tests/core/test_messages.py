@@ -86,7 +86,7 @@ def test_a_reminder_email_reaches_each_recipient_in_their_language_with_its_link
         assert unsubscribe.startswith("https://mentorship.example/unsubscribe/") and unsubscribe in body
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "Pour ne plus recevoir ces e-mails" in french.get_content()
-    assert "Kugira ngo uhagarike izi imeri" in kinyarwanda.get_content()
+    assert "Kugira ngo uhagarike izi imeyili" in kinyarwanda.get_content()
 
 
 def test_one_click_unsubscribe_without_signing_in_turns_that_kind_of_email_off_for_that_person_only(client, inbox):

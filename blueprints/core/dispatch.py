@@ -119,12 +119,36 @@ def choose(person, kind: str, *, email: bool, sms: bool) -> MessagePreference:
     return row
 
 
+@dataclass(frozen=True)
+class Address:
+    """Where one channel reaches a person, and from where: "own" (given on "My messages", or a mentee record's own),
+    "mentor" or "mentee" (the account's mentor or mentee record), "" when the channel has no address."""
+
+    value: str
+    source: str
+
+
+def fallback_record(person) -> str:
+    """Whose record an account's empty address falls back to: "mentor", "mentee", or "" (no record)."""
+    return next((name for name in ("mentor", "mentee") if getattr(person, name, None) is not None), "")
+
+
+def addresses(person) -> tuple[Address, Address]:
+    """(e-mail, mobile number) of a person with where each comes from: an account's own, else its record's. Messages
+    go where this says, and "My messages" shows it, so the page cannot name another address than the one used."""
+    records = [("own", person)] + [(name, getattr(person, name, None)) for name in ("mentor", "mentee")]
+
+    def first(attribute: str) -> Address:
+        return next((Address(getattr(r, attribute), source) for source, r in records
+                     if r is not None and getattr(r, attribute, "")), Address("", ""))
+
+    return first("email"), first("phone")
+
+
 def contact(person) -> tuple[str, str]:
     """(e-mail address, mobile number) of a person: an account's own, else its mentor's or mentee's record's."""
-    records = [person, getattr(person, "mentor", None), getattr(person, "mentee", None)]
-    email = next((r.email for r in records if r is not None and getattr(r, "email", "")), "")
-    phone = next((r.phone for r in records if r is not None and getattr(r, "phone", "")), "")
-    return email, phone
+    email, phone = addresses(person)
+    return email.value, phone.value
 
 
 def language_of(person) -> str:

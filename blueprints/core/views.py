@@ -111,7 +111,8 @@ def notifications_read_all():
 @bp.route("/notifications/preferences", methods=["GET", "POST"])
 @allow(*ROLES)
 def message_preferences():
-    """"My messages": where messages reach me, and by which channels for each kind (the bell always)."""
+    """"My messages": where messages reach me (the address each channel uses, and whose record it comes from) and by
+    which channels for each kind (the bell always)."""
     me = current_user._get_current_object()
     kinds = dispatch.kinds_for(me.role)
     form = ContactForm(obj=me)
@@ -122,7 +123,8 @@ def message_preferences():
                                                                  chosen=chosen), _("Your message preferences are saved.")):
             return redirect(url_for("core.message_preferences"))
     rows = [(kind or "other", item, *dispatch.channels(me, kind)) for kind, item in kinds]
-    return render_template("core/message_preferences.html", form=form, rows=rows), 422 if form.errors else 200
+    return render_template("core/message_preferences.html", form=form, rows=rows, in_use=dispatch.addresses(me),
+                           record=dispatch.fallback_record(me)), 422 if form.errors else 200
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

@@ -64,15 +64,23 @@ def feedback_or_404(visit_id: int, mentee_id: int, user: User) -> FeedbackPlace:
     if found is None:
         abort(404)
     mentee, opens_record = found
-    feedback = db.session.scalar(
+    # The mentor's profession (the form names the framework when it is not the mentee's) and the ratings (one row each)
+    # come in the same statement; the action items by a second one, as joining both would multiply their rows.
+    feedback = db.session.scalars(
         select(Feedback).where(Feedback.visit_id == visit.id, Feedback.mentee_id == mentee.id)
-        .options(joinedload(Feedback.mentor), selectinload(Feedback.ratings), selectinload(Feedback.action_items))
-    )
+        .options(joinedload(Feedback.mentor).joinedload(Mentor.profession), joinedload(Feedback.ratings),
+                 selectinload(Feedback.action_items))
+    ).unique().one_or_none()
     if feedback is None and user.role == HOSPITAL_ADMIN and mentee.hospital_id != visit.hospital_id:
         abort(404)
     authors = {mentee.id: feedback.mentor_id} if feedback else {}
     can_write = mentee.id in writable_mentee_ids(visit, user, [mentee.id], authors)
     return FeedbackPlace(visit, mentee, feedback, can_write, user.role == COORDINATOR, bool(opens_record))
+
+
+def mentor_with_profession(mentor_id: int) -> Mentor | None:
+    """A mentor and their profession in one statement (the feedback form of a mentor who has not started it yet)."""
+    return db.session.get(Mentor, mentor_id, options=[joinedload(Mentor.profession)])
 
 
 def skills_for(profession: Profession, keep_ids=()) -> list[Skill]:

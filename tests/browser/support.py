@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from blueprints.auth.models import User
 from blueprints.core import clock
@@ -145,6 +145,8 @@ def open_listed_page(html_recorder, as_user, new_context, live_server, name: str
     username, path, action = entry
     if path.startswith("<"):
         path = demo_path(live_server.app, path.strip("<>"))
+    if username and username.startswith("<"):
+        username = demo_account(live_server.app, username.strip("<>"))
     if username:
         page = as_user(username, path)
     else:
@@ -154,6 +156,31 @@ def open_listed_page(html_recorder, as_user, new_context, live_server, name: str
         action(page)
     html_recorder.opened.add(name)
     return page
+
+
+def _listed_mentee_id(session, hospital_id: int) -> int:
+    """The Byumba mentee whose own pages the page lists open: active, with an account, reading English, and the most
+    signed sheets (so her lists are not empty); ties by id, so every run opens the same pages."""
+    from blueprints.mentoring.models import Feedback
+    from blueprints.people.models import Mentee
+
+    return session.scalar(
+        select(Mentee.id).join(User, User.mentee_id == Mentee.id).join(Feedback, Feedback.mentee_id == Mentee.id)
+        .where(Mentee.hospital_id == hospital_id, Mentee.status == "active", Mentee.preferred_language == "en",
+               User.active.is_(True), User.language.is_(None), Feedback.status == "signed")
+        .group_by(Mentee.id).order_by(func.count(Feedback.id).desc(), Mentee.id).limit(1))
+
+
+def demo_account(app, kind: str) -> str:
+    """The username of a demo account whose id the database decides, for the page lists: "mentee" is the listed
+    Byumba mentee's own account (`mentee.<record number>`)."""
+    from blueprints.people.models import Hospital
+
+    if kind != "mentee":
+        raise ValueError(kind)
+    with live_db(app) as session:
+        hospital_id = session.scalar(select(Hospital.id).where(Hospital.name == "Byumba"))
+        return f"mentee.{_listed_mentee_id(session, hospital_id)}"
 
 
 def demo_path(app, kind: str) -> str:
@@ -180,6 +207,12 @@ def demo_path(app, kind: str) -> str:
             visit_id = session.scalar(select(Visit.id).where(Visit.hospital_id == hospital_id, Visit.status == "held")
                                       .order_by(Visit.start_date.desc()).limit(1))
             return f"/visits/{visit_id}"
+        if kind == "my-sheet":  # the listed mentee's latest signed sheet, as she reads it
+            from blueprints.mentoring.models import Feedback
+
+            feedback_id = session.scalar(select(func.max(Feedback.id)).where(
+                Feedback.mentee_id == _listed_mentee_id(session, hospital_id), Feedback.status == "signed"))
+            return f"/me/feedback/{feedback_id}"
         if kind == "planner":
             return f"/visits/planner?hospital={hospital_id}&count=2"
         if kind == "equipment-hospital":

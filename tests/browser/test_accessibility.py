@@ -26,7 +26,15 @@ def checklist_row_with_error(page: Page) -> None:
     expect(row.get_by_label("Functional")).to_have_attribute("aria-invalid", "true")
 
 
-# name: (account or None for signed out, path or a demo_path kind in <>, what to do there first)
+def action_item_with_error(page: Page) -> None:
+    """A note longer than the field takes (typed past maxlength by a script, as a tampered form would post it)."""
+    card = page.locator("section.card", has=page.locator("form")).first
+    card.locator("input[name=note]").evaluate("el => { el.removeAttribute('maxlength'); el.value = 'x'.repeat(600); }")
+    card.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+
+
+# name: (account or None for signed out, or a demo_account kind in <>; path or a demo_path kind in <>; what to do first)
 PAGES = {
     "login": (None, "/login", None),
     "home-sysadmin": ("sysadmin", "/", None),
@@ -50,6 +58,15 @@ PAGES = {
     "exports": ("coordinator", "/reports/exports", None),
     "equipment-hospital": ("coordinator", "<equipment-hospital>", None),
     "equipment-checklist-with-error": ("admin.gitwe", "<equipment-check>", checklist_row_with_error),
+    "mentee-accounts": ("admin.byumba", "/mentees/accounts", None),
+    "home-mentee": ("<mentee>", "/", None),
+    "my-next-visit": ("<mentee>", "/me/next-visit", None),
+    "my-self-assessment": ("<mentee>", "/me/self-assessment", None),
+    "my-feedback": ("<mentee>", "/me/feedback/", None),
+    "my-sheet": ("<mentee>", "<my-sheet>", None),
+    "my-action-items-with-error": ("<mentee>", "/me/action-items/", action_item_with_error),
+    "my-progress": ("<mentee>", "/me/progress", None),
+    "my-messages-mentee": ("<mentee>", "/notifications/preferences", None),
 }
 
 

@@ -13,7 +13,15 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import axe_violations, demo_path, describe_violations, horizontal_overflow, programme_today, screenshot
+from tests.browser.support import (
+    axe_violations,
+    demo_account,
+    demo_path,
+    describe_violations,
+    horizontal_overflow,
+    programme_today,
+    screenshot,
+)
 from tests.browser.test_feedback_journey import feedback_to_write, posted
 
 PHONE = {"width": 360, "height": 640}
@@ -38,7 +46,17 @@ PAGES = {
     "calendar": ("coordinator", "/calendar/"),
     "visit-planned": ("coordinator", "<planned-visit>"),
     "equipment-matrix": ("coordinator", "/equipment/"),
+    "mentee-accounts": ("admin.byumba", "/mentees/accounts"),
+    # Issue 22: the mentee's own pages, phone first
+    "home-mentee": ("<mentee>", "/"),
+    "my-next-visit": ("<mentee>", "/me/next-visit"),
+    "my-self-assessment": ("<mentee>", "/me/self-assessment"),
+    "my-sheet": ("<mentee>", "<my-sheet>"),
+    "my-action-items": ("<mentee>", "/me/action-items/"),
+    "my-progress": ("<mentee>", "/me/progress"),
 }
+MENTEE_PAGES = ["mentee-accounts", "home-mentee", "my-next-visit", "my-self-assessment", "my-sheet", "my-action-items",
+                "my-progress"]
 WIDE_REGIONS = {"equipment-matrix": "Equipment gaps by hospital and item", "visit-planned": "Who is available on each day"}
 
 # Every control a person can tap or click that is on screen; a checkbox or radio button counts with its label (tapping
@@ -71,6 +89,8 @@ SMALL_TARGETS_JS = """min => {
 
 def page_path(live_server, path: str, account: str) -> tuple[str, str]:
     """The account and path of a listed page; <feedback> is a feedback form still to write (Kibilizi's)."""
+    if account.startswith("<"):
+        account = demo_account(live_server.app, account.strip("<>"))
     if path == "<feedback>":
         setting = feedback_to_write(live_server.app, "Kibilizi")
         return setting.mentor_username, f"/visits/{setting.visit_id}/feedback/{setting.mentee_id}"
@@ -199,7 +219,8 @@ def test_the_calendar_is_an_agenda_with_full_hospital_names_on_a_phone_and_a_mon
 
 
 @pytest.mark.parametrize("viewport", [PHONE, TABLET, LAPTOP], ids=["360", "768", "1366"])
-@pytest.mark.parametrize("name", ["feedback-form", "mentees-list", "calendar", "visit-planned", "equipment-matrix", "audit"])
+@pytest.mark.parametrize("name", ["feedback-form", "mentees-list", "calendar", "visit-planned", "equipment-matrix", "audit",
+                                  *MENTEE_PAGES])
 def test_pages_have_no_serious_wcag_violation_at_phone_tablet_and_laptop_widths(as_user, live_server, name, viewport):
     page = open_page(as_user, live_server, name, viewport=viewport)
     if viewport is PHONE:

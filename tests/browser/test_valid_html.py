@@ -26,8 +26,8 @@ FETCHED = {
          "/notifications/bell", *(f"/dashboard/tiles/{name}" for name in HOME_TILES["coordinator"])],
     ),
     "sysadmin": (["/users/new", "/audit/", "/deliveries/"], ["/users/?q=a", "/deliveries/?channel=sms&q=a"]),
-    "admin.byumba": (["/mentees/new", "/mentees/import", "/reflections/support?status=all"],
-                     [*(f"/dashboard/tiles/{name}" for name in HOME_TILES["hospital_admin"])]),
+    "admin.byumba": (["/mentees/new", "/mentees/import", "/reflections/support?status=all", "<mentee>/invite"],
+                     ["/mentees/accounts?q=a", *(f"/dashboard/tiles/{name}" for name in HOME_TILES["hospital_admin"])]),
     "mentor.01": (["/offline"], [*(f"/dashboard/tiles/{name}" for name in HOME_TILES["mentor"])]),
 }
 

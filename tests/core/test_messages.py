@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from blueprints.core.dispatch import UNSUBSCRIBE_LINK_LIFETIME, channels, unsubscribe_token
 from blueprints.core.extensions import db
-from blueprints.core.models import MessagePreference, Notification, OutgoingMail
+from blueprints.core.models import MessagePreference, Notification, OutgoingMail, OutgoingSms
 from blueprints.visits.models import Visit
 from blueprints.visits.reminders import send_visit_reminders
 from tests.factories import login, make_hospital, make_mentee, make_mentor, make_team, make_user
+from tests.meaning import paragraphs
 
 MONDAY = date(2026, 6, 8)
 
@@ -86,7 +87,7 @@ def test_a_reminder_email_reaches_each_recipient_in_their_language_with_its_link
         assert unsubscribe.startswith("https://mentorship.example/unsubscribe/") and unsubscribe in body
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "Pour ne plus recevoir ces e-mails" in french.get_content()
-    assert "Kugira ngo uhagarike izi imeri" in kinyarwanda.get_content()
+    assert "Kugira ngo uhagarike izi imeyili" in kinyarwanda.get_content()
 
 
 def test_one_click_unsubscribe_without_signing_in_turns_that_kind_of_email_off_for_that_person_only(client, inbox):
@@ -240,3 +241,57 @@ def test_each_recipients_choice_is_read_in_one_statement_however_many_recipients
     many = [make_user("coordinator") for _ in range(6)] + [make_mentee(hospital) for _ in range(6)]
     db.session.add(MessagePreference(user_id=many[0].id, kind="visit", email=False, sms=False))
     assert preference_reads(few) == preference_reads(many) == 1
+
+
+def mentee_account_with_a_record_number(**account):
+    """A mentee's account with no address of its own, and the hospital's record of her with an e-mail and a number."""
+    mentee = make_mentee(make_hospital(), name="Aline")
+    mentee.email, mentee.phone = "aline@example.org", "+250788123456"
+    me = make_user("mentee", mentee=mentee, **account)
+    db.session.commit()
+    return me
+
+
+def test_my_messages_names_the_record_address_and_number_that_messages_go_to_when_the_account_has_none(client):
+    from blueprints.core.dispatch import dispatch
+
+    me = mentee_account_with_a_record_number()
+    login(client, me)
+    said = paragraphs(client.get("/notifications/preferences").get_data(as_text=True))
+    assert "E-mail goes to aline@example.org (from your hospital's record)." in said
+    assert "Text messages go to +250788123456 (from your hospital's record)." in said
+    dispatch([me], "visit", "The visit is postponed")
+    assert [sms.to_number for sms in db.session.scalars(select(OutgoingSms))] == ["+250788123456"]
+
+
+def test_a_number_given_on_my_messages_is_used_and_shown_instead_of_the_records_until_the_field_is_emptied(client):
+    me = mentee_account_with_a_record_number()
+    login(client, me)
+    assert client.post("/notifications/preferences", data={"email": "", "phone": "0788 123 999"}).status_code == 302
+    said = paragraphs(client.get("/notifications/preferences").get_data(as_text=True))
+    assert "Text messages go to +250788123999 (the one you gave below)." in said
+    assert "E-mail goes to aline@example.org (from your hospital's record)." in said
+    assert client.post("/notifications/preferences", data={"email": "", "phone": ""}).status_code == 302
+    said = paragraphs(client.get("/notifications/preferences").get_data(as_text=True))
+    assert "Text messages go to +250788123456 (from your hospital's record)." in said
+
+
+@pytest.mark.parametrize("language, sentence", [
+    ("fr", "Les SMS partent au +250788123456 (du dossier tenu par votre hôpital)."),
+    ("rw", "Ubutumwa bugufi (SMS) bujya kuri +250788123456 (bivuye muri dosiye yawe ku bitaro)."),
+])
+def test_my_messages_says_where_the_number_comes_from_in_the_mentees_language(client, language, sentence):
+    me = mentee_account_with_a_record_number(language=language)
+    login(client, me)
+    assert sentence in paragraphs(client.get("/notifications/preferences").get_data(as_text=True))
+
+
+def test_a_mentor_without_an_address_of_their_own_sees_their_mentor_records_and_one_without_any_is_told_so(client):
+    mentor = make_mentor(name="Mentor Beta")
+    mentor.email = "beta@example.org"
+    me = make_user("mentor", mentor=mentor)
+    db.session.commit()
+    login(client, me)
+    said = paragraphs(client.get("/notifications/preferences").get_data(as_text=True))
+    assert "E-mail goes to beta@example.org (from your record as a mentor)." in said
+    assert "No mobile number: no text message reaches you." in said

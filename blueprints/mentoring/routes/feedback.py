@@ -35,7 +35,8 @@ def _feedback_context(place: queries.FeedbackPlace) -> dict:
 
 def _crossed(place: queries.FeedbackPlace):
     """The writing mentor's profession when it is not the mentee's (the form then names the framework used)."""
-    mentor = place.feedback.mentor if place.feedback else (current_user.mentor if current_user.mentor_id else None)
+    mentor = place.feedback.mentor if place.feedback else (
+        queries.mentor_with_profession(current_user.mentor_id) if current_user.mentor_id else None)
     if mentor is None or not crosses_professions(place.mentee.profession_id, mentor.profession_id):
         return None
     return mentor.profession

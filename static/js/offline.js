@@ -316,9 +316,13 @@
 
   // --- a conflict: both versions side by side, the mentor chooses ------------------------------------------------
 
+  // Whom or what a field is about, as the form names it: data-offline-who on the field or around it (the person whose
+  // attendance mark it is), else its fieldset's legend or its label.
   function labelOf(form, name) {
     var element = namedElements(form, name)[0];
     if (!element) return name;
+    var who = element.closest("[data-offline-who]");
+    if (who) return who.dataset.offlineWho;
     var fieldset = element.closest("fieldset");
     if (fieldset && fieldset.querySelector("legend")) return fieldset.querySelector("legend").textContent.trim();
     if (element.labels && element.labels.length) return element.labels[0].textContent.trim();
@@ -328,10 +332,29 @@
   function valuesByName(fields) {
     var out = {};
     fields.forEach(function (pair) {
-      if (pair[0] === "csrf_token" || pair[0] === "version") return;
-      out[pair[0]] = out[pair[0]] ? out[pair[0]] + ", " + pair[1] : pair[1];
+      if (pair[0] === "csrf_token" || /(^|-)version$/.test(pair[0])) return;
+      (out[pair[0]] = out[pair[0]] || []).push(pair[1]);
     });
     return out;
+  }
+
+  // A field's values as the form says them: a choice by its words (data-offline-words, else its label or option), a
+  // typed value as typed; none, by data-offline-none around the field (a mentee present on no day is absent), else "—".
+  function inWords(form, name, values) {
+    var elements = namedElements(form, name);
+    var words = (values || []).map(function (value) {
+      var choice = elements.filter(function (e) { return /^(radio|checkbox)$/.test(e.type) && e.value === value; })[0];
+      if (!choice && elements[0] && elements[0].tagName === "SELECT") {
+        choice = Array.prototype.filter.call(elements[0].options, function (o) { return o.value === value; })[0];
+        if (choice) return choice.textContent.trim();
+      }
+      if (choice && choice.dataset.offlineWords) return choice.dataset.offlineWords;
+      if (choice && choice.labels && choice.labels.length) return choice.labels[0].textContent.trim();
+      return value;
+    }).filter(function (word) { return word !== ""; });
+    if (words.length) return words.join(", ");
+    var none = elements[0] && elements[0].closest("[data-offline-none]");
+    return none ? none.dataset.offlineNone : "—";
   }
 
   function showConflicts(csrf) {
@@ -356,9 +379,11 @@
           });
           var rows = table.createTBody();
           Object.keys(Object.assign({}, mine, saved)).forEach(function (name) {
-            if ((mine[name] || "") === (saved[name] || "")) return;
+            if ((mine[name] || [""]).join(", ") === (saved[name] || [""]).join(", ")) return;
             var row = rows.insertRow();
-            [labelOf(form, name), mine[name] || "—", saved[name] || "—"].forEach(function (t) { row.insertCell().textContent = t; });
+            [labelOf(form, name), inWords(form, name, mine[name]), inWords(form, name, saved[name])].forEach(function (t) {
+              row.insertCell().textContent = t;
+            });
           });
           var keepMine = document.createElement("button");
           keepMine.type = "button";

@@ -17,8 +17,8 @@ from blueprints.auth.models import User
 from blueprints.dashboard.bedside import bedside_urls
 from blueprints.equipment.models import EquipmentCheck, EquipmentCount
 from blueprints.mentoring.models import Feedback
-from blueprints.people.models import Mentee
-from blueprints.visits.models import MentorAttendance, Visit
+from blueprints.people.models import Mentee, Mentor
+from blueprints.visits.models import MenteeAttendance, MentorAttendance, Visit
 from tests.browser.support import live_db, programme_today, sign_in, sign_out
 
 OFFLINE_FAILURES = ("net::ERR_INTERNET_DISCONNECTED", "console error: htmx:sendError", "console error: htmx:afterRequest")
@@ -198,13 +198,15 @@ def visit_under_way(app, username: str):
             session.execute(delete(EquipmentCount).where(EquipmentCount.check_id == ids[1]))
             session.execute(delete(EquipmentCheck).where(EquipmentCheck.id == ids[1]))
             session.execute(delete(MentorAttendance).where(MentorAttendance.visit_id == ids[0]))
+            session.execute(delete(MenteeAttendance).where(MenteeAttendance.visit_id == ids[0]))
             session.execute(delete(Visit).where(Visit.id == ids[0]))
             session.commit()
 
 
 def test_attendance_marked_offline_survives_a_reload_and_reaches_the_server_when_back_online(as_user, live_server, browser_log):
     """Then a conflict: marks typed offline while someone else saved the visit's attendance are not sent over theirs;
-    the phone shows both and sends its own only when the mentor chooses them."""
+    the phone shows both, each row naming whose mark it is and saying both marks in words, and sends its own only when
+    the mentor chooses them."""
     app = live_server.app
     with visit_under_way(app, "mentor.01") as (visit_id, _check_id, mentor_id):
         path = f"/visits/{visit_id}/attendance"
@@ -232,17 +234,26 @@ def test_attendance_marked_offline_survives_a_reload_and_reaches_the_server_when
         connection.offline()
         page.locator(f"input[name='mentor-{mentor_id}'][value='absent']").check()
         page.locator(f"#mentor-{mentor_id}-reason").fill("Called to theatre")
+        today_boxes = page.locator("input[type=checkbox][name^='mentee-']:not([disabled])")
+        mine, theirs = (int(today_boxes.nth(n).get_attribute("name").removeprefix("mentee-")) for n in (0, 1))
+        today_boxes.nth(0).check()
         expect(page.locator("[data-offline-status]")).to_contain_text("Saved on this phone, not yet sent.")
-        with live_db(app) as session:  # someone else records the day meanwhile
-            session.execute(update(MentorAttendance).where(MentorAttendance.visit_id == visit_id, MentorAttendance.mentor_id == mentor_id)
-                            .values(present=False, reason="Sick"))
+        with live_db(app) as session:  # someone else records the day meanwhile: another mentee came
+            session.add(MenteeAttendance(visit_id=visit_id, mentee_id=theirs, day=programme_today(app)))
             session.commit()
+            mentor_name = session.get(Mentor, mentor_id).full_name
+            mine_name, theirs_name = session.get(Mentee, mine).full_name, session.get(Mentee, theirs).full_name
         connection.online()
         choice = page.locator(".offline-conflict")
         expect(choice).to_contain_text("changed by someone else")
-        expect(choice.locator("tbody")).to_contain_text("Called to theatre")
-        expect(choice.locator("tbody")).to_contain_text("Sick")
-        assert present() is False and reason(app, visit_id, mentor_id) == "Sick"  # nothing overwritten silently
+        # Each row names the person whose mark differs, as the form does, and says both marks in words.
+        rows = choice.locator("tbody tr")
+        expect(rows).to_have_count(4)
+        said = sorted([cell.strip() for cell in row.locator("td").all_inner_texts()] for row in rows.all())
+        day = f"present on {programme_today(app):%-d %b %Y}"
+        assert said == sorted([[mentor_name, "absent", "present"], [f"{mentor_name}: Reason if absent", "Called to theatre", "—"],
+                               [mine_name, day, "absent"], [theirs_name, "absent", day]])
+        assert present() is True  # nothing overwritten silently
         choice.get_by_role("button", name="Keep the version on this phone").click()
         wait_for(lambda: reason(app, visit_id, mentor_id) == "Called to theatre", "the chosen marks", CHOSEN_WITHIN)
         expect(page.locator("#offline-queue")).to_be_hidden()

@@ -250,6 +250,17 @@ def test_save_and_sign_off_keeps_what_was_typed_since_the_last_autosave(client, 
     assert feedback.signed and feedback.strengths == "Typed after autosave"
 
 
+def test_signing_off_from_a_tab_opened_before_another_save_saves_and_signs_nothing(client, world):
+    login(client, world["mentor_user"])
+    client.post(url(world, suffix="/autosave"), data=form_data(world, strengths="First"), headers=HTMX)
+    version = saved(world).version
+    client.post(url(world, suffix="/autosave"), data=form_data(world, strengths="Tab A", version=str(version)), headers=HTMX)
+    stale = client.post(url(world, suffix="/sign"), data=form_data(world, strengths="Tab B", version=str(version), sign_confirmed="y"))
+    assert stale.status_code == 303 and stale.location.endswith(url(world))  # back to the form, to check and sign again
+    feedback = saved(world)
+    assert not feedback.signed and feedback.strengths == "Tab A"
+
+
 def test_signing_off_empty_feedback_is_refused_and_keeps_the_form(client, world):
     login(client, world["mentor_user"])
     skills = midwife_skills()

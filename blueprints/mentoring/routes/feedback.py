@@ -1,5 +1,7 @@
 """The feedback form: open, autosave, sign off and reopen one mentee's feedback for a visit."""
 
+from typing import NamedTuple
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +16,7 @@ from ...core.roles import COORDINATOR, MENTOR
 from .. import queries, self_assessment_window, services
 from ..forms import ACTION_ROWS_BLANK, FeedbackForm, ReopenForm, SignForm, feedback_rows
 from ..framework import crosses_professions, rating_scale
+from ..models import Feedback
 from ..services import FeedbackInput, FeedbackRefused
 from . import LABELS, READERS, bp
 
@@ -99,6 +102,30 @@ def _save(place: queries.FeedbackPlace, context: dict, form: FeedbackForm) -> tu
     return {}, feedback
 
 
+class _Posted(NamedTuple):
+    context: dict
+    form: FeedbackForm
+    errors: dict
+    feedback: Feedback | None
+    conflict: bool = False
+
+
+def _save_posted(place: queries.FeedbackPlace) -> _Posted:
+    """The posted form checked and saved, one way for saving, autosaving and signing off. The route commits; a refusal
+    or an edit conflict (someone saved after this tab loaded it) is rolled back here."""
+    context = _feedback_context(place)
+    form = _feedback_form(place, request.form)
+    form.validate()
+    try:
+        errors, feedback = _save(place, context, form)
+    except EditConflict:
+        db.session.rollback()
+        return _Posted(context, form, {}, None, conflict=True)
+    if errors:
+        db.session.rollback()
+    return _Posted(context, form, errors, feedback)
+
+
 def _form_response(context: dict, form: FeedbackForm, errors: dict, status: int, formdata=None):
     if errors:
         for name, messages in errors.items():
@@ -119,17 +146,11 @@ def feedback(visit_id: int, mentee_id: int):
         return _form_response(context, _feedback_form(place), {}, 200)
     if not place.can_write:
         abort(403, _("Only the mentee's assigned mentor writes this feedback."))
-    context = _feedback_context(place)
-    form = _feedback_form(place, request.form)
-    form.validate()
-    try:
-        errors, saved = _save(place, context, form)
-    except EditConflict:
-        db.session.rollback()
-        return _conflict(visit_id, mentee_id, form)
-    if errors:
-        db.session.rollback()
-        return _form_response(context, form, errors, 422, request.form)
+    posted = _save_posted(place)
+    if posted.conflict:
+        return _conflict(visit_id, mentee_id, posted.form)
+    if posted.errors:
+        return _form_response(posted.context, posted.form, posted.errors, 422, request.form)
     db.session.commit()
     flash(_("Feedback saved as a draft."), "success")
     return htmx_redirect(url_for("mentoring.feedback", visit_id=visit_id, mentee_id=mentee_id))
@@ -154,20 +175,15 @@ def feedback_autosave(visit_id: int, mentee_id: int):
     place = queries.feedback_or_404(visit_id, mentee_id, user())
     if not place.can_write:
         return render_template("mentoring/_save_status.html", refused=_("Only the mentee's assigned mentor writes this feedback.")), 403
-    context = _feedback_context(place)
-    form = _feedback_form(place, request.form)
-    form.validate()
-    try:
-        errors, saved = _save(place, context, form)
-    except EditConflict:
-        db.session.rollback()
-        return _conflict(visit_id, mentee_id, form, autosave=True)
-    if errors:
-        db.session.rollback()
-        messages = [m for ms in errors.values() for m in ms]
+    posted = _save_posted(place)
+    if posted.conflict:
+        return _conflict(visit_id, mentee_id, posted.form, autosave=True)
+    if posted.errors:
+        messages = [m for ms in posted.errors.values() for m in ms]
         return render_template("mentoring/_save_status.html", refused=" ".join(str(m) for m in messages)), 422
     db.session.commit()
-    return render_template("mentoring/_save_status.html", feedback=saved, saved_at=to_local(saved.updated_at).strftime("%H:%M"))
+    return render_template("mentoring/_save_status.html", feedback=posted.feedback,
+                           saved_at=to_local(posted.feedback.updated_at).strftime("%H:%M"))
 
 
 @bp.post("/visits/<int:visit_id>/feedback/<int:mentee_id>/sign")
@@ -185,15 +201,13 @@ def feedback_sign(visit_id: int, mentee_id: int):
     form = SignForm()
     try:
         if posted is not None:  # the whole form: save what was typed since the last autosave first
-            context = _feedback_context(place)
-            full = _feedback_form(place, request.form)
-            full.validate()
-            errors, saved_feedback = _save(place, context, full)
-            if errors:
-                db.session.rollback()
-                return _form_response(context, full, errors, 422, request.form)
-            place.feedback = saved_feedback
-            form.version.data = saved_feedback.version
+            draft = _save_posted(place)
+            if draft.conflict:
+                raise EditConflict
+            if draft.errors:
+                return _form_response(draft.context, draft.form, draft.errors, 422, request.form)
+            place.feedback = draft.feedback
+            form.version.data = draft.feedback.version
         services.sign_feedback(place.feedback, form.opened_at(), user())
     except EditConflict:
         db.session.rollback()

@@ -3,7 +3,7 @@ by province, ward and criticality, and the programme's trend of critical gaps th
 
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 
 from ..auth.models import User
 from ..core.extensions import db
@@ -146,27 +146,30 @@ def matrix(user: User, province: str | None = None, ward: str | None = None, cri
 
 def critical_gap_changes(user: User) -> list[tuple[date, int]]:
     """How the number of (hospital, critical item) pairs with a gap changed on each check date the user may see,
-    oldest first: +1 where a pair's counts begin with a gap or turn to one, -1 where a gap ends. Worked out in SQL
-    (each count against the pair's count before it), so a few hundred rows come back, not every count of five
-    years; each pair's first count is there (a change of 0 without a gap), so the first date is the first count's."""
+    oldest first: +1 where a pair's counts begin with a gap or turn to one, -1 where a gap ends; each pair's first
+    count is there (a change of 0 without a gap), so the first date is the first count's. SQL says which counts
+    have a gap and reads them in each hospital's check order (plain rows, no ORM); one pass in Python keeps the
+    changes (a window function over every critical count took SQLite twice as long)."""
     required = func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity)
-    gapped = case((EquipmentCount.functional < required, 1), else_=0)
-    counts = (
-        select(EquipmentCheck.check_date.label("day"), gapped.label("gap"),
-               func.lag(gapped).over(partition_by=(EquipmentCheck.hospital_id, EquipmentCount.item_id),
-                                     order_by=(EquipmentCheck.check_date, EquipmentCheck.id)).label("before"))
+    query = (
+        select(EquipmentCheck.hospital_id, EquipmentCount.item_id, EquipmentCheck.check_date,
+               case((EquipmentCount.functional < required, 1), else_=0))
         .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
         .join(EquipmentItem, EquipmentItem.id == EquipmentCount.item_id)
         .join(Hospital, Hospital.id == EquipmentCheck.hospital_id)
         .outerjoin(EquipmentNorm, and_(EquipmentNorm.item_id == EquipmentCount.item_id,
                                        EquipmentNorm.hospital_id == EquipmentCheck.hospital_id))
         .where(equipment_hospitals(user), EquipmentItem.critical.is_(True), EquipmentItem.retired.is_(False))
-        .subquery()
+        .order_by(EquipmentCheck.hospital_id, EquipmentCheck.check_date, EquipmentCheck.id)
     )
-    changed = or_(counts.c.before.is_(None), counts.c.before != counts.c.gap)
-    query = (select(counts.c.day, func.sum(counts.c.gap - func.coalesce(counts.c.before, 0)))
-             .where(changed).group_by(counts.c.day).order_by(counts.c.day))
-    return [tuple(row) for row in db.session.connection().execute(query)]
+    last: dict[tuple[int, int], int] = {}
+    changes: dict[date, int] = {}
+    for hospital_id, item_id, day, gapped in db.session.connection().execute(query):
+        before = last.get((hospital_id, item_id))
+        if before != gapped:
+            last[(hospital_id, item_id)] = gapped
+            changes[day] = changes.get(day, 0) + gapped - (before or 0)
+    return sorted(changes.items())
 
 
 def critical_gap_trend(changes: list[tuple[date, int]], months: list[date]) -> list[tuple[date, int]]:

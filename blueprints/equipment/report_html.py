@@ -1,7 +1,5 @@
-"""The advocacy report's gap rows, written in Python as the matrix's body is (docs/benchmarks.md, "Why some pages
-are written in Python"): a national report lists about a thousand gaps, and a Jinja loop over them (attribute
-lookups, an `if`, a date filter and an escape per value) cost most of the page's time. Every name, ward and date is
-escaped or formatted once per request; each row is one f-string, the markup the template wrote."""
+"""The advocacy report's gap rows, written in Python as the matrix's body is (docs/benchmarks.md, "Why some pages are
+written in Python"): each name, ward and date escaped or formatted once per request, each row one f-string."""
 
 from markupsafe import Markup, escape
 

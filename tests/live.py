@@ -57,6 +57,7 @@ class Answer:
     status: int
     body: str
     location: str | None
+    cookie: str | None = None  # the Set-Cookie header (the session, with any flashed message, for a redirect)
 
 
 class Client:
@@ -86,9 +87,11 @@ class Client:
         opener = urllib.request.build_opener(*handlers)
         try:
             with opener.open(request, timeout=60) as response:
-                return Answer(response.status, response.read().decode(errors="replace"), response.headers.get("Location"))
+                return Answer(response.status, response.read().decode(errors="replace"), response.headers.get("Location"),
+                              response.headers.get("Set-Cookie"))
         except urllib.error.HTTPError as error:
-            return Answer(error.code, error.read().decode(errors="replace"), error.headers.get("Location"))
+            return Answer(error.code, error.read().decode(errors="replace"), error.headers.get("Location"),
+                          error.headers.get("Set-Cookie"))
 
     def get(self, path: str, **kwargs) -> Answer:
         return self.request("GET", path, **kwargs)
@@ -111,6 +114,15 @@ class FromAddress(urllib.request.HTTPHandler):
 
     def http_open(self, request):
         return self.do_open(functools.partial(http.client.HTTPConnection, source_address=(self.address, 0)), request)
+
+
+def flashed(app, answer: Answer) -> list[str]:
+    """The messages a redirect flashed for the page it leads to, read from the session cookie it sets."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    value = next((part.split("=", 1)[1] for part in (answer.cookie or "").split(";") if part.strip().startswith(f"{name}=")), None)
+    if value is None:
+        return []
+    return [message for _category, message in app.session_interface.get_signing_serializer(app).loads(value).get("_flashes", [])]
 
 
 def fire(count: int, send: Callable[[int], Answer]) -> list[Answer]:

@@ -10,7 +10,7 @@ from ..core.extensions import db
 from ..people.models import Hospital
 from ..people.queries import hospitals as hospital_queries
 from ..people.scopes import equipment_hospitals, equipment_requests_scope
-from .gaps import Cell, gap
+from .gaps import Cell
 from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentRequest, EquipmentStatus
 from .queries import items_for
 
@@ -144,29 +144,40 @@ def matrix(user: User, province: str | None = None, ward: str | None = None, cri
 
 
 
-def critical_history(user: User) -> list[tuple]:
-    """(hospital id, item id, date, functional, required) of every count of a critical item the user may see."""
+def critical_gap_changes(user: User) -> list[tuple[date, int]]:
+    """How the number of (hospital, critical item) pairs with a gap changed on each check date the user may see,
+    oldest first: +1 where a pair's counts begin with a gap or turn to one, -1 where a gap ends; each pair's first
+    count is there (a change of 0 without a gap), so the first date is the first count's. SQL says which counts
+    have a gap and reads them in each hospital's check order (plain rows, no ORM); one pass in Python keeps the
+    changes (a window function over every critical count took SQLite twice as long)."""
     required = func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity)
-    return list(db.session.execute(
-        select(EquipmentCheck.hospital_id, EquipmentCount.item_id, EquipmentCheck.check_date, EquipmentCount.functional, required)
+    query = (
+        select(EquipmentCheck.hospital_id, EquipmentCount.item_id, EquipmentCheck.check_date,
+               case((EquipmentCount.functional < required, 1), else_=0))
         .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
         .join(EquipmentItem, EquipmentItem.id == EquipmentCount.item_id)
         .join(Hospital, Hospital.id == EquipmentCheck.hospital_id)
         .outerjoin(EquipmentNorm, and_(EquipmentNorm.item_id == EquipmentCount.item_id,
                                        EquipmentNorm.hospital_id == EquipmentCheck.hospital_id))
         .where(equipment_hospitals(user), EquipmentItem.critical.is_(True), EquipmentItem.retired.is_(False))
-        .order_by(EquipmentCheck.check_date, EquipmentCheck.id)
-    ))
+        .order_by(EquipmentCheck.hospital_id, EquipmentCheck.check_date, EquipmentCheck.id)
+    )
+    last: dict[tuple[int, int], int] = {}
+    changes: dict[date, int] = {}
+    for hospital_id, item_id, day, gapped in db.session.connection().execute(query):
+        before = last.get((hospital_id, item_id))
+        if before != gapped:
+            last[(hospital_id, item_id)] = gapped
+            changes[day] = changes.get(day, 0) + gapped - (before or 0)
+    return sorted(changes.items())
 
 
-def critical_gap_trend(rows: list[tuple], months: list[date]) -> list[tuple[date, int]]:
+def critical_gap_trend(changes: list[tuple[date, int]], months: list[date]) -> list[tuple[date, int]]:
     """How many (hospital, critical item) pairs had a gap at the end of each month, from their latest count then."""
-    latest: dict[tuple[int, int], int] = {}
-    points, position = [], 0
+    points, position, gaps = [], 0, 0
     for month_end in months:
-        while position < len(rows) and rows[position][2] <= month_end:
-            hospital_id, item_id, _on, functional, required = rows[position]
-            latest[(hospital_id, item_id)] = gap(required, functional)
+        while position < len(changes) and changes[position][0] <= month_end:
+            gaps += changes[position][1]
             position += 1
-        points.append((month_end, sum(1 for value in latest.values() if value)))
+        points.append((month_end, gaps))
     return points

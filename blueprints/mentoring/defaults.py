@@ -1,6 +1,8 @@
 """The default skills frameworks and rating scale (mentoring/framework.py) with the skills' names in French and
 Kinyarwanda. Seeded by blueprints/defaults.py with the other areas' defaults, after the professions."""
 
+from sqlalchemy import select
+
 from ..core.extensions import db
 from ..core.i18n import fill_name_translations
 from .framework import seed_skills
@@ -86,6 +88,21 @@ SKILL_NAME_TRANSLATIONS = {
     "Recovery monitoring": ("Surveillance en salle de réveil", "Gukurikirana umurwayi akanguka nyuma yo kubagwa"),
 }
 
+# The default frameworks' areas (framework.DEFAULT_SKILLS) in French and Kinyarwanda, seeded into each skill's
+# `area_translations` as the names are; coordinators edit them in the skill form.
+SKILL_AREA_TRANSLATIONS = {
+    "Obstetric care": ("Soins obstétricaux", "Ubuvuzi bw'ababyeyi"),
+    "Midwifery": ("Pratique sage-femme", "Ububyaza"),
+    "Newborn and child care": ("Soins du nouveau-né et de l'enfant", "Ubuvuzi bw'impinja n'abana"),
+    "Newborn nursing": ("Soins infirmiers du nouveau-né", "Ubuforomo bw'impinja"),
+    "Obstetric anaesthesia": ("Anesthésie obstétricale", "Ikinya ku babyeyi"),
+    "Triage": ("Triage", "Gutoranya abarwayi"),
+    "Emergency obstetric and newborn care": ("Soins obstétricaux et néonatals d'urgence",
+                                             "Ubutabazi bwihuse ku babyeyi n'impinja"),
+    "Resuscitation at birth": ("Réanimation à la naissance", "Kuzahura uruhinja rukivuka"),
+    "Infection control": ("Contrôle des infections", "Kwirinda no kurwanya indwara zandura"),
+}
+
 
 def seed() -> None:
     """Give each profession without skills its framework, keep the rating scale, and translate the default skills
@@ -96,6 +113,18 @@ def seed() -> None:
     db.session.flush()
 
 
+def fill_area_translations() -> int:
+    """Skills in a default area without the area's translations get the seeded ones; an area a coordinator
+    translated is left alone."""
+    filled = 0
+    for skill in db.session.scalars(select(Skill).where(Skill.area.in_(SKILL_AREA_TRANSLATIONS), Skill.area_translations.is_(None))):
+        french, kinyarwanda = SKILL_AREA_TRANSLATIONS[skill.area]
+        skill.area_translations = {"fr": french, "rw": kinyarwanda}
+        filled += 1
+    return filled
+
+
 def fill_skill_translations() -> int:
-    """Default skills without translations get the seeded ones (databases made before names were translated)."""
-    return fill_name_translations(Skill, SKILL_NAME_TRANSLATIONS)
+    """Default skills without translations get the seeded ones (databases made before names were translated), and
+    their areas too."""
+    return fill_name_translations(Skill, SKILL_NAME_TRANSLATIONS) + fill_area_translations()

@@ -113,6 +113,10 @@ class SkillForm(FlaskForm):
     profession_id = SelectField(_l("Profession"), coerce=optional_int, validate_choice=False,
                                 validators=[InputRequired(message=_l("Choose a profession."))])
     area = LineField(_l("Area"), validators=[Optional(), Length(max=limits.SHORT_NAME)])
+    area_fr = LineField(_l("Area in French"), validators=[Optional(), Length(max=limits.SHORT_NAME)],
+                        description=_l("Shown to French readers; left empty, they see the English area."))
+    area_rw = LineField(_l("Area in Kinyarwanda"), validators=[Optional(), Length(max=limits.SHORT_NAME)],
+                        description=_l("Shown to Kinyarwanda readers and on their feedback sheets; left empty, they see the English area."))
     name = LineField(_l("Skill"), validators=[InputRequired(message=_l("Give the skill a name.")), Length(max=limits.TITLE)])
     name_fr = LineField(_l("Name in French"), validators=[Optional(), Length(max=limits.TITLE)],
                           description=_l("Shown to French readers; left empty, they see the English name."))

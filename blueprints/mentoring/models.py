@@ -52,7 +52,7 @@ class SupportTopic(LabelledEnum):
 class Skill(db.Model):
     """A competency of one profession's framework; retired skills keep their ratings and history."""
 
-    __audited__ = ("profession_id", "area", "name", "position", "retired_on", "name_translations")
+    __audited__ = ("profession_id", "area", "name", "position", "retired_on", "name_translations", "area_translations")
     __tablename__ = "skill"
     __table_args__ = (UniqueConstraint("profession_id", "name"),)
 
@@ -62,6 +62,8 @@ class Skill(db.Model):
     name: Mapped[str] = mapped_column(String(limits.TITLE))
     # The name in the other languages, {"fr": "…", "rw": "…"}; English is `name`.
     name_translations: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    # The area in the other languages, as `name_translations` is the name's.
+    area_translations: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     position: Mapped[int] = mapped_column(default=0)
     retired_on: Mapped[date | None]
 
@@ -74,6 +76,11 @@ class Skill(db.Model):
     def display_name(self) -> str:
         """The name in the current language (English when it has no translation)."""
         return localized_name(self.name, self.name_translations)
+
+    @property
+    def area_display_name(self) -> str:
+        """The area in the current language (English when it has no translation)."""
+        return localized_name(self.area, self.area_translations)
 
 
 class Feedback(db.Model):

@@ -184,9 +184,9 @@ def reopen_feedback(feedback: Feedback, reason: str) -> None:
 
 
 def save_skill(skill: Skill | None, *, profession_id: int, area: str, name: str, position: int,
-               translations: dict | None = None) -> Skill:
+               translations: dict | None = None, area_translations: dict | None = None) -> Skill:
     """Add or change a skill; `translations` ({"fr": …, "rw": …}, empty values dropped) replaces the translated
-    names when given."""
+    names when given, `area_translations` the translated areas."""
     name = " ".join(name.split())
     if not name:
         raise RuleBroken("name", _("Give the skill a name."))
@@ -199,6 +199,8 @@ def save_skill(skill: Skill | None, *, profession_id: int, area: str, name: str,
     skill.profession_id, skill.area, skill.name, skill.position = profession_id, area.strip(), name, position
     if translations is not None:
         skill.name_translations = clean_translations(translations)
+    if area_translations is not None:
+        skill.area_translations = clean_translations(area_translations)
     db.session.flush()
     changed_before, changed_after = audit.changes(before, audit.snapshot(skill))
     audit.record("skill.update" if before else "skill.create", skill, summary=f"skill {skill.name}",

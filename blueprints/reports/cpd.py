@@ -28,6 +28,7 @@ class CpdCertificate:
     rows: list[dict]
     total_hours: float
     visits: int
+    contacts: int = 0
 
 
 def cpd_certificate(mentee: Mentee, year: int) -> CpdCertificate:
@@ -43,7 +44,7 @@ def cpd_certificate(mentee: Mentee, year: int) -> CpdCertificate:
     return CpdCertificate(
         mentee=mentee.full_name, profession=mentee.profession.display_name, hospital=mentee.hospital.name if mentee.hospital else "",
         department=mentee.department.display_name if mentee.department else "", year=year, rows=rows,
-        total_hours=round(sum(row["hours"] or 0 for row in rows), 2), visits=visits,
+        total_hours=round(sum(row["hours"] or 0 for row in rows), 2), visits=visits, contacts=len(rows) - visits,
     )
 
 

@@ -105,7 +105,7 @@ def _sheet(feedback: Feedback, visit: Visit, hospital: str, scale: dict[int, str
         skill = skills.get(rating.skill_id)
         before, since = last.get(rating.skill_id, (None, None))
         change = rating.rating - before if rating.rating is not None and before is not None else None
-        rows.append({"area": skill.area if skill else "", "skill": skill.display_name if skill else "", "rating": rating.rating,
+        rows.append({"area": skill.area_display_name if skill else "", "skill": skill.display_name if skill else "", "rating": rating.rating,
                      "label": scale.get(rating.rating, "") if rating.rating else "", "before": before,
                      "change": change, "since": since, "comment": rating.comment})
     return Sheet(

@@ -21,7 +21,7 @@ from ..core.models import SentAlert
 from ..core.notify import link_to, notify
 from ..core.programme import programme_settings
 from ..people.models import Hospital, Mentee, Team
-from . import queries
+from . import queries, substitutes
 from .attendance import attendance_version
 from .cadence import CadenceStatus, hospital_cadence
 from .models import Holiday, MenteeAttendance, MentorAttendance, Visit, VisitStatus
@@ -186,6 +186,9 @@ def record_attendance(visit: Visit, *, mentors: dict[int, tuple[bool | None, str
     if refusals:
         return refusals
     lock(visit)  # parallel saves replace the rows one after the other, each deleting what the one before it added
+    gone = substitutes.taken_back(visit, [mid for mid, (present, _reason) in mentors.items() if present is not None])
+    if gone:
+        return [RuleBroken(f"mentor-{mid}", _("This substitute was taken back after the form was opened.")) for mid in sorted(gone)]
     recorded = attendance_version(visit.id)
     db.session.execute(delete(MentorAttendance).where(MentorAttendance.visit_id == visit.id,
                                                       MentorAttendance.mentor_id.in_(list(allowed_mentor_ids))))

@@ -1,4 +1,4 @@
-"""When a team mentor cannot come to a visit: who could come instead, and arranging them.
+"""When a team mentor cannot come to a visit: who could come instead, arranging them and taking that back.
 
 A substitute has the absent mentor's profession (the mentees are rated by a peer of their mentor's profession), is
 active, belongs to another team, is not away on any day of the visit and their own team has no visit then. Mentors
@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..core import audit
+from ..core.concurrency import lock
 from ..core.errors import RuleBroken
 from ..core.extensions import db
 from ..people.models import Absence, Hospital, Mentor, Team
-from .models import Visit, VisitSubstitute
+from .models import MentorAttendance, Visit, VisitSubstitute
 from .queries import ACTIVE_STATUSES
 
 PER_MENTOR = 3
@@ -73,3 +74,36 @@ def arrange(visit: Visit, *, mentor_id: int, for_mentor_id: int, by=None) -> Vis
     audit.record("visit.substitute", visit, summary=f"{substitute.mentor.full_name} in place of {replaced.full_name}",
                  after={"mentor_id": mentor_id, "for_mentor_id": for_mentor_id}, hospital_id=visit.hospital_id)
     return substitute
+
+
+def cancel(visit: Visit, *, mentor_id: int | None, by=None) -> VisitSubstitute:
+    """Take back the substitute `mentor_id` arranged for this visit: the absent mentor's suggestions show again.
+    Refused once the substitute's attendance at the visit is recorded, so the attendance keeps saying who came. Under
+    the visit's lock, as attendance is saved (services.record_attendance), so the two never interleave."""
+    lock(visit)
+    substitute = db.session.scalar(select(VisitSubstitute).where(VisitSubstitute.visit_id == visit.id,
+                                                                 VisitSubstitute.mentor_id == mentor_id))
+    if substitute is None:
+        raise RuleBroken("form", _("This substitute is not arranged for this visit (any more)."))
+    marked = select(MentorAttendance.id).where(MentorAttendance.visit_id == visit.id, MentorAttendance.mentor_id == mentor_id)
+    if db.session.scalar(marked) is not None:
+        raise RuleBroken("form", _("%(name)s's attendance at this visit is recorded: the substitute stays, so the attendance says who came.",
+                                   name=substitute.mentor.full_name))
+    audit.record("visit.substitute_cancel", visit, hospital_id=visit.hospital_id, user=by,
+                 summary=f"{substitute.mentor.full_name} no longer in place of {substitute.for_mentor.full_name}",
+                 before={"mentor_id": substitute.mentor_id, "for_mentor_id": substitute.for_mentor_id})
+    db.session.delete(substitute)
+    db.session.flush()
+    return substitute
+
+
+def taken_back(visit: Visit, mentor_ids) -> set[int]:
+    """Of these mentors, those from another team with neither a substitute arrangement at this visit nor a mark there:
+    a substitute cancelled after the attendance form was opened (read under the visit's lock)."""
+    mentor_ids = list(mentor_ids)
+    if not mentor_ids:
+        return set()
+    arranged = select(VisitSubstitute.id).where(VisitSubstitute.visit_id == visit.id, VisitSubstitute.mentor_id == Mentor.id)
+    marked = select(MentorAttendance.id).where(MentorAttendance.visit_id == visit.id, MentorAttendance.mentor_id == Mentor.id)
+    return set(db.session.scalars(select(Mentor.id).where(Mentor.id.in_(mentor_ids), Mentor.team_id != visit.team_id,
+                                                          ~arranged.exists(), ~marked.exists())))

@@ -34,7 +34,7 @@ def test_a_skills_snapshot_gives_its_retirement_day_as_iso_text_and_its_translat
     skill = added(Skill(profession_id=midwife.id, area="Labour", name="Partograph (audit test)", position=4,
                         name_translations={"fr": "Partogramme"}, retired_on=date(2026, 3, 2)))
     expected = {"profession_id": midwife.id, "area": "Labour", "name": "Partograph (audit test)", "position": 4,
-                "retired_on": "2026-03-02", "name_translations": {"fr": "Partogramme"}}
+                "retired_on": "2026-03-02", "name_translations": {"fr": "Partogramme"}, "area_translations": None}
     assert audit.snapshot(skill) == expected
     skill.retired_on, skill.name_translations = None, None
     assert audit.snapshot(skill) == {**expected, "retired_on": None, "name_translations": None}

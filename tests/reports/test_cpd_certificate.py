@@ -5,13 +5,14 @@ from datetime import date, timedelta
 
 import pytest
 from flask_babel import force_locale
+from sqlalchemy import delete
 
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.core.formatting import format_day
-from blueprints.mentoring.models import Feedback, SkillRating
+from blueprints.mentoring.models import ContactSession, Feedback, SkillRating
 from blueprints.people.models import Mentee
-from blueprints.reports.cpd import cpd_certificate, cpd_certificate_pdf
+from blueprints.reports.cpd import cpd_certificate, cpd_certificate_html, cpd_certificate_pdf
 from blueprints.visits.models import Visit
 from tests.factories import login
 from tests.mentoring.conftest import midwife_skills
@@ -124,3 +125,36 @@ def test_the_certificate_renders_from_the_mentee_and_year_in_the_current_locale(
         data = cpd_certificate_pdf(db.session.get(Mentee, world["mentee"].id), year_of(world))
     assert "Amina Uwase" in pdf_text(data)
     assert cpd_certificate_pdf(db.session.get(Mentee, world["mentee"].id), 2001) is None
+
+
+def _statement(world, language: str) -> str:
+    mentee = db.session.get(Mentee, world["mentee"].id)
+    with force_locale(language):
+        html = cpd_certificate_html(cpd_certificate(mentee, year_of(world)))
+    return html.split('<p class="statement">', 1)[1].split("</p>", 1)[0]
+
+
+def _contact_session(world, day: date) -> None:
+    db.session.add(ContactSession(mentee_id=world["mentee"].id, mentor_id=world["mentor"].id, held_on=day, mode="phone",
+                                  minutes=60, topic="Partograph questions"))
+    db.session.flush()
+
+
+def test_the_certificates_sentence_names_the_visits_and_the_contact_sessions_it_lists(app, world):
+    """Visits only, contact sessions only, both: the sentence says what the logbook lists, in every language."""
+    said = {}
+    with app.test_request_context():
+        _contact_session(world, date(year_of(world), 1, 15))
+        said["contacts"] = {language: _statement(world, language) for language in ("en", "fr", "rw")}
+        signed(world, "visit")
+        said["both"] = {language: _statement(world, language) for language in ("en", "fr", "rw")}
+        db.session.execute(delete(ContactSession))
+        said["visits"] = {language: _statement(world, language) for language in ("en", "fr", "rw")}
+    assert "contact sessions" in said["contacts"]["en"] and "visit" not in said["contacts"]["en"]
+    assert "visits" in said["both"]["en"] and "contact sessions" in said["both"]["en"]
+    assert "visits" in said["visits"]["en"] and "contact" not in said["visits"]["en"]
+    assert "séances de contact" in said["contacts"]["fr"] and "visite" not in said["contacts"]["fr"]
+    assert "visites" in said["both"]["fr"] and "séances de contact" in said["both"]["fr"]
+    for language in ("fr", "rw"):  # each case translated, and the three differ
+        assert len({said[case][language] for case in said}) == 3
+        assert all(said[case][language] != said[case]["en"] for case in said)

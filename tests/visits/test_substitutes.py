@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from blueprints.core.audit import AuditEvent
 from blueprints.core.errors import RuleBroken
 from blueprints.core.extensions import db
 from blueprints.people.services.absences import add_absence
@@ -86,3 +87,55 @@ def test_a_refused_substitute_says_why_and_saves_nothing(client, programme, miss
                            data={"mentor_id": programme["mentor_a2"].id, "for_mentor_id": programme["mentor_a"].id}, follow_redirects=True)
     assert "This mentor cannot stand in" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(VisitSubstitute.id))) == 0
+
+
+def test_a_coordinator_cancels_an_arranged_substitute_after_confirming_audited_and_the_suggestion_shows_again(client, programme, missing):
+    visit_id = missing["visit"].id
+    substitutes.arrange(missing["visit"], mentor_id=missing["neighbour"].id, for_mentor_id=programme["mentor_a"].id)
+    db.session.commit()
+    login(client, programme["coordinator"])
+    page = client.get(f"/visits/{visit_id}").get_data(as_text=True)
+    cancel = f"/visits/{visit_id}/substitutes/{missing['neighbour'].id}/cancel"
+    form = page.split(f'action="{cancel}"', 1)[1].split(">", 1)[0]
+    assert "Cancel this substitute? The suggestions for Mentor Alpha show again." in form  # asked before it happens
+    response = client.post(cancel, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Substitute cancelled" in page and "substitute for Mentor Alpha" not in page
+    assert "Mentor Gamma" in page.split('id="substitutes"', 1)[1]  # suggested again
+    assert db.session.scalar(select(func.count(VisitSubstitute.id))) == 0
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visit.substitute_cancel"))
+    assert event.summary == "Mentor Gamma no longer in place of Mentor Alpha" and event.username == programme["coordinator"].username
+
+
+def test_a_substitute_whose_attendance_is_recorded_cannot_be_cancelled(client, programme, missing):
+    visit = missing["visit"]
+    substitutes.arrange(visit, mentor_id=missing["neighbour"].id, for_mentor_id=programme["mentor_a"].id)
+    db.session.add(MentorAttendance(visit_id=visit.id, mentor_id=missing["neighbour"].id, present=True, reason=""))
+    db.session.commit()
+    login(client, programme["coordinator"])
+    assert f"/substitutes/{missing['neighbour'].id}/cancel" not in client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    response = client.post(f"/visits/{visit.id}/substitutes/{missing['neighbour'].id}/cancel", follow_redirects=True)
+    assert "Mentor Gamma&#39;s attendance at this visit is recorded" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(VisitSubstitute.id))) == 1
+    assert db.session.scalar(select(func.count(MentorAttendance.id))) == 1
+
+
+def test_attendance_opened_before_a_substitute_was_cancelled_does_not_record_them(programme, missing):
+    visit = missing["visit"]
+    substitutes.arrange(visit, mentor_id=missing["neighbour"].id, for_mentor_id=programme["mentor_a"].id)
+    db.session.commit()
+    allowed = {r["mentor"].id for r in queries.visit_mentors(visit)}  # the form as it was opened
+    substitutes.cancel(visit, mentor_id=missing["neighbour"].id)
+    db.session.commit()
+    refusals = services.record_attendance(visit, mentors={missing["neighbour"].id: (True, ""), programme["mentor_a2"].id: (True, "")},
+                                          mentee_days=set(), allowed_mentor_ids=allowed, allowed_mentee_ids=set(),
+                                          opened_version=None, today=visit.start_date)
+    assert [r.field for r in refusals] == [f"mentor-{missing['neighbour'].id}"]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(MentorAttendance.id))) == 0
+
+
+def test_cancelling_a_substitute_not_arranged_says_so(client, programme, missing):
+    login(client, programme["coordinator"])
+    response = client.post(f"/visits/{missing['visit'].id}/substitutes/{missing['neighbour'].id}/cancel", follow_redirects=True)
+    assert response.status_code == 200 and "This substitute is not arranged for this visit" in response.get_data(as_text=True)

@@ -21,6 +21,7 @@ from ..forms import WARD_LABELS
 from ..matrix_html import day_formatter, gap_sentence_parts
 from ..matrix_html import gap_sentence as _gap_sentence
 from ..models import RequestAddressee, RequestOutcome
+from ..report_html import gap_rows
 from . import READERS, bp, matrix_filters
 
 REQUESTS_CLOSED_WITHIN = 365  # days: the report's requests are the open ones and those closed in the last year
@@ -29,7 +30,7 @@ REQUESTS_CLOSED_WITHIN = 365  # days: the report's requests are the open ones an
 def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bool = True) -> dict:
     """The gap rows of the matrix's hospitals and items (cut by the matrix's filters), each with how long it has
     lasted: critical items first and the oldest gaps first, or by hospital name when sorted so. The programme's
-    trend (a read of every critical count) only for the page and the PDF, which draw it."""
+    trend and the rows' markup only for the page and the PDF (`with_trend`), which draw them."""
     u = user()
     hospital = queries.get_equipment_hospital_or_404(hospital_id, u) if hospital_id is not None else None
     filters = filters or {"province": None, "ward": None, "critical_only": False, "sort": "gap"}
@@ -57,9 +58,10 @@ def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bo
         g["requested"] = [requested_of % {"whom": whom[r.addressee], "date": day(r.requested_on)} for r in g["requests"]]
     trend = None
     if hospital is None and with_trend:
-        history = gap_matrix.critical_history(u)
-        trend = line_points(gap_matrix.critical_gap_trend(history, _month_ends(history)))
-    return {"hospital": hospital, "gaps": gaps, "rows": rows, "trend": trend, "today": today(), "filters": filters,
+        changes = gap_matrix.critical_gap_changes(u)
+        trend = line_points(gap_matrix.critical_gap_trend(changes, _month_ends(changes[0][0] if changes else None)))
+    return {"hospital": hospital, "gaps": gaps, "gap_rows": gap_rows(gaps, WARD_LABELS) if with_trend else None,
+            "rows": rows, "trend": trend, "today": today(), "filters": filters,
             "provinces": data["provinces"], "ward_labels": WARD_LABELS, "requests": _request_rows(requests, today(), day, whom),
             "unchecked": [r["hospital"] for r in rows if not r["checked"]]}
 
@@ -98,12 +100,12 @@ def _request_rows(requests, on: date, day, whom: dict) -> list[RequestRow]:
     return rows
 
 
-def _month_ends(history) -> list[date]:
-    """Month ends from the first count to today (at most five years)."""
-    if not history:
+def _month_ends(first: date | None) -> list[date]:
+    """Month ends from the first count (`first`) to today (at most five years)."""
+    if first is None:
         return []
     end = today()
-    start = max(history[0][2], date(end.year - 5, end.month, 1))
+    start = max(first, date(end.year - 5, end.month, 1))
     months, year, month = [], start.year, start.month
     while (year, month) <= (end.year, end.month):
         following = date(year + (month == 12), month % 12 + 1, 1)

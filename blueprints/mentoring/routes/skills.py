@@ -54,10 +54,12 @@ def _skill_edit(skill):
     form = _skill_form(SkillForm(obj=skill))
     if skill is not None and not form.is_submitted():
         form.name_fr.data, form.name_rw.data = (skill.name_translations or {}).get("fr"), (skill.name_translations or {}).get("rw")
+        form.area_fr.data, form.area_rw.data = (skill.area_translations or {}).get("fr"), (skill.area_translations or {}).get("rw")
     if form.validate_on_submit():
         done = saved(form, lambda: services.save_skill(
             skill, profession_id=form.profession_id.data, area=form.area.data or "", name=form.name.data,
-            position=form.position.data or 0, translations={"fr": form.name_fr.data or "", "rw": form.name_rw.data or ""}),
+            position=form.position.data or 0, translations={"fr": form.name_fr.data or "", "rw": form.name_rw.data or ""},
+            area_translations={"fr": form.area_fr.data or "", "rw": form.area_rw.data or ""}),
             _("Skill saved."))
         if done:
             return htmx_redirect(url_for("mentoring.skills"))

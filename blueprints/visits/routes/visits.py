@@ -178,6 +178,17 @@ def substitute_add(visit_id: int):
     return redirect(url_for("visits.visit", visit_id=visit.id, _anchor="attendance"))
 
 
+@bp.post("/visits/<int:visit_id>/substitutes/<int:mentor_id>/cancel")
+@allow(COORDINATOR)
+def substitute_cancel(visit_id: int, mentor_id: int):
+    """Take back an arranged substitute (visits/substitutes.py); the visit page asks to confirm first."""
+    visit = queries.get_visit_or_404(visit_id, user(), action="edit")
+    if EmptyForm().validate_on_submit():
+        saved(None, lambda: substitutes.cancel(visit, mentor_id=mentor_id, by=user()),
+              _("Substitute cancelled: the suggestions for the absent mentor show again."))
+    return redirect(url_for("visits.visit", visit_id=visit.id, _anchor="attendance"))
+
+
 @bp.route("/visits/<int:visit_id>/attendance", methods=["GET", "POST"])
 @allow(COORDINATOR, MENTOR)
 def attendance(visit_id: int):

@@ -6,17 +6,18 @@ and a fingerprint of the print templates and the language's catalogue, so a chan
 served from the store: it is rendered again and replaces the stored copy. Needs no word from the mentoring area."""
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ..core.concurrency import upsert
 from ..core.extensions import db
 from ..core.i18n import DEFAULT_LANGUAGE, known_language
 from ..core.models import utcnow
 from ..mentoring.models import Feedback, FeedbackStatus
+from ..people.models import Mentee
 from ..visits.models import Visit
 from . import queries
 from .models import StoredSheet
@@ -106,3 +107,16 @@ def ensure_stored(feedback_id: int, version: int | None = None) -> bool:
     db.session.commit()
     return True
 
+
+def to_render(feedback_ids: Select) -> tuple[set[int], set[int]]:
+    """The signed sheets among `feedback_ids` (a select of ids), and those of them whose current copy is not stored:
+    what a bulk export has to render."""
+    ids = feedback_ids.order_by(None).scalar_subquery()
+    stored = {tuple(row) for row in db.session.execute(
+        select(StoredSheet.feedback_id, StoredSheet.language, StoredSheet.feedback_version, StoredSheet.template_version)
+        .where(StoredSheet.feedback_id.in_(ids)))}
+    signed = db.session.execute(
+        select(Feedback.id, Mentee.preferred_language, Feedback.version).join(Mentee, Mentee.id == Feedback.mentee_id)
+        .where(Feedback.id.in_(ids), Feedback.status == FeedbackStatus.SIGNED)).all()
+    unstored = {feedback_id for feedback_id, language, version in signed if astuple(_key(feedback_id, language, version)) not in stored}
+    return {feedback_id for feedback_id, _language, _version in signed}, unstored

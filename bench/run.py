@@ -5,6 +5,7 @@ against fixed budgets, on national-scale data made by bench.generate.
     .venv/bin/python -m bench.run --skip-load --requests 30
     scripts/with-postgres.sh .venv/bin/python -m bench.run --database postgresql --scale 10 --query-scale 1 \
         --app-servers 2 --users 50 --load-seconds 60 --saturation-seconds 20 --strict   # `make bench-pg SCALE=10`
+    .venv/bin/python -m bench.run --export-year   # `make bench-export`: a year of signed sheets, 2 worker processes
 
 It generates scale 1 (and scale 3, for query counts) into temporary SQLite files (or databases of the
 throwaway PostgreSQL cluster in TEST_DATABASE_URL), measures, prints a table, writes the same figures
@@ -32,7 +33,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -63,6 +64,8 @@ BUDGETS = {
     "pdf_feedback_ratio": 1.3,       # feedback sheet through the app / bare WeasyPrint
     "pdf_feedback_median_ms": 150.0,  # feedback sheet, warm median
     "pdf_visit_15_s": 2.0,           # visit PDF with 15 mentees
+    "export_year_s": 180.0,          # issue 23: a year of national signed sheets as one bulk export, 2 worker processes,
+    "export_year_stored_s": 20.0,    # nothing stored / every sheet stored (rendered when signed, or by a previous export)
 }
 
 SCALE = 1              # the scale every figure is taken at
@@ -527,6 +530,88 @@ def page_weight(app, page: Page) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
+# The bulk export budget (issue 23): a real Huey consumer of EXPORT_WORKERS worker processes
+# ---------------------------------------------------------------------------------------------
+EXPORT_WORKERS = 2
+EXPORT_DAYS = 365      # the year of sheets: visits that started in the 365 days up to the data's today
+EXPORT_TIMEOUT_S = 3600   # a busy machine is several times slower; the budget, not this, judges the time
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its live children."""
+    import psutil  # installed with locust (requirements-bench.txt)
+
+    root = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [root, *root.children(recursive=True)])
+
+
+def export_year(database_url: str, workdir: Path) -> dict:
+    """A coordinator's bulk export of every signed sheet of the last year, built by `flask worker --workers 2` (a
+    real Huey consumer, on a queue file of its own): first with no sheet stored (the rendering spread over the
+    workers), then the same export again, every sheet now stored. Wall time from the request to the job done, the
+    consumer's CPU seconds and the load average for each."""
+    from huey.storage import SqliteStorage
+
+    from blueprints.auth.models import User
+    from blueprints.core.clock import today
+    from blueprints.core.queue import huey, last_heartbeat
+    from blueprints.reports import exports, services
+    from blueprints.reports.models import ExportJob, ExportStatus
+
+    queue_file = workdir / "export-queue.db"
+    huey.storage = SqliteStorage(huey.name, filename=str(queue_file))  # where this process enqueues, the consumer reads
+    app = make_app(database_url)
+    app.config.update(EXPORT_IN_BACKGROUND=True, EXPORT_MAX_SHEETS=100_000)
+    log = workdir / "export-worker.log"
+    with open(log, "ab") as out:
+        consumer = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--workers", str(EXPORT_WORKERS)],
+                                    cwd=ROOT, env={**child_env(database_url), "QUEUE_DB": str(queue_file)}, stdout=out,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    runs = {}
+    try:
+        with app.app_context():  # the clock starts once the consumer has booted (it beats at start)
+            started = time.perf_counter()
+            while last_heartbeat() is None:
+                if consumer.poll() is not None or time.perf_counter() - started > 60:
+                    raise SystemExit(f"bench: the worker did not start; log {log}:\n{log.read_text()[-2000:]}")
+                db.session.rollback()
+                time.sleep(0.25)
+            db.session.remove()
+        for run in ("nothing_stored", "all_stored"):
+            with app.test_request_context():
+                coordinator = db.session.scalar(select(User).where(User.username == ACCOUNTS["coordinator"]))
+                end = today()
+                cpu, load, started = process_tree_cpu(consumer.pid), os.getloadavg()[0], time.perf_counter()
+                job = services.request_export(date_from=end - timedelta(days=EXPORT_DAYS - 1), date_to=end,
+                                              hospital_ids=[], signed_only=True, user=coordinator)
+                db.session.commit()
+                exports.start_in_background(job.id)
+                job_id = job.id
+            with app.app_context():
+                while True:
+                    if consumer.poll() is not None:
+                        raise SystemExit(f"bench: the worker exited ({consumer.returncode}); log {log}:\n{log.read_text()[-2000:]}")
+                    job = db.session.get(ExportJob, job_id)
+                    if job.status in (ExportStatus.DONE, ExportStatus.FAILED):
+                        break
+                    if time.perf_counter() - started > EXPORT_TIMEOUT_S:
+                        raise SystemExit(f"bench: export {job_id} not done after {EXPORT_TIMEOUT_S} s ({job.done} of {job.total})")
+                    db.session.rollback()
+                    time.sleep(0.25)
+                seconds = time.perf_counter() - started
+                runs[run] = {"seconds": seconds, "cpu_s": process_tree_cpu(consumer.pid) - cpu, "sheets": job.total,
+                             "status": str(job.status.value), "error": job.error, "zip_bytes": job.file_size,
+                             "loadavg": [round(load, 2), round(os.getloadavg()[0], 2)]}
+                db.session.remove()
+            print(f"bench: export of a year, {run.replace('_', ' ')}: {runs[run]['sheets']} sheets in {seconds:.1f} s "
+                  f"({runs[run]['status']})", file=sys.stderr)
+    finally:
+        stop(consumer)
+    return {"workers": EXPORT_WORKERS, "days": EXPORT_DAYS, **runs,
+            "export_year_s": runs["nothing_stored"]["seconds"], "export_year_stored_s": runs["all_stored"]["seconds"]}
+
+
+# ---------------------------------------------------------------------------------------------
 # Out-of-process measurements: gunicorn on a free loopback port, locust, cold start
 # ---------------------------------------------------------------------------------------------
 
@@ -793,6 +878,15 @@ class Check:
 def evaluate(results: dict) -> list[Check]:
     b = BUDGETS
     checks = []
+    export = results.get("export_year")
+    if export:
+        for budget, run in (("export_year_s", "nothing_stored"), ("export_year_stored_s", "all_stored")):
+            row = export[run]
+            checks.append(Check(budget, f"bulk export of a year ({row['sheets']} signed sheets, {export['workers']} worker "
+                                        f"processes), {run.replace('_', ' ')}", row["seconds"], b[budget],
+                                row["seconds"] <= b[budget] and row["status"] == "done", row["error"]))
+    if "pages" not in results:  # --export-year alone
+        return checks
     strict, scale, other = results["settings"].get("strict"), results["settings"]["scale"], results["settings"]["query_scale"]
     for row in results["pages"]:
         budget = "page_p95_ms" if strict else row["time_budget"]
@@ -868,6 +962,16 @@ def report(results: dict, checks: list[Check]) -> str:
     out.append("")
     settings = results["settings"]
     scale, other = settings["scale"], settings["query_scale"]
+    export = results.get("export_year")
+    if export:
+        out.append(f"Bulk export of a year of signed sheets (visits of the last {export['days']} days, every hospital, scale {scale:g} "
+                   f"on {settings['database']}), built by a Huey consumer of {export['workers']} worker processes:")
+        out.append(table(["run", "sheets", "seconds", "worker CPU s", "load avg before", "load avg after", "status"],
+                         [[run.replace("_", " "), row["sheets"], fmt(row["seconds"]), fmt(row["cpu_s"]), fmt(row["loadavg"][0], 2),
+                           fmt(row["loadavg"][1], 2), row["status"]] for run, row in ((r, export[r]) for r in ("nothing_stored", "all_stored"))]))
+        out.append("")
+    if "pages" not in results:
+        return _budget_table(out, checks)
     out.append(f"Pages and fragments (scale {scale:g} on {settings['database']}, Flask test client, signed in; {results['settings']['requests']} timed requests "
                f"after {WARMUP} warm-up; CPU ms: the request's own CPU time, which a busy machine inflates less)")
     base = results["baseline"]
@@ -924,6 +1028,10 @@ def report(results: dict, checks: list[Check]) -> str:
             out.append(f"PDF visit with {pdf['sheets']} mentees ({pdf['bytes'] / 1024:.0f} KB), median of {pdf['runs']}: "
                        f"{pdf['median_ms'] / 1000:.2f} s (CPU {pdf['cpu_median_ms'] / 1000:.2f} s)")
     out.append("")
+    return _budget_table(out, checks)
+
+
+def _budget_table(out: list[str], checks: list[Check]) -> str:
     out.append("Budgets")
     out.append(table(["", "what", "value", "budget", "note"],
                      [[c.status, c.what, fmt(c.value, 2) if isinstance(c.value, float) else fmt(c.value), fmt(c.limit), c.note] for c in checks],
@@ -977,6 +1085,7 @@ class Options:
     strict: bool = False             # every page, fragment and CSV against the page budget (issue 23 at scale 10)
     today: date | None = None        # the data's anchor (default: the programme's today)
     data: dict = field(default_factory=dict)  # scale -> URL of a database already generated at that scale
+    export_year: bool = False        # the bulk export budget alone (a Huey consumer of 2 worker processes), no pages
 
 
 @contextmanager
@@ -1056,6 +1165,7 @@ def run(options: Options) -> int:
     results: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), "budgets": BUDGETS,
                      "settings": {"database": options.database, "scale": scale, "query_scale": other, "requests": options.requests,
                                   "warmup": WARMUP, "strict": options.strict, "app_servers": options.app_servers,
+                                  "export_year": options.export_year,
                                   "load": {**LOAD, "users": options.users, "seconds": options.load_seconds}}}
     if results["machine"]["loadavg_at_start"][0] > 1:
         print(f"bench: note: the machine is busy (load average {results['machine']['loadavg_at_start'][0]}); timings will be noisy",
@@ -1064,7 +1174,7 @@ def run(options: Options) -> int:
     try:
         with databases(options, workdir) as new_database:
             urls, results["generate"] = {}, {}
-            for at in dict.fromkeys((scale, other)):
+            for at in dict.fromkeys((scale,) if options.export_year else (scale, other)):
                 if at in options.data:
                     urls[at] = options.data[at]
                     with make_app(urls[at]).app_context():
@@ -1079,7 +1189,11 @@ def run(options: Options) -> int:
                 results["generate"][at] = {"hospitals": hospitals, "counts": counts, "seconds": time.perf_counter() - t,
                                            "loadavg": [round(load, 2), round(os.getloadavg()[0], 2)]}
                 print(f"bench: generated scale {at:g} in {results['generate'][at]['seconds']:.1f} s", file=sys.stderr)
-            measure(results, options, urls, workdir)
+            if options.export_year:
+                print("bench: bulk export of a year, on a Huey consumer of 2 worker processes", file=sys.stderr)
+                results["export_year"] = export_year(urls[scale], workdir)
+            else:
+                measure(results, options, urls, workdir)
     finally:
         if options.keep:
             print(f"bench: kept {workdir}", file=sys.stderr)
@@ -1126,6 +1240,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", type=date.fromisoformat, default=None, help="the data's anchor date (default the programme's today)")
     parser.add_argument("--data", action="append", default=[], metavar="SCALE=URL",
                         help="use a database already generated at SCALE instead of generating one")
+    parser.add_argument("--export-year", action="store_true",
+                        help="only the bulk export budget: a year of signed sheets built by a Huey consumer of 2 worker processes, "
+                             "with nothing stored and then every sheet stored (minutes; both cores)")
     args = parser.parse_args(argv)
     if args.requests < 30:
         parser.error("--requests must be at least 30")
@@ -1133,7 +1250,8 @@ def main(argv: list[str] | None = None) -> int:
     return run(Options(requests=args.requests, skip_load=args.skip_load, load_seconds=args.load_seconds, users=args.users,
                        keep=args.keep, json_path=args.json.resolve(), wait_quiet=args.wait_quiet, database=args.database,
                        scale=args.scale, query_scale=args.query_scale, app_servers=args.app_servers,
-                       saturation_seconds=args.saturation_seconds, strict=args.strict, today=args.today, data=data))
+                       saturation_seconds=args.saturation_seconds, strict=args.strict, today=args.today, data=data,
+                       export_year=args.export_year))
 
 
 if __name__ == "__main__":

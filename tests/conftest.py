@@ -28,6 +28,7 @@ TEST_CONFIG = {
     "SESSION_COOKIE_SECURE": False,
     "REMEMBER_COOKIE_SECURE": False,
     "EXPORT_IN_BACKGROUND": False,  # tests run bulk exports themselves (tests/reports/test_bulk_export.py)
+    "SHEETS_RENDER_WHEN_SIGNED": False,  # no PDF rendered at each sign-off; tests/reports/test_stored_sheets.py turns it on
 }
 
 

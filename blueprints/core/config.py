@@ -54,6 +54,9 @@ class DefaultConfig:
     EXPORT_MAX_ATTEMPTS = 3  # runs of one export before a dead worker's job is marked failed
     EXPORT_KEEP_HOURS = 24
     EXPORT_MAX_SHEETS = 2000
+    # A signed-off sheet's PDF is rendered and stored by the job queue at once (reports/prerender.py), so its first
+    # download is served from the store; off: at its first download.
+    SHEETS_RENDER_WHEN_SIGNED = True
     # E-mail with no MAIL_SERVER: MAIL_TO_LOG queues it all the same and the worker prints it to its log (`make run`).
     MAIL_TO_LOG = False
     # SMS (core/sms.py): the gateway (rapidpro, africastalking; unset: each message is written to the worker's log),

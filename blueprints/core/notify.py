@@ -91,8 +91,12 @@ def _queue_mail(session):
 
 
 def _in_savepoint(session) -> bool:
-    """The transaction ending is a savepoint (SQLAlchemy has already cleared in_nested_transaction() by then)."""
-    transaction = session._transaction  # noqa: SLF001 - the one ending, still current while its events run
+    """The transaction ending is a savepoint (SQLAlchemy has already cleared in_nested_transaction() by then). A flush
+    that fails inside a savepoint (insert_once losing a race) rolls back from its own subtransaction, still current
+    while the events run: the one ending is the first savepoint or the root above it."""
+    transaction = session._transaction  # noqa: SLF001 - still current while its events run
+    while transaction is not None and not transaction.nested and transaction._parent is not None:  # noqa: SLF001
+        transaction = transaction._parent  # noqa: SLF001
     return transaction is not None and transaction.nested
 
 

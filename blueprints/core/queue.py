@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from huey import RedisHuey, SqliteHuey, crontab
+from huey import RedisHuey, SqliteHuey, chord, crontab
 from huey.consumer import Consumer
 from sqlalchemy.exc import IntegrityError
 
@@ -68,6 +68,12 @@ def job(*, retries: int = 5, retry_delay: int = 10, retry_backoff: float = 2, **
         return huey.task(retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff,
                          name=func.__name__, **options)(_in_own_context(func))
     return decorate
+
+
+def spread(tasks: list, then) -> None:
+    """Queue `tasks` (signatures, `a_job.s(...)`) for every worker process to take, and `then` (a signature) once
+    all of them have ended, called with their results as its last argument (Huey's chord)."""
+    huey.enqueue(chord(tasks, then))
 
 
 def periodic(schedule: crontab, **options):

@@ -27,6 +27,7 @@ from ..people.models import Mentee
 from ..people.queries.hospitals import hospitals_for_select
 from ..visits.queries import get_visit_or_404
 from . import exports as runner
+from . import prerender as _prerender  # noqa: F401 - signed sheets rendered on the job queue when signed
 from . import queries, services, stored_sheets
 from .cli import run_export_command
 from .cpd import cpd_certificate_pdf

@@ -9,7 +9,7 @@ from typing import BinaryIO
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 
 from ..auth.models import User
 from ..core import audit
@@ -150,6 +150,17 @@ def beat(job_id: int, attempt: int, done: int, total: int | None = None) -> bool
     if total is not None:
         values["total"] = total
     result = db.session.execute(_mine(job_id, attempt).values(**values).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def advance(job_id: int, attempt: int, sheets: int = 1) -> bool:
+    """Count `sheets` more as ready (never beyond the total) from one of the jobs the export's rendering is spread
+    over, and that it lives; False when the export is no longer this attempt's."""
+    more = ExportJob.done + sheets
+    result = db.session.execute(_mine(job_id, attempt).values(
+        done=case((more > ExportJob.total, ExportJob.total), else_=more), heartbeat_at=utcnow())
+        .execution_options(synchronize_session=False))
     db.session.commit()
     return result.rowcount == 1
 

@@ -1,22 +1,25 @@
-"""Signed sheets render once (issue 23 item 4): a signed-off sheet's PDF is stored, per language, the first time it
-is asked for, and served from the database afterwards by every app server. The stored copy names the feedback's
+"""Signed sheets render once (issue 23 item 4): a signed-off sheet's PDF is stored, per language, by the job queue
+when it is signed (reports/prerender.py) or else the first time it is asked for, and served from the database
+afterwards by every app server. The stored copy names the feedback's
 version (bumped by every change to the feedback row: the mentee's acknowledgement, reopening, signing off again)
 and a fingerprint of the print templates and the language's catalogue, so a changed sheet or template is never
 served from the store: it is rendered again and replaces the stored copy. Needs no word from the mentoring area."""
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ..core.concurrency import upsert
 from ..core.extensions import db
 from ..core.i18n import DEFAULT_LANGUAGE, known_language
 from ..core.models import utcnow
-from ..mentoring.models import Feedback
+from ..mentoring.models import Feedback, FeedbackStatus
+from ..people.models import Mentee
 from ..visits.models import Visit
+from . import queries
 from .models import StoredSheet
 from .pdf import BASE_DIR, PRINT_CSS, PRINT_UA_CSS, render_pdf_parts
 from .sheets import sheets_documents
@@ -45,8 +48,12 @@ class SheetKey:
 def key_for(feedback: Feedback) -> SheetKey:
     """The stored copy a signed sheet is served from: its feedback, the mentee's language (the sheet prints in it),
     the feedback's version and the templates'."""
-    language = known_language(feedback.mentee.preferred_language) or DEFAULT_LANGUAGE
-    return SheetKey(feedback.id, language, feedback.version, template_version(language))
+    return _key(feedback.id, feedback.mentee.preferred_language, feedback.version)
+
+
+def _key(feedback_id: int, preferred_language: str | None, version: int) -> SheetKey:
+    language = known_language(preferred_language) or DEFAULT_LANGUAGE
+    return SheetKey(feedback_id, language, version, template_version(language))
 
 
 def stored_pdf(key: SheetKey) -> bytes | None:
@@ -74,3 +81,42 @@ def signed_sheet_pdf(feedback: Feedback, visit: Visit) -> bytes:
     data = render_pdf_parts(htmls)
     store(key, data)
     return data
+
+
+def ensure_stored(feedback_id: int, version: int | None = None) -> bool:
+    """Render and store a signed sheet ahead of its first download (the job queue's work); False, with nothing
+    rendered, when its current copy is already stored, or the feedback is gone, not signed, or no longer at `version`
+    (reopened since the job was asked for). A sheet changed while it rendered is not stored: its copy would never be
+    served."""
+    feedback = queries.feedback_for_sheet(feedback_id)
+    if feedback is None or not feedback.signed or version not in (None, feedback.version):
+        db.session.rollback()
+        return False
+    key = key_for(feedback)
+    if stored_pdf(key) is not None:
+        db.session.rollback()
+        return False
+    htmls = sheets_documents([feedback], feedback.visit)
+    db.session.rollback()  # no transaction stays open while rendering
+    data = render_pdf_parts(htmls)
+    if db.session.scalar(select(Feedback.version).where(Feedback.id == feedback_id,
+                                                        Feedback.status == FeedbackStatus.SIGNED)) != key.version:
+        db.session.rollback()
+        return False
+    store(key, data)
+    db.session.commit()
+    return True
+
+
+def to_render(feedback_ids: Select) -> tuple[set[int], set[int]]:
+    """The signed sheets among `feedback_ids` (a select of ids), and those of them whose current copy is not stored:
+    what a bulk export has to render."""
+    ids = feedback_ids.order_by(None).scalar_subquery()
+    stored = {tuple(row) for row in db.session.execute(
+        select(StoredSheet.feedback_id, StoredSheet.language, StoredSheet.feedback_version, StoredSheet.template_version)
+        .where(StoredSheet.feedback_id.in_(ids)))}
+    signed = db.session.execute(
+        select(Feedback.id, Mentee.preferred_language, Feedback.version).join(Mentee, Mentee.id == Feedback.mentee_id)
+        .where(Feedback.id.in_(ids), Feedback.status == FeedbackStatus.SIGNED)).all()
+    unstored = {feedback_id for feedback_id, language, version in signed if astuple(_key(feedback_id, language, version)) not in stored}
+    return {feedback_id for feedback_id, _language, _version in signed}, unstored

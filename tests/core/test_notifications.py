@@ -214,6 +214,26 @@ def test_a_message_waits_for_the_outer_commit_not_a_savepoints(app, monkeypatch,
     assert [m["To"] for m in FakeSMTP.sent] == ["mentor@example.org"]
 
 
+def test_a_message_is_handed_over_at_commit_even_after_an_insert_once_lost_its_race(app, monkeypatch, queued):
+    """insert_once losing a race rolls its savepoint back from inside the failed flush; that is no rollback of the
+    transaction, so the message queued before it still goes to the worker at the commit (not two minutes later, by
+    the sweep)."""
+    from blueprints.core.concurrency import insert_once
+    from blueprints.core.models import SentAlert
+
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.example")
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    FakeSMTP.sent = []
+    mentor = make_mentor()
+    mentor.email = "mentor@example.org"
+    notify([make_user("mentor", mentor=mentor)], "Before the race")
+    assert insert_once(SentAlert(key="race")) is True
+    assert insert_once(SentAlert(key="race")) is False  # another request got there first
+    db.session.commit()
+    assert run_queued(queued) == ["sent"]
+    assert [m["To"] for m in FakeSMTP.sent] == ["mentor@example.org"]
+
+
 def test_two_messages_cannot_share_an_idempotency_key(app):
     db.session.add_all([OutgoingMail(key="same", to_address="a@example.org", subject="s", body="b"),
                         OutgoingMail(key="same", to_address="a@example.org", subject="s", body="b")])

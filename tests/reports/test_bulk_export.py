@@ -15,7 +15,7 @@ from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.core.models import AuditEvent, utcnow
 from blueprints.mentoring.models import Feedback, SkillRating
-from blueprints.reports import queries, services
+from blueprints.reports import exports, queries, services
 from blueprints.reports.exports import run_export, sweep_exports
 from blueprints.reports.models import ExportChunk, ExportJob
 from tests.conftest import run_queued
@@ -383,3 +383,48 @@ def test_each_sheet_renders_with_no_database_transaction_open_and_a_signed_one_o
     assert run_export(second.id) == "done", second.error
     assert sorted(open_while_rendering) == [("draft", False), ("draft", False), ("signed", False)]  # the signed one zipped from the store
     assert "Amina recent strengths" in pdf_text(zip_of(client, second).read(f"nemba/{sheets['visit'].start_date.isoformat()}/amina-uwase.pdf"))
+
+
+def run_next(queue):
+    """Run the job first in the queue, as a worker would (the test's transaction ended first, as in `run_queued`)."""
+    db.session.commit()
+    return queue.execute(queue.dequeue())
+
+
+def spread_export(app, client, sheets, monkeypatch, queued) -> ExportJob:
+    """A signed-only export of the three signed sheets, none stored, one sheet per rendering job, its first job run:
+    the rendering is queued for the workers."""
+    monkeypatch.setitem(app.config, "EXPORT_IN_BACKGROUND", True)
+    monkeypatch.setattr(exports, "RENDER_BATCH", 1)
+    login(client, sheets["coordinator"])
+    ask(client, sheets, hospitals=(), days_back=100, signed_only="y")
+    assert run_next(queued) == "rendering"
+    return only_job()
+
+
+def test_a_bulk_export_spreads_rendering_over_the_workers_shows_progress_and_zips_the_stored_copies(
+        app, client, sheets, monkeypatch, queued, renders):
+    job = spread_export(app, client, sheets, monkeypatch, queued)
+    assert queued.pending_count() == 3 and renders == []  # a rendering job per batch, for any worker to take
+    assert (job.status, job.done, job.total) == ("running", 0, 3)
+    assert run_next(queued) == 1
+    fragment = client.get(f"/reports/exports/{job.id}/progress", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert '<progress max="3" value="1"' in fragment and "1 of 3 sheets" in fragment
+    assert run_queued(queued) == [1, 1, "done"]  # the zip once every batch has ended
+    assert len(renders) == 3  # each sheet rendered once, by the batches; the zip only read the stored copies
+    assert (only_job().status, only_job().done) == ("done", 3)
+    assert len(zip_of(client, only_job()).namelist()) == 3
+
+
+def test_an_export_whose_rendering_worker_died_is_swept_and_renders_only_the_sheets_left(
+        app, client, sheets, monkeypatch, queued, renders):
+    first_attempt = spread_export(app, client, sheets, monkeypatch, queued).attempt
+    assert run_next(queued) == 1
+    queued.flush()  # the worker holding the other batches was killed
+    five_minutes_ago = utcnow() - timedelta(minutes=5)
+    db.session.execute(ExportJob.__table__.update().values(started_at=five_minutes_ago, heartbeat_at=five_minutes_ago))
+    db.session.commit()
+    assert sweep_exports.call_local() == 1
+    assert run_queued(queued) == ["rendering", 1, 1, "done"]
+    assert len(renders) == 3 and (only_job().status, only_job().attempt) == ("done", first_attempt + 1)
+    assert len(zip_of(client, only_job()).namelist()) == 3

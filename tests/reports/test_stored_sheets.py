@@ -1,6 +1,6 @@
 """The signed sheet's PDF says when the mentee read and acknowledged it, with their reply (issue 22); the mentee opens
-their own signed sheet as the PDF; and a signed sheet is rendered once, then served from the store until it changes
-(issue 23 item 4)."""
+their own signed sheet as the PDF; and a signed sheet is rendered once, then served from the store until it changes,
+rendered by the job queue as soon as it is signed (issue 23 item 4)."""
 
 import io
 
@@ -13,8 +13,9 @@ from blueprints.core.extensions import db
 from blueprints.core.formatting import format_day
 from blueprints.mentoring import services
 from blueprints.mentoring.models import Feedback
-from blueprints.reports import stored_sheets
+from blueprints.reports import prerender, stored_sheets
 from blueprints.reports.models import StoredSheet
+from tests.conftest import run_queued
 from tests.factories import login, make_user
 from tests.mentoring.test_mentee_pages import sheet
 
@@ -22,20 +23,6 @@ from tests.mentoring.test_mentee_pages import sheet
 def pdf_text(data: bytes) -> str:
     assert data.startswith(b"%PDF")
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    """Each rendering of a stored sheet's PDF, counted."""
-    counted = []
-    real = stored_sheets.render_pdf_parts
-
-    def counting(htmls, **options):
-        counted.append(len(htmls))
-        return real(htmls, **options)
-
-    monkeypatch.setattr(stored_sheets, "render_pdf_parts", counting)
-    return counted
 
 
 @pytest.fixture
@@ -113,3 +100,67 @@ def test_a_draft_sheet_is_rendered_each_time_and_never_stored(client, world, ami
     response = client.get(f"/visits/{world['visit'].id}/feedback/{world['mentee'].id}.pdf")
     assert response.status_code == 200 and "DRAFT" in pdf_text(response.data)
     assert db.session.scalar(select(func.count()).select_from(StoredSheet)) == 0
+
+
+@pytest.fixture
+def rendered_when_signed(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SHEETS_RENDER_WHEN_SIGNED", True)
+
+
+def sign_off(client, world, feedback):
+    """The mentor signs the sheet off through the feedback page, as at the bedside."""
+    login(client, world["mentor_user"])
+    response = client.post(f"/visits/{feedback.visit_id}/feedback/{feedback.mentee_id}/sign",
+                           data={"version": feedback.version, "sign_confirmed": "y"})
+    assert response.status_code == 302
+    db.session.refresh(feedback)
+    assert feedback.signed
+
+
+def stored_versions() -> list[tuple]:
+    return [tuple(row) for row in db.session.execute(select(StoredSheet.feedback_id, StoredSheet.language, StoredSheet.feedback_version))]
+
+
+def test_signing_off_stores_the_sheet_in_the_mentees_language_with_no_download(client, world, amina, renders, queued,
+                                                                               rendered_when_signed):
+    world["mentee"].preferred_language = "fr"
+    draft = amina["draft"]
+    sign_off(client, world, draft)
+    assert stored_versions() == [] and renders == []  # nothing rendered inside the request
+    assert run_queued(queued) == [True]
+    assert stored_versions() == [(draft.id, "fr", draft.version)] and len(renders) == 1
+    first_download = mentor_pdf(client, world | {"earlier": world["visit"]})
+    assert len(renders) == 1 and "Points forts" in pdf_text(first_download)  # served from the store
+
+
+def test_a_sheet_reopened_before_its_job_runs_is_not_stored_and_its_next_sign_off_is(client, world, amina, renders, queued,
+                                                                                     rendered_when_signed):
+    draft = amina["draft"]
+    sign_off(client, world, draft)
+    services.reopen_feedback(draft, "A rating was wrong")
+    db.session.commit()
+    assert run_queued(queued) == [False]  # the job asked for the signed version: reopened since, skipped
+    assert stored_versions() == [] and renders == []
+    sign_off(client, world, draft)
+    assert run_queued(queued) == [True]
+    assert stored_versions() == [(draft.id, "en", draft.version)] and len(renders) == 1
+
+
+def test_running_the_sign_off_job_twice_renders_the_sheet_once(client, world, amina, renders, queued, rendered_when_signed):
+    draft = amina["draft"]
+    sign_off(client, world, draft)
+    prerender.render_signed_sheet(draft.id, draft.version)  # queued again (a retry, a sweep)
+    assert run_queued(queued) == [True, False]
+    assert len(renders) == 1 and stored_versions() == [(draft.id, "en", draft.version)]
+
+
+def test_a_sign_off_stands_when_its_sheet_cannot_be_queued_for_rendering(client, world, amina, renders, monkeypatch,
+                                                                        rendered_when_signed):
+    def queue_down(*args):
+        raise ConnectionError("the queue's storage is unreachable")
+
+    monkeypatch.setattr(prerender, "render_signed_sheet", queue_down)
+    sign_off(client, world, amina["draft"])
+    assert stored_versions() == [] and renders == []
+    mentor_pdf(client, world | {"earlier": world["visit"]})
+    assert len(renders) == 1 and len(stored_versions()) == 1  # the first download renders and stores it, as before

@@ -18,11 +18,12 @@ from ..core.models import utcnow
 from ..mentoring.models import Feedback
 from ..visits.models import Visit
 from .models import StoredSheet
-from .pdf import BASE_DIR, PRINT_CSS, PRINT_UA_CSS, render_pdf_parts
-from .sheets import sheets_documents
+from .pdf import BASE_DIR, PRINT_CSS, PRINT_UA_CSS, render_pdf
+from .sheets import visit_sheets_html
 
 TEMPLATES = BASE_DIR / "templates" / "reports" / "pdf"
-TEMPLATE_FILES = (TEMPLATES / "feedback_sheets.html", TEMPLATES / "_page_footer.html", PRINT_CSS, PRINT_UA_CSS)
+TEMPLATE_FILES = (TEMPLATES / "feedback_sheets.html", TEMPLATES / "_sheets.html", TEMPLATES / "_page_footer.html", PRINT_CSS,
+                  PRINT_UA_CSS)
 
 
 @cache
@@ -69,8 +70,8 @@ def signed_sheet_pdf(feedback: Feedback, visit: Visit) -> bytes:
     key = key_for(feedback)
     if (data := stored_pdf(key)) is not None:
         return data
-    htmls = sheets_documents([feedback], visit)
+    html = visit_sheets_html([feedback], visit)
     db.session.rollback()  # every value is read; nothing holds a transaction open while rendering
-    data = render_pdf_parts(htmls)
+    data = render_pdf(html)
     store(key, data)
     return data

@@ -186,7 +186,7 @@ def _feedback_with_history(world, mentee, mentor, skills) -> None:
 def test_the_visit_pdf_reads_every_mentees_data_in_a_constant_number_of_queries(client, world, monkeypatch):
     from tests.factories import assign, make_mentee
 
-    monkeypatch.setattr("blueprints.reports.routes.render_pdf_parts", lambda htmls, **_: b"%PDF-1.7")
+    monkeypatch.setattr("blueprints.reports.routes.render_pdf", lambda html, **_: b"%PDF-1.7")
     skills = midwife_skills()
     _feedback_with_history(world, world["mentee"], world["mentor"], skills)
     db.session.commit()

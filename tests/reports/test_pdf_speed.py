@@ -17,7 +17,7 @@ from blueprints.core.extensions import db
 from blueprints.mentoring.forms import METHOD_LABELS
 from blueprints.mentoring.models import ActionItem, Feedback, SkillRating
 from blueprints.reports import pdf
-from blueprints.reports.sheets import sheets_documents
+from blueprints.reports.sheets import visit_sheets_html
 from tests.factories import login
 from tests.mentoring.conftest import midwife_skills, url
 
@@ -33,7 +33,7 @@ def _sheet_html(client, world, app) -> str:
     feedback = db.session.scalar(select(Feedback).where(Feedback.visit_id == world["visit"].id,
                                                         Feedback.mentee_id == world["mentee"].id))
     with app.test_request_context():
-        return sheets_documents([feedback], feedback.visit)[0]
+        return visit_sheets_html([feedback], feedback.visit)
 
 
 def test_the_sheet_is_well_formed_xml_so_it_skips_the_html5_parser_with_the_same_pdf(client, world, app):

@@ -249,6 +249,9 @@ MARKUP_ALLOWED: dict[str, str] = {
     "blueprints/core/formatting.py:": "day_said: a fixed <output> whose every value goes through Markup.format",
     # The tiles drawn with a home page (issue 19): each the output of its own autoescaped template, dashboard/_tile.html.
     "blueprints/dashboard/routes.py:": "a tile's fragment rendered by an autoescaped template",
+    # One language's part of the sheets' PDF (its footer rule and its sheets), rendered in that language by autoescaped
+    # templates (_page_footer.html, _sheets.html), then put in the one document of every part.
+    "blueprints/reports/sheets.py:": "a language's part of the sheets' PDF, each rendered by an autoescaped template",
     # A mentee's invitation (issue 22): segno's SVG of the link's QR code; the title (the mentee's name) is escaped by segno.
     "blueprints/people/routes/invitations.py:": "segno's QR code SVG, its title escaped by segno",
 }

@@ -169,7 +169,7 @@ test-sqlite: install-dev browser-deps pdf-tools html-checker redis-deps
 
 test-postgres: install-dev browser-deps pdf-tools redis-deps
 	@echo "== tests on PostgreSQL =="
-	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not sqlite_only and not browser and not no_db"
+	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -n $(TEST_WORKERS) -m "not sqlite_only and not one_database and not browser and not no_db"
 
 # Every test runs on one fixed day (tests/frozen_clock.py); TEST_TODAY=YYYY-MM-DD moves it. This runs the SQLite
 # pass, browser tests included, on a month end and a leap day. Not part of `make test` (it doubles its time; docs/testing.md).

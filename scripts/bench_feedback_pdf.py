@@ -76,12 +76,9 @@ def main() -> None:
     app_one = timed(lambda: client.get(one), 15, "app")
 
     with app.test_request_context():
-        from flask import render_template
-
-        from blueprints.reports.sheets import chart_points, sheet_for
+        from blueprints.reports.sheets import sheet_for, sheets_html
         feedback = db.session.scalar(db.select(Feedback).where(Feedback.visit_id == last_id, Feedback.mentee_id == mentee_id))
-        html = render_template("reports/pdf/feedback_sheets.html", sheets=[sheet_for(feedback, db.session.get(Visit, last_id))],
-                               chart_points=chart_points, generated=today(), programme="Programme")
+        html = sheets_html([sheet_for(feedback, db.session.get(Visit, last_id))])
     css = PRINT_CSS.read_text()
     HTML(string=html).write_pdf(stylesheets=[CSS(string=css)])
     bare_one = timed(lambda: HTML(string=html).write_pdf(stylesheets=[CSS(string=css)]), 15, "bare")

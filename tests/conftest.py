@@ -128,12 +128,19 @@ def app_context(request, app):
 
 
 def empty_tables():
+    """Delete the rows of the tables a test filled, children first; on PostgreSQL the ids start again at 1, as
+    SQLite's do. Not TRUNCATE, which gives each of the ~50 tables and their indexes new files: on PostgreSQL one
+    query finds the few tables with rows, and emptying them takes a third of TRUNCATE's time."""
+    tables = db.metadata.sorted_tables
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
+        probe = " UNION ALL ".join(f'SELECT {n} WHERE EXISTS (SELECT FROM "{table.name}")' for n, table in enumerate(tables))
+        filled = {n for (n,) in db.session.execute(text(probe))}
+        tables = [table for n, table in enumerate(tables) if n in filled]
+    for table in reversed(tables):
+        db.session.execute(table.delete())
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace "
+                                "WHERE c.relkind = 'S' AND s.nspname = current_schema()"))
     db.session.commit()
     db.session.remove()
 

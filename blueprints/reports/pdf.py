@@ -25,6 +25,7 @@ PRINT_UA_CSS = PRINT_CSS.with_name("ua.css")  # the user-agent stylesheet that g
 BASE_URL = STATIC_DIR.as_uri() + "/"  # relative URLs in the HTML resolve into static/
 _DOCTYPE = re.compile(r"^\s*<!doctype html>", re.IGNORECASE)
 PDF_VARIANT = "pdf/ua-1"  # tagged, title and language set; about a tenth more time than an untagged PDF
+LANGUAGE_PAGE = "lang-"  # a page named lang-rw holds a part of the document in Kinyarwanda
 
 
 class RefusedURL(ValueError):
@@ -121,41 +122,41 @@ def _xhtml(html: str):
     return document
 
 
-def render_pdf(html: str, *, stylesheet: Path | None = PRINT_CSS) -> bytes:
+def render_pdf(html: str, *, stylesheet: Path | None = PRINT_CSS, title: str | None = None) -> bytes:
     """The one way the app renders a PDF: the HTML (with the given print stylesheet, parsed once per worker, or
-    none when the HTML carries its own <style>) through WeasyPrint with `StaticOnlyFetcher`. With print.css goes
-    its small user-agent stylesheet (ua.css); HTML with its own <style> gets WeasyPrint's full HTML5 one."""
+    none when the HTML carries its own <style>) through WeasyPrint with `StaticOnlyFetcher`, under `title` when
+    given (else its <title>). With print.css goes its small user-agent stylesheet (ua.css); HTML with its own
+    <style> gets WeasyPrint's full HTML5 one. One document, so one page numbering (page X of Y) however many
+    languages its parts are in (pages named `lang-<code>`, see sheets.py)."""
     fonts = _fonts()
     stylesheets = [_stylesheet(stylesheet)[0]] if stylesheet is not None else []
-    return _html(html, lean=stylesheet == PRINT_CSS).write_pdf(stylesheets=stylesheets, font_config=fonts,
-                                                               pdf_variant=PDF_VARIANT)
+    options = {"stylesheets": stylesheets, "pdf_variant": PDF_VARIANT}
+    document = _html(html, lean=stylesheet == PRINT_CSS).render(font_config=fonts, **options)
+    document.metadata.title = title or document.metadata.title
+    languages = [_page_language(page) or document.metadata.lang for page in document.pages]
+    finisher = None
+    if any(language != document.metadata.lang for language in languages):
+        finisher = lambda _, pdf: _page_languages(pdf, languages, document.metadata.lang)  # noqa: E731
+    return document.write_pdf(finisher=finisher, **options)
 
 
-def render_pdf_parts(htmls: list[str], *, title: str | None = None) -> bytes:
-    """Several HTML documents (each rendered in its own language, say) as one PDF, their pages in order, under
-    `title` (else the first document's) when there are several."""
-    if len(htmls) == 1:
-        return render_pdf(htmls[0])
-    stylesheet, fonts = _stylesheet()
-    documents = [_html(html, lean=True).render(stylesheets=[stylesheet], font_config=fonts) for html in htmls]
-    pages = [page for document in documents for page in document.pages]
-    languages = [document.metadata.lang for document in documents for _ in document.pages]
-    whole = documents[0].copy(pages)
-    whole.metadata.title = title or whole.metadata.title
-    return whole.write_pdf(pdf_variant=PDF_VARIANT, finisher=lambda _, pdf: _page_languages(pdf, languages))
+def _page_language(page) -> str | None:
+    """The language of the part a page holds, from its page name (`lang-<code>`); None for an unnamed page."""
+    name = page._page_box.page_type.name or ""  # WeasyPrint's own PDF tagging reads the page box the same way
+    return name.removeprefix(LANGUAGE_PAGE) if name.startswith(LANGUAGE_PAGE) else None
 
 
-def _page_languages(pdf, languages: list[str]) -> None:
-    """Each top structure element (a sheet's section, a heading) says the language of the document its page came
-    from, so a screen reader reads a Kinyarwanda sheet in a French mentee's visit PDF as Kinyarwanda; the PDF's own
-    language is the first document's."""
+def _page_languages(pdf, languages: list[str], language: str) -> None:
+    """Each top structure element (a sheet's section, a heading) says the language of its page's part when it is
+    not the document's own, so a screen reader reads a Kinyarwanda sheet in a French mentee's visit PDF as
+    Kinyarwanda."""
     pages = {bytes(reference): n for n, reference in enumerate(pdf.page_references)}
     root = _object(pdf, pdf.catalog["StructTreeRoot"])
     for reference in _object(pdf, root["K"][0])["K"]:
         element = _object(pdf, reference)
-        language = languages[pages[bytes(element["Pg"])]]
-        if language and language != languages[0]:
-            element["Lang"] = _pdf_string(language)
+        page_language = languages[pages[bytes(element["Pg"])]]
+        if page_language and page_language != language:
+            element["Lang"] = _pdf_string(page_language)
 
 
 def _object(pdf, reference):

@@ -32,8 +32,8 @@ from . import queries, services, stored_sheets
 from .cli import run_export_command
 from .cpd import cpd_certificate_pdf
 from .forms import ExportForm
-from .pdf import breakable, css_string, render_pdf_parts
-from .sheets import sheets_documents
+from .pdf import breakable, css_string, render_pdf
+from .sheets import visit_sheets_html
 
 bp = Blueprint("reports", __name__, cli_group=None)  # its commands are top-level: `flask --app app run-export ID`
 bp.cli.add_command(run_export_command)
@@ -46,10 +46,12 @@ bp.app_template_filter("breakable")(breakable)  # long typed text in the PDFs, c
 
 
 def _pdf(feedbacks, visit, name: str) -> Response:
-    htmls = sheets_documents(feedbacks, visit)
-    title = f"{_('Feedback sheets')} · {visit.hospital.name} · {format_day(visit.start_date)}"
+    html = visit_sheets_html(feedbacks, visit)
+    title = None  # sheets in one language: the document's own title, in that language; in several, the reader's
+    if len({feedback.mentee.preferred_language for feedback in feedbacks}) > 1:
+        title = f"{_('Feedback sheets')} · {visit.hospital.name} · {format_day(visit.start_date)}"
     db.session.rollback()  # every value is read; nothing below holds a transaction open while rendering
-    return attachment(Response(render_pdf_parts(htmls, title=title), mimetype="application/pdf"), name, "pdf")
+    return attachment(Response(render_pdf(html, title=title), mimetype="application/pdf"), name, "pdf")
 
 
 def _sheet_pdf(feedback, visit, name: str) -> Response:

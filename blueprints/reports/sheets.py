@@ -7,6 +7,7 @@ from itertools import groupby
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from markupsafe import Markup
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -19,6 +20,7 @@ from ..mentoring.framework import crosses_professions, rating_scale
 from ..mentoring.models import ActionItem, ContactSession, Feedback, Skill, SkillRating
 from ..people.models import Mentee, Mentor
 from ..visits.models import Visit
+from .pdf import LANGUAGE_PAGE
 
 
 @dataclass
@@ -222,23 +224,44 @@ def watermark_pt(word: str) -> int:
     return min(WATERMARK_MAX_PT, int(WATERMARK_WIDTH_PT / (0.85 * max(len(word), 1))))
 
 
+@dataclass
+class SheetsPart:
+    """One language's sheets of a PDF, rendered in it: the footer rule and the sections, on pages named for it."""
+    language: str
+    sheets: list[Sheet]
+    footer: Markup
+    body: Markup
+
+
+def sheets_part(sheets: list[Sheet], first: bool = True) -> SheetsPart:
+    """The sheets in the current language: labels, dates, rating words."""
+    language = current_language()
+    context = {"generated": today(), "language": language, "page_name": f"{LANGUAGE_PAGE}{language}"}
+    body = render_template("reports/pdf/_sheets.html", sheets=sheets, first=first, chart_points=chart_points,
+                           watermark_pt=watermark_pt, level_y=level_y, labelled=labelled, rating_words=rating_words,
+                           previous_visit=previous_visit, areas=areas, movers=movers, change_words=change_words,
+                           programme=current_app.config.get("PROGRAMME_NAME") or _("Clinical mentorship programme"),
+                           **context)
+    return SheetsPart(language, sheets, Markup(render_template("reports/pdf/_page_footer.html", **context)), Markup(body))
+
+
+def sheets_document(parts: list[SheetsPart]) -> str:
+    """The HTML WeasyPrint turns into one PDF of the parts' sheets, each part in its language, titled in the first's."""
+    with in_language(parts[0].language):
+        return render_template("reports/pdf/feedback_sheets.html", parts=parts)
+
+
 def sheets_html(sheets: list[Sheet]) -> str:
-    """The HTML WeasyPrint turns into the sheets' PDF, in the current language: the one template for a sheet, a
-    visit and a bulk export."""
-    return render_template("reports/pdf/feedback_sheets.html", sheets=sheets, chart_points=chart_points, watermark_pt=watermark_pt,
-                           level_y=level_y, labelled=labelled, rating_words=rating_words, previous_visit=previous_visit, areas=areas, movers=movers,
-                           change_words=change_words,
-                           generated=today(),
-                           language=current_language(),
-                           programme=current_app.config.get("PROGRAMME_NAME") or _("Clinical mentorship programme"))
+    """The sheets' PDF's HTML in the current language: the one template for a sheet, a visit and a bulk export."""
+    return sheets_document([sheets_part(sheets)])
 
 
-def sheets_documents(feedbacks: list[Feedback], visit: Visit) -> list[str]:
+def visit_sheets_html(feedbacks: list[Feedback], visit: Visit) -> str:
     """Each mentee's sheet of a visit in the mentee's preferred language, whatever the reader's own: labels, dates,
-    rating words, skill names. Consecutive sheets in one language are one HTML document (read in a constant number
-    of queries); the documents become one PDF."""
-    htmls = []
+    rating words, skill names. Consecutive sheets in one language are read together (a constant number of queries)
+    and are one part of the one document, so the PDF numbers its pages once (page X of Y) across languages."""
+    parts = []
     for language, group in groupby(feedbacks, key=lambda f: f.mentee.preferred_language):
         with in_language(language):
-            htmls.append(sheets_html(sheets_for(list(group), visit)))
-    return htmls
+            parts.append(sheets_part(sheets_for(list(group), visit), first=not parts))
+    return sheets_document(parts)

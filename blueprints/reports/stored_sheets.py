@@ -21,11 +21,12 @@ from ..people.models import Mentee
 from ..visits.models import Visit
 from . import queries
 from .models import StoredSheet
-from .pdf import BASE_DIR, PRINT_CSS, PRINT_UA_CSS, render_pdf_parts
-from .sheets import sheets_documents
+from .pdf import BASE_DIR, PRINT_CSS, PRINT_UA_CSS, render_pdf
+from .sheets import visit_sheets_html
 
 TEMPLATES = BASE_DIR / "templates" / "reports" / "pdf"
-TEMPLATE_FILES = (TEMPLATES / "feedback_sheets.html", TEMPLATES / "_page_footer.html", PRINT_CSS, PRINT_UA_CSS)
+TEMPLATE_FILES = (TEMPLATES / "feedback_sheets.html", TEMPLATES / "_sheets.html", TEMPLATES / "_page_footer.html", PRINT_CSS,
+                  PRINT_UA_CSS)
 
 
 @cache
@@ -76,9 +77,9 @@ def signed_sheet_pdf(feedback: Feedback, visit: Visit) -> bytes:
     key = key_for(feedback)
     if (data := stored_pdf(key)) is not None:
         return data
-    htmls = sheets_documents([feedback], visit)
+    html = visit_sheets_html([feedback], visit)
     db.session.rollback()  # every value is read; nothing holds a transaction open while rendering
-    data = render_pdf_parts(htmls)
+    data = render_pdf(html)
     store(key, data)
     return data
 
@@ -96,9 +97,9 @@ def ensure_stored(feedback_id: int, version: int | None = None) -> bool:
     if stored_pdf(key) is not None:
         db.session.rollback()
         return False
-    htmls = sheets_documents([feedback], feedback.visit)
+    html = visit_sheets_html([feedback], feedback.visit)
     db.session.rollback()  # no transaction stays open while rendering
-    data = render_pdf_parts(htmls)
+    data = render_pdf(html)
     if db.session.scalar(select(Feedback.version).where(Feedback.id == feedback_id,
                                                         Feedback.status == FeedbackStatus.SIGNED)) != key.version:
         db.session.rollback()

@@ -178,6 +178,7 @@ def test_polling_the_bell_does_not_keep_a_session_alive(client, monkeypatch):
     assert client.get("/").status_code == 302
 
 
+@pytest.mark.no_db
 def test_session_cookie_flags(app):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

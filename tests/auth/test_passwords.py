@@ -7,11 +7,13 @@ from blueprints.core.extensions import db
 from tests.factories import PASSWORD, login, make_user
 
 
+@pytest.mark.no_db
 @pytest.mark.parametrize("password", ["password1234", "Password2026!", "qwertyuiop123", "aaaaaaaaaaaa", "Kigali123456", "123456789012"])
 def test_common_passwords_are_refused(password):
     assert is_common_password(password)
 
 
+@pytest.mark.no_db
 @pytest.mark.parametrize("password", ["correct horse battery staple", "mentorship-demo", "Umuganda ku wa gatandatu"])
 def test_uncommon_passwords_are_accepted(password):
     assert not is_common_password(password)

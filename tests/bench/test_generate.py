@@ -31,6 +31,7 @@ def fingerprint(path) -> dict:
     return {"counts": counts, "mentees": mentees, "assignments": assignments, "users": users}
 
 
+@pytest.mark.no_db
 def test_scale_multiplies_the_42_hospitals():
     assert (hospitals_for(1), hospitals_for(3), hospitals_for(10), hospitals_for(0.05)) == (42, 126, 420, 2)
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from blueprints.core.config import configure, load_secret_key, normalise_database_url
 
 
+@pytest.mark.no_db
 def test_secret_key_file_is_created_once_with_mode_0600_and_reused(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
@@ -27,6 +28,7 @@ def test_secret_key_file_is_created_once_with_mode_0600_and_reused(tmp_path, mon
     assert load_secret_key(str(tmp_path)) == first.config["SECRET_KEY"]
 
 
+@pytest.mark.no_db
 def test_secret_key_from_the_environment_wins_and_writes_no_file(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
     app = Flask("env", instance_path=str(tmp_path))
@@ -60,6 +62,7 @@ def test_prefixed_environment_variables_are_read(tmp_path, monkeypatch):
     assert app.config["VISIT_CADENCE_DAYS"] == 30
 
 
+@pytest.mark.no_db
 def test_instance_config_file_is_read(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     (tmp_path / "config.py").write_text("OVERDUE_AFTER_DAYS = 120\n")
@@ -77,6 +80,7 @@ def test_instance_config_file_is_read(tmp_path, monkeypatch):
         ("sqlite:///x.db", "sqlite:///x.db"),
     ],
 )
+@pytest.mark.no_db
 def test_database_urls_are_normalised(url, expected):
     assert normalise_database_url(url) == expected
 

@@ -121,6 +121,7 @@ def test_each_variant_of_a_csv_has_its_own_file_name(client):
     assert 'filename="cadence-2026-01-01-to-2026-03-31' in names[9] and "northern-province" in names[10]
 
 
+@pytest.mark.no_db
 def test_only_the_core_helper_writes_csv():
     """One CSV writer (blueprints/core/downloads.py): a CSV written anywhere else would miss the BOM or the guard."""
     pattern = re.compile(r"csv\.(writer|DictWriter)\b|mimetype\s*=\s*[\"']text/csv")
@@ -130,11 +131,13 @@ def test_only_the_core_helper_writes_csv():
     assert found == []
 
 
+@pytest.mark.no_db
 @pytest.mark.parametrize("value", ["=1+1", "+250 788 000 001", "-Jean", "@home", "\tTab", "\rCR", "'=already", "Aline", "", "'Ntwari"])
 def test_a_neutralised_cell_reads_back_as_written(value):
     assert read_cell(safe_cell(value)) == value
 
 
+@pytest.mark.no_db
 def test_numbers_and_dates_are_written_as_spreadsheets_read_them():
     from datetime import date
 

@@ -15,12 +15,14 @@ def test_every_test_runs_on_the_suites_day_in_the_app_and_on_the_server():
     assert date.today() == suite_today()  # the server's date agrees: it is morning in Kigali
 
 
+@pytest.mark.no_db
 def test_the_frozen_clock_still_ticks_so_timeouts_see_time_pass():
     before = time.time()
     time.sleep(0.01)
     assert time.time() > before
 
 
+@pytest.mark.no_db
 def test_the_suites_day_is_test_today_when_set(monkeypatch):
     monkeypatch.setenv("TEST_TODAY", "2028-02-29")
     assert suite_today() == date(2028, 2, 29)
@@ -31,11 +33,13 @@ def test_the_suites_day_is_test_today_when_set(monkeypatch):
         suite_today()
 
 
+@pytest.mark.no_db
 @pytest.mark.time_machine(date(2027, 1, 31))
 def test_a_test_can_choose_its_own_day_with_time_machines_marker():
     assert date.today() == date(2027, 1, 31)
 
 
+@pytest.mark.no_db
 @pytest.mark.real_clock
 def test_a_test_marked_real_clock_keeps_the_real_time():
     assert not time_machine.escape_hatch.is_travelling()

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from blueprints.core.extensions import db
@@ -60,6 +61,7 @@ def test_the_csp_keeps_scripts_and_workers_to_this_site(client):
         assert "worker-src" not in directives or directives["worker-src"] == "'self'"
 
 
+@pytest.mark.no_db
 def test_every_file_the_service_worker_keeps_for_the_shell_exists():
     source = (STATIC / "js" / "sw.js").read_text()
     shell = re.search(r"SHELL_FILES = \[(.*?)\]", source, re.S).group(1)
@@ -69,6 +71,7 @@ def test_every_file_the_service_worker_keeps_for_the_shell_exists():
         assert (STATIC / path.removeprefix("static/")).is_file(), path
 
 
+@pytest.mark.no_db
 def test_working_offline_adds_at_most_30_kb_gzipped_to_a_first_load():
     sizes = {name: len(gzip.compress((STATIC / name).read_bytes(), compresslevel=9)) for name in OFFLINE_FILES}
     assert sum(sizes.values()) <= BUDGET_GZIPPED, sizes

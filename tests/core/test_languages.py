@@ -141,6 +141,7 @@ def test_a_user_with_no_choice_follows_their_browser(client):
 
 # --- dates and numbers ------------------------------------------------------------------------
 
+@pytest.mark.no_db
 def test_dates_and_numbers_are_written_as_the_language_writes_them(app):
     day, instant = date(2026, 11, 26), datetime(2026, 11, 26, 12, 5, tzinfo=UTC)
     with app.test_request_context():

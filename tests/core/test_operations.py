@@ -86,6 +86,7 @@ def production_app(tmp_path, **overrides) -> Flask:
     return app
 
 
+@pytest.mark.no_db
 def test_check_deploy_accepts_a_safe_configuration(tmp_path):
     assert deployment_problems(production_app(tmp_path)) == []
 
@@ -100,6 +101,7 @@ def test_check_deploy_accepts_a_safe_configuration(tmp_path):
         ({"WTF_CSRF_ENABLED": False}, "CSRF"),
     ],
 )
+@pytest.mark.no_db
 def test_check_deploy_refuses_unsafe_settings(tmp_path, overrides, problem):
     problems = deployment_problems(production_app(tmp_path, **overrides))
     assert any(problem in p for p in problems), problems

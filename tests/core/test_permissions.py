@@ -16,6 +16,7 @@ OPEN_ENDPOINTS = {"auth.login", "static", "core.healthz", "visits.ics_feed", "co
                   "core.service_worker", "core.offline_page", "people.welcome", "core.sms_opt_out", "core.unsubscribe"}
 
 
+@pytest.mark.no_db
 def test_every_route_declares_who_may_use_it(app):
     undeclared, unexpectedly_public = [], []
     for rule in app.url_map.iter_rules():

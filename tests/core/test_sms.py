@@ -465,6 +465,7 @@ def test_a_message_queued_before_the_stop_is_not_sent_after_it(gateway, queued):
     assert sms.status == "failed" and "opted out" in sms.answer
 
 
+@pytest.mark.no_db
 def test_the_webhook_token_in_a_url_is_masked_in_the_logs():
     from blueprints.core.logs import mask_secrets
     line = f'"POST /sms/africastalking/opt-out/{WEBHOOK_TOKEN} HTTP/1.1" 200'

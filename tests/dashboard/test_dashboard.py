@@ -191,6 +191,7 @@ def test_coordinator_tiles_are_refused_to_other_roles(client, role):
         assert client.get(f"/dashboard/tiles/{name}.csv").status_code == 403
 
 
+@pytest.mark.no_db
 def test_each_tile_declares_its_own_access_rule(app):
     for name, t in TILES.items():
         for endpoint in (f"dashboard.tile_{name}", f"dashboard.tile_{name}_csv"):

@@ -22,6 +22,7 @@ def w():
     return world()
 
 
+@pytest.mark.no_db
 def test_a_gap_is_required_minus_functional_never_below_zero():
     assert gap(2, 0) == 2 and gap(2, 5) == 0 and gap(0, 0) == 0
 

@@ -4,6 +4,7 @@ it shows on the mentee's record and feedback sheet, counts toward CPD hours, and
 import io
 from datetime import date, timedelta
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -125,6 +126,7 @@ def test_the_record_reads_contact_sessions_in_constant_queries(client, world):
     assert len(form_page) <= 8
 
 
+@pytest.mark.no_db
 def test_the_consistency_tile_shows_the_longest_stretch_with_no_contact_of_any_kind():
     from blueprints.dashboard.tiles.coordinator import consistency_rows
     from blueprints.visits.models import VisitStatus

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from blueprints.core.clock import today
@@ -80,6 +81,7 @@ def test_absence_is_recorded_and_an_end_before_start_is_refused(client):
     assert db.session.scalar(select(func.count(Absence.id))) == 1
 
 
+@pytest.mark.no_db
 def test_night_rota_is_stored_as_ranges_of_consecutive_nights():
     monday = date(2026, 11, 30)
     ranges = night_rota_ranges(monday, weeks=4, weekdays={0, 1, 2})

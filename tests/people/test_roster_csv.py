@@ -227,6 +227,7 @@ def test_row_limit_gets_a_clear_message(app, client, monkeypatch):
     assert b"more than 5 rows" in response.data
 
 
+@pytest.mark.no_db
 def test_the_default_limits_are_200_kb_and_2000_rows(app):
     assert app.config["ROSTER_MAX_BYTES"] == 200 * 1024
     assert app.config["ROSTER_MAX_ROWS"] == 2000

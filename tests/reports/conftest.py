@@ -10,11 +10,11 @@ from tests.mentoring.conftest import world  # noqa: F401
 def renders(monkeypatch):
     """Each rendering of a stored sheet's PDF, counted."""
     counted = []
-    real = stored_sheets.render_pdf_parts
+    real = stored_sheets.render_pdf
 
-    def counting(htmls, **options):
-        counted.append(len(htmls))
-        return real(htmls, **options)
+    def counting(html, **options):
+        counted.append(1)
+        return real(html, **options)
 
-    monkeypatch.setattr(stored_sheets, "render_pdf_parts", counting)
+    monkeypatch.setattr(stored_sheets, "render_pdf", counting)
     return counted

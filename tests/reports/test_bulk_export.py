@@ -362,18 +362,18 @@ def test_each_sheet_renders_with_no_database_transaction_open_and_a_signed_one_o
     from blueprints.reports import exports, stored_sheets
 
     open_while_rendering = []
-    real_render, real_render_parts = exports.render_pdf, stored_sheets.render_pdf_parts
+    real_render, real_render_signed = exports.render_pdf, stored_sheets.render_pdf
 
     def render(html):
         open_while_rendering.append(("draft", db.session().in_transaction()))
         return real_render(html)
 
-    def render_parts(htmls, **options):
+    def render_signed(html, **options):
         open_while_rendering.append(("signed", db.session().in_transaction()))
-        return real_render_parts(htmls, **options)
+        return real_render_signed(html, **options)
 
     monkeypatch.setattr(exports, "render_pdf", render)
-    monkeypatch.setattr(stored_sheets, "render_pdf_parts", render_parts)
+    monkeypatch.setattr(stored_sheets, "render_pdf", render_signed)
     login(client, sheets["coordinator"])
     ask(client, sheets)
     assert run_export(only_job().id) == "done", only_job().error

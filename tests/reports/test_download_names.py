@@ -5,6 +5,7 @@ letters ('Espérance' → 'esperance'), never dropped with the letter ('esp-ranc
 from email.message import Message
 from email.utils import collapse_rfc2231_value
 
+import pytest
 from flask import Response
 
 from blueprints.core.clock import today
@@ -27,6 +28,7 @@ def names(disposition: str) -> tuple[str, str, str | None]:
     return message.get_content_disposition(), (encoded or plain)[0], plain[0]
 
 
+@pytest.mark.no_db
 def test_a_name_with_accents_is_sent_in_utf8_with_a_folded_ascii_fallback(app):
     with app.test_request_context():
         response = attachment(Response(b"%PDF"), "feedback-Espérance Uwimana-2026-03-02", "pdf")

@@ -143,6 +143,7 @@ def test_user_text_is_escaped_and_no_url_in_it_is_fetched(client, world):
         server.shutdown()
 
 
+@pytest.mark.no_db
 def test_the_fetcher_serves_static_and_data_urls_and_refuses_everything_else():
     fetcher = StaticOnlyFetcher()
     from blueprints.reports.pdf import BASE_URL
@@ -186,7 +187,7 @@ def _feedback_with_history(world, mentee, mentor, skills) -> None:
 def test_the_visit_pdf_reads_every_mentees_data_in_a_constant_number_of_queries(client, world, monkeypatch):
     from tests.factories import assign, make_mentee
 
-    monkeypatch.setattr("blueprints.reports.routes.render_pdf_parts", lambda htmls, **_: b"%PDF-1.7")
+    monkeypatch.setattr("blueprints.reports.routes.render_pdf", lambda html, **_: b"%PDF-1.7")
     skills = midwife_skills()
     _feedback_with_history(world, world["mentee"], world["mentor"], skills)
     db.session.commit()
@@ -205,6 +206,7 @@ def test_the_visit_pdf_reads_every_mentees_data_in_a_constant_number_of_queries(
     assert len(seven) == len(one) <= 12
 
 
+@pytest.mark.no_db
 def test_every_pdf_is_rendered_one_way_through_the_static_only_fetcher():
     """Only blueprints/reports/pdf.py talks to WeasyPrint; the equipment report renders through it too."""
     from pathlib import Path

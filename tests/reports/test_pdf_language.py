@@ -1,5 +1,8 @@
 """Each mentee's feedback sheet is printed in the mentee's preferred language, whatever the reader's own (issue 11)."""
 
+import subprocess
+
+from flask_babel import gettext
 from sqlalchemy import select
 
 from blueprints.core.extensions import db
@@ -76,6 +79,25 @@ def test_the_visits_pdf_prints_each_sheet_in_its_own_mentees_language(client, wo
     kinyarwanda_part, french_part = (text[amina:grace], text[grace:]) if amina < grace else (text[amina:], text[grace:amina])
     assert "Ubumenyi bwarebwe" in kinyarwanda_part and "Compétences observées" not in kinyarwanda_part
     assert "Compétences observées" in french_part and "Ubumenyi bwarebwe" not in french_part
+
+
+def test_the_visits_pdf_numbers_its_pages_once_across_languages(client, world, tmp_path):
+    """Page N of M counts every page of the visit's PDF, in each page's own language: a Kinyarwanda sheet after a French
+    one is page 2 of 2, not a new page 1 of 1 (read back page by page with poppler's pdftotext)."""
+    world["mentee"].preferred_language = "fr"
+    world["mentee_2"].preferred_language = "rw"
+    db.session.flush()
+    signed_feedback(client, world)
+    signed_feedback(client, world, mentee="mentee_2")
+    (tmp_path / "visit.pdf").write_bytes(client.get(f"/visits/{world['visit'].id}/feedback.pdf").data)
+    text = subprocess.run(["pdftotext", str(tmp_path / "visit.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")[:-1]  # pdftotext ends every page with a form feed
+    assert len(pages) == 2
+    for number, page in enumerate(pages, 1):
+        language = "fr" if "Amina Uwase" in page else "rw"
+        with in_language(language):
+            footer = gettext("Page %(page)s of %(pages)s", page=number, pages=2)
+        assert footer in " ".join(page.split()), (number, language, page[-200:])
 
 
 def test_an_english_mentees_sheet_stays_english_for_a_french_mentor(client, world):

@@ -21,8 +21,8 @@ from PIL import Image, ImageChops
 
 from blueprints.core.i18n import in_language
 from blueprints.reports.cpd import cpd_certificate_html
-from blueprints.reports.pdf import render_pdf, render_pdf_parts
-from blueprints.reports.sheets import sheets_html
+from blueprints.reports.pdf import render_pdf
+from blueprints.reports.sheets import sheets_document, sheets_html, sheets_part
 
 from .sheets_data import certificate, full_sheet
 
@@ -46,13 +46,13 @@ def _sheets(app, monkeypatch, language: str, signed: bool) -> bytes:
 
 def _visit(app, monkeypatch) -> bytes:
     monkeypatch.setattr("blueprints.reports.sheets.today", lambda: PRINTED)
-    htmls = []
+    parts = []
     with app.test_request_context():
         for language, names in (("en", ["Amina Uwase", "Grace Mukamana"]), ("rw", ["Espérance Uwimana"])):
             with in_language(language):
-                htmls.append(sheets_html([full_sheet(signed=n % 2 == 0, mentee=name, language=language)
-                                          for n, name in enumerate(names)]))
-        return render_pdf_parts(htmls, title="Feedback sheets · Nemba District Hospital · 21 Jun 2026")
+                parts.append(sheets_part([full_sheet(signed=n % 2 == 0, mentee=name, language=language)
+                                          for n, name in enumerate(names)], first=not parts))
+        return render_pdf(sheets_document(parts), title="Feedback sheets · Nemba District Hospital · 21 Jun 2026")
 
 
 def _certificate(app, visits: int, language: str = "en") -> bytes:

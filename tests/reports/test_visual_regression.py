@@ -63,10 +63,11 @@ def _certificate(app, visits: int, language: str = "en") -> bytes:
 def _gap_report(app) -> bytes:
     from blueprints.equipment.charts import line_points
     from blueprints.equipment.forms import WARD_LABELS
+    from blueprints.equipment.report_html import gap_rows
 
     def gap(hospital, item, ward, critical, required, functional, since, duration):
-        return {"hospital": SimpleNamespace(name=hospital), "duration": duration,
-                "item": SimpleNamespace(display_name=item, critical=critical, ward=ward),
+        return {"hospital": SimpleNamespace(id=hash(hospital), name=hospital), "duration": duration, "requested": [],
+                "item": SimpleNamespace(id=hash(item), display_name=item, critical=critical, ward=ward),
                 "cell": SimpleNamespace(required=required, functional=functional, gap=required - functional, gap_since=since)}
 
     ward = next(iter(WARD_LABELS))
@@ -76,7 +77,8 @@ def _gap_report(app) -> bytes:
     trend = line_points([(date(2025, month, 28), count) for month, count in ((3, 0), (6, 2), (9, 3), (12, 2))]
                         + [(date(2026, 6, 10), 2)])
     with app.test_request_context():
-        html = render_template("equipment/report_pdf.html", hospital=None, gaps=gaps, trend=trend, today=date(2026, 6, 10),
+        html = render_template("equipment/report_pdf.html", hospital=None, gaps=gaps, gap_rows=gap_rows(gaps, WARD_LABELS),
+                               trend=trend, today=date(2026, 6, 10),
                                ward_labels=WARD_LABELS, unchecked=[SimpleNamespace(name="Kirehe District Hospital")],
                                demo_banner=lambda: False)
     return render_pdf(html, stylesheet=None)

@@ -98,7 +98,7 @@ def test_the_invitation_e_mail_is_in_the_mentees_language_and_its_link_leaves_th
     db.session.commit()
     path = invite(client, ward["admin"], ward["mentee"], email="aline@example.org")  # the inviter reads English
     [mail] = db.session.scalars(select(OutgoingMail)).all()
-    assert "Ouvrez le lien dans les 14 jours" in mail.body and mail.subject.startswith("Vous êtes invité(e)")
+    assert "Ouvrez le lien dans un délai de 14 jours" in mail.body and mail.subject.startswith("Vous êtes invité(e)")
     assert run_queued(queued) == ["sent"]
     [sent] = FakeSMTP.sent
     assert sent.get_content().rstrip().endswith(path)  # the mentee gets the link

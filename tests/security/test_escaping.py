@@ -239,6 +239,7 @@ MARKUP_ALLOWED: dict[str, str] = {
     # the rest are ints, fixed class names and URLs built by url_for. Tested with a hostile hospital name
     # (tests/equipment/test_gaps.py::test_each_matrix_cell_says_its_gap_once_without_a_title_and_names_are_escaped).
     "blueprints/equipment/matrix_html.py:": "the matrix body, every text escaped",
+    "blueprints/equipment/report_html.py:": "the gap report's rows, every text escaped (as the matrix body)",
     # The hospital page's 60 trend lines: numbers worked out in trend_points, and the label through escape().
     "blueprints/equipment/charts.py:": "SVG of numbers; the label escaped",
     # One hospital's page (issue 9): its checklist rows and its "Gaps now" and "Recent checks" lists, one f-string a

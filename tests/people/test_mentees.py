@@ -150,6 +150,25 @@ def test_mentee_profile_query_count_does_not_grow_with_history(client):
     assert len(many) == len(few) <= 10
 
 
+@pytest.mark.parametrize("role", ["coordinator", "hospital_admin"])
+def test_mentee_profile_query_count_is_the_same_for_a_mentee_who_has_left(client, role):
+    """Constant query counts: what the page asks must not depend on the mentee's status (the national benchmark's
+    sample mentee had left at one scale and not at the other, and its count differed)."""
+    from blueprints.core.extensions import db
+
+    hospital = make_hospital()
+    staying, leaving = make_mentee(hospital), make_mentee(hospital)
+    login(client, make_user(role, hospital=hospital) if role == "hospital_admin" else make_user(role))
+    client.get(f"/mentees/{staying.id}")  # warm
+    with count_queries() as active:
+        assert client.get(f"/mentees/{staying.id}").status_code == 200
+    leaving.status = "left"
+    db.session.commit()
+    with count_queries() as left:
+        assert client.get(f"/mentees/{leaving.id}").status_code == 200
+    assert len(left) == len(active)
+
+
 def test_a_save_against_an_older_version_gets_409_with_the_other_change_shown(app, client):
     from tests.factories import profession
 

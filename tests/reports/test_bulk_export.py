@@ -428,3 +428,27 @@ def test_an_export_whose_rendering_worker_died_is_swept_and_renders_only_the_she
     assert run_queued(queued) == ["rendering", 1, 1, "done"]
     assert len(renders) == 3 and (only_job().status, only_job().attempt) == ("done", first_attempt + 1)
     assert len(zip_of(client, only_job()).namelist()) == 3
+
+
+def test_two_exports_on_one_busy_worker_wait_their_turn_and_finish_on_their_first_attempt(
+        app, client, sheets, monkeypatch, queued, renders, frozen_clock):
+    """Each export's next job waits behind the other's batches for minutes with nothing beating for it: the sweep
+    takes neither for dead (a runner killed) nor for lost, so neither uses up a run."""
+    monkeypatch.setitem(app.config, "EXPORT_IN_BACKGROUND", True)
+    monkeypatch.setattr(exports, "RENDER_BATCH", 1)
+    for coordinator in (sheets["coordinator"], make_user("coordinator", username="coord.two")):
+        login(client, coordinator)
+        assert ask(client, sheets, hospitals=(), days_back=100, signed_only="y").status_code == 302
+        client.post("/logout")
+    assert run_next(queued) == "rendering"  # the first export's three batches queue behind the second's first job
+    frozen_clock.shift(timedelta(minutes=5))
+    assert sweep_exports.call_local() == 0
+    assert run_next(queued) == "rendering"
+    assert [run_next(queued) for _batch in range(3)] == [1, 1, 1]  # the first's zip now waits behind the second's batches
+    frozen_clock.shift(timedelta(minutes=5))
+    assert sweep_exports.call_local() == 0
+    assert run_queued(queued) == [0, 0, 0, "done", "done"]  # the second's batches found every sheet stored
+    jobs = db.session.scalars(select(ExportJob).order_by(ExportJob.id)).all()
+    assert [(job.status, job.attempt, job.done) for job in jobs] == [("done", 1, 3), ("done", 1, 3)]
+    login(client, sheets["coordinator"])
+    assert len(renders) == 3 and all(len(zip_of(client, job).namelist()) == 3 for job in jobs)

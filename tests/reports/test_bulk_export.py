@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from blueprints.core.clock import today
+from blueprints.core.config import DefaultConfig
 from blueprints.core.extensions import db
 from blueprints.core.models import AuditEvent, utcnow
 from blueprints.mentoring.models import Feedback, SkillRating
@@ -131,6 +132,26 @@ def test_a_range_with_no_sheet_or_ending_before_it_starts_is_refused_and_nothing
                                                       "date_to": (today() - timedelta(days=5)).isoformat()})
     assert backwards.status_code == 422 and "cannot be before the first day" in backwards.get_data(as_text=True)
     assert db.session.scalars(select(ExportJob)).all() == []
+
+
+YEAR_OF_NATIONAL_SHEETS = 2_300  # issue 23: a year of the whole programme's sheets at scale 1 (2,113 in `make bench-export`)
+
+
+@pytest.mark.no_db
+def test_a_year_of_national_feedback_sheets_fits_one_export_by_default():
+    assert DefaultConfig.EXPORT_MAX_SHEETS >= YEAR_OF_NATIONAL_SHEETS
+
+
+def test_more_sheets_than_one_export_holds_are_refused_next_to_the_dates_with_the_limit_named_and_nothing_queued(
+        app, client, sheets, monkeypatch):
+    monkeypatch.setitem(app.config, "EXPORT_MAX_SHEETS", 3)
+    login(client, sheets["coordinator"])
+    response = ask(client, sheets, hospitals=(), days_back=100)
+    assert response.status_code == 422
+    assert ('id="date_from-error">4 sheets match, more than the 3 one export holds. Choose fewer hospitals or a shorter range.'
+            in response.get_data(as_text=True))
+    assert db.session.scalars(select(ExportJob)).all() == []
+    assert ask(client, sheets, hospitals=("nemba",), days_back=100).status_code == 302  # three sheets: within it
 
 
 def test_a_coordinator_asks_for_the_next_export_once_the_previous_one_is_built(client, sheets):

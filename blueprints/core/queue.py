@@ -76,6 +76,12 @@ def spread(tasks: list, then) -> None:
     huey.enqueue(chord(tasks, then))
 
 
+def waiting(*names: str) -> list[tuple]:
+    """The arguments of every job named in `names` that waits in the queue, for a worker to take or scheduled for a
+    retry: work not lost, though nothing runs it yet (a job a worker holds is in neither)."""
+    return [task.args for task in (*huey.pending(), *huey.scheduled()) if task.name in names]
+
+
 def periodic(schedule: crontab, **options):
     """A task the worker runs on a schedule (Huey's crontab, in UTC)."""
     def decorate(func):

@@ -6,7 +6,8 @@ reads, and no transaction may stay open that long); a signed sheet only once, it
 every worker process takes a share of (`render_export_sheets`), and the zip is made from the stored copies once
 all have ended (`zip_export`), so a year of sheets is not rendered by one process. The runner records its progress
 and a heartbeat in the job's row; a runner that dies stops beating, and the job is run again by the sweep (queued
-once more) or marked failed when next read. A run taken from its runner (a retry) stops writing.
+once more) or marked failed when next read, unless its next job waits its turn in the queue (services.reap_dead_exports
+beats for it). A run taken from its runner (a retry) stops writing.
 The zip is written to a nameless temporary file and, once complete, stored in the database in pieces (export_chunk)
 in the transaction that marks the job done, so a half-written zip is never served and every app server serves it.
 

@@ -3,6 +3,7 @@ the caller commits). The runner's own steps (claim, heartbeat, finish, fail) are
 that commit at once, so progress is visible to every worker and a runner that lost its job notices."""
 
 import io
+import logging
 from datetime import datetime, timedelta
 from typing import BinaryIO
 
@@ -12,14 +13,17 @@ from flask_babel import ngettext
 from sqlalchemy import case, delete, func, insert, select, update
 
 from ..auth.models import User
-from ..core import audit
+from ..core import audit, queue
 from ..core.errors import RuleBroken
 from ..core.extensions import db
 from ..core.models import utcnow
 from . import queries
 from .models import ExportChunk, ExportJob, ExportStatus
 
+log = logging.getLogger(__name__)
 CHUNK_BYTES = 1024 * 1024  # a stored zip's piece: one row, one read, one write to the client
+FIRST_JOB = "build_export"  # reports/exports.py: an export's first job, (job id,), then its batches and zip, (job id, attempt, ...)
+LATER_JOBS = ("render_export_sheets", "zip_export")
 
 
 def dead_message() -> str:
@@ -74,16 +78,36 @@ def _dead_condition(now: datetime):
     return (ExportJob.status == ExportStatus.RUNNING) & (ExportJob.heartbeat_at < stale)
 
 
+def _waiting_on_queue(names: tuple[str, ...], width: int) -> set[tuple]:
+    """The first `width` arguments (job id, attempt) of the exports' jobs named in `names` that wait their turn in the
+    job queue; none when the queue cannot be read (the heartbeat alone then judges, as without a queue)."""
+    try:
+        return {tuple(args[:width]) for args in queue.waiting(*names)}
+    except Exception:  # noqa: BLE001 - a page that reads an export never fails for the queue's storage
+        log.exception("could not read the job queue's waiting jobs")
+        return set()
+
+
 def reap_dead_exports(now: datetime | None = None) -> int:
     """Deal with every export whose runner stopped beating (killed worker, restart): with the job queue, queued
     again (up to EXPORT_MAX_ATTEMPTS runs), for the worker's next sweep to run; otherwise, and after the last attempt, marked
-    failed. Reads first and writes only when there is something to change, in a transaction of its own that starts
-    with the write, so a page that polls never holds SQLite's write lock and never upgrades a read snapshot."""
+    failed. An export whose next batch or zip waits its turn in the queue (another export's batches ahead of it) is not
+    dead: it is beaten for. Reads first and writes only when there is something to change, in a transaction of its own
+    that starts with the write, so a page that polls never holds SQLite's write lock and never upgrades a read snapshot."""
     now = now or utcnow()
     condition = _dead_condition(now)
-    if not db.session.scalar(select(func.count()).select_from(ExportJob).where(condition)):
+    stale = {tuple(row) for row in db.session.execute(select(ExportJob.id, ExportJob.attempt).where(condition))}
+    if not stale:
         return 0
+    waiting = stale & _waiting_on_queue(LATER_JOBS, 2)
     db.session.commit()  # end the read transaction: the update below begins a fresh one
+    if waiting:
+        for job_id, attempt in waiting:
+            db.session.execute(_mine(job_id, attempt).values(heartbeat_at=now).execution_options(synchronize_session=False))
+        if waiting == stale:
+            db.session.commit()
+            return 0
+        condition &= ExportJob.id.not_in([job_id for job_id, _attempt in waiting])
     again = []
     if current_app.config["EXPORT_IN_BACKGROUND"]:
         again = db.session.scalars(select(ExportJob.id).where(
@@ -100,12 +124,15 @@ def reap_dead_exports(now: datetime | None = None) -> int:
 
 def lost_exports(now: datetime | None = None) -> list[int]:
     """Queued exports no worker has taken for a while: their job was lost (a worker killed holding it), or they were
-    queued again after their worker died."""
+    queued again after their worker died. One whose job still waits its turn in the queue is not lost."""
     stale = (now or utcnow()) - timedelta(seconds=current_app.config["EXPORT_STALE_SECONDS"])
     ids = db.session.scalars(select(ExportJob.id).where(
         ExportJob.status == ExportStatus.QUEUED, func.coalesce(ExportJob.started_at, ExportJob.created_at) < stale)).all()
     db.session.rollback()
-    return list(ids)
+    if not ids:
+        return []
+    waiting = _waiting_on_queue((FIRST_JOB,), 1)
+    return [job_id for job_id in ids if (job_id,) not in waiting]
 
 
 def remove_zip(job: ExportJob) -> None:

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from blueprints.core.clock import today
+from blueprints.core.config import DefaultConfig
 from blueprints.core.extensions import db
 from blueprints.core.models import AuditEvent, utcnow
 from blueprints.mentoring.models import Feedback, SkillRating
@@ -131,6 +132,26 @@ def test_a_range_with_no_sheet_or_ending_before_it_starts_is_refused_and_nothing
                                                       "date_to": (today() - timedelta(days=5)).isoformat()})
     assert backwards.status_code == 422 and "cannot be before the first day" in backwards.get_data(as_text=True)
     assert db.session.scalars(select(ExportJob)).all() == []
+
+
+YEAR_OF_NATIONAL_SHEETS = 2_300  # issue 23: a year of the whole programme's sheets at scale 1 (2,113 in `make bench-export`)
+
+
+@pytest.mark.no_db
+def test_a_year_of_national_feedback_sheets_fits_one_export_by_default():
+    assert DefaultConfig.EXPORT_MAX_SHEETS >= YEAR_OF_NATIONAL_SHEETS
+
+
+def test_more_sheets_than_one_export_holds_are_refused_next_to_the_dates_with_the_limit_named_and_nothing_queued(
+        app, client, sheets, monkeypatch):
+    monkeypatch.setitem(app.config, "EXPORT_MAX_SHEETS", 3)
+    login(client, sheets["coordinator"])
+    response = ask(client, sheets, hospitals=(), days_back=100)
+    assert response.status_code == 422
+    assert ('id="date_from-error">4 sheets match, more than the 3 one export holds. Choose fewer hospitals or a shorter range.'
+            in response.get_data(as_text=True))
+    assert db.session.scalars(select(ExportJob)).all() == []
+    assert ask(client, sheets, hospitals=("nemba",), days_back=100).status_code == 302  # three sheets: within it
 
 
 def test_a_coordinator_asks_for_the_next_export_once_the_previous_one_is_built(client, sheets):
@@ -428,3 +449,27 @@ def test_an_export_whose_rendering_worker_died_is_swept_and_renders_only_the_she
     assert run_queued(queued) == ["rendering", 1, 1, "done"]
     assert len(renders) == 3 and (only_job().status, only_job().attempt) == ("done", first_attempt + 1)
     assert len(zip_of(client, only_job()).namelist()) == 3
+
+
+def test_two_exports_on_one_busy_worker_wait_their_turn_and_finish_on_their_first_attempt(
+        app, client, sheets, monkeypatch, queued, renders, frozen_clock):
+    """Each export's next job waits behind the other's batches for minutes with nothing beating for it: the sweep
+    takes neither for dead (a runner killed) nor for lost, so neither uses up a run."""
+    monkeypatch.setitem(app.config, "EXPORT_IN_BACKGROUND", True)
+    monkeypatch.setattr(exports, "RENDER_BATCH", 1)
+    for coordinator in (sheets["coordinator"], make_user("coordinator", username="coord.two")):
+        login(client, coordinator)
+        assert ask(client, sheets, hospitals=(), days_back=100, signed_only="y").status_code == 302
+        client.post("/logout")
+    assert run_next(queued) == "rendering"  # the first export's three batches queue behind the second's first job
+    frozen_clock.shift(timedelta(minutes=5))
+    assert sweep_exports.call_local() == 0
+    assert run_next(queued) == "rendering"
+    assert [run_next(queued) for _batch in range(3)] == [1, 1, 1]  # the first's zip now waits behind the second's batches
+    frozen_clock.shift(timedelta(minutes=5))
+    assert sweep_exports.call_local() == 0
+    assert run_queued(queued) == [0, 0, 0, "done", "done"]  # the second's batches found every sheet stored
+    jobs = db.session.scalars(select(ExportJob).order_by(ExportJob.id)).all()
+    assert [(job.status, job.attempt, job.done) for job in jobs] == [("done", 1, 3), ("done", 1, 3)]
+    login(client, sheets["coordinator"])
+    assert len(renders) == 3 and all(len(zip_of(client, job).namelist()) == 3 for job in jobs)

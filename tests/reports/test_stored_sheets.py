@@ -164,3 +164,31 @@ def test_a_sign_off_stands_when_its_sheet_cannot_be_queued_for_rendering(client,
     assert stored_versions() == [] and renders == []
     mentor_pdf(client, world | {"earlier": world["visit"]})
     assert len(renders) == 1 and len(stored_versions()) == 1  # the first download renders and stores it, as before
+
+
+def test_a_mentees_acknowledgement_renders_her_stored_sheet_again_on_the_queue_not_at_the_next_download(
+        client, world, amina, renders, queued, rendered_when_signed):
+    signed = amina["signed"]
+    prerender.render_signed_sheet(signed.id, signed.version)  # stored when signed off
+    assert run_queued(queued) == [True] and len(renders) == 1
+    login(client, amina["account"])
+    assert client.post(f"/me/feedback/{signed.id}", data={"reply": "I will plot every partograph"}).status_code == 302
+    assert len(renders) == 1  # nothing rendered inside her request
+    assert run_queued(queued) == [True] and len(renders) == 2
+    db.session.refresh(signed)
+    assert stored_versions() == [(signed.id, "en", signed.version)]
+    text = pdf_text(client.get(f"/me/feedback/{signed.id}.pdf").data)
+    assert f"Read and acknowledged on {format_day(today())}" in text and "I will plot every partograph" in text
+    client.post("/logout")
+    login(client, world["mentor_user"])
+    mentor_pdf(client, world)
+    assert len(renders) == 2  # her download and her mentor's are the copy the queue stored
+
+
+def test_acknowledging_a_sheet_never_stored_queues_nothing_and_its_first_download_renders_it(
+        client, world, amina, renders, queued, rendered_when_signed):
+    login(client, amina["account"])
+    assert client.post(f"/me/feedback/{amina['signed'].id}", data={"reply": ""}).status_code == 302
+    assert run_queued(queued) == [] and renders == []  # no stale copy to replace (the demo's acknowledgements)
+    client.get(f"/me/feedback/{amina['signed'].id}.pdf")
+    assert len(renders) == 1 and len(stored_versions()) == 1

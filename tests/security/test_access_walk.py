@@ -16,7 +16,7 @@ from blueprints.equipment.models import EquipmentCheck, EquipmentCount, Equipmen
 from blueprints.mentoring.models import ActionItem, ContactSession, Feedback, Reflection, Skill, SkillRating
 from blueprints.people.services.absences import add_absence
 from blueprints.people.services.transfers import log_transfer
-from blueprints.reports.models import ExportJob
+from blueprints.reports.models import ExportJob, StoredSheet
 from blueprints.visits.models import Holiday, Visit
 from tests.factories import assign, department, login, make_hospital, make_mentee, make_mentor, make_team, make_user
 
@@ -156,7 +156,9 @@ def test_marker_never_appears_on_pages_another_hospital_can_reach(app, client, r
             assert MARKER.encode() not in response.data, f"{role} htmx GET {path}{query} shows the other hospital's data"
 
 
-# A signed sheet's PDF is stored by its first download (reports/stored_sheets.py): a copy of data, not data.
+# A signed sheet's PDF is stored by the job queue when it is signed off, and again when a stored one is acknowledged
+# (reports/prerender.py); else by its first download, as here (the suite leaves it to the download:
+# SHEETS_RENDER_WHEN_SIGNED). A copy of data, not data (reports/stored_sheets.py): the walk's only one is checked below.
 DERIVED_TABLES = {"stored_sheet"}
 
 
@@ -182,6 +184,7 @@ def test_get_requests_never_change_data(app, client):
             after.pop(table), before.pop(table)
         assert after == before, f"a GET changed data for {user.role}"
         client.post("/logout")
+    assert db.session.scalars(select(StoredSheet.feedback_id)).all() == [ids["feedback_id"]]  # the coordinator's download
 
 
 @pytest.mark.parametrize("role", ["hospital_admin", "mentor"])

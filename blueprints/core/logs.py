@@ -4,11 +4,13 @@ credential of that URL, and the one an SMS gateway's opt-out webhook may carry (
 gunicorn.conf.py).
 
 Nor whole phone numbers and e-mail addresses: the outboxes (notify.py, sms.py) name a recipient in a log line as
-`masked_number` and `masked_address` make them, enough to tell the country, the domain and two people apart; and a
-request line masks what the delivery log was searched for."""
+`masked_number` and `masked_address` make them, enough to tell the country, the domain and two people apart. Nor
+people's names: what a list was searched for (`SEARCH_PARAMS`) is masked in request lines, in a URL carried inside
+another (the sign-in page's ?next=, a Referer) and, for the request being served, wherever else a line quotes it."""
 
 import logging
 import re
+from urllib.parse import unquote_plus
 
 import phonenumbers
 from flask import has_request_context, request
@@ -18,8 +20,14 @@ MASK = "***"
 _FEED_PATH = re.compile(r"(/calendar/)(?!agenda(?![^/?#\s\"]))([^/?#\s\"]+?)(\.ics)?(?=[/?#\s\"]|$)", re.IGNORECASE)
 # The secret token an SMS gateway's opt-out webhook may carry as its URL's last segment (core/sms_stop.py).
 _SMS_WEBHOOK_PATH = re.compile(r"(/sms/[a-z]+/opt-out/)([^/?#\s\"]+)")
-# What the sysadmin searched the delivery log for (/deliveries/?q=...): most often a recipient's number or address.
-_DELIVERY_SEARCH = re.compile(r"(/deliveries/\?(?:[^\s\"#]*&)?q=)([^&\s\"#]+)")
+# What a list was searched for: a name, a number or an address, on every searchable list (mentees, mentors, users,
+# hospitals, mentee accounts, equipment requests, deliveries: ?q=; the audit log: ?person=). Also percent-encoded, as
+# a URL inside another's query (/login?next=%2Fmentees%2F%3Fq%3DAmina), once or twice over.
+SEARCH_PARAMS = ("q", "person")
+_ENCODED = r"%(?:25)*"
+_SEARCH = re.compile(rf"((?:[?&]|{_ENCODED}3F|{_ENCODED}26)(?:{'|'.join(SEARCH_PARAMS)})(?:=|{_ENCODED}3D))"
+                     rf"((?:(?!{_ENCODED}26)[^&\s\"#])+)", re.IGNORECASE)
+SEARCH_MIN_LENGTH = 3  # a shorter term is masked in its URL only: masking it everywhere would blot out the line
 TOKEN_MIN_LENGTH = 20  # shorter feed paths are refused unread (visits.queries.calendar_user), and no token is shorter
 
 
@@ -31,13 +39,23 @@ def feed_tokens(*texts: str) -> set[str]:
     return {token for token in tokens if len(token) >= TOKEN_MIN_LENGTH}
 
 
+def search_terms(*texts: str) -> set[str]:
+    """What lists were searched for in URLs in the texts, and in the request being served, as typed (an error's SQL
+    parameters quote it so)."""
+    terms = {unquote_plus(m.group(2)) for text in texts for m in _SEARCH.finditer(text)}
+    if has_request_context():
+        terms.update(value for name in SEARCH_PARAMS for value in request.args.getlist(name))
+    return {term.strip() for term in terms if len(term.strip()) >= SEARCH_MIN_LENGTH}
+
+
 def mask_secrets(text: str, tokens: set[str] | None = None) -> str:
-    """The text with every feed path's token replaced by ***, and each token (`feed_tokens` of the text unless
-    given) wherever else it appears: an error quoting its SQL parameters, say."""
-    for token in sorted(feed_tokens(text) if tokens is None else tokens, key=len, reverse=True):
+    """The text with every feed path's token and every search term in a URL replaced by ***, and each token or term
+    (`feed_tokens` and `search_terms` of the text unless given) wherever else it appears: an error quoting its SQL
+    parameters, say."""
+    for token in sorted((feed_tokens(text) | search_terms(text)) if tokens is None else tokens, key=len, reverse=True):
         text = text.replace(token, MASK)
     text = _SMS_WEBHOOK_PATH.sub(lambda m: m.group(1) + MASK, text)
-    text = _DELIVERY_SEARCH.sub(lambda m: m.group(1) + MASK, text)
+    text = _SEARCH.sub(lambda m: m.group(1) + MASK, text)
     return _FEED_PATH.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3) or ''}", text)
 
 
@@ -49,7 +67,7 @@ class MaskSecrets(logging.Filter):
         message = record.getMessage()
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        tokens = feed_tokens(message, record.exc_text or "")
+        tokens = feed_tokens(message, record.exc_text or "") | search_terms(message)
         masked = mask_secrets(message, tokens)
         if masked != message:
             record.msg, record.args = masked, ()

@@ -30,10 +30,15 @@ def writable_mentee_ids(visit: Visit, user: User, mentee_ids, authors: dict[int,
             select(Feedback.mentee_id, Feedback.mentor_id).where(Feedback.visit_id == visit.id, Feedback.mentee_id.in_(ids))
         ).all())
     covered = set(db.session.scalars(select(Assignment.mentee_id).where(
-        Assignment.mentor_id == user.mentor_id, Assignment.mentee_id.in_([i for i in ids if i not in authors]),
-        Assignment.start_date <= visit.end_date, or_(Assignment.end_date.is_(None), Assignment.end_date >= visit.start_date),
+        Assignment.mentee_id.in_([i for i in ids if i not in authors]), *_assigned_during(visit, user.mentor_id),
     ))) if len(authors) < len(ids) else set()
     return {i for i in ids if (authors[i] == user.mentor_id if i in authors else i in covered)}
+
+
+def _assigned_during(visit: Visit, mentor_id: int) -> tuple:
+    """The mentor's assignments on some day of the visit: theirs is the feedback of those mentees nobody has started."""
+    return (Assignment.mentor_id == mentor_id, Assignment.start_date <= visit.end_date,
+            or_(Assignment.end_date.is_(None), Assignment.end_date >= visit.start_date))
 
 
 def feedback_readable_mentee_ids(user: User, mentee_ids) -> set[int]:
@@ -52,6 +57,8 @@ class FeedbackPlace:
     can_write: bool
     can_reopen: bool
     opens_record: bool = False  # whether the mentee's own page (record, CPD certificates) opens for this user
+    writer: Mentor | None = None  # with their profession: who wrote it, or, before anyone has, the signed-in mentor
+    next_visit: date | None = None  # before anyone has written it, the calendar's next visit (the form's default)
 
 
 def feedback_or_404(visit_id: int, mentee_id: int, user: User) -> FeedbackPlace:
@@ -73,14 +80,25 @@ def feedback_or_404(visit_id: int, mentee_id: int, user: User) -> FeedbackPlace:
     ).unique().one_or_none()
     if feedback is None and user.role == HOSPITAL_ADMIN and mentee.hospital_id != visit.hospital_id:
         abort(404)
-    authors = {mentee.id: feedback.mentor_id} if feedback else {}
-    can_write = mentee.id in writable_mentee_ids(visit, user, [mentee.id], authors)
-    return FeedbackPlace(visit, mentee, feedback, can_write, user.role == COORDINATOR, bool(opens_record))
+    if feedback is not None:
+        can_write = mentee.id in writable_mentee_ids(visit, user, [mentee.id], {mentee.id: feedback.mentor_id})
+        return FeedbackPlace(visit, mentee, feedback, can_write, user.role == COORDINATOR, bool(opens_record), feedback.mentor)
+    can_write, writer, next_visit = _not_started(visit, mentee, user)
+    return FeedbackPlace(visit, mentee, None, can_write, user.role == COORDINATOR, bool(opens_record), writer, next_visit)
 
 
-def mentor_with_profession(mentor_id: int) -> Mentor | None:
-    """A mentor and their profession in one statement (the feedback form of a mentor who has not started it yet)."""
-    return db.session.get(Mentor, mentor_id, options=[joinedload(Mentor.profession)])
+def _not_started(visit: Visit, mentee: Mentee, user: User) -> tuple[bool, Mentor | None, date | None]:
+    """What a feedback nobody has started needs, in one statement (the page's budget is the started one's): whether
+    the signed-in mentor writes it (the mentee is theirs on some day of the visit), that mentor with their profession
+    (the form names the framework when it is not the mentee's) and the calendar's next visit."""
+    next_visit = next_visit_date(visit).scalar_subquery()
+    if not user.mentor_id:
+        return False, None, db.session.scalar(select(next_visit))
+    assigned = exists().where(Assignment.mentee_id == mentee.id, *_assigned_during(visit, user.mentor_id))
+    writer, is_assigned, next_date = db.session.execute(
+        select(Mentor, assigned, next_visit).where(Mentor.id == user.mentor_id).options(joinedload(Mentor.profession))
+    ).one()
+    return user.role == MENTOR and bool(is_assigned), writer, next_date
 
 
 def skills_for(profession: Profession, keep_ids=()) -> list[Skill]:
@@ -130,13 +148,11 @@ def open_action_items(mentee_id: int, visit: Visit, feedback_id: int | None) -> 
     ))
 
 
-def next_visit_date(visit: Visit) -> date | None:
-    """The next planned or confirmed visit to the same hospital, from the calendar."""
-    return db.session.scalar(
-        select(func.min(Visit.start_date)).where(
-            Visit.hospital_id == visit.hospital_id, Visit.start_date > visit.end_date,
-            Visit.status.in_((VisitStatus.PLANNED, VisitStatus.CONFIRMED)))
-    )
+def next_visit_date(visit: Visit) -> Select:
+    """The first day of the next planned or confirmed visit to the same hospital, from the calendar."""
+    return select(func.min(Visit.start_date)).where(
+        Visit.hospital_id == visit.hospital_id, Visit.start_date > visit.end_date,
+        Visit.status.in_((VisitStatus.PLANNED, VisitStatus.CONFIRMED)))
 
 
 def progress(mentee_id: int, until: date | None = None) -> list[tuple[date, int, str, int]]:

@@ -1,6 +1,7 @@
 """The secret calendar feed token never reaches a log (issue 16, point 11): gunicorn's access log (as `make
 run` and README's Production start it, with gunicorn.conf.py) shows the feed's path with the token masked,
-and so does the app's own error log when a feed request fails."""
+and so does the app's own error log when a feed request fails. Nor does what a list was searched for: a name or a
+number."""
 
 import logging
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from blueprints.core.extensions import db
-from tests.factories import make_user
+from tests.factories import login, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "Zs3cr3t-feed-token-for-the-log-test-0001"
@@ -134,3 +135,74 @@ def test_the_apps_error_log_masks_the_token_of_a_failed_feed_request(app, caplog
 def test_make_run_and_the_production_command_use_the_gunicorn_config(where):
     commands = [line for line in (ROOT / where).read_text().splitlines() if "gunicorn" in line and "'app:create_app()'" in line]
     assert commands and all("--config gunicorn.conf.py" in line for line in commands), commands
+
+
+NAME, NUMBER = "Zamina Uwasezz", "+250788123456"
+# Every list searched by free text (each list's search box is `q`, the audit log's is `person`): a name or a number.
+SEARCHES = ["/mentees/?status=active&q={}", "/mentees/export.csv?q={}", "/mentors/?q={}", "/users/?q={}&role=",
+            "/hospitals/?q={}", "/mentees/accounts?q={}", "/equipment/requests?q={}", "/deliveries/?q={}", "/audit/?person={}"]
+
+
+def test_gunicorn_logs_no_name_or_number_a_list_was_searched_for(app, tmp_path):
+    """Signed out, each search is logged twice: its own request line and the sign-in page's, which carries it in
+    ?next=; a page opened from a search names it in the Referer. Every time the term is masked."""
+    from urllib.parse import quote_plus
+
+    with gunicorn(app, app.config["SQLALCHEMY_DATABASE_URI"], tmp_path) as (base, logs):
+        for search in SEARCHES:
+            for term in (NAME, NUMBER):
+                assert get(base + search.format(quote_plus(term)))[0] == 200  # the sign-in page, after the redirect
+        referred = urllib.request.Request(base + "/healthz", headers={"Referer": base + "/mentees/?q=" + quote_plus(NAME)})
+        assert urllib.request.urlopen(referred, timeout=30).status == 200
+    log = logs()
+    for word in (*NAME.split(), NUMBER, NUMBER.lstrip("+"), "788123456"):
+        assert word not in log, (word, [line for line in log.splitlines() if word in line])
+    assert '"GET /mentees/?status=active&q=*** HTTP/1.1" 302' in log and '"GET /audit/?person=*** HTTP/1.1" 302' in log
+    assert '"GET /login?next=/mentees/?status%3Dactive%26q%3D*** HTTP/1.1" 200' in log
+    assert '"GET /healthz HTTP/1.1" 200 ' in log and '/mentees/?q=***"' in log  # the Referer
+
+
+def test_the_apps_error_log_masks_what_a_failed_search_was_for(app, caplog, monkeypatch):
+    """A search that fails in the database is logged with its error, whose SQL parameters quote the term: masked."""
+    from app import create_app
+    from tests.conftest import TEST_CONFIG
+
+    username = make_user("coordinator").username
+    db.session.commit()  # and no read after it: the served app's sign-in writes
+    served = create_app({**TEST_CONFIG, "TESTING": False, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+
+    def failing(user, search, **filters):
+        raise RuntimeError(f"[parameters: ('%{search}%', 50)]")
+
+    monkeypatch.setattr("blueprints.people.queries.mentees.mentees_query", failing)
+    client = served.test_client()
+    login(client, username)
+    with caplog.at_level(logging.ERROR):
+        assert client.get("/mentees/?q=" + NAME.replace(" ", "+")).status_code == 500
+    assert "RuntimeError" in caplog.text and "[parameters: ('%***%', 50)]" in caplog.text
+    assert "Zamina" not in caplog.text
+
+
+@pytest.mark.no_db
+@pytest.mark.parametrize(("line", "masked"), [
+    ("GET /hospitals/?q=Nemba&province=North HTTP/1.1", "GET /hospitals/?q=***&province=North HTTP/1.1"),
+    ("GET /login?next=/mentors/?team%3D3%26q%3DAline%2BMukamana HTTP/1.1", "GET /login?next=/mentors/?team%3D3%26q%3D*** HTTP/1.1"),
+    ("GET /login?next=%2Faudit%2F%3Fperson%3Daline HTTP/1.1", "GET /login?next=%2Faudit%2F%3Fperson%3D*** HTTP/1.1"),
+    ('"http://h/x?next=%2Fusers%2F%253Fq%253D0788123456%2526role%253D"', '"http://h/x?next=%2Fusers%2F%253Fq%253D***%2526role%253D"'),
+    ("GET /mentees/?q=&status=active HTTP/1.1", "GET /mentees/?q=&status=active HTTP/1.1"),  # nothing searched
+    ("GET /equipment/requests?status=open HTTP/1.1", "GET /equipment/requests?status=open HTTP/1.1"),
+])
+def test_a_search_term_is_masked_in_a_url_however_it_is_encoded(line, masked):
+    from blueprints.core.logs import mask_secrets
+
+    assert mask_secrets(line) == masked
+
+
+@pytest.mark.no_db
+def test_every_search_box_is_one_the_logs_mask():
+    """A list that gains a search box under another name would log what was typed in it."""
+    from blueprints.core.logs import SEARCH_PARAMS
+
+    boxes = {name for page in (ROOT / "templates").rglob("*.html")
+             for name in re.findall(r'<input type="search"[^>]*\sname="([^"]+)"', page.read_text(encoding="utf-8"))}
+    assert boxes and boxes <= set(SEARCH_PARAMS), boxes

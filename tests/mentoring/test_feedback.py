@@ -240,6 +240,20 @@ def test_feedback_form_queries_do_not_grow_with_skills_and_action_items(client, 
     assert len(many) == len(few) == 12
 
 
+def test_a_feedback_form_nobody_has_started_runs_no_more_queries_than_a_started_one(client, world):
+    """Issue 22's budget, 12, holds before the first save too: the writing mentor's profession, whether the mentee is
+    theirs to write for and the next visit's date from the calendar (the form's default) cost no more than the
+    feedback's own rows."""
+    login(client, world["mentor_user"])
+    path = url(world)
+    with count_queries() as not_started:
+        page = client.get(path)
+    assert page.status_code == 200 and saved(world) is None
+    assert world["planned"].start_date.isoformat() in page.get_data(as_text=True)
+    print("not-started feedback form queries", len(not_started))
+    assert len(not_started) == 12
+
+
 def test_save_and_sign_off_keeps_what_was_typed_since_the_last_autosave(client, world):
     login(client, world["mentor_user"])
     client.post(url(world, suffix="/autosave"), data=form_data(world, strengths="Autosaved"), headers=HTMX)

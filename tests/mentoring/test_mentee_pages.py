@@ -124,6 +124,32 @@ def test_an_unknown_progress_word_is_refused_and_nothing_is_saved(client, world,
     assert item.mentee_status is None
 
 
+@pytest.mark.parametrize(("posted", "name"), [
+    ({"status": "done", "note": "Plotted twelve partographs " * 20}, "note"),  # longer than a note may be
+    ({"status": "finished", "note": "Plotted twelve"}, "status"),
+])
+def test_a_refused_progress_report_names_its_field_to_a_screen_reader_and_keeps_the_note(client, world, mine, posted, name):
+    """The refusal is the field's description (aria-describedby) and the field is marked invalid, as on every form."""
+    import tinyhtml5
+
+    [item] = mine["signed"].action_items
+    login(client, mine["account"])
+    response = client.post(f"/me/action-items/{item.id}", data=posted)
+    assert response.status_code == 422
+    space = "{http://www.w3.org/1999/xhtml}"
+    document = tinyhtml5.parse(response.get_data(as_text=True))
+    by_id = {element.get("id"): element for element in document.iter() if element.get("id")}
+    [form] = [e for e in document.iter(f"{space}form") if e.get("action") == f"/me/action-items/{item.id}"]
+    controls = {e.get("name"): e for e in form.iter() if e.tag in (f"{space}input", f"{space}select")}
+    control = controls[name]
+    described = " ".join(" ".join(by_id[ref].itertext()) for ref in (control.get("aria-describedby") or "").split())
+    assert control.get("aria-invalid") == "true"
+    assert ("Choose done or partly done" if name == "status" else "500 characters") in described, described
+    assert controls["note"].get("value") == posted["note"]  # what was typed is shown again, not lost
+    db.session.refresh(item)
+    assert item.mentee_status is None
+
+
 @pytest.mark.parametrize("which", ["draft", "other"])
 def test_a_drafts_or_another_mentees_action_item_is_not_found(client, world, mine, which):
     [item] = mine[which].action_items

@@ -3,6 +3,9 @@ logbook whose dates stay on one line, signature and stamp boxes inside the margi
 when long, the totals said once."""
 
 import io
+import re
+import subprocess
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -53,3 +56,50 @@ def test_a_long_logbook_goes_on_the_next_page_and_a_short_one_stays(app):
     assert len(long.pages) == 2
     assert boxes(long.pages[0], cls="stamp") and not boxes(long.pages[0], cls="logbook")
     assert boxes(long.pages[1], cls="logbook")
+
+
+def _visits_and_contacts(visits: int, contacts: int):
+    """A certificate of `visits` signed-off visits and `contacts` phone sessions between them, too long for one page."""
+    base = certificate(visits + contacts)
+    rows = [dict(row, hospital="—", contact="Phone", end=row["start"], hours=1.0) if n >= visits else row
+            for n, row in enumerate(base.rows)]
+    return replace(base, rows=rows, visits=visits, contacts=contacts, total_hours=sum(row["hours"] for row in rows))
+
+
+CASES = {  # what the logbook lists: (visits, contact sessions), the sentence on the certificate, the logbook's heading
+    "visits": ((12, 0), "The logbook of these visits is on the next page.", "Mentoring visits (logbook)"),
+    "contacts": ((0, 12), "The logbook of these contact sessions is on the next page.", "Contact sessions (logbook)"),
+    "both": ((6, 6), "The logbook of these visits and contact sessions is on the next page.",
+             "Mentoring visits and contact sessions (logbook)"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_certificate_says_its_logbook_holds_the_visits_the_contact_sessions_or_both(app, tmp_path, case):
+    """Read back from the PDF (poppler's pdftotext): the certificate's page names what the next page lists, and the
+    next page's heading names it too."""
+    (visits, contacts), sentence, heading = CASES[case]
+    with app.test_request_context(), in_language("en"):
+        html = cpd_certificate_html(_visits_and_contacts(visits, contacts), generated=certificate(1).rows[0]["start"])
+    (tmp_path / "cpd.pdf").write_bytes(render_pdf(html))
+    text = subprocess.run(["pdftotext", str(tmp_path / "cpd.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    first, second = (" ".join(page.split()) for page in text.split("\f")[:-1])  # pdftotext ends each page with a form feed
+    assert [said for _, said, _ in CASES.values() if said in first] == [sentence]
+    assert [named for _, _, named in CASES.values() if named in second] == [heading]
+
+
+def test_the_logbooks_sentence_and_heading_are_translated_for_each_case(app):
+    """French and Kinyarwanda say each case in their own words: three different sentences and headings, none English."""
+    said = {}
+    for case, ((visits, contacts), _, _) in CASES.items():
+        for language in ("en", "fr", "rw"):
+            with app.test_request_context(), in_language(language):
+                html = cpd_certificate_html(_visits_and_contacts(visits, contacts))
+            statements = re.findall(r'<p class="statement">(.*?)</p>', html, re.S)
+            said[case, language] = (statements[-1], re.search(r"<h2>(.*?)</h2>", html, re.S).group(1))
+    for language in ("fr", "rw"):
+        for part in (0, 1):
+            assert len({said[case, language][part] for case in CASES}) == 3, language
+            assert all(said[case, language][part] != said[case, "en"][part] for case in CASES), language
+    heading = said["contacts", "fr"][1].lower()
+    assert "séances de contact" in heading and "visites" not in heading

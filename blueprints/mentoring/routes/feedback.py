@@ -38,8 +38,7 @@ def _feedback_context(place: queries.FeedbackPlace) -> dict:
 
 def _crossed(place: queries.FeedbackPlace):
     """The writing mentor's profession when it is not the mentee's (the form then names the framework used)."""
-    mentor = place.feedback.mentor if place.feedback else (
-        queries.mentor_with_profession(current_user.mentor_id) if current_user.mentor_id else None)
+    mentor = place.writer
     if mentor is None or not crosses_professions(place.mentee.profession_id, mentor.profession_id):
         return None
     return mentor.profession
@@ -51,7 +50,7 @@ def _feedback_form(place: queries.FeedbackPlace, formdata=None) -> FeedbackForm:
         return FeedbackForm(formdata=formdata)
     form = FeedbackForm(formdata=None, obj=feedback)
     if feedback is None:
-        form.next_visit_date.data = queries.next_visit_date(place.visit)
+        form.next_visit_date.data = place.next_visit
         form.contact_type.data = "on_site"
     else:
         form.version.data = feedback.version

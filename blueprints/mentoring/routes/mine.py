@@ -43,12 +43,20 @@ def my_sheet(feedback_id: int):
                            scale=rating_scale(), open_items=[], **LABELS), 422 if form.errors else 200
 
 
+def _my_actions_page(refused: ActionProgressForm | None = None, refused_id: int | None = None) -> str:
+    """The mentee's action items, each with its own form holding what they said last; a refused one shows what was
+    posted, with its messages by their fields."""
+    items = db.session.scalars(own_queries.my_action_items(user())).all()
+    forms = {item.id: refused if item.id == refused_id else
+             ActionProgressForm(formdata=None, data={"status": item.mentee_status, "note": item.mentee_note})
+             for item in items}
+    return render_template("mentoring/my_actions.html", items=items, forms=forms, status_labels=MENTEE_STATUS_LABELS, **LABELS)
+
+
 @bp.get("/me/action-items/")
 @allow(MENTEE)
 def my_actions():
-    items = db.session.scalars(own_queries.my_action_items(user())).all()
-    return render_template("mentoring/my_actions.html", items=items, form=ActionProgressForm(formdata=None),
-                           status_labels=MENTEE_STATUS_LABELS, **LABELS)
+    return _my_actions_page()
 
 
 @bp.post("/me/action-items/<int:action_item_id>")
@@ -59,9 +67,7 @@ def my_action(action_item_id: int):
     if form.validate_on_submit() and saved(form, lambda: own_services.report_progress(item, form.status.data, form.note.data or ""),
                                            _("Saved. Your mentor sees it at the next visit.")):
         return redirect(url_for("mentoring.my_actions"))
-    items = db.session.scalars(own_queries.my_action_items(user())).all()
-    return render_template("mentoring/my_actions.html", items=items, form=form, failed_id=item.id,
-                           status_labels=MENTEE_STATUS_LABELS, **LABELS), 422
+    return _my_actions_page(form, item.id), 422
 
 
 @bp.route("/me/self-assessment", methods=["GET", "POST"])

@@ -72,6 +72,7 @@ CASES = {  # what the logbook lists: (visits, contact sessions), the sentence on
     "both": ((6, 6), "The logbook of these visits and contact sessions is on the next page.",
              "Mentoring visits and contact sessions (logbook)"),
 }
+COUNTED = {"visits": "Visits: 12", "contacts": "Contact sessions: 12", "both": "Visits: 6 · Contact sessions: 6"}
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -85,6 +86,8 @@ def test_the_certificate_says_its_logbook_holds_the_visits_the_contact_sessions_
     text = subprocess.run(["pdftotext", str(tmp_path / "cpd.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     first, second = (" ".join(page.split()) for page in text.split("\f")[:-1])  # pdftotext ends each page with a form feed
     assert [said for _, said, _ in CASES.values() if said in first] == [sentence]
+    counted = first.split("Total CPD hours in 2026: ", 1)[1]
+    assert counted.split(" ", 1)[1].startswith("· " + COUNTED[case]) and "Visits: 0" not in first
     assert [named for _, _, named in CASES.values() if named in second] == [heading]
 
 

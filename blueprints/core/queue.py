@@ -6,6 +6,10 @@ Storage: SQLite in instance/queue.db by default (one machine, nothing to install
 before running it, so a worker killed mid-task loses it: each job therefore keeps its state in the database
 (an export's row, an e-mail's row in the outbox) and a sweeper run every minute queues again what was lost.
 
+A worker takes the waiting job of the highest priority first, the oldest first within one: messages (someone waits for
+a password reset or an invitation), then periodic work, then sheet rendering and export batches (minutes of work nobody
+watches second by second). Both storages keep that order: SQLite by a column, Redis by a sorted set (PriorityRedisHuey).
+
 A job runs in an app context of its own (its own database session), in the worker and in the tests' immediate
 mode alike, so it never shares a request's transaction."""
 
@@ -15,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from huey import RedisHuey, SqliteHuey, chord, crontab
+from huey import PriorityRedisHuey, SqliteHuey, chord, crontab
 from huey.consumer import Consumer
 from sqlalchemy.exc import IntegrityError
 
@@ -24,10 +28,14 @@ from .models import QueueHeartbeat, utcnow
 
 INSTANCE = Path(__file__).resolve().parents[2] / "instance"
 
+MESSAGE = 20  # e-mail and SMS
+ROUTINE = 10  # periodic tasks: the sweeps, the heartbeat, the daily and weekly runs
+BULK = 0  # sheet rendering and bulk exports
+
 
 def _storage():
     if os.environ.get("REDIS_URL"):
-        return RedisHuey("mentorship", url=os.environ["REDIS_URL"], utc=True)
+        return PriorityRedisHuey("mentorship", url=os.environ["REDIS_URL"], utc=True)
     path = Path(os.environ.get("QUEUE_DB") or Path(os.environ.get("INSTANCE_PATH") or INSTANCE) / "queue.db")
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("mentorship", filename=str(path), utc=True)
@@ -62,10 +70,11 @@ def _in_own_context(func):
     return run
 
 
-def job(*, retries: int = 5, retry_delay: int = 10, retry_backoff: float = 2, **options):
-    """A task for the worker, in an app context of its own, retried with a growing delay (10 s, 20 s, 40 s...)."""
+def job(*, priority: int, retries: int = 5, retry_delay: int = 10, retry_backoff: float = 2, **options):
+    """A task for the worker, in an app context of its own, retried with a growing delay (10 s, 20 s, 40 s...).
+    `priority` (MESSAGE, ROUTINE, BULK) is kept by its retries and by every copy a sweeper queues again."""
     def decorate(func):
-        return huey.task(retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff,
+        return huey.task(retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff, priority=priority,
                          name=func.__name__, **options)(_in_own_context(func))
     return decorate
 
@@ -83,9 +92,9 @@ def waiting(*names: str) -> list[tuple]:
 
 
 def periodic(schedule: crontab, **options):
-    """A task the worker runs on a schedule (Huey's crontab, in UTC)."""
+    """A task the worker runs on a schedule (Huey's crontab, in UTC), after the waiting messages, before rendering."""
     def decorate(func):
-        return huey.periodic_task(schedule, name=func.__name__, **options)(_in_own_context(func))
+        return huey.periodic_task(schedule, priority=ROUTINE, name=func.__name__, **options)(_in_own_context(func))
     return decorate
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pytest
 import redis
+from huey.storage import RedisStorage
 
 from blueprints.commands import daily_task
 from blueprints.core import queue
@@ -107,3 +108,24 @@ def test_jobs_of_one_priority_are_taken_in_the_order_they_were_queued(storage):
 
     assert taken == [(deliver.name, (701,)), (deliver.name, (702,)), (build_export.name, (43,)),
                      *[(render_export_sheets.name, (43, 1, [batch])) for batch in range(4)]]
+
+
+def test_jobs_left_in_redis_by_the_version_before_priorities_are_taken_over_by_priority_when_the_worker_starts(
+        redis_url, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    before = RedisStorage("mentorship", url=redis_url)  # first in, first out, as the version before priorities
+    before.flush_all()
+    for task in (render_export_sheets.s(44, 1, [0]), deliver.s(801)):
+        task.priority = None  # that version's tasks had none
+        before.enqueue(queue.huey.serialize_task(task))
+    built = queue._storage().storage
+    monkeypatch.setattr(queue.huey, "_immediate", False)
+    monkeypatch.setattr(queue.huey, "storage", built)
+    queue.huey.enqueue(render_export_sheets.s(45, 1, [0]))  # an app server of this version, before the worker starts
+
+    assert queue.adopt_first_in_first_out_jobs() == 2
+
+    assert taken_by_a_worker() == [(deliver.name, (801,)), (render_export_sheets.name, (45, 1, [0])),
+                                   (render_export_sheets.name, (44, 1, [0]))]
+    assert before.queue_size() == 0
+    built.flush_all()

@@ -55,9 +55,10 @@ class DefaultConfig:
     EXPORT_KEEP_HOURS = 24
     # Sheets in one export. Its zip never sits whole in memory (a temporary file, stored and served in pieces) and its
     # rendering is spread over the workers, so what is left to bound is how long one export holds the workers (other
-    # jobs queue behind its batches) and the zip kept a day in the database: about two years of national sheets at
-    # scale 1 (a year: 2,113 in `make bench-export`, 127 s with nothing stored, 6 s from the store), so at most some
-    # 5 minutes of two workers and a zip of about 90 MB (18 KB a sheet).
+    # exports and sheet renders queue behind its batches; messages and periodic work go first) and the zip kept a day
+    # in the database: about two years of national sheets at scale 1 (a year: 2,113 in `make bench-export`, 127 s
+    # with nothing stored, 6 s from the store), so at most some 5 minutes of two workers and a zip of about 90 MB
+    # (18 KB a sheet).
     EXPORT_MAX_SHEETS = 5000
     # A signed-off sheet's PDF is rendered and stored by the job queue at once (reports/prerender.py), so its first
     # download is served from the store; off: at its first download.

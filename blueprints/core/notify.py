@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from .extensions import db
 from .logs import masked_address, masked_in
 from .models import Notification, OutgoingMail, utcnow
-from .queue import every_minute, job, periodic
+from .queue import MESSAGE, every_minute, job, periodic
 
 OUTBOX = "notification_outbox"
 MAIL_RETRIES = 5
@@ -119,7 +119,7 @@ def claim(outbox, message_id: int):
     return db.session.get(outbox, message_id) if claimed else None
 
 
-@job(retries=MAIL_RETRIES)
+@job(priority=MESSAGE, retries=MAIL_RETRIES)
 def deliver(mail_id: int) -> str:
     """Send one message of the outbox. A mail server that is down puts it back as pending and raises, so the queue
     retries it later (10 s, 20 s, 40 s...); after the last attempt it is marked failed and logged."""

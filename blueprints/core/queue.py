@@ -6,6 +6,10 @@ Storage: SQLite in instance/queue.db by default (one machine, nothing to install
 before running it, so a worker killed mid-task loses it: each job therefore keeps its state in the database
 (an export's row, an e-mail's row in the outbox) and a sweeper run every minute queues again what was lost.
 
+A worker takes the waiting job of the highest priority first, the oldest first within one: messages (someone waits for
+a password reset or an invitation), then periodic work, then sheet rendering and export batches (minutes of work nobody
+watches second by second). Both storages keep that order: SQLite by a column, Redis by a sorted set (RedisByPriority).
+
 A job runs in an app context of its own (its own database session), in the worker and in the tests' immediate
 mode alike, so it never shares a request's transaction."""
 
@@ -15,8 +19,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from huey import RedisHuey, SqliteHuey, chord, crontab
+from huey import Huey, SqliteHuey, chord, crontab
 from huey.consumer import Consumer
+from huey.exceptions import HueyException
+from huey.storage import PriorityRedisStorage
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
@@ -24,10 +30,24 @@ from .models import QueueHeartbeat, utcnow
 
 INSTANCE = Path(__file__).resolve().parents[2] / "instance"
 
+MESSAGE = 20  # e-mail and SMS
+ROUTINE = 10  # periodic tasks: the sweeps, the heartbeat, the daily and weekly runs
+BULK = 0  # sheet rendering and bulk exports
+
+
+class RedisByPriority(PriorityRedisStorage):
+    """Huey's Redis queue by priority (a sorted set), under a key of its own: the first-in-first-out list of the
+    version before priorities keeps its key, so neither is ever written as the other, until a worker takes its jobs
+    over (`adopt_first_in_first_out_jobs`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first_in_first_out_key, self.queue_key = self.queue_key, f"huey.priority.{self.name}"
+
 
 def _storage():
     if os.environ.get("REDIS_URL"):
-        return RedisHuey("mentorship", url=os.environ["REDIS_URL"], utc=True)
+        return Huey("mentorship", storage_class=RedisByPriority, url=os.environ["REDIS_URL"], utc=True)
     path = Path(os.environ.get("QUEUE_DB") or Path(os.environ.get("INSTANCE_PATH") or INSTANCE) / "queue.db")
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("mentorship", filename=str(path), utc=True)
@@ -62,10 +82,11 @@ def _in_own_context(func):
     return run
 
 
-def job(*, retries: int = 5, retry_delay: int = 10, retry_backoff: float = 2, **options):
-    """A task for the worker, in an app context of its own, retried with a growing delay (10 s, 20 s, 40 s...)."""
+def job(*, priority: int, retries: int = 5, retry_delay: int = 10, retry_backoff: float = 2, **options):
+    """A task for the worker, in an app context of its own, retried with a growing delay (10 s, 20 s, 40 s...).
+    `priority` (MESSAGE, ROUTINE, BULK) is kept by its retries and by every copy a sweeper queues again."""
     def decorate(func):
-        return huey.task(retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff,
+        return huey.task(retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff, priority=priority,
                          name=func.__name__, **options)(_in_own_context(func))
     return decorate
 
@@ -83,9 +104,9 @@ def waiting(*names: str) -> list[tuple]:
 
 
 def periodic(schedule: crontab, **options):
-    """A task the worker runs on a schedule (Huey's crontab, in UTC)."""
+    """A task the worker runs on a schedule (Huey's crontab, in UTC), after the waiting messages, before rendering."""
     def decorate(func):
-        return huey.periodic_task(schedule, name=func.__name__, **options)(_in_own_context(func))
+        return huey.periodic_task(schedule, priority=ROUTINE, name=func.__name__, **options)(_in_own_context(func))
     return decorate
 
 
@@ -128,9 +149,26 @@ def worker_alive(now: datetime | None = None) -> bool:
     return seen is not None and (now or utcnow()) - seen <= timedelta(seconds=current_app.config["QUEUE_HEARTBEAT_SECONDS"])
 
 
+def adopt_first_in_first_out_jobs() -> int:
+    """Queue by priority the jobs a version before priorities left in Redis's list, oldest first, each at its task's
+    priority now; how many. One lost between the two steps is queued again by its sweeper, as any lost job is."""
+    storage, adopted = huey.storage, 0
+    if not isinstance(storage, RedisByPriority):
+        return adopted
+    while (data := storage.conn.rpop(storage.first_in_first_out_key)) is not None:
+        try:
+            priority = huey.deserialize_task(data).priority
+        except HueyException:  # a task this version no longer has: the worker logs it when it comes to it
+            priority = BULK
+        storage.enqueue(data, priority)
+        adopted += 1
+    return adopted
+
+
 def run_worker(app: Flask, workers: int, kind: str) -> None:
     """The consumer: runs queued jobs and the periodic tasks until SIGINT (finishing the running jobs) or SIGTERM."""
     bind(app)
+    adopt_first_in_first_out_jobs()
     with app.app_context():
         beat()
         db.session.remove()

@@ -17,7 +17,7 @@ from .extensions import db
 from .logs import masked_in, masked_number
 from .models import OutgoingSms, SmsOptOut, utcnow
 from .notify import TryLater, _in_savepoint, claim
-from .queue import every_minute, job, periodic
+from .queue import MESSAGE, every_minute, job, periodic
 from .quiet_hours import first_time_allowed
 from .sms_gateways import GatewayRefused, gateway
 from .sms_segments import normalise, segments
@@ -107,7 +107,7 @@ def _record_sent(sms: OutgoingSms, gateway_name: str, answer: str) -> None:
     db.session.commit()
 
 
-@job(retries=SMS_RETRIES)
+@job(priority=MESSAGE, retries=SMS_RETRIES)
 def deliver_sms(sms_id: int) -> str:
     """Send one SMS of the outbox. Before its time or in quiet hours it is scheduled again for when it may go; a
     gateway that refuses it (4xx) marks it failed with the gateway's answer; a network error or a 5xx puts it back as

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from ..core.downloads import safe_name
 from ..core.extensions import db
 from ..core.i18n import in_language
-from ..core.queue import every_minute, job, periodic, spread
+from ..core.queue import BULK, every_minute, job, periodic, spread
 from ..core.roles import COORDINATOR
 from . import queries, services, stored_sheets
 from .models import ExportJob
@@ -156,7 +156,7 @@ def _zip(job_id: int, attempt: int, ids: list[int], *, after_spread: bool = Fals
         part.close()
 
 
-@job(retries=0)  # a failure is the job's own (shown, retried by the coordinator); a dead worker is swept
+@job(priority=BULK, retries=0)  # a failure is the job's own (shown, retried by the coordinator); a dead worker is swept
 def build_export(job_id: int) -> str | None:
     attempt = services.claim(job_id)
     if attempt is None:
@@ -164,7 +164,7 @@ def build_export(job_id: int) -> str | None:
     return _guarded(job_id, attempt, lambda: _spread(job_id, attempt))
 
 
-@job(retries=2)
+@job(priority=BULK, retries=2)
 def render_export_sheets(job_id: int, attempt: int, feedback_ids: list[int]) -> int:
     """Store the PDFs of a batch of an export's signed sheets, counting each as ready; stops when the export is no
     longer this attempt's (failed, or run again after its worker died). Returns how many it rendered."""
@@ -178,7 +178,7 @@ def render_export_sheets(job_id: int, attempt: int, feedback_ids: list[int]) -> 
     return rendered
 
 
-@job(retries=0)
+@job(priority=BULK, retries=0)
 def zip_export(job_id: int, attempt: int, _rendered: list | None = None) -> str | None:
     """The export's zip once its batches have ended (a failed batch's sheets are rendered here)."""
     return _guarded(job_id, attempt, lambda: _zip(job_id, attempt, list(db.session.scalars(_job_feedback(job_id))),

@@ -14,7 +14,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from ..core.notify import _in_savepoint
-from ..core.queue import job
+from ..core.queue import BULK, job
 from ..mentoring.models import Feedback
 from . import stored_sheets
 from .models import StoredSheet
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 SIGNED = "signed_sheets_to_render"  # session.info: feedback id -> its version once signed or changed while signed
 
 
-@job(retries=3, retry_delay=30)
+@job(priority=BULK, retries=3, retry_delay=30)
 def render_signed_sheet(feedback_id: int, version: int) -> bool:
     """Store a just-signed (or just-changed signed) sheet's PDF; True when it was rendered."""
     return stored_sheets.ensure_stored(feedback_id, version)

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from flask import abort
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
@@ -30,6 +30,11 @@ def export_feedback(date_from, date_to, hospital_ids, signed_only: bool, user: U
     if signed_only:
         query = query.where(Feedback.status == FeedbackStatus.SIGNED)
     return query
+
+
+def count_export_feedback(date_from, date_to, hospital_ids, signed_only: bool, user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(
+        export_feedback(date_from, date_to, hospital_ids, signed_only, user).subquery()))
 
 
 def job_feedback(job: ExportJob, user: User) -> Select:

@@ -8,14 +8,15 @@ from datetime import datetime, timedelta
 from typing import BinaryIO
 
 from flask import current_app
+from flask_babel import get_translations
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import case, delete, func, insert, select, update
 
 from ..auth.models import User
 from ..core import audit, queue
 from ..core.errors import RuleBroken
 from ..core.extensions import db
+from ..core.formatting import format_number
 from ..core.models import utcnow
 from . import queries
 from .models import ExportChunk, ExportJob, ExportStatus
@@ -39,16 +40,17 @@ def request_export(*, date_from, date_to, hospital_ids, signed_only: bool, user:
         ExportJob.requested_by_id == user.id, ExportJob.status.in_((ExportStatus.QUEUED, ExportStatus.RUNNING))))
     if busy:
         raise RuleBroken("form", _("Your previous export is still being built. Wait for it to finish, then ask for the next."))
-    sheets = db.session.scalar(select(func.count()).select_from(
-        queries.export_feedback(date_from, date_to, hospital_ids, signed_only, user).subquery()))
+    sheets = queries.count_export_feedback(date_from, date_to, hospital_ids, signed_only, user)
     if not sheets:
         raise RuleBroken("date_from", _("No feedback sheet matches: no visit to these hospitals started in these dates "
                                         "has feedback yet."))
     limit = current_app.config["EXPORT_MAX_SHEETS"]
     if sheets > limit:
-        raise RuleBroken("date_from", ngettext("%(num)s sheet matches, more than the %(limit)s one export holds. Choose fewer "
-                                               "hospitals or a shorter range.", "%(num)s sheets match, more than the %(limit)s "
-                                               "one export holds. Choose fewer hospitals or a shorter range.", sheets, limit=limit))
+        told = get_translations().ungettext(  # not ngettext, which would print its count as it comes: 2113
+            "%(num)s sheet matches, more than the %(limit)s one export holds. Choose fewer hospitals or a shorter range.",
+            "%(num)s sheets match, more than the %(limit)s one export holds. Choose fewer hospitals or a shorter range.",
+            sheets)
+        raise RuleBroken("date_from", told % {"num": format_number(sheets, 0), "limit": format_number(limit, 0)})
     job = ExportJob(requested_by_id=user.id, date_from=date_from, date_to=date_to, hospital_ids=sorted(set(hospital_ids)),
                     signed_only=signed_only, total=sheets)
     db.session.add(job)

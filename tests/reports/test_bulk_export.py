@@ -154,6 +154,20 @@ def test_more_sheets_than_one_export_holds_are_refused_next_to_the_dates_with_th
     assert ask(client, sheets, hospitals=("nemba",), days_back=100).status_code == 302  # three sheets: within it
 
 
+def test_the_export_limit_message_writes_its_counts_as_the_language_does(app, client, sheets, monkeypatch):
+    monkeypatch.setitem(app.config, "EXPORT_MAX_SHEETS", 2_000)
+    monkeypatch.setattr(queries, "count_export_feedback", lambda *_args: 2_113)  # a year of national sheets, unbuilt
+    login(client, sheets["coordinator"])
+    response = ask(client, sheets, hospitals=(), days_back=100)
+    assert response.status_code == 422
+    assert "2,113 sheets match, more than the 2,000 one export holds." in response.get_data(as_text=True)
+    sheets["coordinator"].language = "fr"
+    db.session.commit()
+    french = ask(client, sheets, hospitals=(), days_back=100).get_data(as_text=True)
+    assert "2\u202f113 fiches correspondent, soit plus que les 2\u202f000 que peut contenir un export." in french
+    assert db.session.scalars(select(ExportJob)).all() == []
+
+
 def test_a_coordinator_asks_for_the_next_export_once_the_previous_one_is_built(client, sheets):
     login(client, sheets["coordinator"])
     ask(client, sheets)

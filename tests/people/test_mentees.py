@@ -189,3 +189,25 @@ def test_editing_a_mentee_saves_name_profession_and_phone(client, role):
     saved = db.session.get(Mentee, mentee.id)
     assert (saved.full_name, saved.profession.code, saved.hospital_id) == ("After Edit", "nurse", hospital.id)
     assert saved.phone == "+250788111222"  # stored in E.164
+
+
+@pytest.mark.parametrize("role", ["coordinator", "hospital_admin"])
+def test_mentee_profile_runs_as_many_queries_for_a_mentee_who_left_as_for_one_in_the_programme(client, role):
+    """Issue 23: the bench's sample mentee was in the programme at scale 1 and had left at scale 10, and the page
+    asked whether they may be invited only for the first (8 statements against 7)."""
+    from datetime import date
+
+    from blueprints.core.extensions import db
+    from blueprints.people.services.transfers import log_transfer
+
+    hospital = make_hospital()
+    staying, leaving = make_mentee(hospital), make_mentee(hospital)
+    user = make_user(role, hospital=hospital) if role == "hospital_admin" else make_user(role)
+    log_transfer(leaving, kind="left_service", effective_date=date(2026, 6, 1), by=user)
+    db.session.commit()
+    login(client, user)
+    with count_queries() as active:
+        assert client.get(f"/mentees/{staying.id}").status_code == 200
+    with count_queries() as left:
+        assert client.get(f"/mentees/{leaving.id}").status_code == 200
+    assert len(left) == len(active)

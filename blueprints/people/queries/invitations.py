@@ -53,8 +53,9 @@ def open_invitation(mentee_id: int) -> MenteeInvitation | None:
 
 
 def may_invite(user: User, mentee: Mentee) -> bool:
-    return mentee.status == "active" and db.session.scalar(
-        select(Mentee.id).where(Mentee.id == mentee.id, invitable_mentees(user))) is not None
+    """Asked in SQL whatever the mentee's status, so the profile runs as many statements for a mentee who left."""
+    return db.session.scalar(select(Mentee.id).where(Mentee.id == mentee.id, Mentee.status == MenteeStatus.ACTIVE,
+                                                      invitable_mentees(user))) is not None
 
 
 def mentee_accounts(user: User, search: str = "") -> Select:

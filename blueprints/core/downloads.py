@@ -70,9 +70,18 @@ def _guarded(text: str) -> bool:
     return text.lstrip(GUARD).startswith(FORMULA_STARTS)
 
 
+_RISKY_FIRST = frozenset((GUARD, *FORMULA_STARTS))  # text starting otherwise is never guarded
+_NUMBERS = frozenset((int, float, Decimal))
+
+
 def safe_cell(value) -> str | int | float | Decimal:
     """A cell as a spreadsheet should show it: numbers as numbers, dates as ISO days, instants as people read
     them, and text that could start a formula behind an apostrophe."""
+    kind = type(value)  # plain text and numbers first: a national export writes 300,000 cells (issue 23)
+    if kind is str:
+        return GUARD + value if value[:1] in _RISKY_FIRST and _guarded(value) else value
+    if kind in _NUMBERS:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

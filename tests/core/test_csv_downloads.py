@@ -165,3 +165,6 @@ def test_every_kind_of_cell_is_written_as_spreadsheets_read_it():
     assert [type(cell) for cell in map(safe_cell, values)][:4] == [int, int, float, Decimal]
     text = csv_text(["n", "text"], [[1, "=a"], [None, "b"]])
     assert text == "\ufeffn,text\r\n1,'=a\r\n,b\r\n"
+    written = io.StringIO()
+    csv.writer(written).writerow([safe_cell(value) for value in values])
+    assert csv_text(["h"], [values]) == "\ufeffh\r\n" + written.getvalue()  # a whole row as cell by cell

@@ -76,10 +76,15 @@ def programme_engagement(user: User, start: date, end: date, province: str | Non
         func.count(Feedback.acknowledged_at), func.coalesce(func.sum(sheet_items()), 0),
         func.coalesce(func.sum(sheet_items(ActionItem.mentee_status == "done")), 0))).one()
     mentee_where = [feedback_mentees(user)] + ([Hospital.province == province] if province else [])
-    in_scope = select(Mentee.id).join(Hospital, Hospital.id == Mentee.hospital_id).where(*mentee_where)
-    accounts = select(func.count(User.id)).where(User.role == MENTEE, User.active, User.mentee_id.in_(in_scope)).scalar_subquery()
-    waiting = (select(func.count(MenteeInvitation.id))
-               .where(MenteeInvitation.used_at.is_(None), MenteeInvitation.revoked_at.is_(None),
-                      MenteeInvitation.expires_at > utcnow(), MenteeInvitation.mentee_id.in_(in_scope)).scalar_subquery())
+
+    def in_scope(model, *where):
+        """Rows of `model` (accounts, invitations: one mentee each) of mentees in scope, counted through a join from
+        each row to its mentee: an IN of every mentee in scope hashed all 30,101 of scale 10 (issue 23)."""
+        return (select(func.count(model.id)).join(Mentee, Mentee.id == model.mentee_id)
+                .join(Hospital, Hospital.id == Mentee.hospital_id).where(*where, *mentee_where).scalar_subquery())
+
+    accounts = in_scope(User, User.role == MENTEE, User.active)
+    waiting = in_scope(MenteeInvitation, MenteeInvitation.used_at.is_(None), MenteeInvitation.revoked_at.is_(None),
+                       MenteeInvitation.expires_at > utcnow())
     active, invited = db.session.execute(select(accounts, waiting)).one()
     return Engagement(active, invited, count, int(assessed), acknowledged, int(items), int(closed))

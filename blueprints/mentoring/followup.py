@@ -7,7 +7,7 @@ from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..auth.models import User
-from ..people.models import Assignment, Hospital, Mentee, Mentor
+from ..people.models import Assignment, Hospital, Mentee, Mentor, Team
 from ..people.scopes import readable_visits, support_requests_scope
 from ..visits.models import MentorAttendance, Visit, VisitStatus
 from ..visits.queries import mine_condition
@@ -38,8 +38,8 @@ def attending_mentors(visit_conditions: list):
 
 def visits_with_writing_missing(user: User, start: date, end: date, province: str | None = None) -> Select:
     """Held visits where some mentee assigned to an attending mentor (on a day of the visit) has no signed-off
-    feedback, or some attending mentor has no reflection: the visit with feedback expected, signed and drafted,
-    and reflections expected and written. Oldest first."""
+    feedback, or some attending mentor has no reflection: (visit id, start date, hospital name, team name or None) with
+    feedback expected, signed and drafted, and reflections expected and written. Oldest first."""
     conditions = _held_visits_where(user, start, end, province)
     attending = attending_mentors(conditions)
     seen = select(Visit.id, Visit.start_date, Visit.end_date).where(*conditions).subquery("seen")
@@ -77,14 +77,18 @@ def visits_with_writing_missing(user: User, start: date, end: date, province: st
     feedback_signed = func.coalesce(feedback.c.signed, 0)
     reflections_expected = func.coalesce(reflections.c.expected, 0)
     reflections_written = func.coalesce(reflections.c.written, 0)
+    # Plain columns, not Visit objects: the national tile lists 1,573 visits to show 8 (issue 23).
+    hospital, team = aliased(Hospital), aliased(Team)
     return (
-        select(Visit, feedback_expected.label("feedback_expected"), feedback_signed.label("feedback_signed"),
+        select(Visit.id.label("visit_id"), Visit.start_date, hospital.name.label("hospital"), team.name.label("team"),
+               feedback_expected.label("feedback_expected"), feedback_signed.label("feedback_signed"),
                func.coalesce(feedback.c.drafted, 0).label("feedback_drafted"),
                reflections_expected.label("reflections_expected"), reflections_written.label("reflections_written"))
+        .outerjoin(hospital, hospital.id == Visit.hospital_id)
+        .outerjoin(team, team.id == Visit.team_id)
         .outerjoin(feedback, feedback.c.visit_id == Visit.id)
         .outerjoin(reflections, reflections.c.visit_id == Visit.id)
         .where(*conditions, or_(feedback_expected > feedback_signed, reflections_expected > reflections_written))
-        .options(joinedload(Visit.hospital), joinedload(Visit.team))
         .order_by(Visit.start_date, Visit.id)
     )
 

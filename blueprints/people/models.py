@@ -79,7 +79,21 @@ class Hospital(db.Model):
         return sorted(department.id for department in self.departments)
 
 
-class Department(db.Model):
+class SeededName:
+    """A department's or profession's name in the reader's language: the seeded ones are in the catalogues
+    (people/defaults.py, N_), any other shows as it was typed."""
+
+    @property
+    def display_name(self) -> str:
+        return self.name_in_language(self.name)
+
+    @staticmethod
+    def name_in_language(name: str) -> str:
+        """`display_name` of a name read as a plain column (the mentee export reads no objects)."""
+        return gettext(name)
+
+
+class Department(SeededName, db.Model):
     __tablename__ = "department"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,14 +103,8 @@ class Department(db.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def display_name(self) -> str:
-        """The name in the reader's language: the seeded ones are in the catalogues (people/defaults.py, N_), any
-        other shows as it was typed."""
-        return gettext(self.name)
 
-
-class Profession(db.Model):
+class Profession(SeededName, db.Model):
     """A clinical profession; the five mentor professions make up a team."""
 
     __tablename__ = "profession"
@@ -108,12 +116,6 @@ class Profession(db.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def display_name(self) -> str:
-        """The name in the reader's language: the seeded ones are in the catalogues (people/defaults.py, N_), any
-        other shows as it was typed."""
-        return gettext(self.name)
 
 
 class Team(db.Model):

@@ -300,26 +300,26 @@ def save_roster(check: RosterCheck) -> list[Mentee]:
 
 
 def export_rows(rows, status_labels):
-    """The mentee list's rows (EXPORT_COLUMNS) for the CSV export, from `queries.mentees_query`."""
-    names: dict[tuple[type, int], str] = {}
+    """The mentee list's rows (EXPORT_COLUMNS) for the CSV export, from `queries.mentees_export_query`."""
+    names: dict[tuple[type, str], str] = {}
 
-    def said(thing) -> str:
+    def said(kind, name: str | None) -> str:
         """A profession's or department's name in the reader's language, looked up once per export, not per mentee."""
-        if thing is None:
+        if name is None:
             return ""
-        key = (type(thing), thing.id)
+        key = (kind, name)
         if key not in names:
-            names[key] = thing.display_name
+            names[key] = kind.name_in_language(name)
         return names[key]
 
-    for mentee, mentor_name in rows:
+    for full_name, profession, department, phone, language, hospital, status, mentor_name in rows:
         yield (
-            mentee.full_name,
-            said(mentee.profession),
-            said(mentee.department),
-            mentee.phone or "",
-            mentee.preferred_language,
-            mentee.hospital.name if mentee.hospital else "",
-            status_labels.get(mentee.status, mentee.status),
+            full_name,
+            said(Profession, profession),
+            said(Department, department),
+            phone or "",
+            language,
+            hospital or "",
+            status_labels.get(status, status),
             mentor_name or "",
         )

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -480,3 +481,27 @@ def test_export_translates_each_profession_and_department_once_whatever_the_ment
     rows = read_export(client.get("/mentees/export.csv"))
     assert len(rows) == 7 and {row[1] for row in rows[1:]} == {"Midwife", "Nurse"}
     assert sorted(looked_up) == sorted(set(looked_up)) and len(looked_up) == 4
+
+
+def test_the_coordinators_export_in_french_lists_every_mentee_by_name_with_their_current_mentor_and_status(client):
+    """Pins the whole export (read as plain columns since issue 23): every hospital, the names in the reader's language,
+    an ended mentorship naming no mentor, a mentee who left under status=all, and a phone as it was entered."""
+    nemba, byumba = make_hospital("Nemba"), make_hospital("Byumba")
+    zoe = make_mentee(nemba, "midwife", "maternity", name="Zoé Mukamana")
+    zoe.phone, zoe.preferred_language = "+250788000001", "fr"
+    alice = make_mentee(byumba, "nurse", "neonatology", name="Alice Ingabire")
+    gone = make_mentee(nemba, "nurse", "maternity", name="Bosco Left")
+    gone.status = "left"
+    assign(make_mentor(name="Dr Second"), zoe)
+    assign(make_mentor(name="Dr First"), zoe)
+    ended = assign(make_mentor(name="Dr Ended"), alice)
+    ended.end_date, ended.end_reason = date(2026, 3, 1), "completed"
+    coordinator = make_user("coordinator")
+    coordinator.language = "fr"
+    login(client, coordinator)
+    assert read_export(client.get("/mentees/export.csv?status=all")) == [
+        ["full_name", "profession", "department", "phone", "language", "hospital", "status", "mentor"],
+        ["Alice Ingabire", "Infirmier/infirmière", "Néonatologie", "", "en", "Byumba", "Actif", ""],
+        ["Bosco Left", "Infirmier/infirmière", "Maternité", "", "en", "Nemba", "Parti", ""],
+        ["Zoé Mukamana", "Sage-femme", "Maternité", "'+250788000001", "fr", "Nemba", "Actif", "Dr First"],
+    ]

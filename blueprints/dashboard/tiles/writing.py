@@ -18,18 +18,19 @@ def load_writing(filters: Filters, user: User, today: date) -> dict:
     end = as_of(filters, today)
     start = min(filters.start, end)
     rows = []
-    for visit, expected, signed, drafted, reflections_expected, written in db.session.execute(
+    for visit_id, start_date, hospital, team, expected, signed, drafted, reflections_expected, written in db.session.execute(
             mentoring_followup.visits_with_writing_missing(user, start, end, filters.province)):
-        rows.append({"visit": visit, "expected": expected, "signed": signed, "drafted": drafted,
+        rows.append({"visit_id": visit_id, "start_date": start_date, "hospital": hospital, "team": team or "",
+                     "expected": expected, "signed": signed, "drafted": drafted,
                      "missing": max(expected - signed - drafted, 0), "reflections": reflections_expected,
                      "written": written, "reflections_missing": max(reflections_expected - written, 0)})
     table = Table([_("Visit start"), _("Hospital"), _("Team"), _("Feedback expected"), _("Feedback signed off"),
                    _("Feedback drafted"), _("Feedback not started"), _("Reflections expected"), _("Reflections missing")],
-                  [[r["visit"].start_date, r["visit"].hospital.name, r["visit"].team.name if r["visit"].team else "", r["expected"],
+                  [[r["start_date"], r["hospital"], r["team"], r["expected"],
                     r["signed"], r["drafted"], r["missing"], r["reflections"], r["reflections_missing"]] for r in rows])
     per_hospital: dict[str, int] = {}
     for row in rows:
-        name = row["visit"].hospital.name
+        name = row["hospital"]
         per_hospital[name] = per_hospital.get(name, 0) + row["drafted"] + row["missing"] + row["reflections_missing"]
     busiest = sorted(per_hospital.items(), key=lambda pair: (-pair[1], pair[0]))[:LIST_ROWS]
     return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows,

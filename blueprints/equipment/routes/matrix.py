@@ -47,13 +47,15 @@ def matrix_csv():
     header = [_("Hospital"), _("Province"), _("Ward"), _("Item"), _("Critical"), _("Required"), _("Available"),
               _("Functional"), _("Gap"), _("Last checked"), _("Gap since"), _("Checks with the gap")]
     wards = {ward: str(label) for ward, label in WARD_LABELS.items()}  # translated once, not once per row
-    names = {item.id: item.display_name for item in data["items"]}   # likewise: 60 names, not one per cell
     yes = _("yes")
+    # Each item's columns worked out once (60 names, not one per cell), each hospital's once per row of the matrix.
+    items = [(wards[item.ward], item.display_name, yes if item.critical else "") for item in data["items"]]
+    unknown = ("",) * 7
     rows = (
-        [row["hospital"].name, row["hospital"].province, wards[item.ward], names[item.id], yes if item.critical else "",
-         *((cell.required, cell.available, cell.functional, cell.gap, cell.checked_on, cell.gap_since, cell.gap_checks)
-           if cell is not None else ("",) * 7)]
-        for row in data["rows"] for item, cell in zip(data["items"], row["cells"], strict=True)
+        (*hospital, *item, *((cell.required, cell.available, cell.functional, cell.gap, cell.checked_on, cell.gap_since,
+                              cell.gap_checks) if cell is not None else unknown))
+        for hospital, cells in (((row["hospital"].name, row["hospital"].province), row["cells"]) for row in data["rows"])
+        for item, cell in zip(items, cells, strict=True)
     )
     name = ("equipment-gaps", filters["province"], filters["ward"], "critical" if filters["critical_only"] else None,
             "by-name" if filters["sort"] == "name" else None, today().isoformat())

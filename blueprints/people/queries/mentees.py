@@ -5,12 +5,12 @@ from datetime import date
 
 from flask import abort
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from ...auth.models import User
 from ...core.extensions import db
 from ...core.roles import COORDINATOR, HOSPITAL_ADMIN
-from ..models import Absence, Assignment, Mentee, MenteeStatus, Mentor
+from ..models import Absence, Assignment, Department, Hospital, Mentee, MenteeStatus, Mentor, Profession
 from ..scopes import readable_mentees
 from .transfers import mentee_transfers
 
@@ -36,16 +36,8 @@ def get_mentee_or_404(mentee_id: int, user: User, action: str = "view") -> Mente
     return mentee
 
 
-def mentees_query(
-    user: User,
-    search: str = "",
-    department_id: int | None = None,
-    profession_id: int | None = None,
-    status: str | None = "active",
-    hospital_id: int | None = None,
-) -> Select:
-    """The mentee list as this user may see it, with everything a row shows loaded in the same query."""
-    active_mentor = (
+def _active_mentor():
+    return (
         select(func.min(Mentor.full_name))
         .join(Assignment, Assignment.mentor_id == Mentor.id)
         .where(Assignment.mentee_id == Mentee.id, Assignment.end_date.is_(None))
@@ -53,12 +45,42 @@ def mentees_query(
         .scalar_subquery()
         .label("mentor_name")
     )
+
+
+def mentees_query(user: User, **filters) -> Select:
+    """The mentee list as this user may see it, with everything a row shows loaded in the same query."""
     query = (
-        select(Mentee, active_mentor)
-        .where(readable_mentees(user))
+        select(Mentee, _active_mentor())
         .options(joinedload(Mentee.profession), joinedload(Mentee.hospital), joinedload(Mentee.department))
-        .order_by(Mentee.full_name, Mentee.id)
     )
+    return _listed(query, user, **filters)
+
+
+def mentees_export_query(user: User, **filters) -> Select:
+    """The same mentees, in the same order, as plain columns for the CSV export: (name, profession, department, phone,
+    language, hospital, status, current mentor). No ORM objects: the national export has 30,000 mentees (issue 23)."""
+    profession, department, hospital = aliased(Profession), aliased(Department), aliased(Hospital)
+    query = (
+        select(Mentee.full_name, profession.name, department.name, Mentee.phone, Mentee.preferred_language, hospital.name,
+               Mentee.status, _active_mentor())
+        .outerjoin(profession, profession.id == Mentee.profession_id)
+        .outerjoin(department, department.id == Mentee.department_id)
+        .outerjoin(hospital, hospital.id == Mentee.hospital_id)
+    )
+    return _listed(query, user, **filters)
+
+
+def _listed(
+    query: Select,
+    user: User,
+    search: str = "",
+    department_id: int | None = None,
+    profession_id: int | None = None,
+    status: str | None = "active",
+    hospital_id: int | None = None,
+) -> Select:
+    """The list's scope, filters and order: one place for the page, its fragment and the CSV."""
+    query = query.where(readable_mentees(user)).order_by(Mentee.full_name, Mentee.id)
     if search:
         query = query.where(Mentee.full_name.ilike(f"%{search.strip()}%"))
     if department_id:

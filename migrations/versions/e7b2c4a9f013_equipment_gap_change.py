@@ -31,7 +31,7 @@ def upgrade():
     sa.UniqueConstraint('hospital_id', 'item_id', 'changed_on', name=op.f('uq_equipment_gap_change_hospital_id_item_id_changed_on'))
     )
     with op.batch_alter_table('equipment_gap_change', schema=None) as batch_op:
-        batch_op.create_index('ix_equipment_gap_change_item', ['item_id'], unique=False)
+        batch_op.create_index('ix_equipment_gap_change_item', ['item_id', 'changed_on', 'delta', 'hospital_id'], unique=False)
     # Filled from the counts already there (plain SQL, so this migration never depends on later app code).
     op.execute(FILL)
 

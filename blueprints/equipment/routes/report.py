@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import NamedTuple
 
-from flask import Response, render_template
+from flask import Response, render_template, request
 from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
 
@@ -27,14 +27,16 @@ from . import READERS, bp, matrix_filters
 REQUESTS_CLOSED_WITHIN = 365  # days: the report's requests are the open ones and those closed in the last year
 
 
-def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bool = True) -> dict:
+def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bool = True, one_province: bool = False) -> dict:
     """The gap rows of the matrix's hospitals and items (cut by the matrix's filters), each with how long it has
     lasted: critical items first and the oldest gaps first, or by hospital name when sorted so. The programme's
-    trend and the rows' markup only for the page and the PDF (`with_trend`), which draw them."""
+    trend and the rows' markup only for the page and the PDF (`with_trend`), which draw them. `one_province`: as
+    the matrix, past a hundred hospitals and no province asked for, only the first province's gaps and requests."""
     u = user()
     hospital = queries.get_equipment_hospital_or_404(hospital_id, u) if hospital_id is not None else None
     filters = filters or {"province": None, "ward": None, "critical_only": False, "sort": "gap"}
-    data = gap_matrix.matrix(u, **filters)
+    data = gap_matrix.matrix(u, **filters, one_province=one_province and hospital is None)
+    filters = {**filters, "province": data["province"]}
     rows = [r for r in data["rows"] if hospital is None or r["hospital"].id == hospital.id]
     duration = gap_sentence_parts()[3]
     gaps = [
@@ -117,7 +119,8 @@ def _month_ends(first: date | None) -> list[date]:
 @bp.get("/report")
 @allow(*READERS)
 def report():
-    return render_template("equipment/report.html", **_report(limits.id_arg("hospital"), matrix_filters()))
+    return render_template("equipment/report.html", **_report(limits.id_arg("hospital"), matrix_filters(),
+                                                              one_province="province" not in request.args))
 
 
 @bp.get("/report.csv")

@@ -39,21 +39,21 @@ def of(w, hospital: str, name: str) -> dict[date, int]:
 
 def test_the_gap_changes_are_the_days_a_gap_began_or_ended_and_each_pairs_first_count(w):
     day = [START + timedelta(days=30 * n) for n in range(6)]
-    make_check(w["nemba"], day[0], {"Bubble CPAP": (2, 2), "Oxygen concentrator": (0, 0)})  # both need 2
+    make_check(w["nemba"], day[0], {"Bubble CPAP": (2, 2), "Oxygen source": (0, 0)})  # CPAP needs 2, oxygen 1
     make_check(w["nemba"], day[1], {"Bubble CPAP": (2, 1)})            # gap begins
     make_check(w["nemba"], day[2], {"Bubble CPAP": (2, 0)})            # still short: no change
     make_check(w["nemba"], day[3], {"Bubble CPAP": (3, 2)})            # gap ends
     make_check(w["nemba"], day[4], {"Bubble CPAP": (2, 0)})            # two checks on one day: short, then mended
     make_check(w["nemba"], day[4], {"Bubble CPAP": (2, 2)})
-    make_check(w["nemba"], day[5], {"Oxygen concentrator": (2, 2)})    # the first count's gap ends
+    make_check(w["nemba"], day[5], {"Oxygen source": (2, 2)})    # the first count's gap ends
     assert of(w, "nemba", "Bubble CPAP") == {day[0]: 0, day[1]: 1, day[3]: -1, day[4]: 0}
-    assert of(w, "nemba", "Oxygen concentrator") == {day[0]: 1, day[5]: -1}
+    assert of(w, "nemba", "Oxygen source") == {day[0]: 1, day[5]: -1}
     assert_consistent()
 
 
 def test_the_gap_changes_follow_saved_counts_conflicts_completed_checks_norms_and_required_quantities(w):
-    cpap, oxygen = item("Bubble CPAP"), item("Oxygen concentrator")
-    make_check(w["nemba"], START, {"Bubble CPAP": (2, 2), "Oxygen concentrator": (2, 2)})
+    cpap, oxygen = item("Bubble CPAP"), item("Oxygen source")
+    make_check(w["nemba"], START, {"Bubble CPAP": (2, 2), "Oxygen source": (2, 2)})
     check = services.start_check(w["nemba"], START + timedelta(days=60), by=w["admin"])
     services.save_count(check, cpap, available=2, functional=0, reason="broken", note="", version=0, by=w["admin"])
     assert of(w, "nemba", "Bubble CPAP") == {START: 0, START + timedelta(days=60): 1}
@@ -69,7 +69,7 @@ def test_the_gap_changes_follow_saved_counts_conflicts_completed_checks_norms_an
     assert of(w, "nemba", "Bubble CPAP") == {START: 0}
     assert_consistent()
 
-    services.complete_check(check, by=w["admin"])  # copies the oxygen concentrator's last numbers into this check
+    services.complete_check(check, by=w["admin"])  # copies the oxygen source's last numbers into this check
     assert_consistent()
 
     services.set_norm(cpap, w["nemba"], 4)  # two working CPAPs were short of the hospital's norm all along
@@ -78,8 +78,8 @@ def test_the_gap_changes_follow_saved_counts_conflicts_completed_checks_norms_an
     services.set_norm(cpap, w["nemba"], None)
     assert_consistent()
 
-    services.update_item(oxygen, required_quantity=3)  # every hospital's oxygen concentrator is now short
-    assert of(w, "nemba", "Oxygen concentrator") == {START: 1}
+    services.update_item(oxygen, required_quantity=3)  # every hospital's oxygen source is now short
+    assert of(w, "nemba", "Oxygen source") == {START: 1}
     assert_consistent()
 
 
@@ -128,7 +128,7 @@ def _trend_from_counts(hospital_ids: set[int]) -> list[tuple[date, int]]:
         select(EquipmentCheck.hospital_id, EquipmentCount.item_id, EquipmentCheck.check_date, EquipmentCount.functional)
         .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
         .order_by(EquipmentCheck.hospital_id, EquipmentCheck.check_date, EquipmentCheck.id)).all()
-    required = {i.id: i for i in (item("Bubble CPAP"), item("Oxygen concentrator"), item("Examination light"))}
+    required = {i.id: i for i in (item("Bubble CPAP"), item("Oxygen source"), item("Examination light"))}
     last: dict[tuple[int, int], int] = {}
     changes: dict[date, int] = {}
     for hospital_id, item_id, day, functional in rows:
@@ -144,11 +144,11 @@ def _trend_from_counts(hospital_ids: set[int]) -> list[tuple[date, int]]:
 
 
 def test_the_reports_trend_of_critical_gaps_is_what_every_count_says_in_the_readers_scope(w):
-    cpap, oxygen, light = item("Bubble CPAP"), item("Oxygen concentrator"), item("Examination light")
+    cpap, oxygen, light = item("Bubble CPAP"), item("Oxygen source"), item("Examination light")
     assert cpap.critical and oxygen.critical and not light.critical
     for n in range(8):
         make_check(w["nemba"], START + timedelta(days=45 * n),
-                   {"Bubble CPAP": (2, 2 * (n % 3 // 2)), "Oxygen concentrator": (2, n % 2 * 2), "Examination light": (2, 0)})
+                   {"Bubble CPAP": (2, 2 * (n % 3 // 2)), "Oxygen source": (2, n % 2 * 2), "Examination light": (2, 0)})
         make_check(w["byumba"], START + timedelta(days=20 + 60 * n), {"Bubble CPAP": (2, n % 2 * 2)})
     services.update_item(light, critical=True)  # now counted in the trend, its history included
     services.update_item(oxygen, retired=True)  # a retired item leaves the trend

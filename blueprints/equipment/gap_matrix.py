@@ -27,10 +27,12 @@ def scoped_hospitals(user: User) -> list[Hospital]:
     return list(db.session.scalars(select(Hospital).where(equipment_hospitals(user)).order_by(Hospital.name)))
 
 
-def matrix_cells(user: User, hospital_ids=None, item_ids=None, requested: set | None = None) -> dict[tuple[int, int], Cell]:
+def matrix_cells(user: User, hospital_ids=None, item_ids=None, requested: set | None = None,
+                 gaps_only: bool = False) -> dict[tuple[int, int], Cell]:
     """Every (hospital, item) cell the user may see, in one query over the maintained status rows (one per
     cell, whatever the number of checks): the last count, the required quantity, and the gap's start and length.
-    The same query adds to `requested` the cells with an open request the user sees (the matrix marks them)."""
+    The same query adds to `requested` the cells with an open request the user sees (the matrix marks them).
+    `gaps_only` (the report): the cells with a gap and one other of each hospital, which shows it was checked."""
     status = EquipmentStatus
     opened = (select(EquipmentRequest.hospital_id, EquipmentRequest.item_id)
               .where(EquipmentRequest.outcome.is_(None), equipment_requests_scope(user)).distinct().subquery())
@@ -46,6 +48,9 @@ def matrix_cells(user: User, hospital_ids=None, item_ids=None, requested: set | 
         query = query.where(status.hospital_id.in_(list(hospital_ids)))
     if item_ids is not None:
         query = query.where(status.item_id.in_(list(item_ids)))
+    if gaps_only:
+        counted = query.add_columns(func.row_number().over(partition_by=status.hospital_id).label("nth")).subquery()
+        query = select(*list(counted.c)[:9]).where(or_(counted.c.functional < counted.c.required, counted.c.nth == 1))
     # Through the session's connection, not session.execute: plain tuples without the ORM's row processing
     # (2,520 rows nationally); the same transaction and the same scoping.
     rows = db.session.connection().execute(query).all()
@@ -121,9 +126,10 @@ def cells_from_counts(hospital_ids=None, item_ids=None) -> dict[tuple[int, int],
 
 
 def matrix(user: User, province: str | None = None, ward: str | None = None, critical_only: bool = False,
-           sort: str = "gap", one_province: bool = False) -> dict:
+           sort: str = "gap", one_province: bool = False, gaps_only: bool = False) -> dict:
     """The coordinator's matrix: hospitals × items grouped by ward, worst hospital first. Three queries.
-    `one_province` (no province chosen): past people.queries.hospitals.ONE_PROVINCE_ABOVE hospitals, only the first province's."""
+    `one_province` (no province chosen): past people.queries.hospitals.ONE_PROVINCE_ABOVE hospitals, only the first province's.
+    `gaps_only`: a row's cells without a gap may be None (the report lists gaps; totals and `checked` hold)."""
     hospitals = scoped_hospitals(user)
     provinces = sorted({h.province for h in hospitals})
     if one_province and not province:
@@ -135,7 +141,7 @@ def matrix(user: User, province: str | None = None, ward: str | None = None, cri
     # every hospital and item costs the query a third more and leaves out nothing).
     requested: set[tuple[int, int]] = set()
     cells = matrix_cells(user, [h.id for h in hospitals] if province else None,
-                         [i.id for i in items] if ward or critical_only else None, requested) if hospitals and items else {}
+                         [i.id for i in items] if ward or critical_only else None, requested, gaps_only) if hospitals and items else {}
     rows = []
     item_ids = [item.id for item in items]
     critical = [item.critical for item in items]

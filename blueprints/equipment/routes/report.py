@@ -35,7 +35,7 @@ def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bo
     u = user()
     hospital = queries.get_equipment_hospital_or_404(hospital_id, u) if hospital_id is not None else None
     filters = filters or {"province": None, "ward": None, "critical_only": False, "sort": "gap"}
-    data = gap_matrix.matrix(u, **filters, one_province=one_province and hospital is None)
+    data = gap_matrix.matrix(u, **filters, one_province=one_province and hospital is None, gaps_only=True)
     filters = {**filters, "province": data["province"]}
     rows = [r for r in data["rows"] if hospital is None or r["hospital"].id == hospital.id]
     duration = gap_sentence_parts()[3]

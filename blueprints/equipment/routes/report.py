@@ -13,6 +13,7 @@ from ...core.clock import today
 from ...core.downloads import attachment, csv_response, file_name
 from ...core.extensions import db
 from ...core.formatting import format_day
+from ...core.i18n import current_language, localized_name
 from ...core.permissions import allow, user
 from ...reports.pdf import render_pdf
 from .. import gap_matrix, queries
@@ -50,8 +51,8 @@ def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bo
     requests = queries.report_requests(u, [r["hospital"].id for r in rows], [item.id for item in data["items"]],
                                        today() - timedelta(days=REQUESTS_CLOSED_WITHIN))
     open_by_cell: dict[tuple[int, int], list] = {}
-    for record, _count, _last in requests:
-        if record.is_open:
+    for record in requests:
+        if record.outcome is None:
             open_by_cell.setdefault((record.hospital_id, record.item_id), []).append(record)
     day, whom = day_formatter(), {a: str(a.label) for a in RequestAddressee}
     requested_of = _("requested of %(whom)s on %(date)s")
@@ -82,23 +83,25 @@ class RequestRow(NamedTuple):
     days: str
 
 
-def _request_rows(requests, on: date, day, whom: dict) -> list[RequestRow]:
+def _request_rows(requests: list[queries.ReportRequest], on: date, day, whom: dict) -> list[RequestRow]:
     """The report's request rows: every open request and those closed lately, with days open or days to answer."""
     t = get_translations()
     open_for = cache(lambda n: t.ungettext("%(num)s day open", "%(num)s days open", n) % {"num": n})
     answered = cache(lambda n: t.ungettext("answered in %(num)s day", "answered in %(num)s days", n) % {"num": n})
     outcome = {o: str(o.label) for o in RequestOutcome}
     reference, last, none_yet = _("Ref. %(ref)s"), _("last %(date)s"), _("none yet")
+    language = current_language()
     names: dict[int, str] = {}
     rows = []
-    for r, follow_ups, last_on in requests:
-        name = names.get(r.item_id) or names.setdefault(r.item_id, r.item.display_name)
+    for r in requests:
+        name = names.get(r.item_id) or names.setdefault(r.item_id, localized_name(r.item_name, r.item_name_translations, language))
+        is_open = r.outcome is None
         rows.append(RequestRow(
-            f"{r.hospital.name} · {name}", whom[r.addressee] + (f" · {r.addressee_name}" if r.addressee_name else ""),
-            reference % {"ref": r.reference} if r.reference else "", day(r.requested_on), follow_ups,
-            last % {"date": day(last_on)} if last_on else "",
-            none_yet if r.is_open else f"{outcome[r.outcome]}, {day(r.resolved_on)}", r.resolution_note,
-            open_for(r.days_open(on)) if r.is_open else answered(r.days_open(on))))
+            f"{r.hospital_name} · {name}", whom[r.addressee] + (f" · {r.addressee_name}" if r.addressee_name else ""),
+            reference % {"ref": r.reference} if r.reference else "", day(r.requested_on), r.follow_ups,
+            last % {"date": day(r.last_follow_up)} if r.last_follow_up else "",
+            none_yet if is_open else f"{outcome[r.outcome]}, {day(r.resolved_on)}", r.resolution_note,
+            open_for(r.days_open(on)) if is_open else answered(r.days_open(on))))
     return rows
 
 

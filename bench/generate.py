@@ -41,6 +41,7 @@ from blueprints.equipment.models import (
     WARDS,
     EquipmentCheck,
     EquipmentCount,
+    EquipmentGapChange,
     EquipmentItem,
     EquipmentNorm,
     EquipmentRequest,
@@ -655,8 +656,9 @@ def equipment(p: Programme) -> None:
                            "updated_at": check["created_at"], "updated_by_id": by, "version": 1})
     p.insert(EquipmentCheck, checks)
     p.insert(EquipmentCount, counts)
-    refresh_status()  # the status row of each hospital and item, which bulk inserts do not keep by themselves
+    refresh_status()  # the status rows and gap changes of each hospital and item, which bulk inserts do not keep by themselves
     p.counts["equipment_status"] = len(required)
+    p.counts["equipment_gap_change"] = db.session.scalar(select(func.count(EquipmentGapChange.id)))
 
 
 REQUESTED_GAPS = 0.3              # share of today's gaps with an open request

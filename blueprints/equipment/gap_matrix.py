@@ -3,7 +3,7 @@ by province, ward and criticality, and the programme's trend of critical gaps th
 
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from ..auth.models import User
 from ..core.extensions import db
@@ -11,7 +11,15 @@ from ..people.models import Hospital
 from ..people.queries import hospitals as hospital_queries
 from ..people.scopes import equipment_hospitals, equipment_requests_scope
 from .gaps import Cell
-from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentRequest, EquipmentStatus
+from .models import (
+    EquipmentCheck,
+    EquipmentCount,
+    EquipmentGapChange,
+    EquipmentItem,
+    EquipmentNorm,
+    EquipmentRequest,
+    EquipmentStatus,
+)
 from .queries import items_for
 
 
@@ -19,10 +27,12 @@ def scoped_hospitals(user: User) -> list[Hospital]:
     return list(db.session.scalars(select(Hospital).where(equipment_hospitals(user)).order_by(Hospital.name)))
 
 
-def matrix_cells(user: User, hospital_ids=None, item_ids=None, requested: set | None = None) -> dict[tuple[int, int], Cell]:
+def matrix_cells(user: User, hospital_ids=None, item_ids=None, requested: set | None = None,
+                 gaps_only: bool = False) -> dict[tuple[int, int], Cell]:
     """Every (hospital, item) cell the user may see, in one query over the maintained status rows (one per
     cell, whatever the number of checks): the last count, the required quantity, and the gap's start and length.
-    The same query adds to `requested` the cells with an open request the user sees (the matrix marks them)."""
+    The same query adds to `requested` the cells with an open request the user sees (the matrix marks them).
+    `gaps_only` (the report): the cells with a gap and one other of each hospital, which shows it was checked."""
     status = EquipmentStatus
     opened = (select(EquipmentRequest.hospital_id, EquipmentRequest.item_id)
               .where(EquipmentRequest.outcome.is_(None), equipment_requests_scope(user)).distinct().subquery())
@@ -38,6 +48,9 @@ def matrix_cells(user: User, hospital_ids=None, item_ids=None, requested: set | 
         query = query.where(status.hospital_id.in_(list(hospital_ids)))
     if item_ids is not None:
         query = query.where(status.item_id.in_(list(item_ids)))
+    if gaps_only:
+        counted = query.add_columns(func.row_number().over(partition_by=status.hospital_id).label("nth")).subquery()
+        query = select(*list(counted.c)[:9]).where(or_(counted.c.functional < counted.c.required, counted.c.nth == 1))
     # Through the session's connection, not session.execute: plain tuples without the ORM's row processing
     # (2,520 rows nationally); the same transaction and the same scoping.
     rows = db.session.connection().execute(query).all()
@@ -49,33 +62,44 @@ def matrix_cells(user: User, hospital_ids=None, item_ids=None, requested: set | 
     }
 
 
-def cells_from_counts(hospital_ids=None, item_ids=None) -> dict[tuple[int, int], Cell]:
-    """The same cells computed from every count (retired items included), in one query: what the status rows
-    are refreshed from, and what tests compare them with."""
-    required = func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity)
-    base = (
-        select(
-            EquipmentCheck.hospital_id.label("hospital_id"),
-            EquipmentCount.item_id.label("item_id"),
-            EquipmentCheck.check_date.label("check_date"),
-            EquipmentCount.available.label("available"),
-            EquipmentCount.functional.label("functional"),
-            required.label("required"),
-            func.row_number().over(
-                partition_by=(EquipmentCheck.hospital_id, EquipmentCount.item_id),
-                order_by=(EquipmentCheck.check_date.desc(), EquipmentCheck.id.desc()),
-            ).label("rn"),
-        )
+REQUIRED = func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity)  # in _counts' joins
+
+
+def _counts(columns: tuple, hospital_ids=None, item_ids=None):
+    """`columns` of every count of these hospitals and items (all when None), with the check, the item and any
+    norm joined, so REQUIRED is the quantity each hospital needs now."""
+    query = (
+        select(*columns)
         .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
         .join(EquipmentItem, EquipmentItem.id == EquipmentCount.item_id)
         .outerjoin(EquipmentNorm, and_(EquipmentNorm.item_id == EquipmentCount.item_id,
                                        EquipmentNorm.hospital_id == EquipmentCheck.hospital_id))
     )
     if hospital_ids is not None:
-        base = base.where(EquipmentCheck.hospital_id.in_(list(hospital_ids)))
+        query = query.where(EquipmentCheck.hospital_id.in_(list(hospital_ids)))
     if item_ids is not None:
-        base = base.where(EquipmentCount.item_id.in_(list(item_ids)))
-    base = base.cte("counted")
+        query = query.where(EquipmentCount.item_id.in_(list(item_ids)))
+    return query
+
+
+def cells_from_counts(hospital_ids=None, item_ids=None) -> dict[tuple[int, int], Cell]:
+    """The same cells computed from every count (retired items included), in one query: what the status rows
+    are refreshed from, and what tests compare them with."""
+    base = _counts(
+        (
+            EquipmentCheck.hospital_id.label("hospital_id"),
+            EquipmentCount.item_id.label("item_id"),
+            EquipmentCheck.check_date.label("check_date"),
+            EquipmentCount.available.label("available"),
+            EquipmentCount.functional.label("functional"),
+            REQUIRED.label("required"),
+            func.row_number().over(
+                partition_by=(EquipmentCheck.hospital_id, EquipmentCount.item_id),
+                order_by=(EquipmentCheck.check_date.desc(), EquipmentCheck.id.desc()),
+            ).label("rn"),
+        ),
+        hospital_ids, item_ids,
+    ).cte("counted")
     # Counting from the newest check (rn 1), the gap began just after the newest check without one.
     runs = (
         select(
@@ -102,9 +126,10 @@ def cells_from_counts(hospital_ids=None, item_ids=None) -> dict[tuple[int, int],
 
 
 def matrix(user: User, province: str | None = None, ward: str | None = None, critical_only: bool = False,
-           sort: str = "gap", one_province: bool = False) -> dict:
+           sort: str = "gap", one_province: bool = False, gaps_only: bool = False) -> dict:
     """The coordinator's matrix: hospitals × items grouped by ward, worst hospital first. Three queries.
-    `one_province` (no province chosen): past people.queries.hospitals.ONE_PROVINCE_ABOVE hospitals, only the first province's."""
+    `one_province` (no province chosen): past people.queries.hospitals.ONE_PROVINCE_ABOVE hospitals, only the first province's.
+    `gaps_only`: a row's cells without a gap may be None (the report lists gaps; totals and `checked` hold)."""
     hospitals = scoped_hospitals(user)
     provinces = sorted({h.province for h in hospitals})
     if one_province and not province:
@@ -116,7 +141,7 @@ def matrix(user: User, province: str | None = None, ward: str | None = None, cri
     # every hospital and item costs the query a third more and leaves out nothing).
     requested: set[tuple[int, int]] = set()
     cells = matrix_cells(user, [h.id for h in hospitals] if province else None,
-                         [i.id for i in items] if ward or critical_only else None, requested) if hospitals and items else {}
+                         [i.id for i in items] if ward or critical_only else None, requested, gaps_only) if hospitals and items else {}
     rows = []
     item_ids = [item.id for item in items]
     critical = [item.critical for item in items]
@@ -144,32 +169,46 @@ def matrix(user: User, province: str | None = None, ward: str | None = None, cri
 
 
 
+def gap_changes_from_counts(hospital_ids=None, item_ids=None) -> dict[tuple[int, int, date], int]:
+    """Each (hospital, item, check date) on which the pair's gap began or ended, from every count in each hospital's
+    check order, in one query: +1, -1, or 0 where its first count found no gap or a gap came and went that day.
+    What the maintained `equipment_gap_change` rows are refreshed from, and what tests compare them with."""
+    gapped = case((EquipmentCount.functional < REQUIRED, 1), else_=0)
+    counted = _counts(
+        (
+            EquipmentCheck.hospital_id.label("hospital_id"),
+            EquipmentCount.item_id.label("item_id"),
+            EquipmentCheck.check_date.label("check_date"),
+            gapped.label("gapped"),
+            func.lag(gapped).over(partition_by=(EquipmentCheck.hospital_id, EquipmentCount.item_id),
+                                  order_by=(EquipmentCheck.check_date, EquipmentCheck.id)).label("gapped_before"),
+        ),
+        hospital_ids, item_ids,
+    ).subquery("counted")
+    query = (
+        select(counted.c.hospital_id, counted.c.item_id, counted.c.check_date,
+               func.sum(counted.c.gapped - func.coalesce(counted.c.gapped_before, 0)))
+        .where(or_(counted.c.gapped_before.is_(None), counted.c.gapped_before != counted.c.gapped))
+        .group_by(counted.c.hospital_id, counted.c.item_id, counted.c.check_date)
+    )
+    return {(hospital_id, item_id, day): int(delta) for hospital_id, item_id, day, delta in db.session.execute(query)}
+
+
 def critical_gap_changes(user: User) -> list[tuple[date, int]]:
     """How the number of (hospital, critical item) pairs with a gap changed on each check date the user may see,
     oldest first: +1 where a pair's counts begin with a gap or turn to one, -1 where a gap ends; each pair's first
-    count is there (a change of 0 without a gap), so the first date is the first count's. SQL says which counts
-    have a gap and reads them in each hospital's check order (plain rows, no ORM); one pass in Python keeps the
-    changes (a window function over every critical count took SQLite twice as long)."""
-    required = func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity)
+    count is there (a change of 0 without a gap), so the first date is the first count's. Summed per day in SQL
+    from the maintained gap changes (a few per pair), not from five years of counts."""
+    change = EquipmentGapChange
     query = (
-        select(EquipmentCheck.hospital_id, EquipmentCount.item_id, EquipmentCheck.check_date,
-               case((EquipmentCount.functional < required, 1), else_=0))
-        .join(EquipmentCheck, EquipmentCheck.id == EquipmentCount.check_id)
-        .join(EquipmentItem, EquipmentItem.id == EquipmentCount.item_id)
-        .join(Hospital, Hospital.id == EquipmentCheck.hospital_id)
-        .outerjoin(EquipmentNorm, and_(EquipmentNorm.item_id == EquipmentCount.item_id,
-                                       EquipmentNorm.hospital_id == EquipmentCheck.hospital_id))
+        select(change.changed_on, func.sum(change.delta))
+        .join(EquipmentItem, EquipmentItem.id == change.item_id)
+        .join(Hospital, Hospital.id == change.hospital_id)
         .where(equipment_hospitals(user), EquipmentItem.critical.is_(True), EquipmentItem.retired.is_(False))
-        .order_by(EquipmentCheck.hospital_id, EquipmentCheck.check_date, EquipmentCheck.id)
+        .group_by(change.changed_on)
+        .order_by(change.changed_on)
     )
-    last: dict[tuple[int, int], int] = {}
-    changes: dict[date, int] = {}
-    for hospital_id, item_id, day, gapped in db.session.connection().execute(query):
-        before = last.get((hospital_id, item_id))
-        if before != gapped:
-            last[(hospital_id, item_id)] = gapped
-            changes[day] = changes.get(day, 0) + gapped - (before or 0)
-    return sorted(changes.items())
+    return [(day, int(delta)) for day, delta in db.session.connection().execute(query)]
 
 
 def critical_gap_trend(changes: list[tuple[date, int]], months: list[date]) -> list[tuple[date, int]]:

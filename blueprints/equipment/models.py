@@ -161,6 +161,27 @@ class EquipmentStatus(db.Model):
     gap_checks: Mapped[int] = mapped_column(default=0)
 
 
+class EquipmentGapChange(db.Model):
+    """A day on which an item's gap at a hospital began or ended, kept by `status.refresh_status` with the status
+    rows: `delta` is +1 (a gap began), -1 (it ended) or 0 (the first count found none, or a gap came and went that
+    day). The report's trend of critical gaps sums these per day instead of reading five years of counts; like the
+    status, it is always derivable from the counts (`gap_matrix.gap_changes_from_counts`)."""
+
+    __tablename__ = "equipment_gap_change"
+    __table_args__ = (
+        UniqueConstraint("hospital_id", "item_id", "changed_on"),
+        CheckConstraint("delta BETWEEN -1 AND 1", name="delta_one_step"),
+        # The trend reads the critical items' rows from this index alone (half the time of a scan at scale 10).
+        Index("ix_equipment_gap_change_item", "item_id", "changed_on", "delta", "hospital_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hospital_id: Mapped[int] = mapped_column(ForeignKey("hospital.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("equipment_item.id", ondelete="CASCADE"))
+    changed_on: Mapped[date]
+    delta: Mapped[int]
+
+
 class RequestAddressee(LabelledEnum):
     """Whom a request for missing equipment is made to."""
 

@@ -1,16 +1,17 @@
-"""The maintained status: one row per hospital and item with its last count and gap, recomputed from the counts
-whenever a flush changes them, so the matrix and the hospital pages read one row a cell."""
+"""The maintained status: one row per hospital and item with its last count and gap, and the days its gap began or
+ended, recomputed from the counts whenever a flush changes them, so the matrix and the hospital pages read one row a
+cell and the report's trend a few rows a pair."""
 
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from ..core.extensions import db
 from . import gap_matrix
-from .models import EquipmentCheck, EquipmentCount, EquipmentItem, EquipmentNorm, EquipmentStatus
+from .models import EquipmentCheck, EquipmentCount, EquipmentGapChange, EquipmentItem, EquipmentNorm, EquipmentStatus
 
 
 def refresh_status(hospital_ids=None, item_ids=None, session: Session | None = None) -> None:
-    """Recompute the status rows of these hospitals x items (all of them when None) from their counts.
+    """Recompute the status rows and gap changes of these hospitals x items (all of them when None) from their counts.
 
     On PostgreSQL the items' rows are locked first (in id order), so two transactions saving counts of the
     same item wait for each other and the second recomputes from both counts, never from a stale read.
@@ -22,12 +23,19 @@ def refresh_status(hospital_ids=None, item_ids=None, session: Session | None = N
     if hospital_ids is not None:
         hospital_ids = sorted(set(hospital_ids))
     cells = gap_matrix.cells_from_counts(hospital_ids, item_ids)
-    stale = EquipmentStatus.__table__.delete()
-    if hospital_ids is not None:
-        stale = stale.where(EquipmentStatus.hospital_id.in_(hospital_ids))
-    if item_ids is not None:
-        stale = stale.where(EquipmentStatus.item_id.in_(item_ids))
-    session.execute(stale)
+    changes = gap_matrix.gap_changes_from_counts(hospital_ids, item_ids)
+    for table in (EquipmentStatus.__table__, EquipmentGapChange.__table__):
+        stale = table.delete()
+        if hospital_ids is not None:
+            stale = stale.where(table.c.hospital_id.in_(hospital_ids))
+        if item_ids is not None:
+            stale = stale.where(table.c.item_id.in_(item_ids))
+        session.execute(stale)
+    if changes:
+        session.execute(insert(EquipmentGapChange.__table__), [
+            {"hospital_id": hospital_id, "item_id": item_id, "changed_on": day, "delta": delta}
+            for (hospital_id, item_id, day), delta in sorted(changes.items())
+        ])
     if cells:
         session.execute(insert(EquipmentStatus.__table__), [
             {"hospital_id": hospital_id, "item_id": item_id, "required": cell.required, "available": cell.available,
@@ -45,7 +53,7 @@ def _changed(obj, *names: str) -> bool:
 @event.listens_for(Session, "after_flush")
 def _keep_status(session: Session, _context) -> None:
     """Whatever wrote them (a service, the demo data, a test's factory), flushed changes to counts, checks,
-    norms or an item's required quantity refresh the status rows they touch, in the same transaction."""
+    norms or an item's required quantity refresh the status rows and gap changes they touch, in the same transaction."""
     touched = [obj for obj in (*session.new, *session.dirty, *session.deleted)
                if isinstance(obj, EquipmentCount | EquipmentCheck | EquipmentNorm | EquipmentItem)]
     if not touched:

@@ -154,10 +154,12 @@ def test_generated_visits_and_mentoring_record_respect_the_domain():
     assert db.session.scalar(select(func.count(EquipmentCheck.id))) == held
     assert db.session.scalar(select(func.count(EquipmentCount.id))) == held * items
     assert db.session.scalar(select(func.count(EquipmentCount.id)).where(EquipmentCount.functional < EquipmentCount.available)) > 0
-    from blueprints.equipment.gap_matrix import cells_from_counts
-    from blueprints.equipment.models import EquipmentStatus
+    from blueprints.equipment.gap_matrix import cells_from_counts, gap_changes_from_counts
+    from blueprints.equipment.models import EquipmentGapChange, EquipmentStatus
 
     assert db.session.scalar(select(func.count(EquipmentStatus.id))) == len(cells_from_counts()) == 3 * items
+    kept = {(c.hospital_id, c.item_id, c.changed_on): c.delta for c in db.session.scalars(select(EquipmentGapChange))}
+    assert kept == gap_changes_from_counts() and sum(kept.values()) > 0  # the generator fills the report trend's rows too
 
 
 @pytest.mark.no_db

@@ -14,7 +14,7 @@ from blueprints.core.formatting import format_day, format_month
 from blueprints.core.i18n import in_language
 from tests.conftest import count_queries
 from tests.equipment.helpers import item, make_check, world
-from tests.factories import login, make_user
+from tests.factories import login, make_hospital, make_user
 
 
 def months_before(day: date, months: int) -> date:
@@ -104,6 +104,17 @@ def test_the_gap_report_pdf_says_how_long_each_gap_has_lasted(client, w):
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     nemba = " ".join(text[text.index("Nemba ★ Bubble CPAP"):text.index("Byumba")].split())  # its row, however wrapped
     assert "14 months, 13 checks" in nemba
+
+
+def test_the_gap_report_names_the_hospitals_not_yet_checked_not_those_checked_without_a_gap(client, w):
+    """The report reads only the cells with a gap (and one more a hospital, to know it was checked)."""
+    kibuye = make_hospital("Kibuye", team=w["team_a"], province="Western Province")
+    make_hospital("Gitwe", team=w["team_b"], province="Southern Province")
+    make_check(kibuye, today(), {"Bubble CPAP": (2, 2), "Scales": (3, 3)})
+    login(client, w["coordinator"])
+    page = client.get("/equipment/report").get_data(as_text=True)
+    assert "Not yet checked: Gitwe." in page
+    assert "Kibuye" not in page.split("<h2>Gaps</h2>")[1]
 
 
 def test_the_gap_report_page_and_csv_run_a_constant_number_of_queries(client, w):

@@ -267,3 +267,27 @@ def test_a_national_matrix_opens_on_one_province_with_every_province_one_choice_
     assert "province=Northern" in page.split('id="matrix"')[1].split("matrix.csv")[1][:80]  # the CSV of what is shown
     every = client.get("/equipment/?province=").get_data(as_text=True)
     assert "Nemba" in every and "Byumba" in every.split('id="matrix"')[1]
+
+
+def test_a_national_gap_report_opens_on_one_province_as_the_matrix_does_with_every_province_one_choice_away(
+        client, w, monkeypatch):
+    """Issues 23 and 25: at ten times national scale the report listed 6,700 gaps and 2,500 requests (2.9 MB); past a
+    hundred hospitals it opens on the first province, its CSV and PDF links are of that province, and 'All
+    provinces' (province=) is the whole country; the trend stays the programme's."""
+    make_check(w["nemba"], today() - timedelta(days=30), {"Bubble CPAP": (0, 0)})
+    make_check(w["byumba"], today() - timedelta(days=60), {"Bubble CPAP": (0, 0)})
+    login(client, w["coordinator"])
+    from blueprints.people.queries import hospitals
+
+    monkeypatch.setattr(hospitals, "ONE_PROVINCE_ABOVE", 1)
+    page = client.get("/equipment/report").get_data(as_text=True)
+    gaps = page.split("<h2>Gaps</h2>")[1]
+    assert "Nemba" in gaps and "Byumba" not in gaps
+    assert '<option value="Northern Province" selected>' in page
+    assert 'href="/equipment/report.csv?province=Northern+Province"' in page
+    assert 'href="/equipment/report.pdf?province=Northern+Province"' in page
+    assert "Jun 2026: 2 critical gaps" in page  # the programme's trend: both hospitals
+    every = client.get("/equipment/report?province=").get_data(as_text=True).split("<h2>Gaps</h2>")[1]
+    assert "Nemba" in every and "Byumba" in every
+    csv = client.get("/equipment/report.csv").data.decode("utf-8-sig")  # a download asks for what it wants
+    assert "Nemba" in csv and "Byumba" in csv

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import NamedTuple
 
-from flask import Response, render_template
+from flask import Response, render_template, request
 from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
 
@@ -13,6 +13,7 @@ from ...core.clock import today
 from ...core.downloads import attachment, csv_response, file_name
 from ...core.extensions import db
 from ...core.formatting import format_day
+from ...core.i18n import current_language, localized_name
 from ...core.permissions import allow, user
 from ...reports.pdf import render_pdf
 from .. import gap_matrix, queries
@@ -27,14 +28,16 @@ from . import READERS, bp, matrix_filters
 REQUESTS_CLOSED_WITHIN = 365  # days: the report's requests are the open ones and those closed in the last year
 
 
-def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bool = True) -> dict:
+def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bool = True, one_province: bool = False) -> dict:
     """The gap rows of the matrix's hospitals and items (cut by the matrix's filters), each with how long it has
     lasted: critical items first and the oldest gaps first, or by hospital name when sorted so. The programme's
-    trend and the rows' markup only for the page and the PDF (`with_trend`), which draw them."""
+    trend and the rows' markup only for the page and the PDF (`with_trend`), which draw them. `one_province`: as
+    the matrix, past a hundred hospitals and no province asked for, only the first province's gaps and requests."""
     u = user()
     hospital = queries.get_equipment_hospital_or_404(hospital_id, u) if hospital_id is not None else None
     filters = filters or {"province": None, "ward": None, "critical_only": False, "sort": "gap"}
-    data = gap_matrix.matrix(u, **filters)
+    data = gap_matrix.matrix(u, **filters, one_province=one_province and hospital is None, gaps_only=True)
+    filters = {**filters, "province": data["province"]}
     rows = [r for r in data["rows"] if hospital is None or r["hospital"].id == hospital.id]
     duration = gap_sentence_parts()[3]
     gaps = [
@@ -48,8 +51,8 @@ def _report(hospital_id: int | None, filters: dict | None = None, with_trend: bo
     requests = queries.report_requests(u, [r["hospital"].id for r in rows], [item.id for item in data["items"]],
                                        today() - timedelta(days=REQUESTS_CLOSED_WITHIN))
     open_by_cell: dict[tuple[int, int], list] = {}
-    for record, _count, _last in requests:
-        if record.is_open:
+    for record in requests:
+        if record.outcome is None:
             open_by_cell.setdefault((record.hospital_id, record.item_id), []).append(record)
     day, whom = day_formatter(), {a: str(a.label) for a in RequestAddressee}
     requested_of = _("requested of %(whom)s on %(date)s")
@@ -80,23 +83,25 @@ class RequestRow(NamedTuple):
     days: str
 
 
-def _request_rows(requests, on: date, day, whom: dict) -> list[RequestRow]:
+def _request_rows(requests: list[queries.ReportRequest], on: date, day, whom: dict) -> list[RequestRow]:
     """The report's request rows: every open request and those closed lately, with days open or days to answer."""
     t = get_translations()
     open_for = cache(lambda n: t.ungettext("%(num)s day open", "%(num)s days open", n) % {"num": n})
     answered = cache(lambda n: t.ungettext("answered in %(num)s day", "answered in %(num)s days", n) % {"num": n})
     outcome = {o: str(o.label) for o in RequestOutcome}
     reference, last, none_yet = _("Ref. %(ref)s"), _("last %(date)s"), _("none yet")
+    language = current_language()
     names: dict[int, str] = {}
     rows = []
-    for r, follow_ups, last_on in requests:
-        name = names.get(r.item_id) or names.setdefault(r.item_id, r.item.display_name)
+    for r in requests:
+        name = names.get(r.item_id) or names.setdefault(r.item_id, localized_name(r.item_name, r.item_name_translations, language))
+        is_open = r.outcome is None
         rows.append(RequestRow(
-            f"{r.hospital.name} · {name}", whom[r.addressee] + (f" · {r.addressee_name}" if r.addressee_name else ""),
-            reference % {"ref": r.reference} if r.reference else "", day(r.requested_on), follow_ups,
-            last % {"date": day(last_on)} if last_on else "",
-            none_yet if r.is_open else f"{outcome[r.outcome]}, {day(r.resolved_on)}", r.resolution_note,
-            open_for(r.days_open(on)) if r.is_open else answered(r.days_open(on))))
+            f"{r.hospital_name} · {name}", whom[r.addressee] + (f" · {r.addressee_name}" if r.addressee_name else ""),
+            reference % {"ref": r.reference} if r.reference else "", day(r.requested_on), r.follow_ups,
+            last % {"date": day(r.last_follow_up)} if r.last_follow_up else "",
+            none_yet if is_open else f"{outcome[r.outcome]}, {day(r.resolved_on)}", r.resolution_note,
+            open_for(r.days_open(on)) if is_open else answered(r.days_open(on))))
     return rows
 
 
@@ -117,7 +122,8 @@ def _month_ends(first: date | None) -> list[date]:
 @bp.get("/report")
 @allow(*READERS)
 def report():
-    return render_template("equipment/report.html", **_report(limits.id_arg("hospital"), matrix_filters()))
+    return render_template("equipment/report.html", **_report(limits.id_arg("hospital"), matrix_filters(),
+                                                              one_province="province" not in request.args))
 
 
 @bp.get("/report.csv")

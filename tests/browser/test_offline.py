@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 
 from blueprints.auth.models import User
 from blueprints.dashboard.bedside import bedside_urls
-from blueprints.equipment.models import EquipmentCheck, EquipmentCount
+from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
 from blueprints.mentoring.models import Feedback
 from blueprints.people.models import Mentee, Mentor
 from blueprints.visits.models import MenteeAttendance, MentorAttendance, Visit
@@ -286,12 +286,15 @@ def test_an_equipment_count_typed_offline_reaches_the_server_and_an_administrato
     wait_until_kept(page, path)
     row = page.locator("tr.count-row").first
     item_id = int(row.get_attribute("id").removeprefix("row-"))
+    with live_db(app) as session:
+        item_name, hospital_name = session.get(EquipmentItem, item_id).name, session.get(EquipmentCheck, check_id).hospital.name
     connection = Connection(browser_log, page.context)
     connection.offline()
     page.locator(f"input[name='i{item_id}-available']").fill("7")
     page.locator(f"input[name='i{item_id}-functional']").fill("5")
     page.locator(f"select[name='i{item_id}-reason']").select_option("broken")  # why fewer work than there are
     expect(page.locator(f"#row-{item_id} .row-status")).to_contain_text("Saved on this phone, not yet sent.")
+    expect(page.locator("#offline-queue")).to_contain_text(f"{item_name} · {hospital_name}")  # what waits, and where
     wait_until_drafted(page, "broken")
     with page.expect_response(lambda r: r.url.endswith(path)) as reloaded:
         page.reload()
@@ -316,8 +319,9 @@ def test_an_equipment_count_typed_offline_reaches_the_server_and_an_administrato
     connection.online()
     choice = page.locator(".offline-conflict")
     expect(choice).to_contain_text("changed by someone else")
-    expect(choice.locator("tbody tr")).to_contain_text(["6"])
-    expect(choice.locator("tbody tr")).to_contain_text(["4"])
+    # The row names the item whose count differs, as the checklist does, not only the column ("Functional").
+    expect(choice.locator("tbody tr")).to_have_count(1)
+    assert [cell.strip() for cell in choice.locator("tbody tr td").all_inner_texts()] == [f"{item_name}: Functional", "6", "4"]
     assert counted().functional == 4  # nothing overwritten silently
     choice.get_by_role("button", name="Keep the version on this phone").click()
     wait_for(lambda: counted().functional == 6, "the chosen count", CHOSEN_WITHIN)

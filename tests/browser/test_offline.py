@@ -475,8 +475,8 @@ CACHED_PAGE_BUDGET_MS = 300  # issue 21: a page served from the phone's cache op
 def test_a_kept_page_is_served_offline_within_300_ms_on_the_phone_profile(as_user, live_server, browser_log):
     """The phone profile: 360 px, touch, and the CPU slowed 4× as Lighthouse's mobile preset does; the median of three
     offline reloads. Asserted: the service worker has handed over the whole page (responseEnd) within the budget.
-    The first paint is printed, not asserted: on a CPU shared by a dozen jobs it measures the machine's load, and
-    rendering the long feedback form, more than the cache (README, "Working offline", has the figures)."""
+    The first paint is printed, not asserted: on a CPU shared by a dozen jobs it measures the machine's load more than
+    the cache; `make bench` judges it on a quiet machine (kept_page_paint_ms; docs/benchmarks.md has the figures)."""
     place = feedback_on_the_ward(live_server.app, skip=("mentor.01",))
     page = as_user(place.username, place.path, viewport={"width": 360, "height": 640}, has_touch=True, is_mobile=True)
     wait_until_kept(page, place.path)

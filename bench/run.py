@@ -6,6 +6,7 @@ against fixed budgets, on national-scale data made by bench.generate.
     scripts/with-postgres.sh .venv/bin/python -m bench.run --database postgresql --scale 10 --query-scale 1 \
         --app-servers 2 --users 50 --load-seconds 60 --saturation-seconds 20 --strict   # `make bench-pg SCALE=10`
     .venv/bin/python -m bench.run --export-year   # `make bench-export`: a year of signed sheets, 2 worker processes
+    .venv/bin/python -m bench.run --kept-page     # a kept feedback form reloaded offline in Chromium, phone profile, alone
 
 It generates scale 1 (and scale 3, for query counts) into temporary SQLite files (or databases of the
 throwaway PostgreSQL cluster in TEST_DATABASE_URL), measures, prints a table, writes the same figures
@@ -66,7 +67,8 @@ BUDGETS = {
     "pdf_visit_15_s": 2.0,           # visit PDF with 15 mentees
     "export_year_s": 180.0,          # issue 23: a year of national signed sheets as one bulk export, 2 worker processes,
     "export_year_stored_s": 20.0,    # nothing stored / every sheet stored (rendered when signed, or by a previous export)
-}
+    "kept_page_paint_ms": 300.0,     # issue 21: a mentor's kept feedback form reloaded offline on the phone profile
+}                                    # (360 x 640, CPU 4x slower), first contentful paint, median of the reloads
 
 SCALE = 1              # the scale every figure is taken at
 QUERY_SCALE = 3        # the second scale for query counts (must equal those at SCALE)
@@ -862,6 +864,94 @@ def parse_locust(csv_prefix: Path) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
+# A kept page opened offline on the phone profile (issue 21), in Debian's Chromium
+# ---------------------------------------------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"   # Debian's, as the browser tests use it; never a Playwright download
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
+CPU_SLOWDOWN = 4       # Lighthouse's mobile preset
+KEPT_PAGE_WARMUP = 2   # offline reloads before the timed ones
+KEPT_PAGE_RELOADS = 11  # timed offline reloads (the median is judged)
+PAINTED = "() => performance.getEntriesByName('first-contentful-paint').length > 0"
+TIMINGS = """() => ({served: performance.getEntriesByType('navigation')[0].responseEnd,
+                     painted: performance.getEntriesByName('first-contentful-paint')[0].startTime})"""
+READY = "Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise(r => setTimeout(() => r(false), 30000))])"
+KEPT = "path => caches.open('bedside-pages').then(c => c.match(path, {ignoreVary: true})).then(r => !!r)"
+
+
+def bedside_feedback_form(app) -> tuple[str, str]:
+    """A mentor (mentor.0001 if they have one) and the first feedback form their phone keeps (dashboard/bedside.py):
+    the bedside page with the most to paint."""
+    from blueprints.auth.models import User
+    from blueprints.core.clock import today
+    from blueprints.core.roles import MENTOR
+    from blueprints.dashboard.bedside import bedside_urls
+
+    with app.test_request_context():
+        for user in db.session.scalars(select(User).where(User.role == MENTOR, User.active.is_(True)).order_by(User.username)):
+            forms = [url for url in bedside_urls(user, today()) if "/feedback/" in url]
+            if forms:
+                return user.username, forms[0]
+    raise SystemExit("bench: no mentor's phone keeps a feedback form in this data")
+
+
+def _until(check: Callable[[], object], what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"bench: {what} within {seconds:g} s")
+        time.sleep(0.1)
+
+
+def kept_page_paint(app, database_url: str, workdir: Path) -> dict:
+    """A mentor signs in on the phone profile (360 x 640, touch, CPU 4x slower), opens their feedback form, waits for
+    the service worker to keep it, goes offline and reloads it: the first contentful paint of each timed reload (from
+    the navigation's start), its median, and when the worker had handed the page over (responseEnd)."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.access(CHROMIUM, os.X_OK):
+        raise SystemExit(f"bench: {CHROMIUM} is missing: `make browser-deps` installs Debian's chromium package (as root)")
+    username, path = bedside_feedback_form(app)
+    loadavg = os.getloadavg()[0]
+    with gunicorn(database_url, 1, workdir / "kept-page.log") as (_, base_url, _), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(base_url=base_url, **PHONE)
+            page = context.new_page()
+            page.goto("/login")
+            page.locator("input[name=username]").fill(username)
+            page.locator("input[name=password]").fill(BENCH_PASSWORD)
+            with page.expect_navigation():
+                page.locator("input[name=password]").press("Enter")
+            page.goto(path)
+            if not page.evaluate(READY):
+                raise SystemExit("bench: the service worker was not ready within 30 s")
+            if not page.evaluate("navigator.serviceWorker.controller !== null"):
+                page.reload()  # the worker became ready after this page loaded: the next load is controlled
+            _until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"), "the service worker controls no page")
+            _until(lambda: page.evaluate(KEPT, path), f"the service worker did not keep {path}")
+            context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+            context.set_offline(True)
+            timings = []
+            for _ in range(KEPT_PAGE_WARMUP + KEPT_PAGE_RELOADS):
+                with page.expect_response(lambda response: response.url.endswith(path)) as reloaded:
+                    page.reload(wait_until="domcontentloaded")
+                if not reloaded.value.from_service_worker:
+                    raise SystemExit(f"bench: {path} reloaded offline did not come from the service worker")
+                page.wait_for_function(PAINTED)
+                timings.append(page.evaluate(TIMINGS))
+                page.wait_for_timeout(300)  # the page's own start-up work ends before the next reload
+        finally:
+            browser.close()
+    timed = timings[KEPT_PAGE_WARMUP:]
+    painted, served = [t["painted"] for t in timed], [t["served"] for t in timed]
+    return {"page": path, "user": username, "reloads": len(timed), "cpu_slowdown": CPU_SLOWDOWN, "viewport": PHONE["viewport"],
+            "median_ms": statistics.median(painted), "all_ms": [round(ms, 1) for ms in painted],
+            "served_median_ms": statistics.median(served), "loadavg": [round(loadavg, 2), round(os.getloadavg()[0], 2)]}
+
+
+# ---------------------------------------------------------------------------------------------
 # Budgets, report
 # ---------------------------------------------------------------------------------------------
 
@@ -889,7 +979,14 @@ def evaluate(results: dict) -> list[Check]:
             checks.append(Check(budget, f"bulk export of a year ({row['sheets']} signed sheets, {export['workers']} worker "
                                         f"processes), {run.replace('_', ' ')}", row["seconds"], b[budget],
                                 row["seconds"] <= b[budget] and row["status"] == "done", row["error"]))
-    if "pages" not in results:  # --export-year alone
+    kept = results.get("kept_page")
+    if kept:
+        checks.append(Check("kept_page_paint_ms", f"kept page offline, first paint, phone profile (median of {kept['reloads']})",
+                            kept["median_ms"], b["kept_page_paint_ms"], kept["median_ms"] <= b["kept_page_paint_ms"]))
+    elif "pages" in results:
+        checks.append(Check("kept_page_paint_ms", "kept page offline, first paint", None, b["kept_page_paint_ms"], None,
+                            "skipped (--skip-load)"))
+    if "pages" not in results:  # --export-year or --kept-page alone
         return checks
     strict, scale, other = results["settings"].get("strict"), results["settings"]["scale"], results["settings"]["query_scale"]
     for row in results["pages"]:
@@ -973,6 +1070,15 @@ def report(results: dict, checks: list[Check]) -> str:
         out.append(table(["run", "sheets", "seconds", "worker CPU s", "load avg before", "load avg after", "status"],
                          [[run.replace("_", " "), row["sheets"], fmt(row["seconds"]), fmt(row["cpu_s"]), fmt(row["loadavg"][0], 2),
                            fmt(row["loadavg"][1], 2), row["status"]] for run, row in ((r, export[r]) for r in ("nothing_stored", "all_stored"))]))
+        out.append("")
+    kept = results.get("kept_page")
+    if kept:
+        out.append(f"Kept page offline ({kept['page']} as {kept['user']}, served by the service worker): Chromium at "
+                   f"{kept['viewport']['width']} x {kept['viewport']['height']}, CPU {kept['cpu_slowdown']}x slower, "
+                   f"{kept['reloads']} offline reloads: first paint median {kept['median_ms']:.0f} ms "
+                   f"(each: {', '.join(f'{ms:.0f}' for ms in kept['all_ms'])}), handed over by the worker at "
+                   f"{kept['served_median_ms']:.0f} ms (median); load average {kept['loadavg'][0]:.2f} before, "
+                   f"{kept['loadavg'][1]:.2f} after")
         out.append("")
     if "pages" not in results:
         return _budget_table(out, checks)
@@ -1090,6 +1196,7 @@ class Options:
     today: date | None = None        # the data's anchor (default: the programme's today)
     data: dict = field(default_factory=dict)  # scale -> URL of a database already generated at that scale
     export_year: bool = False        # the bulk export budget alone (a Huey consumer of 2 worker processes), no pages
+    kept_page: bool = False          # the kept page's first paint alone (scale 1, gunicorn, Chromium), no pages
 
 
 @contextmanager
@@ -1152,6 +1259,8 @@ def measure(results: dict, options: Options, urls: dict, workdir: Path) -> None:
         return
     print(f"bench: cold start x{COLD_START_RUNS + 1}", file=sys.stderr)
     results["cold_start"] = cold_start(urls[scale], workdir)
+    print("bench: a kept page reloaded offline on the phone profile, in Chromium", file=sys.stderr)
+    results["kept_page"] = kept_page_paint(app, urls[scale], workdir)
     print(f"bench: load test, {options.users} users for {options.load_seconds} s on {options.app_servers} server(s)", file=sys.stderr)
     plan, results["sign_in"] = load_plan(app, list(PAGES), ids, results["generate"][scale]["hospitals"], options.users)
     results["load"] = {"users": options.users, "seconds": options.load_seconds,
@@ -1169,7 +1278,7 @@ def run(options: Options) -> int:
     results: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), "budgets": BUDGETS,
                      "settings": {"database": options.database, "scale": scale, "query_scale": other, "requests": options.requests,
                                   "warmup": WARMUP, "strict": options.strict, "app_servers": options.app_servers,
-                                  "export_year": options.export_year,
+                                  "export_year": options.export_year, "kept_page": options.kept_page,
                                   "load": {**LOAD, "users": options.users, "seconds": options.load_seconds}}}
     if results["machine"]["loadavg_at_start"][0] > 1:
         print(f"bench: note: the machine is busy (load average {results['machine']['loadavg_at_start'][0]}); timings will be noisy",
@@ -1178,7 +1287,7 @@ def run(options: Options) -> int:
     try:
         with databases(options, workdir) as new_database:
             urls, results["generate"] = {}, {}
-            for at in dict.fromkeys((scale,) if options.export_year else (scale, other)):
+            for at in dict.fromkeys((scale,) if options.export_year or options.kept_page else (scale, other)):
                 if at in options.data:
                     urls[at] = options.data[at]
                     with make_app(urls[at]).app_context():
@@ -1196,6 +1305,9 @@ def run(options: Options) -> int:
             if options.export_year:
                 print("bench: bulk export of a year, on a Huey consumer of 2 worker processes", file=sys.stderr)
                 results["export_year"] = export_year(urls[scale], workdir)
+            elif options.kept_page:
+                print("bench: a kept page reloaded offline on the phone profile, in Chromium", file=sys.stderr)
+                results["kept_page"] = kept_page_paint(make_app(urls[scale]), urls[scale], workdir)
             else:
                 measure(results, options, urls, workdir)
     finally:
@@ -1225,7 +1337,7 @@ def run(options: Options) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=REQUESTS, help=f"timed requests per page (default {REQUESTS}, at least 30)")
-    parser.add_argument("--skip-load", action="store_true", help="skip the load test and the cold start (no gunicorn, no locust)")
+    parser.add_argument("--skip-load", action="store_true", help="skip the load test, the cold start and the kept page (no gunicorn, no locust, no Chromium)")
     parser.add_argument("--load-seconds", type=int, default=LOAD["seconds"])
     parser.add_argument("--users", type=int, default=LOAD["users"])
     parser.add_argument("--keep", action="store_true", help="keep the temporary databases and logs")
@@ -1247,6 +1359,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--export-year", action="store_true",
                         help="only the bulk export budget: a year of signed sheets built by a Huey consumer of 2 worker processes, "
                              "with nothing stored and then every sheet stored (minutes; both cores)")
+    parser.add_argument("--kept-page", action="store_true",
+                        help="only the kept page's first paint: a mentor's feedback form reloaded offline in Chromium on the "
+                             "phone profile (it also runs in a whole `make bench`, after the cold start)")
     args = parser.parse_args(argv)
     if args.requests < 30:
         parser.error("--requests must be at least 30")
@@ -1255,7 +1370,7 @@ def main(argv: list[str] | None = None) -> int:
                        keep=args.keep, json_path=args.json.resolve(), wait_quiet=args.wait_quiet, database=args.database,
                        scale=args.scale, query_scale=args.query_scale, app_servers=args.app_servers,
                        saturation_seconds=args.saturation_seconds, strict=args.strict, today=args.today, data=data,
-                       export_year=args.export_year))
+                       export_year=args.export_year, kept_page=args.kept_page))
 
 
 if __name__ == "__main__":

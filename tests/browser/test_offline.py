@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 
 from blueprints.auth.models import User
 from blueprints.dashboard.bedside import bedside_urls
-from blueprints.equipment.models import EquipmentCheck, EquipmentCount
+from blueprints.equipment.models import EquipmentCheck, EquipmentCount, EquipmentItem
 from blueprints.mentoring.models import Feedback
 from blueprints.people.models import Mentee, Mentor
 from blueprints.visits.models import MenteeAttendance, MentorAttendance, Visit
@@ -286,12 +286,15 @@ def test_an_equipment_count_typed_offline_reaches_the_server_and_an_administrato
     wait_until_kept(page, path)
     row = page.locator("tr.count-row").first
     item_id = int(row.get_attribute("id").removeprefix("row-"))
+    with live_db(app) as session:
+        item_name, hospital_name = session.get(EquipmentItem, item_id).name, session.get(EquipmentCheck, check_id).hospital.name
     connection = Connection(browser_log, page.context)
     connection.offline()
     page.locator(f"input[name='i{item_id}-available']").fill("7")
     page.locator(f"input[name='i{item_id}-functional']").fill("5")
     page.locator(f"select[name='i{item_id}-reason']").select_option("broken")  # why fewer work than there are
     expect(page.locator(f"#row-{item_id} .row-status")).to_contain_text("Saved on this phone, not yet sent.")
+    expect(page.locator("#offline-queue")).to_contain_text(f"{item_name} · {hospital_name}")  # what waits, and where
     wait_until_drafted(page, "broken")
     with page.expect_response(lambda r: r.url.endswith(path)) as reloaded:
         page.reload()
@@ -316,8 +319,9 @@ def test_an_equipment_count_typed_offline_reaches_the_server_and_an_administrato
     connection.online()
     choice = page.locator(".offline-conflict")
     expect(choice).to_contain_text("changed by someone else")
-    expect(choice.locator("tbody tr")).to_contain_text(["6"])
-    expect(choice.locator("tbody tr")).to_contain_text(["4"])
+    # The row names the item whose count differs, as the checklist does, not only the column ("Functional").
+    expect(choice.locator("tbody tr")).to_have_count(1)
+    assert [cell.strip() for cell in choice.locator("tbody tr td").all_inner_texts()] == [f"{item_name}: Functional", "6", "4"]
     assert counted().functional == 4  # nothing overwritten silently
     choice.get_by_role("button", name="Keep the version on this phone").click()
     wait_for(lambda: counted().functional == 6, "the chosen count", CHOSEN_WITHIN)
@@ -471,8 +475,8 @@ CACHED_PAGE_BUDGET_MS = 300  # issue 21: a page served from the phone's cache op
 def test_a_kept_page_is_served_offline_within_300_ms_on_the_phone_profile(as_user, live_server, browser_log):
     """The phone profile: 360 px, touch, and the CPU slowed 4× as Lighthouse's mobile preset does; the median of three
     offline reloads. Asserted: the service worker has handed over the whole page (responseEnd) within the budget.
-    The first paint is printed, not asserted: on a CPU shared by a dozen jobs it measures the machine's load, and
-    rendering the long feedback form, more than the cache (README, "Working offline", has the figures)."""
+    The first paint is printed, not asserted: on a CPU shared by a dozen jobs it measures the machine's load more than
+    the cache; `make bench` judges it on a quiet machine (kept_page_paint_ms; docs/benchmarks.md has the figures)."""
     place = feedback_on_the_ward(live_server.app, skip=("mentor.01",))
     page = as_user(place.username, place.path, viewport={"width": 360, "height": 640}, has_touch=True, is_mobile=True)
     wait_until_kept(page, place.path)

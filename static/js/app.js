@@ -2,10 +2,14 @@
 (function () {
   "use strict";
 
-  function showError(message) {
+  // The words come from #htmx-error's data-* (base.html), translated; a poll the reader did not ask for (the bell,
+  // data-quiet-poll) says nothing when it fails: opened offline from the phone's cache, a kept page would otherwise
+  // greet the mentor with "the connection was lost" before they have done anything; nor does its success hide what
+  // went wrong with something the reader did.
+  function showError(event, name, status) {
     var box = document.getElementById("htmx-error");
-    if (!box) return;
-    box.textContent = message;
+    if (!box || event.detail.elt.closest("[data-quiet-poll]")) return;
+    box.textContent = box.dataset[name].replace("{status}", status);
     box.hidden = false;
   }
 
@@ -14,20 +18,18 @@
     if (box) box.hidden = true;
   }
 
-  document.addEventListener("htmx:sendError", function () {
-    showError("The connection was lost; nothing was sent. Check the network and try again.");
+  document.addEventListener("htmx:sendError", function (event) {
+    showError(event, "lost");
   });
 
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
     if (status === 401) return; // HX-Redirect takes the user to the login page
-    if (status === 403) showError("Your account does not give access to this.");
-    else if (status === 404) showError("This record no longer exists. Reload the page.");
-    else showError("Something went wrong (error " + status + "). Try again in a moment.");
+    showError(event, status === 403 ? "forbidden" : status === 404 ? "gone" : "failed", status);
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail.successful) hideError();
+    if (event.detail.successful && !event.detail.elt.closest("[data-quiet-poll]")) hideError();
   });
 
   // Buttons that ask before doing something hard to undo: <button data-confirm="Sure?">.

@@ -139,10 +139,19 @@ def test_feedback_typed_offline_survives_a_reload_and_reaches_the_server_when_ba
     expect(page.locator("#save-status")).to_contain_text("Signing off needs a connection")
     assert saved_feedback(app, place) is None
 
+    page.add_init_script(  # before app.js's listener: this one runs first, and the page's has run once it is seen
+        "document.addEventListener('htmx:sendError', e => (window.failedPaths = window.failedPaths || [])"
+        ".push(e.detail.requestConfig.path))")
     with page.expect_response(lambda r: r.url.endswith(place.path)) as reloaded:
         page.reload()
     assert reloaded.value.from_service_worker  # offline: the page came from the phone, not the network
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Feedback for {place.mentee_name}")
+    # The bell's poll, which the mentor did not ask for, has failed: the page does not greet them with an error.
+    page.wait_for_function("() => (window.failedPaths || []).some(path => path.includes('/notifications/bell'))")
+    expect(page.locator("#htmx-error")).to_be_hidden()
+    page.evaluate("htmx.ajax('GET', '/calendar/', {target: '#content', swap: 'none'}).catch(() => {})")  # one they did
+    expect(page.locator("#htmx-error")).to_have_text(
+        "The connection was lost; nothing was sent. Check the network and try again.")
     expect(page.get_by_label("Strengths")).to_have_value("Kept on the phone on the ward")
     for skill_id, number in ratings.items():
         expect(page.locator(f"#skill-{skill_id} input[value='{number}']")).to_be_checked()

@@ -172,3 +172,18 @@ def test_counts_of_one_and_two_read_right_in_french(client):
     matrix = page_text(client.get("/equipment/").get_data(as_text=True))
     # Each hospital: a total gap of 2 (two Bubble CPAP, none working), of which 1 critical item.
     assert re.search(rf"{world['hospitals'][0].name} Northern Province [ |]*2 \(1 critique\)", matrix), matrix
+
+
+@pytest.mark.parametrize(("language", "lost"), [
+    ("en", "The connection was lost; nothing was sent."), ("fr", "La connexion a été perdue ; rien n'a été envoyé."),
+    ("rw", "Murandasi yacitse; nta cyoherejwe.")])
+def test_what_a_failed_request_says_is_in_the_readers_language(client, language, lost):
+    """app.js shows these words when a request fails; they were English in the script whatever the reader's language."""
+    from tests.factories import login, make_user
+
+    login(client, make_user("coordinator", language=language))
+    box = re.search(r'<div id="htmx-error"[^>]*>', client.get("/").get_data(as_text=True)).group(0)
+    words = {name: html.unescape(value) for name, value in re.findall(r'data-(\w+)="([^"]*)"', box)}
+    assert set(words) == {"lost", "forbidden", "gone", "failed"}
+    assert words["lost"].startswith(lost)
+    assert "{status}" in words["failed"]

@@ -130,6 +130,20 @@ def test_translations_keep_every_placeholder(language):
     assert not wrong, f"{len(wrong)} translations change placeholders, e.g. {wrong[:5]}"
 
 
+# A template's `{{ _("…") }}` is trusted markup (Jinja's i18n extension marks a translation safe), so inside a
+# double-quoted attribute a translation's own `"` would end the attribute early.
+IN_ATTRIBUTE = re.compile(r"""="\{\{\s*_\(\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+@pytest.mark.parametrize("language", ["fr", "rw"])
+def test_a_translation_written_into_an_html_attribute_has_no_double_quote(language):
+    in_attributes = {a or b for path in (ROOT / "templates").rglob("*.html")
+                     for a, b in IN_ATTRIBUTE.findall(path.read_text(encoding="utf-8"))}
+    assert len(in_attributes) > 50  # the pattern still finds them
+    quoted = [(m.id, m.string) for m in catalogue(language) if m.id in in_attributes and '"' in m.string]
+    assert not quoted, quoted
+
+
 def test_the_glossary_sits_next_to_the_catalogues():
     glossary = (TRANSLATIONS / "GLOSSARY.md").read_text(encoding="utf-8")
     assert "| mentee | mentoré" in glossary and "uwigishwa" in glossary

@@ -165,6 +165,13 @@ def adopt_first_in_first_out_jobs() -> int:
     return adopted
 
 
+@periodic(every_minute())
+def take_over_jobs_left_by_the_version_before() -> None:
+    """During a rolling deploy, app servers still on the version before priorities queue into its list after this
+    version's worker has started; moved within a minute, nothing is stranded there."""
+    adopt_first_in_first_out_jobs()
+
+
 def run_worker(app: Flask, workers: int, kind: str) -> None:
     """The consumer: runs queued jobs and the periodic tasks until SIGINT (finishing the running jobs) or SIGTERM."""
     bind(app)

@@ -129,3 +129,26 @@ def test_jobs_left_in_redis_by_the_version_before_priorities_are_taken_over_by_p
                                    (render_export_sheets.name, (44, 1, [0]))]
     assert before.queue_size() == 0
     built.flush_all()
+
+
+def test_jobs_an_app_server_of_the_version_before_queues_during_a_rolling_deploy_are_taken_over_within_a_minute(
+        redis_url, monkeypatch, app):
+    """The worker of this version has started (and moved what it found); an app server still on the version before
+    queues a mail into the old list afterwards: the every-minute task moves it, so it is not stranded there."""
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    before = RedisStorage("mentorship", url=redis_url)
+    before.flush_all()
+    built = queue._storage().storage
+    monkeypatch.setattr(queue.huey, "_immediate", False)
+    monkeypatch.setattr(queue.huey, "storage", built)
+    task = deliver.s(802)
+    task.priority = None
+    before.enqueue(queue.huey.serialize_task(task))
+
+    assert queue.take_over_jobs_left_by_the_version_before.task_class in queue.huey._registry._periodic_tasks
+    with app.app_context():
+        queue.take_over_jobs_left_by_the_version_before.call_local()
+
+    assert taken_by_a_worker() == [(deliver.name, (802,))]
+    assert before.queue_size() == 0
+    built.flush_all()

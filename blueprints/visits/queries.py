@@ -336,12 +336,15 @@ def holidays() -> Holidays:
     return result
 
 
-def hospitals_for_select(user: User) -> list[Hospital]:
-    return list(db.session.scalars(select(Hospital).where(cadence_hospitals(user)).order_by(Hospital.name)))
+def hospitals_for_select(user: User) -> list:
+    """(id, name, province, team_id) of the hospitals a user plans or reads visits for, by name: plain rows, not
+    Hospital objects (420 at ten times national scale, on the calendar's filters)."""
+    return db.session.execute(select(Hospital.id, Hospital.name, Hospital.province, Hospital.team_id)
+                              .where(cadence_hospitals(user)).order_by(Hospital.name)).all()
 
 
 def teams_for_select() -> list[tuple[int, str]]:
-    return [(t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
+    return db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
 
 
 def calendar_user(token: str) -> User | None:

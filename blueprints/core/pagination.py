@@ -1,7 +1,7 @@
 """Pagination for every list: page number from the query string, a fixed page size from config."""
 
 from flask import current_app
-from flask_sqlalchemy.pagination import SelectPagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Select
 
 from . import limits
@@ -41,4 +41,22 @@ def paginate(query: Select, per_page: int | None = None, count: Select | None = 
     result = fetch(page)
     if result.page > 1 and not result.items and result.pages:
         result = fetch(result.pages)
+    return result
+
+
+class ListPagination(Pagination):
+    """Pages of a list already in memory (rows sorted on what only the whole list tells, as the equipment matrix's)."""
+
+    def _query_items(self) -> list:
+        return self._query_args["rows"][self._query_offset:self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
+def paginate_list(rows: list, per_page: int):
+    """A page of `rows` by the page number in the query string, as `paginate` pages a query (no query run)."""
+    result = ListPagination(rows=rows, page=limits.page_arg(), per_page=per_page, error_out=False)
+    if result.page > 1 and not result.items and result.pages:
+        result = ListPagination(rows=rows, page=result.pages, per_page=per_page, error_out=False)
     return result

@@ -36,6 +36,9 @@ class DefaultConfig:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Africa/Kigali"
     PER_PAGE = 25
+    # Hospitals a page of the equipment matrix shows, worst first: the whole country at national scale (42), a page of
+    # a province's 100 at ten times that (its critical-only fragment was 13 KB gzipped against 10; issue 23).
+    MATRIX_PER_PAGE = 50
     # Programme settings (DOMAIN.md: these are settings, not constants).
     VISIT_DAYS = 3
     VISIT_CADENCE_DAYS = 60

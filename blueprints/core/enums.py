@@ -30,6 +30,12 @@ class LabelledEnum(StrEnum):
         return {member.value: member.label for member in cls}
 
     @classmethod
+    def texts(cls) -> dict[str, str]:
+        """Stored value -> label in the current language, each translated now: a table of many rows then reads a dict
+        rather than the catalogue once a row (a member's `label` is lazy)."""
+        return {member.value: str(member.label) for member in cls}
+
+    @classmethod
     def check(cls, column: str, members=None) -> str:
         """The SQL of a CHECK constraint allowing `members` (all by default) in `column`."""
         values = ", ".join(f"'{member.value}'" for member in (members or cls))

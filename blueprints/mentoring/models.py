@@ -4,7 +4,7 @@ reflections, and self-assessments."""
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import limits
@@ -180,6 +180,10 @@ class Reflection(db.Model):
         UniqueConstraint("visit_id", "mentor_id"),
         CheckConstraint(SupportStatus.check("support_status"), name="support_status"),
         CheckConstraint(SupportTopic.check("support_topic"), name="support_topic"),
+        # The support requests only (those asking nothing are 'open' too): the follow-up list counts and pages the
+        # 890 open of 56,000 reflections at ten times national scale through it, not a scan of all (issue 23).
+        Index("ix_reflection_support_asked", "support_status", "visit_id",
+              sqlite_where=text("support_needed != ''"), postgresql_where=text("support_needed != ''")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

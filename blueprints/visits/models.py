@@ -47,7 +47,8 @@ class Visit(db.Model):
     end_date: Mapped[date]
     status: Mapped[VisitStatus] = mapped_column(EnumString(VisitStatus, 20), default=VisitStatus.PLANNED)
     status_reason: Mapped[str] = mapped_column(String(limits.REASON), default="")
-    postponed_to_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id", ondelete="SET NULL"))
+    # Indexed: each visit page asks which visit was postponed to this one (a scan of 13,582 visits at scale 10).
+    postponed_to_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id", ondelete="SET NULL"), index=True)
     notes: Mapped[str] = mapped_column(String(limits.VISIT_NOTES), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -15,6 +15,7 @@ from blueprints.equipment.models import EquipmentItem, EquipmentNorm
 from tests.conftest import count_queries
 from tests.equipment.helpers import item, make_check, world
 from tests.factories import login, make_hospital
+from tests.meaning import visible_text
 
 
 @pytest.fixture
@@ -291,3 +292,22 @@ def test_a_national_gap_report_opens_on_one_province_as_the_matrix_does_with_eve
     assert "Nemba" in every and "Byumba" in every
     csv = client.get("/equipment/report.csv").data.decode("utf-8-sig")  # a download asks for what it wants
     assert "Nemba" in csv and "Byumba" in csv
+
+
+def test_a_matrix_of_more_hospitals_than_a_page_shows_the_worst_first_and_the_rest_one_link_away(app, client, w, monkeypatch):
+    """Issue 23: one province at ten times national scale is 100 hospitals (the critical-only fragment 13 KB gzipped,
+    its per-cell links and gap sentences being what a coordinator needs); past MATRIX_PER_PAGE hospitals the matrix
+    shows a page of them, worst first, the next ones a link away with the filters kept, and the CSV every one."""
+    make_check(w["nemba"], today(), {"Bubble CPAP": (0, 0)})
+    make_check(w["byumba"], today(), {"Bubble CPAP": (1, 1)})
+    monkeypatch.setitem(app.config, "MATRIX_PER_PAGE", 1)
+    login(client, w["coordinator"])
+    first = client.get("/equipment/?critical=1", headers={"HX-Request": "true"}).get_data(as_text=True)
+    body = first.split("<tbody>")[1].split("</tbody>")[0]
+    assert ">Nemba<" in body and ">Byumba<" not in body  # the worst first
+    assert "1–1 of 2" in visible_text(first)
+    assert 'href="/equipment/?critical=1&amp;page=2"' in first and 'data-hx-target="#matrix"' in first
+    second = client.get("/equipment/?critical=1&page=2").get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
+    assert ">Byumba<" in second and ">Nemba<" not in second
+    table = client.get("/equipment/matrix.csv?critical=1").get_data(as_text=True)
+    assert "Nemba" in table and "Byumba" in table

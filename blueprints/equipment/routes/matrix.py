@@ -4,7 +4,7 @@ from datetime import date
 from functools import cache
 from typing import NamedTuple
 
-from flask import render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +15,7 @@ from ...core.extensions import db
 from ...core.forms import EmptyForm
 from ...core.htmx import render_page_or_fragment
 from ...core.i18n import current_language, localized_name
+from ...core.pagination import paginate_list
 from ...core.permissions import allow, user
 from ...core.roles import COORDINATOR, HOSPITAL_ADMIN
 from ...people.scopes import can_request_equipment
@@ -35,8 +36,9 @@ def matrix():
     filters = matrix_filters()
     data = gap_matrix.matrix(user(), **filters, one_province="province" not in request.args)
     filters["province"] = data.pop("province")
+    page = paginate_list(data["rows"], current_app.config["MATRIX_PER_PAGE"])  # worst first: sorted on every cell
     return render_page_or_fragment("equipment/matrix.html", "equipment/_matrix.html", filters=filters, ward_labels=WARD_LABELS,
-                                   body=matrix_body(data["rows"], data["items"], data.pop("requested")), **data)
+                                   body=matrix_body(page.items, data["items"], data.pop("requested")), page=page, **data)
 
 
 @bp.get("/matrix.csv")

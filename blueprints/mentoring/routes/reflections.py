@@ -53,7 +53,8 @@ def support_list():
     """What mentors asked of the programme or the hospital, tracked until resolved; a hospital administrator sees
     and answers those about their hospital's staffing, equipment or scheduling."""
     status = request.args.get("status", "open")
-    page = paginate(queries.support_requests(user(), status if status in SupportStatus.labels() else None))
+    status_asked = status if status in SupportStatus.labels() else None
+    page = paginate(queries.support_requests(user(), status_asked), count=queries.support_request_count(user(), status_asked))
     return render_page_or_fragment("mentoring/support.html", "mentoring/_support_table.html", page=page, status_filter=status,
                                    support_labels=SupportStatus.labels(),
                                    owners=_owners() if current_user.role == COORDINATOR else None, empty_form=EmptyForm())

@@ -77,6 +77,7 @@ def _month_context() -> dict:
         "next_url": url_for("visits.calendar", month=f"{following:%Y-%m}", **args),
         "this_url": url_for("visits.calendar", **args),
         "agenda_url": url_for("visits.agenda", month=f"{first:%Y-%m}", **args),
+        "status_text": {status: str(label) for status, label in LABELS["status_labels"].items()},  # translated once a page
         **LABELS,
     }
 

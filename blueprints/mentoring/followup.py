@@ -25,20 +25,15 @@ def _held_visits_where(user: User, start: date, end: date, province: str | None 
 def attending_mentors(visit_conditions: list):
     """(visit_id, mentor_id) of the mentors who came to each visit: recorded present, or a team mentor with no
     attendance recorded (as the visit page counts them). A mentor recorded absent writes nothing. A CTE, so a
-    statement that reads it twice works it out once (PostgreSQL materialises a CTE read more than once).
-    One full join of the visits' attendance with their team mentors (issue 23: the team mentors' anti-join with every
-    attendance row hashed all 59,580 of scale 10 to find the 10,634 of a year's visits)."""
-    recorded = (select(MentorAttendance.visit_id, MentorAttendance.mentor_id, MentorAttendance.present)
-                .join(Visit, Visit.id == MentorAttendance.visit_id).where(*visit_conditions).subquery("recorded"))
-    team = (select(Visit.id.label("visit_id"), Mentor.id.label("mentor_id"))
-            .join(Mentor, (Mentor.team_id == Visit.team_id) & Mentor.active.is_(True))
-            .where(*visit_conditions).subquery("team"))
-    both = recorded.join(team, (team.c.visit_id == recorded.c.visit_id) & (team.c.mentor_id == recorded.c.mentor_id), full=True)
-    return (select(func.coalesce(recorded.c.visit_id, team.c.visit_id).label("visit_id"),
-                   func.coalesce(recorded.c.mentor_id, team.c.mentor_id).label("mentor_id"))
-            .select_from(both)
-            .where(or_(recorded.c.present.is_(True), recorded.c.visit_id.is_(None)))
-            .cte("attending"))
+    statement that reads it twice works it out once (PostgreSQL materialises a CTE read more than once)."""
+    recorded = (select(MentorAttendance.visit_id.label("visit_id"), MentorAttendance.mentor_id.label("mentor_id"))
+                .join(Visit, Visit.id == MentorAttendance.visit_id)
+                .where(MentorAttendance.present.is_(True), *visit_conditions))
+    unrecorded = (select(Visit.id.label("visit_id"), Mentor.id.label("mentor_id"))
+                  .join(Mentor, (Mentor.team_id == Visit.team_id) & Mentor.active.is_(True))
+                  .where(*visit_conditions, ~exists().where(MentorAttendance.visit_id == Visit.id,
+                                                             MentorAttendance.mentor_id == Mentor.id)))
+    return recorded.union_all(unrecorded).cte("attending")
 
 
 def visits_with_writing_missing(user: User, start: date, end: date, province: str | None = None) -> Select:

@@ -46,7 +46,7 @@ def visits_with_writing_missing(user: User, start: date, end: date, province: st
     # Issue 23: the planner misjudged the assignments overlapping a visit 16x at national scale and probed
     # `feedback` by index once per pair (24,825 probes). Only assignments not ended before the range can overlap
     # one of its visits (a filter it can estimate), and the feedback of the range's visits is worked out once
-    # (MATERIALIZED: PostgreSQL 12+, SQLite 3.35+) and hashed.
+    # (MATERIALIZED: PostgreSQL 12+, SQLite 3.35+), read per visit from the index on (visit, mentee, status), and hashed.
     in_range = (select(Assignment.mentor_id, Assignment.mentee_id, Assignment.start_date, Assignment.end_date)
                 .where(or_(Assignment.end_date.is_(None), Assignment.end_date >= start))
                 .subquery("in_range"))

@@ -73,6 +73,22 @@ def test_writing_tile_counts_feedback_drafted_and_not_started_and_reflections_mi
     assert "reflections: 1 of 2 missing" in body
 
 
+def test_writing_tile_expects_writing_from_a_team_mentor_with_no_attendance_and_a_mentor_of_another_team_recorded_present(
+        client, team_world):
+    guest_team = make_team("Team Guest")
+    guest = make_mentor(guest_team, name="Mentor Guest")
+    assign(guest, make_mentee(team_world["nemba"], name="Gina Guest"), start=today() - timedelta(days=300))
+    # Mentor Me and Mentor Away have nothing recorded (team mentors: they came), Mentor Colleague is recorded absent and
+    # the guest from another team recorded present; the guest signs Aline's sheet.
+    visit = held(team_world["nemba"], team_world["team"], 40, present=[guest], absent=[team_world["colleague"]])
+    write_feedback(visit, guest, team_world["mentees"]["Aline Signed"], status="signed")
+    login(client, make_user("coordinator"))
+    body = tile(client, "writing")
+    row = re.search(rf'/visits/{visit.id}#feedback">[^<]*</a> <span class="muted small">([^<]*)</span>', body).group(1)
+    # expected: Mentor Me's three mentees, Eric Away and Gina Guest, not Denise Colleague; one signed
+    assert row == "feedback for 5 mentees: not started 4, drafted 0 · reflections: 3 of 3 missing"
+
+
 def test_writing_tile_leaves_out_visits_whose_writing_is_done_and_visits_not_held(client, team_world):
     done = held(team_world["nemba"], team_world["team"], 80, present=[team_world["colleague"]], absent=[team_world["me"], team_world["away"]])
     write_feedback(done, team_world["colleague"], team_world["mentees"]["Denise Colleague"], status="signed")
@@ -282,3 +298,12 @@ def test_the_mentors_writing_tiles_run_a_constant_number_of_queries_for_10_or_10
     add(90, 10)
     assert counts() == small
     print("mentor writing tile queries:", small)
+
+
+@pytest.mark.no_db
+def test_the_writing_tile_reads_the_mentee_and_status_of_each_visits_feedback_from_one_index():
+    """Issue 23: a year of national visits has 22,106 feedback rows among 116,144 (scale 10); an index holding the visit,
+    the mentee and the status lets PostgreSQL read them per visit from the index alone, not scan the whole table."""
+    from blueprints.mentoring.models import Feedback
+
+    assert ("visit_id", "mentee_id", "status") in {tuple(column.name for column in index.columns) for index in Feedback.__table__.indexes}

@@ -2,7 +2,7 @@
 feedback from the index alone (issue 23)
 
 Revision ID: a3c9e1f5b720
-Revises: e7b2c4a9f013
+Revises: b3f7a2c91d46
 Create Date: 2026-12-04 10:20:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a3c9e1f5b720'
-down_revision = 'e7b2c4a9f013'
+down_revision = 'b3f7a2c91d46'
 branch_labels = None
 depends_on = None
 

@@ -23,6 +23,7 @@ from ...people.queries import hospitals as hospital_queries
 from ...people.scopes import cadence_hospitals
 from .. import attendance, queries, services
 from ..cadence import hospital_cadence
+from ..models import VisitStatus
 from . import LABELS, READERS, bp, int_arg
 
 
@@ -77,7 +78,7 @@ def _month_context() -> dict:
         "next_url": url_for("visits.calendar", month=f"{following:%Y-%m}", **args),
         "this_url": url_for("visits.calendar", **args),
         "agenda_url": url_for("visits.agenda", month=f"{first:%Y-%m}", **args),
-        "status_text": {status: str(label) for status, label in LABELS["status_labels"].items()},  # translated once a page
+        "status_text": VisitStatus.texts(),  # translated once a page, not once a visit
         **LABELS,
     }
 

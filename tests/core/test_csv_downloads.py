@@ -5,12 +5,14 @@ advice), and is an attachment whose file name says which variant (filters) it ho
 import csv
 import io
 import re
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from blueprints.core.downloads import csv_text, read_cell, safe_cell
+from blueprints.core.downloads import BOM as CSV_BOM
+from blueprints.core.downloads import csv_record, csv_text, read_cell, safe_cell
 from tests.factories import login, make_hospital, make_mentee, make_team, make_user
 from tests.security.world import build_world
 
@@ -168,3 +170,12 @@ def test_every_kind_of_cell_is_written_as_spreadsheets_read_it():
     written = io.StringIO()
     csv.writer(written).writerow([safe_cell(value) for value in values])
     assert csv_text(["h"], [values]) == "\ufeffh\r\n" + written.getvalue()  # a whole row as cell by cell
+
+
+@pytest.mark.no_db
+def test_a_record_written_in_parts_is_the_one_the_writer_writes_whole():
+    """The matrix CSV writes each hospital's and item's text once as the start of many records (issue 23): the
+    parts joined must be what `csv_text` writes for the whole row, quotes, guards, numbers, days and nothing alike."""
+    row = ["=HYPERLINK(1)", 'say "hi", twice', "Hôpital\nNemba", "", 3, None, date(2026, 1, 2), "-Jean"]
+    whole = csv_text(["h"], [row])
+    assert whole == CSV_BOM + csv_record(["h"]) + csv_record(row[:2], end=",") + csv_record(row[2:4], end=",") + csv_record(row[4:])

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core.clock import today
-from ...core.downloads import csv_response
+from ...core.downloads import csv_records_response
 from ...core.extensions import db
 from ...core.forms import EmptyForm
 from ...core.htmx import render_page_or_fragment
@@ -24,6 +24,7 @@ from ..charts import trend_points, trend_svg
 from ..forms import REASON_LABELS, WARD_LABELS, StartCheckForm
 from ..gaps import Cell
 from ..hospital_html import checklist_body, gap_list, recent_checks
+from ..matrix_csv import csv_header, csv_records
 from ..matrix_html import day_formatter, gap_sentence_parts, matrix_body
 from ..matrix_html import gap_sentence as _gap_sentence
 from ..models import EquipmentItem
@@ -46,22 +47,9 @@ def matrix():
 def matrix_csv():
     filters = matrix_filters()
     data = gap_matrix.matrix(user(), **filters)
-    header = [_("Hospital"), _("Province"), _("Ward"), _("Item"), _("Critical"), _("Required"), _("Available"),
-              _("Functional"), _("Gap"), _("Last checked"), _("Gap since"), _("Checks with the gap")]
-    wards = {ward: str(label) for ward, label in WARD_LABELS.items()}  # translated once, not once per row
-    yes = _("yes")
-    # Each item's columns worked out once (60 names, not one per cell), each hospital's once per row of the matrix.
-    items = [(wards[item.ward], item.display_name, yes if item.critical else "") for item in data["items"]]
-    unknown = ("",) * 7
-    rows = (
-        (*hospital, *item, *((cell.required, cell.available, cell.functional, cell.gap, cell.checked_on, cell.gap_since,
-                              cell.gap_checks) if cell is not None else unknown))
-        for hospital, cells in (((row["hospital"].name, row["hospital"].province), row["cells"]) for row in data["rows"])
-        for item, cell in zip(items, cells, strict=True)
-    )
     name = ("equipment-gaps", filters["province"], filters["ward"], "critical" if filters["critical_only"] else None,
             "by-name" if filters["sort"] == "name" else None, today().isoformat())
-    return csv_response(name, header, rows)
+    return csv_records_response(name, csv_header(), csv_records(data["rows"], data["items"]))
 
 
 class ChecklistRow(NamedTuple):

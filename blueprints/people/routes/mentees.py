@@ -80,7 +80,7 @@ def mentees_export():
     """The mentee list as CSV, with the page's filters and scoping (the same query), in one query."""
     filters, _status = _mentee_filters()
     rows = db.session.execute(mentee_queries.mentees_export_query(user(), **filters)).all()
-    return csv_response(_export_name(filters), roster.EXPORT_COLUMNS, roster.export_rows(rows, MenteeStatus.labels()))
+    return csv_response(_export_name(filters), roster.EXPORT_COLUMNS, roster.export_rows(rows, MenteeStatus.texts()))
 
 
 def _export_name(filters: dict) -> tuple:

@@ -51,7 +51,16 @@ from blueprints.equipment.models import (
 from blueprints.equipment.status import refresh_status
 from blueprints.mentoring.demo import ACTIONS, AREAS, STRENGTHS, SUPPORT
 from blueprints.mentoring.demo_depth import TOPICS as SUPPORT_TOPICS
-from blueprints.mentoring.models import ActionItem, ContactSession, Feedback, Reflection, SelfAssessment, Skill, SkillRating, VisitWriting
+from blueprints.mentoring.models import (
+    ActionItem,
+    ContactSession,
+    Feedback,
+    Reflection,
+    SelfAssessment,
+    Skill,
+    SkillRating,
+    VisitWriting,
+)
 from blueprints.mentoring.writing import refresh_writing
 from blueprints.people.demo import FAMILY_NAMES, GIVEN_NAMES, MENTEE_PLAN
 from blueprints.people.models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, Transfer

@@ -176,8 +176,9 @@ def _keep_writing(session: Session, _context) -> None:
         new, deleted = obj in session.new, obj in session.deleted
         if isinstance(obj, Feedback) and (new or deleted or _changed(obj, "status", "visit_id", "mentee_id")):
             visit_ids |= _values(obj, "visit_id")
-        elif isinstance(obj, Reflection | MentorAttendance) and (
-                new or deleted or _changed(obj, "visit_id", "mentor_id", *(("present",) if isinstance(obj, MentorAttendance) else ()))):
+        elif isinstance(obj, Reflection) and (new or deleted or _changed(obj, "visit_id", "mentor_id")):
+            visit_ids |= _values(obj, "visit_id")
+        elif isinstance(obj, MentorAttendance) and (new or deleted or _changed(obj, "visit_id", "mentor_id", "present")):
             visit_ids |= _values(obj, "visit_id")
         elif isinstance(obj, Visit) and (new or deleted or _changed(obj, "status", "start_date", "end_date", "team_id")):
             visit_ids.add(obj.id)

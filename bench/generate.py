@@ -51,7 +51,17 @@ from blueprints.equipment.models import (
 from blueprints.equipment.status import refresh_status
 from blueprints.mentoring.demo import ACTIONS, AREAS, STRENGTHS, SUPPORT
 from blueprints.mentoring.demo_depth import TOPICS as SUPPORT_TOPICS
-from blueprints.mentoring.models import ActionItem, ContactSession, Feedback, Reflection, SelfAssessment, Skill, SkillRating
+from blueprints.mentoring.models import (
+    ActionItem,
+    ContactSession,
+    Feedback,
+    Reflection,
+    SelfAssessment,
+    Skill,
+    SkillRating,
+    VisitWriting,
+)
+from blueprints.mentoring.writing import refresh_writing
 from blueprints.people.demo import FAMILY_NAMES, GIVEN_NAMES, MENTEE_PLAN
 from blueprints.people.models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, Transfer
 from blueprints.visits.models import MenteeAttendance, MentorAttendance, Visit
@@ -556,6 +566,8 @@ def mentoring(p: Programme) -> None:
     p.insert(ActionItem, items)
     p.insert(SelfAssessment, assessments)
     p.insert(Reflection, reflections)
+    refresh_writing()  # the writing counts of each held visit, which bulk inserts do not keep by themselves
+    p.counts["visit_writing"] = db.session.scalar(select(func.count(VisitWriting.visit_id)))
 
 
 CONTACTED = 0.7                   # share of current pairings with phone, video or message sessions between visits

@@ -3,15 +3,15 @@ and action items: the dashboard's tiles read these. Each is one statement, whate
 
 from datetime import date
 
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..auth.models import User
-from ..people.models import Assignment, Hospital, Mentee, Mentor, Team
+from ..people.models import Assignment, Hospital, Mentee, Team
 from ..people.scopes import readable_visits, support_requests_scope
-from ..visits.models import MentorAttendance, Visit, VisitStatus
+from ..visits.models import Visit, VisitStatus
 from ..visits.queries import mine_condition
-from .models import ActionItem, Feedback, FeedbackStatus, Reflection, Skill, SkillRating, SupportStatus
+from .models import ActionItem, Feedback, FeedbackStatus, Reflection, Skill, SkillRating, SupportStatus, VisitWriting
 
 
 def _held_visits_where(user: User, start: date, end: date, province: str | None = None) -> list:
@@ -22,73 +22,22 @@ def _held_visits_where(user: User, start: date, end: date, province: str | None 
     return conditions
 
 
-def attending_mentors(visit_conditions: list):
-    """(visit_id, mentor_id) of the mentors who came to each visit: recorded present, or a team mentor with no
-    attendance recorded (as the visit page counts them). A mentor recorded absent writes nothing. A CTE, so a
-    statement that reads it twice works it out once (PostgreSQL materialises a CTE read more than once)."""
-    recorded = (select(MentorAttendance.visit_id.label("visit_id"), MentorAttendance.mentor_id.label("mentor_id"))
-                .join(Visit, Visit.id == MentorAttendance.visit_id)
-                .where(MentorAttendance.present.is_(True), *visit_conditions))
-    unrecorded = (select(Visit.id.label("visit_id"), Mentor.id.label("mentor_id"))
-                  .join(Mentor, (Mentor.team_id == Visit.team_id) & Mentor.active.is_(True))
-                  .where(*visit_conditions, ~exists().where(MentorAttendance.visit_id == Visit.id,
-                                                             MentorAttendance.mentor_id == Mentor.id)))
-    return recorded.union_all(unrecorded).cte("attending")
-
-
 def visits_with_writing_missing(user: User, start: date, end: date, province: str | None = None) -> Select:
     """Held visits where some mentee assigned to an attending mentor (on a day of the visit) has no signed-off
     feedback, or some attending mentor has no reflection: (visit id, start date, hospital name, team name or None) with
-    feedback expected, signed and drafted, and reflections expected and written. Oldest first."""
-    conditions = _held_visits_where(user, start, end, province)
-    attending = attending_mentors(conditions)
-    seen = select(Visit.id, Visit.start_date, Visit.end_date).where(*conditions).subquery("seen")
-    # Issue 23: the planner misjudged the assignments overlapping a visit 16x at national scale and probed
-    # `feedback` by index once per pair (24,825 probes). Only assignments not ended before the range can overlap
-    # one of its visits (a filter it can estimate), and the feedback of the range's visits is worked out once
-    # (MATERIALIZED: PostgreSQL 12+, SQLite 3.35+), read per visit from the index on (visit, mentee, status), and hashed.
-    in_range = (select(Assignment.mentor_id, Assignment.mentee_id, Assignment.start_date, Assignment.end_date)
-                .where(or_(Assignment.end_date.is_(None), Assignment.end_date >= start))
-                .subquery("in_range"))
-    written = (select(Feedback.visit_id, Feedback.mentee_id, Feedback.status)
-               .where(Feedback.visit_id.in_(select(seen.c.id))).cte("written").prefix_with("MATERIALIZED"))
-    mentee = in_range.c.mentee_id
-    feedback = (
-        select(attending.c.visit_id,
-               func.count(mentee.distinct()).label("expected"),
-               func.count(case((written.c.status == FeedbackStatus.SIGNED, mentee)).distinct()).label("signed"),
-               func.count(case((written.c.status == FeedbackStatus.DRAFT, mentee)).distinct()).label("drafted"))
-        .join(seen, seen.c.id == attending.c.visit_id)
-        .join(in_range, (in_range.c.mentor_id == attending.c.mentor_id) & (in_range.c.start_date <= seen.c.end_date)
-              & or_(in_range.c.end_date.is_(None), in_range.c.end_date >= seen.c.start_date))
-        .outerjoin(written, (written.c.visit_id == attending.c.visit_id) & (written.c.mentee_id == mentee))
-        .group_by(attending.c.visit_id)
-        .subquery("feedback_counts")
-    )
-    reflected = (select(Reflection.id, Reflection.visit_id, Reflection.mentor_id)
-                 .where(Reflection.visit_id.in_(select(seen.c.id))).subquery("reflected"))
-    reflections = (
-        select(attending.c.visit_id, func.count().label("expected"), func.count(reflected.c.id).label("written"))
-        .outerjoin(reflected, (reflected.c.visit_id == attending.c.visit_id) & (reflected.c.mentor_id == attending.c.mentor_id))
-        .group_by(attending.c.visit_id)
-        .subquery("reflection_counts")
-    )
-    feedback_expected = func.coalesce(feedback.c.expected, 0)
-    feedback_signed = func.coalesce(feedback.c.signed, 0)
-    reflections_expected = func.coalesce(reflections.c.expected, 0)
-    reflections_written = func.coalesce(reflections.c.written, 0)
+    feedback expected, signed and drafted, and reflections expected and written. Oldest first. Read from the counts
+    kept per visit (`writing.py`, where they are worked out from the records)."""
     # Plain columns, not Visit objects: the national tile lists 1,573 visits to show 8 (issue 23).
-    hospital, team = aliased(Hospital), aliased(Team)
+    hospital, team, stored = aliased(Hospital), aliased(Team), VisitWriting
     return (
         select(Visit.id.label("visit_id"), Visit.start_date, hospital.name.label("hospital"), team.name.label("team"),
-               feedback_expected.label("feedback_expected"), feedback_signed.label("feedback_signed"),
-               func.coalesce(feedback.c.drafted, 0).label("feedback_drafted"),
-               reflections_expected.label("reflections_expected"), reflections_written.label("reflections_written"))
+               stored.feedback_expected, stored.feedback_signed, stored.feedback_drafted,
+               stored.reflections_expected, stored.reflections_written)
+        .join(stored, stored.visit_id == Visit.id)
         .outerjoin(hospital, hospital.id == Visit.hospital_id)
         .outerjoin(team, team.id == Visit.team_id)
-        .outerjoin(feedback, feedback.c.visit_id == Visit.id)
-        .outerjoin(reflections, reflections.c.visit_id == Visit.id)
-        .where(*conditions, or_(feedback_expected > feedback_signed, reflections_expected > reflections_written))
+        .where(*_held_visits_where(user, start, end, province),
+               or_(stored.feedback_expected > stored.feedback_signed, stored.reflections_expected > stored.reflections_written))
         .order_by(Visit.start_date, Visit.id)
     )
 

@@ -212,6 +212,23 @@ class Reflection(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
+
+class VisitWriting(db.Model):
+    """What a held visit's attending mentors owe in writing, kept by `writing.refresh_writing` whenever a flush
+    changes what it counts: feedback expected (mentees assigned to them on a day of the visit), signed and drafted,
+    reflections expected and written. The coordinator's writing tile and the weekly summary read one row a visit
+    instead of working out five years of attendance, assignments and feedback; it is always derivable from them
+    (`writing.writing_counts`)."""
+
+    __tablename__ = "visit_writing"
+
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True)
+    feedback_expected: Mapped[int]
+    feedback_signed: Mapped[int]
+    feedback_drafted: Mapped[int]
+    reflections_expected: Mapped[int]
+    reflections_written: Mapped[int]
+
 class SelfAssessment(db.Model):
     """A mentee's own ratings of their profession's skills, entered on their behalf; can be repeated."""
 

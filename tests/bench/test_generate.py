@@ -160,6 +160,11 @@ def test_generated_visits_and_mentoring_record_respect_the_domain():
     assert db.session.scalar(select(func.count(EquipmentStatus.id))) == len(cells_from_counts()) == 3 * items
     kept = {(c.hospital_id, c.item_id, c.changed_on): c.delta for c in db.session.scalars(select(EquipmentGapChange))}
     assert kept == gap_changes_from_counts() and sum(kept.values()) > 0  # the generator fills the report trend's rows too
+    from tests.mentoring.test_writing_counts import from_records, stored
+
+    writing = stored()
+    assert len(writing) == held and writing == from_records()  # and the writing counts of every held visit
+    assert counts["visit_writing"] == held
 
 
 @pytest.mark.no_db

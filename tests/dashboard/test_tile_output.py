@@ -88,3 +88,15 @@ def test_the_national_csvs_say_what_they_said_before_the_speed_up(client, nation
     _same_as_reference("matrix-fr-west-critical.csv",
                        client.get("/equipment/matrix.csv?province=Western+Province&critical=1").get_data(as_text=True))
     _same_as_reference("mentees-fr-all.csv", client.get("/mentees/export.csv?status=all").get_data(as_text=True))
+
+
+
+def test_the_writing_tile_in_french_says_what_it_said_before_it_read_stored_counts(client, national):
+    """Pinned before the tile read the maintained counts per visit (issue 23); only coordinators see it."""
+    login(client, make_user("coordinator", language="fr"))
+    for query, suffix in ((RANGE, ""), (RANGE | {"province": "Western Province"}, "-west")):
+        fragment = client.get("/dashboard/tiles/writing", query_string=query, headers={"HX-Request": "true"})
+        assert fragment.status_code == 200
+        _same_as_reference(f"tile-writing-fr{suffix}.html", fragment.get_data(as_text=True))
+        table = client.get("/dashboard/tiles/writing.csv", query_string=query)
+        _same_as_reference(f"tile-writing-fr{suffix}.csv", table.get_data(as_text=True))

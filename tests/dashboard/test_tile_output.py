@@ -88,3 +88,14 @@ def test_the_national_csvs_say_what_they_said_before_the_speed_up(client, nation
     _same_as_reference("matrix-fr-west-critical.csv",
                        client.get("/equipment/matrix.csv?province=Western+Province&critical=1").get_data(as_text=True))
     _same_as_reference("mentees-fr-all.csv", client.get("/mentees/export.csv?status=all").get_data(as_text=True))
+
+
+def test_the_consistency_equipment_and_engagement_tiles_say_in_french_what_they_said_before_the_speed_up(client, national):
+    login(client, make_user("coordinator", language="fr"))
+    for name in ("consistency", "equipment", "engagement"):
+        for query, suffix in ((RANGE, ""), (RANGE | {"province": "Western Province"}, "-west")):
+            fragment = client.get(f"/dashboard/tiles/{name}", query_string=query, headers={"HX-Request": "true"})
+            assert fragment.status_code == 200
+            _same_as_reference(f"tile-{name}{suffix}-fr.html", fragment.get_data(as_text=True))
+            table = client.get(f"/dashboard/tiles/{name}.csv", query_string=query)
+            _same_as_reference(f"tile-{name}{suffix}-fr.csv", table.get_data(as_text=True))

@@ -98,4 +98,5 @@ def test_the_consistency_equipment_and_engagement_tiles_say_in_french_what_they_
             assert fragment.status_code == 200
             _same_as_reference(f"tile-{name}{suffix}-fr.html", fragment.get_data(as_text=True))
             table = client.get(f"/dashboard/tiles/{name}.csv", query_string=query)
+            assert table.get_data(as_text=True).split(",")[0] in ("\ufeffHôpital", "\ufeffMesure")  # the catalogue is compiled
             _same_as_reference(f"tile-{name}{suffix}-fr.csv", table.get_data(as_text=True))

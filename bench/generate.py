@@ -52,6 +52,7 @@ from blueprints.equipment.status import refresh_status
 from blueprints.mentoring.demo import ACTIONS, AREAS, STRENGTHS, SUPPORT
 from blueprints.mentoring.demo_depth import TOPICS as SUPPORT_TOPICS
 from blueprints.mentoring.models import ActionItem, ContactSession, Feedback, Reflection, SelfAssessment, Skill, SkillRating
+from blueprints.mentoring.sheet_items import refresh_item_counts
 from blueprints.people.demo import FAMILY_NAMES, GIVEN_NAMES, MENTEE_PLAN
 from blueprints.people.models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, Transfer
 from blueprints.visits.models import MenteeAttendance, MentorAttendance, Visit
@@ -554,6 +555,7 @@ def mentoring(p: Programme) -> None:
     p.insert(Feedback, feedback)
     p.insert(SkillRating, ratings)
     p.insert(ActionItem, items)
+    refresh_item_counts()  # each sheet's item counts, which bulk inserts do not keep by themselves
     p.insert(SelfAssessment, assessments)
     p.insert(Reflection, reflections)
 

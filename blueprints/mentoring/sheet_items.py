@@ -9,14 +9,14 @@ from sqlalchemy.orm import Session
 from ..core.extensions import db
 from .models import ActionItem, Feedback
 
-CLOSED = "done"  # the mentee's own word that an item is done (own_services.mark_progress)
+CLOSED = "done"  # the mentee's own word that an item is done (own_services.report_progress)
 
 
-def refresh_item_counts(feedback_ids=None, session: Session | None = None) -> None:
+def refresh_item_counts(feedback_ids=None, session: Session | None = None, locked: bool = False) -> None:
     """Recount the action items of these sheets (all of them when None) from the action items.
 
-    On PostgreSQL the sheets' rows are locked first (in id order), so two transactions changing items of the same
-    sheet wait for each other and the second counts both changes, never from a stale read."""
+    On PostgreSQL the sheets' rows are locked first (in id order; `locked`: the caller did), so two transactions
+    changing items of the same sheet wait for each other and the second counts both changes, never from a stale read."""
     session = session or db.session
     feedback = Feedback.__table__
     items = ActionItem.__table__
@@ -30,7 +30,8 @@ def refresh_item_counts(feedback_ids=None, session: Session | None = None) -> No
         feedback_ids = sorted(set(feedback_ids))
         if not feedback_ids:
             return
-        _lock(session, feedback_ids)
+        if not locked:
+            _lock(session, feedback_ids)
         statement = statement.where(feedback.c.id.in_(feedback_ids))
     session.execute(statement, execution_options={"synchronize_session": False})
     _expire_counts(session, feedback_ids)
@@ -77,10 +78,10 @@ def _lock_sheets(session: Session, _context, _instances) -> None:
 @event.listens_for(Session, "after_flush")
 def _keep_item_counts(session: Session, _context) -> None:
     """Whatever wrote them (a service, the demo data, a test's factory), flushed action items recount their sheets in
-    the same transaction."""
+    the same transaction (locked by _lock_sheets, or new in this flush and seen by no one else)."""
     ids = _sheets_touched(session)
     if ids:
-        refresh_item_counts(ids, session)
+        refresh_item_counts(ids, session, locked=True)
         session.info.setdefault("recounted_sheets", set()).update(ids)
 
 

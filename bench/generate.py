@@ -61,6 +61,7 @@ from blueprints.mentoring.models import (
     SkillRating,
     VisitWriting,
 )
+from blueprints.mentoring.sheet_items import refresh_item_counts
 from blueprints.mentoring.writing import refresh_writing
 from blueprints.people.demo import FAMILY_NAMES, GIVEN_NAMES, MENTEE_PLAN
 from blueprints.people.models import Absence, Assignment, Department, Hospital, Mentee, Mentor, Profession, Team, Transfer
@@ -564,6 +565,7 @@ def mentoring(p: Programme) -> None:
     p.insert(Feedback, feedback)
     p.insert(SkillRating, ratings)
     p.insert(ActionItem, items)
+    refresh_item_counts()  # each sheet's item counts, which bulk inserts do not keep by themselves
     p.insert(SelfAssessment, assessments)
     p.insert(Reflection, reflections)
     refresh_writing()  # the writing counts of each held visit, which bulk inserts do not keep by themselves

@@ -49,9 +49,9 @@ def visits_in_range(user: User, start: date, end: date, province: str | None = N
     return query
 
 
-def contacts_in_range(user: User, start: date, end: date, province: str | None = None) -> Select:
-    """(hospital id, day) of every contact session in the range with a mentee now at a hospital the user follows:
-    the consistency tile's "no contact of any kind" in one query."""
+def contacts_in_range(user: User, start: date, end: date, province: str | None = None, hospital_ids=None) -> Select:
+    """(hospital id, day) of every contact session in the range with a mentee now at a hospital the user follows
+    (of these hospitals, when given): the consistency tile's "no contact of any kind" in one query."""
     query = (
         select(Mentee.hospital_id, ContactSession.held_on).join(Mentee, Mentee.id == ContactSession.mentee_id)
         .join(Hospital, Hospital.id == Mentee.hospital_id)
@@ -60,6 +60,8 @@ def contacts_in_range(user: User, start: date, end: date, province: str | None =
     )
     if province:
         query = query.where(Hospital.province == province)
+    if hospital_ids is not None:
+        query = query.where(Mentee.hospital_id.in_(hospital_ids))
     return query
 
 

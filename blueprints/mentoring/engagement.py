@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import case, exists, func, select
+from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..core.extensions import db
@@ -15,7 +16,7 @@ from ..core.roles import MENTEE
 from ..people.models import Hospital, Mentee, MenteeInvitation
 from ..people.scopes import feedback_mentees
 from ..visits.models import Visit
-from .models import ActionItem, Feedback, FeedbackStatus, SelfAssessment
+from .models import Feedback, FeedbackStatus, SelfAssessment
 from .self_assessment_window import WINDOW_DAYS
 
 
@@ -53,28 +54,26 @@ class Engagement:
 def programme_engagement(user: User, start: date, end: date, province: str | None = None) -> Engagement:
     """The mentees' own part over the visits that started from `start` to `end` (a province's, when given), in two
     statements whatever the number of mentees, sheets or items."""
-    account = select(User.id).where(User.mentee_id == Feedback.mentee_id, User.role == MENTEE, User.active).correlate(Feedback)
-    where = [Feedback.status == FeedbackStatus.SIGNED, Visit.start_date >= start, Visit.start_date <= end,
-             exists(account), feedback_mentees(user)]
+    account = aliased(User)  # the sheet's mentee's own account: one at most (a unique mentee_id), and active
+    where = [Feedback.status == FeedbackStatus.SIGNED, Visit.start_date >= start, Visit.start_date <= end, feedback_mentees(user)]
     if province:
         where.append(Hospital.province == province)
 
     def sheets(*columns):
         return (select(*columns).select_from(Feedback).join(Visit, Visit.id == Feedback.visit_id)
-                .join(Hospital, Hospital.id == Visit.hospital_id).join(Mentee, Mentee.id == Feedback.mentee_id).where(*where))
+                .join(Hospital, Hospital.id == Visit.hospital_id).join(Mentee, Mentee.id == Feedback.mentee_id)
+                .join(account, (account.mentee_id == Feedback.mentee_id) & (account.role == MENTEE) & account.active)
+                .where(*where))
 
     own_assessment = exists().where(
-        SelfAssessment.mentee_id == Feedback.mentee_id, SelfAssessment.entered_by_id.in_(account),
+        SelfAssessment.mentee_id == Feedback.mentee_id, SelfAssessment.entered_by_id == account.id,
         SelfAssessment.assessed_on >= Visit.start_date - timedelta(days=WINDOW_DAYS), SelfAssessment.assessed_on <= Visit.start_date)
     # The sheets are found once (issue 23: a second statement for their action items found them again, 90 ms at scale 10);
-    # each sheet's items are counted through the action items' index.
-    def sheet_items(*where):
-        return select(func.count(ActionItem.id)).where(ActionItem.feedback_id == Feedback.id, *where).correlate(Feedback).scalar_subquery()
-
+    # their items are counted on the sheets themselves (sheet_items.py), not probed sheet by sheet (8,832 sheets, 35 ms).
     count, assessed, acknowledged, items, closed = db.session.execute(sheets(
         func.count(Feedback.id), func.coalesce(func.sum(case((own_assessment, 1), else_=0)), 0),
-        func.count(Feedback.acknowledged_at), func.coalesce(func.sum(sheet_items()), 0),
-        func.coalesce(func.sum(sheet_items(ActionItem.mentee_status == "done")), 0))).one()
+        func.count(Feedback.acknowledged_at), func.coalesce(func.sum(Feedback.item_count), 0),
+        func.coalesce(func.sum(Feedback.closed_item_count), 0))).one()
     mentee_where = [feedback_mentees(user)] + ([Hospital.province == province] if province else [])
 
     def in_scope(model, *where):

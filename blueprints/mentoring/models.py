@@ -117,6 +117,9 @@ class Feedback(db.Model):
     # The mentee's own acts on the signed sheet, from their account (mentoring/own_services.py).
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mentee_reply: Mapped[str] = mapped_column(String(limits.LONG_TEXT), default="", server_default="")
+    # Its action items and those the mentee marked done, kept by sheet_items.py for the engagement tile (issue 23).
+    item_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    closed_item_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     visit: Mapped[Visit] = relationship()
     mentee: Mapped[Mentee] = relationship()

@@ -7,6 +7,7 @@ from ..core import audit
 from ..core.errors import RuleBroken
 from ..core.extensions import db
 from ..core.models import utcnow
+from . import sheet_items  # noqa: F401  its listeners keep each sheet's item counts
 from .models import ActionItem, Feedback
 
 MENTEE_STATUSES = ("done", "partly")

@@ -19,7 +19,10 @@ from ..core.notify import link_to, notify
 from ..people.models import Mentee
 from ..people.queries.mentors import mentor_users
 from ..visits.models import Visit, VisitStatus
-from . import mentee_messages
+from . import (
+    mentee_messages,
+    sheet_items,  # noqa: F401  its listeners keep each sheet's item counts
+)
 from . import writing as _writing  # noqa: F401 - its flush listeners keep the writing counts per visit current
 from .framework import LANGUAGES, MAX_LEVELS, RATING_SCALE_KEY, dump_scale, rating_scale_labels
 from .models import (

@@ -145,6 +145,9 @@ def test_generated_visits_and_mentoring_record_respect_the_domain():
     assert counts["skill_rating"] == db.session.scalar(select(func.count(SkillRating.id))) == 20 * feedbacks
     assert db.session.scalar(select(func.count(Feedback.id)).where(Feedback.status == "draft")) > 0
     assert db.session.scalar(select(func.count(ActionItem.id)).where(ActionItem.followed_up_in_id.is_not(None))) > 0
+    per_sheet = dict(db.session.execute(select(ActionItem.feedback_id, func.count(ActionItem.id)).group_by(ActionItem.feedback_id)).all())
+    kept = dict(db.session.execute(select(Feedback.id, Feedback.item_count).where(Feedback.item_count > 0)).all())
+    assert kept == per_sheet  # the generator fills each sheet's item counts (mentoring/sheet_items.py) too
     assert db.session.scalar(select(func.count(Reflection.id)).where(Reflection.support_needed != "")) > 0
     assert {"annual_leave", "night_shift"} <= set(db.session.scalars(select(Absence.kind).distinct()))
     assert {"hospital", "left_service"} <= set(db.session.scalars(select(Transfer.kind).distinct()))

@@ -6,7 +6,7 @@ from datetime import timedelta
 from blueprints.core.clock import today
 from blueprints.core.extensions import db
 from blueprints.core.models import utcnow
-from blueprints.mentoring.models import SelfAssessment
+from blueprints.mentoring.models import Feedback, SelfAssessment
 from blueprints.people.services.invitations import invite
 from tests.conftest import count_queries
 from tests.dashboard.helpers import make_visit, write_feedback
@@ -84,3 +84,22 @@ def test_the_tile_runs_the_same_queries_for_few_or_many_mentees(client):
     few = count()
     engaged_mentees(hospital, mentor, visit, 30, prefix="More")
     assert count() == few
+
+
+def test_the_tile_counts_every_action_item_of_each_sheet_and_those_the_mentee_closed(client):
+    """Sheets of two items, one and none: the share is of items, not sheets."""
+    from blueprints.mentoring.models import ActionItem
+
+    login(client, make_user("coordinator"))
+    team = make_team("Team I")
+    hospital = make_hospital("Items Hospital", team=team)
+    mentor = make_mentor(team)
+    visit = make_visit(hospital, team, today() - timedelta(days=20))
+    two, one, none = engaged_mentees(hospital, mentor, visit, 3, prefix="I")  # the first closed its item
+    sheets = {m.id: db.session.scalar(db.select(Feedback).where(Feedback.mentee_id == m.id)) for m in (two, one, none)}
+    sheets[two.id].action_items.append(ActionItem(mentee_id=two.id, text="Second", due_date=today(), mentee_status="partly"))
+    sheets[one.id].action_items[0].mentee_status = "done"
+    sheets[none.id].action_items.clear()
+    db.session.commit()
+    body = client.get("/dashboard/tiles/engagement", headers=HX).get_data(as_text=True)
+    assert "Action items closed by the mentee: <strong>67%</strong>" in body and "2 of 3" in body

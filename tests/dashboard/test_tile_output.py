@@ -100,3 +100,15 @@ def test_the_writing_tile_in_french_says_what_it_said_before_it_read_stored_coun
         _same_as_reference(f"tile-writing-fr{suffix}.html", fragment.get_data(as_text=True))
         table = client.get("/dashboard/tiles/writing.csv", query_string=query)
         _same_as_reference(f"tile-writing-fr{suffix}.csv", table.get_data(as_text=True))
+
+
+def test_the_consistency_equipment_and_engagement_tiles_say_in_french_what_they_said_before_the_speed_up(client, national):
+    login(client, make_user("coordinator", language="fr"))
+    for name in ("consistency", "equipment", "engagement"):
+        for query, suffix in ((RANGE, ""), (RANGE | {"province": "Western Province"}, "-west")):
+            fragment = client.get(f"/dashboard/tiles/{name}", query_string=query, headers={"HX-Request": "true"})
+            assert fragment.status_code == 200
+            _same_as_reference(f"tile-{name}{suffix}-fr.html", fragment.get_data(as_text=True))
+            table = client.get(f"/dashboard/tiles/{name}.csv", query_string=query)
+            assert table.get_data(as_text=True).split(",")[0] in ("\ufeffHôpital", "\ufeffMesure")  # the catalogue is compiled
+            _same_as_reference(f"tile-{name}{suffix}-fr.csv", table.get_data(as_text=True))

@@ -10,6 +10,7 @@ from sqlalchemy import func
 
 from ...auth.models import User
 from ...core.extensions import db
+from ...core.i18n import current_language, localized_name
 from ...core.programme import programme_settings
 from ...equipment import gap_matrix
 from ...mentoring.engagement import programme_engagement
@@ -57,6 +58,11 @@ def consistency_rows(raw, start: date, end: date, contacts=()) -> list[dict]:
     (the range's ends count as edges, so a hospital never visited has the whole range as its gap), and the longest
     stretch with no contact of any kind (a held visit or a contact session with one of its mentees, `contacts`:
     (hospital id, day) pairs)."""
+    return quiet_stretches(visit_gaps(raw, start, end), start, end, contacts)
+
+
+def visit_gaps(raw, start: date, end: date) -> list[dict]:
+    """consistency_rows without the stretches with no contact, longest gap first: the order the tile shows."""
     by_hospital: dict[int, dict] = {}
     for hospital_id, name, visit_start, _visit_end, status in raw:
         row = by_hospital.setdefault(hospital_id, {"id": hospital_id, "label": name, "planned": 0, "held": []})
@@ -65,21 +71,28 @@ def consistency_rows(raw, start: date, end: date, contacts=()) -> list[dict]:
         row["planned"] += 1
         if status == VisitStatus.HELD:
             row["held"].append(visit_start)
-    contact_days: dict[int, set[date]] = {}
-    for hospital_id, day in contacts:
-        contact_days.setdefault(hospital_id, set()).add(day)
     for row in by_hospital.values():
-        held = sorted(row["held"])
+        held = row["held"] = sorted(row["held"])
         edges = [start, *held, end]
         gaps = [(a, b) for a, b in zip(edges, edges[1:], strict=False)]
         row["longest"] = max(gaps, key=lambda g: (g[1] - g[0]).days) if gaps else None
         row["longest_days"] = (row["longest"][1] - row["longest"][0]).days if row["longest"] else 0
-        touched = [start, *sorted(set(held) | contact_days.get(row["id"], set())), end]
-        row["quiet"] = max(zip(touched, touched[1:], strict=False), key=lambda g: (g[1] - g[0]).days)
-        row["quiet_days"] = (row["quiet"][1] - row["quiet"][0]).days
         intervals = [(b - a).days for a, b in zip(held, held[1:], strict=False)]
         row["mean_interval"] = round(sum(intervals) / len(intervals)) if intervals else None
     return sorted(by_hospital.values(), key=lambda r: (-r["longest_days"], r["label"]))
+
+
+def quiet_stretches(rows: list[dict], start: date, end: date, contacts=()) -> list[dict]:
+    """The rows (of visit_gaps) with their longest stretch with no held visit and no contact session (`contacts`:
+    (hospital id, day) pairs)."""
+    contact_days: dict[int, set[date]] = {}
+    for hospital_id, day in contacts:
+        contact_days.setdefault(hospital_id, set()).add(day)
+    for row in rows:
+        touched = [start, *sorted(set(row["held"]) | contact_days.get(row["id"], set())), end]
+        row["quiet"] = max(zip(touched, touched[1:], strict=False), key=lambda g: (g[1] - g[0]).days)
+        row["quiet_days"] = (row["quiet"][1] - row["quiet"][0]).days
+    return rows
 
 
 def held_per_month(rows: list[dict], start: date, end: date) -> list[dict]:
@@ -102,15 +115,22 @@ def _months(start: date, end: date) -> list[tuple[int, int]]:
 
 
 def load_consistency(filters: Filters, user: User, today: date) -> dict:
+    """Every hospital's gaps, longest first; the contact sessions read only for the rows the table shows (issue 23:
+    a year's 8,375 sessions at scale 10 were read for 420 hospitals to show 15), all of them for the CSV. The rows
+    come as plain tuples through the session's connection, without the ORM's row processing (2,428 visits)."""
     end = as_of(filters, today)
     start = min(filters.start, end)
-    rows = consistency_rows(db.session.execute(queries.visits_in_range(user, start, end, filters.province)).all(), start, end,
-                            db.session.execute(queries.contacts_in_range(user, start, end, filters.province)).all())
+    connection = db.session.connection()
+    rows = visit_gaps(connection.execute(queries.visits_in_range(user, start, end, filters.province)).all(), start, end)
+    tabled = rows if filters.complete else rows[:TABLE_ROWS]
+    contacts = queries.contacts_in_range(user, start, end, filters.province,
+                                         hospital_ids=None if filters.complete else [r["id"] for r in tabled])
+    quiet_stretches(tabled, start, end, connection.execute(contacts).all())
     table = Table([_("Hospital"), _("Visits planned"), _("Visits held"), _("Mean interval (days)"), _("Longest gap (days)"),
                    _("Longest gap from"), _("Longest gap to"), _("Longest with no contact (days)")],
                   [[r["label"], r["planned"], len(r["held"]), r["mean_interval"], r["longest_days"],
                     r["longest"][0] if r["longest"] else None, r["longest"][1] if r["longest"] else None, r["quiet_days"]]
-                   for r in rows])
+                   for r in tabled], total=len(rows))
     shown = held_per_month(rows[:LIST_ROWS], start, end)
     return {"rows": shown, "more": max(len(rows) - LIST_ROWS, 0), "gap_chart": charts.gap_timeline(shown, start, end),
             "table": table, "empty": not rows, "start": start, "end": end}
@@ -150,15 +170,26 @@ def load_turnover(filters: Filters, user: User, today: date) -> dict:
 
 
 def load_equipment(filters: Filters, user: User, today: date) -> dict:
-    data = gap_matrix.matrix(user, province=filters.province, critical_only=True)
+    """Each hospital's critical gaps, worst hospital first. The matrix's cells with a gap only (and one of each checked
+    hospital: the unchecked are counted), each item's name looked up once, not once a gap, and the fragment builds only
+    the table rows it shows, the CSV all of them (issue 23: 6,300 cells and 1,706 gaps at scale 10)."""
+    data = gap_matrix.matrix(user, province=filters.province, critical_only=True, gaps_only=True)
+    language = current_language()
+    names = [localized_name(item.name, item.name_translations, language) for item in data["items"]]
     rows, table = [], Table([_("Hospital"), _("Province"), _("Critical item"), _("Required"), _("Functional"), _("Gap"), _("Gap since")])
+    limit, total = (None if filters.complete else TABLE_ROWS), 0
     for row in data["rows"]:
-        gaps = [(item, cell) for item, cell in zip(data["items"], row["cells"], strict=True) if cell is not None and cell.gap]
-        for item, cell in gaps:
-            table.rows.append([row["hospital"].name, row["hospital"].province, item.display_name, cell.required, cell.functional, cell.gap,
-                               cell.gap_since])
-        if gaps:
-            rows.append({"hospital": row["hospital"], "gaps": gaps})
+        gaps = [(item, name, cell) for item, name, cell in zip(data["items"], names, row["cells"], strict=True)
+                if cell is not None and cell.gap]
+        if not gaps:
+            continue
+        hospital = row["hospital"]
+        for _item, name, cell in gaps:
+            if limit is None or total < limit:
+                table.rows.append([hospital.name, hospital.province, name, cell.required, cell.functional, cell.gap, cell.gap_since])
+            total += 1
+        rows.append({"hospital": hospital, "gaps": [(item, cell) for item, _name, cell in gaps]})
+    table.total = total
     unchecked = sum(1 for row in data["rows"] if not row["checked"])
     return {"rows": rows[:LIST_ROWS], "more": max(len(rows) - LIST_ROWS, 0), "table": table, "empty": not rows,
             "unchecked": unchecked, "chart": charts.bars([(r["hospital"].name, len(r["gaps"])) for r in rows[:LIST_ROWS]])}

@@ -7,6 +7,7 @@ from itertools import compress
 from sqlalchemy import and_, case, func, or_, select
 
 from ..auth.models import User
+from ..core.db import plain_rows
 from ..core.extensions import db
 from ..people.models import Hospital
 from ..people.queries import hospitals as hospital_queries
@@ -24,8 +25,11 @@ from .models import (
 from .queries import items_for
 
 
-def scoped_hospitals(user: User) -> list[Hospital]:
-    return list(db.session.scalars(select(Hospital).where(equipment_hospitals(user)).order_by(Hospital.name)))
+def scoped_hospitals(user: User) -> list:
+    """The hospitals whose equipment the user sees, by name: plain rows of id, name and province, all that the matrix,
+    its CSV, the report and the catalogue's norms read of them (420 at ten times national scale)."""
+    query = select(Hospital.id, Hospital.name, Hospital.province).where(equipment_hospitals(user)).order_by(Hospital.name)
+    return db.session.execute(query).all()
 
 
 def matrix_cells(user: User, hospitals: list, items: list, narrowed: tuple[bool, bool] = (False, False),
@@ -58,9 +62,7 @@ def matrix_cells(user: User, hospitals: list, items: list, narrowed: tuple[bool,
     if gaps_only:
         counted = query.add_columns(func.row_number().over(partition_by=status.hospital_id).label("nth")).subquery()
         query = select(*list(counted.c)[:-1]).where(or_(counted.c.functional < counted.c.required, counted.c.nth == 1))
-    # Through the session's connection, not session.execute: plain tuples without the ORM's row processing; the same
-    # transaction and the same scoping.
-    rows = db.session.connection().execute(query).all()
+    rows = plain_rows(query)
     if requested is not None:
         requested.update((row[0], row[1]) for row in rows if row[8] is not None)
     column = {item.id: k for k, item in enumerate(items)}

@@ -32,12 +32,12 @@ def scoped_hospitals(user: User) -> list:
     return db.session.execute(query).all()
 
 
-def matrix_cells(user: User, hospitals: list, items: list, narrowed: tuple[bool, bool] = (False, False),
+def matrix_cells(user: User, hospitals: list, items: list, *, send_ids: tuple[bool, bool] = (False, False),
                  requested: set | None = None, gaps_only: bool = False) -> dict[int, list[Cell | None]]:
     """Each of `hospitals`' cells of `items` the user may see, by hospital id in the order of `items` (None: never
     counted), in one query over the maintained status rows (one per cell, whatever the number of checks): the last
-    count, the required quantity, and the gap's start and length. `narrowed` (hospitals, items): send their ids, as
-    a filter left out some. Equal cells are one object (a Cell is read-only; 6,033 states in 25,200 cells at ten
+    count, the required quantity, and the gap's start and length. `send_ids` (of the hospitals, of the items): when a
+    filter left some out. Equal cells are one object (a Cell is read-only; 6,033 states in 25,200 cells at ten
     times national scale). With a `requested` set (the matrix page, which marks them) the same query adds to it the
     cells with an open request the user sees. `gaps_only` (the report): the cells with a gap and one other of each
     hospital, which shows it was checked."""
@@ -55,9 +55,9 @@ def matrix_cells(user: User, hospitals: list, items: list, narrowed: tuple[bool,
                   .where(EquipmentRequest.outcome.is_(None), equipment_requests_scope(user)).distinct().subquery())
         query = query.add_columns(opened.c.item_id).outerjoin(
             opened, and_(opened.c.hospital_id == status.hospital_id, opened.c.item_id == status.item_id))
-    if narrowed[0]:
+    if send_ids[0]:
         query = query.where(status.hospital_id.in_([h.id for h in hospitals]))
-    if narrowed[1]:
+    if send_ids[1]:
         query = query.where(status.item_id.in_([i.id for i in items]))
     if gaps_only:
         counted = query.add_columns(func.row_number().over(partition_by=status.hospital_id).label("nth")).subquery()
@@ -159,8 +159,8 @@ def matrix(user: User, province: str | None = None, ward: str | None = None, cri
     # The cells of the hospitals and items shown: lists of ids only when a filter narrows them (an IN list of
     # every hospital and item costs the query a third more and leaves out nothing).
     requested: set[tuple[int, int]] | None = set() if requests else None
-    grid = matrix_cells(user, hospitals, items, (bool(province), bool(ward or critical_only)), requested,
-                        gaps_only) if hospitals and items else {}
+    grid = matrix_cells(user, hospitals, items, send_ids=(bool(province), bool(ward or critical_only)), requested=requested,
+                        gaps_only=gaps_only) if hospitals and items else {}
     no_cells = [None] * len(items)
     critical = [item.critical for item in items]
     rows = []

@@ -2,10 +2,12 @@
 by province, ward and criticality, and the programme's trend of critical gaps that the report draws."""
 
 from datetime import date
+from itertools import compress
 
 from sqlalchemy import and_, case, func, or_, select
 
 from ..auth.models import User
+from ..core.db import plain_rows
 from ..core.extensions import db
 from ..people.models import Hospital
 from ..people.queries import hospitals as hospital_queries
@@ -23,43 +25,59 @@ from .models import (
 from .queries import items_for
 
 
-def scoped_hospitals(user: User) -> list[Hospital]:
-    return list(db.session.scalars(select(Hospital).where(equipment_hospitals(user)).order_by(Hospital.name)))
+def scoped_hospitals(user: User) -> list:
+    """The hospitals whose equipment the user sees, by name: plain rows of id, name and province, all that the matrix,
+    its CSV, the report and the catalogue's norms read of them (420 at ten times national scale)."""
+    query = select(Hospital.id, Hospital.name, Hospital.province).where(equipment_hospitals(user)).order_by(Hospital.name)
+    return db.session.execute(query).all()
 
 
-def matrix_cells(user: User, hospital_ids=None, item_ids=None, requested: set | None = None,
-                 gaps_only: bool = False) -> dict[tuple[int, int], Cell]:
-    """Every (hospital, item) cell the user may see, in one query over the maintained status rows (one per
-    cell, whatever the number of checks): the last count, the required quantity, and the gap's start and length.
-    The same query adds to `requested` the cells with an open request the user sees (the matrix marks them).
-    `gaps_only` (the report): the cells with a gap and one other of each hospital, which shows it was checked."""
+def matrix_cells(user: User, hospitals: list, items: list, *, send_ids: tuple[bool, bool] = (False, False),
+                 requested: set | None = None, gaps_only: bool = False) -> dict[int, list[Cell | None]]:
+    """Each of `hospitals`' cells of `items` the user may see, by hospital id in the order of `items` (None: never
+    counted), in one query over the maintained status rows (one per cell, whatever the number of checks): the last
+    count, the required quantity, and the gap's start and length. `send_ids` (of the hospitals, of the items): when a
+    filter left some out. Equal cells are one object (a Cell is read-only; 6,033 states in 25,200 cells at ten
+    times national scale). With a `requested` set (the matrix page, which marks them) the same query adds to it the
+    cells with an open request the user sees. `gaps_only` (the report): the cells with a gap and one other of each
+    hospital, which shows it was checked."""
     status = EquipmentStatus
-    opened = (select(EquipmentRequest.hospital_id, EquipmentRequest.item_id)
-              .where(EquipmentRequest.outcome.is_(None), equipment_requests_scope(user)).distinct().subquery())
+    columns = [status.hospital_id, status.item_id, status.required, status.available, status.functional,
+               status.checked_on, status.gap_since, status.gap_checks]
     query = (
-        select(status.hospital_id, status.item_id, status.required, status.available, status.functional, status.checked_on,
-               status.gap_since, status.gap_checks, opened.c.item_id)
+        select(*columns)
         .join(Hospital, Hospital.id == status.hospital_id)
         .join(EquipmentItem, EquipmentItem.id == status.item_id)
-        .outerjoin(opened, and_(opened.c.hospital_id == status.hospital_id, opened.c.item_id == status.item_id))
         .where(equipment_hospitals(user), EquipmentItem.retired.is_(False))
     )
-    if hospital_ids is not None:
-        query = query.where(status.hospital_id.in_(list(hospital_ids)))
-    if item_ids is not None:
-        query = query.where(status.item_id.in_(list(item_ids)))
+    if requested is not None:
+        opened = (select(EquipmentRequest.hospital_id, EquipmentRequest.item_id)
+                  .where(EquipmentRequest.outcome.is_(None), equipment_requests_scope(user)).distinct().subquery())
+        query = query.add_columns(opened.c.item_id).outerjoin(
+            opened, and_(opened.c.hospital_id == status.hospital_id, opened.c.item_id == status.item_id))
+    if send_ids[0]:
+        query = query.where(status.hospital_id.in_([h.id for h in hospitals]))
+    if send_ids[1]:
+        query = query.where(status.item_id.in_([i.id for i in items]))
     if gaps_only:
         counted = query.add_columns(func.row_number().over(partition_by=status.hospital_id).label("nth")).subquery()
-        query = select(*list(counted.c)[:9]).where(or_(counted.c.functional < counted.c.required, counted.c.nth == 1))
-    # Through the session's connection, not session.execute: plain tuples without the ORM's row processing
-    # (2,520 rows nationally); the same transaction and the same scoping.
-    rows = db.session.connection().execute(query).all()
+        query = select(*list(counted.c)[:-1]).where(or_(counted.c.functional < counted.c.required, counted.c.nth == 1))
+    rows = plain_rows(query)
     if requested is not None:
         requested.update((row[0], row[1]) for row in rows if row[8] is not None)
-    return {
-        (hospital_id, item_id): Cell(required, available, functional, checked_on, gap_since, gap_checks)
-        for hospital_id, item_id, required, available, functional, checked_on, gap_since, gap_checks, _open in rows
-    }
+    column = {item.id: k for k, item in enumerate(items)}
+    grid: dict[int, list[Cell | None]] = {hospital.id: [None] * len(items) for hospital in hospitals}
+    shared: dict[tuple, Cell] = {}
+    for row in rows:
+        state = row[2:8]
+        cell = shared.get(state)
+        if cell is None:
+            cell = shared[state] = Cell(*state)
+        try:
+            grid[row[0]][column[row[1]]] = cell
+        except KeyError:  # a hospital or item added since they were read, by a transaction committed in between
+            pass
+    return grid
 
 
 REQUIRED = func.coalesce(EquipmentNorm.required_quantity, EquipmentItem.required_quantity)  # in _counts' joins
@@ -126,10 +144,11 @@ def cells_from_counts(hospital_ids=None, item_ids=None) -> dict[tuple[int, int],
 
 
 def matrix(user: User, province: str | None = None, ward: str | None = None, critical_only: bool = False,
-           sort: str = "gap", one_province: bool = False, gaps_only: bool = False) -> dict:
+           sort: str = "gap", one_province: bool = False, gaps_only: bool = False, requests: bool = False) -> dict:
     """The coordinator's matrix: hospitals × items grouped by ward, worst hospital first. Three queries.
     `one_province` (no province chosen): past people.queries.hospitals.ONE_PROVINCE_ABOVE hospitals, only the first province's.
-    `gaps_only`: a row's cells without a gap may be None (the report lists gaps; totals and `checked` hold)."""
+    `gaps_only`: a row's cells without a gap may be None (the report lists gaps; totals and `checked` hold).
+    `requests` (the page): "requested" holds the (hospital id, item id) of the cells with an open request, else None."""
     hospitals = scoped_hospitals(user)
     provinces = sorted({h.province for h in hospitals})
     if one_province and not province:
@@ -139,22 +158,20 @@ def matrix(user: User, province: str | None = None, ward: str | None = None, cri
     items = [item for item, _required in items_for(ward=ward, critical_only=critical_only)]
     # The cells of the hospitals and items shown: lists of ids only when a filter narrows them (an IN list of
     # every hospital and item costs the query a third more and leaves out nothing).
-    requested: set[tuple[int, int]] = set()
-    cells = matrix_cells(user, [h.id for h in hospitals] if province else None,
-                         [i.id for i in items] if ward or critical_only else None, requested, gaps_only) if hospitals and items else {}
-    rows = []
-    item_ids = [item.id for item in items]
+    requested: set[tuple[int, int]] | None = set() if requests else None
+    grid = matrix_cells(user, hospitals, items, send_ids=(bool(province), bool(ward or critical_only)), requested=requested,
+                        gaps_only=gaps_only) if hospitals and items else {}
+    no_cells = [None] * len(items)
     critical = [item.critical for item in items]
+    rows = []
     for hospital in hospitals:
-        hospital_id = hospital.id
-        row_cells = [cells.get((hospital_id, item_id)) for item_id in item_ids]
-        counted = [c for c in row_cells if c is not None]
+        row_cells = grid.get(hospital.id, no_cells)
         rows.append({
             "hospital": hospital,
             "cells": row_cells,
-            "total_gap": sum(c.gap for c in counted),
-            "critical_gaps": sum(1 for c, is_critical in zip(row_cells, critical, strict=True) if is_critical and c is not None and c.gap),
-            "checked": bool(counted),
+            "total_gap": sum(c.gap for c in row_cells if c is not None),
+            "critical_gaps": sum(1 for c in compress(row_cells, critical) if c is not None and c.gap),
+            "checked": any(c is not None for c in row_cells),
         })
     if sort == "name":
         rows.sort(key=lambda r: r["hospital"].name)

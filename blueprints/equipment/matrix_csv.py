@@ -19,20 +19,30 @@ def csv_header() -> list[str]:
 
 
 def csv_records(rows: list[dict], items: list) -> Iterator[str]:
-    """The records of `gap_matrix.matrix`'s rows, in their order, an item's columns then its cell's."""
+    """The records of `gap_matrix.matrix`'s rows, in their order, an item's columns then its cell's. A cell's numbers
+    are written once per cell object: the matrix makes equal cells one."""
     wards = {ward: str(label) for ward, label in WARD_LABELS.items()}
     yes = _("yes")
     starts = [csv_record((wards[item.ward], item.display_name, yes if item.critical else ""), end=",") for item in items]
-    numbers: dict[tuple, str] = {}
+    numbers: dict[int, str] = {id(None): UNKNOWN}
+    days: dict = {None: ""}
     for row in rows:
         hospital = row["hospital"]
         first = csv_record((hospital.name, hospital.province), end=",")
         for start, cell in zip(starts, row["cells"], strict=True):
-            if cell is None:
-                yield f"{first}{start}{UNKNOWN}"
-                continue
-            state = (cell.required, cell.available, cell.functional, cell.gap, cell.checked_on, cell.gap_since, cell.gap_checks)
-            text = numbers.get(state)
+            text = numbers.get(id(cell))
             if text is None:
-                text = numbers[state] = ",".join("" if value is None else str(value) for value in state) + "\r\n"
+                text = numbers[id(cell)] = _numbers(cell, days)
             yield f"{first}{start}{text}"
+
+
+def _numbers(cell, days: dict) -> str:
+    """A cell's seven columns as the CSV writer writes them (each day's text kept in `days`), and the line end."""
+    checked, since = days.get(cell.checked_on), days.get(cell.gap_since)
+    if checked is None:
+        checked = days[cell.checked_on] = cell.checked_on.isoformat()
+    if since is None:
+        since = days[cell.gap_since] = cell.gap_since.isoformat()
+    available = "" if cell.available is None else cell.available
+    functional = "" if cell.functional is None else cell.functional
+    return f"{cell.required},{available},{functional},{cell.gap},{checked},{since},{cell.gap_checks}\r\n"

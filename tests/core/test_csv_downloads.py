@@ -179,3 +179,30 @@ def test_a_record_written_in_parts_is_the_one_the_writer_writes_whole():
     row = ["=HYPERLINK(1)", 'say "hi", twice', "Hôpital\nNemba", "", 3, None, date(2026, 1, 2), "-Jean"]
     whole = csv_text(["h"], [row])
     assert whole == CSV_BOM + csv_record(["h"]) + csv_record(row[:2], end=",") + csv_record(row[2:4], end=",") + csv_record(row[4:])
+
+
+def test_the_matrix_csv_writes_each_cell_as_the_writer_writes_its_record(app):
+    """The matrix CSV writes a cell's numbers and days itself, once per different cell (issue 23): every record must be
+    the one the CSV writer writes whole, for cells known and not, with and without a gap, shared by rows or not."""
+    from types import SimpleNamespace
+
+    from blueprints.equipment.forms import WARD_LABELS
+    from blueprints.equipment.gaps import Cell
+    from blueprints.equipment.matrix_csv import csv_records
+
+    items = [SimpleNamespace(ward="labour", display_name="=Lits", critical=True),
+             SimpleNamespace(ward="neonatal_unit", display_name='CPAP "à bulles", 2', critical=False),
+             SimpleNamespace(ward="theatre", display_name="Scales", critical=True)]
+    gapped = Cell(2, 3, 0, date(2026, 1, 2), date(2025, 12, 1), 3)
+    rows = [{"hospital": SimpleNamespace(name="-Nemba", province="Northern"), "cells": [gapped, Cell(2), None]},
+            {"hospital": SimpleNamespace(name="Hôpital, Ruli", province="Sud"),
+             "cells": [Cell(1, 1, 1, date(2026, 1, 2)), gapped, Cell(2, 3, 0, date(2026, 1, 2), date(2025, 12, 1), 3)]}]
+    with app.test_request_context():
+        written = "".join(csv_records(rows, items))
+        whole = "".join(
+            csv_record([row["hospital"].name, row["hospital"].province, str(WARD_LABELS[item.ward]), item.display_name,
+                        "yes" if item.critical else "",
+                        *((cell.required, cell.available, cell.functional, cell.gap, cell.checked_on, cell.gap_since,
+                           cell.gap_checks) if cell else (None,) * 7)])
+            for row in rows for item, cell in zip(items, row["cells"], strict=True))
+    assert written == whole

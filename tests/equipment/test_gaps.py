@@ -236,6 +236,33 @@ def test_the_hospital_page_and_csv_run_a_constant_number_of_queries(client, w):
     assert len(many_csv) == len(few_csv) <= 5
 
 
+def test_equal_cells_of_the_matrix_are_one_object(w):
+    """Issue 23: at ten times national scale the matrix's 25,200 cells hold 6,033 different states; each is made once,
+    and a cell is read-only, so equal cells are one object (the CSV writes each one's numbers once)."""
+    make_check(w["nemba"], date(2025, 1, 1), {"Bubble CPAP": (2, 1), "Scales": (2, 2)})
+    make_check(w["byumba"], date(2025, 1, 1), {"Bubble CPAP": (2, 1), "Scales": (2, 0)})
+    data = gap_matrix.matrix(w["coordinator"])
+    column = {item.name: k for k, item in enumerate(data["items"])}
+    nemba, byumba = (next(row["cells"] for row in data["rows"] if row["hospital"].id == w[name].id) for name in ("nemba", "byumba"))
+    assert nemba[column["Bubble CPAP"]] is byumba[column["Bubble CPAP"]]
+    assert nemba[column["Scales"]] is not byumba[column["Scales"]]
+    assert (nemba[column["Scales"]].gap, byumba[column["Scales"]].gap) == (0, item("Scales").required_quantity)
+
+
+def test_only_the_matrix_page_reads_the_open_requests(client, w):
+    """The page marks the gaps with an open request; the CSV, the report (which lists the requests themselves), the
+    dashboard's tiles and the weekly summary do not join them to 25,200 cells (issue 23)."""
+    make_check(w["nemba"], today(), {"Bubble CPAP": (0, 0)})
+    login(client, w["coordinator"])
+    with count_queries() as page:
+        client.get("/equipment/")
+    with count_queries() as download:
+        assert client.get("/equipment/matrix.csv").status_code == 200
+    assert any("equipment_request" in statement for statement in page)
+    assert not any("equipment_request" in statement for statement in download)
+    assert gap_matrix.matrix(w["coordinator"])["requested"] is None
+
+
 def test_the_matrix_csv_names_each_item_once_whatever_the_hospitals(client, w, monkeypatch):
     """Issue 23: the national CSV looked up an item's name 25,200 times (once per cell) for 60 items."""
     from blueprints.equipment import models

@@ -35,7 +35,7 @@ from . import READERS, bp, matrix_filters
 @allow(*READERS)
 def matrix():
     filters = matrix_filters()
-    data = gap_matrix.matrix(user(), **filters, one_province="province" not in request.args)
+    data = gap_matrix.matrix(user(), **filters, one_province="province" not in request.args, requests=True)
     filters["province"] = data.pop("province")
     page = paginate_list(data["rows"], current_app.config["MATRIX_PER_PAGE"])  # worst first: sorted on every cell
     return render_page_or_fragment("equipment/matrix.html", "equipment/_matrix.html", filters=filters, ward_labels=WARD_LABELS,

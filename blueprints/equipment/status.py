@@ -6,6 +6,7 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from ..core.extensions import db
+from ..core.maintained import changed
 from . import gap_matrix
 from .models import EquipmentCheck, EquipmentCount, EquipmentGapChange, EquipmentItem, EquipmentNorm, EquipmentStatus
 
@@ -45,11 +46,6 @@ def refresh_status(hospital_ids=None, item_ids=None, session: Session | None = N
         ])
 
 
-def _changed(obj, *names: str) -> bool:
-    state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in names)
-
-
 @event.listens_for(Session, "after_flush")
 def _keep_status(session: Session, _context) -> None:
     """Whatever wrote them (a service, the demo data, a test's factory), flushed changes to counts, checks,
@@ -73,18 +69,18 @@ def _keep_status(session: Session, _context) -> None:
     for obj in touched:
         deleted = obj in session.deleted
         if isinstance(obj, EquipmentCount):
-            if obj in session.new or deleted or _changed(obj, "available", "functional", "item_id", "check_id"):
+            if obj in session.new or deleted or changed(obj, "available", "functional", "item_id", "check_id"):
                 count_checks.setdefault(obj.check_id, set()).add(obj.item_id)
                 for old in inspect(obj).attrs.item_id.history.deleted or ():
                     count_checks[obj.check_id].add(old)
         elif isinstance(obj, EquipmentCheck):
-            if deleted or (obj not in session.new and _changed(obj, "check_date", "hospital_id")):
+            if deleted or (obj not in session.new and changed(obj, "check_date", "hospital_id")):
                 add(obj.hospital_id)
                 for old in inspect(obj).attrs.hospital_id.history.deleted or ():
                     add(old)
         elif isinstance(obj, EquipmentNorm):
             add(obj.hospital_id, obj.item_id)
-        elif isinstance(obj, EquipmentItem) and not deleted and obj not in session.new and _changed(obj, "required_quantity"):
+        elif isinstance(obj, EquipmentItem) and not deleted and obj not in session.new and changed(obj, "required_quantity"):
             whole_items.add(obj.id)
     if count_checks:
         hospital_of = dict(session.execute(

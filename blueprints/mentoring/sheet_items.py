@@ -7,6 +7,7 @@ from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from ..core.extensions import db
+from ..core.maintained import changed
 from .models import ActionItem, Feedback
 
 CLOSED = "done"  # the mentee's own word that an item is done (own_services.report_progress)
@@ -57,8 +58,7 @@ def _sheets_touched(session: Session) -> set[int]:
         if not isinstance(obj, ActionItem):
             continue
         state = inspect(obj)
-        if obj in session.dirty and not any(state.attrs[name].history.has_changes() for name in ("feedback_id", "mentee_status",
-                                                                                                  "feedback")):
+        if obj in session.dirty and not changed(obj, "feedback_id", "mentee_status", "feedback"):
             continue
         sheet = state.dict.get("feedback")  # as set on the item, never loaded here
         ids.update(i for i in (obj.feedback_id, sheet.id if sheet is not None else None) if i is not None)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ..auth.models import User
 from ..core.extensions import db
+from ..core.maintained import changed
 from ..people.models import Assignment, Hospital, Mentor, Team
 from ..visits.models import MentorAttendance, Visit, VisitStatus
 from .followup import _held_visits_where
@@ -129,11 +130,6 @@ def refresh_writing(visit_ids: Iterable[int] | None = None, session: Session | N
         session.execute(insert(table).from_select(["visit_id", *COUNTS], counts))
 
 
-def _changed(obj, *names: str) -> bool:
-    state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in names)
-
-
 def _values(obj, name: str) -> set:
     """The attribute's value now and any value this flush replaced."""
     history = inspect(obj).attrs[name].history
@@ -174,17 +170,17 @@ def _keep_writing(session: Session, _context) -> None:
     teams: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         new, deleted = obj in session.new, obj in session.deleted
-        if isinstance(obj, Feedback) and (new or deleted or _changed(obj, "status", "visit_id", "mentee_id")):
+        if isinstance(obj, Feedback) and (new or deleted or changed(obj, "status", "visit_id", "mentee_id")):
             visit_ids |= _values(obj, "visit_id")
-        elif isinstance(obj, Reflection) and (new or deleted or _changed(obj, "visit_id", "mentor_id")):
+        elif isinstance(obj, Reflection) and (new or deleted or changed(obj, "visit_id", "mentor_id")):
             visit_ids |= _values(obj, "visit_id")
-        elif isinstance(obj, MentorAttendance) and (new or deleted or _changed(obj, "visit_id", "mentor_id", "present")):
+        elif isinstance(obj, MentorAttendance) and (new or deleted or changed(obj, "visit_id", "mentor_id", "present")):
             visit_ids |= _values(obj, "visit_id")
-        elif isinstance(obj, Visit) and (new or deleted or _changed(obj, "status", "start_date", "end_date", "team_id")):
+        elif isinstance(obj, Visit) and (new or deleted or changed(obj, "status", "start_date", "end_date", "team_id")):
             visit_ids.add(obj.id)
-        elif isinstance(obj, Assignment) and (new or deleted or _changed(obj, "mentor_id", "mentee_id", "start_date", "end_date")):
+        elif isinstance(obj, Assignment) and (new or deleted or changed(obj, "mentor_id", "mentee_id", "start_date", "end_date")):
             visit_ids.update(_overlapping_visits(session, _values(obj, "mentor_id"), *_period(obj, new)))
-        elif isinstance(obj, Mentor) and (new or deleted or _changed(obj, "active", "team_id")):
+        elif isinstance(obj, Mentor) and (new or deleted or changed(obj, "active", "team_id")):
             teams |= _values(obj, "team_id")
     if teams:
         visit_ids.update(session.scalars(select(Visit.id).where(Visit.status == VisitStatus.HELD, Visit.team_id.in_(teams))))

@@ -215,7 +215,6 @@ class Reflection(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-
 class VisitWriting(db.Model):
     """What a held visit's attending mentors owe in writing, kept by `writing.refresh_writing` whenever a flush
     changes what it counts: feedback expected (mentees assigned to them on a day of the visit), signed and drafted,
@@ -231,6 +230,7 @@ class VisitWriting(db.Model):
     feedback_drafted: Mapped[int]
     reflections_expected: Mapped[int]
     reflections_written: Mapped[int]
+
 
 class SelfAssessment(db.Model):
     """A mentee's own ratings of their profession's skills, entered on their behalf; can be repeated."""

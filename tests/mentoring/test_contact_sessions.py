@@ -128,13 +128,13 @@ def test_the_record_reads_contact_sessions_in_constant_queries(client, world):
 
 @pytest.mark.no_db
 def test_the_consistency_tile_shows_the_longest_stretch_with_no_contact_of_any_kind():
-    from blueprints.dashboard.tiles.coordinator import consistency_rows
+    from blueprints.dashboard.tiles.coordinator import quiet_stretches, visit_gaps
     from blueprints.visits.models import VisitStatus
 
     start, end = date(2026, 1, 1), date(2026, 6, 1)
     raw = [(1, "Nemba", date(2026, 1, 10), date(2026, 1, 12), VisitStatus.HELD),
            (1, "Nemba", date(2026, 5, 10), date(2026, 5, 12), VisitStatus.HELD)]
-    [row] = consistency_rows(raw, start, end, contacts=[(1, date(2026, 2, 20)), (1, date(2026, 3, 20))])
+    [row] = quiet_stretches(visit_gaps(raw, start, end), start, end, contacts=[(1, date(2026, 2, 20)), (1, date(2026, 3, 20))])
     assert row["longest_days"] == (date(2026, 5, 10) - date(2026, 1, 10)).days  # between visits: 120 days
     assert row["quiet"] == (date(2026, 3, 20), date(2026, 5, 10)) and row["quiet_days"] == 51
 

@@ -53,16 +53,10 @@ def load_visits(filters: Filters, user: User, today: date) -> dict:
     return {"months": months, "table": table, "empty": not visits}
 
 
-def consistency_rows(raw, start: date, end: date, contacts=()) -> list[dict]:
-    """Per hospital: visits planned and held in the range, mean interval and longest gap between held visits
-    (the range's ends count as edges, so a hospital never visited has the whole range as its gap), and the longest
-    stretch with no contact of any kind (a held visit or a contact session with one of its mentees, `contacts`:
-    (hospital id, day) pairs)."""
-    return quiet_stretches(visit_gaps(raw, start, end), start, end, contacts)
-
-
 def visit_gaps(raw, start: date, end: date) -> list[dict]:
-    """consistency_rows without the stretches with no contact, longest gap first: the order the tile shows."""
+    """Per hospital, longest gap first (the order the tile shows): visits planned and held in the range, mean interval
+    and longest gap between held visits (the range's ends count as edges, so a hospital never visited has the whole
+    range as its gap). `quiet_stretches` adds the longest stretch with no contact of any kind."""
     by_hospital: dict[int, dict] = {}
     for hospital_id, name, visit_start, _visit_end, status in raw:
         row = by_hospital.setdefault(hospital_id, {"id": hospital_id, "label": name, "planned": 0, "held": []})
@@ -83,8 +77,8 @@ def visit_gaps(raw, start: date, end: date) -> list[dict]:
 
 
 def quiet_stretches(rows: list[dict], start: date, end: date, contacts=()) -> list[dict]:
-    """The rows (of visit_gaps) with their longest stretch with no held visit and no contact session (`contacts`:
-    (hospital id, day) pairs)."""
+    """The rows (of visit_gaps) with their longest stretch with no contact of any kind: no held visit and no contact
+    session with one of its mentees (`contacts`: (hospital id, day) pairs)."""
     contact_days: dict[int, set[date]] = {}
     for hospital_id, day in contacts:
         contact_days.setdefault(hospital_id, set()).add(day)
